@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { CreditError } from '../domain/errors';
+
+/**
+ * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
+ * checked by the domain so that each gets its own error code; here anything malformed is INVALID_INPUT.
+ * Objects are strict: unknown fields are rejected, so a typo never silently drops data.
+ */
+const id = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._:\-]+$/, 'letters, digits and . _ : - only');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const ComplaintResolvedDetail = z.strictObject({
+  complaintId: id,
+  customerId: id,
+  email: z.string().trim().min(3).max(254),
+  locale: z.string().trim().min(2).max(35),
+  amount: z.number(),
+  currency: z.string().length(3),
+  validityDays: z.number(),
+  reason: text(500),
+});
+export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
+export const COMPLAINT_RESOLVED = 'ComplaintResolved';
+
+export const RedeemRequest = z.strictObject({
+  customerId: id,
+  orderId: id,
+  amount: z.number(),
+  currency: z.string().length(3),
+  idempotencyKey: id,
+});
+export type RedeemRequest = z.infer<typeof RedeemRequest>;
+
+export const ReverseRequest = z.strictObject({
+  customerId: id,
+  redemptionId: id,
+  /** Optional guard: if given, must equal the redemption's currency. */
+  currency: z.string().length(3).optional(),
+  reason: text(500).optional(),
+});
+export type ReverseRequest = z.infer<typeof ReverseRequest>;
+
+export const BalanceRequest = z.strictObject({
+  customerId: id,
+  /** History page size (newest first). */
+  limit: z.number().int().min(1).max(100).optional(),
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor: z.string().min(1).max(512).optional(),
+});
+export type BalanceRequest = z.infer<typeof BalanceRequest>;
+
+/** Parse or throw INVALID_INPUT naming every offending field (never echoing values: they may be personal data). */
+export function parseContract<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', problem: i.message }));
+  throw new CreditError(
+    'INVALID_INPUT',
+    `invalid input: ${issues.map((i) => `${i.path}: ${i.problem}`).join('; ')}`,
+    { issues },
+  );
+}
+
+/** Results of the synchronous invocations: business errors are returned, not thrown, so callers branch on `error.code`. */
+export type Result<T> = ({ ok: true } & T) | { ok: false; error: import('../domain/errors').ErrorBody };

@@ -1,0 +1,69 @@
+import type { LedgerEntry } from './ledger';
+
+/**
+ * Events this service publishes on EventBridge (source "courtesy-credits").
+ * Delivery is at least once: consumers de-duplicate by `detail.eventId`, which is stable across redeliveries.
+ * No event carries an email address.
+ */
+export const EVENT_SOURCE = 'courtesy-credits';
+
+export const DETAIL_TYPES = {
+  GRANTED: 'CreditGranted',
+  REDEEMED: 'CreditRedeemed',
+  REVERSED: 'CreditReversed',
+  EXPIRED: 'CreditExpired',
+  REMINDER_SENT: 'CreditExpiryReminderSent',
+} as const;
+export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
+
+export interface OutgoingEvent {
+  readonly detailType: DetailType;
+  readonly detail: Record<string, unknown> & { eventId: string; customerId: string; occurredAt: string };
+}
+
+export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
+  const base = { eventId: `${e.kind}#${e.entryId}`, customerId: e.customerId, occurredAt: e.at, currency: e.currency, amount: e.amount };
+  switch (e.kind) {
+    case 'GRANTED':
+      return {
+        detailType: DETAIL_TYPES.GRANTED,
+        detail: { ...base, creditId: e.creditId, complaintId: e.complaintId, expiresAt: e.expiresAt, reason: e.reason },
+      };
+    case 'REDEEMED':
+      return {
+        detailType: DETAIL_TYPES.REDEEMED,
+        detail: { ...base, redemptionId: e.entryId, orderId: e.orderId, allocations: e.allocations },
+      };
+    case 'REVERSED':
+      return {
+        detailType: DETAIL_TYPES.REVERSED,
+        detail: { ...base, redemptionId: e.redemptionId, orderId: e.orderId, allocations: e.allocations, lapsed: e.lapsed ?? 0 },
+      };
+    case 'EXPIRED':
+      return { detailType: DETAIL_TYPES.EXPIRED, detail: { ...base, creditId: e.creditId, expiresAt: e.expiresAt } };
+  }
+}
+
+export interface ReminderNotice {
+  readonly customerId: string;
+  readonly creditId: string;
+  readonly currency: string;
+  readonly remaining: number;
+  readonly expiresAt: string;
+  readonly sentAt: string;
+}
+
+export function eventForReminder(n: ReminderNotice): OutgoingEvent {
+  return {
+    detailType: DETAIL_TYPES.REMINDER_SENT,
+    detail: {
+      eventId: `REMINDER#${n.creditId}`,
+      customerId: n.customerId,
+      occurredAt: n.sentAt,
+      creditId: n.creditId,
+      currency: n.currency,
+      amount: n.remaining,
+      expiresAt: n.expiresAt,
+    },
+  };
+}

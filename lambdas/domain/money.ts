@@ -1,0 +1,72 @@
+import { CreditError } from './errors';
+
+/** Money is an integer count of the currency's minor units (cents) plus an ISO 4217 code. Never a float. */
+export interface Money {
+  readonly amount: number;
+  readonly currency: string;
+}
+
+const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+const digitsCache = new Map<string, number>();
+
+export function isIso4217(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && ISO_4217.has(code);
+}
+
+export function assertCurrency(code: string): void {
+  if (!isIso4217(code)) {
+    throw new CreditError('UNSUPPORTED_CURRENCY', `currency "${code}" is not an ISO 4217 code`, { currency: code });
+  }
+}
+
+/** Number of minor-unit digits of a currency (EUR 2, JPY 0, KWD 3), from ICU's ISO 4217 data. */
+export function minorUnitDigits(currency: string): number {
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    assertCurrency(currency);
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsCache.set(currency, digits);
+  }
+  return digits;
+}
+
+export function isMinorUnits(amount: unknown): amount is number {
+  return typeof amount === 'number' && Number.isSafeInteger(amount);
+}
+
+/** Exact decimal string for an amount of minor units: (1234, EUR) -> "12.34"; no floating point involved. */
+export function toDecimalString(money: Money): string {
+  const digits = minorUnitDigits(money.currency);
+  const negative = money.amount < 0;
+  const abs = String(Math.abs(money.amount)).padStart(digits + 1, '0');
+  const whole = digits === 0 ? abs : abs.slice(0, -digits);
+  const fraction = digits === 0 ? '' : `.${abs.slice(-digits)}`;
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+
+/** Largest amount a single grant may carry: `maxMajorUnits` whole units of the currency (10 000 EUR by default). */
+export function maxMinorUnits(currency: string, maxMajorUnits: number): number {
+  return maxMajorUnits * 10 ** minorUnitDigits(currency);
+}
+
+/** Locale-aware money text, e.g. "25,00 €" (de-DE) or "€25.00" (en). Exact: formats the decimal string. */
+export function formatMoney(money: Money, locale: string): string {
+  const digits = minorUnitDigits(money.currency);
+  const nf = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: money.currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  // Intl.NumberFormat accepts exact decimal strings (NumberFormat v3); the cast is for older lib typings.
+  return nf.format(toDecimalString(money) as unknown as number);
+}
+
+export function sumAmounts(amounts: readonly number[]): number {
+  let total = 0;
+  for (const a of amounts) {
+    total += a;
+    if (!Number.isSafeInteger(total)) throw new CreditError('AMOUNT_OUT_OF_RANGE', 'sum exceeds the safe integer range');
+  }
+  return total;
+}
