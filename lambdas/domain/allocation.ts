@@ -12,6 +12,8 @@ export interface SpendableCredit {
 export interface Allocation {
   readonly creditId: string;
   readonly amount: number;
+  /** The credit's expiry: with the id it locates the credit again (e.g. for a reversal). */
+  readonly expiresAt: string;
 }
 
 export interface AllocationPlan {
@@ -47,7 +49,7 @@ export function allocate(
   for (const credit of spendable) {
     if (open <= 0 || allocations.length >= maxCredits) break;
     const take = Math.min(open, credit.remaining);
-    allocations.push({ creditId: credit.creditId, amount: take });
+    allocations.push({ creditId: credit.creditId, amount: take, expiresAt: credit.expiresAt });
     open -= take;
   }
   return { allocations, applied: amount - open, availableBefore };

@@ -37,6 +37,13 @@ export function isMinorUnits(amount: unknown): amount is number {
 /** Exact decimal string for an amount of minor units: (1234, EUR) -> "12.34"; no floating point involved. */
 export function toDecimalString(money: Money): string {
   const digits = minorUnitDigits(money.currency);
+  if (!isMinorUnits(money.amount)) {
+    // String(1.5) or String(NaN) would otherwise be sliced into nonsense such as "1..5" or "N.aN".
+    throw new CreditError('AMOUNT_OUT_OF_RANGE', `amount must be a whole number of ${money.currency} minor units, got ${money.amount}`, {
+      amount: money.amount,
+      currency: money.currency,
+    });
+  }
   const negative = money.amount < 0;
   const abs = String(Math.abs(money.amount)).padStart(digits + 1, '0');
   const whole = digits === 0 ? abs : abs.slice(0, -digits);

@@ -1,0 +1,90 @@
+import type { RedeemRequest } from '../contracts';
+import { allocate } from '../domain/allocation';
+import { assertPositiveMinorUnits } from '../domain/credit';
+import { CreditError } from '../domain/errors';
+import type { LedgerEntry } from '../domain/ledger';
+import type { Clock } from '../shared/clock';
+import { fingerprint } from '../shared/ids';
+import { backoffDelay, CONFLICT_RETRY, sleep, type RetryPolicy } from '../shared/retry';
+import type { CreditStore, RedeemResponse } from './ports';
+
+/** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
+export const MAX_CREDITS_PER_REDEMPTION = 98;
+
+export interface RedeemDeps {
+  store: CreditStore;
+  clock: Clock;
+  newId: (at: Date) => string;
+  retry?: RetryPolicy;
+  /** Called on every optimistic-concurrency conflict (metrics, benchmarks). */
+  onConflict?: () => void;
+}
+
+export interface RedeemResult {
+  response: RedeemResponse;
+  /** True when this call returned the stored answer of an earlier call with the same idempotency key. */
+  replayed: boolean;
+}
+
+/**
+ * Spend up to `amount` of the customer's credits in `currency`, soonest-expiring first.
+ * Common case: one Query and one transaction. The debit of every touched credit is conditional
+ * (still there, unexpired, covers the take), so concurrent redemptions never overdraw; on a conflict
+ * we re-read and re-plan, with bounded backoff. The idempotency record is written in the same transaction.
+ */
+export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promise<RedeemResult> {
+  assertPositiveMinorUnits(req.amount, req.currency);
+  const retry = deps.retry ?? CONFLICT_RETRY;
+  const requestHash = fingerprint({ customerId: req.customerId, orderId: req.orderId, amount: req.amount, currency: req.currency });
+
+  for (let attempt = 0; attempt < retry.attempts; attempt++) {
+    const now = deps.clock.now();
+    const credits = await deps.store.listSpendableCredits(req.customerId, now);
+    const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION);
+    const redemptionId = plan.applied > 0 ? deps.newId(now) : null;
+    const response: RedeemResponse = {
+      redemptionId,
+      customerId: req.customerId,
+      orderId: req.orderId,
+      currency: req.currency,
+      requested: req.amount,
+      applied: plan.applied,
+      allocations: plan.allocations,
+      remainingBalance: plan.availableBefore - plan.applied,
+      redeemedAt: now.toISOString(),
+    };
+    const ledger: LedgerEntry | undefined = redemptionId
+      ? {
+          entryId: redemptionId,
+          customerId: req.customerId,
+          kind: 'REDEEMED',
+          currency: req.currency,
+          amount: plan.applied,
+          at: response.redeemedAt,
+          orderId: req.orderId,
+          allocations: plan.allocations,
+          status: 'APPLIED',
+        }
+      : undefined;
+
+    const result = await deps.store.commitRedemption({
+      customerId: req.customerId,
+      idempotencyKey: req.idempotencyKey,
+      record: { requestHash, response },
+      ledger,
+      now,
+    });
+    if (result.kind === 'committed') return { response, replayed: false };
+    if (result.kind === 'duplicate' && result.existing) {
+      if (result.existing.requestHash !== requestHash) {
+        throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different redemption request', {
+          idempotencyKey: req.idempotencyKey,
+        });
+      }
+      return { response: result.existing.response, replayed: true };
+    }
+    deps.onConflict?.();
+    await sleep(backoffDelay(attempt, retry));
+  }
+  throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry with the same idempotencyKey');
+}
