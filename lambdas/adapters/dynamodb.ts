@@ -226,7 +226,9 @@ export class DynamoCreditStore implements CreditStore {
             pk,
             sk: keys.redeemKey(idempotencyKey),
             type: ITEM.IDEMPOTENCY,
-            ...record,
+            requestHash: record.requestHash,
+            // Stored as the exact JSON sent the first time, so a replay answers byte for byte the same.
+            response: JSON.stringify(record.response),
             ttl: epochSeconds(now.getTime() + IDEMPOTENCY_RETENTION_MS),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -388,7 +390,7 @@ export class DynamoCreditStore implements CreditStore {
 }
 
 function toRedeemRecord(item: Record<string, unknown>): RedeemRecord {
-  return { requestHash: item.requestHash as string, response: item.response as RedeemRecord['response'] };
+  return { requestHash: item.requestHash as string, response: JSON.parse(item.response as string) as RedeemRecord['response'] };
 }
 
 /** History cursors are opaque to callers: base64url of the last sort key, checked on the way back in. */
