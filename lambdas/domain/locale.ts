@@ -1,4 +1,4 @@
-/** Supported email languages. Anything else falls back to English, with formatting still in the caller's region if valid. */
+/** Supported email languages. Anything else falls back to English text and English formatting. */
 export const SUPPORTED_LANGUAGES = ['de', 'en'] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = 'en';
