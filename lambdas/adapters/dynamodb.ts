@@ -12,6 +12,8 @@ import { CreditError } from '../domain/errors';
 import { DAY_MS, type Credit } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
 import type { SpendableCredit } from '../domain/allocation';
+import { tableName } from '../shared/config';
+import { once } from '../shared/once';
 import type { CommitOutcome, CreditStore, GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../app/ports';
 
 /**
@@ -409,3 +411,6 @@ function decodeCursor(cursor: string, pk: string): Record<string, string> {
     issues: [{ path: 'cursor', problem: 'not a cursor returned by this service' }],
   });
 }
+
+/** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
+export const creditStore = once<CreditStore>(() => new DynamoCreditStore(createDocumentClient(), tableName()));

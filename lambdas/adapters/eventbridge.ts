@@ -1,6 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE } from '../domain/events';
 import type { EventPublisher } from '../app/ports';
+import { eventBusName } from '../shared/config';
+import { once } from '../shared/once';
 
 const MAX_ENTRIES_PER_CALL = 10;
 
@@ -34,3 +36,5 @@ export class EventBridgePublisher implements EventPublisher {
 }
 
 export const createEventBridgeClient = (): EventBridgeClient => new EventBridgeClient({});
+
+export const eventPublisher = once<EventPublisher>(() => new EventBridgePublisher(createEventBridgeClient(), eventBusName()));

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
 
 /**
@@ -6,16 +7,19 @@ import { CreditError } from '../domain/errors';
  * checked by the domain so that each gets its own error code; here anything malformed is INVALID_INPUT.
  * Objects are strict: unknown fields are rejected, so a typo never silently drops data.
  */
-const id = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._:\-]+$/, 'letters, digits and . _ : - only');
-const text = (max: number) => z.string().trim().min(1).max(max);
+// zod/mini keeps every function bundle small (cold start); the English messages are loaded explicitly.
+z.config(en());
+
+const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:\-]+$/, 'letters, digits and . _ : - only'));
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 export const ComplaintResolvedDetail = z.strictObject({
   complaintId: id,
   customerId: id,
-  email: z.string().trim().min(3).max(254),
-  locale: z.string().trim().min(2).max(35),
+  email: z.string().check(z.trim(), z.minLength(3), z.maxLength(254)),
+  locale: z.string().check(z.trim(), z.minLength(2), z.maxLength(35)),
   amount: z.number(),
-  currency: z.string().length(3),
+  currency: z.string().check(z.length(3)),
   validityDays: z.number(),
   reason: text(500),
 });
@@ -26,7 +30,7 @@ export const RedeemRequest = z.strictObject({
   customerId: id,
   orderId: id,
   amount: z.number(),
-  currency: z.string().length(3),
+  currency: z.string().check(z.length(3)),
   idempotencyKey: id,
 });
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
@@ -35,22 +39,22 @@ export const ReverseRequest = z.strictObject({
   customerId: id,
   redemptionId: id,
   /** Optional guard: if given, must equal the redemption's currency. */
-  currency: z.string().length(3).optional(),
-  reason: text(500).optional(),
+  currency: z.optional(z.string().check(z.length(3))),
+  reason: z.optional(text(500)),
 });
 export type ReverseRequest = z.infer<typeof ReverseRequest>;
 
 export const BalanceRequest = z.strictObject({
   customerId: id,
   /** History page size (newest first). */
-  limit: z.number().int().min(1).max(100).optional(),
+  limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100))),
   /** Opaque cursor from a previous page's `nextCursor`. */
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 export type BalanceRequest = z.infer<typeof BalanceRequest>;
 
 /** Parse or throw INVALID_INPUT naming every offending field (never echoing values: they may be personal data). */
-export function parseContract<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+export function parseContract<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', problem: i.message }));

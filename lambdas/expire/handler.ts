@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { recordCreditExpiry } from '../app/expire';
 import type { Credit } from '../domain/credit';
-import { streamHandler } from '../shared/middleware';
+import { streamHandler } from '../shared/stream';
 import { logger, metrics } from '../shared/observability';
-import { creditStore } from '../shared/wiring';
+import { creditStore } from '../adapters/dynamodb';
 
 /** Table stream, filtered (infra) to TTL removals of credit items: the unused amount lapses into the ledger. */
 export const handler = streamHandler(async (_record, { oldImage }) => {

@@ -8,7 +8,7 @@ import { grantPolicy } from '../shared/config';
 import { newId } from '../shared/ids';
 import { withObservability } from '../shared/middleware';
 import { logger, metrics } from '../shared/observability';
-import { creditStore } from '../shared/wiring';
+import { creditStore } from '../adapters/dynamodb';
 
 /**
  * EventBridge → ComplaintResolved → one credit. Invoked asynchronously: a rejected event is logged with its reason

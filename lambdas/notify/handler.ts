@@ -3,9 +3,10 @@ import { sendCreditIssued, sendExpiryReminder, type DueReminder } from '../app/n
 import type { Credit } from '../domain/credit';
 import { clock } from '../shared/clock';
 import { emailTimeZone } from '../shared/config';
-import { streamHandler } from '../shared/middleware';
+import { streamHandler } from '../shared/stream';
 import { logger, metrics } from '../shared/observability';
-import { creditStore, mailer } from '../shared/wiring';
+import { creditStore } from '../adapters/dynamodb';
+import { mailer } from '../adapters/ses';
 
 /**
  * Table stream, filtered (infra) to: new credit items (→ "credit issued" email) and TTL removals of reminder items

@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { eventForStoredItem } from '../app/publish';
-import { streamHandler } from '../shared/middleware';
+import { streamHandler } from '../shared/stream';
 import { logger, metrics } from '../shared/observability';
-import { eventPublisher } from '../shared/wiring';
+import { eventPublisher } from '../adapters/eventbridge';
 
 /** Table stream, filtered (infra) to new ledger entries and sent reminders: publishes them on EventBridge. */
 export const handler = streamHandler(async (_record, { newImage }) => {

@@ -3,9 +3,9 @@ import { RedeemRequest } from '../contracts';
 import { redeemCredits } from '../app/redeem';
 import { clock } from '../shared/clock';
 import { newId } from '../shared/ids';
-import { syncHandler } from '../shared/middleware';
+import { syncHandler } from '../shared/sync';
 import { logger, metrics } from '../shared/observability';
-import { creditStore } from '../shared/wiring';
+import { creditStore } from '../adapters/dynamodb';
 
 /** Invoked synchronously by the payment flow: { customerId, orderId, amount, currency, idempotencyKey }. */
 export const handler = syncHandler('Redeem', RedeemRequest, async (request) => {

@@ -3,9 +3,9 @@ import { ReverseRequest } from '../contracts';
 import { reverseRedemption } from '../app/reverse';
 import { clock } from '../shared/clock';
 import { newId } from '../shared/ids';
-import { syncHandler } from '../shared/middleware';
+import { syncHandler } from '../shared/sync';
 import { logger, metrics } from '../shared/observability';
-import { creditStore } from '../shared/wiring';
+import { creditStore } from '../adapters/dynamodb';
 
 /** Invoked synchronously when an order is cancelled: { customerId, redemptionId, currency?, reason? }. */
 export const handler = syncHandler('Reverse', ReverseRequest, async (request) => {

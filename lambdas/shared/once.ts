@@ -1,0 +1,5 @@
+/** A value created on first use and then reused for the life of the container. */
+export function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
