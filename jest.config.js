@@ -1,17 +1,21 @@
 /** Two projects: fast pure tests, and integration tests that share one DynamoDB Local + SES emulator per run. */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+// @middy/core ships ES modules only: let swc turn it into CommonJS for jest.
+const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
 module.exports = {
   projects: [
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/infra/**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',

@@ -74,6 +74,11 @@ function ledgerItem(entry: LedgerEntry): Record<string, unknown> {
   return { pk: keys.customer(entry.customerId), sk: keys.ledger(entry.entryId), type: ITEM.LEDGER, ...entry };
 }
 
+/** A cancelled transaction whose conditions failed (data changed since read), as opposed to a TransactionConflict. */
+function isStale(reasons: CancellationReason[]): boolean {
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
 function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === 'TransactionCanceledException') {
     return (error as TransactionCanceledException).CancellationReasons ?? [];
@@ -139,7 +144,7 @@ export class DynamoCreditStore implements CreditStore {
         const existing = reasons[0].Item ? (unmarshall(reasons[0].Item) as GrantRecord) : await this.getGrantRecord(credit.complaintId);
         return { kind: 'duplicate', existing };
       }
-      return { kind: 'conflict' };
+      return { kind: 'conflict', stale: isStale(reasons) };
     }
   }
 
@@ -249,7 +254,7 @@ export class DynamoCreditStore implements CreditStore {
         const existing = idem.Item ? toRedeemRecord(unmarshall(idem.Item)) : await this.getRedeemRecord(customerId, idempotencyKey);
         return { kind: 'duplicate', existing };
       }
-      return { kind: 'conflict' };
+      return { kind: 'conflict', stale: isStale(reasons) };
     }
   }
 
@@ -315,7 +320,7 @@ export class DynamoCreditStore implements CreditStore {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'duplicate', existing: undefined };
-      return { kind: 'conflict' };
+      return { kind: 'conflict', stale: isStale(reasons) };
     }
   }
 

@@ -32,7 +32,14 @@ export interface RedeemResponse {
   readonly redeemedAt: string;
 }
 
-export type CommitOutcome<T> = { kind: 'committed' } | { kind: 'duplicate'; existing: T | undefined } | { kind: 'conflict' };
+/**
+ * `conflict.stale`: a condition failed because the data changed since it was read (re-read and re-plan at once);
+ * otherwise another transaction held the items (back off, then retry).
+ */
+export type CommitOutcome<T> =
+  | { kind: 'committed' }
+  | { kind: 'duplicate'; existing: T | undefined }
+  | { kind: 'conflict'; stale: boolean };
 
 export interface ReminderNoticeRecord {
   readonly customerId: string;

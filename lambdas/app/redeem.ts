@@ -5,7 +5,7 @@ import { CreditError } from '../domain/errors';
 import type { LedgerEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
-import { backoffDelay, CONFLICT_RETRY, sleep, type RetryPolicy } from '../shared/retry';
+import { backoffDelay, REDEEM_RETRY, sleep, type RetryPolicy } from '../shared/retry';
 import type { CreditStore, RedeemResponse } from './ports';
 
 /** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
@@ -34,10 +34,12 @@ export interface RedeemResult {
  */
 export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promise<RedeemResult> {
   assertPositiveMinorUnits(req.amount, req.currency);
-  const retry = deps.retry ?? CONFLICT_RETRY;
+  const retry = deps.retry ?? REDEEM_RETRY;
   const requestHash = fingerprint({ customerId: req.customerId, orderId: req.orderId, amount: req.amount, currency: req.currency });
 
+  const started = Date.now();
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
+    if (retry.maxElapsedMs !== undefined && attempt > 0 && Date.now() - started > retry.maxElapsedMs) break;
     const now = deps.clock.now();
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION);
@@ -84,7 +86,8 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       return { response: result.existing.response, replayed: true };
     }
     deps.onConflict?.();
-    await sleep(backoffDelay(attempt, retry));
+    // Someone spent or restored these credits since we read them: re-read now. Contention: back off first.
+    if (!(result.kind === 'conflict' && result.stale)) await sleep(backoffDelay(attempt, retry));
   }
   throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry with the same idempotencyKey');
 }

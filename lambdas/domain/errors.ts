@@ -38,7 +38,8 @@ export class CreditError extends Error {
 
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(message);
-    this.name = 'CreditError';
+    // The code doubles as the error's name, so Lambda's failure records (errorType) and stack traces carry it.
+    this.name = code;
     this.code = code;
     this.retryable = ERROR_CODES[code].retryable;
     this.details = details;
