@@ -110,21 +110,12 @@ export async function startDynamoLocal(): Promise<LocalDynamo> {
     newClient,
     newDocumentClient: () => createDocumentClient(newClient()),
     async createTable(name: string) {
+      // The table exactly as the CDK app defines it (keys, billing, stream), like the local runtime creates it.
+      const { synthTemplate } = await import('../../infra/synth');
+      const { loadTemplate } = await import('../../local/template');
+      const { table } = loadTemplate(synthTemplate() as Parameters<typeof loadTemplate>[0]);
       const client = newClient();
-      await client.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-        }),
-      );
+      await client.send(new CreateTableCommand({ ...table.createTableInput, TableName: name }));
       client.destroy();
     },
     async stop() {

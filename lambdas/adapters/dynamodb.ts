@@ -148,11 +148,16 @@ export class DynamoCreditStore implements CreditStore {
     }
   }
 
-  private async getGrantRecord(complaintId: string): Promise<GrantRecord | undefined> {
+  /** Strongly consistent GetItem: money decisions never act on a stale read. */
+  private async getItem(pk: string, sk: string, projection?: string): Promise<Record<string, unknown> | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: keys.complaint(complaintId), sk: 'GRANT' }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: projection, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    return out.Item as GrantRecord | undefined;
+    return out.Item;
+  }
+
+  private async getGrantRecord(complaintId: string): Promise<GrantRecord | undefined> {
+    return (await this.getItem(keys.complaint(complaintId), 'GRANT')) as GrantRecord | undefined;
   }
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -192,15 +197,8 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   async getCredit(customerId: string, creditId: string, expiresAt: string): Promise<Credit | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: keys.customer(customerId), sk: keys.credit(expiresAt, creditId) },
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    return out.Item ? creditFromItem(out.Item) : undefined;
+    const item = await this.getItem(keys.customer(customerId), keys.credit(expiresAt, creditId));
+    return item ? creditFromItem(item) : undefined;
   }
 
   async commitRedemption(input: {
@@ -259,27 +257,13 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   async getRedeemRecord(customerId: string, idempotencyKey: string): Promise<RedeemRecord | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: keys.customer(customerId), sk: keys.redeemKey(idempotencyKey) },
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    return out.Item ? toRedeemRecord(out.Item) : undefined;
+    const item = await this.getItem(keys.customer(customerId), keys.redeemKey(idempotencyKey));
+    return item ? toRedeemRecord(item) : undefined;
   }
 
   async getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: keys.customer(customerId), sk: keys.ledger(entryId) },
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    return out.Item ? ledgerFromItem(out.Item) : undefined;
+    const item = await this.getItem(keys.customer(customerId), keys.ledger(entryId));
+    return item ? ledgerFromItem(item) : undefined;
   }
 
   async commitReversal(input: {
@@ -359,16 +343,7 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   async hasNotice(customerId: string, creditId: string, kind: NoticeKind): Promise<boolean> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: { pk: keys.customer(customerId), sk: keys.notice(creditId, kind) },
-        ConsistentRead: true,
-        ProjectionExpression: 'pk',
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    return out.Item !== undefined;
+    return (await this.getItem(keys.customer(customerId), keys.notice(creditId, kind), 'pk')) !== undefined;
   }
 
   async putNotice(kind: NoticeKind, notice: ReminderNoticeRecord, expiresAt: string): Promise<boolean> {

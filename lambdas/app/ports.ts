@@ -1,6 +1,7 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { Credit } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
+import type { ReminderNotice } from '../domain/events';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;
@@ -41,13 +42,8 @@ export type CommitOutcome<T> =
   | { kind: 'duplicate'; existing: T | undefined }
   | { kind: 'conflict'; stale: boolean };
 
-export interface ReminderNoticeRecord {
-  readonly customerId: string;
-  readonly creditId: string;
-  readonly currency: string;
-  readonly remaining: number;
-  readonly expiresAt: string;
-  readonly sentAt: string;
+/** What is recorded when an email went out (the reminder's record is also the CreditExpiryReminderSent event's source). */
+export interface ReminderNoticeRecord extends ReminderNotice {
   readonly messageId?: string;
 }
 
