@@ -38,8 +38,8 @@ export const TABLE_ACTIONS: { readonly [N in FunctionName]: readonly string[] } 
   grant: ['dynamodb:PutItem', 'dynamodb:GetItem'],
   redeem: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   reverse: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  balance: ['dynamodb:Query', 'dynamodb:GetItem'],
-  expire: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  balance: ['dynamodb:Query'],
+  expire: ['dynamodb:PutItem'],
   notify: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   publish: [],
 };

@@ -4,7 +4,7 @@ import { CreditError } from '../domain/errors';
 import type { LedgerEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
-import { backoffDelay, CONFLICT_RETRY, sleep, type RetryPolicy } from '../shared/retry';
+import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
 import type { CreditStore } from './ports';
 
 export interface GrantDeps {
@@ -58,7 +58,7 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
       }
       return { outcome: 'DUPLICATE', creditId: existing?.creditId ?? 'unknown', customerId: detail.customerId };
     }
-    await sleep(backoffDelay(attempt, retry));
+    await pauseAfterConflict(attempt, retry, result.stale);
   }
   throw new CreditError('CONCURRENT_MODIFICATION', `grant for complaint ${detail.complaintId} kept conflicting; will be retried`);
 }

@@ -5,7 +5,7 @@ import { CreditError } from '../domain/errors';
 import type { LedgerEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
-import { backoffDelay, REDEEM_RETRY, sleep, type RetryPolicy } from '../shared/retry';
+import { pauseAfterConflict, REDEEM_RETRY, type RetryPolicy } from '../shared/retry';
 import type { CreditStore, RedeemResponse } from './ports';
 
 /** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
@@ -87,7 +87,7 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     }
     deps.onConflict?.();
     // Someone spent or restored these credits since we read them: re-read now. Contention: back off first.
-    if (!(result.kind === 'conflict' && result.stale)) await sleep(backoffDelay(attempt, retry));
+    await pauseAfterConflict(attempt, retry, result.kind === 'conflict' && result.stale);
   }
   throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry with the same idempotencyKey');
 }

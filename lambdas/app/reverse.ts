@@ -4,7 +4,7 @@ import { CreditError } from '../domain/errors';
 import type { LedgerEntry } from '../domain/ledger';
 import { assertCurrency } from '../domain/money';
 import type { Clock } from '../shared/clock';
-import { backoffDelay, CONFLICT_RETRY, sleep, type RetryPolicy } from '../shared/retry';
+import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
 import type { CreditStore } from './ports';
 
 export interface ReverseDeps {
@@ -89,7 +89,7 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
       };
     }
     if (result.kind === 'duplicate') throw alreadyReversed();
-    await sleep(backoffDelay(attempt, retry));
+    await pauseAfterConflict(attempt, retry, result.stale);
   }
   throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry the reversal');
 }

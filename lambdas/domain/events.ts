@@ -41,6 +41,12 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
       };
     case 'EXPIRED':
       return { detailType: DETAIL_TYPES.EXPIRED, detail: { ...base, creditId: e.creditId, expiresAt: e.expiresAt } };
+    default: {
+      // A ledger entry nobody can publish must not vanish from the outbox: fail, so the stream record is retried
+      // and ends in the publisher's failure queue (stored data is not typed: the kind may be anything).
+      const kind: never = e.kind;
+      throw new Error(`ledger entry ${e.entryId} has kind ${JSON.stringify(kind)}, which has no outgoing event`);
+    }
   }
 }
 

@@ -18,6 +18,15 @@ export const REDEEM_RETRY: RetryPolicy = { attempts: 12, baseDelayMs: 10, maxDel
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * What to do after a failed optimistic write: nothing after the last attempt (the caller answers at once), nothing
+ * when the data was stale (re-read now: someone else's write already finished), otherwise back off with jitter.
+ */
+export async function pauseAfterConflict(attempt: number, policy: RetryPolicy, stale: boolean): Promise<void> {
+  if (stale || attempt >= policy.attempts - 1) return;
+  await sleep(backoffDelay(attempt, policy));
+}
+
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
 }

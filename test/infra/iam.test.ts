@@ -105,8 +105,8 @@ const EXPECTED: Record<FunctionName, string[]> = {
   grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem'), ...SEND_TO('GrantFailures')],
   redeem: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   reverse: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
-  balance: on('table', 'dynamodb:Query', 'dynamodb:GetItem'),
-  expire: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem'), ...STREAM_READ, ...SEND_TO('ExpireStreamFailures')],
+  balance: on('table', 'dynamodb:Query'),
+  expire: [...on('table', 'dynamodb:PutItem'), ...STREAM_READ, ...SEND_TO('ExpireStreamFailures')],
   notify: [
     ...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem'),
     ...on(`ses-identity:${SES_IDENTITY}`, 'ses:SendEmail'),

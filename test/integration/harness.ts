@@ -31,6 +31,8 @@ export interface TestRuntimeOptions {
   resolveHandlerModule?: (name: string) => string;
   pollIntervalMs?: number;
   retryDelayMs?: (retry: number) => number;
+  /** SES endpoint the handlers use (default: the shared emulator, SES_ENDPOINT), e.g. a fault proxy in front of it. */
+  sesEndpoint?: string;
   /** Print runtime log lines (also enabled by LOCAL_DEBUG=1). */
   log?: (line: string) => void;
 }
@@ -74,7 +76,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
   const runtimeOpts: LocalRuntimeOptions = {
     template,
     dynamoEndpoint: requireEnv('DDB_ENDPOINT'),
-    sesEndpoint: requireEnv('SES_ENDPOINT'),
+    sesEndpoint: opts.sesEndpoint ?? requireEnv('SES_ENDPOINT'),
     tableName,
     port: 0,
     pollIntervalMs: opts.pollIntervalMs ?? 50,

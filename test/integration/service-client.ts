@@ -12,6 +12,9 @@ const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
 let seq = 0;
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++seq}`;
 
+/** `value` contains `text` as a whole string value somewhere (ids are prefixes of one another: cmp-…-1, cmp-…-10). */
+export const has = (value: unknown, text: string): boolean => JSON.stringify(value).includes(JSON.stringify(text));
+
 export function complaint(overrides: Record<string, unknown> = {}) {
   return {
     complaintId: unique('cmp'),
@@ -46,13 +49,27 @@ export class ServiceClient {
     return JSON.parse(body) as T;
   }
 
-  async putComplaint(detail: Record<string, unknown>, source = 'retailer.complaints'): Promise<void> {
+  async putComplaint(detail: Record<string, unknown>, source = 'retailer.complaints', detailType = 'ComplaintResolved'): Promise<void> {
     const out = await this.eventBridge.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: 'courtesy-credits', Source: source, DetailType: 'ComplaintResolved', Detail: JSON.stringify(detail) }],
+        Entries: [{ EventBusName: 'courtesy-credits', Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
       }),
     );
     if (out.FailedEntryCount !== 0) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
+  }
+
+  /** Several ComplaintResolved events, up to 10 per PutEvents call (as a producer batching them would). */
+  async putComplaints(details: Record<string, unknown>[], source = 'retailer.complaints'): Promise<void> {
+    for (let i = 0; i < details.length; i += 10) {
+      const out = await this.eventBridge.send(
+        new PutEventsCommand({
+          Entries: details
+            .slice(i, i + 10)
+            .map((d) => ({ EventBusName: 'courtesy-credits', Source: source, DetailType: 'ComplaintResolved', Detail: JSON.stringify(d) })),
+        }),
+      );
+      if (out.FailedEntryCount !== 0) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
+    }
   }
 
   /** Grant through the bus and wait until every consequence (email, events) has been processed. */
@@ -100,10 +117,10 @@ export class ServiceClient {
     return items.sort().join('\n');
   }
 
-  /** Messages in the local failure queues that mention `text`. */
+  /** Messages in the local failure queues that contain `text` as a whole string value (so "cmp-1" never matches "cmp-10"). */
   failures(text: string): unknown[] {
     return Object.values(this.t.runtime.queues)
       .flat()
-      .filter((m) => JSON.stringify(m).includes(text));
+      .filter((m) => has(m, text));
   }
 }

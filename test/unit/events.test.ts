@@ -97,6 +97,11 @@ describe('eventForLedgerEntry', () => {
     expect(eventForLedgerEntry({ ...entries.REVERSED, lapsed: 200 }).detail.lapsed).toBe(200);
   });
 
+  it('an entry of a kind it cannot publish (stored data is untyped) is an error, never silently no event', () => {
+    const bogus = { ...entries.GRANTED, kind: 'TRANSFERRED' } as unknown as LedgerEntry;
+    expect(() => eventForLedgerEntry(bogus)).toThrow(`ledger entry ${entries.GRANTED.entryId} has kind "TRANSFERRED", which has no outgoing event`);
+  });
+
   it('eventId is stable: the same entry delivered again gives the same id, whatever the delivery time', () => {
     for (const e of Object.values(entries)) {
       const first = eventForLedgerEntry(e);
