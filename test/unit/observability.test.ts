@@ -25,18 +25,21 @@ describe('email addresses never reach a log line in clear', () => {
 
   it('applies to what the Powertools logger writes', () => {
     const writes: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const capture = (chunk: string | Uint8Array) => {
       writes.push(String(chunk));
       return true;
-    });
+    };
+    // Powertools writes INFO to stdout and ERROR to stderr: capture both.
+    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
     try {
       logger.info('sending to kim@example.com', { customer: { email: 'kim@example.com' }, customerId: 'c-1' });
       logger.error('failed', new Error('SES rejected kim@example.com'));
     } finally {
-      spy.mockRestore();
+      for (const s of spies) s.mockRestore();
     }
     const out = writes.join('');
     expect(out).toContain('c-1'); // the capture works
+    expect(out).toContain('SES rejected'); // and includes the error line
     expect(out).toContain(pseudonymizeEmail('kim@example.com'));
     expect(out).not.toContain('kim@example.com');
     for (const line of out.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
