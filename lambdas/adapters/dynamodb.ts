@@ -309,14 +309,14 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   async recordExpiry(entry: LedgerEntry): Promise<boolean> {
+    return this.putIfAbsent(ledgerItem(entry));
+  }
+
+  /** PutItem only if no item has that key; false if one had (a redelivery, not an error). */
+  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
     try {
       await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: ledgerItem(entry),
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnConsumedCapacity: 'TOTAL' }),
       );
       return true;
     } catch (error) {
@@ -347,27 +347,14 @@ export class DynamoCreditStore implements CreditStore {
   }
 
   async putNotice(kind: NoticeKind, notice: ReminderNoticeRecord, expiresAt: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: keys.customer(notice.customerId),
-            sk: keys.notice(notice.creditId, kind),
-            type: ITEM.NOTICE,
-            notice: kind,
-            ...notice,
-            ttl: epochSeconds(Date.parse(expiresAt) + NOTICE_RETENTION_MS),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return this.putIfAbsent({
+      pk: keys.customer(notice.customerId),
+      sk: keys.notice(notice.creditId, kind),
+      type: ITEM.NOTICE,
+      notice: kind,
+      ...notice,
+      ttl: epochSeconds(Date.parse(expiresAt) + NOTICE_RETENTION_MS),
+    });
   }
 }
 

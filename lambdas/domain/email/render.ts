@@ -145,6 +145,17 @@ function closing(t: EmailTexts): Block[] {
   ];
 }
 
+/** Both emails end alike: how to use the credit, the business rules (with the expiry), sign-off and footer. */
+function howToUseAndRules(t: EmailTexts, expiry: string): Block[] {
+  return [
+    { type: 'subheading', content: literal(t.howToUseHeading) },
+    { type: 'paragraph', content: literal(t.howToUse) },
+    { type: 'subheading', content: literal(t.rulesHeading) },
+    rules(t, expiry),
+    ...closing(t),
+  ];
+}
+
 export function renderEmail(message: EmailMessage, options: RenderOptions): RenderedEmail {
   let subject: Piece;
   let blocks: Block[];
@@ -168,11 +179,7 @@ export function renderEmail(message: EmailMessage, options: RenderOptions): Rend
             ...(reason ? [{ label: literal(t.issuedReasonLabel), value: literal(reason), multiline: true }] : []),
           ],
         },
-        { type: 'subheading', content: literal(t.howToUseHeading) },
-        { type: 'paragraph', content: literal(t.howToUse) },
-        { type: 'subheading', content: literal(t.rulesHeading) },
-        rules(t, f.dateTime),
-        ...closing(t),
+        ...howToUseAndRules(t, f.dateTime),
       ];
       break;
     }
@@ -193,11 +200,7 @@ export function renderEmail(message: EmailMessage, options: RenderOptions): Rend
           ],
         },
         { type: 'paragraph', content: literal(t.reminderCallToAction) },
-        { type: 'subheading', content: literal(t.howToUseHeading) },
-        { type: 'paragraph', content: literal(t.howToUse) },
-        { type: 'subheading', content: literal(t.rulesHeading) },
-        rules(t, f.dateTime),
-        ...closing(t),
+        ...howToUseAndRules(t, f.dateTime),
       ];
       break;
     }
