@@ -22,7 +22,7 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted]      events the service published on the bus
   queues                              failure queues (rejected events, poison stream records)
-  clock   --days N | --reset          shift the service's clock (see reminders and expiry without waiting)
+  clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
 Amounts are minor units: 2500 EUR = 25,00 €. Endpoints: COURTESY_LOCAL_URL (${RUNTIME}), COURTESY_SES_URL (${SES}).`;
 

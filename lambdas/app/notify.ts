@@ -48,8 +48,12 @@ export interface DueReminder {
 
 /** The reminder item's TTL fired: remind only if the credit still has money on it and has not lapsed. */
 export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps): Promise<NotifyOutcome> {
-  if (await deps.store.hasNotice(reminder.customerId, reminder.creditId, 'REMINDER')) return 'ALREADY_SENT';
-  const credit = await deps.store.getCredit(reminder.customerId, reminder.creditId, reminder.expiresAt);
+  // Two independent reads: issued together, one round trip of latency.
+  const [alreadySent, credit] = await Promise.all([
+    deps.store.hasNotice(reminder.customerId, reminder.creditId, 'REMINDER'),
+    deps.store.getCredit(reminder.customerId, reminder.creditId, reminder.expiresAt),
+  ]);
+  if (alreadySent) return 'ALREADY_SENT';
   const now = deps.clock.now();
   if (!shouldRemind(credit, now)) {
     if (!credit) return 'SKIPPED_GONE';
