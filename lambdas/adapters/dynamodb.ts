@@ -6,6 +6,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CreditError } from '../domain/errors';
@@ -92,6 +93,28 @@ export class DynamoCreditStore implements CreditStore {
     private readonly table: string,
   ) {}
 
+  /**
+   * Run one transaction and classify a cancellation: the guard item (the idempotency record, or the status the
+   * transaction flips) failing its condition means "done before" -> duplicate, with the earlier record if it can
+   * be had; any other cancellation is a conflict, stale when a condition failed (data changed since read).
+   */
+  private async transact<T>(
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    guardIndex: number,
+    existing: (reason: CancellationReason) => Promise<T | undefined>,
+  ): Promise<CommitOutcome<T>> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      return { kind: 'committed' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const guard = reasons[guardIndex];
+      if (guard?.Code === 'ConditionalCheckFailed') return { kind: 'duplicate', existing: await existing(guard) };
+      return { kind: 'conflict', stale: isStale(reasons) };
+    }
+  }
+
   async grant(input: { credit: Credit; ledger: LedgerEntry; remindAt?: Date; requestHash: string }): Promise<CommitOutcome<GrantRecord>> {
     const { credit, ledger, remindAt, requestHash } = input;
     const expiresAtMs = Date.parse(credit.expiresAt);
@@ -134,18 +157,9 @@ export class DynamoCreditStore implements CreditStore {
           ]
         : []),
     ];
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return { kind: 'committed' };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        const existing = reasons[0].Item ? (unmarshall(reasons[0].Item) as GrantRecord) : await this.getGrantRecord(credit.complaintId);
-        return { kind: 'duplicate', existing };
-      }
-      return { kind: 'conflict', stale: isStale(reasons) };
-    }
+    return this.transact(items, 0, async (guard) =>
+      guard.Item ? (unmarshall(guard.Item) as GrantRecord) : this.getGrantRecord(credit.complaintId),
+    );
   }
 
   /** Strongly consistent GetItem: money decisions never act on a stale read. */
@@ -241,19 +255,9 @@ export class DynamoCreditStore implements CreditStore {
         },
       },
     ];
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return { kind: 'committed' };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      const idem = reasons[idempotencyIndex];
-      if (idem?.Code === 'ConditionalCheckFailed') {
-        const existing = idem.Item ? toRedeemRecord(unmarshall(idem.Item)) : await this.getRedeemRecord(customerId, idempotencyKey);
-        return { kind: 'duplicate', existing };
-      }
-      return { kind: 'conflict', stale: isStale(reasons) };
-    }
+    return this.transact(items, idempotencyIndex, async (guard) =>
+      guard.Item ? toRedeemRecord(unmarshall(guard.Item)) : this.getRedeemRecord(customerId, idempotencyKey),
+    );
   }
 
   async getRedeemRecord(customerId: string, idempotencyKey: string): Promise<RedeemRecord | undefined> {
@@ -297,15 +301,8 @@ export class DynamoCreditStore implements CreditStore {
         },
       })),
     ];
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return { kind: 'committed' };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'duplicate', existing: undefined };
-      return { kind: 'conflict', stale: isStale(reasons) };
-    }
+    // Guard: the redemption's status flip APPLIED -> REVERSED.
+    return this.transact<never>(items, 0, async () => undefined);
   }
 
   async recordExpiry(entry: LedgerEntry): Promise<boolean> {

@@ -61,5 +61,3 @@ export interface ErrorBody {
   retryable: boolean;
   details?: Record<string, unknown>;
 }
-
-export const isCreditError = (e: unknown): e is CreditError => e instanceof CreditError;

@@ -1,4 +1,4 @@
-import { monotonicFactory, decodeTime, encodeTime } from 'ulid';
+import { monotonicFactory, encodeTime } from 'ulid';
 import { createHash } from 'node:crypto';
 
 const next = monotonicFactory();
@@ -14,8 +14,6 @@ export function deterministicId(at: Date, seed: string): string {
   for (let i = 0; i < 16; i++) random += alphabet[digest[i]! % 32];
   return encodeTime(at.getTime(), 10) + random;
 }
-
-export const idTime = (id: string): Date => new Date(decodeTime(id));
 
 /** Stable fingerprint of a request, to tell a retry from a different request reusing the same key. */
 export function fingerprint(value: unknown): string {
