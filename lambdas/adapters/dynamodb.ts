@@ -17,32 +17,9 @@ import { tableName } from '../shared/config';
 import { once } from '../shared/once';
 import type { CommitOutcome, CreditStore, GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../app/ports';
 
-/**
- * The single-table layout. Every item of a customer lives in that customer's partition, so one Query reads
- * all of their credits, sorted by expiry.
- *
- * | item        | pk                  | sk                                   | ttl                       |
- * |-------------|---------------------|--------------------------------------|---------------------------|
- * | credit      | C#<customerId>      | CREDIT#<expiresAt ISO>#<creditId>    | expiry (drives CreditExpired) |
- * | reminder    | C#<customerId>      | REMINDER#<creditId>                  | expiry - N days (drives the reminder email) |
- * | ledger      | C#<customerId>      | LEDGER#<entryId ULID>                | none: history is kept     |
- * | redeem key  | C#<customerId>      | IDEM#REDEEM#<idempotencyKey>         | +90 days                  |
- * | notice      | C#<customerId>      | NOTICE#<creditId>#ISSUED|REMINDER    | expiry + 90 days          |
- * | grant key   | COMPLAINT#<id>      | GRANT                                | none                      |
- *
- * `type` names the item kind; the stream consumers' filters (infra) select on it.
- */
-export const ITEM = { CREDIT: 'CREDIT', REMINDER: 'REMINDER', LEDGER: 'LEDGER', IDEMPOTENCY: 'IDEMPOTENCY', NOTICE: 'NOTICE', GRANT: 'GRANT_KEY' } as const;
-
-export const keys = {
-  customer: (customerId: string) => `C#${customerId}`,
-  credit: (expiresAt: string, creditId: string) => `CREDIT#${expiresAt}#${creditId}`,
-  reminder: (creditId: string) => `REMINDER#${creditId}`,
-  ledger: (entryId: string) => `LEDGER#${entryId}`,
-  redeemKey: (key: string) => `IDEM#REDEEM#${key}`,
-  notice: (creditId: string, kind: NoticeKind) => `NOTICE#${creditId}#${kind}`,
-  complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
-};
+/** Layout (kinds, keys, attribute names): ./dynamodb/layout.ts. `type` names the item kind; the stream filters select on it. */
+export { ITEM, keys } from './dynamodb/layout';
+import { ITEM, keys } from './dynamodb/layout';
 
 const IDEMPOTENCY_RETENTION_MS = 90 * DAY_MS;
 const NOTICE_RETENTION_MS = 90 * DAY_MS;

@@ -1,0 +1,41 @@
+/**
+ * The table's layout: key attribute names, item kinds and key builders. Pure constants, no AWS SDK: the adapter,
+ * the CDK app (table definition and stream filters), the local runtime, the bench and the tests import them from
+ * here, so a kind or key prefix is spelled once.
+ *
+ * | item        | pk                  | sk                                   | ttl                       |
+ * |-------------|---------------------|--------------------------------------|---------------------------|
+ * | credit      | C#<customerId>      | CREDIT#<expiresAt ISO>#<creditId>    | expiry (drives CreditExpired) |
+ * | reminder    | C#<customerId>      | REMINDER#<creditId>                  | expiry - N days (drives the reminder email) |
+ * | ledger      | C#<customerId>      | LEDGER#<entryId ULID>                | none: history is kept     |
+ * | redeem key  | C#<customerId>      | IDEM#REDEEM#<idempotencyKey>         | +90 days                  |
+ * | notice      | C#<customerId>      | NOTICE#<creditId>#ISSUED|REMINDER    | expiry + 90 days          |
+ * | grant key   | COMPLAINT#<id>      | GRANT                                | none                      |
+ */
+
+/** Attribute names of the table's keys, TTL and item kind. */
+export const ATTR = { PK: 'pk', SK: 'sk', TTL: 'ttl', KIND: 'type', NOTICE: 'notice' } as const;
+
+/** Value of the `type` attribute per item kind. */
+export const ITEM = { CREDIT: 'CREDIT', REMINDER: 'REMINDER', LEDGER: 'LEDGER', IDEMPOTENCY: 'IDEMPOTENCY', NOTICE: 'NOTICE', GRANT: 'GRANT_KEY' } as const;
+export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
+
+/** Which email a notice item records (the `notice` attribute). */
+export const NOTICE = { ISSUED: 'ISSUED', REMINDER: 'REMINDER' } as const;
+export type NoticeKind = (typeof NOTICE)[keyof typeof NOTICE];
+
+/** Sort-key prefixes (a Query by prefix reads one kind). */
+export const PREFIX = { CREDIT: 'CREDIT#', REMINDER: 'REMINDER#', LEDGER: 'LEDGER#', REDEEM_KEY: 'IDEM#REDEEM#', NOTICE: 'NOTICE#' } as const;
+/** Sorts after every ISO timestamp: the upper bound of a credit range query. */
+export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
+export const GRANT_SK = 'GRANT';
+
+export const keys = {
+  customer: (customerId: string) => `C#${customerId}`,
+  credit: (expiresAt: string, creditId: string) => `${PREFIX.CREDIT}${expiresAt}#${creditId}`,
+  reminder: (creditId: string) => `${PREFIX.REMINDER}${creditId}`,
+  ledger: (entryId: string) => `${PREFIX.LEDGER}${entryId}`,
+  redeemKey: (key: string) => `${PREFIX.REDEEM_KEY}${key}`,
+  notice: (creditId: string, kind: NoticeKind) => `${PREFIX.NOTICE}${creditId}#${kind}`,
+  complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
+};
