@@ -9,6 +9,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CommitOutcome } from '../../app/ports';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RawItem } from './fields';
 import { ATTR } from './layout';
 
@@ -94,12 +95,12 @@ export class Table {
   /**
    * Run one transaction and classify a cancellation: the guard item (the idempotency record, or the status the
    * transaction flips) failing its condition means "done before" -> duplicate, with the earlier record if it can
-   * be had; any other cancellation is a conflict, stale when a condition failed (data changed since read).
+   * be had (`existing` gets the old guard item when DynamoDB returned it); any other cancellation is a conflict, stale when a condition failed (data changed since read).
    */
   async transact<T>(
     items: TransactItems,
     guardIndex: number,
-    existing: (reason: CancellationReason) => Promise<T | undefined>,
+    existing: (oldGuardItem: RawItem | undefined) => Promise<T | undefined>,
   ): Promise<CommitOutcome<T>> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
@@ -108,7 +109,9 @@ export class Table {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       const guard = reasons[guardIndex];
-      if (guard?.Code === 'ConditionalCheckFailed') return { kind: 'duplicate', existing: await existing(guard) };
+      if (guard?.Code === 'ConditionalCheckFailed') {
+        return { kind: 'duplicate', existing: await existing(guard.Item ? unmarshall(guard.Item) : undefined) };
+      }
       return { kind: 'conflict', stale: isStale(reasons) };
     }
   }

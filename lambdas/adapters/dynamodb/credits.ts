@@ -1,5 +1,3 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SpendableCredit } from '../../domain/allocation';
 import type { Credit } from '../../domain/credit';
 import type { GrantedEntry } from '../../domain/ledger';
@@ -24,9 +22,7 @@ export class Credits {
       t.putNew(ledgerItem(ledger)),
       ...(remindAt ? [{ Put: { TableName: t.name, Item: reminderItem(credit, remindAt) } }] : []),
     ];
-    return t.transact(items, 0, async (guard) =>
-      guard.Item ? decodeAs(unmarshall(guard.Item as Record<string, AttributeValue>), 'grantKey').grant : this.getGrantRecord(credit.complaintId),
-    );
+    return t.transact(items, 0, async (old) => (old ? decodeAs(old, 'grantKey').grant : this.getGrantRecord(credit.complaintId)));
   }
 
   private async getGrantRecord(complaintId: string): Promise<GrantRecord | undefined> {

@@ -1,5 +1,3 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Allocation } from '../../domain/allocation';
 import type { RedeemedEntry, ReversedEntry } from '../../domain/ledger';
 import type { CommitOutcome, RedeemRecord } from '../../app/ports';
@@ -33,10 +31,8 @@ export class Redemptions {
       },
     }));
     const items = [...debits, ...(ledger ? [t.putNew(ledgerItem(ledger))] : []), t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true)];
-    return t.transact(items, items.length - 1, async (guard) =>
-      guard.Item
-        ? decodeAs(unmarshall(guard.Item as Record<string, AttributeValue>), 'redeemKey').record
-        : this.getRedeemRecord(customerId, idempotencyKey),
+    return t.transact(items, items.length - 1, async (old) =>
+      old ? decodeAs(old, 'redeemKey').record : this.getRedeemRecord(customerId, idempotencyKey),
     );
   }
 
