@@ -9,24 +9,11 @@ import { decodeItem, decodeStreamRecord, StoredItemError } from '../../../lambda
 import { creditItem, ledgerItem, noticeItem, redeemKeyItem, reminderItem, grantKeyItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { TTL_REMOVER } from '../../../lambdas/adapters/dynamodb/layout';
 import type { Credit } from '../../../lambdas/domain/credit';
+import { credit as base, EXPIRES, NOW } from './fixtures';
 import { eventForLedgerEntry } from '../../../lambdas/domain/events';
 import { expiredEntry, grantedEntry, redeemedEntry, reversedEntry, type LedgerEntry } from '../../../lambdas/domain/ledger';
 
-const EXPIRES = '2026-05-30T10:00:00.000Z';
-const NOW = new Date('2026-03-01T10:00:00.000Z');
-const credit: Credit = {
-  creditId: '01JCREDIT0000000000000000A',
-  customerId: 'cust-1',
-  complaintId: 'CMP-1',
-  currency: 'EUR',
-  amount: 2500,
-  remaining: 2000,
-  grantedAt: NOW.toISOString(),
-  expiresAt: EXPIRES,
-  reason: 'late delivery',
-  locale: 'de-DE',
-  email: 'kim@example.com',
-};
+const credit: Credit = { ...base, remaining: 2000 };
 const allocations = [{ creditId: credit.creditId, amount: 400, expiresAt: EXPIRES }];
 const redeemed = redeemedEntry({ redemptionId: '01JREDEEM000000000000000AA', customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', amount: 400, allocations, at: NOW.toISOString() });
 const entries: LedgerEntry[] = [

@@ -8,30 +8,15 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactW
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDocumentClient, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
-import type { Credit } from '../../../lambdas/domain/credit';
 import { CreditError } from '../../../lambdas/domain/errors';
 import { expiredEntry, grantedEntry, redeemedEntry, reversedEntry } from '../../../lambdas/domain/ledger';
 import type { RedeemRecord } from '../../../lambdas/app/ports';
+import { credit, EXPIRES, NOW } from './fixtures';
 
 const TABLE = 'CourtesyCredits';
-const NOW = new Date('2026-03-01T10:00:00.000Z');
-const EXPIRES = '2026-05-30T10:00:00.000Z';
 const EXPIRES_MS = 1780135200000;
 const REMIND_AT = new Date('2026-05-23T10:00:00.000Z');
 
-const credit: Credit = {
-  creditId: '01JCREDIT0000000000000000A',
-  customerId: 'cust-1',
-  complaintId: 'CMP-1',
-  currency: 'EUR',
-  amount: 2500,
-  remaining: 2500,
-  grantedAt: NOW.toISOString(),
-  expiresAt: EXPIRES,
-  reason: 'late delivery',
-  locale: 'de-DE',
-  email: 'kim@example.com',
-};
 const storedCredit = { pk: 'C#cust-1', sk: `CREDIT#${EXPIRES}#${credit.creditId}`, type: 'CREDIT', ...credit, expiresAtMs: EXPIRES_MS, ttl: 1780135200 };
 const allocations = [
   { creditId: 'cr-a', amount: 300, expiresAt: '2026-04-01T00:00:00.000Z' },
