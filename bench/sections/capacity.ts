@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
+import { CREDIT_RANGE_END, GRANT_SK, NOTICE, PREFIX } from '../../lambdas/adapters/dynamodb/layout';
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { reverseRedemption } from '../../lambdas/app/reverse';
@@ -84,7 +85,7 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         FilterExpression: 'remaining > :zero',
-        ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':from': `CREDIT#${new Date().toISOString()}`, ':to': 'CREDIT#~', ':zero': 0 },
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':from': `${PREFIX.CREDIT}${new Date().toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
         ConsistentRead: true,
       }),
     );
@@ -109,7 +110,7 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
         const pk = keys.customer(customerId);
         const credit = await store.getCredit(customerId, value.creditId, value.expiresAt!);
         const sizes = [
-          await size(keys.complaint(detail.complaintId), 'GRANT'),
+          await size(keys.complaint(detail.complaintId), GRANT_SK),
           await size(pk, keys.credit(credit!.expiresAt, credit!.creditId)),
           await size(pk, keys.ledger(value.creditId)),
           await size(pk, keys.reminder(value.creditId)),
@@ -180,7 +181,7 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
             TableName: table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
             FilterExpression: 'kind = :k',
-            ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':l': 'LEDGER#', ':k': 'EXPIRED' },
+            ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':l': PREFIX.LEDGER, ':k': 'EXPIRED' },
           }),
         );
         return { actual: cost, minimum: { roundTrips: 1, rcu: 0, wcu: writeUnits(itemSize(ledger.Items?.[0])) } };
@@ -198,7 +199,7 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
         if (value !== 'SENT' || mailer.sent.length !== 1) throw new Error(`reminder fixture: expected SENT, got ${value}`);
         const pk = keys.customer(customerId);
         const creditBytes = await size(pk, keys.credit(g.expiresAt!, g.creditId));
-        const noticeBytes = await size(pk, keys.notice(g.creditId, 'REMINDER'));
+        const noticeBytes = await size(pk, keys.notice(g.creditId, NOTICE.REMINDER));
         return { actual: cost, minimum: { roundTrips: 2, rcu: 1 + getReadUnits(creditBytes, true), wcu: writeUnits(noticeBytes) } };
       },
     },
@@ -211,7 +212,7 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
         const mailer = new RecordingMailer();
         const { value, cost } = await measure(() => sendCreditIssued(credit, { store, mailer, clock: systemClock, timeZone: 'Europe/Berlin' }));
         if (value !== 'SENT') throw new Error(`issued fixture: expected SENT, got ${value}`);
-        const noticeBytes = await size(keys.customer(customerId), keys.notice(g.creditId, 'ISSUED'));
+        const noticeBytes = await size(keys.customer(customerId), keys.notice(g.creditId, NOTICE.ISSUED));
         return { actual: cost, minimum: { roundTrips: 2, rcu: 1, wcu: writeUnits(noticeBytes) } };
       },
     },
@@ -229,7 +230,7 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
           new QueryCommand({
             TableName: table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-            ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':l': 'LEDGER#' },
+            ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':l': PREFIX.LEDGER },
             ScanIndexForward: false,
             Limit: 20,
           }),

@@ -1,4 +1,4 @@
-import { DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
+import { decodeItem, DynamoCreditStore, ITEM, keys } from '../../lambdas/adapters/dynamodb';
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { sendCreditIssued } from '../../lambdas/app/notify';
@@ -82,11 +82,11 @@ export async function runCost(local: LocalDynamo, table: string, capacity: Capac
     const credit = (await store.getCredit(g.customerId, g.creditId, g.expiresAt)) as Credit;
     notifyMs.push(await time(() => sendCreditIssued(credit, { store, mailer, clock: systemClock, timeZone: 'Europe/Berlin' })));
   }
-  // publish: pure mapping of the stream image to an event (the PutEvents call itself is assumed, above)
-  const sampleItem = { pk: keys.customer('x'), sk: keys.ledger('01J'), type: 'LEDGER', entryId: '01J', customerId: 'x', kind: 'REDEEMED', currency: 'EUR', amount: 1000, at: new Date().toISOString(), orderId: 'o', allocations: [], status: 'APPLIED' };
+  // publish: decoding the stream image and mapping it to an event (the PutEvents call itself is assumed, above)
+  const sampleItem = { pk: keys.customer('x'), sk: keys.ledger('01J'), type: ITEM.LEDGER, entryId: '01J', customerId: 'x', kind: 'REDEEMED', currency: 'EUR', amount: 1000, at: new Date().toISOString(), orderId: 'o', allocations: [], status: 'APPLIED' };
   const publishMs: number[] = [];
   for (let i = 0; i < samples; i++) {
-    publishMs.push(await time(async () => void eventForStoredItem(sampleItem)));
+    publishMs.push(await time(async () => void eventForStoredItem(decodeItem(sampleItem))));
   }
   doc.destroy();
 

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
+import { PREFIX } from '../../lambdas/adapters/dynamodb/layout';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { CreditError } from '../../lambdas/domain/errors';
 import type { LocalDynamo } from '../lib/dynamo-local';
@@ -79,8 +80,8 @@ export async function runHotCustomer(
         }),
       )
     ).Items ?? [];
-  const credits = await q('CREDIT#');
-  const ledger = await q('LEDGER#');
+  const credits = await q(PREFIX.CREDIT);
+  const ledger = await q(PREFIX.LEDGER);
   const remainingAfter = credits.reduce((s, c) => s + (c.remaining as number), 0);
   const minRemaining = Math.min(...credits.map((c) => c.remaining as number));
   const ledgerRedeemed = ledger.filter((e) => e.kind === 'REDEEMED').reduce((s, e) => s + (e.amount as number), 0);

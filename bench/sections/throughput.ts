@@ -1,5 +1,6 @@
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
+import { CREDIT_RANGE_END, PREFIX } from '../../lambdas/adapters/dynamodb/layout';
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import type { LocalDynamo } from '../lib/dynamo-local';
@@ -175,7 +176,7 @@ export async function runThroughput(
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         FilterExpression: 'remaining > :zero',
-        ExpressionAttributeValues: { ':pk': pk, ':from': `CREDIT#${now.toISOString()}`, ':to': 'CREDIT#~', ':zero': 0 },
+        ExpressionAttributeValues: { ':pk': pk, ':from': `${PREFIX.CREDIT}${now.toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
         ProjectionExpression: 'creditId, currency, remaining, expiresAt',
         ConsistentRead: true,
       }),

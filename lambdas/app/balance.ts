@@ -3,7 +3,7 @@ import { balances, spendOrder } from '../domain/allocation';
 import { isSpendable } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
-import type { CreditStore } from './ports';
+import type { BalanceStore } from './ports';
 
 export interface BalanceResponse {
   customerId: string;
@@ -20,7 +20,7 @@ export interface BalanceResponse {
   nextCursor?: string;
 }
 
-export async function getBalance(req: BalanceRequest, deps: { store: CreditStore; clock: Clock }): Promise<BalanceResponse> {
+export async function getBalance(req: BalanceRequest, deps: { store: BalanceStore; clock: Clock }): Promise<BalanceResponse> {
   const now = deps.clock.now();
   const [credits, page] = await Promise.all([
     deps.store.listSpendableCredits(req.customerId, now),

@@ -1,14 +1,14 @@
 import type { ComplaintResolvedDetail } from '../contracts';
 import { decideGrant, type GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
-import type { LedgerEntry } from '../domain/ledger';
+import { grantedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import type { CreditStore } from './ports';
+import type { GrantStore } from './ports';
 
 export interface GrantDeps {
-  store: CreditStore;
+  store: GrantStore;
   clock: Clock;
   policy: GrantPolicy;
   newId: (at: Date) => string;
@@ -34,19 +34,7 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
     const now = deps.clock.now();
     const creditId = deps.newId(now);
     const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
-    const ledger: LedgerEntry = {
-      entryId: creditId,
-      customerId: credit.customerId,
-      kind: 'GRANTED',
-      currency: credit.currency,
-      amount: credit.amount,
-      at: credit.grantedAt,
-      creditId,
-      complaintId: credit.complaintId,
-      reason: credit.reason,
-      expiresAt: credit.expiresAt,
-    };
-    const result = await deps.store.grant({ credit, ledger, remindAt, requestHash });
+    const result = await deps.store.grant({ credit, ledger: grantedEntry(credit), remindAt, requestHash });
     if (result.kind === 'committed') return { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt };
     if (result.kind === 'duplicate') {
       const existing = result.existing;

@@ -1,10 +1,12 @@
 import { shouldRemind, type Credit } from '../domain/credit';
 import { renderEmail } from '../domain/email/render';
 import type { Clock } from '../shared/clock';
-import type { CreditStore, Mailer } from './ports';
+import { NOTICE } from '../adapters/dynamodb/layout';
+import type { Mailer, NoticeStore } from './ports';
+import type { Reminder } from './stored';
 
 export interface NotifyDeps {
-  store: CreditStore;
+  store: NoticeStore;
   mailer: Mailer;
   clock: Clock;
   timeZone: string;
@@ -18,14 +20,14 @@ export type NotifyOutcome = 'SENT' | 'ALREADY_SENT' | 'SKIPPED_USED_UP' | 'SKIPP
  * successful send keeps retried batches from sending twice.
  */
 export async function sendCreditIssued(credit: Credit, deps: NotifyDeps): Promise<NotifyOutcome> {
-  if (await deps.store.hasNotice(credit.customerId, credit.creditId, 'ISSUED')) return 'ALREADY_SENT';
+  if (await deps.store.hasNotice(credit.customerId, credit.creditId, NOTICE.ISSUED)) return 'ALREADY_SENT';
   const email = renderEmail(
     { kind: 'CREDIT_ISSUED', locale: credit.locale, amount: credit.amount, currency: credit.currency, expiresAt: credit.expiresAt, reason: credit.reason },
     { timeZone: deps.timeZone },
   );
   const { messageId } = await deps.mailer.send({ to: credit.email, ...email, tags: { kind: 'credit-issued', creditId: credit.creditId } });
   await deps.store.putNotice(
-    'ISSUED',
+    NOTICE.ISSUED,
     {
       customerId: credit.customerId,
       creditId: credit.creditId,
@@ -40,17 +42,13 @@ export async function sendCreditIssued(credit: Credit, deps: NotifyDeps): Promis
   return 'SENT';
 }
 
-export interface DueReminder {
-  customerId: string;
-  creditId: string;
-  expiresAt: string;
-}
+export type DueReminder = Pick<Reminder, 'customerId' | 'creditId' | 'expiresAt'>;
 
 /** The reminder item's TTL fired: remind only if the credit still has money on it and has not lapsed. */
 export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps): Promise<NotifyOutcome> {
   // Two independent reads: issued together, one round trip of latency.
   const [alreadySent, credit] = await Promise.all([
-    deps.store.hasNotice(reminder.customerId, reminder.creditId, 'REMINDER'),
+    deps.store.hasNotice(reminder.customerId, reminder.creditId, NOTICE.REMINDER),
     deps.store.getCredit(reminder.customerId, reminder.creditId, reminder.expiresAt),
   ]);
   if (alreadySent) return 'ALREADY_SENT';
@@ -66,7 +64,7 @@ export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps
   );
   const { messageId } = await deps.mailer.send({ to: c.email, ...email, tags: { kind: 'expiry-reminder', creditId: c.creditId } });
   await deps.store.putNotice(
-    'REMINDER',
+    NOTICE.REMINDER,
     { customerId: c.customerId, creditId: c.creditId, currency: c.currency, remaining: c.remaining, expiresAt: c.expiresAt, sentAt: now.toISOString(), messageId },
     c.expiresAt,
   );

@@ -1,6 +1,7 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { Credit } from '../domain/credit';
-import type { LedgerEntry } from '../domain/ledger';
+import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../domain/ledger';
+import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
 
 /**
@@ -47,40 +48,63 @@ export interface ReminderNoticeRecord extends ReminderNotice {
   readonly messageId?: string;
 }
 
-export type NoticeKind = 'ISSUED' | 'REMINDER';
+/** Which email a notice records: one definition, with the table layout. */
+export type { NoticeKind } from '../adapters/dynamodb/layout';
 
-export interface CreditStore {
+/** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
+export interface GrantStore {
   /** One transaction: idempotency record for the complaint, credit, ledger entry, reminder item. */
-  grant(input: { credit: Credit; ledger: LedgerEntry; remindAt?: Date; requestHash: string }): Promise<CommitOutcome<GrantRecord>>;
+  grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string }): Promise<CommitOutcome<GrantRecord>>;
+}
+
+export interface SpendableCredits {
   /** Credits not yet expired at `now` (used-up ones excluded), strongly consistent. */
   listSpendableCredits(customerId: string, now: Date): Promise<SpendableCredit[]>;
-  /** Every credit item still stored, including expired ones TTL has not removed yet. */
-  listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number }>>;
-  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<Credit | undefined>;
+}
+
+export interface RedeemStore extends SpendableCredits {
   /** One transaction: debit each allocation (only if still there, unexpired and covering it), ledger entry, idempotency record. */
   commitRedemption(input: {
     customerId: string;
     idempotencyKey: string;
     record: RedeemRecord;
-    ledger?: LedgerEntry;
+    ledger?: RedeemedEntry;
     now: Date;
   }): Promise<CommitOutcome<RedeemRecord>>;
-  getRedeemRecord(customerId: string, idempotencyKey: string): Promise<RedeemRecord | undefined>;
+}
+
+export interface ReverseStore {
   getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
+  /** Every credit item still stored, including expired ones TTL has not removed yet. */
+  listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number }>>;
   /** One transaction: mark the redemption REVERSED (only if APPLIED), ledger entry, credit restorations. */
   commitReversal(input: {
-    redemption: LedgerEntry;
-    reversal: LedgerEntry;
+    redemption: RedeemedEntry;
+    reversal: ReversedEntry;
     restore: ReadonlyArray<Allocation & { maxRemainingBefore: number }>;
     now: Date;
   }): Promise<CommitOutcome<never>>;
-  /** Append an EXPIRED ledger entry once (deterministic entry id). */
-  recordExpiry(entry: LedgerEntry): Promise<boolean>;
+}
+
+export interface BalanceStore extends SpendableCredits {
+  /** Ledger entries, newest first, `limit` per page; `cursor` continues a previous page. */
   history(customerId: string, limit: number, cursor?: string): Promise<{ entries: LedgerEntry[]; nextCursor?: string }>;
+}
+
+export interface ExpiryStore {
+  /** Append an EXPIRED ledger entry once (deterministic entry id); false if it was there before. */
+  recordExpiry(entry: ExpiredEntry): Promise<boolean>;
+}
+
+export interface NoticeStore {
+  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<Credit | undefined>;
   hasNotice(customerId: string, creditId: string, kind: NoticeKind): Promise<boolean>;
   /** Record that an email went out; returns false if it was recorded before. */
   putNotice(kind: NoticeKind, notice: ReminderNoticeRecord, expiresAt: string): Promise<boolean>;
 }
+
+/** Everything the service stores: what one DynamoDB table adapter provides. */
+export type CreditStore = GrantStore & RedeemStore & ReverseStore & BalanceStore & ExpiryStore & NoticeStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

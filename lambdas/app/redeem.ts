@@ -2,17 +2,17 @@ import type { RedeemRequest } from '../contracts';
 import { allocate } from '../domain/allocation';
 import { assertPositiveMinorUnits } from '../domain/credit';
 import { CreditError } from '../domain/errors';
-import type { LedgerEntry } from '../domain/ledger';
+import { redeemedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { pauseAfterConflict, REDEEM_RETRY, type RetryPolicy } from '../shared/retry';
-import type { CreditStore, RedeemResponse } from './ports';
+import type { RedeemResponse, RedeemStore } from './ports';
 
 /** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
 export const MAX_CREDITS_PER_REDEMPTION = 98;
 
 export interface RedeemDeps {
-  store: CreditStore;
+  store: RedeemStore;
   clock: Clock;
   newId: (at: Date) => string;
   retry?: RetryPolicy;
@@ -55,18 +55,16 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       remainingBalance: plan.availableBefore - plan.applied,
       redeemedAt: now.toISOString(),
     };
-    const ledger: LedgerEntry | undefined = redemptionId
-      ? {
-          entryId: redemptionId,
+    const ledger = redemptionId
+      ? redeemedEntry({
+          redemptionId,
           customerId: req.customerId,
-          kind: 'REDEEMED',
+          orderId: req.orderId,
           currency: req.currency,
           amount: plan.applied,
-          at: response.redeemedAt,
-          orderId: req.orderId,
           allocations: plan.allocations,
-          status: 'APPLIED',
-        }
+          at: response.redeemedAt,
+        })
       : undefined;
 
     const result = await deps.store.commitRedemption({

@@ -1,14 +1,14 @@
 import type { ReverseRequest } from '../contracts';
 import type { Allocation } from '../domain/allocation';
 import { CreditError } from '../domain/errors';
-import type { LedgerEntry } from '../domain/ledger';
+import { reversedEntry } from '../domain/ledger';
 import { assertCurrency } from '../domain/money';
 import type { Clock } from '../shared/clock';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import type { CreditStore } from './ports';
+import type { ReverseStore } from './ports';
 
 export interface ReverseDeps {
-  store: CreditStore;
+  store: ReverseStore;
   clock: Clock;
   newId: (at: Date) => string;
   retry?: RetryPolicy;
@@ -55,25 +55,21 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
     const stored = new Map((await deps.store.listStoredCredits(req.customerId)).map((c) => [c.creditId, c]));
     const restore: Array<Allocation & { maxRemainingBefore: number }> = [];
     let lapsed = 0;
-    for (const a of redemption.allocations ?? []) {
+    for (const a of redemption.allocations) {
       const credit = stored.get(a.creditId);
       if (credit && Date.parse(credit.expiresAt) > now.getTime()) restore.push({ ...a, maxRemainingBefore: credit.amount - a.amount });
       else lapsed += a.amount;
     }
     const restored = redemption.amount - lapsed;
-    const reversal: LedgerEntry = {
-      entryId: deps.newId(now),
-      customerId: req.customerId,
-      kind: 'REVERSED',
-      currency: redemption.currency,
-      amount: restored,
+    const reversal = reversedEntry({
+      reversalId: deps.newId(now),
+      redemption,
+      restored,
       lapsed,
-      at: now.toISOString(),
-      redemptionId: redemption.entryId,
-      orderId: redemption.orderId,
       allocations: restore.map(({ creditId, amount, expiresAt }) => ({ creditId, amount, expiresAt })),
+      at: now.toISOString(),
       reason: req.reason,
-    };
+    });
     const result = await deps.store.commitReversal({ redemption, reversal, restore, now });
     if (result.kind === 'committed') {
       return {
@@ -84,7 +80,7 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
         currency: redemption.currency,
         restored,
         lapsed,
-        allocations: [...(reversal.allocations ?? [])],
+        allocations: [...reversal.allocations],
         reversedAt: reversal.at,
       };
     }

@@ -37,15 +37,16 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
     case 'REVERSED':
       return {
         detailType: DETAIL_TYPES.REVERSED,
-        detail: { ...base, redemptionId: e.redemptionId, orderId: e.orderId, allocations: e.allocations, lapsed: e.lapsed ?? 0 },
+        detail: { ...base, redemptionId: e.redemptionId, orderId: e.orderId, allocations: e.allocations, lapsed: e.lapsed },
       };
     case 'EXPIRED':
       return { detailType: DETAIL_TYPES.EXPIRED, detail: { ...base, creditId: e.creditId, expiresAt: e.expiresAt } };
     default: {
       // A ledger entry nobody can publish must not vanish from the outbox: fail, so the stream record is retried
-      // and ends in the publisher's failure queue (stored data is not typed: the kind may be anything).
-      const kind: never = e.kind;
-      throw new Error(`ledger entry ${e.entryId} has kind ${JSON.stringify(kind)}, which has no outgoing event`);
+      // and ends in the publisher's failure queue. Exhaustive: a kind without an event does not compile.
+      const unknown: never = e;
+      const { entryId, kind } = unknown as { entryId: string; kind: unknown };
+      throw new Error(`ledger entry ${entryId} has kind ${JSON.stringify(kind)}, which has no outgoing event`);
     }
   }
 }

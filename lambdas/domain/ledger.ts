@@ -1,31 +1,127 @@
 import type { Allocation } from './allocation';
+import type { Credit } from './credit';
 
 /**
- * The ledger is the customer's history: one append-only entry per money movement.
- * Amounts are positive; `kind` says which way the money moved.
+ * The ledger is the customer's history: one append-only entry per money movement, one shape per kind.
+ * Amounts are positive; `kind` says which way the money moved. Entries are built by the constructors below.
  */
-export type LedgerKind = 'GRANTED' | 'REDEEMED' | 'REVERSED' | 'EXPIRED';
+export const LEDGER_KINDS = ['GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-export interface LedgerEntry {
+interface EntryBase {
   /** ULID: sorts by time. For REDEEMED it is also the redemptionId. */
   readonly entryId: string;
   readonly customerId: string;
-  readonly kind: LedgerKind;
   readonly currency: string;
   readonly amount: number;
   readonly at: string;
-  readonly creditId?: string;
-  readonly complaintId?: string;
+}
+
+export interface GrantedEntry extends EntryBase {
+  readonly kind: 'GRANTED';
+  readonly creditId: string;
+  readonly complaintId: string;
+  readonly reason: string;
+  readonly expiresAt: string;
+}
+
+/** A redemption is APPLIED until reversed; the reversal then names itself on it. */
+export type RedemptionState = { readonly status: 'APPLIED' } | { readonly status: 'REVERSED'; readonly reversalId: string; readonly reversedAt: string };
+
+export type RedeemedEntry = EntryBase & {
+  readonly kind: 'REDEEMED';
+  readonly orderId: string;
+  readonly allocations: readonly Allocation[];
+} & RedemptionState;
+
+export interface ReversedEntry extends EntryBase {
+  readonly kind: 'REVERSED';
+  /** The redemption it undoes. */
+  readonly redemptionId: string;
+  readonly orderId: string;
+  /** What was put back, per credit. */
+  readonly allocations: readonly Allocation[];
+  /** Part of the reversal that could not be restored because the credit had lapsed meanwhile. */
+  readonly lapsed: number;
   readonly reason?: string;
-  readonly expiresAt?: string;
-  readonly orderId?: string;
-  readonly allocations?: readonly Allocation[];
-  /** REVERSED: the redemption it undoes. */
-  readonly redemptionId?: string;
-  /** REVERSED: part of the reversal that could not be restored because the credit had lapsed meanwhile. */
-  readonly lapsed?: number;
-  /** REDEEMED only: APPLIED until reversed. */
-  readonly status?: 'APPLIED' | 'REVERSED';
+}
+
+export interface ExpiredEntry extends EntryBase {
+  readonly kind: 'EXPIRED';
+  readonly creditId: string;
+  readonly expiresAt: string;
+}
+
+export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry;
+
+/** The grant of `credit`: same id, time and terms as the credit. */
+export function grantedEntry(credit: Credit): GrantedEntry {
+  return {
+    entryId: credit.creditId,
+    customerId: credit.customerId,
+    kind: 'GRANTED',
+    currency: credit.currency,
+    amount: credit.amount,
+    at: credit.grantedAt,
+    creditId: credit.creditId,
+    complaintId: credit.complaintId,
+    reason: credit.reason,
+    expiresAt: credit.expiresAt,
+  };
+}
+
+/** A redemption of `amount` over `allocations`, applied (not reversed). */
+export function redeemedEntry(input: {
+  redemptionId: string;
+  customerId: string;
+  orderId: string;
+  currency: string;
+  amount: number;
+  allocations: readonly Allocation[];
+  at: string;
+}): RedeemedEntry {
+  const { redemptionId, customerId, orderId, currency, amount, allocations, at } = input;
+  return { entryId: redemptionId, customerId, kind: 'REDEEMED', currency, amount, at, orderId, allocations, status: 'APPLIED' };
+}
+
+/** The reversal of `redemption`: `restored` goes back onto the credits in `allocations`, `lapsed` could not. */
+export function reversedEntry(input: {
+  reversalId: string;
+  redemption: RedeemedEntry;
+  restored: number;
+  lapsed: number;
+  allocations: readonly Allocation[];
+  at: string;
+  reason?: string;
+}): ReversedEntry {
+  const { reversalId, redemption, restored, lapsed, allocations, at, reason } = input;
+  return {
+    entryId: reversalId,
+    customerId: redemption.customerId,
+    kind: 'REVERSED',
+    currency: redemption.currency,
+    amount: restored,
+    lapsed,
+    at,
+    redemptionId: redemption.entryId,
+    orderId: redemption.orderId,
+    allocations,
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}
+
+/** The unused rest of `credit` lapsing at its expiry. */
+export function expiredEntry(credit: Credit, entryId: string): ExpiredEntry {
+  return {
+    entryId,
+    customerId: credit.customerId,
+    kind: 'EXPIRED',
+    currency: credit.currency,
+    amount: credit.remaining,
+    at: credit.expiresAt,
+    creditId: credit.creditId,
+    expiresAt: credit.expiresAt,
+  };
 }
 
 /** Signed effect on the balance. */

@@ -1,32 +1,31 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { sendCreditIssued, sendExpiryReminder, type DueReminder } from '../app/notify';
-import type { Credit } from '../domain/credit';
+import { sendCreditIssued, sendExpiryReminder } from '../app/notify';
 import { clock } from '../shared/clock';
 import { emailTimeZone } from '../shared/config';
-import { streamHandler } from '../shared/stream';
+import { ignoreChange, streamHandler } from '../shared/stream';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 import { mailer } from '../adapters/ses';
 
 /**
- * Table stream, filtered (infra) to: new credit items (→ "credit issued" email) and TTL removals of reminder items
- * (→ "about to lapse" email). An SES failure fails the record, which is retried from the stream.
+ * Table stream: a new credit item (→ "credit issued" email) and a reminder item removed by TTL (→ "about to lapse"
+ * email). An SES failure fails the record, which is retried from the stream.
  */
-export const handler = streamHandler(async (record, { newImage, oldImage }) => {
+export const handler = streamHandler(async (change) => {
   const deps = { store: creditStore(), mailer: mailer(), clock, timeZone: emailTimeZone() };
-  if (record.eventName === 'INSERT' && newImage?.type === 'CREDIT') {
-    const credit = newImage as unknown as Credit;
+  if (change.change === 'inserted' && change.item.kind === 'credit') {
+    const { credit } = change.item;
     const outcome = await sendCreditIssued(credit, deps);
     if (outcome === 'SENT') metrics.addMetric('CreditIssuedEmailSent', MetricUnit.Count, 1);
     logger.info('credit issued email', { creditId: credit.creditId, customerId: credit.customerId, outcome });
     return;
   }
-  if (record.eventName === 'REMOVE' && oldImage?.type === 'REMINDER') {
-    const reminder = oldImage as unknown as DueReminder;
+  if (change.change === 'removed' && change.by === 'ttl' && change.item.kind === 'reminder') {
+    const { reminder } = change.item;
     const outcome = await sendExpiryReminder(reminder, deps);
     metrics.addMetric(outcome === 'SENT' ? 'ExpiryReminderSent' : 'ExpiryReminderSkipped', MetricUnit.Count, 1);
     logger.info('expiry reminder', { creditId: reminder.creditId, customerId: reminder.customerId, outcome });
     return;
   }
-  logger.warn('record ignored: not selected by this function\'s filters', { eventName: record.eventName });
+  ignoreChange(change);
 });

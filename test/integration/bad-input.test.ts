@@ -6,6 +6,7 @@
  * name is its code). Two inputs that look odd but are legitimate (an unknown locale, HTML in the reason) are
  * accepted, and are checked separately, in the email they produce.
  */
+import { ITEM, keys } from '../../lambdas/adapters/dynamodb/layout';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
 import { complaint, ServiceClient, unique } from './service-client';
 
@@ -135,7 +136,7 @@ const REVERSE_CASES: Array<[string, () => unknown, Code, string | (() => string)
   ['reason of 501 characters', () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, reason: long(501) }), 'INVALID_INPUT', 'reason: Too big'],
 ];
 
-const foreignCursor = () => Buffer.from(JSON.stringify({ sk: `CREDIT#2099-01-01T00:00:00.000Z#x` })).toString('base64url');
+const foreignCursor = () => Buffer.from(JSON.stringify({ sk: keys.credit('2099-01-01T00:00:00.000Z', 'x') })).toString('base64url');
 const BALANCE_CASES: Array<[string, () => unknown, Code, string]> = [
   ['malformed cursor', () => ({ customerId: fx.a.customerId, cursor: 'not-a-cursor!!' }), 'INVALID_INPUT', 'cursor: not a cursor returned by this service'],
   ['cursor pointing outside the ledger', () => ({ customerId: fx.a.customerId, cursor: foreignCursor() }), 'INVALID_INPUT', 'cursor: not a cursor returned by this service'],
@@ -292,7 +293,7 @@ describe('odd but legitimate input is accepted', () => {
     expect(mail.html).not.toContain('<img');
     expect(mail.html).not.toContain('<b>bold');
     expect(mail.text).toContain(reason);
-    const credit = (await svc.items(c.customerId)).find((i) => i.type === 'CREDIT');
+    const credit = (await svc.items(c.customerId)).find((i) => i.type === ITEM.CREDIT);
     expect(credit?.reason).toBe(reason);
     expect(svc.events('CreditGranted', c.customerId)[0].detail.reason).toBe(reason);
   });

@@ -4,6 +4,7 @@
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InvokeHook } from '../../local/runtime';
+import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique } from './service-client';
 import { tapSdk } from './sdk-taps';
@@ -77,10 +78,10 @@ describe('the same ComplaintResolved event delivered 100 times', () => {
     expect(svc.failures(c.complaintId)).toEqual([]);
 
     const items = await svc.items(c.customerId);
-    expect(countOf(items, (i) => i.type === 'CREDIT')).toBe(1);
-    expect(items.filter((i) => i.type === 'LEDGER').map((i) => i.kind)).toEqual(['GRANTED']);
-    expect(countOf(items, (i) => i.type === 'REMINDER')).toBe(1);
-    expect(items.filter((i) => i.type === 'NOTICE').map((i) => i.notice)).toEqual(['ISSUED']);
+    expect(countOf(items, (i) => i.type === ITEM.CREDIT)).toBe(1);
+    expect(items.filter((i) => i.type === ITEM.LEDGER).map((i) => i.kind)).toEqual(['GRANTED']);
+    expect(countOf(items, (i) => i.type === ITEM.REMINDER)).toBe(1);
+    expect(items.filter((i) => i.type === ITEM.NOTICE).map((i) => i.notice)).toEqual(['ISSUED']);
     const snapshot = await svc.snapshot();
     expect(snapshot.split('\n').filter((l) => l.includes(`"COMPLAINT#${c.complaintId}"`))).toHaveLength(1);
 
@@ -151,9 +152,9 @@ describe('redeem retried with the same idempotency key while the first call is s
   async function expectOneDebit(customerId: string, amount: number, remaining: number): Promise<void> {
     await t.runtime.idle(30_000);
     const items = await svc.items(customerId);
-    expect(items.filter((i) => i.type === 'LEDGER' && i.kind === 'REDEEMED').map((i) => i.amount)).toEqual([amount]);
-    expect(countOf(items, (i) => i.type === 'IDEMPOTENCY')).toBe(1);
-    expect(items.filter((i) => i.type === 'CREDIT').map((i) => i.remaining)).toEqual([remaining]);
+    expect(items.filter((i) => i.type === ITEM.LEDGER && i.kind === 'REDEEMED').map((i) => i.amount)).toEqual([amount]);
+    expect(countOf(items, (i) => i.type === ITEM.IDEMPOTENCY)).toBe(1);
+    expect(items.filter((i) => i.type === ITEM.CREDIT).map((i) => i.remaining)).toEqual([remaining]);
     expect((await svc.balance(customerId)).courtesyCredit.balances[0].available).toBe(remaining);
     expect(svc.events('CreditRedeemed', customerId).map((e) => e.detail.amount)).toEqual([amount]);
   }
@@ -172,8 +173,8 @@ describe('the same reversal sent 10 times at once', () => {
     for (const a of answers.filter((x) => !x.ok)) expect(a.error.code).toBe('REDEMPTION_ALREADY_REVERSED');
     await t.runtime.idle(30_000);
     const items = await svc.items(c.customerId);
-    expect(items.filter((i) => i.type === 'CREDIT').map((i) => i.remaining)).toEqual([1000]);
-    expect(countOf(items, (i) => i.type === 'LEDGER' && i.kind === 'REVERSED')).toBe(1);
+    expect(items.filter((i) => i.type === ITEM.CREDIT).map((i) => i.remaining)).toEqual([1000]);
+    expect(countOf(items, (i) => i.type === ITEM.LEDGER && i.kind === 'REVERSED')).toBe(1);
     expect(svc.events('CreditReversed', c.customerId)).toHaveLength(1);
   });
 });
@@ -197,13 +198,13 @@ describe('stream records redelivered (Lambda retries a batch it already processe
     }
     await t.runtime.idle(30_000);
     expect(await emailsTo(c.email)).toHaveLength(1);
-    expect((await svc.items(c.customerId)).filter((i) => i.type === 'NOTICE')).toHaveLength(1);
+    expect((await svc.items(c.customerId)).filter((i) => i.type === ITEM.NOTICE)).toHaveLength(1);
   });
 
   it(`a TTL removal of a credit processed ${1 + REDELIVERIES} times → one EXPIRED ledger entry, one CreditExpired event`, async () => {
     const c = complaint({ amount: 800 });
     await svc.grant(c);
-    const credit = (await svc.items(c.customerId)).find((i) => i.type === 'CREDIT')!;
+    const credit = (await svc.items(c.customerId)).find((i) => i.type === ITEM.CREDIT)!;
     const removal = {
       Records: [
         {
@@ -225,7 +226,7 @@ describe('stream records redelivered (Lambda retries a batch it already processe
     };
     for (let i = 0; i < 1 + REDELIVERIES; i++) expect(await t.runtime.invoke('expire', removal)).toEqual({ batchItemFailures: [] });
     await t.runtime.idle(30_000);
-    const expired = (await svc.items(c.customerId)).filter((i) => i.type === 'LEDGER' && i.kind === 'EXPIRED');
+    const expired = (await svc.items(c.customerId)).filter((i) => i.type === ITEM.LEDGER && i.kind === 'EXPIRED');
     expect(expired.map((e) => e.amount)).toEqual([800]);
     expect(svc.events('CreditExpired', c.customerId)).toHaveLength(1);
   });

@@ -5,6 +5,7 @@
  */
 import { setClock, offsetClock, systemClock } from '../../lambdas/shared/clock';
 import { DAY_MS } from '../../lambdas/domain/credit';
+import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
 import { complaint, ServiceClient } from './service-client';
 
@@ -46,8 +47,8 @@ it('when TTL removes an expired credit, the unused amount goes to the ledger and
   expect(expired.detail).toMatchObject({ amount: 1000, currency: 'EUR', creditId: r.allocations[0].creditId });
   await t.runtime.idle(30_000);
   const items = await svc.items(c.customerId);
-  expect(items.filter((i) => i.type === 'CREDIT')).toHaveLength(0);
-  const ledger = items.filter((i) => i.type === 'LEDGER').map((i) => [i.kind, i.amount]);
+  expect(items.filter((i) => i.type === ITEM.CREDIT)).toHaveLength(0);
+  const ledger = items.filter((i) => i.type === ITEM.LEDGER).map((i) => [i.kind, i.amount]);
   expect(ledger).toEqual(expect.arrayContaining([['GRANTED', 1200], ['REDEEMED', 200], ['EXPIRED', 1000]]));
   expect(ledger).toHaveLength(3);
   expect((await svc.balance(c.customerId)).courtesyCredit.balances).toEqual([]);
@@ -79,7 +80,7 @@ it('sends no reminder for a credit that is used up', async () => {
     await svc.grant(c);
     await svc.redeem(c.customerId, 500);
   });
-  await waitFor(async () => !(await svc.items(c.customerId)).some((i) => i.type === 'REMINDER'), TTL_WAIT_MS, 250);
+  await waitFor(async () => !(await svc.items(c.customerId)).some((i) => i.type === ITEM.REMINDER), TTL_WAIT_MS, 250);
   await t.runtime.idle(30_000);
   expect((await emailsTo(c.email)).map((m) => m.subject)).toEqual(['Ihre Kulanzgutschrift über 5,00\u00a0€']);
   expect(svc.events('CreditExpiryReminderSent', c.customerId)).toHaveLength(0);

@@ -11,6 +11,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { startFaultProxy, type FaultProxy, type ProxyLogEntry } from '../../local/faults';
 import type { InvokeHook } from '../../local/runtime';
 import { newId } from '../../lambdas/shared/ids';
+import { ITEM, keys } from '../../lambdas/adapters/dynamodb/layout';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique, type Complaint } from './service-client';
 
@@ -103,9 +104,9 @@ async function plugged(fn: 'notify' | 'publish', write: () => Promise<void>, que
 
 async function expectGrantedOnce(c: Complaint): Promise<void> {
   const items = await svc.items(c.customerId);
-  expect(items.filter((i) => i.type === 'CREDIT').map((i) => i.amount)).toEqual([c.amount]);
-  expect(items.filter((i) => i.type === 'LEDGER').map((i) => i.kind)).toEqual(['GRANTED']);
-  expect(items.filter((i) => i.type === 'NOTICE').map((i) => i.notice)).toEqual(['ISSUED']);
+  expect(items.filter((i) => i.type === ITEM.CREDIT).map((i) => i.amount)).toEqual([c.amount]);
+  expect(items.filter((i) => i.type === ITEM.LEDGER).map((i) => i.kind)).toEqual(['GRANTED']);
+  expect(items.filter((i) => i.type === ITEM.NOTICE).map((i) => i.notice)).toEqual(['ISSUED']);
   expect(svc.events('CreditGranted', c.customerId)).toHaveLength(1);
   expect(await emailsTo(c.email)).toHaveLength(1);
 }
@@ -238,9 +239,9 @@ describe('poison records', () => {
   function ledgerItem(customerId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const entryId = newId(new Date());
     return {
-      pk: `C#${customerId}`,
-      sk: `LEDGER#${entryId}`,
-      type: 'LEDGER',
+      pk: keys.customer(customerId),
+      sk: keys.ledger(entryId),
+      type: ITEM.LEDGER,
       entryId,
       customerId,
       kind: 'GRANTED',

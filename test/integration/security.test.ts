@@ -16,6 +16,7 @@ import { startFaultProxy, type FaultProxy } from '../../local/faults';
 import { pseudonymizeEmail } from '../../lambdas/shared/observability';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds } from '../../infra/synth';
+import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique } from './service-client';
 import { attributeCallsToFunctions, dynamoActions, tapSdk, type SdkCall } from './sdk-taps';
@@ -67,7 +68,7 @@ describe('only the configured event sources reach grant', () => {
     const c = complaint();
     await svc.grant(c);
     expect(grantCalls.filter((g) => g.includes(JSON.stringify(c.complaintId)))).toHaveLength(1);
-    expect((await svc.items(c.customerId)).filter((i) => i.type === 'CREDIT')).toHaveLength(1);
+    expect((await svc.items(c.customerId)).filter((i) => i.type === ITEM.CREDIT)).toHaveLength(1);
   });
 });
 
@@ -186,8 +187,8 @@ describe('a full flow: least privilege measured, and no email address in any log
           },
         ],
       });
-      const reminderOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === 'REMINDER')!;
-      const creditOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === 'CREDIT')!;
+      const reminderOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === ITEM.REMINDER)!;
+      const creditOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === ITEM.CREDIT)!;
       for (const ev of [ttlRemove(await reminderOf(a.customerId)), ttlRemove(await reminderOf(b.customerId))]) {
         await t.runtime.invoke('notify', ev);
         await t.runtime.invoke('notify', ev);

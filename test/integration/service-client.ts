@@ -7,6 +7,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TestRuntime } from './harness';
+import { keys } from '../../lambdas/adapters/dynamodb/layout';
 
 const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
 let seq = 0;
@@ -98,7 +99,7 @@ export class ServiceClient {
       new ScanCommand({
         TableName: this.t.tableName,
         FilterExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `C#${customerId}` } },
+        ExpressionAttributeValues: { ':pk': { S: keys.customer(customerId) } },
         ConsistentRead: true,
       }),
     );

@@ -4,6 +4,7 @@
  */
 import { setClock, offsetClock, systemClock } from '../../lambdas/shared/clock';
 import { DAY_MS } from '../../lambdas/domain/credit';
+import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
 import { complaint, ServiceClient, unique } from './service-client';
 
@@ -177,11 +178,11 @@ describe('redeem', () => {
     const applied = results.filter((r) => r.ok).reduce((s, r) => s + r.applied, 0);
     expect(applied).toBeLessThanOrEqual(2000);
     const items = await customerItems(customerId);
-    const credits = items.filter((i) => i.type === 'CREDIT');
+    const credits = items.filter((i) => i.type === ITEM.CREDIT);
     for (const cr of credits) expect(cr.remaining).toBeGreaterThanOrEqual(0);
     const remaining = credits.reduce((s, cr) => s + cr.remaining, 0);
     expect(remaining + applied).toBe(2000);
-    const ledgerDebits = items.filter((i) => i.type === 'LEDGER' && i.kind === 'REDEEMED').reduce((s, e) => s + e.amount, 0);
+    const ledgerDebits = items.filter((i) => i.type === ITEM.LEDGER && i.kind === 'REDEEMED').reduce((s, e) => s + e.amount, 0);
     expect(ledgerDebits).toBe(applied);
     expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(25);
   });
@@ -235,6 +236,6 @@ describe('expiry before TTL', () => {
     expect(b.courtesyCredit.balances).toEqual([]);
     const r = await invoke('redeem', { customerId: c.customerId, orderId: 'late', amount: 100, currency: 'EUR', idempotencyKey: unique('k') });
     expect(r).toMatchObject({ ok: true, applied: 0 });
-    expect((await customerItems(c.customerId)).filter((i) => i.type === 'CREDIT')).toHaveLength(1); // still stored
+    expect((await customerItems(c.customerId)).filter((i) => i.type === ITEM.CREDIT)).toHaveLength(1); // still stored
   });
 });

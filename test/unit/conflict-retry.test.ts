@@ -1,16 +1,16 @@
 /**
  * Transaction conflicts: every money-moving use case retries a cancelled transaction a bounded number of times,
  * backing off between tries, and finally answers CONCURRENT_MODIFICATION (retryable). Checked with a fake
- * CreditStore (the port in lambdas/app/ports.ts) that answers `conflict` k times, then commits; sleeps are
+ * store (the grant, redeem and reverse ports in lambdas/app/ports.ts) that answers `conflict` k times, then commits; sleeps are
  * observed on setTimeout, with Math.random pinned so the jittered delays are exact.
  */
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { reverseRedemption } from '../../lambdas/app/reverse';
-import type { CommitOutcome, CreditStore, GrantRecord, RedeemRecord } from '../../lambdas/app/ports';
+import type { CommitOutcome, GrantRecord, GrantStore, RedeemRecord, RedeemStore, ReverseStore } from '../../lambdas/app/ports';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
-import type { LedgerEntry } from '../../lambdas/domain/ledger';
+import type { RedeemedEntry } from '../../lambdas/domain/ledger';
 import { backoffDelay, CONFLICT_RETRY, REDEEM_RETRY, type RetryPolicy } from '../../lambdas/shared/retry';
 import { FUNCTIONS } from '../../infra/functions';
 
@@ -24,13 +24,16 @@ type Script<T> = Array<CommitOutcome<T>>;
 const conflict = (stale = false) => ({ kind: 'conflict', stale }) as const;
 const committed = { kind: 'committed' } as const;
 
-/** A CreditStore whose commits follow a script (the last entry repeats); reads return one spendable credit. */
-class ScriptedStore implements CreditStore {
+/** The stores of the three money-moving use cases. */
+type MoneyStore = GrantStore & RedeemStore & ReverseStore;
+
+/** A store whose commits follow a script (the last entry repeats); reads return one spendable credit. */
+class ScriptedStore implements MoneyStore {
   readonly calls: Record<string, number> = {};
   grantHashes: string[] = [];
   constructor(
     private readonly script: { grant?: Script<GrantRecord>; redeem?: Script<RedeemRecord>; reverse?: Script<never> },
-    private readonly redemption?: LedgerEntry,
+    private readonly redemption?: RedeemedEntry,
   ) {}
   private count(name: string): number {
     return (this.calls[name] = (this.calls[name] ?? 0) + 1);
@@ -40,7 +43,7 @@ class ScriptedStore implements CreditStore {
     if (!s || s.length === 0) throw new Error(`no script for ${name}`);
     return s[Math.min(n, s.length) - 1]!;
   }
-  async grant(input: Parameters<CreditStore['grant']>[0]) {
+  async grant(input: Parameters<GrantStore['grant']>[0]) {
     this.grantHashes.push(input.requestHash);
     return this.next('grant', this.script.grant);
   }
@@ -52,16 +55,10 @@ class ScriptedStore implements CreditStore {
     this.count('listStoredCredits');
     return [{ creditId: 'cr-1', currency: 'EUR', remaining: 600, amount: 1000, expiresAt: FUTURE }];
   }
-  async getCredit() {
-    return undefined;
-  }
   redeemHashes: string[] = [];
-  async commitRedemption(input: Parameters<CreditStore['commitRedemption']>[0]) {
+  async commitRedemption(input: Parameters<RedeemStore['commitRedemption']>[0]) {
     this.redeemHashes.push(input.record.requestHash);
     return this.next('commitRedemption', this.script.redeem);
-  }
-  async getRedeemRecord() {
-    return undefined;
   }
   async getLedgerEntry() {
     this.count('getLedgerEntry');
@@ -69,18 +66,6 @@ class ScriptedStore implements CreditStore {
   }
   async commitReversal() {
     return this.next('commitReversal', this.script.reverse);
-  }
-  async recordExpiry() {
-    return true;
-  }
-  async history() {
-    return { entries: [] };
-  }
-  async hasNotice() {
-    return false;
-  }
-  async putNotice() {
-    return true;
   }
 }
 
@@ -111,7 +96,7 @@ const grantDetail = {
   reason: 'late',
 };
 const redeemReq = { customerId: 'cust-1', orderId: 'o-1', amount: 400, currency: 'EUR', idempotencyKey: 'k-1' };
-const redemption: LedgerEntry = {
+const redemption: RedeemedEntry = {
   entryId: '01JREDEEM000000000000000AA',
   customerId: 'cust-1',
   kind: 'REDEEMED',
@@ -123,10 +108,10 @@ const redemption: LedgerEntry = {
   status: 'APPLIED',
 };
 
-const grantWith = (store: CreditStore, retry = POLICY) => grantCredit(grantDetail, { store, clock, policy: DEFAULT_GRANT_POLICY, newId, retry });
-const redeemWith = (store: CreditStore, retry = POLICY, onConflict?: () => void) =>
+const grantWith = (store: MoneyStore, retry = POLICY) => grantCredit(grantDetail, { store, clock, policy: DEFAULT_GRANT_POLICY, newId, retry });
+const redeemWith = (store: MoneyStore, retry = POLICY, onConflict?: () => void) =>
   redeemCredits(redeemReq, { store, clock, newId, retry, ...(onConflict ? { onConflict } : {}) });
-const reverseWith = (store: CreditStore, retry = POLICY) => reverseRedemption({ customerId: 'cust-1', redemptionId: redemption.entryId }, { store, clock, newId, retry });
+const reverseWith = (store: MoneyStore, retry = POLICY) => reverseRedemption({ customerId: 'cust-1', redemptionId: redemption.entryId }, { store, clock, newId, retry });
 
 async function refusal(p: Promise<unknown>): Promise<CreditError> {
   const e = await p.then(
@@ -175,9 +160,9 @@ describe.each([1, 3])('%i conflicts, then the transaction commits', (k) => {
 
 describe('always conflicting: CONCURRENT_MODIFICATION (retryable) after the policy\'s attempts', () => {
   test.each([
-    ['redeem', () => new ScriptedStore({ redeem: [conflict()] }), (s: CreditStore) => redeemWith(s), 'commitRedemption'],
-    ['grant', () => new ScriptedStore({ grant: [conflict()] }), (s: CreditStore) => grantWith(s), 'grant'],
-    ['reverse', () => new ScriptedStore({ reverse: [conflict()] }, redemption), (s: CreditStore) => reverseWith(s), 'commitReversal'],
+    ['redeem', () => new ScriptedStore({ redeem: [conflict()] }), (s: MoneyStore) => redeemWith(s), 'commitRedemption'],
+    ['grant', () => new ScriptedStore({ grant: [conflict()] }), (s: MoneyStore) => grantWith(s), 'grant'],
+    ['reverse', () => new ScriptedStore({ reverse: [conflict()] }, redemption), (s: MoneyStore) => reverseWith(s), 'commitReversal'],
   ] as const)('%s', async (_name, make, run, commit) => {
     const store = make();
     const e = await refusal(run(store));

@@ -1,11 +1,19 @@
 import fc from 'fast-check';
 import { DETAIL_TYPES, EVENT_SOURCE, eventForLedgerEntry, eventForReminder, type OutgoingEvent } from '../../lambdas/domain/events';
-import { signedAmount, type LedgerEntry, type LedgerKind } from '../../lambdas/domain/ledger';
+import {
+  signedAmount,
+  type ExpiredEntry,
+  type GrantedEntry,
+  type LedgerEntry,
+  type LedgerKind,
+  type RedeemedEntry,
+  type ReversedEntry,
+} from '../../lambdas/domain/ledger';
 
 const EMAIL = 'kunde@example.de';
 
 const base = { customerId: 'cust-42', currency: 'EUR', at: '2026-03-01T10:00:00.000Z' };
-const entries: Record<LedgerKind, LedgerEntry> = {
+const entries: { GRANTED: GrantedEntry; REDEEMED: RedeemedEntry; REVERSED: ReversedEntry; EXPIRED: ExpiredEntry } = {
   GRANTED: {
     ...base,
     entryId: '01JGRANT0000000000000000AA',
@@ -33,6 +41,7 @@ const entries: Record<LedgerKind, LedgerEntry> = {
     redemptionId: '01JREDEEM000000000000000AA',
     orderId: 'order-7',
     allocations: [{ creditId: 'cr-1', amount: 1200, expiresAt: '2026-05-30T10:00:00.000Z' }],
+    lapsed: 0,
   },
   EXPIRED: {
     ...base,
@@ -92,7 +101,7 @@ describe('eventForLedgerEntry', () => {
     });
   });
 
-  it('REVERSED names the redemption it undoes and defaults lapsed to 0', () => {
+  it('REVERSED names the redemption it undoes and what lapsed (a stored entry without `lapsed`: test/unit/adapters/dynamodb-codec)', () => {
     expect(eventForLedgerEntry(entries.REVERSED).detail).toMatchObject({ redemptionId: entries.REDEEMED.entryId, lapsed: 0 });
     expect(eventForLedgerEntry({ ...entries.REVERSED, lapsed: 200 }).detail.lapsed).toBe(200);
   });

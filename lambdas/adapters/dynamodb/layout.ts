@@ -39,3 +39,6 @@ export const keys = {
   notice: (creditId: string, kind: NoticeKind) => `${PREFIX.NOTICE}${creditId}#${kind}`,
   complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
 };
+
+/** Who removes an item whose TTL passed: stream records of those removals carry this `userIdentity`. */
+export const TTL_REMOVER = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;

@@ -1,0 +1,79 @@
+import type { Allocation } from '../../domain/allocation';
+import type { RedeemedEntry, ReversedEntry } from '../../domain/ledger';
+import type { CommitOutcome, RedeemRecord } from '../../app/ports';
+import type { Table } from './client';
+import { decodeAs, ledgerItem, redeemKeyItem } from './codec';
+import { keys } from './layout';
+
+/** Redemptions and their reversal: the conditional debits and restorations, with the redeem idempotency record. */
+export class Redemptions {
+  constructor(private readonly table: Table) {}
+
+  /** One transaction: each debit (still there, unexpired, covering the take), the ledger entry, the idempotency record (the guard). */
+  async commitRedemption(input: {
+    customerId: string;
+    idempotencyKey: string;
+    record: RedeemRecord;
+    ledger?: RedeemedEntry;
+    now: Date;
+  }): Promise<CommitOutcome<RedeemRecord>> {
+    const { customerId, idempotencyKey, record, ledger, now } = input;
+    const t = this.table;
+    const pk = keys.customer(customerId);
+    const debits = record.response.allocations.map((a) => ({
+      Update: {
+        TableName: t.name,
+        Key: { pk, sk: keys.credit(a.expiresAt, a.creditId) },
+        UpdateExpression: 'SET remaining = remaining - :take',
+        // Never overdraw, never spend an expired credit: checked by DynamoDB at commit time.
+        ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
+        ExpressionAttributeValues: { ':take': a.amount, ':now': now.getTime() },
+      },
+    }));
+    const items = [...debits, ...(ledger ? [t.putNew(ledgerItem(ledger))] : []), t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true)];
+    return t.transact(items, items.length - 1, async (old) =>
+      old ? decodeAs(old, 'redeemKey').record : this.getRedeemRecord(customerId, idempotencyKey),
+    );
+  }
+
+  async getRedeemRecord(customerId: string, idempotencyKey: string): Promise<RedeemRecord | undefined> {
+    const item = await this.table.get(keys.customer(customerId), keys.redeemKey(idempotencyKey));
+    return item ? decodeAs(item, 'redeemKey').record : undefined;
+  }
+
+  /** One transaction: the redemption's status flip APPLIED -> REVERSED (the guard), the reversal entry, the restorations. */
+  async commitReversal(input: {
+    redemption: RedeemedEntry;
+    reversal: ReversedEntry;
+    restore: ReadonlyArray<Allocation & { maxRemainingBefore: number }>;
+    now: Date;
+  }): Promise<CommitOutcome<never>> {
+    const { redemption, reversal, restore, now } = input;
+    const t = this.table;
+    const pk = keys.customer(redemption.customerId);
+    const items = [
+      {
+        Update: {
+          TableName: t.name,
+          Key: { pk, sk: keys.ledger(redemption.entryId) },
+          UpdateExpression: 'SET #status = :reversed, reversalId = :reversalId, reversedAt = :at',
+          ConditionExpression: '#status = :applied',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reversed': 'REVERSED', ':applied': 'APPLIED', ':reversalId': reversal.entryId, ':at': reversal.at },
+        },
+      },
+      t.putNew(ledgerItem(reversal)),
+      ...restore.map((r) => ({
+        Update: {
+          TableName: t.name,
+          Key: { pk, sk: keys.credit(r.expiresAt, r.creditId) },
+          UpdateExpression: 'SET remaining = remaining + :give',
+          // Restore only into a credit that is still there and unexpired, and never above its original amount.
+          ConditionExpression: 'attribute_exists(pk) AND expiresAtMs > :now AND remaining <= :max',
+          ExpressionAttributeValues: { ':give': r.amount, ':now': now.getTime(), ':max': r.maxRemainingBefore },
+        },
+      })),
+    ];
+    return t.transact<never>(items, 0, async () => undefined);
+  }
+}
