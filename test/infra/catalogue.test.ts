@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLE_FILE, BUNDLING, ESBUILD_OPTIONS, esbuildOptions } from '../../infra/bundling';
 import { ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, isFunctionName } from '../../infra/functions';
-import { REPO_ROOT } from '../../infra/stack';
+import { REPO_ROOT } from '../../infra/paths';
 
 describe('function catalogue', () => {
   test('seven functions, keyed by their own name, in a fixed order', () => {
@@ -37,7 +37,7 @@ describe('function catalogue', () => {
   });
 
   test('triggers: grant via EventBridge, three synchronous APIs, three stream consumers', () => {
-    const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger === t).map((f) => f.name);
+    const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
     expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance']);
     expect(byTrigger('stream')).toEqual(['expire', 'notify', 'publish']);
