@@ -25,6 +25,7 @@ describe('parseConfig', () => {
   test('cdk.json context is valid and yields the documented defaults', () => {
     const config = parse(cdkJsonContext());
     expect(config).toEqual({
+      stage: 'dev',
       senderEmail: 'no-reply@courtesy-credits.example.com',
       sesIdentity: 'courtesy-credits.example.com',
       complaintEventSources: ['retailer.complaints'],
