@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { CONTEXT_KEYS, ConfigError, DEFAULTS, loadConfig, parseConfig } from '../../infra/config';
+import { DEFAULT_GRANT_POLICY, isValidEmail } from '../../lambdas/domain/credit';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 const BASE: Record<string, unknown> = {
@@ -43,6 +44,16 @@ describe('parseConfig', () => {
     expect(config.reminderDaysBeforeExpiry).toBe(7);
     expect(config.maxGrantMajorUnits).toBe(10_000);
     expect(config.sesConfigurationSetName).toBeUndefined();
+    // one source: the domain's default grant policy (what a function uses when the variable is absent)
+    expect(DEFAULTS.reminderDaysBeforeExpiry).toBe(DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry);
+    expect(DEFAULTS.maxGrantMajorUnits).toBe(DEFAULT_GRANT_POLICY.maxMajorUnits);
+  });
+
+  test('email addresses are checked by the domain rule (isValidEmail), the same one grants use', () => {
+    for (const sender of ['a b@example.com', 'x@localhost', `${'a'.repeat(65)}@example.com`, 'a@-example.com']) {
+      expect(isValidEmail(sender)).toBe(false);
+      expect(problems({ ...BASE, 'courtesy:senderEmail': sender }).join()).toMatch(/courtesy:senderEmail: not a valid email address/);
+    }
   });
 
   test('values given on the command line (-c key=value arrive as strings) are parsed', () => {
