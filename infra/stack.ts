@@ -17,7 +17,7 @@ import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
 import { FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
-import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FunctionName, type FunctionSpec, type Trigger } from './functions';
+import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FailureQueueSpec, type FunctionName, type FunctionSpec, type Trigger } from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 
 /** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
@@ -40,8 +40,8 @@ export class CourtesyCreditsStack extends Stack {
   readonly table: dynamodb.Table;
   readonly bus: events.EventBus;
   readonly functions: { readonly [N in FunctionName]: ServiceFunction };
-  /** Every failure queue, by construct id. */
-  readonly queues: Readonly<Record<string, FailureQueue>> = {};
+  /** Every failure queue, by construct id (filled while the triggers are wired). */
+  private readonly failureQueues: Record<string, FailureQueue> = {};
 
   /** `id` is the stack name: use `stageNames(config.stage).stackName` (infra/app.ts, infra/synth.ts). */
   constructor(scope: Construct, id: string, props: CourtesyCreditsStackProps) {
@@ -139,11 +139,14 @@ export class CourtesyCreditsStack extends Stack {
     }
   }
 
-  private failureQueue(spec: { readonly id: string; readonly purpose: string }): FailureQueue {
-    if (this.queues[spec.id] !== undefined) throw new Error(`failure queue ${spec.id} is named by two triggers`);
-    const q = new FailureQueue(this, spec);
-    (this.queues as Record<string, FailureQueue>)[spec.id] = q;
-    return q;
+  /** Every failure queue, by construct id. */
+  get queues(): Readonly<Record<string, FailureQueue>> {
+    return { ...this.failureQueues };
+  }
+
+  private failureQueue(spec: FailureQueueSpec): FailureQueue {
+    if (this.failureQueues[spec.id] !== undefined) throw new Error(`failure queue ${spec.id} is named by two triggers`);
+    return (this.failureQueues[spec.id] = new FailureQueue(this, spec));
   }
 
   private addOutputs(functions: readonly FunctionSpec[]): void {
@@ -155,7 +158,7 @@ export class CourtesyCreditsStack extends Stack {
         description: `Lambda function "${spec.name}"`,
       });
     }
-    for (const [queueId, q] of Object.entries(this.queues)) {
+    for (const [queueId, q] of Object.entries(this.failureQueues)) {
       new CfnOutput(this, `${queueId}QueueUrl`, { value: q.queueUrl, description: `Failure queue ${queueId}` });
     }
   }
