@@ -1,4 +1,7 @@
 import type { IConstruct } from 'constructs';
+import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
+import { placeholderProblems } from './deploy-checks';
+import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
 
 /**
  * Deployment settings, read from CDK context (cdk.json "context", or `cdk synth -c key=value`).
@@ -6,6 +9,8 @@ import type { IConstruct } from 'constructs';
  * (`-c 'courtesy:complaintEventSources=["a","b"]'`) or a comma-separated string.
  */
 export interface CourtesyConfig {
+  /** Deployment stage: names the stack (CourtesyCredits-<stage>) and the bus (courtesy-credits-<stage>), see infra/names.ts. */
+  readonly stage: string;
   /** From address of every email; must belong to `sesIdentity`. */
   readonly senderEmail: string;
   /** The verified SES identity (domain or address) the function may send as. */
@@ -27,6 +32,7 @@ export interface CourtesyConfig {
 }
 
 export const CONTEXT_KEYS = {
+  stage: 'courtesy:stage',
   senderEmail: 'courtesy:senderEmail',
   sesIdentity: 'courtesy:sesIdentity',
   complaintEventSources: 'courtesy:complaintEventSources',
@@ -38,33 +44,69 @@ export const CONTEXT_KEYS = {
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
+/**
+ * Set to true by `npm run deploy` only: the CDK CLI runs the app the same way for synth, diff and deploy and does not
+ * tell it which command runs, so deploy-only checks (no placeholders, explicit stage) need this flag. Not a setting
+ * of the service: it is not part of CourtesyConfig.
+ */
+export const DEPLOY_CONTEXT_KEY = 'courtesy:deploy';
+
+/** Values used when a setting is absent; the grant limits are the domain's own defaults. */
 export const DEFAULTS = {
-  reminderDaysBeforeExpiry: 7,
-  maxGrantMajorUnits: 10_000,
+  stage: DEFAULT_STAGE,
+  reminderDaysBeforeExpiry: DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry,
+  maxGrantMajorUnits: DEFAULT_GRANT_POLICY.maxMajorUnits,
 } as const;
 
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    readonly phase: 'synth' | 'deploy' = 'synth',
+  ) {
     super(
-      `Invalid courtesy-credits configuration (CDK context, see cdk.json "context" or -c key=value):\n` +
+      `${phase === 'deploy' ? 'Refusing to deploy' : 'Invalid'} courtesy-credits configuration ` +
+        `(CDK context, see cdk.json "context" or -c key=value):\n` +
         problems.map((p) => `  - ${p}`).join('\n'),
     );
     this.name = 'ConfigError';
   }
 }
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
 const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/;
+/** IAM role ARN: optional path (segments ending in "/"), then a role name of at most 64 characters; no wildcards. */
+const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/){0,50}[\w+=,.@-]{1,64}$/;
 const EVENT_SOURCE = /^[\w.\-/:]{1,256}$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Reads and validates the configuration from a construct's context; throws ConfigError listing every problem. */
+/**
+ * Reads and validates the configuration from a construct's context; throws ConfigError listing every problem.
+ * When `courtesy:deploy` is true (npm run deploy), placeholder values and a missing stage are problems too.
+ */
 export function loadConfig(scope: IConstruct): CourtesyConfig {
   const all = scope.node.getAllContext();
-  const known = new Set<string>(Object.values(CONTEXT_KEYS));
+  const known = new Set<string>([...Object.values(CONTEXT_KEYS), DEPLOY_CONTEXT_KEY]);
   const unknown = Object.keys(all).filter((k) => k.startsWith('courtesy:') && !known.has(k));
-  return parseConfig((key) => scope.node.tryGetContext(key), unknown);
+  const get = (key: string) => scope.node.tryGetContext(key);
+  const deploy = get(DEPLOY_CONTEXT_KEY);
+  if (deploy !== undefined && deploy !== true && deploy !== 'true' && deploy !== false && deploy !== 'false') {
+    throw new ConfigError([`${DEPLOY_CONTEXT_KEY}: must be true or false, got ${describe(deploy)}`]);
+  }
+  const config = parseConfig(get, unknown);
+  if (deploy === true || deploy === 'true') {
+    const problems = deployProblems(config, get);
+    if (problems.length > 0) throw new ConfigError(problems, 'deploy');
+  }
+  return config;
+}
+
+/** What `npm run deploy` refuses beyond parseConfig: placeholders from cdk.json and an implicit stage. */
+export function deployProblems(config: CourtesyConfig, get: (key: string) => unknown): string[] {
+  const problems: string[] = [];
+  const stage = get(CONTEXT_KEYS.stage);
+  if (stage === undefined || stage === null || stage === '') {
+    problems.push(`${CONTEXT_KEYS.stage}: required for deploy (e.g. -c ${CONTEXT_KEYS.stage}=prod); it names the stack and the bus`);
+  }
+  return [...problems, ...placeholderProblems(config, CONTEXT_KEYS)];
 }
 
 /**
@@ -104,6 +146,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     return n;
   };
 
+  const stage = str(CONTEXT_KEYS.stage, false) ?? DEFAULTS.stage;
   const senderEmail = str(CONTEXT_KEYS.senderEmail, true);
   const sesIdentity = str(CONTEXT_KEYS.sesIdentity, true);
   const paymentFlowRoleArn = str(CONTEXT_KEYS.paymentFlowRoleArn, true);
@@ -114,14 +157,17 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
 
-  if (senderEmail !== undefined && !EMAIL.test(senderEmail)) {
+  if (!STAGE_PATTERN.test(stage)) {
+    problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
+  }
+  if (senderEmail !== undefined && !isValidEmail(senderEmail)) {
     problems.push(`${CONTEXT_KEYS.senderEmail}: not a valid email address: "${senderEmail}"`);
   }
   if (sesIdentity !== undefined) {
     const identityIsEmail = sesIdentity.includes('@');
-    if (identityIsEmail ? !EMAIL.test(sesIdentity) : !DOMAIN.test(sesIdentity)) {
+    if (identityIsEmail ? !isValidEmail(sesIdentity) : !DOMAIN.test(sesIdentity)) {
       problems.push(`${CONTEXT_KEYS.sesIdentity}: must be a domain (example.com) or an email address, got "${sesIdentity}"`);
-    } else if (senderEmail !== undefined && EMAIL.test(senderEmail)) {
+    } else if (senderEmail !== undefined && isValidEmail(senderEmail)) {
       const senderDomain = senderEmail.slice(senderEmail.lastIndexOf('@') + 1).toLowerCase();
       const identity = sesIdentity.toLowerCase();
       const covered = identityIsEmail
@@ -154,6 +200,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    stage,
     senderEmail: senderEmail!,
     sesIdentity: sesIdentity!,
     complaintEventSources,

@@ -3,8 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Validations, type Stage } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig } from './config';
 import { FUNCTION_METADATA_KEY, FUNCTION_NAMES, isFunctionName, type FunctionName } from './functions';
-import { CourtesyCreditsStack, REPO_ROOT, STACK_ID } from './stack';
+import { stageNames } from './names';
+import { REPO_ROOT } from './paths';
+import { CourtesyCreditsStack } from './stack';
 
 export interface SynthOptions {
   /** Context values overriding those in cdk.json (e.g. `{ 'courtesy:sesConfigurationSet': 'x' }`). */
@@ -43,14 +46,15 @@ export function cdkJsonContext(): Record<string, unknown> {
 }
 
 /**
- * An App holding the CourtesyCredits stack, configured like `cdk synth` would (cdk.json context),
- * without bundling unless asked. Not synthesized yet.
+ * An App holding the CourtesyCredits stack of the configured stage, configured like `cdk synth` would (cdk.json
+ * context, validated as infra/app.ts does), without bundling unless asked. Not synthesized yet.
  */
 export function buildApp(opts: SynthOptions & { readonly outdir: string }): { app: App; stack: CourtesyCreditsStack } {
   const context: Record<string, unknown> = { ...cdkJsonContext(), ...(opts.context ?? {}) };
   if (!opts.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ context, outdir: opts.outdir, analyticsReporting: false, stackTraces: false, treeMetadata: false });
-  const stack = new CourtesyCreditsStack(app, STACK_ID);
+  const config = loadConfig(app);
+  const stack = new CourtesyCreditsStack(app, stageNames(config.stage).stackName, { config });
   if (opts.nag) addNagChecks(app);
   return { app, stack };
 }

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLE_FILE, BUNDLING, ESBUILD_OPTIONS, esbuildOptions } from '../../infra/bundling';
-import { ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, isFunctionName } from '../../infra/functions';
-import { REPO_ROOT } from '../../infra/stack';
+import { CONTEXT_KEYS } from '../../infra/config';
+import { COMMON_ENV, ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, functionsTriggeredBy, isFunctionName } from '../../infra/functions';
+import { REPO_ROOT } from '../../infra/paths';
 
 describe('function catalogue', () => {
   test('seven functions, keyed by their own name, in a fixed order', () => {
@@ -37,10 +38,56 @@ describe('function catalogue', () => {
   });
 
   test('triggers: grant via EventBridge, three synchronous APIs, three stream consumers', () => {
-    const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger === t).map((f) => f.name);
+    const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
     expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance']);
     expect(byTrigger('stream')).toEqual(['expire', 'notify', 'publish']);
+  });
+});
+
+describe('catalogue entries carry everything about a function', () => {
+  test('who may invoke: the payment flow redeem, reverse and balance; the account service balance only', () => {
+    const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
+    expect(invokers).toEqual({
+      redeem: ['paymentFlowRoleArn'],
+      reverse: ['paymentFlowRoleArn'],
+      balance: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+    });
+    // every invoker names a role setting of the configuration
+    for (const setting of Object.values(invokers).flat()) expect(Object.keys(CONTEXT_KEYS)).toContain(setting);
+  });
+
+  test('table actions: exact DynamoDB actions per function, publish none', () => {
+    expect(Object.fromEntries(FUNCTION_LIST.map((f) => [f.name, [...f.tableActions].sort()]))).toEqual({
+      grant: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      redeem: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      reverse: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      balance: ['dynamodb:Query'],
+      expire: ['dynamodb:PutItem'],
+      notify: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      publish: [],
+    });
+  });
+
+  test('other permissions as data: notify sends email as the sender identity, publish puts events on the bus', () => {
+    expect(Object.fromEntries(FUNCTION_LIST.filter((f) => f.permissions.length > 0).map((f) => [f.name, f.permissions]))).toEqual({
+      notify: [{ on: 'senderIdentity', actions: ['ses:SendEmail'] }],
+      publish: [{ on: 'eventBus', actions: ['events:PutEvents'] }],
+    });
+  });
+
+  test('every failure queue is named once, with a purpose', () => {
+    const queues = FUNCTION_LIST.flatMap((f) =>
+      f.trigger.kind === 'eventbridge' ? [f.trigger.rule.deadLetter, f.trigger.onFailure] : f.trigger.kind === 'stream' ? [f.trigger.onFailure] : [],
+    );
+    expect(queues.map((q) => q.id).sort()).toEqual(['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures']);
+    for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);
+  });
+
+  test('every stream consumer has at least one filter; NODE_OPTIONS is common to all', () => {
+    for (const f of functionsTriggeredBy('stream')) expect(f.trigger.filters.length).toBeGreaterThan(0);
+    expect(COMMON_ENV).toContain('NODE_OPTIONS');
+    for (const f of FUNCTION_LIST) expect(f.env).toEqual(expect.arrayContaining([...COMMON_ENV]));
   });
 });
 

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { CONTEXT_KEYS, ConfigError, DEFAULTS, loadConfig, parseConfig } from '../../infra/config';
+import { DEFAULT_GRANT_POLICY, isValidEmail } from '../../lambdas/domain/credit';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 const BASE: Record<string, unknown> = {
@@ -25,6 +26,7 @@ describe('parseConfig', () => {
   test('cdk.json context is valid and yields the documented defaults', () => {
     const config = parse(cdkJsonContext());
     expect(config).toEqual({
+      stage: 'dev',
       senderEmail: 'no-reply@courtesy-credits.example.com',
       sesIdentity: 'courtesy-credits.example.com',
       complaintEventSources: ['retailer.complaints'],
@@ -42,6 +44,16 @@ describe('parseConfig', () => {
     expect(config.reminderDaysBeforeExpiry).toBe(7);
     expect(config.maxGrantMajorUnits).toBe(10_000);
     expect(config.sesConfigurationSetName).toBeUndefined();
+    // one source: the domain's default grant policy (what a function uses when the variable is absent)
+    expect(DEFAULTS.reminderDaysBeforeExpiry).toBe(DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry);
+    expect(DEFAULTS.maxGrantMajorUnits).toBe(DEFAULT_GRANT_POLICY.maxMajorUnits);
+  });
+
+  test('email addresses are checked by the domain rule (isValidEmail), the same one grants use', () => {
+    for (const sender of ['a b@example.com', 'x@localhost', `${'a'.repeat(65)}@example.com`, 'a@-example.com']) {
+      expect(isValidEmail(sender)).toBe(false);
+      expect(problems({ ...BASE, 'courtesy:senderEmail': sender }).join()).toMatch(/courtesy:senderEmail: not a valid email address/);
+    }
   });
 
   test('values given on the command line (-c key=value arrive as strings) are parsed', () => {
@@ -106,6 +118,9 @@ describe('parseConfig', () => {
     ['number as a string with junk', { 'courtesy:reminderDaysBeforeExpiry': '7 days' }, /whole number from 1 to 364/],
     ['reminder longer than the longest validity', { 'courtesy:reminderDaysBeforeExpiry': 365 }, /from 1 to 364/],
     ['sender not a string', { 'courtesy:senderEmail': 42 }, /must be a string/],
+    ['role name over 64 characters', { 'courtesy:paymentFlowRoleArn': `arn:aws:iam::111111111111:role/${'r'.repeat(65)}` }, /must be an IAM role ARN/],
+    ['role ARN with a wildcard', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/*' }, /must be an IAM role ARN/],
+    ['role ARN ending in a path', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/team/' }, /must be an IAM role ARN/],
     ['padded value', { 'courtesy:emailTimeZone': ' Europe/Berlin' }, /leading or trailing spaces/],
   ])('rejects %s', (_what, override, message) => {
     const found = problems({ ...BASE, ...override });

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { FUNCTIONS, FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
+import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
+import { FUNCTIONS, FUNCTION_NAMES, TTL_DELETION_IDENTITY, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 /** One synthesis (no bundling) for the whole file. */
@@ -28,7 +29,7 @@ const fnName = (ref: unknown): FunctionName => {
 };
 
 describe('DynamoDB table', () => {
-  test('exactly one table: pk/sk strings, on-demand, TTL, stream with both images, PITR, retained, deletion-protected', () => {
+  test('exactly one table: pk/sk strings, on-demand, TTL, stream with both images, PITR, retained except on create', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     const table = resources[tableId()];
     expect(table.Properties).toEqual({
@@ -44,18 +45,19 @@ describe('DynamoDB table', () => {
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      DeletionProtectionEnabled: true,
     });
     expect(table.Properties.TableName).toBeUndefined();
-    expect(table.DeletionPolicy).toBe('Retain');
+    // Kept on stack deletion and replacement; removed only when the deploy that created it rolls back (a
+    // deletion-protected table could not be removed then, so there is no DeletionProtectionEnabled).
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
 });
 
 describe('EventBridge', () => {
-  test('bus "courtesy-credits"', () => {
+  test('bus "courtesy-credits-<stage>" (cdk.json sets no stage: dev)', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
-    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'courtesy-credits' });
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'courtesy-credits-dev' });
   });
 
   test('one rule: ComplaintResolved from the configured sources -> grant, with DLQ, 2 retries, 2h max age', () => {
@@ -91,7 +93,7 @@ describe('EventBridge', () => {
 });
 
 describe('functions', () => {
-  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL'];
+  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
     grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
     redeem: COMMON,
@@ -126,7 +128,9 @@ describe('functions', () => {
     const logGroup = resources[fn.Properties.LoggingConfig.LogGroup.Ref];
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
     expect(logGroup.Properties.RetentionInDays).toBe(90);
-    expect(logGroup.DeletionPolicy).toBe('Retain');
+    expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(logGroup.UpdateReplacePolicy).toBe('Retain');
+    expect(logGroup.Properties.LogGroupName).toBeUndefined();
   });
 
   test('log groups are not shared', () => {
@@ -142,6 +146,7 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'courtesy-credits',
       POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps', // the bundles carry source maps (infra/bundling.ts)
     });
   });
 
@@ -197,6 +202,39 @@ describe('stream consumers', () => {
     });
     const patterns = FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
     expect(patterns).toEqual(EXPECTED_FILTERS[name]);
+  });
+
+  test.each(['expire', 'notify', 'publish'] as const)('%s: the template filters are exactly the catalogue entry\'s', (name) => {
+    const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
+    const trigger = FUNCTIONS[name].trigger;
+    expect(trigger.kind).toBe('stream');
+    expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(JSON.parse(JSON.stringify(trigger.filters)));
+  });
+
+  test('filters name only layout attributes and kinds (lambdas/adapters/dynamodb/layout.ts), and the TTL principal', () => {
+    const attrs = new Set<string>(Object.values(ATTR));
+    const values = new Set<string>([...Object.values(ITEM), ...Object.values(NOTICE)]);
+    let checked = 0;
+    for (const m of mappings()) {
+      for (const f of m.FilterCriteria.Filters as { Pattern: string }[]) {
+        const p = JSON.parse(f.Pattern);
+        expect(['INSERT', 'REMOVE']).toEqual(expect.arrayContaining(p.eventName));
+        if (p.userIdentity) {
+          expect(p.userIdentity).toEqual({ type: [TTL_DELETION_IDENTITY.type], principalId: [TTL_DELETION_IDENTITY.principalId] });
+        }
+        const images = Object.entries<Record<string, { S: string[] }>>(p.dynamodb);
+        expect(images).toHaveLength(1);
+        const [which, image] = images[0]!;
+        expect(which).toBe(p.eventName[0] === 'INSERT' ? 'NewImage' : 'OldImage');
+        expect(Object.keys(image)).toContain(ATTR.KIND);
+        for (const [attr, cond] of Object.entries(image)) {
+          expect(attrs.has(attr)).toBe(true);
+          for (const v of cond.S) expect(values.has(v)).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(6);
   });
 
   test('failure destinations are distinct queues', () => {

@@ -35,8 +35,13 @@ export class ServiceClient {
   private readonly eventBridge: EventBridgeClient;
   private readonly lambda: LambdaClient;
   private readonly ddb: DynamoDBClient;
+  /** The stage's bus, as the template names it (courtesy-credits-<stage>). */
+  readonly busName: string;
 
   constructor(private readonly t: TestRuntime) {
+    const buses = Object.values(t.template.Resources ?? {}).filter((r) => r.Type === 'AWS::Events::EventBus');
+    if (buses.length !== 1 || typeof buses[0]!.Properties?.Name !== 'string') throw new Error('the template must define exactly one named bus');
+    this.busName = buses[0]!.Properties.Name;
     this.eventBridge = new EventBridgeClient({ endpoint: t.runtime.url, region: 'eu-central-1', credentials: creds });
     this.lambda = new LambdaClient({ endpoint: t.runtime.url, region: 'eu-central-1', credentials: creds });
     this.ddb = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region: 'eu-central-1', credentials: creds });
@@ -53,7 +58,7 @@ export class ServiceClient {
   async putComplaint(detail: Record<string, unknown>, source = 'retailer.complaints', detailType = 'ComplaintResolved'): Promise<void> {
     const out = await this.eventBridge.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: 'courtesy-credits', Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
+        Entries: [{ EventBusName: this.busName, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
       }),
     );
     if (out.FailedEntryCount !== 0) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
@@ -66,7 +71,7 @@ export class ServiceClient {
         new PutEventsCommand({
           Entries: details
             .slice(i, i + 10)
-            .map((d) => ({ EventBusName: 'courtesy-credits', Source: source, DetailType: 'ComplaintResolved', Detail: JSON.stringify(d) })),
+            .map((d) => ({ EventBusName: this.busName, Source: source, DetailType: 'ComplaintResolved', Detail: JSON.stringify(d) })),
         }),
       );
       if (out.FailedEntryCount !== 0) throw new Error(`PutEvents failed: ${JSON.stringify(out.Entries)}`);
