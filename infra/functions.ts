@@ -103,8 +103,9 @@ export interface FunctionSpec {
   readonly optionalEnv: readonly EnvVarName[];
 }
 
-/** How DynamoDB identifies the deletions its TTL sweeper makes in the stream (`userIdentity` of the record). */
-export const TTL_DELETION_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+/** How DynamoDB identifies the deletions its TTL sweeper makes in the stream (`userIdentity` of the record): the layout's one definition. */
+export { TTL_REMOVER as TTL_DELETION_IDENTITY } from '../lambdas/adapters/dynamodb/layout';
+import { TTL_REMOVER as TTL_DELETION_IDENTITY } from '../lambdas/adapters/dynamodb/layout';
 
 /** Stream filter building blocks, from the table layout's attribute names and item kinds. */
 const image = (kind: ItemKind, extra: FilterPattern = {}): FilterPattern => ({ [ATTR.KIND]: { S: [kind] }, ...extra });
