@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
+import { isBlankText, normalizeText } from '../domain/text';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -11,7 +12,14 @@ import { CreditError } from '../domain/errors';
 z.config(en());
 
 const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:\-]+$/, 'letters, digits and . _ : - only'));
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/** Free text: normalised (NFC, no control/format characters, see domain/text.ts); refused when nothing visible is left. */
+const text = (max: number) =>
+  z.string().check(
+    z.overwrite(normalizeText),
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((s) => !isBlankText(s), 'Too small: nothing visible left after removing invisible characters'),
+  );
 
 export const ComplaintResolvedDetail = z.strictObject({
   complaintId: id,
