@@ -44,6 +44,7 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
       creditId,
       complaintId: credit.complaintId,
       reason: credit.reason,
+      ...(detail.reasonCode ? { reasonCode: detail.reasonCode } : {}),
       expiresAt: credit.expiresAt,
     };
     const result = await deps.store.grant({ credit, ledger, remindAt, requestHash });

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
 import { isBlankText, normalizeText } from '../domain/text';
+import { REASON_CODES } from '../domain/reason-code';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -30,6 +31,8 @@ export const ComplaintResolvedDetail = z.strictObject({
   currency: z.string().check(z.length(3)),
   validityDays: z.number(),
   reason: text(500),
+  /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
+  reasonCode: z.optional(z.enum(REASON_CODES)),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';

@@ -1,6 +1,7 @@
 import { CreditError } from './errors';
 import { assertCurrency, maxMinorUnits, isMinorUnits } from './money';
 import { resolveLocale } from './locale';
+import type { ReasonCode } from './reason-code';
 import { isSendableAddress, toSendableAddress } from './email-address';
 
 /** Business rules for granting a courtesy credit. Pure: no I/O, time and ids come in as arguments. */
@@ -35,6 +36,7 @@ export interface GrantRequest {
   readonly currency: string;
   readonly validityDays: number;
   readonly reason: string;
+  readonly reasonCode?: ReasonCode;
 }
 
 /** A credit as stored. `remaining` only ever goes down by redemption and up by reversal, never above `amount`. */

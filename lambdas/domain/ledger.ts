@@ -1,4 +1,5 @@
 import type { Allocation } from './allocation';
+import type { ReasonCode } from './reason-code';
 
 /**
  * The ledger is the customer's history: one append-only entry per money movement.
@@ -17,6 +18,8 @@ export interface LedgerEntry {
   readonly creditId?: string;
   readonly complaintId?: string;
   readonly reason?: string;
+  /** GRANTED: the complaint's reason code, if it sent one (published; `reason` is free text and never is). */
+  readonly reasonCode?: ReasonCode;
   readonly expiresAt?: string;
   readonly orderId?: string;
   readonly allocations?: readonly Allocation[];
