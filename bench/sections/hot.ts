@@ -49,8 +49,8 @@ export interface HotResult {
   covered?: HotResult;
 }
 
-/** Covered run: 20 credits of 5.00 and 50 redeems of 2.00: exactly the balance, all in flight at once. */
-export const COVERED = { credits: 20, creditAmount: 500, requests: 50, requestAmount: 200 };
+/** Covered run: 20 credits of 5.00 and 100 redeems of 1.00: exactly the balance, all in flight at once. */
+export const COVERED = { credits: 20, creditAmount: 500, requests: 100, requestAmount: 100 };
 export const REFUSAL_BUDGET_MS = REDEEM_RETRY.maxElapsedMs!;
 
 export async function runHotCustomer(local: LocalDynamo, table: string): Promise<HotResult> {
