@@ -69,4 +69,18 @@ class EmailScrubbingFormatter extends LogFormatter {
 
 export const logger = new Logger({ logFormatter: new EmailScrubbingFormatter() });
 
-export const metrics = new Metrics({ defaultDimensions: {} });
+/**
+ * Metrics report their own warnings through the service logger (JSON, scrubbed), except "No application metrics to
+ * publish": a function that had nothing to count (a duplicate, an ignored record) is not worth a warning per call.
+ */
+const metricsLogger = {
+  debug: (...args: unknown[]) => logger.debug(...(args as [string])),
+  info: (...args: unknown[]) => logger.info(...(args as [string])),
+  warn: (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('No application metrics to publish')) return;
+    logger.warn(...(args as [string]));
+  },
+  error: (...args: unknown[]) => logger.error(...(args as [string])),
+};
+
+export const metrics = new Metrics({ defaultDimensions: {}, logger: metricsLogger });
