@@ -30,7 +30,8 @@ export interface RedeemResult {
  * Spend up to `amount` of the customer's credits in `currency`, soonest-expiring first.
  * Common case: one Query and one transaction. The debit of every touched credit is conditional
  * (still there, unexpired, covers the take), so concurrent redemptions never overdraw; on a conflict
- * we re-read and re-plan, with backoff, until the policy's time budget (8 s) is spent. The idempotency record is written in the same transaction.
+ * we re-read and re-plan, with backoff, until the policy's time budget (8 s) is spent. The idempotency record is
+ * written in the same transaction.
  */
 export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promise<RedeemResult> {
   assertPositiveMinorUnits(req.amount, req.currency);
