@@ -55,6 +55,7 @@ function toAsciiDomain(domain: string): string | undefined {
 // any invisible character inside counts; a quoted local part ("john doe"@…) is taken whole.
 
 const AT_SIGNS = new Set(['@', '\uFF20', '\uFE6B']);
+const ANY_AT = /[@\uFF20\uFE6B]/;
 const STOPS = new Set([...'<>()[]",;:\\', ...AT_SIGNS]);
 const isStop = (ch: string) => STOPS.has(ch) || /\s/u.test(ch);
 /** Characters that end the domain side too (paths such as node_modules/@scope/pkg, quotes, pipes). */
@@ -65,6 +66,7 @@ const TRAILING = new RegExp(`[${DOTS}]+$`, 'u');
 
 /** [start, end) ranges of every address-like token in `text`, in order, not overlapping. */
 export function findAddressLike(text: string): Array<[number, number]> {
+  if (!ANY_AT.test(text)) return []; // the common case: nothing to look at
   const chars = Array.from(text); // code points: non-BMP letters count as one
   const ranges: Array<[number, number]> = [];
   for (let i = 0; i < chars.length; i++) {
