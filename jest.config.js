@@ -2,6 +2,8 @@
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // @middy/core ships ES modules only: let swc turn it into CommonJS for jest.
 const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
+// Service logs go to .test-logs/<file>.log, printed by the summary reporter only for a failing file.
+const setupFilesAfterEnv = ['<rootDir>/test/setup/quiet-logs.ts'];
 module.exports = {
   projects: [
     {
@@ -9,6 +11,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/infra/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
+      setupFilesAfterEnv,
       testEnvironment: 'node',
     },
     {
@@ -16,6 +19,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
+      setupFilesAfterEnv,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',

@@ -27,7 +27,7 @@ import { startDynamoLocal, type LocalDynamo } from './lib/dynamo-local';
 import { runCapacity, renderCapacity, type CapacityResult } from './sections/capacity';
 import { runColdStart, renderColdStart, type ColdStartResult } from './sections/coldstart';
 import { runThroughput, renderThroughput, type ThroughputResult } from './sections/throughput';
-import { runHotCustomer, renderHot, type HotResult } from './sections/hot';
+import { REFUSAL_BUDGET_MS, refusalsHonest, runHotCustomer, renderHot, type HotResult } from './sections/hot';
 import { runCost, renderCost, type CostResult } from './sections/cost';
 import { renderTable } from './lib/table';
 
@@ -156,6 +156,11 @@ async function main(): Promise<number> {
     const h = s.hotCustomer;
     v.push({ section: 4, what: 'hot customer: overdraft', target: '0', actual: String(h.overdraft), pass: h.overdraft === 0 });
     v.push({ section: 4, what: 'hot customer: table consistent', target: 'remaining + applied = granted', actual: `${h.remainingAfter} + ${h.applied} vs ${h.granted}`, pass: h.tableConsistent });
+    for (const [what, r] of [['hot customer', h], ['covered redeems', h.covered]] as const) {
+      if (!r) continue;
+      if (r.refusedMs.length) v.push({ section: 4, what: `${what}: no refusal before the retry budget`, target: `>= ${REFUSAL_BUDGET_MS} ms`, actual: `min ${Math.round(Math.min(...r.refusedMs))} ms`, pass: refusalsHonest(r) });
+    }
+    if (h.covered) v.push({ section: 4, what: 'covered redeems: overdraft / table consistent', target: '0 / yes', actual: `${h.covered.overdraft} / ${h.covered.tableConsistent}`, pass: h.covered.overdraft === 0 && h.covered.tableConsistent });
   }
 
   const out: string[] = [];

@@ -34,7 +34,7 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
     const now = deps.clock.now();
     const creditId = deps.newId(now);
     const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
-    const result = await deps.store.grant({ credit, ledger: grantedEntry(credit), remindAt, requestHash });
+    const result = await deps.store.grant({ credit, ledger: grantedEntry(credit, detail.reasonCode), remindAt, requestHash });
     if (result.kind === 'committed') return { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt };
     if (result.kind === 'duplicate') {
       const existing = result.existing;

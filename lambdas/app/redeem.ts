@@ -5,7 +5,7 @@ import { CreditError } from '../domain/errors';
 import { redeemedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
-import { pauseAfterConflict, REDEEM_RETRY, type RetryPolicy } from '../shared/retry';
+import { REDEEM_RETRY, RetryBudget, type RetryPolicy } from '../shared/retry';
 import type { RedeemResponse, RedeemStore } from './ports';
 
 /** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
@@ -30,16 +30,16 @@ export interface RedeemResult {
  * Spend up to `amount` of the customer's credits in `currency`, soonest-expiring first.
  * Common case: one Query and one transaction. The debit of every touched credit is conditional
  * (still there, unexpired, covers the take), so concurrent redemptions never overdraw; on a conflict
- * we re-read and re-plan, with bounded backoff. The idempotency record is written in the same transaction.
+ * we re-read and re-plan, with backoff, until the policy's time budget (8 s) is spent. The idempotency record is
+ * written in the same transaction.
  */
 export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promise<RedeemResult> {
   assertPositiveMinorUnits(req.amount, req.currency);
   const retry = deps.retry ?? REDEEM_RETRY;
   const requestHash = fingerprint({ customerId: req.customerId, orderId: req.orderId, amount: req.amount, currency: req.currency });
 
-  const started = Date.now();
-  for (let attempt = 0; attempt < retry.attempts; attempt++) {
-    if (retry.maxElapsedMs !== undefined && attempt > 0 && Date.now() - started > retry.maxElapsedMs) break;
+  const budget = new RetryBudget(retry);
+  for (let attempt = 0; budget.allows(attempt); attempt++) {
     const now = deps.clock.now();
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION);
@@ -85,7 +85,7 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     }
     deps.onConflict?.();
     // Someone spent or restored these credits since we read them: re-read now. Contention: back off first.
-    await pauseAfterConflict(attempt, retry, result.kind === 'conflict' && result.stale);
+    await budget.pause(attempt, result.kind === 'conflict' && result.stale);
   }
   throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry with the same idempotencyKey');
 }

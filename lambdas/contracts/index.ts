@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
+import { isBlankText, normalizeText } from '../domain/text';
+import { REASON_CODES } from '../domain/reason-code';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -11,7 +13,14 @@ import { CreditError } from '../domain/errors';
 z.config(en());
 
 const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:\-]+$/, 'letters, digits and . _ : - only'));
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/** Free text: normalised (NFC, no control/format characters, see domain/text.ts); refused when nothing visible is left. */
+const text = (max: number) =>
+  z.string().check(
+    z.overwrite(normalizeText),
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((s) => !isBlankText(s), 'Too small: nothing visible left after removing invisible characters'),
+  );
 
 export const ComplaintResolvedDetail = z.strictObject({
   complaintId: id,
@@ -22,6 +31,8 @@ export const ComplaintResolvedDetail = z.strictObject({
   currency: z.string().check(z.length(3)),
   validityDays: z.number(),
   reason: text(500),
+  /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
+  reasonCode: z.optional(z.enum(REASON_CODES)),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';

@@ -1,6 +1,8 @@
 import { CreditError } from './errors';
 import { assertCurrency, maxMinorUnits, isMinorUnits } from './money';
 import { resolveLocale } from './locale';
+import type { ReasonCode } from './reason-code';
+import { isSendableAddress, toSendableAddress } from './email-address';
 
 /** Business rules for granting a courtesy credit. Pure: no I/O, time and ids come in as arguments. */
 
@@ -34,6 +36,7 @@ export interface GrantRequest {
   readonly currency: string;
   readonly validityDays: number;
   readonly reason: string;
+  readonly reasonCode?: ReasonCode;
 }
 
 /** A credit as stored. `remaining` only ever goes down by redemption and up by reversal, never above `amount`. */
@@ -57,11 +60,9 @@ export interface GrantDecision {
   readonly remindAt?: Date;
 }
 
-// Deliberately simple: one @, no spaces, a dot in the domain, within RFC 5321 lengths. SES does the rest.
-const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
+/** An address SES v2 can send to (rules in email-address.ts). */
 export function isValidEmail(email: string): boolean {
-  return email.length <= 254 && EMAIL.test(email);
+  return isSendableAddress(email);
 }
 
 export function assertValidity(validityDays: number, policy: GrantPolicy): void {
@@ -101,8 +102,11 @@ export function assertPositiveMinorUnits(amount: number, currency: string): void
 export function decideGrant(req: GrantRequest, now: Date, creditId: string, policy: GrantPolicy = DEFAULT_GRANT_POLICY): GrantDecision {
   assertAmount(req.amount, req.currency, policy.maxMajorUnits);
   assertValidity(req.validityDays, policy);
-  if (!isValidEmail(req.email)) {
-    throw new CreditError('INVALID_EMAIL', 'email is not a valid address'); // never echo the address
+  // Stored and sent in its ASCII form (punycode domain). An address SES cannot send to is refused before anything is
+  // written, so the complaint service learns it at once and no credit exists that nobody can be told about.
+  const email = toSendableAddress(req.email);
+  if (email === undefined) {
+    throw new CreditError('INVALID_EMAIL', 'email is not a valid address: SES cannot send to it'); // never echo the address
   }
   const expiresAt = new Date(now.getTime() + req.validityDays * DAY_MS);
   const remindAtMs = expiresAt.getTime() - policy.reminderDaysBeforeExpiry * DAY_MS;
@@ -117,7 +121,7 @@ export function decideGrant(req: GrantRequest, now: Date, creditId: string, poli
     expiresAt: expiresAt.toISOString(),
     reason: req.reason,
     locale: resolveLocale(req.locale).tag,
-    email: req.email,
+    email,
   };
   return { credit, remindAt: remindAtMs > now.getTime() ? new Date(remindAtMs) : undefined };
 }

@@ -1,9 +1,10 @@
 import type { LedgerEntry } from './ledger';
+import { isReasonCode } from './reason-code';
 
 /**
  * Events this service publishes on EventBridge (source "courtesy-credits").
  * Delivery is at least once: consumers de-duplicate by `detail.eventId`, which is stable across redeliveries.
- * No event carries an email address.
+ * No event carries an email address or any free text (a reason is published only as its closed code).
  */
 export const EVENT_SOURCE = 'courtesy-credits';
 
@@ -27,7 +28,7 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
     case 'GRANTED':
       return {
         detailType: DETAIL_TYPES.GRANTED,
-        detail: { ...base, creditId: e.creditId, complaintId: e.complaintId, expiresAt: e.expiresAt, reason: e.reason },
+        detail: { ...base, creditId: e.creditId, complaintId: e.complaintId, expiresAt: e.expiresAt, ...reasonCode(e.reasonCode) },
       };
     case 'REDEEMED':
       return {
@@ -50,6 +51,9 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
     }
   }
 }
+
+/** Only a known code is published (stored data is untyped); never the free-text reason. */
+const reasonCode = (code: unknown) => (isReasonCode(code) ? { reasonCode: code } : {});
 
 export interface ReminderNotice {
   readonly customerId: string;

@@ -1,5 +1,6 @@
 import type { Allocation } from './allocation';
 import type { Credit } from './credit';
+import type { ReasonCode } from './reason-code';
 
 /**
  * The ledger is the customer's history: one append-only entry per money movement, one shape per kind.
@@ -22,6 +23,8 @@ export interface GrantedEntry extends EntryBase {
   readonly creditId: string;
   readonly complaintId: string;
   readonly reason: string;
+  /** The complaint's reason code, if it sent one (published; `reason` is free text and never is). */
+  readonly reasonCode?: ReasonCode;
   readonly expiresAt: string;
 }
 
@@ -55,7 +58,7 @@ export interface ExpiredEntry extends EntryBase {
 export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry;
 
 /** The grant of `credit`: same id, time and terms as the credit. */
-export function grantedEntry(credit: Credit): GrantedEntry {
+export function grantedEntry(credit: Credit, reasonCode?: ReasonCode): GrantedEntry {
   return {
     entryId: credit.creditId,
     customerId: credit.customerId,
@@ -66,6 +69,7 @@ export function grantedEntry(credit: Credit): GrantedEntry {
     creditId: credit.creditId,
     complaintId: credit.complaintId,
     reason: credit.reason,
+    ...(reasonCode ? { reasonCode } : {}),
     expiresAt: credit.expiresAt,
   };
 }

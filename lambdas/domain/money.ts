@@ -1,3 +1,4 @@
+import { currencyMinorUnits } from './currencies';
 import { CreditError } from './errors';
 
 /** Money is an integer count of the currency's minor units (cents) plus an ISO 4217 code. Never a float. */
@@ -6,39 +7,22 @@ export interface Money {
   readonly currency: string;
 }
 
-const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
-
-/**
- * ISO 4217 minor units. Most currencies have 2; these are the exceptions as the standard lists them.
- * (ICU's display digits are not used: they differ from ISO for e.g. HUF, IDR, COP and IQD, which would misread
- * an amount by a factor of 100.)
- */
-const ISO_MINOR_UNITS: Readonly<Record<string, number>> = {
-  ...Object.fromEntries(
-    ['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'].map((c) => [c, 0]),
-  ),
-  ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((c) => [c, 3])),
-  CLF: 4,
-  UYW: 4,
-};
-
-/** Codes ISO 4217 lists without minor units (precious metals, SDR, testing, "no currency"): not money for a credit. */
-const NOT_MONEY = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
-
+/** An active ISO 4217 currency that can hold money (the explicit list in currencies.ts, not the runtime's Intl). */
 export function isIso4217(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code) && ISO_4217.has(code) && !NOT_MONEY.has(code);
+  return currencyMinorUnits(code) !== undefined;
 }
 
 export function assertCurrency(code: string): void {
   if (!isIso4217(code)) {
-    throw new CreditError('UNSUPPORTED_CURRENCY', `currency "${code}" is not an ISO 4217 currency`, { currency: code });
+    throw new CreditError('UNSUPPORTED_CURRENCY', `currency "${code}" is not an ISO 4217 currency in use`, { currency: code });
   }
 }
 
 /** Number of minor-unit digits of a currency per ISO 4217 (EUR 2, JPY 0, KWD 3, HUF 2). */
 export function minorUnitDigits(currency: string): number {
-  assertCurrency(currency);
-  return ISO_MINOR_UNITS[currency] ?? 2;
+  const digits = currencyMinorUnits(currency);
+  if (digits === undefined) assertCurrency(currency);
+  return digits as number;
 }
 
 export function isMinorUnits(amount: unknown): amount is number {

@@ -29,7 +29,8 @@ export const handler = withObservability(async (event: EventBridgeEvent<string, 
     return result;
   } catch (error) {
     if (error instanceof CreditError) {
-      logger.error('complaint event rejected', { code: error.code, reason: error.message, details: error.details });
+      // An expected refusal (bad input, conflict): WARN. Only unexpected failures are errors.
+      logger.warn('complaint event rejected', { code: error.code, reason: error.message, details: error.details });
       metrics.addMetric('GrantRejected', MetricUnit.Count, 1);
     } else {
       logger.error('grant failed', error as Error);

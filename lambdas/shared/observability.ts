@@ -2,30 +2,49 @@ import { createHash } from 'node:crypto';
 import { Logger, LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { replaceAddressLike } from '../domain/email-address';
 
 /**
  * Logs are structured JSON (Powertools Logger) and never carry a customer's email address in clear:
  * every string that looks like an address, anywhere in a log line (message, attributes, error messages and stacks),
  * is replaced by a short, stable hash so support can still correlate lines for one customer.
  */
-const EMAIL_ANYWHERE = /[A-Za-z0-9._%+\-!#$&'*/=?^`{|}~]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}/g;
+// What counts as an address-like token (any script, IP literals, quoted local parts): domain/email-address.ts.
 
 export function pseudonymizeEmail(email: string): string {
   return `email#${createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 12)}`;
 }
 
-export function scrubEmails<T>(value: T, seen = new WeakSet<object>()): T {
-  if (typeof value === 'string') return value.replace(EMAIL_ANYWHERE, (m) => pseudonymizeEmail(m)) as T;
+/** A token quoted as 'kim@…' or `kim@…` keeps its quote and gets the same pseudonym as the bare address. */
+function pseudonymizeToken(token: string): string {
+  const quote = /^['`]+/.exec(token)?.[0] ?? '';
+  return quote + pseudonymizeEmail(token.slice(quote.length));
+}
+
+/**
+ * A copy of `value` with every address-like token in every string (keys included) pseudonymised. An object met again
+ * inside itself becomes "[Circular]"; one shared by two branches is scrubbed in both (never passed through raw).
+ */
+export function scrubEmails<T>(value: T, ancestors = new Set<object>()): T {
+  if (typeof value === 'string') return replaceAddressLike(value, pseudonymizeToken) as T;
   if (value === null || typeof value !== 'object') return value;
-  if (seen.has(value as object)) return value;
-  seen.add(value as object);
-  if (Array.isArray(value)) return value.map((v) => scrubEmails(v, seen)) as T;
-  if (value instanceof Error) {
-    return { name: value.name, message: scrubEmails(value.message, seen), stack: scrubEmails(value.stack, seen) } as T;
+  if (ancestors.has(value as object)) return '[Circular]' as T;
+  ancestors.add(value as object);
+  try {
+    if (Array.isArray(value)) return value.map((v) => scrubEmails(v, ancestors)) as T;
+    // An Error becomes a plain object: its own fields (an SDK error's Message, $metadata, …), cause, name, message, stack.
+    const source = value instanceof Error ? errorFields(value) : (value as Record<string, unknown>);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(source)) out[scrubEmails(k, ancestors)] = scrubEmails(v, ancestors);
+    return out as T;
+  } finally {
+    ancestors.delete(value as object);
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = scrubEmails(v, seen);
-  return out as T;
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  const cause = error.cause === undefined ? {} : { cause: error.cause };
+  return { ...Object.fromEntries(Object.entries(error)), ...cause, name: error.name, message: error.message, stack: error.stack };
 }
 
 /** The standard Powertools layout (same keys), with every value passed through scrubEmails. */
@@ -50,4 +69,18 @@ class EmailScrubbingFormatter extends LogFormatter {
 
 export const logger = new Logger({ logFormatter: new EmailScrubbingFormatter() });
 
-export const metrics = new Metrics({ defaultDimensions: {} });
+/**
+ * Metrics report their own warnings through the service logger (JSON, scrubbed), except "No application metrics to
+ * publish": a function that had nothing to count (a duplicate, an ignored record) is not worth a warning per call.
+ */
+const metricsLogger = {
+  debug: (...args: unknown[]) => logger.debug(...(args as [string])),
+  info: (...args: unknown[]) => logger.info(...(args as [string])),
+  warn: (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('No application metrics to publish')) return;
+    logger.warn(...(args as [string]));
+  },
+  error: (...args: unknown[]) => logger.error(...(args as [string])),
+};
+
+export const metrics = new Metrics({ defaultDimensions: {}, logger: metricsLogger });

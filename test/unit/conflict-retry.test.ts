@@ -261,3 +261,54 @@ describe('the production policies are bounded', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
+
+describe('redeem\'s budget is time, as documented: a never-winning redeem gives up after ≈ maxElapsedMs, not before', () => {
+  /** Fake clock (jest's modern timers move Date.now and setTimeout together); each store call takes `latencyMs`. */
+  class SlowStore extends ScriptedStore {
+    constructor(script: Script<RedeemRecord>, private readonly latencyMs: number) {
+      super({ redeem: script });
+    }
+    override async listSpendableCredits() {
+      if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+      return super.listSpendableCredits();
+    }
+    override async commitRedemption(input: Parameters<RedeemStore['commitRedemption']>[0]) {
+      if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+      return super.commitRedemption(input);
+    }
+  }
+
+  beforeEach(() => {
+    jest.restoreAllMocks(); // this block measures time on a fake clock, not sleeps on the real one
+    jest.useFakeTimers();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  async function giveUpAfter(store: RedeemStore): Promise<{ ms: number; error: CreditError }> {
+    const started = Date.now();
+    let outcome: { ms: number; error: CreditError } | undefined;
+    redeemCredits(redeemReq, { store, clock, newId }).then(
+      () => {
+        throw new Error('expected CONCURRENT_MODIFICATION');
+      },
+      (error: CreditError) => (outcome = { ms: Date.now() - started, error }),
+    );
+    for (let i = 0; !outcome && i < 20_000; i++) await jest.advanceTimersByTimeAsync(5);
+    return outcome!;
+  }
+
+  test.each([
+    ['stale conflicts, 20 ms per store call', [conflict(true)], 20],
+    ['contended conflicts, 20 ms per store call', [conflict(false)], 20],
+    ['one stale conflict, then contended ones, 20 ms per store call', [conflict(true), conflict(false)], 20],
+    ['stale conflicts from a store that answers instantly', [conflict(true)], 0],
+  ] as const)('%s', async (_name, script, latencyMs) => {
+    const store = new SlowStore([...script], latencyMs);
+    const { ms, error } = await giveUpAfter(store);
+    expect(error.code).toBe('CONCURRENT_MODIFICATION');
+    expect(error.retryable).toBe(true);
+    expect(ms).toBeGreaterThanOrEqual(REDEEM_RETRY.maxElapsedMs!);
+    expect(ms).toBeLessThanOrEqual(REDEEM_RETRY.maxElapsedMs! + 2 * latencyMs + 10); // at most one attempt over
+    expect(store.calls.commitRedemption).toBeLessThan(REDEEM_RETRY.attempts); // time ended it, not the safety cap
+  });
+});

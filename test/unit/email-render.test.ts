@@ -64,7 +64,7 @@ describe('renderEmail: credit issued', () => {
     expect(text).toContain('nicht auf ein anderes Konto übertragbar');
     expect(text).toContain('Auszahlung in bar ist nicht möglich');
     expect(text).toContain('nur auf unserer Plattform eingelöst');
-    expect(spaces(text)).toContain('Nicht eingelöstes Guthaben verfällt am 25. Dezember 2026 um 11:30 Uhr (MEZ)');
+    expect(text).toContain('Guthaben, das bis zum Ende der Gültigkeit nicht eingelöst ist, verfällt.');
     expect(html).toContain('<html lang="de-DE">');
     expect(html).toContain(`25,00${NBSP}€`);
     expect(html).toContain('Paket kam beschädigt an');
@@ -78,9 +78,9 @@ describe('renderEmail: credit issued', () => {
     expect(text).toContain('Reason: Late delivery');
     expect(text).toContain('offered to you automatically at checkout');
     expect(text).toContain('cannot be transferred to another account');
-    expect(text).toContain('cannot be paid out in cash');
+    expect(text).toContain('cannot be exchanged for cash');
     expect(text).toContain('only be used on our platform');
-    expect(spaces(text)).toContain('Any amount not used by December 25, 2026 at 11:30 AM (GMT+1) lapses');
+    expect(text).toContain('Any credit not used by the end of its validity period expires.');
     expect(html).toContain('<html lang="en">');
     expect(text).not.toMatch(/Kulanz|Guthaben/);
   });
@@ -107,7 +107,8 @@ describe('renderEmail: expiry reminder', () => {
   it('German subject and body', () => {
     const { subject, text, html } = renderEmail(reminder(), BERLIN);
     expect(subject).toBe(`Ihr Guthaben von 12,34${NBSP}€ verfällt am 25. Dezember 2026`);
-    expect(spaces(text)).toContain('noch ein Guthaben von 12,34 € verfügbar. Es verfällt am 25. Dezember 2026 um 11:30 Uhr (MEZ).');
+    expect(text).toContain('auf Ihrem Kundenkonto ist noch Guthaben verfügbar, das bald verfällt.');
+    expect(spaces(text)).toContain('Sie können es noch bis zum 25. Dezember 2026 um 11:30 Uhr (MEZ) einlösen – bei einem Einkauf oder verteilt auf mehrere.');
     expect(text).toContain(`Verfügbares Guthaben: 12,34${NBSP}€`);
     expect(text).toContain('nicht auf ein anderes Konto übertragbar');
     expect(html).toContain('<html lang="de-DE">');
@@ -116,7 +117,8 @@ describe('renderEmail: expiry reminder', () => {
   it('English subject and body', () => {
     const { subject, text } = renderEmail(reminder({ locale: 'en-US' }), BERLIN);
     expect(subject).toBe('Your credit of €12.34 expires on December 25, 2026');
-    expect(spaces(text)).toContain('You still have a credit of €12.34 on your customer account. It expires on December 25, 2026 at 11:30 AM (GMT+1).');
+    expect(text).toContain('Available credit: €12.34');
+    expect(spaces(text)).toContain('You can use it until December 25, 2026 at 11:30 AM (GMT+1), on a single purchase or spread over several.');
   });
 
   it('JPY and KWD', () => {

@@ -84,13 +84,18 @@ describe('eventForLedgerEntry', () => {
     });
   });
 
-  it('GRANTED carries the credit, complaint, expiry and reason', () => {
-    expect(eventForLedgerEntry(entries.GRANTED).detail).toMatchObject({
-      creditId: 'cr-1',
-      complaintId: 'C-1001',
-      expiresAt: '2026-05-30T10:00:00.000Z',
-      reason: 'Lieferung verspätet',
-    });
+  it('GRANTED carries the credit, complaint and expiry, never the free-text reason', () => {
+    const detail = eventForLedgerEntry(entries.GRANTED).detail;
+    expect(detail).toMatchObject({ creditId: 'cr-1', complaintId: 'C-1001', expiresAt: '2026-05-30T10:00:00.000Z' });
+    expect(detail).not.toHaveProperty('reason');
+    expect(detail).not.toHaveProperty('reasonCode');
+    expect(JSON.stringify(detail)).not.toContain('Lieferung');
+  });
+
+  it('GRANTED carries the reason code when the complaint sent one, and only a known one', () => {
+    expect(eventForLedgerEntry({ ...entries.GRANTED, reasonCode: 'LATE_DELIVERY' }).detail.reasonCode).toBe('LATE_DELIVERY');
+    const bogus = { ...entries.GRANTED, reasonCode: 'call kim@example.com' } as unknown as LedgerEntry;
+    expect(eventForLedgerEntry(bogus).detail).not.toHaveProperty('reasonCode');
   });
 
   it('REDEEMED uses the entry id as redemptionId and lists the allocations', () => {

@@ -1,3 +1,4 @@
+import { REASON_CODES } from '../../domain/reason-code';
 import type { Allocation } from '../../domain/allocation';
 import { DAY_MS, type Credit } from '../../domain/credit';
 import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
@@ -126,8 +127,18 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
   const base = { entryId: f.str('entryId'), customerId: f.str('customerId'), currency: f.str('currency'), amount: f.int('amount'), at: f.str('at') };
   const kind = f.oneOf('kind', LEDGER_KINDS);
   switch (kind) {
-    case 'GRANTED':
-      return { ...base, kind, creditId: f.str('creditId'), complaintId: f.str('complaintId'), reason: f.str('reason'), expiresAt: f.str('expiresAt') };
+    case 'GRANTED': {
+      const reasonCode = f.optStr('reasonCode') === undefined ? undefined : f.oneOf('reasonCode', REASON_CODES);
+      return {
+        ...base,
+        kind,
+        creditId: f.str('creditId'),
+        complaintId: f.str('complaintId'),
+        reason: f.str('reason'),
+        ...(reasonCode ? { reasonCode } : {}),
+        expiresAt: f.str('expiresAt'),
+      };
+    }
     case 'REDEEMED':
       return { ...base, kind, orderId: f.str('orderId'), allocations: f.list('allocations', allocation), ...redemptionState(f) };
     case 'REVERSED': {

@@ -3,6 +3,10 @@ import { formatMoney } from '../money';
 import { assertPositiveMinorUnits } from '../credit';
 import { resolveLocale } from '../locale';
 import { TEXTS, type EmailTexts, type Template } from './texts';
+import { normalizeText } from '../text';
+import { escapeHtml, toHtml, toText, type Block, type Piece } from './layout';
+
+export { escapeHtml } from './layout';
 
 /**
  * Customer emails, rendered to a subject, an HTML part and a plain-text part. Pure: no I/O, no clock, no AWS.
@@ -44,25 +48,6 @@ export interface RenderedEmail {
   readonly text: string;
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes & < > " ' so the result is safe in HTML text and in quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
-}
-
-/** A piece of content in both renderings. `html` is always already escaped. */
-interface Piece {
-  readonly text: string;
-  readonly html: string;
-}
-
 const literal = (value: string): Piece => ({ text: value, html: escapeHtml(value) });
 
 // Placeholders for template values in the HTML rendering: NUL never occurs in the catalogue texts and survives escaping.
@@ -74,23 +59,6 @@ function fill<P extends string>(template: Template<P>, values: Readonly<Record<P
   const html = escapeHtml(template(slots)).replace(SLOT, (_, key: string) => escapeHtml((values as Record<string, string>)[key] ?? ''));
   return { text: template(values), html };
 }
-
-/** Control characters other than tab and newline have no business in an email body. */
-function cleanFreeText(value: string): string {
-  return value
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    .trim();
-}
-
-type Block =
-  | { type: 'heading'; content: Piece }
-  | { type: 'paragraph'; content: Piece }
-  | { type: 'subheading'; content: Piece }
-  | { type: 'facts'; rows: ReadonlyArray<{ label: Piece; value: Piece; multiline?: boolean }> }
-  | { type: 'list'; items: readonly Piece[] }
-  | { type: 'signature'; lines: readonly Piece[] }
-  | { type: 'footer'; content: Piece };
 
 interface Formatted {
   readonly tag: string;
@@ -125,7 +93,7 @@ function formatFor(locale: string, amount: number, currency: string, expiresAt: 
   };
 }
 
-function rules(t: EmailTexts, dateTime: string): Block {
+function rules(t: EmailTexts): Block {
   return {
     type: 'list',
     items: [
@@ -133,7 +101,7 @@ function rules(t: EmailTexts, dateTime: string): Block {
       literal(t.ruleNoCash),
       literal(t.rulePlatformOnly),
       literal(t.rulePartialUse),
-      fill(t.ruleLapse, { dateTime }),
+      literal(t.ruleLapse),
     ],
   };
 }
@@ -145,13 +113,13 @@ function closing(t: EmailTexts): Block[] {
   ];
 }
 
-/** Both emails end alike: how to use the credit, the business rules (with the expiry), sign-off and footer. */
-function howToUseAndRules(t: EmailTexts, expiry: string): Block[] {
+/** Both emails end alike: how to use the credit, the business rules, sign-off and footer. */
+function howToUseAndRules(t: EmailTexts): Block[] {
   return [
     { type: 'subheading', content: literal(t.howToUseHeading) },
     { type: 'paragraph', content: literal(t.howToUse) },
     { type: 'subheading', content: literal(t.rulesHeading) },
-    rules(t, expiry),
+    rules(t),
     ...closing(t),
   ];
 }
@@ -164,7 +132,7 @@ export function renderEmail(message: EmailMessage, options: RenderOptions): Rend
     case 'CREDIT_ISSUED': {
       const f = formatFor(message.locale, message.amount, message.currency, message.expiresAt, options.timeZone);
       const t = f.texts;
-      const reason = cleanFreeText(message.reason);
+      const reason = normalizeText(message.reason); // no control or invisible characters in an email body
       tag = f.tag;
       subject = fill(t.issuedSubject, { amount: f.amount });
       blocks = [
@@ -179,11 +147,12 @@ export function renderEmail(message: EmailMessage, options: RenderOptions): Rend
             ...(reason ? [{ label: literal(t.issuedReasonLabel), value: literal(reason), multiline: true }] : []),
           ],
         },
-        ...howToUseAndRules(t, f.dateTime),
+        ...howToUseAndRules(t),
       ];
       break;
     }
     case 'EXPIRY_REMINDER': {
+      // The expiry moment is stated once in the body: in the call to action (the subject carries the date too).
       const f = formatFor(message.locale, message.remaining, message.currency, message.expiresAt, options.timeZone);
       const t = f.texts;
       tag = f.tag;
@@ -191,16 +160,10 @@ export function renderEmail(message: EmailMessage, options: RenderOptions): Rend
       blocks = [
         { type: 'heading', content: literal(t.reminderHeading) },
         { type: 'paragraph', content: literal(t.greeting) },
-        { type: 'paragraph', content: fill(t.reminderIntro, { amount: f.amount, dateTime: f.dateTime }) },
-        {
-          type: 'facts',
-          rows: [
-            { label: literal(t.reminderAmountLabel), value: literal(f.amount) },
-            { label: literal(t.validUntilLabel), value: literal(f.dateTime) },
-          ],
-        },
-        { type: 'paragraph', content: literal(t.reminderCallToAction) },
-        ...howToUseAndRules(t, f.dateTime),
+        { type: 'paragraph', content: literal(t.reminderIntro) },
+        { type: 'facts', rows: [{ label: literal(t.reminderAmountLabel), value: literal(f.amount) }] },
+        { type: 'paragraph', content: fill(t.reminderCallToAction, { dateTime: f.dateTime }) },
+        ...howToUseAndRules(t),
       ];
       break;
     }
@@ -210,97 +173,4 @@ export function renderEmail(message: EmailMessage, options: RenderOptions): Rend
     }
   }
   return { subject: subject.text, html: toHtml(tag, subject, blocks), text: toText(blocks) };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Renderings
-
-const STYLE = {
-  body: 'margin:0;padding:24px 0;background-color:#f4f4f5;',
-  card:
-    'max-width:600px;margin:0 auto;padding:32px;background-color:#ffffff;' +
-    'font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1f2937;',
-  heading: 'margin:0 0 24px;font-size:22px;line-height:1.3;color:#111827;',
-  subheading: 'margin:24px 0 8px;font-size:17px;color:#111827;',
-  paragraph: 'margin:0 0 16px;',
-  facts: 'width:100%;margin:0 0 16px;border-collapse:collapse;',
-  factLabel: 'padding:8px 12px 8px 0;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top;font-weight:normal;color:#6b7280;white-space:nowrap;',
-  factValue: 'padding:8px 0;border-bottom:1px solid #e5e7eb;vertical-align:top;font-weight:bold;',
-  factValueMultiline: 'padding:8px 0;border-bottom:1px solid #e5e7eb;vertical-align:top;white-space:pre-line;',
-  list: 'margin:0 0 16px;padding-left:20px;',
-  listItem: 'margin:0 0 4px;',
-  signature: 'margin:24px 0 0;',
-  footer: 'margin:32px 0 0;font-size:12px;color:#6b7280;',
-} as const;
-
-function blockToHtml(block: Block): string {
-  switch (block.type) {
-    case 'heading':
-      return `<h1 style="${STYLE.heading}">${block.content.html}</h1>`;
-    case 'subheading':
-      return `<h2 style="${STYLE.subheading}">${block.content.html}</h2>`;
-    case 'paragraph':
-      return `<p style="${STYLE.paragraph}">${block.content.html}</p>`;
-    case 'facts':
-      return [
-        `<table role="presentation" style="${STYLE.facts}">`,
-        ...block.rows.map(
-          (r) =>
-            `<tr><th scope="row" style="${STYLE.factLabel}">${r.label.html}</th>` +
-            `<td style="${r.multiline ? STYLE.factValueMultiline : STYLE.factValue}">${r.value.html}</td></tr>`,
-        ),
-        '</table>',
-      ].join('\n');
-    case 'list':
-      return [`<ul style="${STYLE.list}">`, ...block.items.map((i) => `<li style="${STYLE.listItem}">${i.html}</li>`), '</ul>'].join('\n');
-    case 'signature':
-      return `<p style="${STYLE.signature}">${block.lines.map((l) => l.html).join('<br>')}</p>`;
-    case 'footer':
-      return `<p style="${STYLE.footer}">${block.content.html}</p>`;
-  }
-}
-
-function toHtml(tag: string, subject: Piece, blocks: readonly Block[]): string {
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${escapeHtml(tag)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${subject.html}</title>`,
-    '</head>',
-    `<body style="${STYLE.body}">`,
-    `<div style="${STYLE.card}">`,
-    ...blocks.map(blockToHtml),
-    '</div>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
-}
-
-function blockToText(block: Block): string {
-  switch (block.type) {
-    case 'heading':
-    case 'subheading':
-    case 'paragraph':
-    case 'footer':
-      return block.content.text;
-    case 'facts':
-      return block.rows.map((r) => `${r.label.text}: ${r.value.text}`).join('\n');
-    case 'list':
-      return block.items.map((i) => `- ${i.text}`).join('\n');
-    case 'signature':
-      return block.lines.map((l) => l.text).join('\n');
-  }
-}
-
-function toText(blocks: readonly Block[]): string {
-  // A subheading sits directly above its paragraph or list; everything else is separated by a blank line.
-  let out = '';
-  blocks.forEach((block, i) => {
-    if (i > 0) out += blocks[i - 1]!.type === 'subheading' ? '\n' : '\n\n';
-    out += blockToText(block);
-  });
-  return `${out}\n`;
 }

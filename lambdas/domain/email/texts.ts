@@ -25,7 +25,8 @@ export interface EmailTexts {
   readonly ruleNoCash: string;
   readonly rulePlatformOnly: string;
   readonly rulePartialUse: string;
-  readonly ruleLapse: Template<'dateTime'>;
+  /** Date-free: the expiry moment is stated once, in the facts (issued) or the intro (reminder). */
+  readonly ruleLapse: string;
   readonly signOff: string;
   readonly signature: string;
   readonly footer: string;
@@ -40,9 +41,10 @@ export interface EmailTexts {
   // EXPIRY_REMINDER
   readonly reminderSubject: Template<'amount' | 'date'>;
   readonly reminderHeading: string;
-  readonly reminderIntro: Template<'amount' | 'dateTime'>;
+  readonly reminderIntro: string;
   readonly reminderAmountLabel: string;
-  readonly reminderCallToAction: string;
+  /** The one place the reminder's text states the expiry moment. */
+  readonly reminderCallToAction: Template<'dateTime'>;
 }
 
 const de: EmailTexts = {
@@ -58,23 +60,24 @@ const de: EmailTexts = {
   ruleNoCash: 'Eine Auszahlung in bar ist nicht möglich.',
   rulePlatformOnly: 'Das Guthaben kann nur auf unserer Plattform eingelöst werden.',
   rulePartialUse: 'Sie können das Guthaben auf mehrere Einkäufe verteilen; verrechnet wird jeweils nur der benötigte Betrag.',
-  ruleLapse: (v) => `Nicht eingelöstes Guthaben verfällt am ${v.dateTime} ersatzlos.`,
+  ruleLapse: 'Guthaben, das bis zum Ende der Gültigkeit nicht eingelöst ist, verfällt.',
   signOff: 'Mit freundlichen Grüßen',
   signature: 'Ihr Kundenservice',
   footer: 'Diese E-Mail wurde automatisch versendet. Bitte antworten Sie nicht darauf.',
 
   issuedSubject: (v) => `Ihre Kulanzgutschrift über ${v.amount}`,
   issuedHeading: 'Ihre Kulanzgutschrift',
-  issuedIntro: (v) =>
-    `als Zeichen unseres Entgegenkommens haben wir Ihrem Kundenkonto eine Kulanzgutschrift über ${v.amount} gutgeschrieben.`,
+  issuedIntro: (v) => `als Zeichen unseres Entgegenkommens haben wir Ihrem Kundenkonto ${v.amount} gutgeschrieben.`,
   issuedAmountLabel: 'Betrag',
   issuedReasonLabel: 'Anlass',
 
   reminderSubject: (v) => `Ihr Guthaben von ${v.amount} verfällt am ${v.date}`,
   reminderHeading: 'Ihr Guthaben verfällt bald',
-  reminderIntro: (v) => `auf Ihrem Kundenkonto ist noch ein Guthaben von ${v.amount} verfügbar. Es verfällt am ${v.dateTime}.`,
+  reminderIntro: 'auf Ihrem Kundenkonto ist noch Guthaben verfügbar, das bald verfällt.',
   reminderAmountLabel: 'Verfügbares Guthaben',
-  reminderCallToAction: 'Nutzen Sie es bei Ihrem nächsten Einkauf, danach kann es nicht mehr eingelöst werden.',
+  reminderCallToAction: (v) =>
+    `Sie können es noch bis zum ${v.dateTime} einlösen – bei einem Einkauf oder verteilt auf mehrere. ` +
+    'Was bis dahin nicht eingelöst ist, verfällt.',
 };
 
 const en: EmailTexts = {
@@ -87,10 +90,10 @@ const en: EmailTexts = {
     'There is no code to enter.',
   rulesHeading: 'Good to know',
   ruleAccountBound: 'The credit is tied to your customer account and cannot be transferred to another account.',
-  ruleNoCash: 'The credit cannot be paid out in cash.',
+  ruleNoCash: 'The credit cannot be exchanged for cash.',
   rulePlatformOnly: 'The credit can only be used on our platform.',
-  rulePartialUse: 'You can spread the credit over several purchases; each time, only the amount needed is deducted.',
-  ruleLapse: (v) => `Any amount not used by ${v.dateTime} lapses without replacement.`,
+  rulePartialUse: 'You can use the credit across several purchases; each time, only the amount needed is deducted.',
+  ruleLapse: 'Any credit not used by the end of its validity period expires.',
   signOff: 'Kind regards',
   signature: 'Your customer service team',
   footer: 'This email was sent automatically. Please do not reply to it.',
@@ -103,9 +106,11 @@ const en: EmailTexts = {
 
   reminderSubject: (v) => `Your credit of ${v.amount} expires on ${v.date}`,
   reminderHeading: 'Your credit expires soon',
-  reminderIntro: (v) => `You still have a credit of ${v.amount} on your customer account. It expires on ${v.dateTime}.`,
+  reminderIntro: 'You still have credit on your customer account, and it expires soon.',
   reminderAmountLabel: 'Available credit',
-  reminderCallToAction: 'Use it on your next purchase; after that it can no longer be redeemed.',
+  reminderCallToAction: (v) =>
+    `You can use it until ${v.dateTime}, on a single purchase or spread over several. ` +
+    'Any amount not used by then expires.',
 };
 
 export const TEXTS: Readonly<Record<Language, EmailTexts>> = { de, en };
