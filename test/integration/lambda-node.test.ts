@@ -86,21 +86,24 @@ test('under Node 22 every bundle loads, and grant -> balance -> redeem -> revers
     detail: c,
   };
   const orderId = unique('order');
+  const loads: Step[] = FUNCTION_NAMES.map((fn) => ({ fn }));
+  const redeemStep = loads.length + 2; // index of the redeem below: reverse refers to its answer
   const steps: Step[] = [
-    ...FUNCTION_NAMES.map((fn) => ({ fn })),
+    ...loads,
     { fn: 'grant', event: grantEvent },
     { fn: 'balance', event: { customerId: c.customerId } },
     { fn: 'redeem', event: { customerId: c.customerId, orderId, amount: 1000, currency: 'EUR', idempotencyKey: `pay-${orderId}` } },
-    { fn: 'reverse', event: { customerId: c.customerId, redemptionId: `$${FUNCTION_NAMES.length + 2}.redemptionId`, currency: 'EUR', reason: 'order cancelled' } },
+    { fn: 'reverse', event: { customerId: c.customerId, redemptionId: `$${redeemStep}.redemptionId`, currency: 'EUR', reason: 'order cancelled' } },
     { fn: 'balance', event: { customerId: c.customerId } },
   ];
+  expect(steps[redeemStep]!.fn).toBe('redeem');
   const run = runUnderLambdaNode(steps);
 
   expect(run.node).toMatch(new RegExp(`^v${LAMBDA_NODE_MAJOR}\\.`));
   for (const s of run.steps) expect(s).not.toHaveProperty('error');
-  for (const s of run.steps.slice(0, FUNCTION_NAMES.length)) expect(s.exports).toEqual(['handler']);
+  for (const s of run.steps.slice(0, loads.length)) expect(s.exports).toEqual(['handler']);
 
-  const [grant, before, redeem, reverse, after] = run.steps.slice(FUNCTION_NAMES.length).map((s) => s.result);
+  const [grant, before, redeem, reverse, after] = run.steps.slice(loads.length).map((s) => s.result);
   expect(grant).toMatchObject({ outcome: 'GRANTED', creditId: expect.any(String) });
   expect(before).toMatchObject({ ok: true, courtesyCredit: { balances: [{ currency: 'EUR', available: 2500 }] } });
   expect(redeem).toMatchObject({ ok: true, requested: 1000, applied: 1000, remainingBalance: 1500 });
