@@ -6,11 +6,10 @@
 import { setClock, offsetClock, systemClock } from '../../lambdas/shared/clock';
 import { DAY_MS } from '../../lambdas/domain/credit';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
+import { emailsTo, startTestRuntime, TTL_WAIT_MS, waitFor, type TestRuntime } from './harness';
 import { complaint, ServiceClient } from './service-client';
 
 jest.setTimeout(180_000);
-const TTL_WAIT_MS = 120_000;
 
 let t: TestRuntime;
 let svc: ServiceClient;

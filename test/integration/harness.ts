@@ -144,6 +144,15 @@ export async function emailsTo(address: string): Promise<Mail[]> {
 }
 
 /**
+ * How long a test waits for DynamoDB Local's TTL job to delete an expired item. Every second DynamoDB Local starts a
+ * job for each TTL-enabled table whose job is not running; the job Scans 20 items per page and pauses 10 s after
+ * every page in which it deleted something. On an idle instance a deletion takes 1-10 s; with the test files sharing
+ * one instance on a loaded 2-core machine it took up to ~40 s (DynamoDB Local 3.3), and a 30 s wait failed once.
+ * A test waiting this long needs a test timeout above it.
+ */
+export const TTL_WAIT_MS = 120_000;
+
+/**
  * Poll `fn` until it returns something other than undefined / null / false, and return that.
  * Errors thrown by `fn` count as "not yet"; the last one is reported on timeout.
  */

@@ -10,7 +10,7 @@ import { FunctionError } from '../../local/runtime';
 import { offsetClock, setClock } from '../../lambdas/shared/clock';
 import type { CfnTemplate } from '../../local/template';
 import fixtureTemplate from '../fixtures/local-runtime/template.json';
-import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
+import { emailsTo, startTestRuntime, TTL_WAIT_MS, waitFor, type TestRuntime } from './harness';
 
 const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
 const region = 'eu-central-1';
@@ -258,7 +258,7 @@ describe('DynamoDB stream → event-source mappings', () => {
   it('a TTL deletion reaches its mapping as REMOVE by the DynamoDB service principal', async () => {
     const removal = await waitFor(
       () => callsOf('ttl').flatMap((c) => c.event.Records).find((r: any) => r.dynamodb.Keys.pk.S === ttlKey.pk.S),
-      30_000,
+      TTL_WAIT_MS,
     );
     expect(removal).toMatchObject({
       eventName: 'REMOVE',
@@ -270,7 +270,7 @@ describe('DynamoDB stream → event-source mappings', () => {
     });
     expect(typeof removal.dynamodb.ApproximateCreationDateTime).toBe('number');
     expect(removal.dynamodb.SequenceNumber).toMatch(/^\d+$/);
-  });
+  }, TTL_WAIT_MS + 30_000);
 
   it('ignores user deletions in the TTL mapping (filter on userIdentity)', async () => {
     const key = { pk: { S: `USERDEL#${process.pid}` }, sk: { S: 'x' } };
