@@ -9,6 +9,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDocumentClient, DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import type { Credit } from '../../lambdas/domain/credit';
+import { GRANT_SK, ITEM, keys } from '../../lambdas/adapters/dynamodb/layout';
 import { grantedEntry } from '../../lambdas/domain/ledger';
 
 const doc = mockClient(DynamoDBDocumentClient);
@@ -50,7 +51,8 @@ test('a failed condition on a non-guard item is a stale conflict', async () => {
 
 test('a failed condition on the guard item is a duplicate, with the earlier record', async () => {
   const earlier = { complaintId: 'cmp-1', customerId: 'c-1', creditId: 'earlier', requestHash: 'h' };
-  doc.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(earlier) }, 'None', 'None']));
+  const stored = { pk: keys.complaint('cmp-1'), sk: GRANT_SK, type: ITEM.GRANT, ...earlier, at: credit.grantedAt };
+  doc.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(stored) }, 'None', 'None']));
   await expect(grant()).resolves.toEqual({ kind: 'duplicate', existing: earlier });
 });
 
