@@ -14,7 +14,7 @@
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'jest.stryker.config.js', enableFindRelatedTests: false },
+  jest: { projectType: 'custom', configFile: 'jest.stryker.config.js', enableFindRelatedTests: true },
   mutate: [
     'lambdas/domain/**/*.ts',
     'lambdas/app/**/*.ts',
