@@ -46,3 +46,13 @@ describe.each([
     expect(fractionDigits(formatMoney({ amount: 123456, currency }, 'en'))).toBe(digits);
   });
 });
+
+describe('codes ISO 4217 lists without being money (metals, SDR, SUCRE, bond units, test, none)', () => {
+  it.each(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX'])(
+    '%s cannot be granted (UNSUPPORTED_CURRENCY)',
+    (currency) => {
+      expect(() => decideGrant(grant(100, currency), NOW, 'cr-1')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_CURRENCY' }));
+      expect(() => toDecimalString({ amount: 100, currency })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_CURRENCY' }));
+    },
+  );
+});
