@@ -79,3 +79,9 @@ describe('email address: the whole value must be the address', () => {
     },
   );
 });
+
+describe('email address: domain labels', () => {
+  it.each(['kunde@shop.x.com', 'kunde@x.example.de', 'k@mail-1.example.de'])('accepts short and hyphenated labels: %s', (email) => {
+    expect(verdict(email)).toBe('accepted');
+  });
+});
