@@ -73,6 +73,7 @@ describe('syncHandler answers', () => {
     });
     expect(output).toContain('Probe refused');
     expect(output).toContain('REDEMPTION_NOT_FOUND');
+    expect(output).toContain('"customerId":"cust-1"'); // support finds every line of one customer's requests
   });
 });
 
