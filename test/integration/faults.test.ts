@@ -8,7 +8,7 @@
  */
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { startFaultProxy, type FaultProxy, type ProxyLogEntry } from '../../local/faults';
+import { startFaultProxy, type FaultProxy, type ProxyLogEntry } from '../support/faults';
 import type { InvokeHook } from '../../local/runtime';
 import { newId } from '../../lambdas/shared/ids';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
