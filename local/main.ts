@@ -8,6 +8,7 @@ import { synthTemplate } from '../infra/synth';
 import { offsetClock, setClock, systemClock } from '../lambdas/shared/clock';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { startLocalServices, type LocalServices } from './services';
+import { ALLOW_LEGACY_STREAM_SHAPE } from './aws-compat';
 
 const TABLE_NAME = 'courtesy-credits';
 const RUNTIME_PORT = Number(process.env.LOCAL_PORT ?? 4010);
@@ -21,13 +22,12 @@ async function main(): Promise<void> {
   let runtime: LocalRuntime | undefined;
   let stopping = false;
 
+  // One clean stop within 5 s: a repeated signal while stopping is ignored; a hard deadline kills the emulators.
   const shutdown = async (signal: string) => {
-    if (stopping) {
-      log(`${signal} again: exiting now`);
-      process.exit(130);
-    }
+    if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    setTimeout(() => process.exit(1), 4500).unref(); // services' exit handler SIGKILLs the emulators
     try {
       await runtime?.stop();
       await services?.stop();
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     dynamoEndpoint: services.dynamoEndpoint,
     sesEndpoint: services.sesEndpoint,
     tableName: TABLE_NAME,
+    strict: !ALLOW_LEGACY_STREAM_SHAPE,
     port: RUNTIME_PORT,
     log,
     clock: {
