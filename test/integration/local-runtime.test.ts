@@ -2,7 +2,11 @@
  * The local runtime itself, on the real DynamoDB Local and SES emulator, with a hand-written template in CDK's shapes
  * (test/fixtures/local-runtime/template.json) and small fixture handlers. Requests go through the real AWS SDK clients.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { confirmDynamoOwnership } from '../../local/services';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -352,4 +356,48 @@ describe('housekeeping', () => {
     const health = (await (await fetch(`${t.runtime.url}/_local/health`)).json()) as any;
     expect(health).toMatchObject({ ok: true, table: t.tableName, functions: ['echo', 'router', 'failing', 'mailer', 'orders', 'ttl', 'worker'], inflight: 0 });
   });
+});
+
+describe('npm start (local/main.ts)', () => {
+  it('a DynamoDB Local that already holds tables is not confirmed as a fresh start\'s own', async () => {
+    expect(await confirmDynamoOwnership(process.env.DDB_ENDPOINT!, 'someone-else')).toBe(false);
+  });
+
+  it('records its endpoints for the CLI, and SIGTERM stops it, DynamoDB Local and the SES emulator within 5 s, cleanly', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtesy-start-'));
+    const tsx = path.join(__dirname, '../../node_modules/.bin/tsx');
+    const child = spawn(tsx, [path.join(__dirname, '../../local/main.ts')], {
+      env: { ...process.env, COURTESY_LOCAL_DIR: dir, LOCAL_PORT: '0' }, // COURTESY_TEMPLATE_FILE from global-setup: no synthesis
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => out.includes('running locally'), 60_000, 100);
+      const endpoints = JSON.parse(fs.readFileSync(path.join(dir, 'endpoints.json'), 'utf8'));
+      expect(out).toContain(endpoints.runtime);
+      expect(out).toContain('LOCAL_PORT=0'); // the banner names the override
+      expect((await (await fetch(`${endpoints.runtime}/_local/health`)).json()) as any).toMatchObject({ ok: true });
+      const started = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(out).not.toMatch(/exiting now/);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect([endpoints.pids.dynamo, endpoints.pids.ses].filter(alive)).toEqual([]);
+      expect(fs.existsSync(path.join(dir, 'endpoints.json'))).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
