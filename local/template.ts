@@ -24,6 +24,7 @@ import {
   type LocalNameResolver,
 } from './cfn';
 import { readTable } from './template-table';
+import { INERT_TYPES, KNOWN_PROPERTIES, QUEUE_ONLY, RULE_TARGET_PROPERTIES, STREAM_ONLY } from './template-coverage';
 import type {
   DestinationModel,
   EventSourceMappingModel,
@@ -45,53 +46,6 @@ export interface LoadTemplateOptions {
   /** Refuse what AWS would refuse or advise against (see aws-compat.ts). Default true. */
   strict?: boolean;
 }
-
-/** Types with no behaviour to emulate locally (permissions, logging, deploy-time helpers). */
-const INERT_TYPES = new Set([
-  'AWS::IAM::Role',
-  'AWS::IAM::Policy',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::Logs::LogGroup',
-  'AWS::Lambda::Permission',
-  'AWS::SQS::QueuePolicy',
-  'AWS::S3::BucketPolicy',
-  'AWS::CDK::Metadata',
-  'AWS::CloudWatch::Alarm',
-  'AWS::CloudWatch::Dashboard',
-  'AWS::KMS::Key',
-  'AWS::KMS::Alias',
-]);
-
-/** Properties each emulated type may use; any other property is refused. */
-const KNOWN_PROPERTIES: Record<string, string[]> = {
-  'AWS::DynamoDB::Table': [
-    'TableName', 'KeySchema', 'AttributeDefinitions', 'BillingMode', 'ProvisionedThroughput', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes',
-    'StreamSpecification', 'TimeToLiveSpecification', 'DeletionProtectionEnabled', 'PointInTimeRecoverySpecification', 'SSESpecification',
-    'TableClass', 'ContributorInsightsSpecification', 'Tags',
-  ],
-  'AWS::Events::EventBus': ['Name', 'Description', 'Tags'],
-  'AWS::SQS::Queue': [
-    'QueueName', 'VisibilityTimeout', 'MessageRetentionPeriod', 'RedrivePolicy', 'RedriveAllowPolicy', 'SqsManagedSseEnabled',
-    'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'ReceiveMessageWaitTimeSeconds', 'Tags',
-  ],
-  'AWS::S3::Bucket': ['BucketName', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'VersioningConfiguration', 'LifecycleConfiguration', 'OwnershipControls', 'Tags'],
-  'AWS::Lambda::Function': [
-    'Code', 'Handler', 'Runtime', 'Role', 'Environment', 'Timeout', 'MemorySize', 'Architectures', 'LoggingConfig', 'TracingConfig',
-    'FunctionName', 'Description', 'Tags', 'ReservedConcurrentExecutions', 'KmsKeyArn', 'EphemeralStorage', 'RuntimeManagementConfig',
-  ],
-  'AWS::Lambda::EventInvokeConfig': ['FunctionName', 'Qualifier', 'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig'],
-  'AWS::Events::Rule': ['Name', 'Description', 'EventBusName', 'EventPattern', 'ScheduleExpression', 'State', 'Targets'],
-  'AWS::Lambda::EventSourceMapping': [
-    'FunctionName', 'EventSourceArn', 'Enabled', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'Tags',
-    // stream sources only
-    'StartingPosition', 'FilterCriteria', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'DestinationConfig',
-    // queue sources only
-    'ScalingConfig',
-  ],
-};
-const STREAM_ONLY = ['StartingPosition', 'FilterCriteria', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'DestinationConfig'];
-const QUEUE_ONLY = ['ScalingConfig'];
-const RULE_TARGET_PROPERTIES = ['Id', 'Arn', 'RetryPolicy', 'DeadLetterConfig'];
 
 /** Parse the template. `names` chooses local names (defaults to {@link defaultLocalName}). */
 export function loadTemplate(template: CfnTemplate, opts: LoadTemplateOptions = {}): TemplateModel {
