@@ -6,6 +6,13 @@
  * MaximumRecordAgeInSeconds (local records never reach a stream's 24 h age), rule target RetryPolicy and
  * DeadLetterConfig (EventBridge's asynchronous Invoke of a function succeeds; retries are Lambda's).
  */
+import { TemplateError } from './cfn';
+
+/** Refuse something the local runtime does not emulate, naming where it is. */
+export function refuse(where: string, what: string): never {
+  throw new TemplateError(`${where}: ${what} is not emulated by the local runtime (see local/template-coverage.ts); emulate it there or change the template`);
+}
+
 /** Types with no behaviour to emulate locally (permissions, logging, deploy-time helpers). */
 export const INERT_TYPES = new Set([
   'AWS::IAM::Role',

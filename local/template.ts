@@ -8,13 +8,11 @@
  * permissions, queue policies, deploy-time custom resources) are listed in `model.ignored`.
  * With `strict` (default) the model must also pass {@link assertAwsCompatible}.
  */
-import { randomUUID } from 'node:crypto';
 import { compilePattern, type EventMatcher } from './pattern';
 import { assertAwsCompatible } from './aws-compat';
 import {
   defaultLocalName,
   FUNCTION_METADATA_KEY,
-  getAttParts,
   Intrinsics,
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -24,10 +22,10 @@ import {
   type LocalNameResolver,
 } from './cfn';
 import { readTable } from './template-table';
-import { INERT_TYPES, KNOWN_PROPERTIES, QUEUE_ONLY, RULE_TARGET_PROPERTIES, STREAM_ONLY } from './template-coverage';
+import { readMapping, type TemplateRefs } from './template-mappings';
+import { INERT_TYPES, KNOWN_PROPERTIES, refuse, RULE_TARGET_PROPERTIES } from './template-coverage';
 import type {
   DestinationModel,
-  EventSourceMappingModel,
   FunctionModel,
   InvokeConfigModel,
   QueueModel,
@@ -54,9 +52,6 @@ export function loadTemplate(template: CfnTemplate, opts: LoadTemplateOptions = 
   return model;
 }
 
-function refuse(where: string, what: string): never {
-  throw new TemplateError(`${where}: ${what} is not emulated by the local runtime (see local/template.ts); emulate it there or change the template`);
-}
 
 class TemplateReader {
   private readonly resources: Record<string, CfnResource>;
@@ -115,7 +110,8 @@ class TemplateReader {
     }
     const invokeConfigs = this.byType('AWS::Lambda::EventInvokeConfig').map(([id, r]) => this.readInvokeConfig(id, r));
     const rules = this.byType('AWS::Events::Rule').map(([id, r]) => this.readRule(id, r));
-    const mappings = this.byType('AWS::Lambda::EventSourceMapping').map(([id, r]) => this.readMapping(id, r));
+    const refs: TemplateRefs = { cfn: this.cfn, resources: this.resources, functionRef: (v, w) => this.functionRef(v, w), destination: (v, w) => this.destination(v, w) };
+    const mappings = this.byType('AWS::Lambda::EventSourceMapping').map(([id, r]) => readMapping(refs, id, r));
     return {
       table,
       buses,
@@ -241,69 +237,6 @@ class TemplateReader {
       ...(pattern !== undefined ? { pattern, matcher } : {}),
       ...(p.ScheduleExpression !== undefined ? { scheduleExpression: String(this.cfn.resolve(p.ScheduleExpression, `${where}.ScheduleExpression`)) } : {}),
       targets,
-    };
-  }
-
-  private readMapping(logicalId: string, r: CfnResource): EventSourceMappingModel {
-    const p = r.Properties ?? {};
-    const where = `${logicalId}.Properties`;
-    const functionName = this.functionRef(p.FunctionName, `${where}.FunctionName`);
-    const src = this.cfn.referencedId(p.EventSourceArn);
-    const srcType = src ? this.resources[src]!.Type : undefined;
-    const responseTypes: string[] = p.FunctionResponseTypes ?? [];
-    for (const t of responseTypes) if (t !== 'ReportBatchItemFailures') refuse(`${where}.FunctionResponseTypes`, t);
-    const enabled = p.Enabled !== false;
-    if (srcType === 'AWS::SQS::Queue') {
-      for (const k of STREAM_ONLY) if (p[k] !== undefined) refuse(`${where}.${k}`, `${k} on an SQS event source mapping`);
-      for (const k of Object.keys(p.ScalingConfig ?? {})) if (k !== 'MaximumConcurrency') refuse(`${where}.ScalingConfig.${k}`, k);
-      return {
-        kind: 'queue',
-        logicalId,
-        functionName,
-        queueName: this.cfn.nameOf(src!),
-        enabled,
-        batchSize: Number(p.BatchSize ?? 10),
-        batchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
-        reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
-        ...(p.ScalingConfig?.MaximumConcurrency !== undefined ? { maximumConcurrency: Number(p.ScalingConfig.MaximumConcurrency) } : {}),
-      };
-    }
-    const getAtt = getAttParts((p.EventSourceArn as any)?.['Fn::GetAtt']);
-    if (srcType !== 'AWS::DynamoDB::Table' || getAtt?.[1] !== 'StreamArn') refuse(`${where}.EventSourceArn`, 'an event source other than an SQS queue or the table stream');
-    for (const k of QUEUE_ONLY) if (p[k] !== undefined) refuse(`${where}.${k}`, `${k} on a stream event source mapping`);
-    if (p.MaximumBatchingWindowInSeconds) refuse(`${where}.MaximumBatchingWindowInSeconds`, 'a batching window on a stream mapping');
-    const filters: Record<string, unknown>[] = (p.FilterCriteria?.Filters ?? []).map((f: any, i: number) => {
-      const raw = this.cfn.resolve(f.Pattern, `${where}.FilterCriteria.Filters[${i}].Pattern`);
-      try {
-        return typeof raw === 'string' ? JSON.parse(raw) : raw;
-      } catch (e) {
-        throw new TemplateError(`${where}.FilterCriteria.Filters[${i}].Pattern is not JSON: ${(e as Error).message}`);
-      }
-    });
-    let matchers: EventMatcher[];
-    try {
-      matchers = filters.map((f) => compilePattern(f));
-    } catch (e) {
-      throw new TemplateError(`${where}.FilterCriteria: ${(e as Error).message}`);
-    }
-    const dc = p.DestinationConfig ?? {};
-    for (const k of Object.keys(dc)) if (k !== 'OnFailure') refuse(`${where}.DestinationConfig.${k}`, `${k} destination`);
-    const onFailure = dc.OnFailure?.Destination ? this.destination(dc.OnFailure.Destination, `${where}.DestinationConfig.OnFailure.Destination`) : undefined;
-    return {
-      kind: 'stream',
-      logicalId,
-      uuid: randomUUID(),
-      functionName,
-      tableLogicalId: src!,
-      enabled,
-      startingPosition: String(p.StartingPosition ?? 'TRIM_HORIZON'),
-      filters,
-      matchers,
-      batchSize: Number(p.BatchSize ?? 100),
-      maximumRetryAttempts: p.MaximumRetryAttempts === undefined ? -1 : Number(p.MaximumRetryAttempts),
-      bisectBatchOnFunctionError: p.BisectBatchOnFunctionError === true,
-      reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
-      ...(onFailure ? { onFailure } : {}),
     };
   }
 
