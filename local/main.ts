@@ -6,9 +6,10 @@
  * The endpoints go to .local/endpoints.json for the CLI. SIGINT / SIGTERM stop everything within 5 s.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { offsetClock, setClock, systemClock } from '../lambdas/shared/clock';
 import { ALLOW_LEGACY_STREAM_SHAPE } from './aws-compat';
-import { removeEndpoints, writeEndpoints } from './endpoints';
+import { localDir, removeEndpoints, writeEndpoints } from './endpoints';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { isPortFree, startLocalServices, type LocalServices } from './services';
 import type { CfnTemplate } from './template';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     tableName: TABLE_NAME,
     strict: !ALLOW_LEGACY_STREAM_SHAPE,
     port,
+    bucketDir: path.join(localDir(), 'buckets'),
     log,
     clock: {
       get: () => offsetMs,
