@@ -1,7 +1,8 @@
 /**
  * What AWS refuses or advises against, checked on the template model so the same mistake fails locally:
  * - a DynamoDB-stream mapping may filter only on the `dynamodb` key (Lambda's filtering rules for DynamoDB);
- * - at most two event source mappings read one table stream (DynamoDB: no more than two readers per shard).
+ * - at most two event source mappings read one table stream (DynamoDB: no more than two readers per shard);
+ * - an SQS mapping's queue has a visibility timeout at least the function's timeout (Lambda refuses the mapping).
  */
 import { TemplateError } from './cfn';
 import type { TemplateModel } from './template-model';
@@ -34,6 +35,15 @@ export function assertAwsCompatible(model: TemplateModel): void {
     if (ids.length > MAX_STREAM_READERS) {
       throw new TemplateError(
         `${ids.length} event source mappings read the stream of ${table} (${ids.join(', ')}): at most ${MAX_STREAM_READERS} readers per stream shard, beyond that DynamoDB throttles reads`,
+      );
+    }
+  }
+  for (const m of model.queueMappings) {
+    const q = model.queues.find((x) => x.name === m.queueName);
+    const fn = model.functions.find((f) => f.name === m.functionName);
+    if (q && fn && q.visibilityTimeoutSeconds < fn.timeoutSeconds) {
+      throw new TemplateError(
+        `${m.logicalId}: queue ${q.logicalId} has VisibilityTimeout ${q.visibilityTimeoutSeconds} s, less than the timeout of function ${fn.name} (${fn.timeoutSeconds} s); Lambda refuses such a mapping`,
       );
     }
   }

@@ -97,6 +97,7 @@ class Runtime implements LocalRuntime {
           invoke: (records) => this.functions.run(fn, { Records: records }),
           windowDelayMs: queueDelay,
           pollIntervalMs: this.pollIntervalMs,
+          log: this.log,
         });
       });
     this.server = createHttpFront({

@@ -67,6 +67,7 @@ export class QueueMapping {
       invoke: (records: SqsRecord[]) => Promise<InvokeOutcome>;
       windowDelayMs: (seconds: number) => number;
       pollIntervalMs: number;
+      log: (line: string) => void;
     },
   ) {}
 
@@ -89,7 +90,9 @@ export class QueueMapping {
     if (this.deps.activity.stopped || this.timer || this.running) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.running = this.poll().finally(() => {
+      this.running = this.poll()
+        .catch((e) => this.deps.log(`${this.mapping.logicalId}: poller crashed: ${(e as Error).stack ?? String(e)}`))
+        .finally(() => {
         this.running = undefined;
         this.schedule(this.deps.pollIntervalMs);
       });
@@ -105,7 +108,9 @@ export class QueueMapping {
       if (batch.length === 0) return;
       if (batch.length < this.mapping.batchSize && this.mapping.batchingWindowSeconds > 0) {
         await activity.sleep(this.deps.windowDelayMs(this.mapping.batchingWindowSeconds));
-        batch = [...batch, ...queues.receive(q.name, this.mapping.batchSize - batch.length)];
+        // A message whose visibility ran out during the window comes again: keep its latest receipt only.
+        const more = queues.receive(q.name, this.mapping.batchSize - batch.length);
+        batch = [...batch.filter((m) => !more.some((x) => x.MessageId === m.MessageId)), ...more];
       }
       const records = batch.map((m) => toSqsRecord(m, q.arn));
       this.stats.invocations++;
@@ -114,8 +119,13 @@ export class QueueMapping {
       const failed = failedMessageIds(records, outcome, this.mapping.reportBatchItemFailures);
       for (const r of records) {
         if (failed.has(r.messageId)) continue;
-        queues.delete(q.name, r.receiptHandle);
-        this.stats.deleted++;
+        try {
+          queues.delete(q.name, r.receiptHandle);
+          this.stats.deleted++;
+        } catch (e) {
+          // As in AWS: the visibility timeout ran out before the function finished; the message comes again.
+          this.deps.log(`${this.mapping.logicalId}: could not delete message ${r.messageId}: ${(e as Error).message}`);
+        }
       }
       this.stats.failed += failed.size;
     }

@@ -111,3 +111,68 @@ describe('PutEvents limits', () => {
     expect(out.Entries.map((e) => ('ErrorCode' in e ? e.ErrorCode : 'ok'))).toEqual(['InvalidArgument', 'MalformedDetail', 'ResourceNotFoundException', 'ok']);
   });
 });
+
+describe('QueueMapping (SQS event source mapping)', () => {
+  const mapping = (over: Partial<import('../../local/template-model').QueueMappingModel> = {}) => ({
+    kind: 'queue' as const, logicalId: 'M', functionName: 'f', queueName: 'work', enabled: true, batchSize: 10, batchingWindowSeconds: 0, reportBatchItemFailures: true, ...over,
+  });
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('deletes successes, redelivers reported failures after the visibility timeout, dead-letters them after maxReceiveCount, and is idle only then', async () => {
+    const { QueueMapping } = await import('../../local/sqs-mappings');
+    const activity = new Activity();
+    const q = new Queues([work, dlq], activity, () => 20, () => {}, () => 'http://x');
+    const batches: string[][] = [];
+    const m = new QueueMapping(mapping(), {
+      queues: q,
+      activity,
+      pollIntervalMs: 5,
+      windowDelayMs: () => 0,
+      log: () => {},
+      invoke: async (records) => {
+        batches.push(records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
+        return { ok: true, result: { batchItemFailures: records.filter((r) => r.body === 'bad').map((r) => ({ itemIdentifier: r.messageId })) }, requestId: 'r', durationMs: 1 };
+      },
+    });
+    q.send('work', 'good');
+    q.send('work', 'bad');
+    m.start();
+    await until(() => q.snapshot().dlq!.length > 0);
+    expect(batches).toEqual([['good#1', 'bad#1'], ['bad#2']]);
+    await until(() => m.idle);
+    expect(m.idle).toBe(true);
+    expect(q.snapshot()).toEqual({ work: [], dlq: ['bad'] });
+    activity.stop();
+    await m.stop();
+  });
+
+  it('a thrown error keeps the whole batch; a batching window collects messages sent meanwhile', async () => {
+    const { QueueMapping } = await import('../../local/sqs-mappings');
+    const activity = new Activity();
+    const q = new Queues([{ ...work, redrive: undefined }], activity, (s) => s * 10, () => {}, () => 'http://x');
+    let calls = 0;
+    const sizes: number[] = [];
+    const m = new QueueMapping(mapping({ reportBatchItemFailures: false, batchingWindowSeconds: 30 }), {
+      queues: q,
+      activity,
+      pollIntervalMs: 5,
+      windowDelayMs: () => 30,
+      log: () => {},
+      invoke: async (records) => {
+        sizes.push(records.length);
+        calls++;
+        return calls === 1 ? { ok: false, error: { errorType: 'E', errorMessage: 'x' }, requestId: 'r', durationMs: 1 } : { ok: true, result: null, requestId: 'r', durationMs: 1 };
+      },
+    });
+    q.send('work', 'a');
+    m.start();
+    setTimeout(() => q.send('work', 'b'), 10); // within the window
+    await until(() => calls >= 2 && m.idle);
+    expect(sizes).toEqual([2, 2]); // the failed batch came back whole
+    expect(q.snapshot().work).toEqual([]);
+    activity.stop();
+    await m.stop();
+  });
+});

@@ -73,6 +73,14 @@ describe('AWS compatibility (strict)', () => {
     expect(() => loadTemplate(t)).not.toThrow();
   });
 
+  it('refuses an SQS mapping whose queue visibility timeout is shorter than the function timeout', () => {
+    const t = fixture();
+    R(t).WorkerFunction!.Properties!.Timeout = 31;
+    expect(() => loadTemplate(t)).toThrow(/WorkerMapping: queue WorkQueue has VisibilityTimeout 30 s, less than the timeout of function worker \(31 s\)/);
+    R(t).WorkerFunction!.Properties!.Timeout = 30;
+    expect(() => loadTemplate(t)).not.toThrow();
+  });
+
   it('assertAwsCompatible is what strict loading runs', () => {
     const t = fixture();
     R(t).TtlMapping!.Properties!.FilterCriteria = { Filters: [{ Pattern: '{"eventName":["REMOVE"]}' }] };
