@@ -27,7 +27,7 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   balance --customer ID [--limit N] [--cursor C]
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted]      events the service published on the bus
-  queues                              failure queues (rejected events, poison stream records)
+  queues                              queues: failed grants (with the event), stream failures (batch metadata only, as in AWS)
   buckets                             failure buckets (stream records kept with their payload)
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
