@@ -2,14 +2,21 @@
  * `npm run cli -- <command>`: drive the locally running service (`npm start`) the way its real callers do:
  * PutEvents on the bus, Lambda Invoke, and the SES emulator's mailbox. Nothing here calls a handler directly.
  */
+import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const RUNTIME = process.env.COURTESY_LOCAL_URL ?? 'http://127.0.0.1:4010';
-const SES = process.env.COURTESY_SES_URL ?? 'http://127.0.0.1:8005';
+// Endpoints: COURTESY_LOCAL_URL / COURTESY_SES_URL override; else the running npm start's endpoints file; else the default ports.
+const ENDPOINTS_FILE = process.env.COURTESY_ENDPOINTS ?? DEFAULT_ENDPOINTS_FILE();
+const recorded = readEndpoints(ENDPOINTS_FILE);
+const RUNTIME = process.env.COURTESY_LOCAL_URL ?? recorded?.runtime ?? 'http://127.0.0.1:4010';
+const SES = process.env.COURTESY_SES_URL ?? recorded?.ses ?? 'http://127.0.0.1:8005';
+const BUS = recorded?.bus ?? stageNames(DEFAULT_STAGE).eventBusName;
+const source = (env: string) => (process.env[env] ? `from ${env}` : recorded ? `from ${ENDPOINTS_FILE}` : 'default; no running npm start found');
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const region = 'eu-central-1';
 
@@ -21,10 +28,13 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   balance --customer ID [--limit N] [--cursor C]
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted]      events the service published on the bus
-  queues                              failure queues (rejected events, poison stream records)
+  queues                              queues: failed grants (with the event), stream failures (batch metadata only, as in AWS)
+  buckets                             failure buckets (stream records kept with their payload)
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
-Amounts are minor units: 2500 EUR = 25,00 €. Endpoints: COURTESY_LOCAL_URL (${RUNTIME}), COURTESY_SES_URL (${SES}).`;
+Amounts are minor units: 2500 EUR = 25,00 €.
+Endpoints: runtime ${RUNTIME} (${source('COURTESY_LOCAL_URL')}), mailbox ${SES} (${source('COURTESY_SES_URL')}), bus ${BUS}.
+Another instance: COURTESY_ENDPOINTS=<its endpoints file> (npm start prints it).`;
 
 async function invoke(fn: string, payload: unknown): Promise<unknown> {
   const lambda = new LambdaClient({ endpoint: RUNTIME, region, credentials });
@@ -92,7 +102,7 @@ async function main(): Promise<void> {
       const eb = new EventBridgeClient({ endpoint: RUNTIME, region, credentials });
       const out = await eb.send(
         new PutEventsCommand({
-          Entries: [{ EventBusName: 'courtesy-credits', Source: 'retailer.complaints', DetailType: 'ComplaintResolved', Detail: JSON.stringify(detail) }],
+          Entries: [{ EventBusName: BUS, Source: 'retailer.complaints', DetailType: 'ComplaintResolved', Detail: JSON.stringify(detail) }],
         }),
       );
       print({ published: detail, eventId: out.Entries?.[0]?.EventId });
@@ -146,6 +156,8 @@ async function main(): Promise<void> {
     }
     case 'queues':
       return print(await getJson(`${RUNTIME}/_local/queues`));
+    case 'buckets':
+      return print(await getJson(`${RUNTIME}/_local/buckets`));
     case 'clock': {
       const offsetMs = o.reset ? 0 : num(o.days, 'days') * 86_400_000;
       return print(

@@ -132,7 +132,7 @@ export interface StreamPollerOptions {
   /** The stream ARN as DynamoDB Local reports it (used for the API calls). */
   streamArn: string;
   intervalMs: number;
-  onRecords: (records: SdkStreamRecord[]) => void;
+  onRecords: (records: SdkStreamRecord[], shardId: string) => void;
   onCycle?: (cycle: PollCycle) => void;
   log?: (line: string) => void;
 }
@@ -254,7 +254,7 @@ export class StreamPoller {
       if (records.length > 0) {
         shard.lastSequence = records[records.length - 1]!.dynamodb?.SequenceNumber ?? shard.lastSequence;
         count += records.length;
-        this.opts.onRecords(records);
+        this.opts.onRecords(records, id);
       }
       shard.iterator = out.NextShardIterator;
       if (!shard.iterator) {

@@ -8,7 +8,8 @@
  */
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { startFaultProxy, type FaultProxy, type ProxyLogEntry } from '../../local/faults';
+import { discardedRecords } from '../support/stream-failures';
+import { startFaultProxy, type FaultProxy, type ProxyLogEntry } from '../support/faults';
 import type { InvokeHook } from '../../local/runtime';
 import { newId } from '../../lambdas/shared/ids';
 import { ITEM, keys } from '../../lambdas/adapters/dynamodb/layout';
@@ -71,6 +72,9 @@ const invocationsOf = (fn: string, text: string) => invocations.filter((i) => i.
 const sesRequests = (email: string) => proxy.requests((r) => r.path === '/v2/email/outbound-emails' && r.body.includes(email));
 const outcomeOf = (r: ProxyLogEntry) => r.fault ?? r.status;
 const queue = (prefix: string): any[] => Object.entries(t.runtime.queues).find(([name]) => name.startsWith(prefix))?.[1] ?? [];
+/** Stream failure messages (batch metadata only, as AWS sends) with their records read back from the stream. */
+const streamFailures = async (prefix: string): Promise<any[]> =>
+  Promise.all(queue(prefix).map(async (m) => ({ ...m, records: await discardedRecords(t.runtime, m) })));
 /** Sequence number of the stream record in `event` that mentions `text`. */
 const seqOf = (event: any, text: string): string => event.Records.find((r: any) => has(r, text)).dynamodb.SequenceNumber;
 
@@ -179,7 +183,7 @@ describe('SES throttling and outage (fault proxy in front of the SES emulator)',
     proxy.failNext(1 + STREAM_RETRIES, 'reject', { match: (r) => r.body.includes(g.email), message: 'Sending paused for this account.' });
     await svc.grant(g);
     expect(sesRequests(g.email).map(outcomeOf)).toEqual(Array(1 + STREAM_RETRIES).fill('reject')); // not retried by the SDK
-    const dlq = queue('NotifyStreamFailures').filter((m) => has(m, g.customerId));
+    const dlq = (await streamFailures('NotifyStreamFailures')).filter((m) => has(m.records, g.customerId));
     expect(dlq).toHaveLength(1);
     expect(dlq[0]).toMatchObject({ requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 + STREAM_RETRIES } });
     expect(await emailsTo(g.email)).toEqual([]);
@@ -269,16 +273,17 @@ describe('poison records', () => {
     release();
     await t.runtime.idle(30_000);
 
-    const dlq = queue('PublishStreamFailures').filter((m) => has(m, customerId));
+    const dlq = (await streamFailures('PublishStreamFailures')).filter((m) => has(m.records, customerId));
     expect(dlq).toHaveLength(1);
     expect(dlq[0].requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 + STREAM_RETRIES });
     // Lambda discards from the checkpoint (the poison record) to the end of the batch; the function reported only the poison one
     const discarded = dlq[0].records.map((r: any) => r.dynamodb.Keys.sk.S);
     expect(discarded).toEqual([poison.sk, good2.sk]);
-    expect(dlq[0].responsePayload).toEqual({ batchItemFailures: [{ itemIdentifier: dlq[0].records[0].dynamodb.SequenceNumber }] });
+    // AWS's stream failure record has no response payload: the function reported exactly the poison record on every attempt
+    expect(dlq[0].responseContext).not.toHaveProperty('functionError');
     const failedAttempts = invocations.filter((i) => i.fn === 'publish' && mentions(i, poison.sk as string));
     expect(failedAttempts).toHaveLength(1 + STREAM_RETRIES);
-    for (const a of failedAttempts) expect(a.result.batchItemFailures).toHaveLength(1);
+    for (const a of failedAttempts) expect(a.result.batchItemFailures).toEqual([{ itemIdentifier: dlq[0].records[0].dynamodb.SequenceNumber }]);
     // both good entries were published (records after the poison one are re-delivered with it: same eventId)
     const published = svc.events('CreditGranted', customerId);
     expect(new Set(published.map((e) => e.detail.eventId))).toEqual(new Set([`GRANTED#${good1.entryId}`, `GRANTED#${good2.entryId}`]));
@@ -297,10 +302,10 @@ describe('poison records', () => {
     release();
     await t.runtime.idle(30_000);
 
-    const dlq = queue('PublishStreamFailures').filter((m) => has(m, customerId));
+    const dlq = (await streamFailures('PublishStreamFailures')).filter((m) => has(m.records, customerId));
     expect(dlq).toHaveLength(1);
     expect(dlq[0].records.map((r: any) => r.dynamodb.Keys.sk.S)).toEqual([x.sk]);
-    expect(dlq[0].responsePayload).toMatchObject({ errorMessage: 'simulated crash on a poison record' });
+    expect(dlq[0].responseContext).toMatchObject({ functionError: 'Unhandled' }); // the batch threw (AWS sends no response payload here)
     expect(dlq[0].requestContext.approximateInvokeCount).toBe(1 + STREAM_RETRIES);
     const published = svc.events('CreditGranted', customerId).map((e) => e.detail.eventId);
     expect(published.sort()).toEqual([g1, g2, g3].map((g) => `GRANTED#${g.entryId}`).sort());

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
 import type { CfnTemplate } from '../../local/template';
+import { ALLOW_LEGACY_STREAM_SHAPE } from '../../local/aws-compat';
 
 export interface TestRuntime {
   runtime: LocalRuntime;
@@ -80,6 +81,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     tableName,
     port: 0,
     pollIntervalMs: opts.pollIntervalMs ?? 50,
+    strict: !ALLOW_LEGACY_STREAM_SHAPE,
     ...(opts.resolveHandlerModule ? { resolveHandlerModule: opts.resolveHandlerModule } : {}),
     ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
     ...(log ? { log } : {}),

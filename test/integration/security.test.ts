@@ -12,7 +12,7 @@
  */
 import { format } from 'node:util';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { startFaultProxy, type FaultProxy } from '../../local/faults';
+import { startFaultProxy, type FaultProxy } from '../support/faults';
 import { pseudonymizeEmail } from '../../lambdas/shared/observability';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds } from '../../infra/synth';
