@@ -2,6 +2,8 @@
  * `npm run cli -- <command>`: drive the locally running service (`npm start`) the way its real callers do:
  * PutEvents on the bus, Lambda Invoke, and the SES emulator's mailbox. Nothing here calls a handler directly.
  */
+import { EVENT_SOURCE } from '../lambdas/domain/events';
+import { scrubEmails } from '../lambdas/shared/observability';
 import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -27,7 +29,8 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   reverse --customer ID --redemption ID [--currency EUR] [--reason TEXT]
   balance --customer ID [--limit N] [--cursor C]
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
-  events  [--type CreditGranted]      events the service published on the bus
+  events  [--type CreditGranted] [--wait SECONDS]
+                                      events on the bus: what the service published, then what it received (addresses pseudonymized)
   queues                              queues: failed grants (with the event), stream failures (batch metadata only, as in AWS)
   buckets                             failure buckets (stream records kept with their payload)
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
@@ -82,6 +85,7 @@ async function main(): Promise<void> {
       to: { type: 'string' },
       type: { type: 'string' },
       reset: { type: 'boolean' },
+      wait: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -147,11 +151,25 @@ async function main(): Promise<void> {
       return;
     }
     case 'events': {
-      const log = await getJson(`${RUNTIME}/_local/events`);
-      const events = (Array.isArray(log) ? log : (log.events ?? [])) as any[];
-      const envelopes = events.map((e) => e.event ?? e).filter((e) => !o.type || e['detail-type'] === o.type);
-      for (const e of envelopes) console.log(`${e.time}  ${e.source}  ${e['detail-type']}  ${JSON.stringify(e.detail)}`);
-      console.log(`${envelopes.length} event(s)`);
+      // --wait N: poll up to N seconds until an event (of --type) is there, e.g. CreditExpired after TTL's sweep.
+      const deadline = Date.now() + (o.wait ? num(o.wait, 'wait') * 1000 : 0);
+      let envelopes: any[] = [];
+      for (;;) {
+        const log = await getJson(`${RUNTIME}/_local/events`);
+        const events = (Array.isArray(log) ? log : (log.events ?? [])) as any[];
+        envelopes = events.map((e) => e.event ?? e).filter((e) => !o.type || e['detail-type'] === o.type);
+        if (envelopes.length > 0 || Date.now() >= deadline) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      // What the service said (its own source) apart from what it was told; addresses never in clear (a received
+      // ComplaintResolved carries the customer's): each becomes the logs' stable pseudonym.
+      const line = (e: any) => `  ${e.time}  ${e.source}  ${e['detail-type']}  ${JSON.stringify(scrubEmails(e.detail))}`;
+      const published = envelopes.filter((e) => e.source === EVENT_SOURCE);
+      const received = envelopes.filter((e) => e.source !== EVENT_SOURCE);
+      console.log(`published by the service (source ${EVENT_SOURCE}): ${published.length}`);
+      for (const e of published) console.log(line(e));
+      console.log(`received from other services: ${received.length}`);
+      for (const e of received) console.log(line(e));
       return;
     }
     case 'queues':
