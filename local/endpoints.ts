@@ -17,7 +17,8 @@ export interface EndpointsFile {
   bus: string;
   pid: number;
   /** Child processes, so a supervisor (or a test) can check they are gone. */
-  pids: { dynamo: number; ses: number };
+  /** main: the service process itself (below `npm start`); dynamo, ses: the emulators it started. */
+  pids: { main: number; dynamo: number; ses: number };
   startedAt: string;
 }
 

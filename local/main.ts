@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     table: TABLE_NAME,
     bus,
     pid: process.pid,
-    pids: { dynamo: services.dynamo.pid, ses: services.ses.pid },
+    pids: { main: process.pid, dynamo: services.dynamo.pid, ses: services.ses.pid },
     startedAt: new Date().toISOString(),
   });
 

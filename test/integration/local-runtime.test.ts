@@ -363,10 +363,11 @@ describe('npm start (local/main.ts)', () => {
     expect(await confirmDynamoOwnership(process.env.DDB_ENDPOINT!, 'someone-else')).toBe(false);
   });
 
-  it('records its endpoints for the CLI, and SIGTERM stops it, DynamoDB Local and the SES emulator within 5 s, cleanly', async () => {
+  it('records its endpoints for the CLI, and SIGTERM to `npm start` stops it, DynamoDB Local and the SES emulator within 5 s, cleanly', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtesy-start-'));
-    const tsx = path.join(__dirname, '../../node_modules/.bin/tsx');
-    const child = spawn(tsx, [path.join(__dirname, '../../local/main.ts')], {
+    // Exactly what a person or a supervisor runs: the npm process gets the signal, not the service process below it.
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: path.join(__dirname, '../..'),
       env: { ...process.env, COURTESY_LOCAL_DIR: dir, LOCAL_PORT: '0' }, // COURTESY_TEMPLATE_FILE from global-setup: no synthesis
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -393,7 +394,7 @@ describe('npm start (local/main.ts)', () => {
           return false;
         }
       };
-      expect([endpoints.pids.dynamo, endpoints.pids.ses].filter(alive)).toEqual([]);
+      expect([endpoints.pids.main, endpoints.pids.dynamo, endpoints.pids.ses].filter(alive)).toEqual([]);
       expect(fs.existsSync(path.join(dir, 'endpoints.json'))).toBe(false);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
