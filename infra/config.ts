@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { placeholderProblems } from './deploy-checks';
-import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
+import { DEFAULT_STAGE, SERVICE_NAME, STAGE_PATTERN } from './names';
 
 /**
  * Deployment settings, read from CDK context (cdk.json "context", or `cdk synth -c key=value`).
@@ -29,7 +29,22 @@ export interface CourtesyConfig {
   readonly maxGrantMajorUnits: number;
   /** Optional SES configuration set used for every send. */
   readonly sesConfigurationSetName?: string;
+  /**
+   * Who may publish ComplaintResolved with the complaint sources (the bus policy, infra/security/bus-policy.ts): IAM
+   * roles, or whole accounts whose own IAM decides. Same or other account.
+   */
+  readonly complaintPublisherPrincipals: readonly PublisherPrincipal[];
+  /**
+   * Optional break-glass role: besides the function roles, the only principal the table policy lets read or write
+   * items (infra/security/table-policy.ts). Not a `…RoleArn` field: it is no invoker of any function.
+   */
+  readonly breakGlassRole?: string;
 }
+
+/** A complaint publisher: one IAM role (the preferred form), or an account that delegates to its own principals. */
+export type PublisherPrincipal =
+  | { readonly kind: 'role'; readonly arn: string; readonly account: string }
+  | { readonly kind: 'account'; readonly account: string };
 
 export const CONTEXT_KEYS = {
   stage: 'courtesy:stage',
@@ -42,6 +57,8 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  complaintPublisherPrincipals: 'courtesy:complaintPublisherPrincipals',
+  breakGlassRole: 'courtesy:breakGlassRoleArn',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -77,6 +94,7 @@ const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
 const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/){0,50}[\w+=,.@-]{1,64}$/;
 const EVENT_SOURCE = /^[\w.\-/:]{1,256}$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+const ACCOUNT_ID = /^\d{12}$/;
 
 /**
  * Reads and validates the configuration from a construct's context; throws ConfigError listing every problem.
@@ -156,6 +174,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
+  const complaintPublisherPrincipals = publishers(get(CONTEXT_KEYS.complaintPublisherPrincipals), problems);
+  const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -184,6 +204,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   for (const [key, arn] of [
     [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
     [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
+    [CONTEXT_KEYS.breakGlassRole, breakGlassRole],
   ] as const) {
     if (arn !== undefined && !ROLE_ARN.test(arn)) {
       problems.push(`${key}: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "${arn}"`);
@@ -210,11 +231,13 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+    complaintPublisherPrincipals,
+    ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
   };
 }
 
-function sources(raw: unknown, problems: string[]): string[] {
-  const key = CONTEXT_KEYS.complaintEventSources;
+/** A list setting: a JSON array, a JSON list string or a comma-separated string; undefined after a reported problem. */
+function listOf(key: string, raw: unknown, problems: string[], what: string): unknown[] | undefined {
   let list: unknown = raw;
   if (typeof raw === 'string') {
     const s = raw.trim();
@@ -223,30 +246,60 @@ function sources(raw: unknown, problems: string[]): string[] {
         list = JSON.parse(s);
       } catch {
         problems.push(`${key}: not valid JSON: ${s}`);
-        return [];
+        return undefined;
       }
     } else {
       list = s === '' ? [] : s.split(',').map((x) => x.trim());
     }
   }
   if (list === undefined || list === null) {
-    problems.push(`${key}: required, not set (a list of EventBridge "source" values)`);
-    return [];
+    problems.push(`${key}: required, not set (a list of ${what})`);
+    return undefined;
   }
   if (!Array.isArray(list) || list.length === 0) {
-    problems.push(`${key}: must be a non-empty list of EventBridge "source" values, got ${describe(raw)}`);
-    return [];
+    problems.push(`${key}: must be a non-empty list of ${what}, got ${describe(raw)}`);
+    return undefined;
   }
+  return list;
+}
+
+function sources(raw: unknown, problems: string[]): string[] {
+  const key = CONTEXT_KEYS.complaintEventSources;
+  const list = listOf(key, raw, problems, 'EventBridge "source" values');
+  if (list === undefined) return [];
   const out: string[] = [];
   for (const s of list) {
     if (typeof s !== 'string' || !EVENT_SOURCE.test(s)) {
       problems.push(`${key}: each source must be 1-256 characters of letters, digits, . _ - / :, got ${describe(s)}`);
     } else if (s.startsWith('aws.')) {
       problems.push(`${key}: "${s}" is reserved for AWS services`);
+    } else if (s === SERVICE_NAME) {
+      problems.push(`${key}: "${s}" is the service's own source (only its publish function may use it)`);
     } else if (out.includes(s)) {
       problems.push(`${key}: "${s}" is listed twice`);
     } else {
       out.push(s);
+    }
+  }
+  return out;
+}
+
+function publishers(raw: unknown, problems: string[]): PublisherPrincipal[] {
+  const key = CONTEXT_KEYS.complaintPublisherPrincipals;
+  const list = listOf(key, raw, problems, 'IAM role ARNs or 12-digit account ids');
+  if (list === undefined) return [];
+  const out: PublisherPrincipal[] = [];
+  for (const p of list) {
+    if (typeof p === 'string' && ROLE_ARN.test(p)) {
+      if (out.some((o) => o.kind === 'role' && o.arn === p)) problems.push(`${key}: "${p}" is listed twice`);
+      else out.push({ kind: 'role', arn: p, account: p.split(':')[4]! });
+    } else if (typeof p === 'string' && ACCOUNT_ID.test(p)) {
+      if (out.some((o) => o.kind === 'account' && o.account === p)) problems.push(`${key}: "${p}" is listed twice`);
+      else out.push({ kind: 'account', account: p });
+    } else {
+      problems.push(
+        `${key}: each entry must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>) or a 12-digit account id, got ${describe(p)}`,
+      );
     }
   }
   return out;

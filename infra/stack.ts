@@ -19,6 +19,8 @@ import { FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
 import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FailureQueueSpec, type FunctionName, type FunctionSpec, type Trigger } from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
+import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
+import { applyTablePolicy } from './security/table-policy';
 
 /** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
 const STREAM_MAPPING = {
@@ -100,6 +102,10 @@ export class CourtesyCreditsStack extends Stack {
     }
     this.functions = fns;
 
+    // Trust boundaries (infra/security/): who may put events on the bus, who may read or write items.
+    applyBusPolicy(bus, { config, servicePublisherRoles: FUNCTION_LIST.filter((f) => f.permissions.some((p) => p.on === 'eventBus')).map((f) => fns[f.name].role!) });
+    applyTablePolicy(table, { functions: FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! })), breakGlassRole: config.breakGlassRole });
+
     this.addOutputs(FUNCTION_LIST);
   }
 
@@ -110,7 +116,7 @@ export class CourtesyCreditsStack extends Stack {
         new events.Rule(this, trigger.rule.id, {
           description: trigger.rule.description,
           eventBus: this.bus,
-          eventPattern: { source: [...this.config[trigger.sources]], detailType: [COMPLAINT_RESOLVED] },
+          eventPattern: { source: [...this.config[trigger.sources]], detailType: [COMPLAINT_RESOLVED], ...complaintAccountMatch(this.config.complaintPublisherPrincipals) },
           targets: [
             new targets.LambdaFunction(fn, {
               deadLetterQueue: this.failureQueue(trigger.rule.deadLetter),
