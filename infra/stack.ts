@@ -20,6 +20,7 @@ import { pascal, RETAINED, ServiceFunction } from './constructs/service-function
 import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FailureQueueSpec, type FunctionName, type FunctionSpec, type Trigger } from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
+import { applyFailureQueueReadPolicy } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
 
 /** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
@@ -105,6 +106,7 @@ export class CourtesyCreditsStack extends Stack {
     // Trust boundaries (infra/security/): who may put events on the bus, who may read or write items.
     applyBusPolicy(bus, { config, servicePublisherRoles: FUNCTION_LIST.filter((f) => f.permissions.some((p) => p.on === 'eventBus')).map((f) => fns[f.name].role!) });
     applyTablePolicy(table, { functions: FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! })), breakGlassRole: config.breakGlassRole });
+    applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
 
     this.addOutputs(FUNCTION_LIST);
   }

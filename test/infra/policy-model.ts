@@ -3,8 +3,9 @@
  * not evaluated locally, so the trust tests check each statement exactly AND run the documented evaluation logic over
  * it: an explicit deny wins; otherwise a caller in another account needs an allow in the resource policy, and a
  * caller in the resource's account is allowed by either its identity policy or the resource policy. The model knows
- * only what these policies use: Principal "*" / ARN / account root, and the operators StringEquals, StringNotEquals,
- * ArnNotEquals (exact, no wildcards), each optionally prefixed ForAnyValue: / ForAllValues:. Anything else throws,
+ * only what these policies use: Principal "*" / ARN / account root, actions by name or `service:*`, and the
+ * operators StringEquals, StringNotEquals, ArnNotEquals (exact, no wildcards) and Bool, the first three optionally
+ * prefixed ForAnyValue: / ForAllValues:. Anything else throws,
  * so a policy that outgrows the model fails the tests instead of being misread.
  */
 
@@ -15,7 +16,7 @@ const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountI
 /** The ARN a role of the template gets in the model: arn:aws:iam::<MODEL_ACCOUNT>:role/<logical id>. */
 export const modelRoleArn = (logicalId: string) => `arn:aws:iam::${MODEL_ACCOUNT}:role/${logicalId}`;
 
-/** Resolves Ref (pseudo parameters), Fn::GetAtt <Role>.Arn and Fn::Join in a policy fragment. */
+/** Resolves Ref (pseudo parameters), Fn::GetAtt <Role>.Arn (other resources: arn:model:<id>) and Fn::Join in a policy fragment. */
 export function resolve(v: unknown, resources: Record<string, any>): unknown {
   if (Array.isArray(v)) return v.map((x) => resolve(x, resources));
   if (v === null || typeof v !== 'object') return v;
@@ -27,8 +28,8 @@ export function resolve(v: unknown, resources: Record<string, any>): unknown {
   }
   if ('Fn::GetAtt' in o) {
     const [id, attr] = o['Fn::GetAtt'] as [string, string];
-    if (resources[id]?.Type !== 'AWS::IAM::Role' || attr !== 'Arn') throw new Error(`policy model: GetAtt ${id}.${attr} not supported`);
-    return modelRoleArn(id);
+    if (resources[id] === undefined || attr !== 'Arn') throw new Error(`policy model: GetAtt ${id}.${attr} not supported`);
+    return resources[id].Type === 'AWS::IAM::Role' ? modelRoleArn(id) : `arn:model:${id}`;
   }
   if ('Fn::Join' in o) {
     const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
@@ -78,9 +79,11 @@ function conditionHolds(op: string, key: string, expected: readonly string[], re
       case 'StringNotEquals':
       case 'ArnNotEquals':
         return !equals(a);
-      default:
-        throw new Error(`policy model: operator ${op} not supported`);
+      case 'Bool':
+        if (qualifier !== undefined) break;
+        return equals(a);
     }
+    throw new Error(`policy model: operator ${op} not supported`);
   };
   if (qualifier === 'ForAnyValue') return (values ?? []).some(test);
   if (qualifier === 'ForAllValues') return (values ?? []).every(test);
@@ -92,7 +95,8 @@ function conditionHolds(op: string, key: string, expected: readonly string[], re
 
 function statementApplies(s: any, req: Request): boolean {
   if (s.NotAction !== undefined || s.NotPrincipal !== undefined || s.NotResource !== undefined) throw new Error('policy model: Not* elements not supported');
-  if (![s.Action].flat().includes(req.action)) return false;
+  const actionMatches = (a: string) => a === req.action || (a.endsWith(':*') && req.action.startsWith(a.slice(0, -1)));
+  if (![s.Action].flat().some(actionMatches)) return false;
   if (!principalMatches(s.Principal, req.caller)) return false;
   return Object.entries<Record<string, unknown>>(s.Condition ?? {}).every(([op, keys]) =>
     Object.entries(keys).every(([key, v]) => conditionHolds(op, key, [v].flat() as string[], req)),

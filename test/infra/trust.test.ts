@@ -7,6 +7,7 @@
 import { parseConfig } from '../../infra/config';
 import { FUNCTION_LIST, FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
 import { BUS_POLICY_SID } from '../../infra/security/bus-policy';
+import { QUEUE_POLICY_SID } from '../../infra/security/queue-policy';
 import { TABLE_POLICY_SID } from '../../infra/security/table-policy';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
 import { compilePattern } from '../../local/pattern';
@@ -238,6 +239,44 @@ describe('table policy: only the function roles (and break-glass) read or write 
       const tableDeps = graph.get(only(ofType(json, 'AWS::DynamoDB::Table'))[0])!;
       expect([...tableDeps].every((id) => json.Resources[id].Type === 'AWS::IAM::Role')).toBe(true);
     }
+  });
+});
+
+describe('failure queues holding whole events: only break-glass reads them', () => {
+  const queuePolicy = (json: Record<string, any>, prefix: string) => {
+    const [queueId] = only(ofType(json, 'AWS::SQS::Queue').filter(([id]) => id.replace(/[0-9A-F]{8}$/, '') === prefix));
+    const [, p] = only(ofType(json, 'AWS::SQS::QueuePolicy').filter(([, r]) => JSON.stringify(r.Properties.Queues) === JSON.stringify([{ Ref: queueId }])));
+    return { queueId, policy: p.Properties.PolicyDocument };
+  };
+  const PAYLOAD = ['ComplaintRuleDlq', 'GrantFailures'];
+  const POSITION_ONLY = ['ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures'];
+
+  test.each(PAYLOAD)('%s: ReceiveMessage denied to everyone (cdk.json), to everyone but break-glass (configured)', (prefix) => {
+    for (const [json, condition] of [[base, undefined], [crossAccount, { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } }]] as const) {
+      const { queueId, policy } = queuePolicy(json, prefix);
+      expect(bySid(policy, QUEUE_POLICY_SID.denyReads)).toEqual({
+        Sid: QUEUE_POLICY_SID.denyReads,
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sqs:ReceiveMessage',
+        Resource: getAtt(queueId),
+        ...(condition ? { Condition: condition } : {}),
+      });
+    }
+  });
+
+  test.each(POSITION_ONLY)('%s (stream positions only, no item data): no read deny', (prefix) => {
+    expect(queuePolicy(base, prefix).policy.Statement.filter((s: any) => s.Sid === QUEUE_POLICY_SID.denyReads)).toEqual([]);
+  });
+
+  test('evaluated: an operator of the account cannot read a grant failure; break-glass can; nothing else changes', () => {
+    const { policy } = queuePolicy(crossAccount, 'GrantFailures');
+    const resolved = resolve(policy, crossAccount.Resources) as any;
+    const call = (who: Caller, action: string) => decide(resolved, { caller: who, action, context: { 'aws:SecureTransport': ['true'] } });
+    expect(call(someone(MODEL_ACCOUNT), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(call(caller(BREAK_GLASS), 'sqs:ReceiveMessage')).toBe('allow');
+    expect(call(someone(MODEL_ACCOUNT), 'sqs:GetQueueAttributes')).toBe('allow'); // depth alarms and metrics still work
+    expect(decide(resolved, { caller: caller(BREAK_GLASS), action: 'sqs:ReceiveMessage', context: { 'aws:SecureTransport': ['false'] } })).toBe('deny'); // TLS only
   });
 });
 
