@@ -1,7 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { placeholderProblems } from './deploy-checks';
-import { DEFAULT_STAGE, SERVICE_NAME, STAGE_PATTERN } from './names';
+import { describe, publisherList, ROLE_ARN, sourceList } from './config-lists';
+import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
 
 /**
  * Deployment settings, read from CDK context (cdk.json "context", or `cdk synth -c key=value`).
@@ -90,11 +91,7 @@ export class ConfigError extends Error {
 }
 
 const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-/** IAM role ARN: optional path (segments ending in "/"), then a role name of at most 64 characters; no wildcards. */
-const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/){0,50}[\w+=,.@-]{1,64}$/;
-const EVENT_SOURCE = /^[\w.\-/:]{1,256}$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
-const ACCOUNT_ID = /^\d{12}$/;
 
 /**
  * Reads and validates the configuration from a construct's context; throws ConfigError listing every problem.
@@ -173,8 +170,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const sesConfigurationSetName = str(CONTEXT_KEYS.sesConfigurationSetName, false);
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
-  const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
-  const complaintPublisherPrincipals = publishers(get(CONTEXT_KEYS.complaintPublisherPrincipals), problems);
+  const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
+  const complaintPublisherPrincipals = publisherList(CONTEXT_KEYS.complaintPublisherPrincipals, get(CONTEXT_KEYS.complaintPublisherPrincipals), problems);
   const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
 
   if (!STAGE_PATTERN.test(stage)) {
@@ -236,89 +233,11 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   };
 }
 
-/** A list setting: a JSON array, a JSON list string or a comma-separated string; undefined after a reported problem. */
-function listOf(key: string, raw: unknown, problems: string[], what: string): unknown[] | undefined {
-  let list: unknown = raw;
-  if (typeof raw === 'string') {
-    const s = raw.trim();
-    if (s.startsWith('[')) {
-      try {
-        list = JSON.parse(s);
-      } catch {
-        problems.push(`${key}: not valid JSON: ${s}`);
-        return undefined;
-      }
-    } else {
-      list = s === '' ? [] : s.split(',').map((x) => x.trim());
-    }
-  }
-  if (list === undefined || list === null) {
-    problems.push(`${key}: required, not set (a list of ${what})`);
-    return undefined;
-  }
-  if (!Array.isArray(list) || list.length === 0) {
-    problems.push(`${key}: must be a non-empty list of ${what}, got ${describe(raw)}`);
-    return undefined;
-  }
-  return list;
-}
-
-function sources(raw: unknown, problems: string[]): string[] {
-  const key = CONTEXT_KEYS.complaintEventSources;
-  const list = listOf(key, raw, problems, 'EventBridge "source" values');
-  if (list === undefined) return [];
-  const out: string[] = [];
-  for (const s of list) {
-    if (typeof s !== 'string' || !EVENT_SOURCE.test(s)) {
-      problems.push(`${key}: each source must be 1-256 characters of letters, digits, . _ - / :, got ${describe(s)}`);
-    } else if (s.startsWith('aws.')) {
-      problems.push(`${key}: "${s}" is reserved for AWS services`);
-    } else if (s === SERVICE_NAME) {
-      problems.push(`${key}: "${s}" is the service's own source (only its publish function may use it)`);
-    } else if (out.includes(s)) {
-      problems.push(`${key}: "${s}" is listed twice`);
-    } else {
-      out.push(s);
-    }
-  }
-  return out;
-}
-
-function publishers(raw: unknown, problems: string[]): PublisherPrincipal[] {
-  const key = CONTEXT_KEYS.complaintPublisherPrincipals;
-  const list = listOf(key, raw, problems, 'IAM role ARNs or 12-digit account ids');
-  if (list === undefined) return [];
-  const out: PublisherPrincipal[] = [];
-  for (const p of list) {
-    if (typeof p === 'string' && ROLE_ARN.test(p)) {
-      if (out.some((o) => o.kind === 'role' && o.arn === p)) problems.push(`${key}: "${p}" is listed twice`);
-      else out.push({ kind: 'role', arn: p, account: p.split(':')[4]! });
-    } else if (typeof p === 'string' && ACCOUNT_ID.test(p)) {
-      if (out.some((o) => o.kind === 'account' && o.account === p)) problems.push(`${key}: "${p}" is listed twice`);
-      else out.push({ kind: 'account', account: p });
-    } else {
-      problems.push(
-        `${key}: each entry must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>) or a 12-digit account id, got ${describe(p)}`,
-      );
-    }
-  }
-  return out;
-}
-
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
   } catch {
     return false;
-  }
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return `"${v}"`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
   }
 }

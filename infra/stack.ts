@@ -104,8 +104,9 @@ export class CourtesyCreditsStack extends Stack {
     this.functions = fns;
 
     // Trust boundaries (infra/security/): who may put events on the bus, who may read or write items.
-    applyBusPolicy(bus, { config, servicePublisherRoles: FUNCTION_LIST.filter((f) => f.permissions.some((p) => p.on === 'eventBus')).map((f) => fns[f.name].role!) });
-    applyTablePolicy(table, { functions: FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! })), breakGlassRole: config.breakGlassRole });
+    const roles = FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! }));
+    applyBusPolicy(bus, { config, servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role) });
+    applyTablePolicy(table, { functions: roles, breakGlassRole: config.breakGlassRole });
     applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
 
     this.addOutputs(FUNCTION_LIST);
@@ -118,7 +119,11 @@ export class CourtesyCreditsStack extends Stack {
         new events.Rule(this, trigger.rule.id, {
           description: trigger.rule.description,
           eventBus: this.bus,
-          eventPattern: { source: [...this.config[trigger.sources]], detailType: [COMPLAINT_RESOLVED], ...complaintAccountMatch(this.config.complaintPublisherPrincipals) },
+          eventPattern: {
+            source: [...this.config[trigger.sources]],
+            detailType: [COMPLAINT_RESOLVED],
+            ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
+          },
           targets: [
             new targets.LambdaFunction(fn, {
               deadLetterQueue: this.failureQueue(trigger.rule.deadLetter),

@@ -19,7 +19,7 @@
  * statement. A property of the bus cannot use the bus's Arn attribute, so the ARN is built from the stage's bus name.
  */
 import { Stack } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { COMPLAINT_RESOLVED } from '../../lambdas/contracts';
 import type { CourtesyConfig, PublisherPrincipal } from '../config';

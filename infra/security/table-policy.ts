@@ -69,7 +69,12 @@ export function functionsWith(access: 'read' | 'write', specs: readonly Function
 
 export function applyTablePolicy(table: dynamodb.Table, props: TablePolicyProps): void {
   const exempt = (access: 'read' | 'write'): string[] => {
-    const names = new Set(functionsWith(access, props.functions.map((f) => f.spec)).map((s) => s.name));
+    const names = new Set(
+      functionsWith(
+        access,
+        props.functions.map((f) => f.spec),
+      ).map((s) => s.name),
+    );
     const arns = props.functions.filter((f) => names.has(f.spec.name)).map((f) => f.role.roleArn);
     if (arns.length === 0) throw new Error(`table policy: no function ${access}s the table`);
     return [...arns, ...(props.breakGlassRole !== undefined ? [props.breakGlassRole] : [])];

@@ -94,7 +94,8 @@ function conditionHolds(op: string, key: string, expected: readonly string[], re
 }
 
 function statementApplies(s: any, req: Request): boolean {
-  if (s.NotAction !== undefined || s.NotPrincipal !== undefined || s.NotResource !== undefined) throw new Error('policy model: Not* elements not supported');
+  if (s.NotAction !== undefined || s.NotPrincipal !== undefined || s.NotResource !== undefined)
+    throw new Error('policy model: Not* elements not supported');
   const actionMatches = (a: string) => a === req.action || (a.endsWith(':*') && req.action.startsWith(a.slice(0, -1)));
   if (![s.Action].flat().some(actionMatches)) return false;
   if (!principalMatches(s.Principal, req.caller)) return false;

@@ -37,14 +37,28 @@ const only = <T>(xs: T[]): T => {
 /** Logical id of each function's execution role. */
 const roleIds = (json: Record<string, any>): Record<FunctionName, string> => {
   const ids = functionLogicalIds(json);
-  return Object.fromEntries(FUNCTION_NAMES.map((n) => [n, json.Resources[ids[n]].Properties.Role['Fn::GetAtt'][0]])) as Record<FunctionName, string>;
+  return Object.fromEntries(FUNCTION_NAMES.map((n) => [n, json.Resources[ids[n]].Properties.Role['Fn::GetAtt'][0]])) as Record<
+    FunctionName,
+    string
+  >;
 };
 const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const busPolicy = (json: Record<string, any>) => only(ofType(json, 'AWS::Events::EventBus'))[1].Properties.Policy;
 const tablePolicy = (json: Record<string, any>) => only(ofType(json, 'AWS::DynamoDB::Table'))[1].Properties.ResourcePolicy.PolicyDocument;
 const bySid = (policy: { Statement: any[] }, sid: string) => only(policy.Statement.filter((s) => s.Sid === sid));
 const BUS_ARN = {
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/courtesy-credits-dev']],
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':events:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':event-bus/courtesy-credits-dev',
+    ],
+  ],
 };
 const caller = (principalArn: string): Caller => ({ principalArn, account: principalArn.split(':')[4]! });
 const someone = (account: string): Caller => ({ principalArn: `arn:aws:iam::${account}:role/anyone`, account });
@@ -72,7 +86,9 @@ describe('bus policy: who may put events on the service bus', () => {
       Condition: { 'ForAllValues:StringEquals': { 'events:source': ['retailer.complaints'], 'events:detail-type': ['ComplaintResolved'] } },
     });
     const cross = bySid(busPolicy(crossAccount), BUS_POLICY_SID.allowComplaintPublishers);
-    expect(cross.Principal).toEqual({ AWS: [FORWARDER, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${PUBLISHER_ACCOUNT}:root`]] }] });
+    expect(cross.Principal).toEqual({
+      AWS: [FORWARDER, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${PUBLISHER_ACCOUNT}:root`]] }],
+    });
     expect(cross.Condition).toEqual({
       'ForAllValues:StringEquals': { 'events:source': ['crm.cases', 'shop.returns'], 'events:detail-type': ['ComplaintResolved'] },
     });
@@ -142,9 +158,23 @@ describe('bus policy: who may put events on the service bus', () => {
   test('the rule matches `account` only when the setting names accounts: then every publisher account', () => {
     const pattern = (json: Record<string, any>) => only(ofType(json, 'AWS::Events::Rule'))[1].Properties.EventPattern;
     expect(pattern(base).account).toBeUndefined();
-    expect(pattern(crossAccount)).toEqual({ source: ['crm.cases', 'shop.returns'], 'detail-type': ['ComplaintResolved'], account: ['444444444444', PUBLISHER_ACCOUNT] });
+    expect(pattern(crossAccount)).toEqual({
+      source: ['crm.cases', 'shop.returns'],
+      'detail-type': ['ComplaintResolved'],
+      account: ['444444444444', PUBLISHER_ACCOUNT],
+    });
     const match = compilePattern(pattern(crossAccount));
-    const event = (account: string) => ({ version: '0', id: 'x', 'detail-type': 'ComplaintResolved', source: 'crm.cases', account, time: '2026-01-01T00:00:00Z', region: 'eu-central-1', resources: [], detail: {} });
+    const event = (account: string) => ({
+      version: '0',
+      id: 'x',
+      'detail-type': 'ComplaintResolved',
+      source: 'crm.cases',
+      account,
+      time: '2026-01-01T00:00:00Z',
+      region: 'eu-central-1',
+      resources: [],
+      detail: {},
+    });
     expect(match(event(PUBLISHER_ACCOUNT))).toBe(true);
     expect(match(event('444444444444'))).toBe(true);
     expect(match(event('666666666666'))).toBe(false);
@@ -167,17 +197,42 @@ function rolesGranted(json: Record<string, any>, actions: readonly string[]): st
 }
 
 describe('table policy: only the function roles (and break-glass) read or write items', () => {
-  const WRITES = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PartiQLDelete', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
-  const READS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PartiQLSelect', 'dynamodb:Query', 'dynamodb:Scan'];
+  const WRITES = [
+    'dynamodb:BatchWriteItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:PartiQLDelete',
+    'dynamodb:PartiQLInsert',
+    'dynamodb:PartiQLUpdate',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ];
+  const READS = [
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:GetItem',
+    'dynamodb:PartiQLSelect',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+  ];
   const exempted = (json: Record<string, any>, sid: string) => bySid(tablePolicy(json), sid).Condition.ArnNotEquals['aws:PrincipalArn'];
 
   test('two deny statements on this table (Resource "*"), every principal, exact action lists; nothing allowed', () => {
     for (const json of [base, crossAccount]) {
       const policy = tablePolicy(json);
       expect(policy.Statement).toHaveLength(2);
-      for (const [sid, actions] of [[TABLE_POLICY_SID.denyWrites, WRITES], [TABLE_POLICY_SID.denyReads, READS]] as const) {
+      for (const [sid, actions] of [
+        [TABLE_POLICY_SID.denyWrites, WRITES],
+        [TABLE_POLICY_SID.denyReads, READS],
+      ] as const) {
         const s = bySid(policy, sid);
-        expect({ ...s, Condition: undefined }).toEqual({ Sid: sid, Effect: 'Deny', Principal: { AWS: '*' }, Action: actions, Resource: '*', Condition: undefined });
+        expect({ ...s, Condition: undefined }).toEqual({
+          Sid: sid,
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: actions,
+          Resource: '*',
+          Condition: undefined,
+        });
         expect(Object.keys(s.Condition)).toEqual(['ArnNotEquals']);
       }
     }
@@ -185,7 +240,11 @@ describe('table policy: only the function roles (and break-glass) read or write 
 
   test('the exempted roles are exactly those the template grants table writes / reads to', () => {
     for (const json of [base, crossAccount]) {
-      const ids = (sid: string) => exempted(json, sid).filter((a: unknown) => typeof a !== 'string').map((a: any) => a['Fn::GetAtt'][0]).sort();
+      const ids = (sid: string) =>
+        exempted(json, sid)
+          .filter((a: unknown) => typeof a !== 'string')
+          .map((a: any) => a['Fn::GetAtt'][0])
+          .sort();
       expect(ids(TABLE_POLICY_SID.denyWrites)).toEqual(rolesGranted(json, WRITES));
       expect(ids(TABLE_POLICY_SID.denyReads)).toEqual(rolesGranted(json, READS));
       const r = roleIds(json);
@@ -219,7 +278,7 @@ describe('table policy: only the function roles (and break-glass) read or write 
   test('no dependency cycle: the template resources can be ordered (table → roles, policies → table)', () => {
     for (const json of [base, crossAccount]) {
       const deps = (v: unknown, out = new Set<string>()): Set<string> => {
-        if (Array.isArray(v)) v.forEach((x) => deps(x, out));
+        if (Array.isArray(v)) for (const x of v) deps(x, out);
         else if (v && typeof v === 'object') {
           for (const [k, x] of Object.entries(v)) {
             if (k === 'Ref' && typeof x === 'string' && json.Resources[x]) out.add(x);
@@ -229,12 +288,14 @@ describe('table policy: only the function roles (and break-glass) read or write 
         }
         return out;
       };
-      const graph = new Map(Object.entries<any>(json.Resources).map(([id, r]) => [id, new Set([...deps(r.Properties), ...[r.DependsOn ?? []].flat()])]));
+      const graph = new Map(
+        Object.entries<any>(json.Resources).map(([id, r]) => [id, new Set([...deps(r.Properties), ...[r.DependsOn ?? []].flat()])]),
+      );
       const done = new Set<string>();
       while (done.size < graph.size) {
         const ready = [...graph].filter(([id, d]) => !done.has(id) && [...d].every((x) => done.has(x)));
         expect(ready.length).toBeGreaterThan(0);
-        ready.forEach(([id]) => done.add(id));
+        for (const [id] of ready) done.add(id);
       }
       const tableDeps = graph.get(only(ofType(json, 'AWS::DynamoDB::Table'))[0])!;
       expect([...tableDeps].every((id) => json.Resources[id].Type === 'AWS::IAM::Role')).toBe(true);
@@ -245,14 +306,19 @@ describe('table policy: only the function roles (and break-glass) read or write 
 describe('failure queues holding whole events: only break-glass reads them', () => {
   const queuePolicy = (json: Record<string, any>, prefix: string) => {
     const [queueId] = only(ofType(json, 'AWS::SQS::Queue').filter(([id]) => id.replace(/[0-9A-F]{8}$/, '') === prefix));
-    const [, p] = only(ofType(json, 'AWS::SQS::QueuePolicy').filter(([, r]) => JSON.stringify(r.Properties.Queues) === JSON.stringify([{ Ref: queueId }])));
+    const [, p] = only(
+      ofType(json, 'AWS::SQS::QueuePolicy').filter(([, r]) => JSON.stringify(r.Properties.Queues) === JSON.stringify([{ Ref: queueId }])),
+    );
     return { queueId, policy: p.Properties.PolicyDocument };
   };
   const PAYLOAD = ['ComplaintRuleDlq', 'GrantFailures'];
   const POSITION_ONLY = ['ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures'];
 
   test.each(PAYLOAD)('%s: ReceiveMessage denied to everyone (cdk.json), to everyone but break-glass (configured)', (prefix) => {
-    for (const [json, condition] of [[base, undefined], [crossAccount, { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } }]] as const) {
+    for (const [json, condition] of [
+      [base, undefined],
+      [crossAccount, { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } }],
+    ] as const) {
       const { queueId, policy } = queuePolicy(json, prefix);
       expect(bySid(policy, QUEUE_POLICY_SID.denyReads)).toEqual({
         Sid: QUEUE_POLICY_SID.denyReads,
@@ -276,7 +342,9 @@ describe('failure queues holding whole events: only break-glass reads them', () 
     expect(call(someone(MODEL_ACCOUNT), 'sqs:ReceiveMessage')).toBe('deny');
     expect(call(caller(BREAK_GLASS), 'sqs:ReceiveMessage')).toBe('allow');
     expect(call(someone(MODEL_ACCOUNT), 'sqs:GetQueueAttributes')).toBe('allow'); // depth alarms and metrics still work
-    expect(decide(resolved, { caller: caller(BREAK_GLASS), action: 'sqs:ReceiveMessage', context: { 'aws:SecureTransport': ['false'] } })).toBe('deny'); // TLS only
+    expect(
+      decide(resolved, { caller: caller(BREAK_GLASS), action: 'sqs:ReceiveMessage', context: { 'aws:SecureTransport': ['false'] } }),
+    ).toBe('deny'); // TLS only
   });
 });
 
@@ -286,31 +354,34 @@ describe('invoke boundaries: every function names exactly its intended invokers'
     ['other invokers, other account', crossAccount, CROSS_ACCOUNT],
   ];
 
-  test.each(configs)('%s: per catalogue entry, invoke → its configured roles, eventbridge → events.amazonaws.com from its rule, else none', (_n, json, ctx) => {
-    const config = parseConfig((k) => ({ ...cdkJsonContext(), ...ctx })[k]);
-    const fnIds = functionLogicalIds(json);
-    const perms = ofType(json, 'AWS::Lambda::Permission').map(([, r]) => r.Properties);
-    for (const spec of FUNCTION_LIST) {
-      const mine = perms.filter((p) => p.FunctionName['Fn::GetAtt']?.[0] === fnIds[spec.name]);
-      switch (spec.trigger.kind) {
-        case 'invoke':
-          expect(mine.map((p) => p.Principal).sort()).toEqual(spec.trigger.invokers.map((s) => config[s]).sort());
-          for (const p of mine) expect(p.SourceArn).toBeUndefined();
-          break;
-        case 'eventbridge': {
-          const p = only(mine);
-          expect(p.Principal).toBe('events.amazonaws.com');
-          const [ruleId, attr] = p.SourceArn['Fn::GetAtt'];
-          expect(attr).toBe('Arn');
-          expect(json.Resources[ruleId].Properties.Targets.map((t: any) => t.Arn)).toEqual([getAtt(fnIds[spec.name])]);
-          break;
+  test.each(configs)(
+    '%s: per catalogue entry, invoke → its configured roles, eventbridge → events.amazonaws.com from its rule, else none',
+    (_n, json, ctx) => {
+      const config = parseConfig((k) => ({ ...cdkJsonContext(), ...ctx })[k]);
+      const fnIds = functionLogicalIds(json);
+      const perms = ofType(json, 'AWS::Lambda::Permission').map(([, r]) => r.Properties);
+      for (const spec of FUNCTION_LIST) {
+        const mine = perms.filter((p) => p.FunctionName['Fn::GetAtt']?.[0] === fnIds[spec.name]);
+        switch (spec.trigger.kind) {
+          case 'invoke':
+            expect(mine.map((p) => p.Principal).sort()).toEqual(spec.trigger.invokers.map((s) => config[s]).sort());
+            for (const p of mine) expect(p.SourceArn).toBeUndefined();
+            break;
+          case 'eventbridge': {
+            const p = only(mine);
+            expect(p.Principal).toBe('events.amazonaws.com');
+            const [ruleId, attr] = p.SourceArn['Fn::GetAtt'];
+            expect(attr).toBe('Arn');
+            expect(json.Resources[ruleId].Properties.Targets.map((t: any) => t.Arn)).toEqual([getAtt(fnIds[spec.name])]);
+            break;
+          }
+          default:
+            expect(mine).toEqual([]);
         }
-        default:
-          expect(mine).toEqual([]);
       }
-    }
-    expect(perms.every((p) => Object.values(fnIds).includes(p.FunctionName['Fn::GetAtt']?.[0]))).toBe(true);
-  });
+      expect(perms.every((p) => Object.values(fnIds).includes(p.FunctionName['Fn::GetAtt']?.[0]))).toBe(true);
+    },
+  );
 
   test.each(configs)('%s: no wildcard, no account-wide principal, no function URL, no org-wide grant', (_n, json) => {
     for (const [, r] of ofType(json, 'AWS::Lambda::Permission')) {
@@ -346,7 +417,11 @@ describe('settings: courtesy:complaintPublisherPrincipals and courtesy:breakGlas
     ['an 11-digit account', { 'courtesy:complaintPublisherPrincipals': ['44444444444'] }, /each entry must be/],
     ['a duplicate', { 'courtesy:complaintPublisherPrincipals': [FORWARDER, FORWARDER] }, /listed twice/],
     ['the service source as a complaint source', { 'courtesy:complaintEventSources': ['courtesy-credits'] }, /the service's own source/],
-    ['a break-glass user', { 'courtesy:breakGlassRoleArn': 'arn:aws:iam::444444444444:user/root-ish' }, /courtesy:breakGlassRoleArn: must be an IAM role ARN/],
+    [
+      'a break-glass user',
+      { 'courtesy:breakGlassRoleArn': 'arn:aws:iam::444444444444:user/root-ish' },
+      /courtesy:breakGlassRoleArn: must be an IAM role ARN/,
+    ],
   ])('rejects %s', (_what, ctx, message) => {
     expect(() => parse(ctx)).toThrow(message);
   });
