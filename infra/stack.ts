@@ -1,7 +1,8 @@
 /**
  * The service's CloudFormation stack for one stage: the table, the bus, one ServiceFunction per catalogue entry
  * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the stream mappings and the
- * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts).
+ * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts). The resource policies
+ * of the bus, the table and the failure queues (trust boundaries) are built in infra/security/, one hook each.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -103,7 +104,7 @@ export class CourtesyCreditsStack extends Stack {
     }
     this.functions = fns;
 
-    // Trust boundaries (infra/security/): who may put events on the bus, who may read or write items.
+    // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read failed events.
     const roles = FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! }));
     applyBusPolicy(bus, { config, servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role) });
     applyTablePolicy(table, { functions: roles, breakGlassRole: config.breakGlassRole });
