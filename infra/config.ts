@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { placeholderProblems } from './deploy-checks';
+import { describe, publisherList, ROLE_ARN, sourceList } from './config-lists';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
 
 /**
@@ -29,7 +30,22 @@ export interface CourtesyConfig {
   readonly maxGrantMajorUnits: number;
   /** Optional SES configuration set used for every send. */
   readonly sesConfigurationSetName?: string;
+  /**
+   * Who may publish ComplaintResolved with the complaint sources (the bus policy, infra/security/bus-policy.ts): IAM
+   * roles, or whole accounts whose own IAM decides. Same or other account.
+   */
+  readonly complaintPublisherPrincipals: readonly PublisherPrincipal[];
+  /**
+   * Optional break-glass role: besides the function roles, the only principal the table policy lets read or write
+   * items (infra/security/table-policy.ts). Not a `…RoleArn` field: it is no invoker of any function.
+   */
+  readonly breakGlassRole?: string;
 }
+
+/** A complaint publisher: one IAM role (the preferred form), or an account that delegates to its own principals. */
+export type PublisherPrincipal =
+  | { readonly kind: 'role'; readonly arn: string; readonly account: string }
+  | { readonly kind: 'account'; readonly account: string };
 
 export const CONTEXT_KEYS = {
   stage: 'courtesy:stage',
@@ -42,6 +58,8 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  complaintPublisherPrincipals: 'courtesy:complaintPublisherPrincipals',
+  breakGlassRole: 'courtesy:breakGlassRoleArn',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -73,9 +91,6 @@ export class ConfigError extends Error {
 }
 
 const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-/** IAM role ARN: optional path (segments ending in "/"), then a role name of at most 64 characters; no wildcards. */
-const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/){0,50}[\w+=,.@-]{1,64}$/;
-const EVENT_SOURCE = /^[\w.\-/:]{1,256}$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -155,7 +170,9 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const sesConfigurationSetName = str(CONTEXT_KEYS.sesConfigurationSetName, false);
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
-  const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
+  const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
+  const complaintPublisherPrincipals = publisherList(CONTEXT_KEYS.complaintPublisherPrincipals, get(CONTEXT_KEYS.complaintPublisherPrincipals), problems);
+  const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -184,6 +201,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   for (const [key, arn] of [
     [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
     [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
+    [CONTEXT_KEYS.breakGlassRole, breakGlassRole],
   ] as const) {
     if (arn !== undefined && !ROLE_ARN.test(arn)) {
       problems.push(`${key}: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "${arn}"`);
@@ -210,46 +228,9 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+    complaintPublisherPrincipals,
+    ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
   };
-}
-
-function sources(raw: unknown, problems: string[]): string[] {
-  const key = CONTEXT_KEYS.complaintEventSources;
-  let list: unknown = raw;
-  if (typeof raw === 'string') {
-    const s = raw.trim();
-    if (s.startsWith('[')) {
-      try {
-        list = JSON.parse(s);
-      } catch {
-        problems.push(`${key}: not valid JSON: ${s}`);
-        return [];
-      }
-    } else {
-      list = s === '' ? [] : s.split(',').map((x) => x.trim());
-    }
-  }
-  if (list === undefined || list === null) {
-    problems.push(`${key}: required, not set (a list of EventBridge "source" values)`);
-    return [];
-  }
-  if (!Array.isArray(list) || list.length === 0) {
-    problems.push(`${key}: must be a non-empty list of EventBridge "source" values, got ${describe(raw)}`);
-    return [];
-  }
-  const out: string[] = [];
-  for (const s of list) {
-    if (typeof s !== 'string' || !EVENT_SOURCE.test(s)) {
-      problems.push(`${key}: each source must be 1-256 characters of letters, digits, . _ - / :, got ${describe(s)}`);
-    } else if (s.startsWith('aws.')) {
-      problems.push(`${key}: "${s}" is reserved for AWS services`);
-    } else if (out.includes(s)) {
-      problems.push(`${key}: "${s}" is listed twice`);
-    } else {
-      out.push(s);
-    }
-  }
-  return out;
 }
 
 function isTimeZone(tz: string): boolean {
@@ -258,14 +239,5 @@ function isTimeZone(tz: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return `"${v}"`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
   }
 }

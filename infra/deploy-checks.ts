@@ -38,6 +38,18 @@ export function placeholderProblems(
       );
     }
   }
+  for (const p of config.complaintPublisherPrincipals) {
+    if (isExampleAccount(p.account)) {
+      problems.push(
+        `${keys.complaintPublisherPrincipals}: "${p.kind === 'role' ? p.arn : p.account}" is a placeholder (example account ${p.account}); ` +
+          `give the role (or account) that publishes ComplaintResolved`,
+      );
+    }
+  }
+  const breakGlass = config.breakGlassRole !== undefined ? accountOf(config.breakGlassRole) : undefined;
+  if (breakGlass !== undefined && isExampleAccount(breakGlass)) {
+    problems.push(`${keys.breakGlassRole}: "${config.breakGlassRole}" is a placeholder (example account ${breakGlass}); give an existing role or leave it unset`);
+  }
   for (const setting of ['senderEmail', 'sesIdentity'] as const) {
     const domain = domainOf(config[setting]);
     if (isExampleDomain(domain)) {

@@ -1,7 +1,8 @@
 /**
  * The service's CloudFormation stack for one stage: the table, the bus, one ServiceFunction per catalogue entry
  * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the stream mappings and the
- * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts).
+ * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts). The resource policies
+ * of the bus, the table and the failure queues (trust boundaries) are built in infra/security/, one hook each.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -19,6 +20,9 @@ import { FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
 import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FailureQueueSpec, type FunctionName, type FunctionSpec, type Trigger } from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
+import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
+import { applyFailureQueueReadPolicy } from './security/queue-policy';
+import { applyTablePolicy } from './security/table-policy';
 
 /** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
 const STREAM_MAPPING = {
@@ -100,6 +104,12 @@ export class CourtesyCreditsStack extends Stack {
     }
     this.functions = fns;
 
+    // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read failed events.
+    const roles = FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! }));
+    applyBusPolicy(bus, { config, servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role) });
+    applyTablePolicy(table, { functions: roles, breakGlassRole: config.breakGlassRole });
+    applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
+
     this.addOutputs(FUNCTION_LIST);
   }
 
@@ -110,7 +120,11 @@ export class CourtesyCreditsStack extends Stack {
         new events.Rule(this, trigger.rule.id, {
           description: trigger.rule.description,
           eventBus: this.bus,
-          eventPattern: { source: [...this.config[trigger.sources]], detailType: [COMPLAINT_RESOLVED] },
+          eventPattern: {
+            source: [...this.config[trigger.sources]],
+            detailType: [COMPLAINT_RESOLVED],
+            ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
+          },
           targets: [
             new targets.LambdaFunction(fn, {
               deadLetterQueue: this.failureQueue(trigger.rule.deadLetter),

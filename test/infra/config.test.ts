@@ -10,6 +10,7 @@ const BASE: Record<string, unknown> = {
   'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/payment-flow',
   'courtesy:accountServiceRoleArn': 'arn:aws:iam::222222222222:role/path/account-service',
   'courtesy:emailTimeZone': 'Europe/Berlin',
+  'courtesy:complaintPublisherPrincipals': ['arn:aws:iam::333333333333:role/complaints'],
 };
 const parse = (ctx: Record<string, unknown>, unknown: string[] = []) => parseConfig((k) => ctx[k], unknown);
 const problems = (ctx: Record<string, unknown>, unknown: string[] = []): string[] => {
@@ -35,6 +36,7 @@ describe('parseConfig', () => {
       reminderDaysBeforeExpiry: 7,
       emailTimeZone: 'Europe/Berlin',
       maxGrantMajorUnits: 10_000,
+      complaintPublisherPrincipals: [{ kind: 'role', arn: 'arn:aws:iam::111111111111:role/complaint-service', account: '111111111111' }],
     });
   });
 
@@ -101,6 +103,7 @@ describe('parseConfig', () => {
         CONTEXT_KEYS.maxGrantMajorUnits,
         CONTEXT_KEYS.emailTimeZone,
         CONTEXT_KEYS.sesConfigurationSetName,
+        CONTEXT_KEYS.complaintPublisherPrincipals, // missing
       ].sort(),
     );
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.accountServiceRoleArn))).toMatch(/required/);

@@ -26,6 +26,7 @@ const REAL: Record<string, unknown> = {
   'courtesy:sesIdentity': 'mail.shop-retailer.de',
   'courtesy:paymentFlowRoleArn': 'arn:aws:iam::493817265012:role/payment-flow',
   'courtesy:accountServiceRoleArn': 'arn:aws:iam::493817265012:role/account-service',
+  'courtesy:complaintPublisherPrincipals': ['arn:aws:iam::493817265012:role/complaint-service', '584920175634'],
 };
 
 /** Properties holding an account- or region-wide name. (An AWS::IAM::Policy's PolicyName is scoped to its role.) */
@@ -102,7 +103,17 @@ describe('deploy-time checks (npm run deploy sets courtesy:deploy=true)', () => 
   test('the cdk.json placeholders are refused, each problem naming its setting', () => {
     const found = problemsOf({ ...cdkJsonContext(), [DEPLOY_CONTEXT_KEY]: true });
     expect(found.map((p) => p.slice(0, p.indexOf(': '))).sort()).toEqual(
-      [CONTEXT_KEYS.stage, CONTEXT_KEYS.paymentFlowRoleArn, CONTEXT_KEYS.accountServiceRoleArn, CONTEXT_KEYS.senderEmail, CONTEXT_KEYS.sesIdentity].sort(),
+      [
+        CONTEXT_KEYS.stage,
+        CONTEXT_KEYS.paymentFlowRoleArn,
+        CONTEXT_KEYS.accountServiceRoleArn,
+        CONTEXT_KEYS.complaintPublisherPrincipals,
+        CONTEXT_KEYS.senderEmail,
+        CONTEXT_KEYS.sesIdentity,
+      ].sort(),
+    );
+    expect(found.find((p) => p.startsWith(CONTEXT_KEYS.complaintPublisherPrincipals))).toMatch(
+      /"arn:aws:iam::111111111111:role\/complaint-service" is a placeholder \(example account 111111111111\)/,
     );
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.paymentFlowRoleArn))).toMatch(/placeholder \(example account 111111111111\)/);
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.senderEmail))).toMatch(/reserved example domain courtesy-credits\.example\.com/);
