@@ -2,13 +2,14 @@ import type { IConstruct } from 'constructs';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { placeholderProblems } from './deploy-checks';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
+import { LANDING_ZONE_KEYS, parseLandingZone, type LandingZoneSettings } from './options/settings';
 
 /**
  * Deployment settings, read from CDK context (cdk.json "context", or `cdk synth -c key=value`).
  * Values given with `-c` arrive as strings: numbers are parsed, and the list accepts JSON
  * (`-c 'courtesy:complaintEventSources=["a","b"]'`) or a comma-separated string.
  */
-export interface CourtesyConfig {
+export interface CourtesyConfig extends LandingZoneSettings {
   /** Deployment stage: names the stack (CourtesyCredits-<stage>) and the bus (courtesy-credits-<stage>), see infra/names.ts. */
   readonly stage: string;
   /** From address of every email; must belong to `sesIdentity`. */
@@ -42,6 +43,8 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  // Encryption key, log retention and VPC placement: infra/options/settings.ts.
+  ...LANDING_ZONE_KEYS,
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -156,6 +159,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
+  const landingZone = parseLandingZone(get, problems);
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -210,6 +214,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+    ...landingZone,
   };
 }
 
