@@ -58,15 +58,16 @@ const synthesized: Record<string, Synthesized> = Object.fromEntries(
     const { app, stack } = buildApp({ outdir: fs.mkdtempSync(path.join(outdir, 'v-')), context: v.context, nag: true });
     let template: Record<string, any> = { Resources: {} };
     let synthError: unknown;
+    let warnings: string[] = [];
     try {
       template = app.synth().getStackArtifact(stack.artifactId).template;
+      const annotations = Annotations.fromStack(stack);
+      warnings = [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())].map(
+        (m) => `${m.id}: ${JSON.stringify(m.entry.data)}`,
+      );
     } catch (e) {
       synthError = e;
     }
-    const annotations = Annotations.fromStack(stack);
-    const warnings = [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())].map(
-      (m) => `${m.id}: ${JSON.stringify(m.entry.data)}`,
-    );
     return [v.name, { config: stack.config, template, synthError, warnings }];
   }),
 );
