@@ -1,7 +1,8 @@
 /**
  * The service's CloudFormation stack for one stage: the table, the bus, one ServiceFunction per catalogue entry
  * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the stream mappings and the
- * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts).
+ * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts). The landing-zone
+ * settings add the customer-managed key and the VPC placement (infra/options/).
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -83,6 +84,7 @@ export class CourtesyCreditsStack extends Stack {
             functions: FUNCTION_LIST,
             tableArn: table.tableArn,
             logRetentionDays: config.logRetentionDays,
+            logRemovalPolicy: RETAINED,
             ...(key ? { encryptionKey: key } : {}),
           }));
 

@@ -4,7 +4,7 @@
  * through a gateway endpoint limited to the service's table; an interface endpoint per other AWS API); an existing VPC
  * is used as given. Either way the functions get one security group of their own: no inbound rule, HTTPS out only.
  */
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -62,6 +62,8 @@ export interface ServiceNetworkProps {
   readonly logRetentionDays: LogRetentionDays;
   /** Encrypts the flow-log log group when the customer-managed key option is on. */
   readonly encryptionKey?: kms.IKey;
+  /** Removal policy of the flow-log log group: the stack's, as for the functions' log groups. */
+  readonly logRemovalPolicy: RemovalPolicy;
 }
 
 export class ServiceNetwork extends Construct {
@@ -108,6 +110,7 @@ export class ServiceNetwork extends Construct {
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.logRetentionDays as number as logs.RetentionDays,
       ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+      removalPolicy: props.logRemovalPolicy,
     });
     return new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(NEW_VPC_CIDR),

@@ -250,10 +250,12 @@ describe('VPC placement (courtesy:vpc)', () => {
     for (const e of interfaces) expect(e.PrivateDnsEnabled).toBe(true);
   });
 
-  test('VPC flow logs: all traffic, into a log group of its own', () => {
+  test('VPC flow logs: all traffic, into a log group of its own, retained like the functions\' logs', () => {
     const [, flowLog] = only('AWS::EC2::FlowLog');
     expect(flowLog.Properties).toMatchObject({ ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-    expect(template.Resources[flowLog.Properties.LogGroupName.Ref].Type).toBe('AWS::Logs::LogGroup');
+    const group = template.Resources[flowLog.Properties.LogGroupName.Ref];
+    expect(group.Type).toBe('AWS::Logs::LogGroup');
+    expect([group.DeletionPolicy, group.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
   });
 
   test("function roles get the network-interface actions inline, not AWS's managed policy (which allows logs everywhere)", () => {
