@@ -14,7 +14,8 @@ import { FUNCTION_LIST, FUNCTION_NAMES, functionsTriggeredBy, type FunctionSpec 
 import { failureDestinations, guardFindings, triageFindings, type GuardRuleId } from '../../infra/guard';
 import { guardAcknowledgementsFor } from '../../infra/guard-acknowledgements';
 import { interfaceEndpointsFor, VPC_ACCESS_ACTIONS } from '../../infra/options/network';
-import { buildApp, functionLogicalIds } from '../../infra/synth';
+import { LANDING_ZONE_RESOURCE_TYPES } from '../../infra/options/resource-types';
+import { buildApp, functionLogicalIds, synthTemplate } from '../../infra/synth';
 import { loadTemplate } from '../../local/template';
 
 const EXISTING_VPC = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] };
@@ -119,6 +120,16 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('variant: %s', (name, v
     expect(model.rules).toHaveLength(functionsTriggeredBy('eventbridge').length);
     expect(model.eventSourceMappings).toHaveLength(functionsTriggeredBy('stream').length);
     expect(model.table?.createTableInput.KeySchema).toHaveLength(2);
+  });
+});
+
+describe('resource types the options add', () => {
+  test('each is listed, with a reason, for the local runtime; nothing listed is unused', () => {
+    const typesOf = (t: Record<string, any>) => new Set(Object.values<any>(t.Resources).map((r) => r.Type as string));
+    const base = typesOf(synthTemplate());
+    const added = new Set(VARIANTS.flatMap((v) => [...typesOf(variant(v.name).template)].filter((type) => !base.has(type))));
+    expect([...added].sort()).toEqual(Object.keys(LANDING_ZONE_RESOURCE_TYPES).sort());
+    for (const reason of Object.values(LANDING_ZONE_RESOURCE_TYPES)) expect(reason.length).toBeGreaterThanOrEqual(60);
   });
 });
 
