@@ -3,13 +3,14 @@ import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { placeholderProblems } from './deploy-checks';
 import { describe, publisherList, ROLE_ARN, sourceList } from './config-lists';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
+import { LANDING_ZONE_KEYS, parseLandingZone, type LandingZoneSettings } from './options/settings';
 
 /**
  * Deployment settings, read from CDK context (cdk.json "context", or `cdk synth -c key=value`).
  * Values given with `-c` arrive as strings: numbers are parsed, and the list accepts JSON
  * (`-c 'courtesy:complaintEventSources=["a","b"]'`) or a comma-separated string.
  */
-export interface CourtesyConfig {
+export interface CourtesyConfig extends LandingZoneSettings {
   /** Deployment stage: names the stack (CourtesyCredits-<stage>) and the bus (courtesy-credits-<stage>), see infra/names.ts. */
   readonly stage: string;
   /** From address of every email; must belong to `sesIdentity`. */
@@ -60,6 +61,8 @@ export const CONTEXT_KEYS = {
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
   complaintPublisherPrincipals: 'courtesy:complaintPublisherPrincipals',
   breakGlassRole: 'courtesy:breakGlassRoleArn',
+  // Encryption key, log retention and VPC placement: infra/options/settings.ts.
+  ...LANDING_ZONE_KEYS,
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -173,6 +176,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
   const complaintPublisherPrincipals = publisherList(CONTEXT_KEYS.complaintPublisherPrincipals, get(CONTEXT_KEYS.complaintPublisherPrincipals), problems);
   const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
+  const landingZone = parseLandingZone(get, problems);
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -230,6 +234,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
     complaintPublisherPrincipals,
     ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
+    ...landingZone,
   };
 }
 

@@ -3,10 +3,12 @@
  * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the stream mappings and the
  * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts). The resource policies
  * of the bus, the table and the failure queues (trust boundaries) are built in infra/security/, one hook each.
+ * The landing-zone settings add the customer-managed key and the VPC placement (infra/options/).
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -23,6 +25,8 @@ import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
 import { applyFailureQueueReadPolicy } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
+import { acknowledgeFailureQueueKeyGrant, createServiceKey, tableKeyStatement } from './options/encryption';
+import { ServiceNetwork } from './options/network';
 
 /** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
 const STREAM_MAPPING = {
@@ -44,6 +48,10 @@ export class CourtesyCreditsStack extends Stack {
   readonly table: dynamodb.Table;
   readonly bus: events.EventBus;
   readonly functions: { readonly [N in FunctionName]: ServiceFunction };
+  /** The customer-managed key of table, queues and log groups (courtesy:kms=customer-managed), else undefined. */
+  readonly encryptionKey?: kms.Key;
+  /** Where the functions run (courtesy:vpc), else undefined. */
+  readonly network?: ServiceNetwork;
   /** Every failure queue, by construct id (filled while the triggers are wired). */
   private readonly failureQueues: Record<string, FailureQueue> = {};
 
@@ -54,6 +62,9 @@ export class CourtesyCreditsStack extends Stack {
       ...props,
     });
     const config = (this.config = props.config);
+    const names = stageNames(config.stage);
+    const key = (this.encryptionKey =
+      config.kms === 'customer-managed' ? createServiceKey(this, { stage: config.stage, eventBusName: names.eventBusName }) : undefined);
 
     // Retained on stack deletion and replacement; removed only if the deploy that created it rolls back. No
     // deletion protection: CloudFormation could not remove a protected table on that rollback (README, Deploy).
@@ -65,9 +76,21 @@ export class CourtesyCreditsStack extends Stack {
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RETAINED,
+      ...(key ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } : {}),
     }));
 
-    const bus = (this.bus = new events.EventBus(this, 'EventBus', { eventBusName: stageNames(config.stage).eventBusName }));
+    const bus = (this.bus = new events.EventBus(this, 'EventBus', { eventBusName: names.eventBusName }));
+    const network = (this.network =
+      config.vpc.placement === 'none'
+        ? undefined
+        : new ServiceNetwork(this, 'Network', {
+            setting: config.vpc,
+            functions: FUNCTION_LIST,
+            tableArn: table.tableArn,
+            logRetentionDays: config.logRetentionDays,
+            logRemovalPolicy: RETAINED,
+            ...(key ? { encryptionKey: key } : {}),
+          }));
 
     const environment: { readonly [V in EnvVarName]: string | undefined } = {
       TABLE_NAME: table.tableName,
@@ -98,8 +121,18 @@ export class CourtesyCreditsStack extends Stack {
 
     const fns = {} as Record<FunctionName, ServiceFunction>;
     for (const spec of FUNCTION_LIST) {
-      const fn = new ServiceFunction(this, { spec, tableArn: table.tableArn, environment, permissionTargets, roles: config });
+      const fn = new ServiceFunction(this, {
+        spec,
+        tableArn: table.tableArn,
+        environment,
+        permissionTargets,
+        roles: config,
+        logs: { retentionDays: config.logRetentionDays, ...(key ? { encryptionKey: key } : {}) },
+        ...(network ? { placement: network.placement } : {}),
+      });
+      if (key && spec.tableActions.length > 0) fn.addToRolePolicy(tableKeyStatement(key, spec.tableActions));
       this.wireTrigger(fn, spec.trigger);
+      if (key && spec.trigger.kind !== 'invoke') acknowledgeFailureQueueKeyGrant(fn.role!);
       fns[spec.name] = fn;
     }
     this.functions = fns;
@@ -160,7 +193,7 @@ export class CourtesyCreditsStack extends Stack {
 
   private failureQueue(spec: FailureQueueSpec): FailureQueue {
     if (this.failureQueues[spec.id] !== undefined) throw new Error(`failure queue ${spec.id} is named by two triggers`);
-    return (this.failureQueues[spec.id] = new FailureQueue(this, spec));
+    return (this.failureQueues[spec.id] = new FailureQueue(this, spec, this.encryptionKey));
   }
 
   private addOutputs(functions: readonly FunctionSpec[]): void {

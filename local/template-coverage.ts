@@ -6,6 +6,7 @@
  * MaximumRecordAgeInSeconds (local records never reach a stream's 24 h age), rule target RetryPolicy and
  * DeadLetterConfig (EventBridge's asynchronous Invoke of a function succeeds; retries are Lambda's).
  */
+import { LANDING_ZONE_RESOURCE_TYPES } from '../infra/options/resource-types';
 import { TemplateError } from './cfn';
 
 /** Refuse something the local runtime does not emulate, naming where it is. */
@@ -27,6 +28,8 @@ export const INERT_TYPES = new Set([
   'AWS::CloudWatch::Dashboard',
   'AWS::KMS::Key',
   'AWS::KMS::Alias',
+  // The landing-zone options' types (key, VPC, endpoints), each with its reason in infra/options/resource-types.ts.
+  ...Object.keys(LANDING_ZONE_RESOURCE_TYPES),
 ]);
 
 /** Properties each emulated type may use; any other property is refused. */
@@ -35,8 +38,11 @@ export const KNOWN_PROPERTIES: Record<string, string[]> = {
     'TableName', 'KeySchema', 'AttributeDefinitions', 'BillingMode', 'ProvisionedThroughput', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes',
     'StreamSpecification', 'TimeToLiveSpecification', 'DeletionProtectionEnabled', 'PointInTimeRecoverySpecification', 'SSESpecification',
     'TableClass', 'ContributorInsightsSpecification', 'Tags',
+    // IAM is not evaluated locally: the table's resource policy is checked on the template (test/infra/trust.test.ts).
+    'ResourcePolicy',
   ],
-  'AWS::Events::EventBus': ['Name', 'Description', 'Tags'],
+  // Policy: the bus policy (who may publish what) is IAM, not evaluated locally; test/infra/trust.test.ts checks it.
+  'AWS::Events::EventBus': ['Name', 'Description', 'Tags', 'Policy'],
   'AWS::SQS::Queue': [
     'QueueName', 'VisibilityTimeout', 'MessageRetentionPeriod', 'RedrivePolicy', 'RedriveAllowPolicy', 'SqsManagedSseEnabled',
     'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'ReceiveMessageWaitTimeSeconds', 'Tags',
@@ -45,6 +51,8 @@ export const KNOWN_PROPERTIES: Record<string, string[]> = {
   'AWS::Lambda::Function': [
     'Code', 'Handler', 'Runtime', 'Role', 'Environment', 'Timeout', 'MemorySize', 'Architectures', 'LoggingConfig', 'TracingConfig',
     'FunctionName', 'Description', 'Tags', 'ReservedConcurrentExecutions', 'KmsKeyArn', 'EphemeralStorage', 'RuntimeManagementConfig',
+    // VPC placement (courtesy:vpc): locally every handler runs in-process, without network isolation.
+    'VpcConfig',
   ],
   'AWS::Lambda::EventInvokeConfig': ['FunctionName', 'Qualifier', 'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig'],
   'AWS::Events::Rule': ['Name', 'Description', 'EventBusName', 'EventPattern', 'ScheduleExpression', 'State', 'Targets'],

@@ -1,4 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LANDING_ZONE_DEFAULTS, LOG_RETENTION_DAYS } from '../../infra/options/settings';
 import { CONTEXT_KEYS, ConfigError, DEFAULTS, loadConfig, parseConfig } from '../../infra/config';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../../lambdas/domain/credit';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
@@ -37,6 +39,9 @@ describe('parseConfig', () => {
       emailTimeZone: 'Europe/Berlin',
       maxGrantMajorUnits: 10_000,
       complaintPublisherPrincipals: [{ kind: 'role', arn: 'arn:aws:iam::111111111111:role/complaint-service', account: '111111111111' }],
+      kms: 'aws-managed',
+      logRetentionDays: 365,
+      vpc: { placement: 'none' },
     });
   });
 
@@ -146,6 +151,58 @@ describe('parseConfig', () => {
         expect((e as Error).message).toContain(`\n  - ${key}: required`);
       }
     }
+  });
+});
+
+describe('landing-zone settings (infra/options/settings.ts)', () => {
+  test('defaults: AWS-managed encryption, logs kept one year, no VPC', () => {
+    expect(parse(BASE)).toMatchObject({ kms: 'aws-managed', logRetentionDays: 365, vpc: { placement: 'none' } });
+    expect(LANDING_ZONE_DEFAULTS).toEqual({ kms: 'aws-managed', logRetentionDays: 365, vpc: { placement: 'none' } });
+  });
+
+  test('values from cdk.json and from -c (strings, JSON) are read', () => {
+    const existing = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0', 'subnet-89abcdef'] };
+    expect(parse({ ...BASE, 'courtesy:kms': 'customer-managed', 'courtesy:logRetentionDays': 731, 'courtesy:vpc': 'new' })).toMatchObject({
+      kms: 'customer-managed',
+      logRetentionDays: 731,
+      vpc: { placement: 'new-vpc' },
+    });
+    expect(parse({ ...BASE, 'courtesy:logRetentionDays': '30', 'courtesy:vpc': JSON.stringify(existing) })).toMatchObject({
+      logRetentionDays: 30,
+      vpc: { placement: 'existing-vpc', ...existing },
+    });
+    expect(parse({ ...BASE, 'courtesy:vpc': existing }).vpc).toEqual({ placement: 'existing-vpc', ...existing });
+    expect(parse({ ...BASE, 'courtesy:vpc': 'none' }).vpc).toEqual({ placement: 'none' });
+  });
+
+  test("retention accepts exactly CloudWatch Logs' values (CDK's RetentionDays without 'never expire')", () => {
+    const cdkValues = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE);
+    expect([...LOG_RETENTION_DAYS].sort((a, b) => a - b)).toEqual(cdkValues.sort((a, b) => a - b));
+    for (const days of LOG_RETENTION_DAYS) expect(parse({ ...BASE, 'courtesy:logRetentionDays': days }).logRetentionDays).toBe(days);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an unknown key option', { 'courtesy:kms': 'customer' }, /courtesy:kms: must be one of aws-managed, customer-managed/],
+    ['a retention CloudWatch does not offer', { 'courtesy:logRetentionDays': 364 }, /courtesy:logRetentionDays: must be a retention CloudWatch Logs accepts/],
+    ['never-expire retention', { 'courtesy:logRetentionDays': 9999 }, /courtesy:logRetentionDays/],
+    ['a retention with a unit', { 'courtesy:logRetentionDays': '365d' }, /courtesy:logRetentionDays/],
+    ['vpc "on"', { 'courtesy:vpc': 'on' }, /courtesy:vpc: must be "none", "new", or/],
+    ['vpc true', { 'courtesy:vpc': true }, /courtesy:vpc: must be/],
+    ['a malformed VPC id', { 'courtesy:vpc': { vpcId: 'vpc-xyz', subnetIds: ['subnet-01234567', 'subnet-89abcdef'] } }, /vpcId must be a VPC id/],
+    ['a single subnet', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567'] } }, /at least two subnet ids/],
+    ['a subnet listed twice', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567', 'subnet-01234567'] } }, /twice/],
+    ['an unknown VPC field', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567', 'subnet-89abcdef'], cidr: '10.0.0.0/16' } }, /unknown field\(s\) cidr/],
+    ['broken VPC JSON', { 'courtesy:vpc': '{"vpcId":' }, /courtesy:vpc: not valid JSON/],
+  ])('rejects %s', (_what, override, message) => {
+    const found = problems({ ...BASE, ...override });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  test('the settings are known keys, not typos', () => {
+    for (const key of ['courtesy:kms', 'courtesy:logRetentionDays', 'courtesy:vpc']) expect(Object.values(CONTEXT_KEYS)).toContain(key);
+    const ok = new Stack(new App({ context: { ...BASE, 'courtesy:kms': 'customer-managed', 'courtesy:vpc': 'new', 'courtesy:logRetentionDays': 400 } }), 'S');
+    expect(loadConfig(ok)).toMatchObject({ kms: 'customer-managed', vpc: { placement: 'new-vpc' }, logRetentionDays: 400 });
   });
 });
 

@@ -1,12 +1,18 @@
-import { GUARD_ACKNOWLEDGEMENTS } from '../../infra/guard-acknowledgements';
+import { CONTEXT_KEYS, parseConfig } from '../../infra/config';
+import { GUARD_ACKNOWLEDGEMENTS, guardAcknowledgementsFor, optionIsOn } from '../../infra/guard-acknowledgements';
 import { failureDestinations, guardFindings, guardRuleIds, guardVersion, triageFindings, type GuardFinding } from '../../infra/guard';
-import { synthTemplate } from '../../infra/synth';
+import { LANDING_ZONE_DEFAULTS } from '../../infra/options/settings';
+import { cdkJsonContext, synthTemplate } from '../../infra/synth';
 
 /**
  * The AWS Control Tower proactive controls (cfn-guard rules shipped in @cdklabs/cdk-validator-cfnguard, run by
- * the shipped binary, offline) over the template `cdk synth` produces. Every control passes or is acknowledged
- * in infra/guard-acknowledgements.ts; an acknowledgement nothing needs any more fails the test too.
+ * the shipped binary, offline) over the template `cdk synth` produces with cdk.json's settings. Every control passes
+ * or is acknowledged in infra/guard-acknowledgements.ts for this configuration; an acknowledgement that applies but
+ * that nothing needs fails the test too. The other settings variants: test/infra/landing-zone.test.ts.
  */
+const context = cdkJsonContext();
+const config = parseConfig((k) => context[k]);
+const acknowledgements = guardAcknowledgementsFor(config);
 const template = synthTemplate();
 const findings = guardFindings(template);
 
@@ -21,32 +27,59 @@ describe('Control Tower guard rules', () => {
   });
 
   test('every finding is acknowledged, and every acknowledgement is still needed', () => {
-    const { unacknowledged, stale } = triageFindings(template, findings, GUARD_ACKNOWLEDGEMENTS);
+    const { unacknowledged, stale } = triageFindings(template, findings, acknowledgements);
     expect(show(unacknowledged)).toEqual([]);
     expect(stale).toEqual([]);
   });
 
-  test('today the default template fails exactly the five controls of issue 12', () => {
-    expect([...new Set(findings.map((f) => f.ruleId))]).toEqual([
+  test('cdk.json deploys the landing-zone defaults: AWS-managed encryption, one-year logs, no VPC', () => {
+    expect({ kms: config.kms, logRetentionDays: config.logRetentionDays, vpc: config.vpc }).toEqual(LANDING_ZONE_DEFAULTS);
+  });
+
+  test('the default template fails exactly four controls of issue 12; log retention (ct-cloudwatch-pr-2) passes', () => {
+    expect([...new Set(findings.map((f) => f.ruleId))]).toEqual(['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-sqs-pr-1']);
+    const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
+    expect(new Set(resourcesOf('ct-cloudwatch-pr-3'))).toEqual(new Set(['AWS::Logs::LogGroup']));
+    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(7);
+    expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
+    expect(Object.keys(acknowledgements).sort()).toEqual(['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-sqs-pr-1']);
+  });
+
+  test('acknowledgements name real controls with a real reason; "until" ones name the setting that lifts them', () => {
+    const known = new Set(guardRuleIds());
+    const settings = new Set<string>(Object.values(CONTEXT_KEYS));
+    expect(Object.keys(GUARD_ACKNOWLEDGEMENTS).sort()).toEqual([
       'ct-cloudwatch-pr-2',
       'ct-cloudwatch-pr-3',
       'ct-dynamodb-pr-2',
       'ct-lambda-pr-3',
       'ct-sqs-pr-1',
     ]);
-    const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
-    expect(new Set(resourcesOf('ct-cloudwatch-pr-2'))).toEqual(new Set(['AWS::Logs::LogGroup']));
-    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(7);
-    expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
-  });
-
-  test('acknowledgements name real controls with a real reason; "until" ones name the option that lifts them', () => {
-    const known = new Set(guardRuleIds());
     for (const [id, ack] of Object.entries(GUARD_ACKNOWLEDGEMENTS)) {
       expect(known.has(id as never)).toBe(true);
       expect(ack!.reason.trim().length).toBeGreaterThanOrEqual(80);
-      if (ack!.kind === 'until-option') expect(ack!.option.trim().length).toBeGreaterThanOrEqual(20);
+      if (ack!.kind === 'until-option') expect(settings.has(ack!.option.setting)).toBe(true);
     }
+  });
+
+  test('an "until-option" acknowledgement applies only while its setting is off', () => {
+    const on = { kms: 'customer-managed', vpc: { placement: 'new-vpc' }, logRetentionDays: 731 } as const;
+    expect(Object.keys(guardAcknowledgementsFor(on))).toEqual(['ct-sqs-pr-1']);
+    expect(Object.keys(guardAcknowledgementsFor({ ...LANDING_ZONE_DEFAULTS, logRetentionDays: 30 })).sort()).toEqual([
+      'ct-cloudwatch-pr-2',
+      'ct-cloudwatch-pr-3',
+      'ct-dynamodb-pr-2',
+      'ct-lambda-pr-3',
+      'ct-sqs-pr-1',
+    ]);
+    const retention = GUARD_ACKNOWLEDGEMENTS['ct-cloudwatch-pr-2']!;
+    if (retention.kind !== 'until-option') throw new Error('expected until-option');
+    expect(optionIsOn(retention.option, { ...LANDING_ZONE_DEFAULTS, logRetentionDays: 365 })).toBe(true);
+    expect(optionIsOn(retention.option, { ...LANDING_ZONE_DEFAULTS, logRetentionDays: 180 })).toBe(false);
+  });
+
+  test('the full list applied to the default template is stale exactly where an option is already on', () => {
+    expect(triageFindings(template, findings, GUARD_ACKNOWLEDGEMENTS).stale).toEqual(['ct-cloudwatch-pr-2']);
   });
 
   test('ct-sqs-pr-1 is acknowledged only for the terminal failure queues, all of which it reports', () => {
@@ -64,7 +97,7 @@ describe('Control Tower guard rules', () => {
 
     test('a queue that is no failure destination and has no DLQ is reported and NOT covered by the acknowledgement', () => {
       const planted = { ...template, Resources: { ...template.Resources, PlantedQueue: plantedQueue } };
-      const result = triageFindings(planted, guardFindings(planted), GUARD_ACKNOWLEDGEMENTS);
+      const result = triageFindings(planted, guardFindings(planted), acknowledgements);
       expect(result.unacknowledged.map((f) => `${f.ruleId} ${f.resource}`)).toEqual(['ct-sqs-pr-1 PlantedQueue']);
     });
 
@@ -73,7 +106,7 @@ describe('Control Tower guard rules', () => {
         ...template,
         Resources: Object.fromEntries(Object.entries<any>(template.Resources).filter(([, r]) => r.Type !== 'AWS::DynamoDB::Table')),
       };
-      const result = triageFindings(withoutTable, guardFindings(withoutTable), GUARD_ACKNOWLEDGEMENTS);
+      const result = triageFindings(withoutTable, guardFindings(withoutTable), acknowledgements);
       expect(result.stale).toEqual(['ct-dynamodb-pr-2']);
     });
 

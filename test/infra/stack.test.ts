@@ -130,7 +130,7 @@ describe('functions', () => {
     expect(fn.Properties.FunctionName).toBeUndefined();
     const logGroup = resources[fn.Properties.LoggingConfig.LogGroup.Ref];
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
-    expect(logGroup.Properties.RetentionInDays).toBe(90);
+    expect(logGroup.Properties.RetentionInDays).toBe(365); // courtesy:logRetentionDays default (infra/options/settings.ts)
     expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(logGroup.UpdateReplacePolicy).toBe('Retain');
     expect(logGroup.Properties.LogGroupName).toBeUndefined();
