@@ -27,8 +27,15 @@ export interface CourtesyConfig {
   readonly emailTimeZone: string;
   /** Largest single grant in whole units of its currency. */
   readonly maxGrantMajorUnits: number;
-  /** Optional SES configuration set used for every send. */
+  /**
+   * Optional SES configuration set used for every send. When absent the stack creates one; either way the stack adds
+   * a CloudWatch event destination to it, which the bounce and complaint alarms read (infra/constructs/email-events.ts).
+   */
   readonly sesConfigurationSetName?: string;
+  /** Optional existing SNS topic every alarm notifies; when absent the stack creates one (infra/monitoring.ts). */
+  readonly alarmTopicArn?: string;
+  /** Optional address subscribed to the topic the stack creates (not allowed together with `alarmTopicArn`). */
+  readonly alarmEmail?: string;
 }
 
 export const CONTEXT_KEYS = {
@@ -42,6 +49,8 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  alarmTopicArn: 'courtesy:alarmTopicArn',
+  alarmEmail: 'courtesy:alarmEmail',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -77,6 +86,8 @@ const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
 const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/){0,50}[\w+=,.@-]{1,64}$/;
 const EVENT_SOURCE = /^[\w.\-/:]{1,256}$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+/** SNS topic ARN: region, 12-digit account, topic name of 1-256 letters, digits, "-" or "_" (".fifo" is not for alarms). */
+const TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Reads and validates the configuration from a construct's context; throws ConfigError listing every problem.
@@ -153,6 +164,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const accountServiceRoleArn = str(CONTEXT_KEYS.accountServiceRoleArn, true);
   const emailTimeZone = str(CONTEXT_KEYS.emailTimeZone, true);
   const sesConfigurationSetName = str(CONTEXT_KEYS.sesConfigurationSetName, false);
+  const alarmTopicArn = str(CONTEXT_KEYS.alarmTopicArn, false);
+  const alarmEmail = str(CONTEXT_KEYS.alarmEmail, false);
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
@@ -198,6 +211,18 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     );
   }
 
+  if (alarmTopicArn !== undefined && !TOPIC_ARN.test(alarmTopicArn)) {
+    problems.push(`${CONTEXT_KEYS.alarmTopicArn}: must be an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<name>), got "${alarmTopicArn}"`);
+  }
+  if (alarmEmail !== undefined && !isValidEmail(alarmEmail)) {
+    problems.push(`${CONTEXT_KEYS.alarmEmail}: not a valid email address: "${alarmEmail}"`);
+  }
+  if (alarmTopicArn !== undefined && alarmEmail !== undefined) {
+    problems.push(
+      `${CONTEXT_KEYS.alarmEmail}: only for the topic the stack creates; with ${CONTEXT_KEYS.alarmTopicArn} set, subscribe to that topic where it is managed`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     stage,
@@ -210,6 +235,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+    ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
   };
 }
 

@@ -216,8 +216,8 @@ export const FUNCTIONS = {
     },
     tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
     permissions: [{ on: 'senderIdentity', actions: ['ses:SendEmail'] }],
-    env: [...COMMON_ENV, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'],
-    optionalEnv: ['SES_CONFIGURATION_SET'],
+    env: [...COMMON_ENV, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'],
+    optionalEnv: [],
   },
   publish: {
     name: 'publish',

@@ -7,15 +7,19 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FailureQueueSpec } from '../functions';
 
+/** How long a failure queue keeps a message (SQS's maximum): the time left to redrive it. */
+export const FAILURE_QUEUE_RETENTION = Duration.days(14);
+
 export class FailureQueue extends sqs.Queue {
   readonly purpose: string;
+  readonly retention: Duration = FAILURE_QUEUE_RETENTION;
 
   /** The construct id is the spec's id, so the logical id reads as the queue's role (e.g. GrantFailuresXXXXXXXX). */
   constructor(scope: Construct, spec: FailureQueueSpec) {
     super(scope, spec.id, {
       enforceSSL: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: FAILURE_QUEUE_RETENTION,
     });
     this.purpose = spec.purpose;
     Validations.of(this.node.defaultChild!).acknowledge({

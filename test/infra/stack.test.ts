@@ -100,7 +100,7 @@ describe('functions', () => {
     reverse: COMMON,
     balance: COMMON,
     expire: COMMON,
-    notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'], // no SES_CONFIGURATION_SET: none configured in cdk.json
+    notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'], // the stack's own set when none is configured
     publish: [...COMMON, 'EVENT_BUS_NAME'],
   };
 
@@ -144,7 +144,7 @@ describe('functions', () => {
     expect(vars).toMatchObject({
       TABLE_NAME: { Ref: tableId() },
       POWERTOOLS_SERVICE_NAME: 'courtesy-credits',
-      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
+      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits/dev', // per stage: stages never feed each other's alarms
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps', // the bundles carry source maps (infra/bundling.ts)
     });
