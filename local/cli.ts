@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { redriveCli } from './redrive';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -22,6 +23,7 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted]      events the service published on the bus
   queues                              failure queues (rejected events, poison stream records)
+  redrive --queue DLQ [--to Q] [--wait] [--aws]   move a dead-letter queue's messages back to their source queue
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
 Amounts are minor units: 2500 EUR = 25,00 €. Endpoints: COURTESY_LOCAL_URL (${RUNTIME}), COURTESY_SES_URL (${SES}).`;
@@ -53,6 +55,7 @@ const req = (v: string | undefined, name: string): string => {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'redrive') return redriveCli(rest, RUNTIME);
   const { values: o } = parseArgs({
     args: rest,
     options: {

@@ -317,6 +317,13 @@ describe('no stray resources', () => {
         'AWS::Logs::LogGroup',
         'AWS::SQS::Queue',
         'AWS::SQS::QueuePolicy',
+        // monitoring (infra/monitoring.ts) and the SES configuration set its email alarms read
+        'AWS::CloudWatch::Alarm',
+        'AWS::CloudWatch::Dashboard',
+        'AWS::SNS::Topic',
+        'AWS::SNS::TopicPolicy',
+        'AWS::SES::ConfigurationSet',
+        'AWS::SES::ConfigurationSetEventDestination',
       ].sort(),
     );
   });
