@@ -75,6 +75,7 @@ export class CourtesyCreditsStack extends Stack {
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: stageNames(config.stage).metricsNamespace,
       POWERTOOLS_LOG_LEVEL: LOG_LEVEL,
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
       NODE_OPTIONS,
       REMINDER_DAYS_BEFORE_EXPIRY: String(config.reminderDaysBeforeExpiry),
       MAX_GRANT_MAJOR_UNITS: String(config.maxGrantMajorUnits),

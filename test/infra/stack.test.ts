@@ -93,7 +93,7 @@ describe('EventBridge', () => {
 });
 
 describe('functions', () => {
-  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_TRACER_CAPTURE_ERROR', 'NODE_OPTIONS'];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
     grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
     redeem: COMMON,
@@ -146,6 +146,7 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'courtesy-credits',
       POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits/dev', // per stage: stages never feed each other's alarms
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false', // traces are not scrubbed like logs: no error messages in them
       NODE_OPTIONS: '--enable-source-maps', // the bundles carry source maps (infra/bundling.ts)
     });
   });
