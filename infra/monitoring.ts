@@ -61,7 +61,8 @@ export class ServiceMonitoring extends Construct {
     const { config } = props;
     const names = stageNames(config.stage);
     this.namespace = names.metricsNamespace;
-    this.alarmTopic = config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : this.createTopic(config);
+    this.alarmTopic =
+      config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : this.createTopic(config);
 
     this.facade = new MonitoringFacade(this, 'Facade', {
       alarmFactoryDefaults: {
@@ -123,36 +124,18 @@ export class ServiceMonitoring extends Construct {
       addFaultCountAlarm: { Errors: { maxErrorCount: 0 } },
       addThrottlesCountAlarm: { Throttles: { maxErrorCount: 0 } },
       ...(stream ? { addMaxIteratorAgeAlarm: { IteratorAge: { maxAgeInMillis: ALARM_THRESHOLDS.iteratorAge.toMilliseconds() } } } : {}),
-      ...(sync ? { addLatencyP99Alarm: {
-              P99: { maxLatency: ALARM_THRESHOLDS.syncP99, datapointsToAlarm: ALARM_THRESHOLDS.syncP99Periods, evaluationPeriods: ALARM_THRESHOLDS.syncP99Periods },
-            }, } : {}),
+      ...(sync ? { addLatencyP99Alarm: { P99: this.p99Threshold() } } : {}),
     });
     if (sync) {
       // syncHandler answers an unexpected failure as INTERNAL: the invocation succeeds, so Errors stays 0.
       const metric = this.serviceMetric(operationFailedMetric(name), Duration.minutes(5));
-      this.facade.monitorCustom({
-        alarmFriendlyName: `${name}Internal`,
-        humanReadableName: `${spec.name}: INTERNAL answers`,
-        metricGroups: [
-          {
-            title: `${spec.name}: INTERNAL answers`,
-            metrics: [
-              {
-                metric,
-                alarmFriendlyName: `${name}Internal`,
-                addAlarm: {
-                  InternalAnswers: {
-                    threshold: ALARM_THRESHOLDS.syncInternalAnswers,
-                    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                    treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
-                  },
-                },
-              },
-            ],
-          },
-        ],
-      });
+      this.countAlarm(`${name}Internal`, `${spec.name}: INTERNAL answers`, 'InternalAnswers', metric, ALARM_THRESHOLDS.syncInternalAnswers);
     }
+  }
+
+  private p99Threshold() {
+    const periods = ALARM_THRESHOLDS.syncP99Periods;
+    return { maxLatency: ALARM_THRESHOLDS.syncP99, datapointsToAlarm: periods, evaluationPeriods: periods };
   }
 
   private monitorFailureQueue(queue: FailureQueue): void {
@@ -173,19 +156,30 @@ export class ServiceMonitoring extends Construct {
 
   private monitorConcurrentModifications(): void {
     const metric = this.serviceMetric(CONCURRENT_MODIFICATION_METRIC, ALARM_THRESHOLDS.concurrentModificationPeriod);
+    this.countAlarm(
+      'ConcurrentModification',
+      'CONCURRENT_MODIFICATION refusals (redeem, reverse)',
+      'Refusals',
+      metric,
+      ALARM_THRESHOLDS.concurrentModifications,
+    );
+  }
+
+  /** One graph and one alarm on a count the functions emit: at least `threshold` in the metric's period; no data is fine. */
+  private countAlarm(friendlyName: string, title: string, alarmId: string, metric: cloudwatch.Metric, threshold: number): void {
     this.facade.monitorCustom({
-      alarmFriendlyName: 'ConcurrentModification',
-      humanReadableName: 'CONCURRENT_MODIFICATION refusals',
+      alarmFriendlyName: friendlyName,
+      humanReadableName: title,
       metricGroups: [
         {
-          title: 'CONCURRENT_MODIFICATION refusals (redeem, reverse)',
+          title,
           metrics: [
             {
               metric,
-              alarmFriendlyName: 'ConcurrentModification',
+              alarmFriendlyName: friendlyName,
               addAlarm: {
-                Refusals: {
-                  threshold: ALARM_THRESHOLDS.concurrentModifications,
+                [alarmId]: {
+                  threshold,
                   comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                   treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
                 },
@@ -240,7 +234,13 @@ export class ServiceMonitoring extends Construct {
 
   /** A custom metric the functions emit (Powertools EMF: the stage's namespace, dimension `service`). */
   private serviceMetric(metricName: string, period: Duration): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: this.namespace, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic: cloudwatch.Stats.SUM, period });
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
   }
 }
 

@@ -68,11 +68,18 @@ export async function redrive(request: RedriveRequest, deps: RedriveDeps): Promi
     const err = e as Error;
     throw new RedriveError(
       `SQS refused to move messages out of ${source.arn}: ${err.name}: ${err.message}` +
-        (destinationArn === undefined ? ' (only a dead-letter queue of an SQS queue has a source to move back to; --to names a destination)' : ''),
+        (destinationArn === undefined
+          ? ' (only a dead-letter queue of an SQS queue has a source to move back to; --to names a destination)'
+          : ''),
     );
   }
   if (!taskHandle) throw new RedriveError(`SQS started no move task for ${source.arn}`);
-  const result: RedriveResult = { sourceArn: source.arn, ...(destinationArn ? { destinationArn } : {}), taskHandle, messagesBefore: source.messages };
+  const result: RedriveResult = {
+    sourceArn: source.arn,
+    ...(destinationArn ? { destinationArn } : {}),
+    taskHandle,
+    messagesBefore: source.messages,
+  };
   if (!request.wait) return result;
   return { ...result, ...(await waitForTask(sqs, source, taskHandle, deps)) };
 }
@@ -84,9 +91,14 @@ interface QueueInfo {
 }
 
 async function queueInfo(sqs: SQSClient, ref: string): Promise<QueueInfo> {
-  const url = ref.startsWith('https://') || ref.startsWith('http://') ? ref : (await sqs.send(new GetQueueUrlCommand({ QueueName: nameOf(ref) }))).QueueUrl;
+  const url =
+    ref.startsWith('https://') || ref.startsWith('http://')
+      ? ref
+      : (await sqs.send(new GetQueueUrlCommand({ QueueName: nameOf(ref) }))).QueueUrl;
   if (!url) throw new RedriveError(`no queue ${ref}`);
-  const { Attributes: a = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }));
+  const { Attributes: a = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }),
+  );
   if (!a.QueueArn) throw new RedriveError(`queue ${ref} has no ARN`);
   return { url, arn: a.QueueArn, messages: Number(a.ApproximateNumberOfMessages ?? 0) };
 }
@@ -94,7 +106,12 @@ async function queueInfo(sqs: SQSClient, ref: string): Promise<QueueInfo> {
 /** The queue name in an ARN (arn:aws:sqs:region:account:name) or a bare name. */
 const nameOf = (ref: string): string => (ref.startsWith('arn:') ? ref.split(':').pop()! : ref);
 
-async function waitForTask(sqs: SQSClient, source: QueueInfo, taskHandle: string, deps: RedriveDeps): Promise<{ status: string; moved?: number }> {
+async function waitForTask(
+  sqs: SQSClient,
+  source: QueueInfo,
+  taskHandle: string,
+  deps: RedriveDeps,
+): Promise<{ status: string; moved?: number }> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = Date.now() + (deps.timeoutMs ?? 15 * 60_000);
   for (;;) {
@@ -112,9 +129,12 @@ async function waitForTask(sqs: SQSClient, source: QueueInfo, taskHandle: string
     const task = tasks.find((t) => t.TaskHandle === taskHandle) ?? tasks.find((t) => t.TaskHandle === undefined);
     if (task?.Status === 'COMPLETED') return { status: 'COMPLETED', moved: task.ApproximateNumberOfMessagesMoved ?? 0 };
     if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {
-      throw new RedriveError(`move task ${task.Status.toLowerCase()} after ${task.ApproximateNumberOfMessagesMoved ?? 0} messages: ${task.FailureReason ?? 'no reason given'}`);
+      throw new RedriveError(
+        `move task ${task.Status.toLowerCase()} after ${task.ApproximateNumberOfMessagesMoved ?? 0} messages: ${task.FailureReason ?? 'no reason given'}`,
+      );
     }
-    if (Date.now() > deadline) throw new RedriveError(`move task still running after the wait limit; it continues in SQS (handle ${taskHandle})`);
+    if (Date.now() > deadline)
+      throw new RedriveError(`move task still running after the wait limit; it continues in SQS (handle ${taskHandle})`);
     await sleep(deps.pollMs ?? 2000);
   }
 }
@@ -143,10 +163,14 @@ export async function redriveCli(args: readonly string[], localEndpoint: string)
     return;
   }
   const rate = o.rate === undefined ? undefined : Number(o.rate);
-  if (rate !== undefined && !(Number.isInteger(rate) && rate >= 1 && rate <= 500)) throw new RedriveError('--rate must be a whole number from 1 to 500');
+  if (rate !== undefined && !(Number.isInteger(rate) && rate >= 1 && rate <= 500))
+    throw new RedriveError('--rate must be a whole number from 1 to 500');
   const sqs = o.aws
     ? new SQSClient({})
     : new SQSClient({ endpoint: localEndpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const result = await redrive({ queue: o.queue, ...(o.to ? { to: o.to } : {}), wait: o.wait, ...(rate ? { maxPerSecond: rate } : {}) }, { sqs });
+  const result = await redrive(
+    { queue: o.queue, ...(o.to ? { to: o.to } : {}), wait: o.wait, ...(rate ? { maxPerSecond: rate } : {}) },
+    { sqs },
+  );
   console.log(JSON.stringify(result, null, 2));
 }

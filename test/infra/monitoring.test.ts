@@ -30,7 +30,13 @@ const queueIds = stack.node
 /** The single metric an alarm watches, in one shape whether the alarm uses MetricName or Metrics[]. */
 function metricOf(alarm: any) {
   if (alarm.MetricName) {
-    return { namespace: alarm.Namespace, name: alarm.MetricName, dimensions: alarm.Dimensions, stat: alarm.Statistic, period: alarm.Period };
+    return {
+      namespace: alarm.Namespace,
+      name: alarm.MetricName,
+      dimensions: alarm.Dimensions,
+      stat: alarm.Statistic,
+      period: alarm.Period,
+    };
   }
   const [m] = alarm.Metrics;
   return {
@@ -111,7 +117,11 @@ describe('alarms', () => {
       const list = alarmsOn('CourtesyCredits/dev', `${pascal(spec.name)}Failed`);
       expect(list).toHaveLength(1);
       expect(metricOf(list[0])).toMatchObject({ stat: 'Sum', period: 300, dimensions: [{ Name: 'service', Value: 'courtesy-credits' }] });
-      expect(list[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(list[0]).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
     }
   });
 
@@ -150,24 +160,30 @@ describe('alarms', () => {
   test.each([
     ['Bounce', 'bounces', 0.05],
     ['Complaint', 'complaints', 0.001],
-  ] as const)('%s rate of the configuration set: events / sends per hour (from 100 sends) >= SES review threshold', (metric, id, threshold) => {
-    const [setId] = ofType('AWS::SES::ConfigurationSet').map(([x]) => x);
-    const list = alarms.filter((a) => a.Metrics?.some((m: any) => m.Id === id));
-    expect(list).toHaveLength(1);
-    const a = list[0];
-    expect(a).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
-    const byId = Object.fromEntries(a.Metrics.map((m: any) => [m.Id, m]));
-    expect(Object.values<any>(byId).filter((m) => m.ReturnData)).toEqual([
-      expect.objectContaining({ Expression: `IF(FILL(sends, 0) >= 100, FILL(${id}, 0) / sends, 0)` }),
-    ]);
-    for (const [mid, name] of [['sends', 'Send'], [id, metric]] as const) {
-      expect(byId[mid].MetricStat).toEqual({
-        Metric: { Namespace: 'AWS/SES', MetricName: name, Dimensions: [{ Name: 'ses:configuration-set', Value: { Ref: setId } }] },
-        Period: 3600,
-        Stat: 'Sum',
-      });
-    }
-  });
+  ] as const)(
+    '%s rate of the configuration set: events / sends per hour (from 100 sends) >= SES review threshold',
+    (metric, id, threshold) => {
+      const [setId] = ofType('AWS::SES::ConfigurationSet').map(([x]) => x);
+      const list = alarms.filter((a) => a.Metrics?.some((m: any) => m.Id === id));
+      expect(list).toHaveLength(1);
+      const a = list[0];
+      expect(a).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
+      const byId = Object.fromEntries(a.Metrics.map((m: any) => [m.Id, m]));
+      expect(Object.values<any>(byId).filter((m) => m.ReturnData)).toEqual([
+        expect.objectContaining({ Expression: `IF(FILL(sends, 0) >= 100, FILL(${id}, 0) / sends, 0)` }),
+      ]);
+      for (const [mid, name] of [
+        ['sends', 'Send'],
+        [id, metric],
+      ] as const) {
+        expect(byId[mid].MetricStat).toEqual({
+          Metric: { Namespace: 'AWS/SES', MetricName: name, Dimensions: [{ Name: 'ses:configuration-set', Value: { Ref: setId } }] },
+          Period: 3600,
+          Stat: 'Sum',
+        });
+      }
+    },
+  );
 });
 
 describe('SES configuration set', () => {
@@ -182,7 +198,9 @@ describe('SES configuration set', () => {
         Enabled: true,
         MatchingEventTypes: ['send', 'reject', 'bounce', 'complaint', 'renderingFailure'],
         CloudWatchDestination: {
-          DimensionConfigurations: [{ DimensionName: 'ses:configuration-set', DimensionValueSource: 'messageTag', DefaultDimensionValue: 'none' }],
+          DimensionConfigurations: [
+            { DimensionName: 'ses:configuration-set', DimensionValueSource: 'messageTag', DefaultDimensionValue: 'none' },
+          ],
         },
       },
     });
@@ -231,7 +249,9 @@ describe('alarm topic', () => {
 
   test('an alarm topic ARN and an alarm email together are refused', () => {
     expect(() =>
-      synthTemplate({ context: { 'courtesy:alarmTopicArn': 'arn:aws:sns:eu-central-1:222222222222:oncall', 'courtesy:alarmEmail': 'a@b.example.com' } }),
+      synthTemplate({
+        context: { 'courtesy:alarmTopicArn': 'arn:aws:sns:eu-central-1:222222222222:oncall', 'courtesy:alarmEmail': 'a@b.example.com' },
+      }),
     ).toThrow(/courtesy:alarmEmail: only for the topic the stack creates/);
     expect(() => synthTemplate({ context: { 'courtesy:alarmTopicArn': 'arn:aws:sqs:eu-central-1:222222222222:q' } })).toThrow(
       /courtesy:alarmTopicArn: must be an SNS topic ARN/,

@@ -25,12 +25,20 @@ beforeEach(() => {
   sqsMock.reset();
   sqsMock.on(GetQueueUrlCommand, { QueueName: 'NotifyDlq' }).resolves({ QueueUrl: DLQ_URL });
   sqsMock.on(GetQueueUrlCommand, { QueueName: 'NotifyQueue' }).resolves({ QueueUrl: OTHER_URL });
-  sqsMock.on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL }).resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '3' } });
-  sqsMock.on(GetQueueAttributesCommand, { QueueUrl: OTHER_URL }).resolves({ Attributes: { QueueArn: OTHER_ARN, ApproximateNumberOfMessages: '0' } });
+  sqsMock
+    .on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL })
+    .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '3' } });
+  sqsMock
+    .on(GetQueueAttributesCommand, { QueueUrl: OTHER_URL })
+    .resolves({ Attributes: { QueueArn: OTHER_ARN, ApproximateNumberOfMessages: '0' } });
   sqsMock.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
 });
 
-test.each([['name', 'NotifyDlq'], ['URL', DLQ_URL], ['ARN', DLQ_ARN]])('by %s: one move task from the DLQ back to its source', async (_what, queue) => {
+test.each([
+  ['name', 'NotifyDlq'],
+  ['URL', DLQ_URL],
+  ['ARN', DLQ_ARN],
+])('by %s: one move task from the DLQ back to its source', async (_what, queue) => {
   const result = await redrive({ queue }, { sqs });
   expect(result).toEqual({ sourceArn: DLQ_ARN, taskHandle: 'task-1', messagesBefore: 3 });
   const starts = sqsMock.commandCalls(StartMessageMoveTaskCommand);
@@ -57,9 +65,13 @@ test('--wait polls until the task completes (SQS drops the handle of a finished 
   expect(sqsMock.commandCalls(ListMessageMoveTasksCommand)).toHaveLength(2);
 });
 
-test('a failed task is an error with SQS\'s reason', async () => {
-  sqsMock.on(ListMessageMoveTasksCommand).resolves({ Results: [{ Status: 'FAILED', ApproximateNumberOfMessagesMoved: 1, FailureReason: 'AccessDenied' }] });
-  await expect(redrive({ queue: 'NotifyDlq', wait: true }, { sqs, sleep: noSleep })).rejects.toThrow(/move task failed after 1 messages: AccessDenied/);
+test("a failed task is an error with SQS's reason", async () => {
+  sqsMock
+    .on(ListMessageMoveTasksCommand)
+    .resolves({ Results: [{ Status: 'FAILED', ApproximateNumberOfMessagesMoved: 1, FailureReason: 'AccessDenied' }] });
+  await expect(redrive({ queue: 'NotifyDlq', wait: true }, { sqs, sleep: noSleep })).rejects.toThrow(
+    /move task failed after 1 messages: AccessDenied/,
+  );
 });
 
 test('a queue that is no dead-letter queue of a queue: SQS refuses, the error says why and how to proceed', async () => {
@@ -77,5 +89,8 @@ test('an emulator without ListMessageMoveTasks: done once the source is empty', 
     .on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL })
     .resolvesOnce({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '3' } })
     .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '0' } });
-  await expect(redrive({ queue: 'NotifyDlq', wait: true }, { sqs, sleep: noSleep })).resolves.toMatchObject({ status: 'COMPLETED', moved: 3 });
+  await expect(redrive({ queue: 'NotifyDlq', wait: true }, { sqs, sleep: noSleep })).resolves.toMatchObject({
+    status: 'COMPLETED',
+    moved: 3,
+  });
 });

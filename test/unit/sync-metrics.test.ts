@@ -11,7 +11,12 @@ import { CreditError } from '../../lambdas/domain/errors';
 import { CONCURRENT_MODIFICATION_METRIC, operationFailedMetric, operationRefusedMetric } from '../../lambdas/shared/metric-names';
 import { syncHandler } from '../../lambdas/shared/sync';
 
-const context = { awsRequestId: 'req-1', functionName: 'fn', invokedFunctionArn: 'arn:aws:lambda:eu-central-1:1:function:fn', memoryLimitInMB: '128' } as unknown as Context;
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'fn',
+  invokedFunctionArn: 'arn:aws:lambda:eu-central-1:1:function:fn',
+  memoryLimitInMB: '128',
+} as unknown as Context;
 
 /** Metric names of every EMF document written to stdout while `run` runs. */
 async function emittedMetrics(run: () => Promise<unknown>): Promise<string[]> {
