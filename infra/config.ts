@@ -29,7 +29,10 @@ export interface CourtesyConfig extends LandingZoneSettings {
   readonly emailTimeZone: string;
   /** Largest single grant in whole units of its currency. */
   readonly maxGrantMajorUnits: number;
-  /** Optional SES configuration set used for every send. */
+  /**
+   * Optional SES configuration set used for every send. When absent the stack creates one; either way the stack adds
+   * a CloudWatch event destination to it, which the bounce and complaint alarms read (infra/constructs/email-events.ts).
+   */
   readonly sesConfigurationSetName?: string;
   /**
    * Who may publish ComplaintResolved with the complaint sources (the bus policy, infra/security/bus-policy.ts): IAM
@@ -41,6 +44,10 @@ export interface CourtesyConfig extends LandingZoneSettings {
    * items (infra/security/table-policy.ts). Not a `…RoleArn` field: it is no invoker of any function.
    */
   readonly breakGlassRole?: string;
+  /** Optional existing SNS topic every alarm notifies; when absent the stack creates one (infra/monitoring.ts). */
+  readonly alarmTopicArn?: string;
+  /** Optional address subscribed to the topic the stack creates (not allowed together with `alarmTopicArn`). */
+  readonly alarmEmail?: string;
 }
 
 /** A complaint publisher: one IAM role (the preferred form), or an account that delegates to its own principals. */
@@ -63,6 +70,8 @@ export const CONTEXT_KEYS = {
   breakGlassRole: 'courtesy:breakGlassRoleArn',
   // Encryption key, log retention and VPC placement: infra/options/settings.ts.
   ...LANDING_ZONE_KEYS,
+  alarmTopicArn: 'courtesy:alarmTopicArn',
+  alarmEmail: 'courtesy:alarmEmail',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -95,6 +104,8 @@ export class ConfigError extends Error {
 
 const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+/** SNS topic ARN: region, 12-digit account, topic name of 1-256 letters, digits, "-" or "_" (".fifo" is not for alarms). */
+const TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Reads and validates the configuration from a construct's context; throws ConfigError listing every problem.
@@ -171,6 +182,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const accountServiceRoleArn = str(CONTEXT_KEYS.accountServiceRoleArn, true);
   const emailTimeZone = str(CONTEXT_KEYS.emailTimeZone, true);
   const sesConfigurationSetName = str(CONTEXT_KEYS.sesConfigurationSetName, false);
+  const alarmTopicArn = str(CONTEXT_KEYS.alarmTopicArn, false);
+  const alarmEmail = str(CONTEXT_KEYS.alarmEmail, false);
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
@@ -220,6 +233,18 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     );
   }
 
+  if (alarmTopicArn !== undefined && !TOPIC_ARN.test(alarmTopicArn)) {
+    problems.push(`${CONTEXT_KEYS.alarmTopicArn}: must be an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<name>), got "${alarmTopicArn}"`);
+  }
+  if (alarmEmail !== undefined && !isValidEmail(alarmEmail)) {
+    problems.push(`${CONTEXT_KEYS.alarmEmail}: not a valid email address: "${alarmEmail}"`);
+  }
+  if (alarmTopicArn !== undefined && alarmEmail !== undefined) {
+    problems.push(
+      `${CONTEXT_KEYS.alarmEmail}: only for the topic the stack creates; with ${CONTEXT_KEYS.alarmTopicArn} set, subscribe to that topic where it is managed`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     stage,
@@ -235,6 +260,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     complaintPublisherPrincipals,
     ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
     ...landingZone,
+    ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ export const ENV_VARS = [
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
   'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_TRACER_CAPTURE_ERROR',
   'NODE_OPTIONS',
   'REMINDER_DAYS_BEFORE_EXPIRY',
   'MAX_GRANT_MAJOR_UNITS',
@@ -31,8 +32,18 @@ export type EnvVarName = (typeof ENV_VARS)[number];
 
 export const LOG_LEVEL = 'INFO';
 
-/** Variables every function gets (NODE_OPTIONS turns on the bundles' source maps, see infra/bundling.ts). */
-export const COMMON_ENV = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'] as const;
+/**
+ * Variables every function gets (NODE_OPTIONS turns on the bundles' source maps, see infra/bundling.ts; errors stay
+ * out of traces, see lambdas/shared/observability.ts).
+ */
+export const COMMON_ENV = [
+  'TABLE_NAME',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_TRACER_CAPTURE_ERROR',
+  'NODE_OPTIONS',
+] as const;
 
 /** The settings (infra/config.ts) that hold a role ARN: the only principals that may invoke a function directly. */
 export type RoleSetting = { [K in keyof CourtesyConfig]-?: K extends `${string}RoleArn` ? K : never }[keyof CourtesyConfig];
@@ -216,8 +227,8 @@ export const FUNCTIONS = {
     },
     tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
     permissions: [{ on: 'senderIdentity', actions: ['ses:SendEmail'] }],
-    env: [...COMMON_ENV, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'],
-    optionalEnv: ['SES_CONFIGURATION_SET'],
+    env: [...COMMON_ENV, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'],
+    optionalEnv: [],
   },
   publish: {
     name: 'publish',

@@ -18,6 +18,7 @@ import { ATTR } from '../lambdas/adapters/dynamodb/layout';
 import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
 import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
+import { EmailEvents } from './constructs/email-events';
 import { FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
 import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FailureQueueSpec, type FunctionName, type FunctionSpec, type Trigger } from './functions';
@@ -27,6 +28,7 @@ import { applyFailureQueueReadPolicy } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
 import { acknowledgeFailureQueueKeyGrant, createServiceKey, tableKeyStatement } from './options/encryption';
 import { ServiceNetwork } from './options/network';
+import { ServiceMonitoring } from './monitoring';
 
 /** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
 const STREAM_MAPPING = {
@@ -52,6 +54,8 @@ export class CourtesyCreditsStack extends Stack {
   readonly encryptionKey?: kms.Key;
   /** Where the functions run (courtesy:vpc), else undefined. */
   readonly network?: ServiceNetwork;
+  /** Alarms, alarm topic and dashboard (infra/monitoring.ts). */
+  readonly monitoring: ServiceMonitoring;
   /** Every failure queue, by construct id (filled while the triggers are wired). */
   private readonly failureQueues: Record<string, FailureQueue> = {};
 
@@ -91,29 +95,28 @@ export class CourtesyCreditsStack extends Stack {
             logRemovalPolicy: RETAINED,
             ...(key ? { encryptionKey: key } : {}),
           }));
+    const email = new EmailEvents(this, 'Email', { configurationSetName: config.sesConfigurationSetName });
 
     const environment: { readonly [V in EnvVarName]: string | undefined } = {
       TABLE_NAME: table.tableName,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_METRICS_NAMESPACE: stageNames(config.stage).metricsNamespace,
       POWERTOOLS_LOG_LEVEL: LOG_LEVEL,
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
       NODE_OPTIONS,
       REMINDER_DAYS_BEFORE_EXPIRY: String(config.reminderDaysBeforeExpiry),
       MAX_GRANT_MAJOR_UNITS: String(config.maxGrantMajorUnits),
       SENDER_EMAIL: config.senderEmail,
       EMAIL_TIME_ZONE: config.emailTimeZone,
-      SES_CONFIGURATION_SET: config.sesConfigurationSetName,
+      SES_CONFIGURATION_SET: email.configurationSetName,
       EVENT_BUS_NAME: bus.eventBusName,
     };
-    // SES authorizes a send against the identity and against the configuration set it uses (named, or the
-    // identity's default set), so both are granted; only From the configured sender.
+    // SES authorizes a send against the identity and against the configuration set it uses, so both are granted;
+    // only From the configured sender.
     const sesArn = (resource: string, resourceName: string) => this.formatArn({ service: 'ses', resource, resourceName });
     const permissionTargets = {
       senderIdentity: {
-        resources: [
-          sesArn('identity', config.sesIdentity),
-          ...(config.sesConfigurationSetName !== undefined ? [sesArn('configuration-set', config.sesConfigurationSetName)] : []),
-        ],
+        resources: [sesArn('identity', config.sesIdentity), sesArn('configuration-set', email.configurationSetName)],
         conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
       },
       eventBus: { resources: [bus.eventBusArn] },
@@ -144,6 +147,7 @@ export class CourtesyCreditsStack extends Stack {
     applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
 
     this.addOutputs(FUNCTION_LIST);
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email }); // last: watches every function and queue
   }
 
   /** Connects a function to what triggers it; `invoke` permissions are the function's own (ServiceFunction). */

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
+import { redriveCli } from './redrive';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -33,6 +34,7 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
                                       events on the bus: what the service published, then what it received (addresses pseudonymized)
   queues                              queues: failed grants (with the event), stream failures (batch metadata only, as in AWS)
   buckets                             failure buckets (stream records kept with their payload)
+  redrive --queue DLQ [--to Q] [--wait] [--aws]   move a dead-letter queue's messages back to their source queue
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
 Amounts are minor units: 2500 EUR = 25,00 €.
@@ -66,6 +68,7 @@ const req = (v: string | undefined, name: string): string => {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'redrive') return redriveCli(rest, RUNTIME);
   const { values: o } = parseArgs({
     args: rest,
     options: {

@@ -28,6 +28,13 @@ export const INERT_TYPES = new Set([
   'AWS::CloudWatch::Dashboard',
   'AWS::KMS::Key',
   'AWS::KMS::Alias',
+  // Alarm delivery and SES's bounce/complaint event destination: nothing to deliver or count locally (the SES
+  // emulator has no configuration sets and accepts any name); checked on the template (test/infra/monitoring.test.ts).
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
+  'AWS::SES::ConfigurationSet',
+  'AWS::SES::ConfigurationSetEventDestination',
   // The landing-zone options' types (key, VPC, endpoints), each with its reason in infra/options/resource-types.ts.
   ...Object.keys(LANDING_ZONE_RESOURCE_TYPES),
 ]);

@@ -17,6 +17,7 @@ export const FAILURE_QUEUE_RETENTION = Duration.days(14);
 
 export class FailureQueue extends sqs.Queue {
   readonly purpose: string;
+  readonly retention: Duration = FAILURE_QUEUE_RETENTION;
 
   /**
    * The construct id is the spec's id, so the logical id reads as the queue's role (e.g. GrantFailuresXXXXXXXX).

@@ -87,10 +87,13 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::*]': ['AWS::IAM::Policy'],
       // The failure queues are themselves dead-letter destinations.
       'AwsSolutions-SQS3': ['AWS::SQS::Queue'],
+      // The alarm topic the stack creates: CloudWatch cannot publish to a topic under the AWS-managed SNS key.
+      'AwsSolutions-SNS2': ['AWS::SNS::Topic'],
     });
     expect(byRule.get('AwsSolutions-L1')).toHaveLength(7);
     expect(byRule.get('AwsSolutions-IAM5[Resource::*]')).toHaveLength(7);
     expect(byRule.get('AwsSolutions-SQS3')).toHaveLength(5);
+    expect(byRule.get('AwsSolutions-SNS2')).toHaveLength(1);
   });
 
   test('no rule is acknowledged wholesale (IAM5 only for specific findings)', () => {

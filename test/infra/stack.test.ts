@@ -96,14 +96,14 @@ describe('EventBridge', () => {
 });
 
 describe('functions', () => {
-  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_TRACER_CAPTURE_ERROR', 'NODE_OPTIONS'];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
     grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
     redeem: COMMON,
     reverse: COMMON,
     balance: COMMON,
     expire: COMMON,
-    notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'], // no SES_CONFIGURATION_SET: none configured in cdk.json
+    notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'], // the stack's own set when none is configured
     publish: [...COMMON, 'EVENT_BUS_NAME'],
   };
 
@@ -147,8 +147,9 @@ describe('functions', () => {
     expect(vars).toMatchObject({
       TABLE_NAME: { Ref: tableId() },
       POWERTOOLS_SERVICE_NAME: 'courtesy-credits',
-      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
+      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits/dev', // per stage: stages never feed each other's alarms
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false', // traces are not scrubbed like logs: no error messages in them
       NODE_OPTIONS: '--enable-source-maps', // the bundles carry source maps (infra/bundling.ts)
     });
   });
@@ -320,6 +321,13 @@ describe('no stray resources', () => {
         'AWS::Logs::LogGroup',
         'AWS::SQS::Queue',
         'AWS::SQS::QueuePolicy',
+        // monitoring (infra/monitoring.ts) and the SES configuration set its email alarms read
+        'AWS::CloudWatch::Alarm',
+        'AWS::CloudWatch::Dashboard',
+        'AWS::SNS::Topic',
+        'AWS::SNS::TopicPolicy',
+        'AWS::SES::ConfigurationSet',
+        'AWS::SES::ConfigurationSetEventDestination',
       ].sort(),
     );
   });

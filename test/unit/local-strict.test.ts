@@ -21,8 +21,9 @@ describe('refusing what is not emulated', () => {
     ['a function dead-letter config', (t: CfnTemplate) => (R(t).EchoFunction!.Properties!.DeadLetterConfig = { TargetArn: 'x' }), /EchoFunction\.Properties\.DeadLetterConfig: property DeadLetterConfig of AWS::Lambda::Function is not emulated/],
     ['a tumbling window', (t: CfnTemplate) => (R(t).OrdersMapping!.Properties!.TumblingWindowInSeconds = 60), /OrdersMapping\.Properties\.TumblingWindowInSeconds/],
     ['an SNS topic as stream failure destination', (t: CfnTemplate) => {
-      R(t).Topic = { Type: 'AWS::SNS::Topic', Properties: {} };
-    }, /Topic: resource type AWS::SNS::Topic is not emulated/],
+      R(t).Topic = { Type: 'AWS::SNS::Topic', Properties: {} }; // known (alarm delivery), but not as a destination
+      R(t).OrdersMapping!.Properties!.DestinationConfig = { OnFailure: { Destination: { Ref: 'Topic' } } };
+    }, /OrdersMapping\.Properties\.DestinationConfig\.OnFailure\.Destination: destination Topic \(AWS::SNS::Topic\)/],
     ['a filter on an SQS mapping', (t: CfnTemplate) => (R(t).WorkerMapping!.Properties!.FilterCriteria = { Filters: [] }), /WorkerMapping\.Properties\.FilterCriteria: FilterCriteria on an SQS event source mapping/],
     ['a FIFO queue', (t: CfnTemplate) => (R(t).WorkQueue!.Properties!.FifoQueue = true), /WorkQueue\.Properties\.FifoQueue/],
   ])('refuses %s, naming resource and property', (_what, change, message) => {

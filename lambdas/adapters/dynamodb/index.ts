@@ -1,6 +1,8 @@
 import type { CreditStore } from '../../app/ports';
 import { tableName } from '../../shared/config';
 import { once } from '../../shared/once';
+import { tracer } from '../../shared/observability';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, Table } from './client';
 import { Credits } from './credits';
 import { Ledger } from './history';
@@ -50,4 +52,4 @@ export class DynamoCreditStore implements CreditStore {
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
-export const creditStore = once<CreditStore>(() => new DynamoCreditStore(createDocumentClient(), tableName()));
+export const creditStore = once<CreditStore>(() => new DynamoCreditStore(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), tableName()));
