@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import { DEFAULT_CAP_POLICY, parseCapPolicy, type CapPolicy } from '../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { placeholderProblems } from './deploy-checks';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
@@ -29,6 +30,14 @@ export interface CourtesyConfig {
   readonly maxGrantMajorUnits: number;
   /** Optional SES configuration set used for every send. */
   readonly sesConfigurationSetName?: string;
+  /** Issuance caps (lambdas/domain/caps.ts): the domain's defaults overridden by the settings given. */
+  readonly grantCaps: CapPolicy;
+  /** Role of operations: may invoke void. Absent: nobody may. */
+  readonly opsRoleArn?: string;
+  /** Role of the privacy team: may invoke erase. Absent: nobody may. */
+  readonly privacyRoleArn?: string;
+  /** Role of finance: may invoke report. Absent: nobody may. */
+  readonly financeRoleArn?: string;
 }
 
 export const CONTEXT_KEYS = {
@@ -42,6 +51,10 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  grantCaps: 'courtesy:grantCaps',
+  opsRoleArn: 'courtesy:opsRoleArn',
+  privacyRoleArn: 'courtesy:privacyRoleArn',
+  financeRoleArn: 'courtesy:financeRoleArn',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -156,6 +169,11 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
+  const opsRoleArn = str(CONTEXT_KEYS.opsRoleArn, false);
+  const privacyRoleArn = str(CONTEXT_KEYS.privacyRoleArn, false);
+  const financeRoleArn = str(CONTEXT_KEYS.financeRoleArn, false);
+  const caps = parseCapPolicy(get(CONTEXT_KEYS.grantCaps));
+  if ('problems' in caps) problems.push(...caps.problems.map((p) => `${CONTEXT_KEYS.grantCaps}: ${p}`));
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -184,6 +202,9 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   for (const [key, arn] of [
     [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
     [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
+    [CONTEXT_KEYS.opsRoleArn, opsRoleArn],
+    [CONTEXT_KEYS.privacyRoleArn, privacyRoleArn],
+    [CONTEXT_KEYS.financeRoleArn, financeRoleArn],
   ] as const) {
     if (arn !== undefined && !ROLE_ARN.test(arn)) {
       problems.push(`${key}: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "${arn}"`);
@@ -210,6 +231,10 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+    grantCaps: 'policy' in caps ? caps.policy : DEFAULT_CAP_POLICY,
+    ...(opsRoleArn !== undefined ? { opsRoleArn } : {}),
+    ...(privacyRoleArn !== undefined ? { privacyRoleArn } : {}),
+    ...(financeRoleArn !== undefined ? { financeRoleArn } : {}),
   };
 }
 

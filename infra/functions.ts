@@ -26,6 +26,7 @@ export const ENV_VARS = [
   'EMAIL_TIME_ZONE',
   'SES_CONFIGURATION_SET',
   'EVENT_BUS_NAME',
+  'GRANT_CAPS',
 ] as const;
 export type EnvVarName = (typeof ENV_VARS)[number];
 
@@ -143,7 +144,7 @@ export const FUNCTIONS = {
     },
     tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
     permissions: [],
-    env: [...COMMON_ENV, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+    env: [...COMMON_ENV, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
     optionalEnv: [],
   },
   redeem: {
@@ -225,10 +226,14 @@ export const FUNCTIONS = {
     handler: 'handler',
     memorySize: 256,
     timeoutSeconds: 30,
-    description: 'Publishes ledger entries and reminder notices as events on the service bus (stream consumer)',
+    description: 'Publishes ledger entries, reminder notices and grant refusals as events on the service bus (stream consumer)',
     trigger: {
       kind: 'stream',
-      filters: [inserted(image(ITEM.LEDGER)), inserted(image(ITEM.NOTICE, { [ATTR.NOTICE]: { S: [NOTICE.REMINDER] } }))],
+      filters: [
+        inserted(image(ITEM.LEDGER)),
+        inserted(image(ITEM.NOTICE, { [ATTR.NOTICE]: { S: [NOTICE.REMINDER] } })),
+        inserted(image(ITEM.REFUSAL)),
+      ],
       onFailure: streamFailures('Publish', 'publish'),
     },
     tableActions: [],

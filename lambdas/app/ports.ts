@@ -1,4 +1,5 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
+import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Credit } from '../domain/credit';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
@@ -51,10 +52,39 @@ export interface ReminderNoticeRecord extends ReminderNotice {
 /** Which email a notice records: one definition, with the table layout. */
 export type { NoticeKind } from '../adapters/dynamodb/layout';
 
+/** A stored value and the version it was read at (0: not stored yet); written back only if still at that version. */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: number;
+}
+
+/** What the caps count: the customer's daily buckets and, if the grant names an issuer, that issuer's today. */
+export interface GrantUsage {
+  readonly customer: Versioned<CustomerUsage>;
+  readonly issuer?: Versioned<DayUsage | undefined>;
+}
+
+/** The usage to store with a grant, each conditioned on the version it was computed from. */
+export interface UsageUpdate {
+  readonly customerId: string;
+  readonly customer: Versioned<CustomerUsage>;
+  readonly issuer?: { readonly issuedBy: string } & Versioned<DayUsage>;
+}
+
+/** What a complaint's key records: the grant it produced or the refusal. */
+export type ComplaintOutcome = { readonly kind: 'granted'; readonly grant: GrantRecord } | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string };
+
 /** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
 export interface GrantStore {
-  /** One transaction: idempotency record for the complaint, credit, ledger entry, reminder item. */
-  grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string }): Promise<CommitOutcome<GrantRecord>>;
+  /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
+  readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
+  /**
+   * One transaction: idempotency record for the complaint (the guard), credit, ledger entry, reminder item and the
+   * usage counters (each only if still at the version read: a concurrent grant makes this a stale conflict).
+   */
+  grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>>;
+  /** Record a refusal under the complaint's key (the guard: once per complaint); its insertion is the GrantRefused outbox record. */
+  refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
 }
 
 export interface SpendableCredits {

@@ -1,7 +1,8 @@
 import type { Credit } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
-import type { GrantRecord, RedeemRecord, ReminderNoticeRecord } from './ports';
+import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
+import type { GrantRecord, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
 
 /**
  * What the table holds and how it changes, as domain values: the DynamoDB adapter decodes every stored item and
@@ -27,7 +28,10 @@ export type StoredItem =
   | { readonly kind: 'ledger'; readonly entry: LedgerEntry }
   | { readonly kind: 'notice'; readonly notice: SentNotice }
   | { readonly kind: 'grantKey'; readonly grant: GrantRecord }
-  | { readonly kind: 'redeemKey'; readonly record: RedeemRecord };
+  | { readonly kind: 'redeemKey'; readonly record: RedeemRecord }
+  | { readonly kind: 'refusal'; readonly refusal: GrantRefusal; readonly requestHash: string }
+  | { readonly kind: 'grantUsage'; readonly customerId: string; readonly usage: Versioned<CustomerUsage> }
+  | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

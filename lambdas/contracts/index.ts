@@ -33,6 +33,8 @@ export const ComplaintResolvedDetail = z.strictObject({
   reason: text(500),
   /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
   reasonCode: z.optional(z.enum(REASON_CODES)),
+  /** Who issued the grant (an agent or system id): the per-issuer daily cap counts by it. */
+  issuedBy: z.optional(id),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   INVALID_EMAIL: { retryable: false },
   /** Same complaint granted before with different content: refused, investigate. */
   GRANT_CONFLICT: { retryable: false },
+  /** A configured issuance cap would be exceeded (`details.cap` names it, see domain/caps.ts); a GrantRefused event tells the complaint service. */
+  GRANT_CAP_EXCEEDED: { retryable: false },
   /** Idempotency key reused with a different request. */
   IDEMPOTENCY_KEY_REUSED: { retryable: false },
   /** The redemption does not exist for this customer. */

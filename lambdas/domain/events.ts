@@ -1,3 +1,4 @@
+import type { GrantRefusal } from './caps';
 import type { LedgerEntry } from './ledger';
 import { isReasonCode } from './reason-code';
 
@@ -14,6 +15,7 @@ export const DETAIL_TYPES = {
   REVERSED: 'CreditReversed',
   EXPIRED: 'CreditExpired',
   REMINDER_SENT: 'CreditExpiryReminderSent',
+  GRANT_REFUSED: 'GrantRefused',
 } as const;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
@@ -28,7 +30,14 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
     case 'GRANTED':
       return {
         detailType: DETAIL_TYPES.GRANTED,
-        detail: { ...base, creditId: e.creditId, complaintId: e.complaintId, expiresAt: e.expiresAt, ...reasonCode(e.reasonCode) },
+        detail: {
+          ...base,
+          creditId: e.creditId,
+          complaintId: e.complaintId,
+          expiresAt: e.expiresAt,
+          ...reasonCode(e.reasonCode),
+          ...(e.issuedBy !== undefined ? { issuedBy: e.issuedBy } : {}),
+        },
       };
     case 'REDEEMED':
       return {
@@ -75,6 +84,25 @@ export function eventForReminder(n: ReminderNotice): OutgoingEvent {
       currency: n.currency,
       amount: n.remaining,
       expiresAt: n.expiresAt,
+    },
+  };
+}
+
+/** A grant refused by an issuance cap: ids, code and cap only (the complaint service decides what to do next). */
+export function eventForRefusal(r: GrantRefusal): OutgoingEvent {
+  return {
+    detailType: DETAIL_TYPES.GRANT_REFUSED,
+    detail: {
+      eventId: `GRANT_REFUSED#${r.complaintId}`,
+      customerId: r.customerId,
+      occurredAt: r.refusedAt,
+      complaintId: r.complaintId,
+      code: 'GRANT_CAP_EXCEEDED',
+      cap: r.cap,
+      currency: r.currency,
+      amount: r.amount,
+      limit: r.limit,
+      ...(r.issuedBy !== undefined ? { issuedBy: r.issuedBy } : {}),
     },
   };
 }

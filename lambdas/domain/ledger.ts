@@ -25,6 +25,8 @@ export interface GrantedEntry extends EntryBase {
   readonly reason: string;
   /** The complaint's reason code, if it sent one (published; `reason` is free text and never is). */
   readonly reasonCode?: ReasonCode;
+  /** Who issued it (agent or system id), if the complaint named one. */
+  readonly issuedBy?: string;
   readonly expiresAt: string;
 }
 
@@ -58,7 +60,7 @@ export interface ExpiredEntry extends EntryBase {
 export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry;
 
 /** The grant of `credit`: same id, time and terms as the credit. */
-export function grantedEntry(credit: Credit, reasonCode?: ReasonCode): GrantedEntry {
+export function grantedEntry(credit: Credit, reasonCode?: ReasonCode, issuedBy?: string): GrantedEntry {
   return {
     entryId: credit.creditId,
     customerId: credit.customerId,
@@ -70,6 +72,7 @@ export function grantedEntry(credit: Credit, reasonCode?: ReasonCode): GrantedEn
     complaintId: credit.complaintId,
     reason: credit.reason,
     ...(reasonCode ? { reasonCode } : {}),
+    ...(issuedBy !== undefined ? { issuedBy } : {}),
     expiresAt: credit.expiresAt,
   };
 }

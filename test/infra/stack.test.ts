@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
+import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { FUNCTIONS, FUNCTION_NAMES, TTL_DELETION_IDENTITY, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 
@@ -95,7 +96,7 @@ describe('EventBridge', () => {
 describe('functions', () => {
   const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
-    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
     redeem: COMMON,
     reverse: COMMON,
     balance: COMMON,
@@ -154,6 +155,7 @@ describe('functions', () => {
     expect(resources[fnIds.grant].Properties.Environment.Variables).toMatchObject({
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
+      GRANT_CAPS: JSON.stringify(DEFAULT_CAP_POLICY),
     });
     expect(resources[fnIds.notify].Properties.Environment.Variables).toMatchObject({
       SENDER_EMAIL: 'no-reply@courtesy-credits.example.com',
@@ -178,6 +180,7 @@ describe('stream consumers', () => {
     publish: [
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['LEDGER'] } } } },
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['GRANT_REFUSED'] } } } },
     ],
   };
   const mappings = () => ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
@@ -234,7 +237,7 @@ describe('stream consumers', () => {
         }
       }
     }
-    expect(checked).toBe(6);
+    expect(checked).toBe(7);
   });
 
   test('failure destinations are distinct queues', () => {

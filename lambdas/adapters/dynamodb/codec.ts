@@ -4,6 +4,7 @@ import { DAY_MS, type Credit } from '../../domain/credit';
 import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
 import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../../app/ports';
 import type { Reminder, StoredItem } from '../../app/stored';
+import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
 
@@ -89,6 +90,12 @@ export function decodeItem(raw: RawItem): StoredItem {
       return { kind: 'grantKey', grant: decodeGrantRecord(f) };
     case ITEM.IDEMPOTENCY:
       return { kind: 'redeemKey', record: decodeRedeemRecord(f) };
+    case ITEM.REFUSAL:
+      return { kind: 'refusal', ...decodeRefusal(f) };
+    case ITEM.GRANT_USAGE:
+      return { kind: 'grantUsage', ...decodeGrantUsage(f) };
+    case ITEM.ISSUER_USAGE:
+      return { kind: 'issuerUsage', ...decodeIssuerUsage(f) };
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }
@@ -136,6 +143,7 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
         complaintId: f.str('complaintId'),
         reason: f.str('reason'),
         ...(reasonCode ? { reasonCode } : {}),
+        ...optional('issuedBy', f.optStr('issuedBy')),
         expiresAt: f.str('expiresAt'),
       };
     }
@@ -158,6 +166,8 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
       return { ...base, kind, creditId: f.str('creditId'), expiresAt: f.str('expiresAt') };
   }
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value !== undefined ? ({ [key]: value } as { [P in K]: V }) : {});
 
 function redemptionState(f: Fields): RedemptionState {
   return f.oneOf('status', ['APPLIED', 'REVERSED'] as const) === 'APPLIED'

@@ -17,6 +17,8 @@ export interface Fields {
   optInt(name: string): number | undefined;
   oneOf<T extends string>(name: string, values: readonly T[]): T;
   list<T>(name: string, decode: (element: Fields, index: number) => T): T[];
+  /** A map of safe integers (amounts per currency). */
+  intMap(name: string): Record<string, number>;
   /** An error about this item. */
   error(problem: string): StoredItemError;
 }
@@ -51,6 +53,16 @@ export function fields(raw: RawItem, what: string): Fields {
         if (!element || typeof element !== 'object') throw error(`${name}[${i}] must be a map`);
         return decode(fields(element as RawItem, `${what}: ${name}[${i}]`), i);
       });
+    },
+    intMap: (name) => {
+      const v = raw[name];
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(name, 'a map');
+      const out: Record<string, number> = {};
+      for (const [k, n] of Object.entries(v as RawItem)) {
+        if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw error(`${name}.${k} must be a whole number`);
+        out[k] = n;
+      }
+      return out;
     },
     error,
   };

@@ -11,13 +11,27 @@
  * | redeem key  | C#<customerId>      | IDEM#REDEEM#<idempotencyKey>         | +90 days                  |
  * | notice      | C#<customerId>      | NOTICE#<creditId>#ISSUED|REMINDER    | expiry + 90 days          |
  * | grant key   | COMPLAINT#<id>      | GRANT                                | none                      |
+ * | refusal     | COMPLAINT#<id>      | GRANT (same key: one outcome per complaint; drives GrantRefused) | none |
+ * | grant usage | C#<customerId>      | USAGE#GRANTS (per-day buckets, 365 days) | none                  |
+ * | issuer usage| ISSUER#<issuedBy>   | USAGE#<YYYY-MM-DD>                   | day + 2 days              |
  */
 
 /** Attribute names of the table's keys, TTL and item kind. */
 export const ATTR = { PK: 'pk', SK: 'sk', TTL: 'ttl', KIND: 'type', NOTICE: 'notice' } as const;
 
 /** Value of the `type` attribute per item kind. */
-export const ITEM = { CREDIT: 'CREDIT', REMINDER: 'REMINDER', LEDGER: 'LEDGER', IDEMPOTENCY: 'IDEMPOTENCY', NOTICE: 'NOTICE', GRANT: 'GRANT_KEY' } as const;
+export const ITEM = {
+  CREDIT: 'CREDIT',
+  REMINDER: 'REMINDER',
+  LEDGER: 'LEDGER',
+  IDEMPOTENCY: 'IDEMPOTENCY',
+  NOTICE: 'NOTICE',
+  GRANT: 'GRANT_KEY',
+  // Issuance controls (issue 11.1)
+  REFUSAL: 'GRANT_REFUSED',
+  GRANT_USAGE: 'GRANT_USAGE',
+  ISSUER_USAGE: 'ISSUER_USAGE',
+} as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
 /** Which email a notice item records (the `notice` attribute). */
@@ -29,6 +43,7 @@ export const PREFIX = { CREDIT: 'CREDIT#', REMINDER: 'REMINDER#', LEDGER: 'LEDGE
 /** Sorts after every ISO timestamp: the upper bound of a credit range query. */
 export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
 export const GRANT_SK = 'GRANT';
+export const GRANT_USAGE_SK = 'USAGE#GRANTS';
 
 export const keys = {
   customer: (customerId: string) => `C#${customerId}`,
@@ -38,6 +53,8 @@ export const keys = {
   redeemKey: (key: string) => `${PREFIX.REDEEM_KEY}${key}`,
   notice: (creditId: string, kind: NoticeKind) => `${PREFIX.NOTICE}${creditId}#${kind}`,
   complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
+  issuer: (issuedBy: string) => `ISSUER#${issuedBy}`,
+  issuerDay: (day: string) => `USAGE#${day}`,
 };
 
 /** Who removes an item whose TTL passed: stream records of those removals carry this `userIdentity`. */
