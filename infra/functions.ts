@@ -10,7 +10,7 @@
 import { ATTR, ITEM, NOTICE, type ItemKind } from '../lambdas/adapters/dynamodb/layout';
 import type { CourtesyConfig } from './config';
 
-export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish'] as const;
+export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'void'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Every environment variable a function may receive. The stack supplies the values. */
@@ -74,7 +74,7 @@ export type Trigger =
 export type TriggerKind = Trigger['kind'];
 
 /** DynamoDB actions a function may be granted on the table (nothing else is granted on it). */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query' | 'dynamodb:Scan';
 
 /**
  * A permission beyond the table, as data: `on` names a resource the stack owns or the configuration names.
@@ -239,6 +239,20 @@ export const FUNCTIONS = {
     tableActions: [],
     permissions: [{ on: 'eventBus', actions: ['events:PutEvents'] }],
     env: [...COMMON_ENV, 'EVENT_BUS_NAME'],
+    optionalEnv: [],
+  },
+  // Operations (issue 11): each invoked only by its configured role.
+  void: {
+    name: 'void',
+    entry: 'lambdas/void/handler.ts',
+    handler: 'handler',
+    memorySize: 256,
+    timeoutSeconds: 10,
+    description: "Voids a credit's unspent rest (sync, called by operations)",
+    trigger: { kind: 'invoke', invokers: ['opsRoleArn'] },
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    permissions: [],
+    env: [...COMMON_ENV],
     optionalEnv: [],
   },
 } as const satisfies { readonly [N in FunctionName]: FunctionSpec & { readonly name: N } };

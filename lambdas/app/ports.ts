@@ -1,7 +1,7 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
-import type { Credit } from '../domain/credit';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../domain/ledger';
+import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
+import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
 
@@ -105,8 +105,8 @@ export interface RedeemStore extends SpendableCredits {
 
 export interface ReverseStore {
   getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
-  /** Every credit item still stored, including expired ones TTL has not removed yet. */
-  listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number }>>;
+  /** Every credit item still stored, including expired ones TTL has not removed yet (`voided`: operations voided it). */
+  listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number; voided: boolean }>>;
   /** One transaction: mark the redemption REVERSED (only if APPLIED), ledger entry, credit restorations. */
   commitReversal(input: {
     redemption: RedeemedEntry;
@@ -127,14 +127,24 @@ export interface ExpiryStore {
 }
 
 export interface NoticeStore {
-  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<Credit | undefined>;
+  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined>;
   hasNotice(customerId: string, creditId: string, kind: NoticeKind): Promise<boolean>;
   /** Record that an email went out; returns false if it was recorded before. */
   putNotice(kind: NoticeKind, notice: ReminderNoticeRecord, expiresAt: string): Promise<boolean>;
 }
 
+export interface VoidStore {
+  getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
+  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined>;
+  /**
+   * One transaction: the credit's remaining set to 0 with its void record (only if unvoided, unexpired and still at
+   * `remainingSeen`: the guard), the VOIDED entry, and the reminder item deleted.
+   */
+  commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>>;
+}
+
 /** Everything the service stores: what one DynamoDB table adapter provides. */
-export type CreditStore = GrantStore & RedeemStore & ReverseStore & BalanceStore & ExpiryStore & NoticeStore;
+export type CreditStore = GrantStore & RedeemStore & ReverseStore & BalanceStore & ExpiryStore & NoticeStore & VoidStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

@@ -1,4 +1,4 @@
-import type { Credit } from '../domain/credit';
+import type { StoredCredit } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
@@ -23,7 +23,7 @@ export interface SentNotice extends ReminderNoticeRecord {
 }
 
 export type StoredItem =
-  | { readonly kind: 'credit'; readonly credit: Credit }
+  | { readonly kind: 'credit'; readonly credit: StoredCredit }
   | { readonly kind: 'reminder'; readonly reminder: Reminder }
   | { readonly kind: 'ledger'; readonly entry: LedgerEntry }
   | { readonly kind: 'notice'; readonly notice: SentNotice }

@@ -66,6 +66,16 @@ export const BalanceRequest = z.strictObject({
 });
 export type BalanceRequest = z.infer<typeof BalanceRequest>;
 
+export const VoidRequest = z.strictObject({
+  customerId: id,
+  creditId: id,
+  /** Why (free text for the audit trail: stored with the VOIDED entry, never published). */
+  reason: text(500),
+  /** Optional caller key: a second void of the credit under another key is CREDIT_ALREADY_VOIDED, not a replay. */
+  voidKey: z.optional(id),
+});
+export type VoidRequest = z.infer<typeof VoidRequest>;
+
 /** Parse or throw INVALID_INPUT naming every offending field (never echoing values: they may be personal data). */
 export function parseContract<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);

@@ -25,6 +25,12 @@ export const ERROR_CODES = {
   REDEMPTION_ALREADY_REVERSED: { retryable: false },
   /** The request's currency differs from the record it refers to. */
   CURRENCY_MISMATCH: { retryable: false },
+  /** No such credit for this customer (void). */
+  CREDIT_NOT_FOUND: { retryable: false },
+  /** The credit has lapsed: nothing is left to void. */
+  CREDIT_EXPIRED: { retryable: false },
+  /** The credit was voided before under another void key. */
+  CREDIT_ALREADY_VOIDED: { retryable: false },
   /** Too many concurrent writers on this customer's credits; retry with the same idempotency key. */
   CONCURRENT_MODIFICATION: { retryable: true },
   /** Unexpected failure; safe to retry with the same idempotency key. */

@@ -16,6 +16,7 @@ export const DETAIL_TYPES = {
   EXPIRED: 'CreditExpired',
   REMINDER_SENT: 'CreditExpiryReminderSent',
   GRANT_REFUSED: 'GrantRefused',
+  VOIDED: 'CreditVoided',
 } as const;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
@@ -51,6 +52,9 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
       };
     case 'EXPIRED':
       return { detailType: DETAIL_TYPES.EXPIRED, detail: { ...base, creditId: e.creditId, expiresAt: e.expiresAt } };
+    case 'VOIDED':
+      // The reason is free text from operations: never published.
+      return { detailType: DETAIL_TYPES.VOIDED, detail: { ...base, voidId: e.entryId, creditId: e.creditId } };
     default: {
       // A ledger entry nobody can publish must not vanish from the outbox: fail, so the stream record is retried
       // and ends in the publisher's failure queue. Exhaustive: a kind without an event does not compile.

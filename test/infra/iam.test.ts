@@ -114,6 +114,7 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...SEND_TO('NotifyStreamFailures'),
   ],
   publish: [...on('bus', 'events:PutEvents'), ...STREAM_READ, ...SEND_TO('PublishStreamFailures')],
+  void: on('table', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
 };
 
 describe('least privilege: execution roles', () => {

@@ -61,7 +61,7 @@ class ScriptedStore implements MoneyStore {
   }
   async listStoredCredits() {
     this.count('listStoredCredits');
-    return [{ creditId: 'cr-1', currency: 'EUR', remaining: 600, amount: 1000, expiresAt: FUTURE }];
+    return [{ creditId: 'cr-1', currency: 'EUR', remaining: 600, amount: 1000, expiresAt: FUTURE, voided: false }];
   }
   redeemHashes: string[] = [];
   async commitRedemption(input: Parameters<RedeemStore['commitRedemption']>[0]) {

@@ -1,6 +1,6 @@
 import { REASON_CODES } from '../../domain/reason-code';
 import type { Allocation } from '../../domain/allocation';
-import { DAY_MS, type Credit } from '../../domain/credit';
+import { DAY_MS, type Credit, type StoredCredit, type VoidRecord } from '../../domain/credit';
 import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
 import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../../app/ports';
 import type { Reminder, StoredItem } from '../../app/stored';
@@ -108,8 +108,10 @@ export function decodeAs<K extends StoredItem['kind']>(raw: RawItem, kind: K): E
   return item as Extract<StoredItem, { kind: K }>;
 }
 
-export function decodeCredit(f: Fields): Credit {
-  return {
+/** A credit; one with `erasedAt` has no address, locale or reason any more (see erasure). */
+export function decodeCredit(f: Fields): StoredCredit {
+  const voided = f.optMap('voided', decodeVoidRecord);
+  const kept = {
     creditId: f.str('creditId'),
     customerId: f.str('customerId'),
     complaintId: f.str('complaintId'),
@@ -118,10 +120,16 @@ export function decodeCredit(f: Fields): Credit {
     remaining: f.int('remaining'),
     grantedAt: f.str('grantedAt'),
     expiresAt: f.str('expiresAt'),
-    reason: f.str('reason'),
-    locale: f.str('locale'),
-    email: f.str('email'),
+    ...(voided ? { voided } : {}),
   };
+  const erasedAt = f.optStr('erasedAt');
+  if (erasedAt !== undefined) return { ...kept, erasedAt };
+  return { ...kept, reason: f.str('reason'), locale: f.str('locale'), email: f.str('email') };
+}
+
+function decodeVoidRecord(f: Fields): VoidRecord {
+  const voidKey = f.optStr('voidKey');
+  return { voidId: f.str('voidId'), voidedAt: f.str('voidedAt'), amount: f.int('amount'), ...(voidKey !== undefined ? { voidKey } : {}) };
 }
 
 function decodeReminder(f: Fields): Reminder {
@@ -141,7 +149,7 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
         kind,
         creditId: f.str('creditId'),
         complaintId: f.str('complaintId'),
-        reason: f.str('reason'),
+        ...optional('reason', f.optStr('reason')),
         ...(reasonCode ? { reasonCode } : {}),
         ...optional('issuedBy', f.optStr('issuedBy')),
         expiresAt: f.str('expiresAt'),
@@ -164,6 +172,8 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
     }
     case 'EXPIRED':
       return { ...base, kind, creditId: f.str('creditId'), expiresAt: f.str('expiresAt') };
+    case 'VOIDED':
+      return { ...base, kind, creditId: f.str('creditId'), ...optional('reason', f.optStr('reason')) };
   }
 }
 

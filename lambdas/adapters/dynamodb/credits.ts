@@ -1,5 +1,5 @@
 import type { SpendableCredit } from '../../domain/allocation';
-import type { Credit } from '../../domain/credit';
+import type { Credit, StoredCredit } from '../../domain/credit';
 import type { GrantedEntry } from '../../domain/ledger';
 import type { GrantRefusal } from '../../domain/caps';
 import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, UsageUpdate, Versioned } from '../../app/ports';
@@ -85,20 +85,20 @@ export class Credits {
     return items.map((item) => spendable(fields(item, PROJECTED)));
   }
 
-  async listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number }>> {
+  async listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number; voided: boolean }>> {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':credit': PREFIX.CREDIT },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt, amount',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, amount, voided',
       ConsistentRead: true,
     });
     return items.map((item) => {
       const f = fields(item, PROJECTED);
-      return { ...spendable(f), amount: f.int('amount') };
+      return { ...spendable(f), amount: f.int('amount'), voided: item.voided !== undefined };
     });
   }
 
-  async getCredit(customerId: string, creditId: string, expiresAt: string): Promise<Credit | undefined> {
+  async getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined> {
     const item = await this.table.get(keys.customer(customerId), keys.credit(expiresAt, creditId));
     return item ? decodeAs(item, 'credit').credit : undefined;
   }

@@ -6,6 +6,7 @@ import { Credits } from './credits';
 import { Ledger } from './history';
 import { Notices } from './notices';
 import { Redemptions } from './redemptions';
+import { Voids } from './voids';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -23,6 +24,7 @@ export class DynamoCreditStore implements CreditStore {
   private readonly redemptions: Redemptions;
   private readonly ledger: Ledger;
   private readonly notices: Notices;
+  private readonly voids: Voids;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -33,6 +35,7 @@ export class DynamoCreditStore implements CreditStore {
     this.redemptions = new Redemptions(t);
     this.ledger = new Ledger(t);
     this.notices = new Notices(t);
+    this.voids = new Voids(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
@@ -49,6 +52,7 @@ export class DynamoCreditStore implements CreditStore {
   history: CreditStore['history'] = (customerId, limit, cursor) => this.ledger.history(customerId, limit, cursor);
   hasNotice: CreditStore['hasNotice'] = (customerId, creditId, kind) => this.notices.hasNotice(customerId, creditId, kind);
   putNotice: CreditStore['putNotice'] = (kind, notice, expiresAt) => this.notices.putNotice(kind, notice, expiresAt);
+  commitVoid: CreditStore['commitVoid'] = (input) => this.voids.commitVoid(input);
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
