@@ -10,7 +10,7 @@
 import { ATTR, ITEM, NOTICE, type ItemKind } from '../lambdas/adapters/dynamodb/layout';
 import type { CourtesyConfig } from './config';
 
-export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'void'] as const;
+export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'void', 'erase', 'report', 'aggregate'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Every environment variable a function may receive. The stack supplies the values. */
@@ -251,6 +251,50 @@ export const FUNCTIONS = {
     description: "Voids a credit's unspent rest (sync, called by operations)",
     trigger: { kind: 'invoke', invokers: ['opsRoleArn'] },
     tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    permissions: [],
+    env: [...COMMON_ENV],
+    optionalEnv: [],
+  },
+  erase: {
+    name: 'erase',
+    entry: 'lambdas/erase/handler.ts',
+    handler: 'handler',
+    memorySize: 256,
+    timeoutSeconds: 60,
+    description: "Erases a customer's address, locale and free texts from every item (sync, called by the privacy team)",
+    trigger: { kind: 'invoke', invokers: ['privacyRoleArn'] },
+    tableActions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+    permissions: [],
+    env: [...COMMON_ENV],
+    optionalEnv: [],
+  },
+  report: {
+    name: 'report',
+    entry: 'lambdas/report/handler.ts',
+    handler: 'handler',
+    memorySize: 512,
+    timeoutSeconds: 120,
+    description: 'Finance liability report per currency and day, and its reconciliation with the credits (sync, finance)',
+    trigger: { kind: 'invoke', invokers: ['financeRoleArn'] },
+    // Scan: the reconciliation sums what remains on every credit.
+    tableActions: ['dynamodb:Query', 'dynamodb:Scan'],
+    permissions: [],
+    env: [...COMMON_ENV],
+    optionalEnv: [],
+  },
+  aggregate: {
+    name: 'aggregate',
+    entry: 'lambdas/aggregate/handler.ts',
+    handler: 'handler',
+    memorySize: 256,
+    timeoutSeconds: 30,
+    description: 'Adds each new ledger entry to the finance day totals, once per entry (stream consumer)',
+    trigger: {
+      kind: 'stream',
+      filters: [inserted(image(ITEM.LEDGER))],
+      onFailure: streamFailures('Aggregate', 'aggregate'),
+    },
+    tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
     permissions: [],
     env: [...COMMON_ENV],
     optionalEnv: [],

@@ -37,6 +37,9 @@ export const SDK_NEEDED: Record<FunctionName, string[]> = {
   notify: [...SDK_DYNAMO, '@aws-sdk/client-sesv2'],
   publish: ['@aws-sdk/client-eventbridge', '@aws-sdk/util-dynamodb'],
   void: SDK_DYNAMO,
+  erase: SDK_DYNAMO,
+  report: SDK_DYNAMO,
+  aggregate: SDK_DYNAMO,
 };
 
 export const BUNDLE_TARGET_KB = 250;

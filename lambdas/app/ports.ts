@@ -1,6 +1,7 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
+import type { DayTotals, Movement } from '../domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
@@ -143,8 +144,37 @@ export interface VoidStore {
   commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>>;
 }
 
+export interface EraseStore {
+  /**
+   * Remove the personal attributes (domain/erasure.ts) from every item of the customer that has any, marking credits
+   * erased at `erasedAt`; items removed meanwhile are skipped. Returns how many items were changed.
+   */
+  eraseCustomer(customerId: string, erasedAt: string): Promise<number>;
+}
+
+export interface AggregateStore {
+  /** Add `movement` to its day totals once per entry id; false if this entry was applied before (a redelivery). */
+  applyMovement(entryId: string, movement: Movement): Promise<CommitOutcome<never>>;
+}
+
+export interface ReportStore {
+  /** Every day's totals up to and including `to` (all currencies). */
+  dayTotals(to: string): Promise<DayTotals[]>;
+  /** Sum of `remaining` over every stored credit, per currency. */
+  remainingOnCredits(): Promise<Record<string, number>>;
+}
+
 /** Everything the service stores: what one DynamoDB table adapter provides. */
-export type CreditStore = GrantStore & RedeemStore & ReverseStore & BalanceStore & ExpiryStore & NoticeStore & VoidStore;
+export type CreditStore = GrantStore &
+  RedeemStore &
+  ReverseStore &
+  BalanceStore &
+  ExpiryStore &
+  NoticeStore &
+  VoidStore &
+  EraseStore &
+  AggregateStore &
+  ReportStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

@@ -1,4 +1,5 @@
 import type { StoredCredit } from '../domain/credit';
+import type { DayTotals } from '../domain/finance';
 import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
@@ -31,7 +32,9 @@ export type StoredItem =
   | { readonly kind: 'redeemKey'; readonly record: RedeemRecord }
   | { readonly kind: 'refusal'; readonly refusal: GrantRefusal; readonly requestHash: string }
   | { readonly kind: 'grantUsage'; readonly customerId: string; readonly usage: Versioned<CustomerUsage> }
-  | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> };
+  | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> }
+  | { readonly kind: 'dayTotals'; readonly totals: DayTotals }
+  | { readonly kind: 'applied'; readonly entryId: string };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

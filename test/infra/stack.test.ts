@@ -104,6 +104,9 @@ describe('functions', () => {
     notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'], // no SES_CONFIGURATION_SET: none configured in cdk.json
     publish: [...COMMON, 'EVENT_BUS_NAME'],
     void: COMMON,
+    erase: COMMON,
+    report: COMMON,
+    aggregate: COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {

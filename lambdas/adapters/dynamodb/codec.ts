@@ -4,6 +4,7 @@ import { DAY_MS, type Credit, type StoredCredit, type VoidRecord } from '../../d
 import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
 import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../../app/ports';
 import type { Reminder, StoredItem } from '../../app/stored';
+import { decodeApplied, decodeDayTotals } from './finance-codec';
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
@@ -96,6 +97,10 @@ export function decodeItem(raw: RawItem): StoredItem {
       return { kind: 'grantUsage', ...decodeGrantUsage(f) };
     case ITEM.ISSUER_USAGE:
       return { kind: 'issuerUsage', ...decodeIssuerUsage(f) };
+    case ITEM.DAY_TOTALS:
+      return { kind: 'dayTotals', totals: decodeDayTotals(f) };
+    case ITEM.APPLIED:
+      return { kind: 'applied', ...decodeApplied(f) };
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }

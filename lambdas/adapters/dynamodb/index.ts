@@ -7,6 +7,8 @@ import { Ledger } from './history';
 import { Notices } from './notices';
 import { Redemptions } from './redemptions';
 import { Voids } from './voids';
+import { Erasure } from './erasure';
+import { Finance } from './finance';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -25,6 +27,8 @@ export class DynamoCreditStore implements CreditStore {
   private readonly ledger: Ledger;
   private readonly notices: Notices;
   private readonly voids: Voids;
+  private readonly erasure: Erasure;
+  private readonly finance: Finance;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -36,6 +40,8 @@ export class DynamoCreditStore implements CreditStore {
     this.ledger = new Ledger(t);
     this.notices = new Notices(t);
     this.voids = new Voids(t);
+    this.erasure = new Erasure(t);
+    this.finance = new Finance(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
@@ -53,6 +59,10 @@ export class DynamoCreditStore implements CreditStore {
   hasNotice: CreditStore['hasNotice'] = (customerId, creditId, kind) => this.notices.hasNotice(customerId, creditId, kind);
   putNotice: CreditStore['putNotice'] = (kind, notice, expiresAt) => this.notices.putNotice(kind, notice, expiresAt);
   commitVoid: CreditStore['commitVoid'] = (input) => this.voids.commitVoid(input);
+  eraseCustomer: CreditStore['eraseCustomer'] = (customerId, erasedAt) => this.erasure.eraseCustomer(customerId, erasedAt);
+  applyMovement: CreditStore['applyMovement'] = (entryId, movement) => this.finance.applyMovement(entryId, movement);
+  dayTotals: CreditStore['dayTotals'] = (to) => this.finance.dayTotals(to);
+  remainingOnCredits: CreditStore['remainingOnCredits'] = () => this.finance.remainingOnCredits();
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
