@@ -186,14 +186,15 @@ describe('stream consumers', () => {
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } } } },
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['GRANT_REFUSED'] } } } },
     ],
+    aggregate: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['LEDGER'] } } } }],
   };
   const mappings = () => ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
 
-  test('exactly expire, notify and publish consume the table stream, once each', () => {
-    expect(mappings().map((m) => fnName(m.FunctionName)).sort()).toEqual(['expire', 'notify', 'publish']);
+  test('exactly expire, notify, publish and aggregate consume the table stream, once each', () => {
+    expect(mappings().map((m) => fnName(m.FunctionName)).sort()).toEqual(['aggregate', 'expire', 'notify', 'publish']);
   });
 
-  test.each(['expire', 'notify', 'publish'] as const)('%s: mapping settings, filters and its own failure queue', (name) => {
+  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)('%s: mapping settings, filters and its own failure queue', (name) => {
     const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
     const { FilterCriteria, ...rest } = m;
     expect(rest).toEqual({
@@ -211,7 +212,7 @@ describe('stream consumers', () => {
     expect(patterns).toEqual(EXPECTED_FILTERS[name]);
   });
 
-  test.each(['expire', 'notify', 'publish'] as const)('%s: the template filters are exactly the catalogue entry\'s', (name) => {
+  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)('%s: the template filters are exactly the catalogue entry\'s', (name) => {
     const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
     const trigger = FUNCTIONS[name].trigger;
     expect(trigger.kind).toBe('stream');
@@ -241,25 +242,25 @@ describe('stream consumers', () => {
         }
       }
     }
-    expect(checked).toBe(7);
+    expect(checked).toBe(8);
   });
 
   test('failure destinations are distinct queues', () => {
     const dests = mappings().map((m) => m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]);
-    expect(new Set(dests).size).toBe(3);
+    expect(new Set(dests).size).toBe(4);
   });
 });
 
 describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
 
-  test('five failure queues: rule DLQ, grant async failures, one per stream consumer', () => {
+  test('six failure queues: rule DLQ, grant async failures, one per stream consumer', () => {
     expect(queues().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
-      ['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures'],
+      ['AggregateStreamFailures', 'ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures'],
     );
   });
 
-  test.each(['ComplaintRuleDlq', 'GrantFailures', 'ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures'])(
+  test.each(['ComplaintRuleDlq', 'GrantFailures', 'ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures', 'AggregateStreamFailures'])(
     '%s: SSE-SQS, 14 days retention, TLS enforced by its queue policy',
     (prefix) => {
       const id = queueId(prefix);
@@ -303,7 +304,7 @@ describe('outputs', () => {
       const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: id }));
       expect(out).toHaveLength(1);
     }
-    expect(Object.keys(outputs)).toHaveLength(2 + FUNCTION_NAMES.length + 5);
+    expect(Object.keys(outputs)).toHaveLength(2 + FUNCTION_NAMES.length + 6);
   });
 });
 

@@ -302,7 +302,7 @@ describe('reversal', () => {
           TableName: TABLE,
           Key: { pk: 'C#cust-1', sk: `CREDIT#2026-04-01T00:00:00.000Z#cr-a` },
           UpdateExpression: 'SET remaining = remaining + :give',
-          ConditionExpression: 'attribute_exists(pk) AND expiresAtMs > :now AND remaining <= :max',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
           ExpressionAttributeValues: { ':give': 300, ':now': NOW.getTime(), ':max': 700 },
         },
       },
@@ -383,13 +383,22 @@ describe('reads', () => {
     expect(second.ExclusiveStartKey).toEqual({ pk: 'C#cust-1', sk: 'CREDIT#x' });
   });
 
-  it('stored credits: every credit item, with its original amount', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [{ creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES }] });
-    expect(await store.listStoredCredits('cust-1')).toEqual([{ creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES }]);
+  it('stored credits: every credit item, with its original amount and whether it was voided', async () => {
+    const voided = { voidId: 'v', voidedAt: NOW.toISOString(), amount: 4 };
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES },
+        { creditId: 'b', currency: 'EUR', remaining: 0, amount: 5, expiresAt: EXPIRES, voided },
+      ],
+    });
+    expect(await store.listStoredCredits('cust-1')).toEqual([
+      { creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES, voided: false },
+      { creditId: 'b', currency: 'EUR', remaining: 0, amount: 5, expiresAt: EXPIRES, voided: true },
+    ]);
     expect(sent(QueryCommand)[0]).toMatchObject({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': 'C#cust-1', ':credit': 'CREDIT#' },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt, amount',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, amount, voided',
       ConsistentRead: true,
     });
   });
