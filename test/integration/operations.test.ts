@@ -155,27 +155,36 @@ describe('finance report and reconciliation', () => {
     };
     const customers = Array.from({ length: 4 }, () => unique('cust-fin'));
     const redemptions: Array<{ customerId: string; redemptionId: string }> = [];
-    for (let step = 0; step < 24; step++) {
+    const done = { grant: 0, redeem: 0, reverse: 0, void: 0 };
+    for (let step = 0; step < 40; step++) {
       const customerId = customers[rnd(customers.length)]!;
       const op = rnd(4);
       if (op === 0 || step < 4) {
         await svc.putComplaint(complaint({ customerId, amount: 100 + rnd(5000), currency: rnd(3) === 0 ? 'JPY' : 'EUR' }));
         await t.runtime.idle(30_000);
+        done.grant++;
       } else if (op === 1) {
         const r = await svc.redeem(customerId, 1 + rnd(3000));
-        if (r.ok && r.redemptionId) redemptions.push({ customerId, redemptionId: r.redemptionId });
+        if (r.ok && r.redemptionId) {
+          redemptions.push({ customerId, redemptionId: r.redemptionId });
+          done.redeem++;
+        }
       } else if (op === 2 && redemptions.length > 0) {
         const r = redemptions.splice(rnd(redemptions.length), 1)[0]!;
         expect((await svc.invoke('reverse', r)).ok).toBe(true);
+        done.reverse++;
       } else if (op === 3) {
         const granted = (await svc.balance(customerId)).history.filter((h: any) => h.kind === 'GRANTED');
         if (granted.length > 0) {
           const res = await svc.invoke('void', { customerId, creditId: granted[rnd(granted.length)].entryId, reason: 'random void' });
           expect(res.ok).toBe(true);
+          done.void++;
         }
       }
     }
     await t.runtime.idle(60_000);
+    // the sequence exercised every kind of movement
+    expect(Object.values(done).every((n) => n > 0) ? 'all' : done).toBe('all');
 
     const rec = await svc.invoke('report', { operation: 'reconcile' });
     expect(rec.ok).toBe(true);
