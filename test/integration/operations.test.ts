@@ -147,11 +147,13 @@ describe('finance report and reconciliation', () => {
   const today = () => new Date().toISOString().slice(0, 10);
 
   test('after a random sequence of grants, redemptions, reversals and voids: closing liability = what remains on credits', async () => {
+    // mulberry32 with a fixed seed: the same sequence every run.
     let seed = 20261125;
-    // A fixed-seed LCG, its high bits only (the low bits of a power-of-two LCG cycle quickly).
     const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return Math.floor(seed / 2 ** 16) % n;
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) % n;
     };
     const customers = Array.from({ length: 4 }, () => unique('cust-fin'));
     const redemptions: Array<{ customerId: string; redemptionId: string }> = [];
