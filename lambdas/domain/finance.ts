@@ -51,7 +51,12 @@ export const MAX_REPORT_DAYS = 366;
 
 const DAY_MS = 86_400_000;
 const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS).toISOString().slice(0, 10);
-export const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00.000Z`).toISOString().slice(0, 10) === s;
+export function isDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const ms = Date.parse(`${s}T00:00:00.000Z`);
+  // Date.parse refuses month 13; day 30 of February it rolls into March, so the round trip must give the same day.
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+}
 
 /** Number of days from `from` to `to`, both included (0 if `to` is before `from`). */
 export function daysBetween(from: string, to: string): number {
