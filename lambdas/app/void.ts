@@ -33,7 +33,7 @@ export async function voidCredit(req: VoidRequest, deps: VoidDeps): Promise<Void
   const retry = deps.retry ?? CONFLICT_RETRY;
   // A credit's GRANTED entry has the credit's id, and says where the credit item is (its expiry is in the key).
   const grant = await deps.store.getLedgerEntry(req.customerId, req.creditId);
-  if (!grant || grant.kind !== 'GRANTED') {
+  if (grant?.kind !== 'GRANTED') {
     throw new CreditError('CREDIT_NOT_FOUND', `no credit ${req.creditId} for this customer`, { creditId: req.creditId });
   }
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
@@ -41,7 +41,10 @@ export async function voidCredit(req: VoidRequest, deps: VoidDeps): Promise<Void
     const credit = await deps.store.getCredit(req.customerId, req.creditId, grant.expiresAt);
     if (!credit) {
       // Removed by TTL: it lapsed.
-      throw new CreditError('CREDIT_EXPIRED', `credit ${req.creditId} has lapsed: nothing is left to void`, { creditId: req.creditId, expiresAt: grant.expiresAt });
+      throw new CreditError('CREDIT_EXPIRED', `credit ${req.creditId} has lapsed: nothing is left to void`, {
+        creditId: req.creditId,
+        expiresAt: grant.expiresAt,
+      });
     }
     const decision = decideVoid(credit, req, now, deps.newId(now));
     const answer = (replayed: boolean): VoidResponse => ({

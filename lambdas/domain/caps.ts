@@ -61,14 +61,21 @@ export function parseCapPolicy(raw: unknown): { policy: CapPolicy } | { problems
   const policy: Record<string, number> = { ...DEFAULT_CAP_POLICY };
   for (const [key, v] of Object.entries(value)) {
     if (!(CAP_SETTINGS as readonly string[]).includes(key)) problems.push(`${key}: unknown cap (known: ${CAP_SETTINGS.join(', ')})`);
-    else if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_CAP_SETTING) problems.push(`${key}: must be a whole number from 1 to ${MAX_CAP_SETTING}`);
+    else if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_CAP_SETTING)
+      problems.push(`${key}: must be a whole number from 1 to ${MAX_CAP_SETTING}`);
     else policy[key] = v;
   }
   return problems.length > 0 ? { problems } : { policy: policy as unknown as CapPolicy };
 }
 
 /** Stable names of the caps (`details.cap` of GRANT_CAP_EXCEEDED and `cap` of the GrantRefused event). */
-export const CAPS = ['CUSTOMER_AMOUNT_30D', 'CUSTOMER_AMOUNT_365D', 'CUSTOMER_COUNT_30D', 'CUSTOMER_COUNT_365D', 'ISSUER_AMOUNT_1D'] as const;
+export const CAPS = [
+  'CUSTOMER_AMOUNT_30D',
+  'CUSTOMER_AMOUNT_365D',
+  'CUSTOMER_COUNT_30D',
+  'CUSTOMER_COUNT_365D',
+  'ISSUER_AMOUNT_1D',
+] as const;
 export type Cap = (typeof CAPS)[number];
 
 /** Grants of one UTC day: how many, and how much per currency (minor units). */
@@ -131,18 +138,26 @@ export function decideCaps(req: CapRequest, policy: CapPolicy = DEFAULT_CAP_POLI
   }
   const customer = addToDay(last365, today, currency, amount);
   if (!req.issued) return { kind: 'allowed', customer };
-  const issuerBase = req.issuer?.day === today ? [req.issuer] : [];
-  return { kind: 'allowed', customer, issuer: addToDay(issuerBase, today, currency, amount)[0]! };
+  return { kind: 'allowed', customer, issuer: addToBucket(req.issuer?.day === today ? req.issuer : undefined, today, currency, amount) };
 }
 
-/** `days` with one more grant of `amount` in `currency` on `today` (its bucket created if needed), oldest first. */
-function addToDay(days: readonly DayUsage[], today: string, currency: string, amount: number): DayUsage[] {
-  const current = days.find((d) => d.day === today);
-  const updated: DayUsage = {
+/** Today's bucket (created if `current` is undefined) with one more grant of `amount` in `currency`. */
+function addToBucket(current: DayUsage | undefined, today: string, currency: string, amount: number): DayUsage {
+  return {
     day: today,
     count: (current?.count ?? 0) + 1,
     amounts: { ...current?.amounts, [currency]: (current?.amounts[currency] ?? 0) + amount },
   };
+}
+
+/** `days` with one more grant of `amount` in `currency` on `today` (its bucket created if needed), oldest first. */
+function addToDay(days: readonly DayUsage[], today: string, currency: string, amount: number): DayUsage[] {
+  const updated = addToBucket(
+    days.find((d) => d.day === today),
+    today,
+    currency,
+    amount,
+  );
   return [...days.filter((d) => d.day !== today), updated].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
 

@@ -79,8 +79,7 @@ export function buildReport(totals: readonly DayTotals[], from: string, to: stri
     byDay.set(t.day, sum);
   }
   const rows: ReportRow[] = [];
-  for (const currency of [...sums.keys()].sort()) {
-    const byDay = sums.get(currency)!;
+  for (const [currency, byDay] of [...sums].sort(([a], [b]) => (a < b ? -1 : 1))) {
     let opening = 0;
     for (const [day, sum] of byDay) if (day < from) opening += liabilityChange(sum);
     for (let day = from; day <= to; day = dayAfter(day)) {
@@ -97,7 +96,7 @@ export function buildReport(totals: readonly DayTotals[], from: string, to: stri
 export function reportCsv(rows: readonly ReportRow[]): string {
   const header = ['currency', 'day', 'opening', ...REPORT_COLUMNS, 'closing'];
   const lines = rows.map((r) => [r.currency, r.day, r.opening, ...REPORT_COLUMNS.map((c) => r[c]), r.closing].join(','));
-  return [header.join(','), ...lines].join('\n') + '\n';
+  return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
 export interface ReconciliationLine {

@@ -11,12 +11,7 @@ export type VoidDecision =
   | { readonly kind: 'void'; readonly entry: VoidedEntry; readonly record: VoidRecord }
   | { readonly kind: 'replay'; readonly record: VoidRecord };
 
-export function decideVoid(
-  credit: StoredCredit,
-  request: { reason: string; voidKey?: string },
-  now: Date,
-  voidId: string,
-): VoidDecision {
+export function decideVoid(credit: StoredCredit, request: { reason: string; voidKey?: string }, now: Date, voidId: string): VoidDecision {
   if (credit.voided) {
     const earlier = credit.voided;
     if (request.voidKey !== undefined && earlier.voidKey !== undefined && request.voidKey !== earlier.voidKey) {

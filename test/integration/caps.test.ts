@@ -22,7 +22,11 @@ let store: DynamoCreditStore;
 beforeAll(async () => {
   t = await startTestRuntime({ retryDelayMs: () => 10 });
   svc = new ServiceClient(t);
-  const ddb = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const ddb = new DynamoDBClient({
+    endpoint: process.env.DDB_ENDPOINT,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   store = new DynamoCreditStore(createDocumentClient(ddb), t.tableName);
 });
 
@@ -32,7 +36,14 @@ afterAll(async () => {
 
 const CAPS: CapPolicy = { ...DEFAULT_CAP_POLICY, customerGrants30d: 3, issuerAmountPerDayMajorUnits: 50 };
 const grant = (detail: ReturnType<typeof complaint>) =>
-  grantCredit(detail, { store, clock: systemClock, policy: DEFAULT_GRANT_POLICY, caps: CAPS, newId, retry: { attempts: 50, baseDelayMs: 5, maxDelayMs: 50 } });
+  grantCredit(detail, {
+    store,
+    clock: systemClock,
+    policy: DEFAULT_GRANT_POLICY,
+    caps: CAPS,
+    newId,
+    retry: { attempts: 50, baseDelayMs: 5, maxDelayMs: 50 },
+  });
 const outcomes = (results: GrantOutcome[]) => results.map((r) => (r.outcome === 'REFUSED' ? r.cap : r.outcome)).sort();
 
 test('8 concurrent grants for one customer with room for 3: exactly 3 granted, 5 refused by the count cap', async () => {
@@ -47,10 +58,12 @@ test('8 concurrent grants for one customer with room for 3: exactly 3 granted, 5
   expect(usage.version).toBe(3);
 });
 
-test('concurrent grants by one issuer to different customers: the day\'s amount never exceeds the issuer cap', async () => {
+test("concurrent grants by one issuer to different customers: the day's amount never exceeds the issuer cap", async () => {
   const issuedBy = unique('agent');
   // 50 EUR a day: room for two grants of 20 EUR, not three.
-  const results = await Promise.all(Array.from({ length: 6 }, () => grant(complaint({ customerId: unique('cust-iss'), amount: 2000, issuedBy }))));
+  const results = await Promise.all(
+    Array.from({ length: 6 }, () => grant(complaint({ customerId: unique('cust-iss'), amount: 2000, issuedBy }))),
+  );
   expect(outcomes(results)).toEqual([...Array(2).fill('GRANTED'), ...Array(4).fill('ISSUER_AMOUNT_1D')].sort());
 });
 

@@ -17,7 +17,11 @@ let store: DynamoCreditStore;
 beforeAll(async () => {
   t = await startTestRuntime({ retryDelayMs: () => 10 });
   svc = new ServiceClient(t);
-  const ddb = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const ddb = new DynamoDBClient({
+    endpoint: process.env.DDB_ENDPOINT,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   store = new DynamoCreditStore(createDocumentClient(ddb), t.tableName);
 });
 
@@ -25,7 +29,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const creditIdOf = async (customerId: string) => (await svc.balance(customerId)).history.find((h: any) => h.kind === 'GRANTED').entryId as string;
+const creditIdOf = async (customerId: string) =>
+  (await svc.balance(customerId)).history.find((h: any) => h.kind === 'GRANTED').entryId as string;
 const expectRefusal = (res: any, code: string, message: string) => {
   expect(res.ok).toBe(false);
   expect(res.error.code).toBe(code);
@@ -42,22 +47,54 @@ describe('void', () => {
     expect((await svc.items(c.customerId)).some((i) => i.type === 'REMINDER')).toBe(true);
 
     const out = await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'granted twice by mistake', voidKey: 'ticket-1' });
-    expect(out).toEqual({ ok: true, voidId: expect.any(String), customerId: c.customerId, creditId, currency: 'EUR', voided: 2000, voidedAt: expect.any(String), replayed: false });
+    expect(out).toEqual({
+      ok: true,
+      voidId: expect.any(String),
+      customerId: c.customerId,
+      creditId,
+      currency: 'EUR',
+      voided: 2000,
+      voidedAt: expect.any(String),
+      replayed: false,
+    });
     await t.runtime.idle(30_000);
     const items = await svc.items(c.customerId);
     expect(items.some((i) => i.type === 'REMINDER')).toBe(false);
-    expect(items.find((i) => i.type === 'CREDIT')).toMatchObject({ remaining: 0, voided: { voidId: out.voidId, amount: 2000, voidKey: 'ticket-1' } });
-    expect(items.find((i) => i.type === 'LEDGER' && i.kind === 'VOIDED')).toMatchObject({ entryId: out.voidId, amount: 2000, creditId, reason: 'granted twice by mistake' });
+    expect(items.find((i) => i.type === 'CREDIT')).toMatchObject({
+      remaining: 0,
+      voided: { voidId: out.voidId, amount: 2000, voidKey: 'ticket-1' },
+    });
+    expect(items.find((i) => i.type === 'LEDGER' && i.kind === 'VOIDED')).toMatchObject({
+      entryId: out.voidId,
+      amount: 2000,
+      creditId,
+      reason: 'granted twice by mistake',
+    });
     const events = svc.events('CreditVoided', c.customerId);
     expect(events).toHaveLength(1);
-    expect(events[0].detail).toEqual({ eventId: `VOIDED#${out.voidId}`, customerId: c.customerId, occurredAt: out.voidedAt, currency: 'EUR', amount: 2000, voidId: out.voidId, creditId });
+    expect(events[0].detail).toEqual({
+      eventId: `VOIDED#${out.voidId}`,
+      customerId: c.customerId,
+      occurredAt: out.voidedAt,
+      currency: 'EUR',
+      amount: 2000,
+      voidId: out.voidId,
+      creditId,
+    });
     expect((await svc.balance(c.customerId)).courtesyCredit.balances).toEqual([]);
 
     // Idempotent: the same void again (same key, or none) answers the first; another key is refused.
     const before = await svc.snapshot();
-    expect(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'again', voidKey: 'ticket-1' })).toEqual({ ...out, replayed: true });
+    expect(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'again', voidKey: 'ticket-1' })).toEqual({
+      ...out,
+      replayed: true,
+    });
     expect(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'again' })).toEqual({ ...out, replayed: true });
-    expectRefusal(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'x', voidKey: 'ticket-2' }), 'CREDIT_ALREADY_VOIDED', 'voided before under another void key');
+    expectRefusal(
+      await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'x', voidKey: 'ticket-2' }),
+      'CREDIT_ALREADY_VOIDED',
+      'voided before under another void key',
+    );
     await t.runtime.idle(30_000);
     expect(await svc.snapshot()).toBe(before);
 
@@ -80,7 +117,11 @@ describe('void', () => {
       [{ customerId: c.customerId, creditId, reason: 'x'.repeat(501) }, 'INVALID_INPUT', 'reason: Too big'],
       [{ customerId: c.customerId, creditId, reason: 'x', extra: 1 }, 'INVALID_INPUT', 'Unrecognized key: "extra"'],
       [{ customerId: c.customerId, creditId, reason: 'x', voidKey: 'a b' }, 'INVALID_INPUT', 'voidKey: letters, digits'],
-      [{ customerId: c.customerId, creditId: 'no-such-credit', reason: 'x' }, 'CREDIT_NOT_FOUND', 'no credit no-such-credit for this customer'],
+      [
+        { customerId: c.customerId, creditId: 'no-such-credit', reason: 'x' },
+        'CREDIT_NOT_FOUND',
+        'no credit no-such-credit for this customer',
+      ],
       // another customer's credit is not found from this customer
       [{ customerId: other.customerId, creditId, reason: 'x' }, 'CREDIT_NOT_FOUND', `no credit ${creditId} for this customer`],
     ];

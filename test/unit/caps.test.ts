@@ -24,7 +24,14 @@ const POLICY: CapPolicy = {
   issuerAmountPerDayMajorUnits: 50,
 };
 const day = (d: string, count: number, amounts: Record<string, number>): DayUsage => ({ day: d, count, amounts });
-const req = (over: Partial<CapRequest> = {}): CapRequest => ({ amount: 1000, currency: 'EUR', now: NOW, customer: [], issued: false, ...over });
+const req = (over: Partial<CapRequest> = {}): CapRequest => ({
+  amount: 1000,
+  currency: 'EUR',
+  now: NOW,
+  customer: [],
+  issued: false,
+  ...over,
+});
 
 describe('days and windows (UTC)', () => {
   test('utcDay is the UTC calendar day, whatever the time', () => {
@@ -47,14 +54,24 @@ describe('decideCaps', () => {
   test('amount over 30 days: exactly the cap passes, one minor unit more is refused and named', () => {
     const customer = [day('2026-03-02', 1, { EUR: 9000 })];
     expect(decideCaps(req({ customer }), POLICY).kind).toBe('allowed'); // 9000 + 1000 = 10000 = 100 EUR
-    expect(decideCaps(req({ customer, amount: 1001 }), POLICY)).toEqual({ kind: 'refused', cap: 'CUSTOMER_AMOUNT_30D', limit: 10_000, used: 9000 });
+    expect(decideCaps(req({ customer, amount: 1001 }), POLICY)).toEqual({
+      kind: 'refused',
+      cap: 'CUSTOMER_AMOUNT_30D',
+      limit: 10_000,
+      used: 9000,
+    });
   });
 
   test('a day just outside the 30-day window counts only for 365 days', () => {
     const customer = [day('2026-03-01', 1, { EUR: 9500 })];
     expect(decideCaps(req({ customer }), POLICY).kind).toBe('allowed');
     const heavy = [day('2025-04-01', 2, { EUR: 25_000 }), day('2026-03-01', 1, { EUR: 4500 })];
-    expect(decideCaps(req({ customer: heavy, amount: 600 }), POLICY)).toEqual({ kind: 'refused', cap: 'CUSTOMER_AMOUNT_365D', limit: 30_000, used: 29_500 });
+    expect(decideCaps(req({ customer: heavy, amount: 600 }), POLICY)).toEqual({
+      kind: 'refused',
+      cap: 'CUSTOMER_AMOUNT_365D',
+      limit: 30_000,
+      used: 29_500,
+    });
   });
 
   test('a day older than 365 days counts for nothing and is dropped from the stored buckets', () => {
@@ -65,7 +82,7 @@ describe('decideCaps', () => {
     });
   });
 
-  test('amounts are per currency, in that currency\'s minor units', () => {
+  test("amounts are per currency, in that currency's minor units", () => {
     const customer = [day(TODAY, 1, { USD: 10_000 })];
     expect(decideCaps(req({ customer, amount: 10_000 }), POLICY).kind).toBe('allowed');
     // 100 major units of JPY (no decimals) = 100 minor units
@@ -74,11 +91,21 @@ describe('decideCaps', () => {
 
   test('counts are across currencies: the fourth grant in 30 days is refused, the seventh in 365', () => {
     const three = [day('2026-03-10', 2, { USD: 1 }), day(TODAY, 1, { GBP: 1 })];
-    expect(decideCaps(req({ customer: three, amount: 1 }), POLICY)).toEqual({ kind: 'refused', cap: 'CUSTOMER_COUNT_30D', limit: 3, used: 3 });
+    expect(decideCaps(req({ customer: three, amount: 1 }), POLICY)).toEqual({
+      kind: 'refused',
+      cap: 'CUSTOMER_COUNT_30D',
+      limit: 3,
+      used: 3,
+    });
     const two = [day('2026-03-10', 2, { USD: 1 })];
     expect(decideCaps(req({ customer: two, amount: 1 }), POLICY).kind).toBe('allowed');
     const six = [day('2025-06-01', 4, { USD: 1 }), day('2026-03-10', 2, { USD: 1 })];
-    expect(decideCaps(req({ customer: six, amount: 1 }), POLICY)).toEqual({ kind: 'refused', cap: 'CUSTOMER_COUNT_365D', limit: 6, used: 6 });
+    expect(decideCaps(req({ customer: six, amount: 1 }), POLICY)).toEqual({
+      kind: 'refused',
+      cap: 'CUSTOMER_COUNT_365D',
+      limit: 6,
+      used: 6,
+    });
     const five = [day('2025-06-01', 3, { USD: 1 }), day('2026-03-10', 2, { USD: 1 })];
     expect(decideCaps(req({ customer: five, amount: 1 }), POLICY).kind).toBe('allowed');
   });
@@ -90,14 +117,19 @@ describe('decideCaps', () => {
     expect(decideCaps(req({ customer: counts, amount: 1 }), POLICY)).toMatchObject({ cap: 'CUSTOMER_COUNT_30D' });
   });
 
-  test('issuer cap: today\'s amount per currency; yesterday\'s bucket does not count; exactly the cap passes', () => {
+  test("issuer cap: today's amount per currency; yesterday's bucket does not count; exactly the cap passes", () => {
     const issuer = day(TODAY, 3, { EUR: 4000 });
     expect(decideCaps(req({ issued: true, issuer }), POLICY)).toEqual({
       kind: 'allowed',
       customer: [day(TODAY, 1, { EUR: 1000 })],
       issuer: day(TODAY, 4, { EUR: 5000 }),
     });
-    expect(decideCaps(req({ issued: true, issuer, amount: 1001 }), POLICY)).toEqual({ kind: 'refused', cap: 'ISSUER_AMOUNT_1D', limit: 5000, used: 4000 });
+    expect(decideCaps(req({ issued: true, issuer, amount: 1001 }), POLICY)).toEqual({
+      kind: 'refused',
+      cap: 'ISSUER_AMOUNT_1D',
+      limit: 5000,
+      used: 4000,
+    });
     expect(decideCaps(req({ issued: true, issuer: day(TODAY, 3, { USD: 5000 }) }), POLICY)).toMatchObject({
       kind: 'allowed',
       issuer: day(TODAY, 4, { USD: 5000, EUR: 1000 }),
@@ -108,12 +140,12 @@ describe('decideCaps', () => {
     });
   });
 
-  test('an issuer\'s first grant of the day starts its bucket; no issuer named → no issuer cap and no bucket', () => {
+  test("an issuer's first grant of the day starts its bucket; no issuer named → no issuer cap and no bucket", () => {
     expect(decideCaps(req({ issued: true }), POLICY)).toMatchObject({ kind: 'allowed', issuer: day(TODAY, 1, { EUR: 1000 }) });
     expect(decideCaps(req({ amount: 6000, customer: [] }), { ...POLICY, customerAmount30dMajorUnits: 1000 })).not.toHaveProperty('issuer');
   });
 
-  test('today\'s bucket is added to, other days kept in order; the input is not changed', () => {
+  test("today's bucket is added to, other days kept in order; the input is not changed", () => {
     const customer = [day('2026-03-29', 1, { EUR: 5 }), day(TODAY, 1, { EUR: 10, USD: 3 })];
     const before = JSON.stringify(customer);
     expect(decideCaps(req({ customer }), POLICY)).toEqual({
@@ -128,7 +160,10 @@ describe('decideCaps', () => {
 
   test('the defaults apply when no policy is given', () => {
     const customer = [day(TODAY, DEFAULT_CAP_POLICY.customerGrants30d, { EUR: 1 })];
-    expect(decideCaps(req({ customer, amount: 1 }))).toMatchObject({ cap: 'CUSTOMER_COUNT_30D', limit: DEFAULT_CAP_POLICY.customerGrants30d });
+    expect(decideCaps(req({ customer, amount: 1 }))).toMatchObject({
+      cap: 'CUSTOMER_COUNT_30D',
+      limit: DEFAULT_CAP_POLICY.customerGrants30d,
+    });
   });
 });
 
@@ -137,7 +172,9 @@ describe('parseCapPolicy', () => {
     expect(parseCapPolicy(undefined)).toEqual({ policy: DEFAULT_CAP_POLICY });
     expect(parseCapPolicy('')).toEqual({ policy: DEFAULT_CAP_POLICY });
     expect(parseCapPolicy({ customerGrants30d: 2 })).toEqual({ policy: { ...DEFAULT_CAP_POLICY, customerGrants30d: 2 } });
-    expect(parseCapPolicy('{"customerGrants365d":1000000000}')).toEqual({ policy: { ...DEFAULT_CAP_POLICY, customerGrants365d: 1_000_000_000 } });
+    expect(parseCapPolicy('{"customerGrants365d":1000000000}')).toEqual({
+      policy: { ...DEFAULT_CAP_POLICY, customerGrants365d: 1_000_000_000 },
+    });
   });
   test('every problem is listed', () => {
     expect(parseCapPolicy({ customerGrants30d: 0, nope: 1, customerGrants365d: 1_000_000_001, customerAmount30dMajorUnits: '5' })).toEqual({
@@ -152,7 +189,7 @@ describe('parseCapPolicy', () => {
     expect(parseCapPolicy([])).toEqual({ problems: ['must be an object of cap settings'] });
     expect(parseCapPolicy(5)).toEqual({ problems: ['must be an object of cap settings'] });
   });
-  test('the settings are exactly the policy\'s fields', () => {
+  test("the settings are exactly the policy's fields", () => {
     expect([...CAP_SETTINGS].sort()).toEqual(Object.keys(DEFAULT_CAP_POLICY).sort());
   });
 });

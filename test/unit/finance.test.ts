@@ -58,7 +58,13 @@ describe('liability', () => {
     expect(liabilityChange({ granted: 1000, spent: 300, refunded: 40, expired: 5, voided: 7 })).toBe(728);
   });
   test('total liability per currency over all day totals', () => {
-    expect(totalLiability([totals('EUR', '2026-03-01', { granted: 100 }), totals('EUR', '2026-03-02', { spent: 30 }), totals('JPY', '2026-03-01', { granted: 5 })])).toEqual({
+    expect(
+      totalLiability([
+        totals('EUR', '2026-03-01', { granted: 100 }),
+        totals('EUR', '2026-03-02', { spent: 30 }),
+        totals('JPY', '2026-03-01', { granted: 5 }),
+      ]),
+    ).toEqual({
       EUR: 70,
       JPY: 5,
     });
@@ -116,7 +122,11 @@ describe('buildReport', () => {
   });
 
   test('CSV: header, one line per row, minor units', () => {
-    const rows = buildReport([totals('EUR', '2026-03-01', { granted: 1000, spent: 1, refunded: 2, expired: 3, voided: 4 })], '2026-03-01', '2026-03-01');
+    const rows = buildReport(
+      [totals('EUR', '2026-03-01', { granted: 1000, spent: 1, refunded: 2, expired: 3, voided: 4 })],
+      '2026-03-01',
+      '2026-03-01',
+    );
     expect(reportCsv(rows)).toBe('currency,day,opening,granted,spent,refunded,expired,voided,closing\nEUR,2026-03-01,0,1000,1,2,3,4,994\n');
     expect(reportCsv([])).toBe('currency,day,opening,granted,spent,refunded,expired,voided,closing\n');
   });
@@ -198,14 +208,27 @@ describe('finance use case', () => {
   test('report: rows from the totals up to `to`', async () => {
     const { store, asked } = fake(days, {});
     const out = await finance({ operation: 'report', from: '2026-03-02', to: '2026-03-02' }, { store, clock: { now: () => NOW } });
-    expect(out).toEqual({ operation: 'report', from: '2026-03-02', to: '2026-03-02', rows: [{ currency: 'EUR', day: '2026-03-02', opening: 1000, ...zero, spent: 400, closing: 600 }] });
+    expect(out).toEqual({
+      operation: 'report',
+      from: '2026-03-02',
+      to: '2026-03-02',
+      rows: [{ currency: 'EUR', day: '2026-03-02', opening: 1000, ...zero, spent: 400, closing: 600 }],
+    });
     expect(asked).toEqual(['2026-03-02']);
   });
 
   test('report as CSV', async () => {
     const { store } = fake(days, {});
-    const out = await finance({ operation: 'report', from: '2026-03-01', to: '2026-03-01', format: 'csv' }, { store, clock: { now: () => NOW } });
-    expect(out).toEqual({ operation: 'report', from: '2026-03-01', to: '2026-03-01', csv: 'currency,day,opening,granted,spent,refunded,expired,voided,closing\nEUR,2026-03-01,0,1000,0,0,0,0,1000\n' });
+    const out = await finance(
+      { operation: 'report', from: '2026-03-01', to: '2026-03-01', format: 'csv' },
+      { store, clock: { now: () => NOW } },
+    );
+    expect(out).toEqual({
+      operation: 'report',
+      from: '2026-03-01',
+      to: '2026-03-01',
+      csv: 'currency,day,opening,granted,spent,refunded,expired,voided,closing\nEUR,2026-03-01,0,1000,0,0,0,0,1000\n',
+    });
   });
 
   test.each([
@@ -213,7 +236,9 @@ describe('finance use case', () => {
     ['367 days', '2025-03-01', '2026-03-02'],
   ])('report refused: %s → INVALID_INPUT, nothing read', async (_what, from, to) => {
     const { store, asked } = fake(days, {});
-    const e = (await finance({ operation: 'report', from, to }, { store, clock: { now: () => NOW } }).catch((x: unknown) => x)) as CreditError;
+    const e = (await finance({ operation: 'report', from, to }, { store, clock: { now: () => NOW } }).catch(
+      (x: unknown) => x,
+    )) as CreditError;
     expect(e).toBeInstanceOf(CreditError);
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toBe('invalid input: to must be on or after from, at most 366 days in all');
@@ -222,10 +247,12 @@ describe('finance use case', () => {
 
   test('366 days is the longest report', async () => {
     const { store } = fake([], {});
-    await expect(finance({ operation: 'report', from: '2025-03-02', to: '2026-03-02' }, { store, clock: { now: () => NOW } })).resolves.toMatchObject({ rows: [] });
+    await expect(
+      finance({ operation: 'report', from: '2025-03-02', to: '2026-03-02' }, { store, clock: { now: () => NOW } }),
+    ).resolves.toMatchObject({ rows: [] });
   });
 
-  test('reconcile: every day\'s totals against what remains on the credits', async () => {
+  test("reconcile: every day's totals against what remains on the credits", async () => {
     const { store, asked } = fake(days, { EUR: 600 });
     expect(await finance({ operation: 'reconcile' }, { store, clock: { now: () => NOW } })).toEqual({
       operation: 'reconcile',

@@ -38,7 +38,12 @@ class MemoryGrantStore implements GrantStore {
     return { customer, issuer: issuer ?? { value: undefined, version: 0 } };
   }
 
-  async grant(input: { credit: { complaintId: string }; ledger: GrantedEntry; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>> {
+  async grant(input: {
+    credit: { complaintId: string };
+    ledger: GrantedEntry;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>> {
     const hook = this.beforeCommit;
     this.beforeCommit = undefined;
     await hook?.();
@@ -52,7 +57,12 @@ class MemoryGrantStore implements GrantStore {
     if (usage.issuer) this.issuers.set(issuerKey!, { value: usage.issuer.value, version: usage.issuer.version + 1 });
     this.complaints.set(input.credit.complaintId, {
       kind: 'granted',
-      grant: { complaintId: input.credit.complaintId, customerId: input.ledger.customerId, creditId: input.ledger.creditId, requestHash: input.requestHash },
+      grant: {
+        complaintId: input.credit.complaintId,
+        customerId: input.ledger.customerId,
+        creditId: input.ledger.creditId,
+        requestHash: input.requestHash,
+      },
     });
     this.ledger.push(input.ledger);
     return { kind: 'committed' };
@@ -111,9 +121,26 @@ test('over a cap: REFUSED naming the cap, recorded once under the complaint, not
   await grantCredit(detail({ amount: 6000 }), deps(store));
   const over = detail({ amount: 4001, issuedBy: 'agent-7' });
   const out = await grantCredit(over, deps(store));
-  expect(out).toEqual({ outcome: 'REFUSED', customerId: 'cust-1', complaintId: over.complaintId, code: 'GRANT_CAP_EXCEEDED', cap: 'CUSTOMER_AMOUNT_30D', limit: 10_000 });
+  expect(out).toEqual({
+    outcome: 'REFUSED',
+    customerId: 'cust-1',
+    complaintId: over.complaintId,
+    code: 'GRANT_CAP_EXCEEDED',
+    cap: 'CUSTOMER_AMOUNT_30D',
+    limit: 10_000,
+  });
   expect(store.refused).toEqual([
-    { complaintId: over.complaintId, customerId: 'cust-1', currency: 'EUR', amount: 4001, cap: 'CUSTOMER_AMOUNT_30D', limit: 10_000, used: 6000, refusedAt: NOW.toISOString(), issuedBy: 'agent-7' },
+    {
+      complaintId: over.complaintId,
+      customerId: 'cust-1',
+      currency: 'EUR',
+      amount: 4001,
+      cap: 'CUSTOMER_AMOUNT_30D',
+      limit: 10_000,
+      used: 6000,
+      refusedAt: NOW.toISOString(),
+      issuedBy: 'agent-7',
+    },
   ]);
   expect(store.ledger).toHaveLength(1);
   expect(store.customers.get('cust-1')?.version).toBe(1);
@@ -153,12 +180,15 @@ test('a granted complaint redelivered when its own grant filled the cap is a DUP
   expect(store.refused).toEqual([]);
 });
 
-test('the issuer cap: the issuer\'s second grant of the day over 60 EUR is refused, for another customer too', async () => {
+test("the issuer cap: the issuer's second grant of the day over 60 EUR is refused, for another customer too", async () => {
   const store = new MemoryGrantStore();
   await grantCredit(detail({ issuedBy: 'agent-7', amount: 4000 }), deps(store));
   const out = await grantCredit(detail({ issuedBy: 'agent-7', amount: 2001, customerId: 'cust-2' }), deps(store));
   expect(out).toMatchObject({ outcome: 'REFUSED', cap: 'ISSUER_AMOUNT_1D', limit: 6000 });
-  const nextDay = await grantCredit(detail({ issuedBy: 'agent-7', amount: 2001, customerId: 'cust-2' }), deps(store, new Date('2026-03-02T00:00:00.000Z')));
+  const nextDay = await grantCredit(
+    detail({ issuedBy: 'agent-7', amount: 2001, customerId: 'cust-2' }),
+    deps(store, new Date('2026-03-02T00:00:00.000Z')),
+  );
   expect(nextDay.outcome).toBe('GRANTED');
 });
 

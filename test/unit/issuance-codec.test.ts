@@ -35,8 +35,16 @@ test('a refusal naming an unknown cap is a stored-item error', () => {
 });
 
 test('counters round-trip with their versions', () => {
-  expect(decodeItem(grantUsageItem('cust-1', { value: [DAY], version: 3 }))).toEqual({ kind: 'grantUsage', customerId: 'cust-1', usage: { value: [DAY], version: 3 } });
-  expect(decodeItem(issuerUsageItem('agent-7', { value: DAY, version: 1 }))).toEqual({ kind: 'issuerUsage', issuedBy: 'agent-7', usage: { value: DAY, version: 1 } });
+  expect(decodeItem(grantUsageItem('cust-1', { value: [DAY], version: 3 }))).toEqual({
+    kind: 'grantUsage',
+    customerId: 'cust-1',
+    usage: { value: [DAY], version: 3 },
+  });
+  expect(decodeItem(issuerUsageItem('agent-7', { value: DAY, version: 1 }))).toEqual({
+    kind: 'issuerUsage',
+    issuedBy: 'agent-7',
+    usage: { value: DAY, version: 1 },
+  });
 });
 
 test('malformed counters are refused by attribute', () => {

@@ -45,7 +45,9 @@ describe('issued email', () => {
     const f = new Fake({ ...granted, email: 'now@example.com' });
     expect(await sendCreditIssued(granted, f.deps())).toBe('SENT');
     expect(f.sent.map((m) => m.to)).toEqual(['now@example.com']);
-    expect(f.notices).toEqual([{ kind: 'ISSUED', notice: expect.objectContaining({ creditId: granted.creditId, remaining: 2500, messageId: 'm-1' }) }]);
+    expect(f.notices).toEqual([
+      { kind: 'ISSUED', notice: expect.objectContaining({ creditId: granted.creditId, remaining: 2500, messageId: 'm-1' }) },
+    ]);
     expect(await sendCreditIssued(granted, f.deps())).toBe('ALREADY_SENT');
     expect(f.sent).toHaveLength(1);
   });

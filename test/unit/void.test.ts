@@ -18,7 +18,16 @@ describe('decideVoid', () => {
     const d = decideVoid({ ...granted, remaining: 1800 }, { reason: 'fraud', voidKey: 'k-1' }, LATER, 'v-1');
     expect(d).toEqual({
       kind: 'void',
-      entry: { entryId: 'v-1', customerId: 'cust-1', kind: 'VOIDED', currency: 'EUR', amount: 1800, at: LATER.toISOString(), creditId: granted.creditId, reason: 'fraud' },
+      entry: {
+        entryId: 'v-1',
+        customerId: 'cust-1',
+        kind: 'VOIDED',
+        currency: 'EUR',
+        amount: 1800,
+        at: LATER.toISOString(),
+        creditId: granted.creditId,
+        reason: 'fraud',
+      },
       record: { voidId: 'v-1', voidedAt: LATER.toISOString(), amount: 1800, voidKey: 'k-1' },
     });
     const noKey = decideVoid(granted, { reason: 'x' }, LATER, 'v-2');
@@ -44,7 +53,9 @@ describe('decideVoid', () => {
     expect((e as CreditError).code).toBe('CREDIT_ALREADY_VOIDED');
     expect((e as CreditError).details).toEqual({ creditId: granted.creditId, voidId: 'v-0' });
     // voided earlier without a key: any key replays it
-    expect(decideVoid({ ...credit, voided: { ...earlier, voidKey: undefined } }, { reason: 'x', voidKey: 'k-9' }, LATER, 'v').kind).toBe('replay');
+    expect(decideVoid({ ...credit, voided: { ...earlier, voidKey: undefined } }, { reason: 'x', voidKey: 'k-9' }, LATER, 'v').kind).toBe(
+      'replay',
+    );
   });
 
   test('at or after expiry: CREDIT_EXPIRED; a millisecond before: voided', () => {
@@ -55,7 +66,10 @@ describe('decideVoid', () => {
 
   test('an erased credit can be voided (amounts and dates are kept)', () => {
     const { email: _e, locale: _l, reason: _r, ...kept } = granted;
-    expect(decideVoid({ ...kept, erasedAt: NOW.toISOString() }, { reason: 'x' }, LATER, 'v')).toMatchObject({ kind: 'void', record: { amount: 2500 } });
+    expect(decideVoid({ ...kept, erasedAt: NOW.toISOString() }, { reason: 'x' }, LATER, 'v')).toMatchObject({
+      kind: 'void',
+      record: { amount: 2500 },
+    });
   });
 });
 
@@ -82,7 +96,8 @@ class MemoryVoidStore implements VoidStore {
     this.commits++;
     this.beforeCommit?.();
     const c = this.credit;
-    if (!c || c.voided || c.remaining !== input.credit.remaining || Date.parse(c.expiresAt) <= input.now.getTime()) return { kind: 'duplicate', existing: undefined };
+    if (!c || c.voided || c.remaining !== input.credit.remaining || Date.parse(c.expiresAt) <= input.now.getTime())
+      return { kind: 'duplicate', existing: undefined };
     this.credit = { ...c, remaining: 0, voided: input.record } as StoredCredit;
     this.voids.push(input.entry);
     this.reminderDeleted = true;
@@ -90,7 +105,12 @@ class MemoryVoidStore implements VoidStore {
   }
 }
 
-const deps = (store: VoidStore) => ({ store, clock: { now: () => LATER }, newId: () => 'v-1', retry: { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 } });
+const deps = (store: VoidStore) => ({
+  store,
+  clock: { now: () => LATER },
+  newId: () => 'v-1',
+  retry: { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 },
+});
 const req = { customerId: 'cust-1', creditId: granted.creditId, reason: 'fraud' };
 
 describe('voidCredit', () => {
@@ -130,7 +150,17 @@ describe('voidCredit', () => {
   test('unknown credit, or an id that is not a grant → CREDIT_NOT_FOUND; removed by TTL → CREDIT_EXPIRED', async () => {
     const store = new MemoryVoidStore(granted);
     expect(await code(voidCredit({ ...req, creditId: 'nope' }, deps(store)))).toBe('CREDIT_NOT_FOUND');
-    store.entries.push({ entryId: 'r-1', customerId: 'cust-1', kind: 'REDEEMED', currency: 'EUR', amount: 1, at: 'x', orderId: 'o', allocations: [], status: 'APPLIED' });
+    store.entries.push({
+      entryId: 'r-1',
+      customerId: 'cust-1',
+      kind: 'REDEEMED',
+      currency: 'EUR',
+      amount: 1,
+      at: 'x',
+      orderId: 'o',
+      allocations: [],
+      status: 'APPLIED',
+    });
     expect(await code(voidCredit({ ...req, creditId: 'r-1' }, deps(store)))).toBe('CREDIT_NOT_FOUND');
     store.credit = undefined;
     expect(await code(voidCredit(req, deps(store)))).toBe('CREDIT_EXPIRED');

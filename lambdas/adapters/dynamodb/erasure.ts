@@ -14,7 +14,9 @@ export class Erasure {
     do {
       const page = await this.table.queryPage({
         KeyConditionExpression: 'pk = :pk',
-        FilterExpression: Object.keys(names).map((n) => `attribute_exists(${n})`).join(' OR '),
+        FilterExpression: Object.keys(names)
+          .map((n) => `attribute_exists(${n})`)
+          .join(' OR '),
         ExpressionAttributeNames: { ...names, '#type': 'type' },
         ExpressionAttributeValues: { ':pk': pk },
         ProjectionExpression: 'pk, sk, #type',

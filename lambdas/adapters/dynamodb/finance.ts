@@ -45,7 +45,12 @@ export class Finance {
           Key: { pk: keys.finShard(shardOf(entryId)), sk: keys.dayTotals(movement.day, movement.currency) },
           UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #column :amount',
           ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#column': movement.column },
-          ExpressionAttributeValues: { ':type': ITEM.DAY_TOTALS, ':currency': movement.currency, ':day': movement.day, ':amount': movement.amount },
+          ExpressionAttributeValues: {
+            ':type': ITEM.DAY_TOTALS,
+            ':currency': movement.currency,
+            ':day': movement.day,
+            ':amount': movement.amount,
+          },
         },
       },
     ];

@@ -32,7 +32,14 @@ export function decodeRefusal(f: Fields): { refusal: GrantRefusal; requestHash: 
 }
 
 export function grantUsageItem(customerId: string, usage: Versioned<CustomerUsage>): RawItem {
-  return { pk: keys.customer(customerId), sk: GRANT_USAGE_SK, type: ITEM.GRANT_USAGE, customerId, days: usage.value, version: usage.version };
+  return {
+    pk: keys.customer(customerId),
+    sk: GRANT_USAGE_SK,
+    type: ITEM.GRANT_USAGE,
+    customerId,
+    days: usage.value,
+    version: usage.version,
+  };
 }
 
 export function issuerUsageItem(issuedBy: string, usage: Versioned<DayUsage>): RawItem {

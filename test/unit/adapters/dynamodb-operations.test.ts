@@ -19,7 +19,10 @@ const ddb = mockClient(DynamoDBDocumentClient);
 let store: DynamoCreditStore;
 beforeEach(() => {
   ddb.reset();
-  store = new DynamoCreditStore(createDocumentClient(new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })), TABLE);
+  store = new DynamoCreditStore(
+    createDocumentClient(new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })),
+    TABLE,
+  );
 });
 afterAll(() => ddb.restore());
 const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
@@ -43,7 +46,13 @@ describe('void', () => {
           ExpressionAttributeValues: { ':zero': 0, ':voided': record, ':seen': 1800, ':now': NOW.getTime() },
         },
       },
-      { Put: { TableName: TABLE, Item: { pk: 'C#cust-1', sk: 'LEDGER#v-1', type: 'LEDGER', ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: 'C#cust-1', sk: 'LEDGER#v-1', type: 'LEDGER', ...entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       { Delete: { TableName: TABLE, Key: { pk: 'C#cust-1', sk: `REMINDER#${credit.creditId}` } } },
     ]);
   });
@@ -69,7 +78,17 @@ describe('codec: voided and erased credits, VOIDED entries', () => {
     const { email: _e, locale: _l, reason: _r, ...stored } = creditItem(credit);
     expect(decodeItem({ ...stored, erasedAt: 'E' })).toEqual({
       kind: 'credit',
-      credit: { creditId: credit.creditId, customerId: 'cust-1', complaintId: 'CMP-1', currency: 'EUR', amount: 2500, remaining: 2500, grantedAt: credit.grantedAt, expiresAt: EXPIRES, erasedAt: 'E' },
+      credit: {
+        creditId: credit.creditId,
+        customerId: 'cust-1',
+        complaintId: 'CMP-1',
+        currency: 'EUR',
+        amount: 2500,
+        remaining: 2500,
+        grantedAt: credit.grantedAt,
+        expiresAt: EXPIRES,
+        erasedAt: 'E',
+      },
     });
     expect(() => decodeItem(stored)).toThrow(/reason is missing/);
   });
@@ -78,18 +97,50 @@ describe('codec: voided and erased credits, VOIDED entries', () => {
     const entry = voidedEntry(credit, 'v-1', 'at', 'fraud');
     expect(decodeItem(ledgerItem(entry))).toEqual({ kind: 'ledger', entry });
     const { reason: _r, ...erasedVoid } = ledgerItem(entry);
-    expect(decodeItem(erasedVoid)).toEqual({ kind: 'ledger', entry: { entryId: 'v-1', customerId: 'cust-1', kind: 'VOIDED', currency: 'EUR', amount: 2500, at: 'at', creditId: credit.creditId } });
-    const grant = { pk: 'C#cust-1', sk: 'LEDGER#g', type: 'LEDGER', entryId: 'g', customerId: 'cust-1', kind: 'GRANTED', currency: 'EUR', amount: 1, at: 'a', creditId: 'g', complaintId: 'c', expiresAt: 'x' };
-    expect(decodeItem(grant)).toEqual({ kind: 'ledger', entry: { entryId: 'g', customerId: 'cust-1', kind: 'GRANTED', currency: 'EUR', amount: 1, at: 'a', creditId: 'g', complaintId: 'c', expiresAt: 'x' } });
+    expect(decodeItem(erasedVoid)).toEqual({
+      kind: 'ledger',
+      entry: { entryId: 'v-1', customerId: 'cust-1', kind: 'VOIDED', currency: 'EUR', amount: 2500, at: 'at', creditId: credit.creditId },
+    });
+    const grant = {
+      pk: 'C#cust-1',
+      sk: 'LEDGER#g',
+      type: 'LEDGER',
+      entryId: 'g',
+      customerId: 'cust-1',
+      kind: 'GRANTED',
+      currency: 'EUR',
+      amount: 1,
+      at: 'a',
+      creditId: 'g',
+      complaintId: 'c',
+      expiresAt: 'x',
+    };
+    expect(decodeItem(grant)).toEqual({
+      kind: 'ledger',
+      entry: {
+        entryId: 'g',
+        customerId: 'cust-1',
+        kind: 'GRANTED',
+        currency: 'EUR',
+        amount: 1,
+        at: 'a',
+        creditId: 'g',
+        complaintId: 'c',
+        expiresAt: 'x',
+      },
+    });
   });
 });
 
 describe('erasure', () => {
   test('finds every item with a personal attribute (consistent, keys only), removes them; credits get erasedAt', async () => {
-    ddb.on(QueryCommand).resolvesOnce({
-      Items: [{ pk: 'C#cust-1', sk: 'CREDIT#x#a', type: 'CREDIT' }],
-      LastEvaluatedKey: { pk: 'C#cust-1', sk: 'CREDIT#x#a' },
-    }).resolvesOnce({ Items: [{ pk: 'C#cust-1', sk: 'LEDGER#a', type: 'LEDGER' }] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [{ pk: 'C#cust-1', sk: 'CREDIT#x#a', type: 'CREDIT' }],
+        LastEvaluatedKey: { pk: 'C#cust-1', sk: 'CREDIT#x#a' },
+      })
+      .resolvesOnce({ Items: [{ pk: 'C#cust-1', sk: 'LEDGER#a', type: 'LEDGER' }] });
     ddb.on(UpdateCommand).resolves({});
     expect(await store.eraseCustomer('cust-1', 'E')).toBe(2);
     const queries = sent(QueryCommand);
@@ -124,8 +175,15 @@ describe('erasure', () => {
   });
 
   test('an item removed meanwhile is skipped (never recreated), other errors are thrown', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [{ pk: 'C#cust-1', sk: 'REMINDER#a', type: 'REMINDER' }, { pk: 'C#cust-1', sk: 'LEDGER#b', type: 'LEDGER' }] });
-    ddb.on(UpdateCommand, { Key: { pk: 'C#cust-1', sk: 'REMINDER#a' } }).rejects(new ConditionalCheckFailedException({ message: 'gone', $metadata: {} }));
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { pk: 'C#cust-1', sk: 'REMINDER#a', type: 'REMINDER' },
+        { pk: 'C#cust-1', sk: 'LEDGER#b', type: 'LEDGER' },
+      ],
+    });
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'C#cust-1', sk: 'REMINDER#a' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'gone', $metadata: {} }));
     ddb.on(UpdateCommand, { Key: { pk: 'C#cust-1', sk: 'LEDGER#b' } }).resolves({});
     expect(await store.eraseCustomer('cust-1', 'E')).toBe(1);
     ddb.on(UpdateCommand, { Key: { pk: 'C#cust-1', sk: 'LEDGER#b' } }).rejects(new Error('throttled'));
@@ -175,16 +233,29 @@ describe('finance aggregates', () => {
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'FIN#3', ':to': 'DAY#2026-03-31#~' } }).resolves({
       Items: [{ pk: 'FIN#3', sk: 'DAY#2026-03-01#EUR', type: 'DAY_TOTALS', currency: 'EUR', day: '2026-03-01', granted: 10 }],
     });
-    expect(await store.dayTotals('2026-03-31')).toEqual([{ currency: 'EUR', day: '2026-03-01', granted: 10, spent: 0, refunded: 0, expired: 0, voided: 0 }]);
+    expect(await store.dayTotals('2026-03-31')).toEqual([
+      { currency: 'EUR', day: '2026-03-01', granted: 10, spent: 0, refunded: 0, expired: 0, voided: 0 },
+    ]);
     const queries = sent(QueryCommand);
-    expect(queries.map((q) => q.ExpressionAttributeValues[':pk']).sort()).toEqual(Array.from({ length: FIN_SHARDS }, (_, i) => `FIN#${i}`).sort());
+    expect(queries.map((q) => q.ExpressionAttributeValues[':pk']).sort()).toEqual(
+      Array.from({ length: FIN_SHARDS }, (_, i) => `FIN#${i}`).sort(),
+    );
     for (const q of queries) expect(q).toMatchObject({ KeyConditionExpression: 'pk = :pk AND sk <= :to', ConsistentRead: true });
   });
 
   test('remainingOnCredits: a consistent scan of credit items, summed per currency, every page', async () => {
-    ddb.on(ScanCommand).resolvesOnce({ Items: [{ currency: 'EUR', remaining: 5 }, { currency: 'JPY', remaining: 7 }], LastEvaluatedKey: { pk: 'x', sk: 'y' } }).resolvesOnce({
-      Items: [{ currency: 'EUR', remaining: 10 }],
-    });
+    ddb
+      .on(ScanCommand)
+      .resolvesOnce({
+        Items: [
+          { currency: 'EUR', remaining: 5 },
+          { currency: 'JPY', remaining: 7 },
+        ],
+        LastEvaluatedKey: { pk: 'x', sk: 'y' },
+      })
+      .resolvesOnce({
+        Items: [{ currency: 'EUR', remaining: 10 }],
+      });
     expect(await store.remainingOnCredits()).toEqual({ EUR: 15, JPY: 7 });
     const [first, second] = sent(ScanCommand);
     expect(first).toMatchObject({
