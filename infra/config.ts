@@ -1,4 +1,5 @@
 import type { IConstruct } from 'constructs';
+import { DEFAULT_CAP_POLICY, parseCapPolicy, type CapPolicy } from '../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { placeholderProblems } from './deploy-checks';
 import { describe, publisherList, ROLE_ARN, sourceList } from './config-lists';
@@ -48,6 +49,14 @@ export interface CourtesyConfig extends LandingZoneSettings {
   readonly alarmTopicArn?: string;
   /** Optional address subscribed to the topic the stack creates (not allowed together with `alarmTopicArn`). */
   readonly alarmEmail?: string;
+  /** Issuance caps (lambdas/domain/caps.ts): the domain's defaults overridden by the settings given. */
+  readonly grantCaps: CapPolicy;
+  /** Role of operations: may invoke void. Absent: nobody may. */
+  readonly opsRoleArn?: string;
+  /** Role of the privacy team: may invoke erase. Absent: nobody may. */
+  readonly privacyRoleArn?: string;
+  /** Role of finance: may invoke report. Absent: nobody may. */
+  readonly financeRoleArn?: string;
 }
 
 /** A complaint publisher: one IAM role (the preferred form), or an account that delegates to its own principals. */
@@ -72,6 +81,10 @@ export const CONTEXT_KEYS = {
   ...LANDING_ZONE_KEYS,
   alarmTopicArn: 'courtesy:alarmTopicArn',
   alarmEmail: 'courtesy:alarmEmail',
+  grantCaps: 'courtesy:grantCaps',
+  opsRoleArn: 'courtesy:opsRoleArn',
+  privacyRoleArn: 'courtesy:privacyRoleArn',
+  financeRoleArn: 'courtesy:financeRoleArn',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -190,6 +203,11 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const complaintPublisherPrincipals = publisherList(CONTEXT_KEYS.complaintPublisherPrincipals, get(CONTEXT_KEYS.complaintPublisherPrincipals), problems);
   const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
   const landingZone = parseLandingZone(get, problems);
+  const opsRoleArn = str(CONTEXT_KEYS.opsRoleArn, false);
+  const privacyRoleArn = str(CONTEXT_KEYS.privacyRoleArn, false);
+  const financeRoleArn = str(CONTEXT_KEYS.financeRoleArn, false);
+  const caps = parseCapPolicy(get(CONTEXT_KEYS.grantCaps));
+  if ('problems' in caps) problems.push(...caps.problems.map((p) => `${CONTEXT_KEYS.grantCaps}: ${p}`));
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -219,6 +237,9 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
     [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
     [CONTEXT_KEYS.breakGlassRole, breakGlassRole],
+    [CONTEXT_KEYS.opsRoleArn, opsRoleArn],
+    [CONTEXT_KEYS.privacyRoleArn, privacyRoleArn],
+    [CONTEXT_KEYS.financeRoleArn, financeRoleArn],
   ] as const) {
     if (arn !== undefined && !ROLE_ARN.test(arn)) {
       problems.push(`${key}: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "${arn}"`);
@@ -262,6 +283,10 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     ...landingZone,
     ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    grantCaps: 'policy' in caps ? caps.policy : DEFAULT_CAP_POLICY,
+    ...(opsRoleArn !== undefined ? { opsRoleArn } : {}),
+    ...(privacyRoleArn !== undefined ? { privacyRoleArn } : {}),
+    ...(financeRoleArn !== undefined ? { financeRoleArn } : {}),
   };
 }
 

@@ -29,11 +29,13 @@ export function placeholderProblems(
   keys: { readonly [K in keyof CourtesyConfig]-?: string },
 ): string[] {
   const problems: string[] = [];
-  for (const setting of ['paymentFlowRoleArn', 'accountServiceRoleArn'] as const) {
-    const account = accountOf(config[setting]);
+  for (const setting of ['paymentFlowRoleArn', 'accountServiceRoleArn', 'opsRoleArn', 'privacyRoleArn', 'financeRoleArn'] as const) {
+    const arn = config[setting];
+    if (arn === undefined) continue;
+    const account = accountOf(arn);
     if (account !== undefined && isExampleAccount(account)) {
       problems.push(
-        `${keys[setting]}: "${config[setting]}" is a placeholder (example account ${account}); ` +
+        `${keys[setting]}: "${arn}" is a placeholder (example account ${account}); ` +
           `give the ARN of the existing role that calls the service`,
       );
     }

@@ -10,7 +10,7 @@
 import { ATTR, ITEM, NOTICE, type ItemKind } from '../lambdas/adapters/dynamodb/layout';
 import type { CourtesyConfig } from './config';
 
-export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish'] as const;
+export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'void', 'erase', 'report', 'aggregate'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Every environment variable a function may receive. The stack supplies the values. */
@@ -27,6 +27,7 @@ export const ENV_VARS = [
   'EMAIL_TIME_ZONE',
   'SES_CONFIGURATION_SET',
   'EVENT_BUS_NAME',
+  'GRANT_CAPS',
 ] as const;
 export type EnvVarName = (typeof ENV_VARS)[number];
 
@@ -84,7 +85,7 @@ export type Trigger =
 export type TriggerKind = Trigger['kind'];
 
 /** DynamoDB actions a function may be granted on the table (nothing else is granted on it). */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query' | 'dynamodb:Scan';
 
 /**
  * A permission beyond the table, as data: `on` names a resource the stack owns or the configuration names.
@@ -154,7 +155,7 @@ export const FUNCTIONS = {
     },
     tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
     permissions: [],
-    env: [...COMMON_ENV, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+    env: [...COMMON_ENV, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
     optionalEnv: [],
   },
   redeem: {
@@ -236,15 +237,77 @@ export const FUNCTIONS = {
     handler: 'handler',
     memorySize: 256,
     timeoutSeconds: 30,
-    description: 'Publishes ledger entries and reminder notices as events on the service bus (stream consumer)',
+    description: 'Publishes ledger entries, reminder notices and grant refusals as events on the service bus (stream consumer)',
     trigger: {
       kind: 'stream',
-      filters: [inserted(image(ITEM.LEDGER)), inserted(image(ITEM.NOTICE, { [ATTR.NOTICE]: { S: [NOTICE.REMINDER] } }))],
+      filters: [
+        inserted(image(ITEM.LEDGER)),
+        inserted(image(ITEM.NOTICE, { [ATTR.NOTICE]: { S: [NOTICE.REMINDER] } })),
+        inserted(image(ITEM.REFUSAL)),
+      ],
       onFailure: streamFailures('Publish', 'publish'),
     },
     tableActions: [],
     permissions: [{ on: 'eventBus', actions: ['events:PutEvents'] }],
     env: [...COMMON_ENV, 'EVENT_BUS_NAME'],
+    optionalEnv: [],
+  },
+  // Operations (issue 11): each invoked only by its configured role.
+  void: {
+    name: 'void',
+    entry: 'lambdas/void/handler.ts',
+    handler: 'handler',
+    memorySize: 256,
+    timeoutSeconds: 10,
+    description: "Voids a credit's unspent rest (sync, called by operations)",
+    trigger: { kind: 'invoke', invokers: ['opsRoleArn'] },
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    permissions: [],
+    env: [...COMMON_ENV],
+    optionalEnv: [],
+  },
+  erase: {
+    name: 'erase',
+    entry: 'lambdas/erase/handler.ts',
+    handler: 'handler',
+    memorySize: 256,
+    timeoutSeconds: 60,
+    description: "Erases a customer's address, locale and free texts from every item (sync, called by the privacy team)",
+    trigger: { kind: 'invoke', invokers: ['privacyRoleArn'] },
+    tableActions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+    permissions: [],
+    env: [...COMMON_ENV],
+    optionalEnv: [],
+  },
+  report: {
+    name: 'report',
+    entry: 'lambdas/report/handler.ts',
+    handler: 'handler',
+    memorySize: 512,
+    timeoutSeconds: 120,
+    description: 'Finance liability report per currency and day, and its reconciliation with the credits (sync, finance)',
+    trigger: { kind: 'invoke', invokers: ['financeRoleArn'] },
+    // Scan: the reconciliation sums what remains on every credit.
+    tableActions: ['dynamodb:Query', 'dynamodb:Scan'],
+    permissions: [],
+    env: [...COMMON_ENV],
+    optionalEnv: [],
+  },
+  aggregate: {
+    name: 'aggregate',
+    entry: 'lambdas/aggregate/handler.ts',
+    handler: 'handler',
+    memorySize: 256,
+    timeoutSeconds: 30,
+    description: 'Adds each new ledger entry to the finance day totals, once per entry (stream consumer)',
+    trigger: {
+      kind: 'stream',
+      filters: [inserted(image(ITEM.LEDGER))],
+      onFailure: streamFailures('Aggregate', 'aggregate'),
+    },
+    tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    permissions: [],
+    env: [...COMMON_ENV],
     optionalEnv: [],
   },
 } as const satisfies { readonly [N in FunctionName]: FunctionSpec & { readonly name: N } };

@@ -110,6 +110,7 @@ export class CourtesyCreditsStack extends Stack {
       EMAIL_TIME_ZONE: config.emailTimeZone,
       SES_CONFIGURATION_SET: email.configurationSetName,
       EVENT_BUS_NAME: bus.eventBusName,
+      GRANT_CAPS: JSON.stringify(config.grantCaps),
     };
     // SES authorizes a send against the identity and against the configuration set it uses, so both are granted;
     // only From the configured sender.

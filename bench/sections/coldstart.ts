@@ -36,6 +36,10 @@ export const SDK_NEEDED: Record<FunctionName, string[]> = {
   expire: SDK_DYNAMO,
   notify: [...SDK_DYNAMO, '@aws-sdk/client-sesv2'],
   publish: ['@aws-sdk/client-eventbridge', '@aws-sdk/util-dynamodb'],
+  void: SDK_DYNAMO,
+  erase: SDK_DYNAMO,
+  report: SDK_DYNAMO,
+  aggregate: SDK_DYNAMO,
 };
 
 export const BUNDLE_TARGET_KB = 250;

@@ -105,8 +105,11 @@ export class ServiceFunction extends NodejsFunction {
     }
     if (spec.trigger.kind === 'invoke') {
       for (const setting of spec.trigger.invokers) {
+        // An optional role that is not configured: nobody is allowed in its place.
+        const arn = props.roles[setting];
+        if (arn === undefined) continue;
         this.addPermission(`InvokeBy${pascal(setting.replace(/RoleArn$/, ''))}`, {
-          principal: new iam.ArnPrincipal(props.roles[setting]),
+          principal: new iam.ArnPrincipal(arn),
           action: 'lambda:InvokeFunction',
         });
       }

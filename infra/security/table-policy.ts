@@ -53,6 +53,8 @@ export const TABLE_ACTION_ACCESS: { readonly [A in TableAction]: 'read' | 'write
   'dynamodb:Query': 'read',
   'dynamodb:PutItem': 'write',
   'dynamodb:UpdateItem': 'write',
+  'dynamodb:DeleteItem': 'write',
+  'dynamodb:Scan': 'read',
 };
 
 export interface TablePolicyProps {

@@ -22,7 +22,7 @@ export interface ReverseResponse {
   currency: string;
   /** Put back on the credits it came from. */
   restored: number;
-  /** Could not be put back: the credit it came from has expired meanwhile (expired credit is never revived). */
+  /** Could not be put back: the credit it came from has expired or was voided meanwhile (never revived). */
   lapsed: number;
   allocations: Allocation[];
   reversedAt: string;
@@ -57,7 +57,8 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
     let lapsed = 0;
     for (const a of redemption.allocations) {
       const credit = stored.get(a.creditId);
-      if (credit && Date.parse(credit.expiresAt) > now.getTime()) restore.push({ ...a, maxRemainingBefore: credit.amount - a.amount });
+      // Never into a lapsed or voided credit: that part is reported as lapsed.
+      if (credit && !credit.voided && Date.parse(credit.expiresAt) > now.getTime()) restore.push({ ...a, maxRemainingBefore: credit.amount - a.amount });
       else lapsed += a.amount;
     }
     const restored = redemption.amount - lapsed;

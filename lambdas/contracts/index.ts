@@ -3,6 +3,7 @@ import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
 import { isBlankText, normalizeText } from '../domain/text';
 import { REASON_CODES } from '../domain/reason-code';
+import { isDay } from '../domain/finance';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -33,6 +34,8 @@ export const ComplaintResolvedDetail = z.strictObject({
   reason: text(500),
   /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
   reasonCode: z.optional(z.enum(REASON_CODES)),
+  /** Who issued the grant (an agent or system id): the per-issuer daily cap counts by it. */
+  issuedBy: z.optional(id),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';
@@ -63,6 +66,35 @@ export const BalanceRequest = z.strictObject({
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 export type BalanceRequest = z.infer<typeof BalanceRequest>;
+
+export const VoidRequest = z.strictObject({
+  customerId: id,
+  creditId: id,
+  /** Why (free text for the audit trail: stored with the VOIDED entry, never published). */
+  reason: text(500),
+  /** Optional caller key: a second void of the credit under another key is CREDIT_ALREADY_VOIDED, not a replay. */
+  voidKey: z.optional(id),
+});
+export type VoidRequest = z.infer<typeof VoidRequest>;
+
+export const EraseRequest = z.strictObject({ customerId: id });
+export type EraseRequest = z.infer<typeof EraseRequest>;
+
+/** A UTC calendar day, YYYY-MM-DD (a real date). */
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD'), z.refine(isDay, 'not a calendar day'));
+
+/** The finance function: a report over days, or the reconciliation of the liability with the credits. */
+export const FinanceRequest = z.discriminatedUnion('operation', [
+  z.strictObject({
+    operation: z.literal('report'),
+    from: day,
+    to: day,
+    /** `csv`: the rows as one CSV text (amounts in minor units); default `json`. */
+    format: z.optional(z.enum(['json', 'csv'])),
+  }),
+  z.strictObject({ operation: z.literal('reconcile') }),
+]);
+export type FinanceRequest = z.infer<typeof FinanceRequest>;
 
 /** Parse or throw INVALID_INPUT naming every offending field (never echoing values: they may be personal data). */
 export function parseContract<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {

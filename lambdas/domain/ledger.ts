@@ -6,7 +6,7 @@ import type { ReasonCode } from './reason-code';
  * The ledger is the customer's history: one append-only entry per money movement, one shape per kind.
  * Amounts are positive; `kind` says which way the money moved. Entries are built by the constructors below.
  */
-export const LEDGER_KINDS = ['GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED'] as const;
+export const LEDGER_KINDS = ['GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED', 'VOIDED'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 interface EntryBase {
@@ -22,9 +22,12 @@ export interface GrantedEntry extends EntryBase {
   readonly kind: 'GRANTED';
   readonly creditId: string;
   readonly complaintId: string;
-  readonly reason: string;
+  /** Free text of the complaint; absent once the customer's data was erased. */
+  readonly reason?: string;
   /** The complaint's reason code, if it sent one (published; `reason` is free text and never is). */
   readonly reasonCode?: ReasonCode;
+  /** Who issued it (agent or system id), if the complaint named one. */
+  readonly issuedBy?: string;
   readonly expiresAt: string;
 }
 
@@ -46,6 +49,7 @@ export interface ReversedEntry extends EntryBase {
   readonly allocations: readonly Allocation[];
   /** Part of the reversal that could not be restored because the credit had lapsed meanwhile. */
   readonly lapsed: number;
+  /** Free text of the caller; absent if none was given or once the customer's data was erased. */
   readonly reason?: string;
 }
 
@@ -55,10 +59,18 @@ export interface ExpiredEntry extends EntryBase {
   readonly expiresAt: string;
 }
 
-export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry;
+/** Operations removed the unspent rest of a credit (made in error, fraud). `amount` may be 0 (nothing was left). */
+export interface VoidedEntry extends EntryBase {
+  readonly kind: 'VOIDED';
+  readonly creditId: string;
+  /** Free text from operations: stored, never published; absent once the customer's data was erased. */
+  readonly reason?: string;
+}
+
+export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry | VoidedEntry;
 
 /** The grant of `credit`: same id, time and terms as the credit. */
-export function grantedEntry(credit: Credit, reasonCode?: ReasonCode): GrantedEntry {
+export function grantedEntry(credit: Credit, reasonCode?: ReasonCode, issuedBy?: string): GrantedEntry {
   return {
     entryId: credit.creditId,
     customerId: credit.customerId,
@@ -70,6 +82,7 @@ export function grantedEntry(credit: Credit, reasonCode?: ReasonCode): GrantedEn
     complaintId: credit.complaintId,
     reason: credit.reason,
     ...(reasonCode ? { reasonCode } : {}),
+    ...(issuedBy !== undefined ? { issuedBy } : {}),
     expiresAt: credit.expiresAt,
   };
 }
@@ -115,7 +128,7 @@ export function reversedEntry(input: {
 }
 
 /** The unused rest of `credit` lapsing at its expiry. */
-export function expiredEntry(credit: Credit, entryId: string): ExpiredEntry {
+export function expiredEntry(credit: Pick<Credit, 'customerId' | 'currency' | 'remaining' | 'expiresAt' | 'creditId'>, entryId: string): ExpiredEntry {
   return {
     entryId,
     customerId: credit.customerId,
@@ -125,6 +138,25 @@ export function expiredEntry(credit: Credit, entryId: string): ExpiredEntry {
     at: credit.expiresAt,
     creditId: credit.creditId,
     expiresAt: credit.expiresAt,
+  };
+}
+
+/** The void of `credit`: its whole unspent rest at `at`. */
+export function voidedEntry(
+  credit: Pick<Credit, 'customerId' | 'currency' | 'remaining' | 'creditId'>,
+  voidId: string,
+  at: string,
+  reason: string,
+): VoidedEntry {
+  return {
+    entryId: voidId,
+    customerId: credit.customerId,
+    kind: 'VOIDED',
+    currency: credit.currency,
+    amount: credit.remaining,
+    at,
+    creditId: credit.creditId,
+    reason,
   };
 }
 

@@ -1,3 +1,4 @@
+import { parseCapPolicy, type CapPolicy } from '../domain/caps';
 import { DEFAULT_GRANT_POLICY, type GrantPolicy } from '../domain/credit';
 
 /** Environment settings, read when first needed so a missing one fails loudly with its name. */
@@ -27,4 +28,11 @@ export function grantPolicy(): GrantPolicy {
     reminderDaysBeforeExpiry: positiveInt('REMINDER_DAYS_BEFORE_EXPIRY', DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry),
     maxMajorUnits: positiveInt('MAX_GRANT_MAJOR_UNITS', DEFAULT_GRANT_POLICY.maxMajorUnits),
   };
+}
+
+/** GRANT_CAPS: JSON of the cap settings that differ from the domain's defaults (absent: the defaults). */
+export function capPolicy(): CapPolicy {
+  const parsed = parseCapPolicy(process.env.GRANT_CAPS);
+  if ('problems' in parsed) throw new Error(`environment variable GRANT_CAPS is invalid: ${parsed.problems.join('; ')}`);
+  return parsed.policy;
 }

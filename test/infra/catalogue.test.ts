@@ -8,8 +8,8 @@ import { COMMON_ENV, ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, functio
 import { REPO_ROOT } from '../../infra/paths';
 
 describe('function catalogue', () => {
-  test('seven functions, keyed by their own name, in a fixed order', () => {
-    expect(FUNCTION_NAMES).toEqual(['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish']);
+  test('eleven functions, keyed by their own name, in a fixed order', () => {
+    expect(FUNCTION_NAMES).toEqual(['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'void', 'erase', 'report', 'aggregate']);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
     expect(isFunctionName('grant')).toBe(true);
@@ -37,21 +37,24 @@ describe('function catalogue', () => {
     expect(new Set([...spec.env, ...spec.optionalEnv]).size).toBe(spec.env.length + spec.optionalEnv.length);
   });
 
-  test('triggers: grant via EventBridge, three synchronous APIs, three stream consumers', () => {
+  test('triggers: grant via EventBridge, six synchronous APIs, four stream consumers', () => {
     const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
-    expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance']);
-    expect(byTrigger('stream')).toEqual(['expire', 'notify', 'publish']);
+    expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance', 'void', 'erase', 'report']);
+    expect(byTrigger('stream')).toEqual(['expire', 'notify', 'publish', 'aggregate']);
   });
 });
 
 describe('catalogue entries carry everything about a function', () => {
-  test('who may invoke: the payment flow redeem, reverse and balance; the account service balance only', () => {
+  test('who may invoke: the payment flow redeem, reverse and balance; the account service balance only; operations void, privacy erase, finance report', () => {
     const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
     expect(invokers).toEqual({
       redeem: ['paymentFlowRoleArn'],
       reverse: ['paymentFlowRoleArn'],
       balance: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+      void: ['opsRoleArn'],
+      erase: ['privacyRoleArn'],
+      report: ['financeRoleArn'],
     });
     // every invoker names a role setting of the configuration
     for (const setting of Object.values(invokers).flat()) expect(Object.keys(CONTEXT_KEYS)).toContain(setting);
@@ -66,6 +69,10 @@ describe('catalogue entries carry everything about a function', () => {
       expire: ['dynamodb:PutItem'],
       notify: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       publish: [],
+      void: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      erase: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+      report: ['dynamodb:Query', 'dynamodb:Scan'],
+      aggregate: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
     });
   });
 
@@ -80,7 +87,14 @@ describe('catalogue entries carry everything about a function', () => {
     const queues = FUNCTION_LIST.flatMap((f) =>
       f.trigger.kind === 'eventbridge' ? [f.trigger.rule.deadLetter, f.trigger.onFailure] : f.trigger.kind === 'stream' ? [f.trigger.onFailure] : [],
     );
-    expect(queues.map((q) => q.id).sort()).toEqual(['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures']);
+    expect(queues.map((q) => q.id).sort()).toEqual([
+      'AggregateStreamFailures',
+      'ComplaintRuleDlq',
+      'ExpireStreamFailures',
+      'GrantFailures',
+      'NotifyStreamFailures',
+      'PublishStreamFailures',
+    ]);
     for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);
   });
 

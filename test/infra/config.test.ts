@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LANDING_ZONE_DEFAULTS, LOG_RETENTION_DAYS } from '../../infra/options/settings';
 import { CONTEXT_KEYS, ConfigError, DEFAULTS, loadConfig, parseConfig } from '../../infra/config';
+import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../../lambdas/domain/credit';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
 
@@ -42,7 +43,38 @@ describe('parseConfig', () => {
       kms: 'aws-managed',
       logRetentionDays: 365,
       vpc: { placement: 'none' },
+      grantCaps: DEFAULT_CAP_POLICY,
     });
+  });
+
+  test('grant caps: the domain defaults, overridden setting by setting (JSON object, also as a string from -c)', () => {
+    expect(parse(BASE).grantCaps).toBe(DEFAULT_CAP_POLICY);
+    expect(parse({ ...BASE, 'courtesy:grantCaps': { customerGrants30d: 3 } }).grantCaps).toEqual({ ...DEFAULT_CAP_POLICY, customerGrants30d: 3 });
+    expect(parse({ ...BASE, 'courtesy:grantCaps': '{"issuerAmountPerDayMajorUnits":250}' }).grantCaps).toEqual({
+      ...DEFAULT_CAP_POLICY,
+      issuerAmountPerDayMajorUnits: 250,
+    });
+  });
+
+  test.each([
+    ['unknown cap', { customerGrants: 3 }, /courtesy:grantCaps: customerGrants: unknown cap/],
+    ['zero', { customerGrants30d: 0 }, /courtesy:grantCaps: customerGrants30d: must be a whole number from 1 to 1000000000/],
+    ['fraction', { customerAmount30dMajorUnits: 1.5 }, /customerAmount30dMajorUnits: must be a whole number/],
+    ['not an object', [1], /courtesy:grantCaps: must be an object of cap settings/],
+    ['bad JSON', '{x', /courtesy:grantCaps: not valid JSON/],
+  ])('grant caps refused: %s', (_what, value, message) => {
+    expect(() => parse({ ...BASE, 'courtesy:grantCaps': value })).toThrow(message);
+  });
+
+  test('ops, privacy and finance roles are optional role ARNs', () => {
+    expect(parse(BASE).opsRoleArn).toBeUndefined();
+    const arn = 'arn:aws:iam::111111111111:role/ops';
+    expect(parse({ ...BASE, 'courtesy:opsRoleArn': arn, 'courtesy:privacyRoleArn': arn, 'courtesy:financeRoleArn': arn })).toMatchObject({
+      opsRoleArn: arn,
+      privacyRoleArn: arn,
+      financeRoleArn: arn,
+    });
+    expect(() => parse({ ...BASE, 'courtesy:financeRoleArn': 'arn:aws:iam::111111111111:user/bob' })).toThrow(/courtesy:financeRoleArn: must be an IAM role ARN/);
   });
 
   test('defaults: 7 reminder days, 10000 major units, no configuration set', () => {

@@ -3,6 +3,7 @@ import { GUARD_ACKNOWLEDGEMENTS, guardAcknowledgementsFor, optionIsOn } from '..
 import { failureDestinations, guardFindings, guardRuleIds, guardVersion, triageFindings, type GuardFinding } from '../../infra/guard';
 import { LANDING_ZONE_DEFAULTS } from '../../infra/options/settings';
 import { cdkJsonContext, synthTemplate } from '../../infra/synth';
+import { FUNCTION_NAMES } from '../../infra/functions';
 
 /**
  * The AWS Control Tower proactive controls (cfn-guard rules shipped in @cdklabs/cdk-validator-cfnguard, run by
@@ -40,7 +41,7 @@ describe('Control Tower guard rules', () => {
     expect([...new Set(findings.map((f) => f.ruleId))]).toEqual(['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-sqs-pr-1']);
     const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
     expect(new Set(resourcesOf('ct-cloudwatch-pr-3'))).toEqual(new Set(['AWS::Logs::LogGroup']));
-    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(7);
+    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(FUNCTION_NAMES.length);
     expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
     expect(Object.keys(acknowledgements).sort()).toEqual(['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-sqs-pr-1']);
   });
@@ -87,7 +88,7 @@ describe('Control Tower guard rules', () => {
       .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
       .map(([id]) => id)
       .sort();
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(6);
     expect([...failureDestinations(template)].sort()).toEqual(queues);
     expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(queues));
   });

@@ -117,6 +117,10 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...SEND_TO('NotifyStreamFailures'),
   ],
   publish: [...on('bus', 'events:PutEvents'), ...STREAM_READ, ...SEND_TO('PublishStreamFailures')],
+  void: on('table', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+  erase: on('table', 'dynamodb:Query', 'dynamodb:UpdateItem'),
+  report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
+  aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...STREAM_READ, ...SEND_TO('AggregateStreamFailures')],
 };
 
 describe('least privilege: execution roles', () => {

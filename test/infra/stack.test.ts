@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
+import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { FUNCTIONS, FUNCTION_NAMES, TTL_DELETION_IDENTITY, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 
@@ -98,13 +99,17 @@ describe('EventBridge', () => {
 describe('functions', () => {
   const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_TRACER_CAPTURE_ERROR', 'NODE_OPTIONS'];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
-    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
     redeem: COMMON,
     reverse: COMMON,
     balance: COMMON,
     expire: COMMON,
     notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'], // the stack's own set when none is configured
     publish: [...COMMON, 'EVENT_BUS_NAME'],
+    void: COMMON,
+    erase: COMMON,
+    report: COMMON,
+    aggregate: COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {
@@ -158,6 +163,7 @@ describe('functions', () => {
     expect(resources[fnIds.grant].Properties.Environment.Variables).toMatchObject({
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
+      GRANT_CAPS: JSON.stringify(DEFAULT_CAP_POLICY),
     });
     expect(resources[fnIds.notify].Properties.Environment.Variables).toMatchObject({
       SENDER_EMAIL: 'no-reply@courtesy-credits.example.com',
@@ -182,15 +188,17 @@ describe('stream consumers', () => {
     publish: [
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['LEDGER'] } } } },
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['GRANT_REFUSED'] } } } },
     ],
+    aggregate: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['LEDGER'] } } } }],
   };
   const mappings = () => ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
 
-  test('exactly expire, notify and publish consume the table stream, once each', () => {
-    expect(mappings().map((m) => fnName(m.FunctionName)).sort()).toEqual(['expire', 'notify', 'publish']);
+  test('exactly expire, notify, publish and aggregate consume the table stream, once each', () => {
+    expect(mappings().map((m) => fnName(m.FunctionName)).sort()).toEqual(['aggregate', 'expire', 'notify', 'publish']);
   });
 
-  test.each(['expire', 'notify', 'publish'] as const)('%s: mapping settings, filters and its own failure queue', (name) => {
+  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)('%s: mapping settings, filters and its own failure queue', (name) => {
     const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
     const { FilterCriteria, ...rest } = m;
     expect(rest).toEqual({
@@ -208,7 +216,7 @@ describe('stream consumers', () => {
     expect(patterns).toEqual(EXPECTED_FILTERS[name]);
   });
 
-  test.each(['expire', 'notify', 'publish'] as const)('%s: the template filters are exactly the catalogue entry\'s', (name) => {
+  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)('%s: the template filters are exactly the catalogue entry\'s', (name) => {
     const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
     const trigger = FUNCTIONS[name].trigger;
     expect(trigger.kind).toBe('stream');
@@ -238,25 +246,25 @@ describe('stream consumers', () => {
         }
       }
     }
-    expect(checked).toBe(6);
+    expect(checked).toBe(8);
   });
 
   test('failure destinations are distinct queues', () => {
     const dests = mappings().map((m) => m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]);
-    expect(new Set(dests).size).toBe(3);
+    expect(new Set(dests).size).toBe(4);
   });
 });
 
 describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
 
-  test('five failure queues: rule DLQ, grant async failures, one per stream consumer', () => {
+  test('six failure queues: rule DLQ, grant async failures, one per stream consumer', () => {
     expect(queues().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
-      ['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures'],
+      ['AggregateStreamFailures', 'ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures'],
     );
   });
 
-  test.each(['ComplaintRuleDlq', 'GrantFailures', 'ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures'])(
+  test.each(['ComplaintRuleDlq', 'GrantFailures', 'ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures', 'AggregateStreamFailures'])(
     '%s: SSE-SQS, 14 days retention, TLS enforced by its queue policy',
     (prefix) => {
       const id = queueId(prefix);
@@ -300,7 +308,7 @@ describe('outputs', () => {
       const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: id }));
       expect(out).toHaveLength(1);
     }
-    expect(Object.keys(outputs)).toHaveLength(2 + FUNCTION_NAMES.length + 5);
+    expect(Object.keys(outputs)).toHaveLength(2 + FUNCTION_NAMES.length + 6);
   });
 });
 

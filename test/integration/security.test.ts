@@ -175,6 +175,18 @@ describe('a full flow: least privilege measured, and no email address in any log
       const page = await svc.invoke('balance', { customerId: a.customerId, limit: 1 });
       await svc.invoke('balance', { customerId: a.customerId, limit: 1, cursor: page.nextCursor });
       await t.runtime.idle(30_000);
+      // operations on a customer of their own: void (then again: a replay), erase, the finance report and reconciliation
+      const ops = complaint({ amount: 800 });
+      customers.push(ops.customerId);
+      await svc.grant(ops);
+      const opsCredit = (await svc.balance(ops.customerId)).history[0].entryId;
+      await svc.invoke('void', { customerId: ops.customerId, creditId: opsCredit, reason: 'granted in error' });
+      await svc.invoke('void', { customerId: ops.customerId, creditId: opsCredit, reason: 'granted in error' });
+      await svc.invoke('erase', { customerId: ops.customerId });
+      const today = new Date().toISOString().slice(0, 10);
+      await svc.invoke('report', { operation: 'report', from: today, to: today });
+      await svc.invoke('report', { operation: 'reconcile' });
+      await t.runtime.idle(30_000);
       // reminder (TTL removal of the reminder item) for a, and for the used-up credit of b; then again (already sent)
       const ttlRemove = (item: Record<string, unknown>) => ({
         Records: [
@@ -250,6 +262,9 @@ describe('a full flow: least privilege measured, and no email address in any log
       expect(logs).toMatch(/"message":"redemption reversed"/);
       expect(logs).toMatch(/"message":"expiry reminder"/);
       expect(logs).toMatch(/"message":"credit expired"/);
+      expect(logs).toMatch(/"message":"credit voided"/);
+      expect(logs).toMatch(/"message":"customer erased"/);
+      expect(logs).toMatch(/"message":"reconciliation balanced"/);
     });
 
     it("SES's error message named the address: the log has its pseudonym instead", () => {

@@ -17,6 +17,10 @@ export interface Fields {
   optInt(name: string): number | undefined;
   oneOf<T extends string>(name: string, values: readonly T[]): T;
   list<T>(name: string, decode: (element: Fields, index: number) => T): T[];
+  /** An optional nested map, decoded. */
+  optMap<T>(name: string, decode: (inner: Fields) => T): T | undefined;
+  /** A map of safe integers (amounts per currency). */
+  intMap(name: string): Record<string, number>;
   /** An error about this item. */
   error(problem: string): StoredItemError;
 }
@@ -51,6 +55,22 @@ export function fields(raw: RawItem, what: string): Fields {
         if (!element || typeof element !== 'object') throw error(`${name}[${i}] must be a map`);
         return decode(fields(element as RawItem, `${what}: ${name}[${i}]`), i);
       });
+    },
+    optMap: (name, decode) => {
+      const v = raw[name];
+      if (v === undefined) return undefined;
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(name, 'a map');
+      return decode(fields(v as RawItem, `${what}: ${name}`));
+    },
+    intMap: (name) => {
+      const v = raw[name];
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(name, 'a map');
+      const out: Record<string, number> = {};
+      for (const [k, n] of Object.entries(v as RawItem)) {
+        if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw error(`${name}.${k} must be a whole number`);
+        out[k] = n;
+      }
+      return out;
     },
     error,
   };

@@ -8,6 +8,9 @@ import { Credits } from './credits';
 import { Ledger } from './history';
 import { Notices } from './notices';
 import { Redemptions } from './redemptions';
+import { Voids } from './voids';
+import { Erasure } from './erasure';
+import { Finance } from './finance';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -25,6 +28,9 @@ export class DynamoCreditStore implements CreditStore {
   private readonly redemptions: Redemptions;
   private readonly ledger: Ledger;
   private readonly notices: Notices;
+  private readonly voids: Voids;
+  private readonly erasure: Erasure;
+  private readonly finance: Finance;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -35,9 +41,14 @@ export class DynamoCreditStore implements CreditStore {
     this.redemptions = new Redemptions(t);
     this.ledger = new Ledger(t);
     this.notices = new Notices(t);
+    this.voids = new Voids(t);
+    this.erasure = new Erasure(t);
+    this.finance = new Finance(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
+  refuse: CreditStore['refuse'] = (refusal, requestHash) => this.credits.refuse(refusal, requestHash);
+  readUsage: CreditStore['readUsage'] = (customerId, issuedBy, day) => this.credits.readUsage(customerId, issuedBy, day);
   listSpendableCredits: CreditStore['listSpendableCredits'] = (customerId, now) => this.credits.listSpendableCredits(customerId, now);
   listStoredCredits: CreditStore['listStoredCredits'] = (customerId) => this.credits.listStoredCredits(customerId);
   getCredit: CreditStore['getCredit'] = (customerId, creditId, expiresAt) => this.credits.getCredit(customerId, creditId, expiresAt);
@@ -49,6 +60,11 @@ export class DynamoCreditStore implements CreditStore {
   history: CreditStore['history'] = (customerId, limit, cursor) => this.ledger.history(customerId, limit, cursor);
   hasNotice: CreditStore['hasNotice'] = (customerId, creditId, kind) => this.notices.hasNotice(customerId, creditId, kind);
   putNotice: CreditStore['putNotice'] = (kind, notice, expiresAt) => this.notices.putNotice(kind, notice, expiresAt);
+  commitVoid: CreditStore['commitVoid'] = (input) => this.voids.commitVoid(input);
+  eraseCustomer: CreditStore['eraseCustomer'] = (customerId, erasedAt) => this.erasure.eraseCustomer(customerId, erasedAt);
+  applyMovement: CreditStore['applyMovement'] = (entryId, movement) => this.finance.applyMovement(entryId, movement);
+  dayTotals: CreditStore['dayTotals'] = (to) => this.finance.dayTotals(to);
+  remainingOnCredits: CreditStore['remainingOnCredits'] = () => this.finance.remainingOnCredits();
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */

@@ -11,13 +11,32 @@
  * | redeem key  | C#<customerId>      | IDEM#REDEEM#<idempotencyKey>         | +90 days                  |
  * | notice      | C#<customerId>      | NOTICE#<creditId>#ISSUED|REMINDER    | expiry + 90 days          |
  * | grant key   | COMPLAINT#<id>      | GRANT                                | none                      |
+ * | refusal     | COMPLAINT#<id>      | GRANT (same key: one outcome per complaint; drives GrantRefused) | none |
+ * | grant usage | C#<customerId>      | USAGE#GRANTS (per-day buckets, 365 days) | none                  |
+ * | issuer usage| ISSUER#<issuedBy>   | USAGE#<YYYY-MM-DD>                   | day + 2 days              |
+ * | day totals  | FIN#<shard 0..31>   | DAY#<YYYY-MM-DD>#<currency>          | none: the finance report  |
+ * | applied mark| AGG#<entryId>       | AGG                                  | +30 days (stream redelivery window is 24 h) |
  */
 
 /** Attribute names of the table's keys, TTL and item kind. */
 export const ATTR = { PK: 'pk', SK: 'sk', TTL: 'ttl', KIND: 'type', NOTICE: 'notice' } as const;
 
 /** Value of the `type` attribute per item kind. */
-export const ITEM = { CREDIT: 'CREDIT', REMINDER: 'REMINDER', LEDGER: 'LEDGER', IDEMPOTENCY: 'IDEMPOTENCY', NOTICE: 'NOTICE', GRANT: 'GRANT_KEY' } as const;
+export const ITEM = {
+  CREDIT: 'CREDIT',
+  REMINDER: 'REMINDER',
+  LEDGER: 'LEDGER',
+  IDEMPOTENCY: 'IDEMPOTENCY',
+  NOTICE: 'NOTICE',
+  GRANT: 'GRANT_KEY',
+  // Issuance controls (issue 11.1)
+  REFUSAL: 'GRANT_REFUSED',
+  GRANT_USAGE: 'GRANT_USAGE',
+  ISSUER_USAGE: 'ISSUER_USAGE',
+  // Finance report (issue 11.4)
+  DAY_TOTALS: 'DAY_TOTALS',
+  APPLIED: 'AGG_APPLIED',
+} as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
 /** Which email a notice item records (the `notice` attribute). */
@@ -29,6 +48,13 @@ export const PREFIX = { CREDIT: 'CREDIT#', REMINDER: 'REMINDER#', LEDGER: 'LEDGE
 /** Sorts after every ISO timestamp: the upper bound of a credit range query. */
 export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
 export const GRANT_SK = 'GRANT';
+export const GRANT_USAGE_SK = 'USAGE#GRANTS';
+export const APPLIED_SK = 'AGG';
+/**
+ * Day totals are spread over this many partitions (by entry id) so that every ledger write of the service landing on
+ * one day's totals stays under a partition's write throughput; the report reads all of them.
+ */
+export const FIN_SHARDS = 32;
 
 export const keys = {
   customer: (customerId: string) => `C#${customerId}`,
@@ -38,6 +64,11 @@ export const keys = {
   redeemKey: (key: string) => `${PREFIX.REDEEM_KEY}${key}`,
   notice: (creditId: string, kind: NoticeKind) => `${PREFIX.NOTICE}${creditId}#${kind}`,
   complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
+  issuer: (issuedBy: string) => `ISSUER#${issuedBy}`,
+  issuerDay: (day: string) => `USAGE#${day}`,
+  finShard: (shard: number) => `FIN#${shard}`,
+  dayTotals: (day: string, currency: string) => `DAY#${day}#${currency}`,
+  applied: (entryId: string) => `AGG#${entryId}`,
 };
 
 /** Who removes an item whose TTL passed: stream records of those removals carry this `userIdentity`. */

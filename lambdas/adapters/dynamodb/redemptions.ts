@@ -68,8 +68,8 @@ export class Redemptions {
           TableName: t.name,
           Key: { pk, sk: keys.credit(r.expiresAt, r.creditId) },
           UpdateExpression: 'SET remaining = remaining + :give',
-          // Restore only into a credit that is still there and unexpired, and never above its original amount.
-          ConditionExpression: 'attribute_exists(pk) AND expiresAtMs > :now AND remaining <= :max',
+          // Restore only into a credit that is still there, unexpired and not voided, and never above its original amount.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
           ExpressionAttributeValues: { ':give': r.amount, ':now': now.getTime(), ':max': r.maxRemainingBefore },
         },
       })),
