@@ -29,6 +29,10 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   redeem  --customer ID --order ID --amount MINOR --currency EUR [--key IDEMPOTENCY_KEY]
   reverse --customer ID --redemption ID [--currency EUR] [--reason TEXT]
   balance --customer ID [--limit N] [--cursor C]
+  void    --customer ID --credit ID --reason TEXT [--void-key K]   remove a credit's unspent rest (ops role)
+  erase   --customer ID                 erase the customer's email, locale and free texts; amounts stay (privacy role)
+  report  --from YYYY-MM-DD --to YYYY-MM-DD [--csv]   finance: liability, granted, spent, refunded, breakage, voided per day
+  reconcile                             finance: closing liability = what remains on the credits
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted] [--wait SECONDS]
                                       events on the bus: what the service published, then what it received (addresses pseudonymized)
@@ -89,6 +93,10 @@ async function main(): Promise<void> {
       type: { type: 'string' },
       reset: { type: 'boolean' },
       wait: { type: 'string' },
+      credit: { type: 'string' },
+      'void-key': { type: 'string' },
+      from: { type: 'string' },
+      csv: { type: 'boolean' },
     },
     allowPositionals: false,
   });
@@ -135,6 +143,30 @@ async function main(): Promise<void> {
           ...(o.reason ? { reason: o.reason } : {}),
         }),
       );
+    case 'void':
+      return print(
+        await invoke('void', {
+          customerId: req(o.customer, 'customer'),
+          creditId: req(o.credit, 'credit'),
+          reason: req(o.reason, 'reason'),
+          ...(o['void-key'] ? { voidKey: o['void-key'] } : {}),
+        }),
+      );
+    case 'erase':
+      return print(await invoke('erase', { customerId: req(o.customer, 'customer') }));
+    case 'report': {
+      const answer = (await invoke('report', {
+        operation: 'report',
+        from: req(o.from, 'from'),
+        to: req(o.to, 'to'),
+        ...(o.csv ? { format: 'csv' } : {}),
+      })) as any;
+      // CSV comes back as one string: print it as a file would read.
+      if (o.csv && answer?.ok && typeof answer.csv === 'string') return void console.log(answer.csv);
+      return print(answer);
+    }
+    case 'reconcile':
+      return print(await invoke('report', { operation: 'reconcile' }));
     case 'balance':
       return print(
         await invoke('balance', {
