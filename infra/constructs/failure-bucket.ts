@@ -2,9 +2,10 @@
  * The on-failure destination of a stream mapping that keeps the records: Lambda writes one object per discarded
  * batch, with the invocation record AND the batch's records (an SQS destination would get batch metadata only,
  * and the stream forgets the records after 24 hours). Encrypted, TLS-only, no public access, objects expire
- * after 400 days. Not versioned: Lambda writes each object once under a unique key and nothing overwrites it.
+ * after 400 days. Versioned: Lambda writes each object once under a unique key, so versions cost nothing, and an
+ * operator's delete leaves a noncurrent version for 30 days (a failure record is evidence of lost work).
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -23,7 +24,8 @@ export class FailureBucket extends s3.Bucket {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: 'ExpireFailureRecords', expiration: FAILURE_OBJECT_EXPIRY }],
+      versioned: true,
+      lifecycleRules: [{ id: 'ExpireFailureRecords', expiration: FAILURE_OBJECT_EXPIRY, noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RETAINED,
     });
     this.purpose = spec.purpose;
@@ -42,6 +44,11 @@ export class FailureBucket extends s3.Bucket {
       bind: (_mapping, fn) => {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.arnForObjects('*')] }));
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucketArn] }));
+        const bucketId = Stack.of(this).resolve((this.node.defaultChild as s3.CfnBucket).logicalId) as string;
+        Validations.of(fn.role!.node.findChild('DefaultPolicy').node.defaultChild!).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+          reason: 'Lambda names each failure object itself (aws/lambda/<mapping>/<shard>/<date>/...), so PutObject is granted on the objects of this one bucket; no read or delete.',
+        });
         return { destination: this.bucketArn };
       },
     };

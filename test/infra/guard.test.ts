@@ -26,17 +26,24 @@ describe('Control Tower guard rules', () => {
     expect(stale).toEqual([]);
   });
 
-  test('today the default template fails exactly the five controls of issue 12', () => {
+  test('today the default template fails exactly the five controls of issue 12, and four S3 controls on the stream failure bucket only', () => {
     expect([...new Set(findings.map((f) => f.ruleId))]).toEqual([
       'ct-cloudwatch-pr-2',
       'ct-cloudwatch-pr-3',
       'ct-dynamodb-pr-2',
       'ct-lambda-pr-3',
+      'ct-s3-pr-10',
+      'ct-s3-pr-2',
+      'ct-s3-pr-4',
+      'ct-s3-pr-9',
       'ct-sqs-pr-1',
     ]);
+    for (const rule of ['ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9']) {
+      expect(findings.filter((f) => f.ruleId === rule).map((f) => f.resource.replace(/[0-9A-F]{8}$/, ''))).toEqual(['StreamFailuresBucket']);
+    }
     const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
     expect(new Set(resourcesOf('ct-cloudwatch-pr-2'))).toEqual(new Set(['AWS::Logs::LogGroup']));
-    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(7);
+    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(8);
     expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
   });
 
@@ -49,14 +56,18 @@ describe('Control Tower guard rules', () => {
     }
   });
 
-  test('ct-sqs-pr-1 is acknowledged only for the terminal failure queues, all of which it reports', () => {
-    const queues = Object.entries<any>(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
-      .map(([id]) => id)
-      .sort();
-    expect(queues).toHaveLength(5);
-    expect([...failureDestinations(template)].sort()).toEqual(queues);
-    expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(queues));
+  test('ct-sqs-pr-1 is acknowledged only for the terminal failure queues, all of which it reports; the work queues meet it', () => {
+    const ofType = (type: string) =>
+      Object.entries<any>(template.Resources)
+        .filter(([, r]) => r.Type === type)
+        .map(([id]) => id)
+        .sort();
+    const queues = ofType('AWS::SQS::Queue');
+    const terminal = queues.filter((id) => !template.Resources[id].Properties.RedrivePolicy);
+    expect(terminal).toHaveLength(5);
+    expect(queues.length - terminal.length).toBe(3); // ExpireQueue, NotifyQueue, PublishQueue, each with a DLQ
+    expect([...failureDestinations(template)].sort()).toEqual([...terminal, ...ofType('AWS::S3::Bucket')].sort());
+    expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(terminal));
   });
 
   describe('the check is live', () => {
