@@ -6,6 +6,7 @@ import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -28,8 +29,12 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   balance --customer ID [--limit N] [--cursor C]
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted]      events the service published on the bus
-  queues                              queues: failed grants (with the event), stream failures (batch metadata only, as in AWS)
-  buckets                             failure buckets (stream records kept with their payload)
+  queues                              queues: work queues (stream records the router forwarded), the workers' dead-letter
+                                      queues (ExpireDlq, NotifyDlq, PublishDlq: whole records), failed grants (with the event)
+  redrive --queue NotifyDlq [--aws [--stage S]]
+                                      move a dead-letter queue's messages back to their source queue (SQS
+                                      StartMessageMoveTask), locally or, with --aws, in the stage's stack (AWS credentials)
+  buckets                             stream failure bucket (batches the router gave up on, with their records)
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
 Amounts are minor units: 2500 EUR = 25,00 €.
@@ -82,6 +87,9 @@ async function main(): Promise<void> {
       to: { type: 'string' },
       type: { type: 'string' },
       reset: { type: 'boolean' },
+      queue: { type: 'string' },
+      aws: { type: 'boolean' },
+      stage: { type: 'string', default: DEFAULT_STAGE },
     },
     allowPositionals: false,
   });
@@ -158,6 +166,8 @@ async function main(): Promise<void> {
       return print(await getJson(`${RUNTIME}/_local/queues`));
     case 'buckets':
       return print(await getJson(`${RUNTIME}/_local/buckets`));
+    case 'redrive':
+      return print(await redrive(req(o.queue, 'queue'), o.aws ? { stage: o.stage! } : undefined));
     case 'clock': {
       const offsetMs = o.reset ? 0 : num(o.days, 'days') * 86_400_000;
       return print(
@@ -176,6 +186,26 @@ async function main(): Promise<void> {
       return;
     default:
       throw new Error(`unknown command "${command}"\n\n${HELP}`);
+  }
+}
+
+/**
+ * Start a message move task from the dead-letter queue whose name starts with `dlq` (locally the logical id, e.g.
+ * NotifyDlq8139C716; in AWS CloudFormation's name, <stack>-NotifyDlq<hash>-<suffix>) back to its source queue.
+ */
+async function redrive(dlq: string, aws?: { stage: string }): Promise<unknown> {
+  const sqs = aws ? new SQSClient({}) : new SQSClient({ endpoint: RUNTIME, region, credentials, useQueueUrlAsEndpoint: false });
+  try {
+    const prefix = aws ? `${stageNames(aws.stage).stackName}-${dlq}` : dlq;
+    const urls = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }))).QueueUrls ?? [];
+    if (urls.length !== 1) throw new Error(`expected one queue named ${prefix}…, found ${urls.length}${urls.length ? `: ${urls.join(', ')}` : ''}`);
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: urls[0], AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }));
+    const sourceArn = attrs.Attributes?.QueueArn;
+    if (!sourceArn) throw new Error(`${urls[0]}: no QueueArn`);
+    const task = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn }));
+    return { queue: urls[0], messages: Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0), taskHandle: task.TaskHandle };
+  } finally {
+    sqs.destroy();
   }
 }
 

@@ -11,6 +11,9 @@
  * Accounting for the SES SDK client's own retries (maxAttempts 3 in lambdas/adapters/ses.ts): one notify attempt
  * at a message makes up to 3 HTTP requests; a throttle/outage fails the message only when all 3 fail.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -21,10 +24,12 @@ import { offsetClock, setClock, systemClock } from '../../lambdas/shared/clock';
 import { DAY_MS } from '../../lambdas/domain/credit';
 import { ITEM, keys } from '../../lambdas/adapters/dynamodb/layout';
 import { FUNCTIONS } from '../../infra/functions';
+import { REPO_ROOT } from '../../infra/paths';
 import { emailsTo, startTestRuntime, TTL_WAIT_MS, waitFor, withParsedBodies, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique, type Complaint } from './service-client';
 
 jest.setTimeout(240_000);
+const execFileAsync = promisify(execFile);
 
 const SES_SDK_ATTEMPTS = 3; // lambdas/adapters/ses.ts
 const NOTIFY_RECEIVES = FUNCTIONS.notify.trigger.queue.maxReceiveCount; // NotifyQueue's redrive policy
@@ -225,9 +230,13 @@ describe('SES throttling and outage (fault proxy in front of the SES emulator)',
     expect((await svc.balance(g.customerId)).courtesyCredit.balances[0].available).toBe(g.amount); // money is not lost
     expect(sesRequests(g.email)).toHaveLength(NOTIFY_RECEIVES); // the dead letter is not retried by itself
 
-    // the fault is fixed; an operator redrives NotifyDlq (days later would do: the DLQ keeps messages 14 days)
+    // the fault is fixed; an operator redrives NotifyDlq with the CLI (days later would do: the DLQ keeps messages 14 days)
     proxy.up();
-    await redrive('NotifyDlq');
+    const { stdout } = await execFileAsync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['local/cli.ts', 'redrive', '--queue', 'NotifyDlq'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, COURTESY_LOCAL_URL: t.runtime.url, COURTESY_ENDPOINTS: path.join(REPO_ROOT, '.no-endpoints-file') },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ queue: expect.stringMatching(/\/NotifyDlq[0-9A-F]{8}$/), messages: 1 });
     await t.runtime.idle(30_000);
     expect(queue('NotifyDlq')).toEqual([]);
     await redrive('NotifyDlq'); // a second redrive of an empty DLQ changes nothing
