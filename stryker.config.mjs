@@ -18,7 +18,7 @@ export default {
   mutate: [
     'lambdas/domain/**/*.ts',
     'lambdas/app/**/*.ts',
-    // Pure shared helpers only; middleware.ts and stream.ts are middy/Powertools wiring covered by integration tests.
+    // Pure shared helpers only; middleware.ts and sqs-stream.ts are middy/Powertools wiring covered by integration tests.
     'lambdas/shared/{clock,config,ids,once,retry,sync,observability}.ts',
     '!lambdas/app/ports.ts',
   ],

@@ -69,10 +69,42 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgements = {
     kind: 'permanent',
     scope: 'failure-destinations',
     reason:
-      "These queues are terminal: the EventBridge rule's dead-letter queue and the Lambda on-failure destinations " +
-      '(async grant, stream mappings). Nothing consumes them, so a dead-letter queue behind them would only move ' +
+      "These queues are terminal: the EventBridge rule's dead-letter queue, grant's async on-failure destination and " +
+      "the workers' dead-letter queues (ExpireDlq, NotifyDlq, PublishDlq; an operator redrives them to their source " +
+      'queue with StartMessageMoveTask). Nothing consumes them, so a dead-letter queue behind them would only move ' +
       "the same messages once more. The control's other way out, RedriveAllowPolicy allowAll/byQueue, would declare " +
-      'them redrive targets for SQS source queues, which they are not.',
+      'them redrive targets for any SQS source queue (SQS allows every queue by default already).',
+  },
+  'ct-s3-pr-2': {
+    kind: 'permanent',
+    scope: 'failure-destinations',
+    reason:
+      "The stream mapping's failure bucket is written only by Lambda (one object per discarded batch) and read by " +
+      'operators; CloudTrail records both. Server access logs would need a second bucket, itself failing this ' +
+      'control, to log the same calls again (cdk-nag S1 is acknowledged for the same reason).',
+  },
+  'ct-s3-pr-4': {
+    kind: 'permanent',
+    scope: 'failure-destinations',
+    reason:
+      'Nothing processes failure records automatically: they are redriven by an operator. An object lands here only ' +
+      'after the router could not reach SQS for a whole day, which the router function errors and stream iterator ' +
+      'age already show long before.',
+  },
+  'ct-s3-pr-9': {
+    kind: 'permanent',
+    scope: 'failure-destinations',
+    reason:
+      'Failure records are operational copies for a redrive, deleted by the lifecycle rule after 400 days; Object ' +
+      'Lock would keep them from that and is for compliance archives, which these are not (the ledger is the record).',
+  },
+  'ct-s3-pr-10': {
+    kind: 'until-option',
+    option: { setting: LANDING_ZONE_KEYS.kms, is: 'customer-managed' },
+    scope: 'failure-destinations',
+    reason:
+      'By default the stream failure bucket uses S3-managed encryption (SSE-S3), like the AWS-managed default of the ' +
+      'table and queues; with courtesy:kms=customer-managed it is encrypted with the service key and the control passes.',
   },
 };
 

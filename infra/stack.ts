@@ -1,9 +1,11 @@
 /**
  * The service's CloudFormation stack for one stage: the table, the bus, one ServiceFunction per catalogue entry
- * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the stream mappings and the
- * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts). The resource policies
- * of the bus, the table and the failure queues (trust boundaries) are built in infra/security/, one hook each.
- * The landing-zone settings add the customer-managed key and the VPC placement (infra/options/).
+ * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the one stream mapping (the
+ * router) with its failure bucket, the work queues the router fills and their consumers, and the failure queues
+ * they name. Names that must be explicit derive from the stage (infra/names.ts).
+ * The resource policies of the bus, the table and the failure queues (trust boundaries) are built in
+ * infra/security/, one hook each. The landing-zone settings add the customer-managed key and the VPC placement
+ * (infra/options/).
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,16 +14,28 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { ATTR } from '../lambdas/adapters/dynamodb/layout';
 import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
 import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
 import { EmailEvents } from './constructs/email-events';
+import { FailureBucket } from './constructs/failure-bucket';
 import { FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
-import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FailureQueueSpec, type FunctionName, type FunctionSpec, type Trigger } from './functions';
+import { WorkQueue } from './constructs/work-queue';
+import {
+  FUNCTION_LIST,
+  functionsTriggeredBy,
+  LOG_LEVEL,
+  routeFilters,
+  type EnvVarName,
+  type FailureQueueSpec,
+  type FunctionName,
+  type FunctionSpec,
+  type Trigger,
+} from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
 import { applyFailureQueueReadPolicy } from './security/queue-policy';
@@ -30,13 +44,14 @@ import { acknowledgeFailureQueueKeyGrant, createServiceKey, tableKeyStatement } 
 import { ServiceNetwork } from './options/network';
 import { ServiceMonitoring } from './monitoring';
 
-/** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
+/**
+ * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit and no record
+ * age limit: a batch is retried until its records leave the stream (24 h) — the router fails only when SQS does.
+ */
 const STREAM_MAPPING = {
   startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-  batchSize: 25,
+  batchSize: 100,
   bisectBatchOnError: true,
-  retryAttempts: 5,
-  maxRecordAge: Duration.days(1),
   reportBatchItemFailures: true,
 } as const;
 
@@ -58,6 +73,10 @@ export class CourtesyCreditsStack extends Stack {
   readonly monitoring: ServiceMonitoring;
   /** Every failure queue, by construct id (filled while the triggers are wired). */
   private readonly failureQueues: Record<string, FailureQueue> = {};
+  /** The workers' queues, by construct id. */
+  private readonly workQueueMap: Record<string, WorkQueue> = {};
+  /** Failure buckets of stream mappings, by construct id. */
+  private readonly failureBucketMap: Record<string, FailureBucket> = {};
 
   /** `id` is the stack name: use `stageNames(config.stage).stackName` (infra/app.ts, infra/synth.ts). */
   constructor(scope: Construct, id: string, props: CourtesyCreditsStackProps) {
@@ -97,6 +116,14 @@ export class CourtesyCreditsStack extends Stack {
           }));
     const email = new EmailEvents(this, 'Email', { configurationSetName: config.sesConfigurationSetName });
 
+    // The workers' queues first: the router's routes and permissions name them.
+    const workers = functionsTriggeredBy('queue');
+    for (const w of workers) {
+      const { queue } = w.trigger;
+      this.workQueueMap[queue.id] = new WorkQueue(this, { spec: queue, deadLetter: this.failureQueue(queue.deadLetter), functionTimeoutSeconds: w.timeoutSeconds, ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}) });
+    }
+    const routes = workers.map((w) => ({ queueUrl: this.workQueueMap[w.trigger.queue.id]!.queueUrl, consumes: w.trigger.consumes }));
+
     const environment: { readonly [V in EnvVarName]: string | undefined } = {
       TABLE_NAME: table.tableName,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -111,6 +138,7 @@ export class CourtesyCreditsStack extends Stack {
       SES_CONFIGURATION_SET: email.configurationSetName,
       EVENT_BUS_NAME: bus.eventBusName,
       GRANT_CAPS: JSON.stringify(config.grantCaps),
+      ROUTES: this.toJsonString(routes),
     };
     // SES authorizes a send against the identity and against the configuration set it uses, so both are granted;
     // only From the configured sender.
@@ -121,6 +149,7 @@ export class CourtesyCreditsStack extends Stack {
         conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
       },
       eventBus: { resources: [bus.eventBusArn] },
+      workQueues: { resources: Object.values(this.workQueueMap).map((q) => q.queueArn) },
     };
 
     const fns = {} as Record<FunctionName, ServiceFunction>;
@@ -177,13 +206,21 @@ export class CourtesyCreditsStack extends Stack {
         });
         return;
       }
-      case 'stream':
+      case 'stream': {
+        if (this.failureBucketMap[trigger.onFailure.id] !== undefined) throw new Error(`failure bucket ${trigger.onFailure.id} is named by two triggers`);
+        const bucket = (this.failureBucketMap[trigger.onFailure.id] = new FailureBucket(this, trigger.onFailure, this.encryptionKey));
         fn.addEventSource(
           new DynamoEventSource(this.table, {
             ...STREAM_MAPPING,
-            onFailure: new SqsDlq(this.failureQueue(trigger.onFailure)),
-            filters: trigger.filters.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+            onFailure: bucket.asOnFailureDestination(),
+            filters: routeFilters().map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
           }),
+        );
+        return;
+      }
+      case 'queue':
+        fn.addEventSource(
+          new SqsEventSource(this.workQueueMap[trigger.queue.id]!, { batchSize: trigger.queue.batchSize, reportBatchItemFailures: true }),
         );
         return;
       case 'invoke':
@@ -194,6 +231,16 @@ export class CourtesyCreditsStack extends Stack {
   /** Every failure queue, by construct id. */
   get queues(): Readonly<Record<string, FailureQueue>> {
     return { ...this.failureQueues };
+  }
+
+  /** The workers' queues, by construct id. */
+  get workQueues(): Readonly<Record<string, WorkQueue>> {
+    return { ...this.workQueueMap };
+  }
+
+  /** The stream mappings' failure buckets, by construct id. */
+  get failureBuckets(): Readonly<Record<string, FailureBucket>> {
+    return { ...this.failureBucketMap };
   }
 
   private failureQueue(spec: FailureQueueSpec): FailureQueue {
@@ -212,6 +259,12 @@ export class CourtesyCreditsStack extends Stack {
     }
     for (const [queueId, q] of Object.entries(this.failureQueues)) {
       new CfnOutput(this, `${queueId}QueueUrl`, { value: q.queueUrl, description: `Failure queue ${queueId}` });
+    }
+    for (const [queueId, q] of Object.entries(this.workQueueMap)) {
+      new CfnOutput(this, `${queueId}Url`, { value: q.queueUrl, description: `Work queue ${queueId} (its dead-letter queue: ${q.spec.deadLetter.id})` });
+    }
+    for (const [bucketId, b] of Object.entries(this.failureBucketMap)) {
+      new CfnOutput(this, `${bucketId}Name`, { value: b.bucketName, description: `Stream failure records (${bucketId})` });
     }
   }
 }

@@ -10,13 +10,6 @@ import type { TemplateModel } from './template-model';
 /** DynamoDB advises no more than two simultaneous readers per stream shard; beyond that reads are throttled. */
 export const MAX_STREAM_READERS = 2;
 
-/**
- * TODO(issue 14): the app's stream mappings still filter on eventName/userIdentity and three mappings read the one
- * stream. Until the template is fixed, npm start and the integration harness load it with `strict: false`.
- * The lead flips this to false when the template passes `assertAwsCompatible`.
- */
-export const ALLOW_LEGACY_STREAM_SHAPE = true;
-
 export function assertAwsCompatible(model: TemplateModel): void {
   for (const m of model.streamMappings) {
     m.filters.forEach((f, i) => {

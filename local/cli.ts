@@ -8,6 +8,7 @@ import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
 import { redriveCli } from './redrive';
 
@@ -36,9 +37,12 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted] [--wait SECONDS]
                                       events on the bus: what the service published, then what it received (addresses pseudonymized)
-  queues                              queues: failed grants (with the event), stream failures (batch metadata only, as in AWS)
-  buckets                             failure buckets (stream records kept with their payload)
-  redrive --queue DLQ [--to Q] [--wait] [--aws]   move a dead-letter queue's messages back to their source queue
+  queues                              queues: work queues (stream records the router forwarded), the workers' dead-letter
+                                      queues (ExpireDlq, NotifyDlq, PublishDlq, AggregateDlq: whole records), failed grants (with the event)
+  redrive --queue NotifyDlq [--to Q] [--wait] [--rate N] [--aws [--stage S]]
+                                      move a dead-letter queue's messages back to their source queue (SQS
+                                      StartMessageMoveTask), locally or, with --aws, in the stage's stack (AWS credentials)
+  buckets                             stream failure bucket (batches the router gave up on, with their records)
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
 Amounts are minor units: 2500 EUR = 25,00 €.

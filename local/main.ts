@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { offsetClock, setClock, systemClock } from '../lambdas/shared/clock';
-import { ALLOW_LEGACY_STREAM_SHAPE } from './aws-compat';
 import { localDir, removeEndpoints, writeEndpoints } from './endpoints';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { isPortFree, startLocalServices, type LocalServices } from './services';
@@ -75,7 +74,6 @@ async function main(): Promise<void> {
     dynamoEndpoint: services.dynamoEndpoint,
     sesEndpoint: services.sesEndpoint,
     tableName: TABLE_NAME,
-    strict: !ALLOW_LEGACY_STREAM_SHAPE,
     port,
     bucketDir: path.join(localDir(), 'buckets'),
     log,

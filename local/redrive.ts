@@ -5,6 +5,7 @@
  * Only for dead-letter queues of SQS queues (a RedrivePolicy names them): SQS knows their source. A Lambda on-failure
  * destination or a rule's dead-letter queue has no source queue, so SQS refuses the move (say `--to` to name one).
  */
+import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import {
   GetQueueAttributesCommand,
@@ -13,6 +14,7 @@ import {
   type ListMessageMoveTasksResultEntry,
   SQSClient,
   StartMessageMoveTaskCommand,
+  ListQueuesCommand,
 } from '@aws-sdk/client-sqs';
 
 export interface RedriveRequest {
@@ -91,16 +93,30 @@ interface QueueInfo {
 }
 
 async function queueInfo(sqs: SQSClient, ref: string): Promise<QueueInfo> {
-  const url =
-    ref.startsWith('https://') || ref.startsWith('http://')
-      ? ref
-      : (await sqs.send(new GetQueueUrlCommand({ QueueName: nameOf(ref) }))).QueueUrl;
+  const url = ref.startsWith('https://') || ref.startsWith('http://') ? ref : await urlOf(sqs, nameOf(ref));
   if (!url) throw new RedriveError(`no queue ${ref}`);
   const { Attributes: a = {} } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }),
   );
   if (!a.QueueArn) throw new RedriveError(`queue ${ref} has no ARN`);
   return { url, arn: a.QueueArn, messages: Number(a.ApproximateNumberOfMessages ?? 0) };
+}
+
+/**
+ * A queue's URL by its exact name, else by a unique name prefix: CloudFormation names the stack's queues
+ * `<stack>-NotifyDlq<hash>-<suffix>` (locally the logical id, `NotifyDlq<hash>`), so `NotifyDlq` (with the stage's
+ * stack name in front, see `--stage`) finds it.
+ */
+async function urlOf(sqs: SQSClient, name: string): Promise<string | undefined> {
+  try {
+    return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+  } catch (e) {
+    const err = e as Error;
+    if (err.name !== 'QueueDoesNotExist' && err.name !== 'AWS.SimpleQueueService.NonExistentQueue') throw e;
+  }
+  const urls = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }))).QueueUrls ?? [];
+  if (urls.length > 1) throw new RedriveError(`${urls.length} queues are named ${name}…: ${urls.join(', ')}; name one`);
+  return urls[0];
 }
 
 /** The queue name in an ARN (arn:aws:sqs:region:account:name) or a bare name. */
@@ -139,9 +155,10 @@ async function waitForTask(
   }
 }
 
-const HELP = `redrive --queue DLQ [--to QUEUE] [--wait] [--rate N] [--aws]
-  Moves the messages of a dead-letter queue (name, URL or ARN) back to the queue they failed from
-  (or to --to). Local runtime by default (COURTESY_LOCAL_URL); --aws uses your AWS credentials and region.`;
+const HELP = `redrive --queue DLQ [--to QUEUE] [--wait] [--rate N] [--aws [--stage S]]
+  Moves the messages of a dead-letter queue (name or unique name prefix such as NotifyDlq, URL or ARN) back to the
+  queue they failed from (or to --to). Local runtime by default (COURTESY_LOCAL_URL); --aws uses your AWS credentials
+  and region, and a bare name is looked up in the stage's stack (CourtesyCredits-<stage>-NotifyDlq…).`;
 
 /** The CLI entry (`npm run cli -- redrive ...`). */
 export async function redriveCli(args: readonly string[], localEndpoint: string): Promise<void> {
@@ -153,6 +170,7 @@ export async function redriveCli(args: readonly string[], localEndpoint: string)
       wait: { type: 'boolean', default: false },
       rate: { type: 'string' },
       aws: { type: 'boolean', default: false },
+      stage: { type: 'string', default: DEFAULT_STAGE },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -168,8 +186,10 @@ export async function redriveCli(args: readonly string[], localEndpoint: string)
   const sqs = o.aws
     ? new SQSClient({})
     : new SQSClient({ endpoint: localEndpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // In AWS the stack's queues carry the stack name in front: a bare name is looked up within the stage's stack.
+  const inStack = (ref: string) => (o.aws && !ref.includes(':') && !ref.includes('/') ? `${stageNames(o.stage!).stackName}-${ref}` : ref);
   const result = await redrive(
-    { queue: o.queue, ...(o.to ? { to: o.to } : {}), wait: o.wait, ...(rate ? { maxPerSecond: rate } : {}) },
+    { queue: inStack(o.queue), ...(o.to ? { to: inStack(o.to) } : {}), wait: o.wait, ...(rate ? { maxPerSecond: rate } : {}) },
     { sqs },
   );
   console.log(JSON.stringify(result, null, 2));

@@ -113,7 +113,7 @@ export async function startDynamoLocal(): Promise<LocalDynamo> {
       // The table exactly as the CDK app defines it (keys, billing, stream), like the local runtime creates it.
       const { synthTemplate } = await import('../../infra/synth');
       const { loadTemplate } = await import('../../local/template');
-      const { table } = loadTemplate(synthTemplate() as Parameters<typeof loadTemplate>[0], { strict: false }); // only the table shape
+      const { table } = loadTemplate(synthTemplate() as Parameters<typeof loadTemplate>[0]); // only the table shape
       const client = newClient();
       await client.send(new CreateTableCommand({ ...table.createTableInput, TableName: name }));
       client.destroy();

@@ -21,7 +21,9 @@ export function payloadQueueIds(specs: readonly FunctionSpec[]): string[] {
     switch (trigger.kind) {
       case 'eventbridge':
         return [trigger.rule.deadLetter.id, trigger.onFailure.id];
-      case 'stream': // Lambda writes the stream position of the failed batch, not its records
+      case 'queue': // a worker's dead-letter queue keeps whole stream records (a credit's image holds the email)
+        return [trigger.queue.deadLetter.id];
+      case 'stream': // the router's failures go to an S3 bucket, not a queue
       case 'invoke': // no failure queue
         return [];
       default: {

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { aggregateEntry } from '../app/aggregate';
-import { ignoreChange, streamHandler } from '../shared/stream';
+import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 
-/** Table stream: an inserted ledger entry → its movement added to the finance day totals, once per entry. */
-export const handler = streamHandler(async (change) => {
+/** AggregateQueue (table stream, via the router): an inserted ledger entry → its movement added to the finance day totals, once per entry. */
+export const handler = sqsStreamHandler(async (change) => {
   if (change.change !== 'inserted' || change.item.kind !== 'ledger') return ignoreChange(change);
   const { entry } = change.item;
   const outcome = await aggregateEntry(entry, { store: creditStore() });

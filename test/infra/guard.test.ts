@@ -37,13 +37,20 @@ describe('Control Tower guard rules', () => {
     expect({ kms: config.kms, logRetentionDays: config.logRetentionDays, vpc: config.vpc }).toEqual(LANDING_ZONE_DEFAULTS);
   });
 
-  test('the default template fails exactly four controls of issue 12; log retention (ct-cloudwatch-pr-2) passes', () => {
-    expect([...new Set(findings.map((f) => f.ruleId))]).toEqual(['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-sqs-pr-1']);
+  test('the default template fails exactly four controls of issue 12 (log retention passes) and four S3 controls on the stream failure bucket only', () => {
+    expect([...new Set(findings.map((f) => f.ruleId))].sort()).toEqual(
+      ['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9', 'ct-sqs-pr-1'].sort(),
+    );
+    for (const rule of ['ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9']) {
+      expect(findings.filter((f) => f.ruleId === rule).map((f) => f.resource.replace(/[0-9A-F]{8}$/, ''))).toEqual(['StreamFailuresBucket']);
+    }
     const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
     expect(new Set(resourcesOf('ct-cloudwatch-pr-3'))).toEqual(new Set(['AWS::Logs::LogGroup']));
     expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(FUNCTION_NAMES.length);
     expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
-    expect(Object.keys(acknowledgements).sort()).toEqual(['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-sqs-pr-1']);
+    expect(Object.keys(acknowledgements).sort()).toEqual(
+      ['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9', 'ct-sqs-pr-1'].sort(),
+    );
   });
 
   test('acknowledgements name real controls with a real reason; "until" ones name the setting that lifts them', () => {
@@ -54,6 +61,10 @@ describe('Control Tower guard rules', () => {
       'ct-cloudwatch-pr-3',
       'ct-dynamodb-pr-2',
       'ct-lambda-pr-3',
+      'ct-s3-pr-10',
+      'ct-s3-pr-2',
+      'ct-s3-pr-4',
+      'ct-s3-pr-9',
       'ct-sqs-pr-1',
     ]);
     for (const [id, ack] of Object.entries(GUARD_ACKNOWLEDGEMENTS)) {
@@ -65,12 +76,16 @@ describe('Control Tower guard rules', () => {
 
   test('an "until-option" acknowledgement applies only while its setting is off', () => {
     const on = { kms: 'customer-managed', vpc: { placement: 'new-vpc' }, logRetentionDays: 731 } as const;
-    expect(Object.keys(guardAcknowledgementsFor(on))).toEqual(['ct-sqs-pr-1']);
+    expect(Object.keys(guardAcknowledgementsFor(on)).sort()).toEqual(['ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9', 'ct-sqs-pr-1']);
     expect(Object.keys(guardAcknowledgementsFor({ ...LANDING_ZONE_DEFAULTS, logRetentionDays: 30 })).sort()).toEqual([
       'ct-cloudwatch-pr-2',
       'ct-cloudwatch-pr-3',
       'ct-dynamodb-pr-2',
       'ct-lambda-pr-3',
+      'ct-s3-pr-10',
+      'ct-s3-pr-2',
+      'ct-s3-pr-4',
+      'ct-s3-pr-9',
       'ct-sqs-pr-1',
     ]);
     const retention = GUARD_ACKNOWLEDGEMENTS['ct-cloudwatch-pr-2']!;
@@ -83,14 +98,18 @@ describe('Control Tower guard rules', () => {
     expect(triageFindings(template, findings, GUARD_ACKNOWLEDGEMENTS).stale).toEqual(['ct-cloudwatch-pr-2']);
   });
 
-  test('ct-sqs-pr-1 is acknowledged only for the terminal failure queues, all of which it reports', () => {
-    const queues = Object.entries<any>(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
-      .map(([id]) => id)
-      .sort();
-    expect(queues).toHaveLength(6);
-    expect([...failureDestinations(template)].sort()).toEqual(queues);
-    expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(queues));
+  test('ct-sqs-pr-1 is acknowledged only for the terminal failure queues, all of which it reports; the work queues meet it', () => {
+    const ofType = (type: string) =>
+      Object.entries<any>(template.Resources)
+        .filter(([, r]) => r.Type === type)
+        .map(([id]) => id)
+        .sort();
+    const queues = ofType('AWS::SQS::Queue');
+    const terminal = queues.filter((id) => !template.Resources[id].Properties.RedrivePolicy);
+    expect(terminal).toHaveLength(6);
+    expect(queues.length - terminal.length).toBe(4); // ExpireQueue, NotifyQueue, PublishQueue, AggregateQueue, each with a DLQ
+    expect([...failureDestinations(template)].sort()).toEqual([...terminal, ...ofType('AWS::S3::Bucket')].sort());
+    expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(terminal));
   });
 
   describe('the check is live', () => {

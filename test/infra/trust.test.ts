@@ -311,8 +311,10 @@ describe('failure queues holding whole events: only break-glass reads them', () 
     );
     return { queueId, policy: p.Properties.PolicyDocument };
   };
-  const PAYLOAD = ['ComplaintRuleDlq', 'GrantFailures'];
-  const POSITION_ONLY = ['ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures'];
+  // The rule's and grant's failure queues hold whole events; the workers' dead-letter queues whole stream records.
+  const PAYLOAD = ['ComplaintRuleDlq', 'GrantFailures', 'ExpireDlq', 'NotifyDlq', 'PublishDlq', 'AggregateDlq'];
+  /** The work queues: their worker must receive from them, so no read deny (IAM grants only that worker). */
+  const WORK = ['ExpireQueue', 'NotifyQueue', 'PublishQueue', 'AggregateQueue'];
 
   test.each(PAYLOAD)('%s: ReceiveMessage denied to everyone (cdk.json), to everyone but break-glass (configured)', (prefix) => {
     for (const [json, condition] of [
@@ -331,8 +333,12 @@ describe('failure queues holding whole events: only break-glass reads them', () 
     }
   });
 
-  test.each(POSITION_ONLY)('%s (stream positions only, no item data): no read deny', (prefix) => {
-    expect(queuePolicy(base, prefix).policy.Statement.filter((s: any) => s.Sid === QUEUE_POLICY_SID.denyReads)).toEqual([]);
+  test.each(WORK)('%s (its worker receives from it): no read deny', (prefix) => {
+    const [queueId] = only(ofType(base, 'AWS::SQS::Queue').filter(([id]) => id.replace(/[0-9A-F]{8}$/, '') === prefix));
+    const statements = ofType(base, 'AWS::SQS::QueuePolicy')
+      .filter(([, r]) => JSON.stringify(r.Properties.Queues) === JSON.stringify([{ Ref: queueId }]))
+      .flatMap(([, r]) => r.Properties.PolicyDocument.Statement);
+    expect(statements.filter((st: any) => st.Sid === QUEUE_POLICY_SID.denyReads)).toEqual([]);
   });
 
   test('evaluated: an operator of the account cannot read a grant failure; break-glass can; nothing else changes', () => {

@@ -17,7 +17,7 @@ import { pseudonymizeEmail } from '../../lambdas/shared/observability';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds } from '../../infra/synth';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
+import { emailsTo, startTestRuntime, viaQueue, waitFor, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique } from './service-client';
 import { attributeCallsToFunctions, dynamoActions, tapSdk, type SdkCall } from './sdk-taps';
 
@@ -202,13 +202,13 @@ describe('a full flow: least privilege measured, and no email address in any log
       const reminderOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === ITEM.REMINDER)!;
       const creditOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === ITEM.CREDIT)!;
       for (const ev of [ttlRemove(await reminderOf(a.customerId)), ttlRemove(await reminderOf(b.customerId))]) {
-        await t.runtime.invoke('notify', ev);
-        await t.runtime.invoke('notify', ev);
+        await t.runtime.invoke('notify', viaQueue(ev));
+        await t.runtime.invoke('notify', viaQueue(ev));
       }
       // expiry (TTL removal of a's credit, which still has money on it), delivered twice
       const removal = ttlRemove(await creditOf(a.customerId));
-      await t.runtime.invoke('expire', removal);
-      await t.runtime.invoke('expire', removal);
+      await t.runtime.invoke('expire', viaQueue(removal));
+      await t.runtime.invoke('expire', viaQueue(removal));
       await t.runtime.idle(30_000);
       await waitFor(async () => (await emailsTo(a.email)).length === 2, 20_000);
     } finally {
@@ -268,7 +268,7 @@ describe('a full flow: least privilege measured, and no email address in any log
     });
 
     it("SES's error message named the address: the log has its pseudonym instead", () => {
-      const line = logs.split('\n').find((l) => l.includes('"message":"stream record failed"') && l.includes('The following identities failed the check'));
+      const line = logs.split('\n').find((l) => l.includes('"message":"queued stream record failed"') && l.includes('The following identities failed the check'));
       expect(line).toBeDefined();
       expect(line).toContain(pseudonymizeEmail(rejected.email));
       expect(line).not.toContain(rejected.email);

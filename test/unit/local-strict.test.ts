@@ -82,6 +82,16 @@ describe('AWS compatibility (strict)', () => {
     expect(() => loadTemplate(t)).not.toThrow();
   });
 
+  it("the CDK app's template loads strictly (the default for npm start, the tests and the bench): one stream reader, filters on dynamodb only", async () => {
+    const { synthTemplate } = await import('../../infra/synth');
+    const model = loadTemplate(synthTemplate() as CfnTemplate);
+    expect(model.streamMappings.map((m) => m.functionName)).toEqual(['route']);
+    for (const f of model.streamMappings[0]!.filters) expect(Object.keys(f)).toEqual(['dynamodb']);
+    expect(model.streamMappings[0]!.onFailure?.kind).toBe('bucket');
+    expect(model.queueMappings.map((m) => m.functionName).sort()).toEqual(['aggregate', 'expire', 'notify', 'publish']);
+    for (const m of model.queueMappings) expect(model.queues.find((q) => q.name === m.queueName)?.redrive?.maxReceiveCount).toBe(5);
+  });
+
   it('assertAwsCompatible is what strict loading runs', () => {
     const t = fixture();
     R(t).TtlMapping!.Properties!.FilterCriteria = { Filters: [{ Pattern: '{"eventName":["REMOVE"]}' }] };
