@@ -112,7 +112,8 @@ async function urlOf(sqs: SQSClient, name: string): Promise<string | undefined> 
     return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
   } catch (e) {
     const err = e as Error;
-    if (err.name !== 'QueueDoesNotExist' && err.name !== 'AWS.SimpleQueueService.NonExistentQueue') throw e;
+    if (!/QueueDoesNotExist|NonExistentQueue/.test(err.name) && !/queue .* does not exist/i.test(err.message)) throw e;
+    process.stderr.write(`redrive: no queue named exactly ${name} (${err.name}); looking for a unique prefix\n`);
   }
   const urls = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }))).QueueUrls ?? [];
   if (urls.length > 1) throw new RedriveError(`${urls.length} queues are named ${name}…: ${urls.join(', ')}; name one`);

@@ -28,7 +28,7 @@ interface Variant {
 }
 
 /** Permanent S3 acknowledgements of the router's failure bucket (infra/guard-acknowledgements.ts): every variant has them. */
-const S3 = ['ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9'];
+const S3 = ['ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9'] as const;
 
 const VARIANTS: readonly Variant[] = [
   { name: 'kms on', context: { 'courtesy:kms': 'customer-managed' }, acknowledged: ['ct-lambda-pr-3', ...S3, 'ct-sqs-pr-1'] },

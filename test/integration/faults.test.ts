@@ -236,7 +236,7 @@ describe('SES throttling and outage (fault proxy in front of the SES emulator)',
       cwd: REPO_ROOT,
       env: { ...process.env, COURTESY_LOCAL_URL: t.runtime.url, COURTESY_ENDPOINTS: path.join(REPO_ROOT, '.no-endpoints-file') },
     });
-    expect(JSON.parse(stdout)).toMatchObject({ queue: expect.stringMatching(/\/NotifyDlq[0-9A-F]{8}$/), messages: 1 });
+    expect(JSON.parse(stdout)).toMatchObject({ sourceArn: expect.stringMatching(/:NotifyDlq[0-9A-F]{8}$/), messagesBefore: 1 });
     await t.runtime.idle(30_000);
     expect(queue('NotifyDlq')).toEqual([]);
     await redrive('NotifyDlq'); // a second redrive of an empty DLQ changes nothing
