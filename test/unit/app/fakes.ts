@@ -6,14 +6,18 @@
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
 import type { DayTotals, Movement } from '../../../lambdas/domain/finance';
-import type { ExpiredEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../../../lambdas/domain/ledger';
+import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../../../lambdas/domain/ledger';
+import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
 import type {
   AggregateStore,
   BalanceStore,
   CommitOutcome,
+  ComplaintOutcome,
   EraseStore,
   ExpiryStore,
+  GrantStore,
+  GrantUsage,
   Mailer,
   NoticeKind,
   NoticeStore,
@@ -22,10 +26,12 @@ import type {
   ReminderNoticeRecord,
   ReportStore,
   ReverseStore,
+  UsageUpdate,
   VoidStore,
 } from '../../../lambdas/app/ports';
 import type { Allocation } from '../../../lambdas/domain/allocation';
-import type { VoidRecord } from '../../../lambdas/domain/credit';
+import type { Credit, VoidRecord } from '../../../lambdas/domain/credit';
+import type { CustomerUsage, DayUsage, GrantRefusal } from '../../../lambdas/domain/caps';
 
 export const fixedClock = (at: string | Date): Clock & { set(next: string | Date): void } => {
   let now = new Date(at);
@@ -54,14 +60,18 @@ export function credit(overrides: Partial<StoredCredit> & { creditId: string }):
   } as StoredCredit;
 }
 
-type Scripted = CommitOutcome<never> | CommitOutcome<RedeemRecord>;
+type Scripted = CommitOutcome<never> | CommitOutcome<RedeemRecord> | CommitOutcome<ComplaintOutcome>;
 
 export class FakeStore
-  implements RedeemStore, ReverseStore, BalanceStore, ExpiryStore, NoticeStore, VoidStore, EraseStore, AggregateStore, ReportStore
+  implements GrantStore, RedeemStore, ReverseStore, BalanceStore, ExpiryStore, NoticeStore, VoidStore, EraseStore, AggregateStore, ReportStore
 {
   readonly credits = new Map<string, StoredCredit>();
   readonly ledger = new Map<string, LedgerEntry>();
   readonly redeemKeys = new Map<string, RedeemRecord>();
+  readonly complaints = new Map<string, ComplaintOutcome>();
+  readonly usage = new Map<string, Versioned<CustomerUsage>>();
+  readonly issuerUsage = new Map<string, Versioned<DayUsage>>();
+  readonly reminders = new Map<string, Date | undefined>();
   readonly notices = new Map<string, { kind: NoticeKind; notice: ReminderNoticeRecord; expiresAt: string }>();
   readonly applied = new Set<string>();
   readonly totals = new Map<string, DayTotals>();
@@ -86,6 +96,41 @@ export class FakeStore
 
   private scripted<T>(): CommitOutcome<T> | undefined {
     return this.script.shift() as CommitOutcome<T> | undefined;
+  }
+
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
+    const customer = this.usage.get(customerId) ?? { value: [], version: 0 };
+    if (issuedBy === undefined) return { customer };
+    return { customer, issuer: this.issuerUsage.get(`${issuedBy}#${day}`) ?? { value: undefined, version: 0 } };
+  }
+
+  async grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>> {
+    this.calls.push('grant');
+    const s = this.scripted<ComplaintOutcome>();
+    if (s) return s;
+    const earlier = this.complaints.get(input.credit.complaintId);
+    if (earlier) return { kind: 'duplicate', existing: earlier };
+    const { usage } = input;
+    if ((this.usage.get(usage.customerId)?.version ?? 0) !== usage.customer.version) return { kind: 'conflict', stale: true };
+    const issuerKey = usage.issuer && `${usage.issuer.issuedBy}#${usage.issuer.value.day}`;
+    if (issuerKey && (this.issuerUsage.get(issuerKey)?.version ?? 0) !== usage.issuer!.version) return { kind: 'conflict', stale: true };
+    this.usage.set(usage.customerId, { value: usage.customer.value, version: usage.customer.version + 1 });
+    if (issuerKey) this.issuerUsage.set(issuerKey, { value: usage.issuer!.value, version: usage.issuer!.version + 1 });
+    const { creditId, customerId, complaintId } = input.credit;
+    this.complaints.set(complaintId, { kind: 'granted', grant: { complaintId, customerId, creditId, requestHash: input.requestHash } });
+    this.addCredit(input.credit).addEntry(input.ledger);
+    this.reminders.set(creditId, input.remindAt);
+    return { kind: 'committed' };
+  }
+
+  async refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>> {
+    this.calls.push('refuse');
+    const s = this.scripted<ComplaintOutcome>();
+    if (s) return s;
+    const earlier = this.complaints.get(refusal.complaintId);
+    if (earlier) return { kind: 'duplicate', existing: earlier };
+    this.complaints.set(refusal.complaintId, { kind: 'refused', refusal, requestHash });
+    return { kind: 'committed' };
   }
 
   async listSpendableCredits(customerId: string, now: Date): Promise<SpendableCredit[]> {
