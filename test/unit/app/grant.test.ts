@@ -33,7 +33,7 @@ async function errorOf(p: Promise<unknown>) {
   try {
     await p;
   } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, details: e.details };
+    if (e instanceof CreditError) return { code: e.code, message: e.message, details: e.details };
     throw e;
   }
   throw new Error('expected a CreditError');
@@ -67,6 +67,7 @@ describe('grantCredit', () => {
     await grantCredit(detail, deps);
     expect(await errorOf(grantCredit({ ...detail, ...change }, deps))).toEqual({
       code: 'GRANT_CONFLICT',
+      message: 'complaint cmp-1 was already compensated with different terms',
       details: { complaintId: 'cmp-1', existingCreditId: 'cr-1' },
     });
     expect(store.credits.size).toBe(1);
@@ -81,9 +82,33 @@ describe('grantCredit', () => {
     expect(await grantCredit(detail, deps)).toEqual(refused);
     expect(await errorOf(grantCredit({ ...detail, amount: 2000 }, deps))).toEqual({
       code: 'GRANT_CONFLICT',
+      message: 'complaint cmp-1 was already refused with different terms',
       details: { complaintId: 'cmp-1', refusedBy: 'CUSTOMER_AMOUNT_30D' },
     });
     expect(store.credits.size).toBe(0);
+    // The refusal as recorded (and published as GrantRefused): no issuer key when the complaint named none.
+    expect(store.complaints.get('cmp-1')).toEqual({
+      kind: 'refused',
+      requestHash: expect.any(String),
+      refusal: { complaintId: 'cmp-1', customerId: 'cust-1', currency: 'EUR', amount: 4000, cap: 'CUSTOMER_AMOUNT_30D', limit: 3000, used: 0, refusedAt: NOW },
+    });
+  });
+
+  it('an issuer refused names the issuer on the refusal', async () => {
+    const { store, deps } = setup();
+    const tight = { ...deps, caps: { ...DEFAULT_CAP_POLICY, issuerAmountPerDayMajorUnits: 30 } };
+    expect(await grantCredit({ ...detail, issuedBy: 'agent-7' }, tight)).toMatchObject({ outcome: 'REFUSED', cap: 'ISSUER_AMOUNT_1D' });
+    expect(store.complaints.get('cmp-1')).toMatchObject({ kind: 'refused', refusal: { issuedBy: 'agent-7' } });
+  });
+
+  it("an issuer's second grant of the day is counted on top of the first (written at the version read)", async () => {
+    const { store, deps } = setup();
+    await grantCredit({ ...detail, issuedBy: 'agent-7' }, deps);
+    expect(await grantCredit({ ...detail, complaintId: 'cmp-2', customerId: 'cust-2', amount: 1000, issuedBy: 'agent-7' }, deps)).toMatchObject({
+      outcome: 'GRANTED',
+    });
+    expect(store.issuerUsage.get('agent-7#2026-03-01')).toEqual({ value: { day: '2026-03-01', count: 2, amounts: { EUR: 5000 } }, version: 2 });
+    expect(store.calls).toEqual(['grant', 'grant']);
   });
 
   it('a duplicate with no readable record still answers DUPLICATE (never a second credit)', async () => {
@@ -103,7 +128,10 @@ describe('grantCredit', () => {
   it('gives up with CONCURRENT_MODIFICATION after the policy attempts (retried by the event source)', async () => {
     const { store, deps } = setup();
     for (let i = 0; i < 20; i++) store.script.push({ kind: 'conflict', stale: true });
-    expect((await errorOf(grantCredit(detail, deps))).code).toBe('CONCURRENT_MODIFICATION');
+    expect(await errorOf(grantCredit(detail, deps))).toMatchObject({
+      code: 'CONCURRENT_MODIFICATION',
+      message: 'grant for complaint cmp-1 kept conflicting; will be retried',
+    });
     expect(store.calls).toHaveLength(CONFLICT_RETRY.attempts);
     expect(store.credits.size).toBe(0);
   });

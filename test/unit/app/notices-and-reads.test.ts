@@ -9,6 +9,7 @@ import { sendCreditIssued, sendExpiryReminder } from '../../../lambdas/app/notif
 import { eventForStoredItem } from '../../../lambdas/app/publish';
 import { NOTICE } from '../../../lambdas/adapters/dynamodb/layout';
 import type { GrantRefusal } from '../../../lambdas/domain/caps';
+import { renderEmail } from '../../../lambdas/domain/email/render';
 import { DETAIL_TYPES } from '../../../lambdas/domain/events';
 import { expiredEntry } from '../../../lambdas/domain/ledger';
 import { deterministicId } from '../../../lambdas/shared/ids';
@@ -40,6 +41,19 @@ describe('sendCreditIssued', () => {
     });
     expect(await sendCreditIssued(c1, deps)).toBe('ALREADY_SENT');
     expect(mailer.sent).toHaveLength(1);
+  });
+
+  it("dates the email in the configured time zone", async () => {
+    const { mailer, deps } = notifySetup(c1);
+    await sendCreditIssued(c1, { ...deps, timeZone: 'America/Los_Angeles' });
+    await sendExpiryReminder(due, { ...deps, timeZone: 'America/Los_Angeles' });
+    const inLa = { timeZone: 'America/Los_Angeles' };
+    const issued = renderEmail({ kind: 'CREDIT_ISSUED', locale: 'en', amount: 2500, currency: 'EUR', expiresAt: EXPIRES, reason: 'late delivery' }, inLa);
+    const reminder = renderEmail({ kind: 'EXPIRY_REMINDER', locale: 'en', remaining: 900, currency: 'EUR', expiresAt: EXPIRES }, inLa);
+    expect(mailer.sent.map(({ subject, html, text }) => ({ subject, html, text }))).toEqual([issued, reminder]);
+    // In Los Angeles the credit lapses on 4 March, not 5 March as in UTC.
+    expect(issued.text).toContain('March 4');
+    expect(issued.text).not.toContain('March 5');
   });
 
   it('a reminder notice does not count as the issued email', async () => {
@@ -194,6 +208,16 @@ describe('getBalance', () => {
       nextCursor: 'next',
     });
     expect(store.historyArgs).toEqual([{ customerId: 'cust-1', limit: 20 }]);
+  });
+
+  it('lists currencies alphabetically, not in spend order', async () => {
+    const store = new FakeStore().addCredit(
+      credit({ creditId: 'u', currency: 'USD', remaining: 1, expiresAt: '2026-04-01T00:00:00.000Z' }),
+      credit({ creditId: 'e', currency: 'EUR', remaining: 2, expiresAt: '2026-05-01T00:00:00.000Z' }),
+    );
+    const answer = await getBalance({ customerId: 'cust-1' }, { store, clock: fixedClock(NOW) });
+    expect(answer.courtesyCredit.balances.map((b) => b.currency)).toEqual(['EUR', 'USD']);
+    expect(answer.courtesyCredit.credits.map((c) => c.currency)).toEqual(['USD', 'EUR']);
   });
 
   it('passes the page size and cursor through, and has no nextCursor on the last page', async () => {

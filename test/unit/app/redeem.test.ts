@@ -23,7 +23,7 @@ const codeOf = async (p: Promise<unknown>) => {
   try {
     await p;
   } catch (e) {
-    return e instanceof CreditError ? { code: e.code, details: e.details } : { code: 'other', details: String(e) };
+    return e instanceof CreditError ? { code: e.code, message: e.message, details: e.details } : { code: 'other', details: String(e) };
   }
   return { code: 'none' };
 };
@@ -94,6 +94,7 @@ describe('redeemCredits', () => {
     const before = JSON.stringify([...store.credits.values()]);
     expect(await codeOf(redeemCredits({ ...req, ...change }, deps))).toEqual({
       code: 'IDEMPOTENCY_KEY_REUSED',
+      message: 'idempotencyKey was used before for a different redemption request',
       details: { idempotencyKey: 'key-1' },
     });
     expect(JSON.stringify([...store.credits.values()])).toBe(before);

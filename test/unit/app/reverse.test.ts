@@ -38,7 +38,7 @@ async function errorOf(p: Promise<unknown>) {
   try {
     await p;
   } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, details: e.details };
+    if (e instanceof CreditError) return { code: e.code, message: e.message, details: e.details };
     throw e;
   }
   throw new Error('expected a CreditError');
@@ -72,6 +72,7 @@ describe('reverseRedemption', () => {
     const { deps } = setup();
     expect(await errorOf(reverseRedemption({ ...req, currency: 'USD' }, deps))).toEqual({
       code: 'CURRENCY_MISMATCH',
+      message: 'redemption red-1 is in EUR, not USD',
       details: { expected: 'EUR', got: 'USD' },
     });
     expect((await reverseRedemption({ ...req, currency: 'EUR' }, deps)).restored).toBe(1500);
@@ -114,7 +115,11 @@ describe('reverseRedemption', () => {
   ])('refuses to reverse a %s entry (REDEMPTION_NOT_FOUND)', async (_kind, entry) => {
     const { store, deps } = setup();
     store.addEntry(entry);
-    expect(await errorOf(reverseRedemption(req, deps))).toEqual({ code: 'REDEMPTION_NOT_FOUND', details: { redemptionId: 'red-1' } });
+    expect(await errorOf(reverseRedemption(req, deps))).toEqual({
+      code: 'REDEMPTION_NOT_FOUND',
+      message: 'no redemption red-1 for this customer',
+      details: { redemptionId: 'red-1' },
+    });
     expect(store.calls).toEqual([]);
   });
 
@@ -126,7 +131,11 @@ describe('reverseRedemption', () => {
   it('refuses a second reversal with REDEMPTION_ALREADY_REVERSED, and so does a reversal that lost the race', async () => {
     const { store, deps } = setup();
     await reverseRedemption(req, deps);
-    expect(await errorOf(reverseRedemption(req, deps))).toEqual({ code: 'REDEMPTION_ALREADY_REVERSED', details: { redemptionId: 'red-1' } });
+    expect(await errorOf(reverseRedemption(req, deps))).toEqual({
+      code: 'REDEMPTION_ALREADY_REVERSED',
+      message: 'redemption red-1 was reversed before',
+      details: { redemptionId: 'red-1' },
+    });
 
     const raced = setup();
     raced.store.script.push({ kind: 'duplicate', existing: undefined });
