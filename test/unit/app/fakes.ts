@@ -1,6 +1,6 @@
 /**
  * In-memory fakes of the use cases' narrow ports (lambdas/app/ports.ts) over Maps, keeping each port's promises:
- * conditional commits, one idempotency record per key, one notice per kind. `script` queues outcomes a test wants the
+ * conditional commits, one idempotency record per key, one notice per kind. `FakeStore` has every port. `script` queues outcomes a test wants the
  * next commits to report instead (a conflict, a duplicate) before the fake behaves normally again.
  */
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
@@ -62,9 +62,8 @@ export function credit(overrides: Partial<StoredCredit> & { creditId: string }):
 
 type Scripted = CommitOutcome<never> | CommitOutcome<RedeemRecord> | CommitOutcome<ComplaintOutcome>;
 
-export class FakeStore
-  implements GrantStore, RedeemStore, ReverseStore, BalanceStore, ExpiryStore, NoticeStore, VoidStore, EraseStore, AggregateStore, ReportStore
-{
+/** The money ports: grant, redeem, reverse, void, expiry, and the reads they make. */
+export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, ExpiryStore, VoidStore {
   readonly credits = new Map<string, StoredCredit>();
   readonly ledger = new Map<string, LedgerEntry>();
   readonly redeemKeys = new Map<string, RedeemRecord>();
@@ -72,17 +71,9 @@ export class FakeStore
   readonly usage = new Map<string, Versioned<CustomerUsage>>();
   readonly issuerUsage = new Map<string, Versioned<DayUsage>>();
   readonly reminders = new Map<string, Date | undefined>();
-  readonly notices = new Map<string, { kind: NoticeKind; notice: ReminderNoticeRecord; expiresAt: string }>();
-  readonly applied = new Set<string>();
-  readonly totals = new Map<string, DayTotals>();
   readonly calls: string[] = [];
   /** Outcomes the next commits report instead of committing (consumed in order). */
   readonly script: Scripted[] = [];
-  /** Read by `history`: the page to answer. */
-  historyPage: { entries: LedgerEntry[]; nextCursor?: string } = { entries: [] };
-  historyArgs: Array<{ customerId: string; limit: number; cursor?: string }> = [];
-  remaining: Record<string, number> = {};
-  dayTotalsTo: string[] = [];
 
   addCredit(...list: StoredCredit[]): this {
     for (const c of list) this.credits.set(c.creditId, c);
@@ -94,7 +85,7 @@ export class FakeStore
     return this;
   }
 
-  private scripted<T>(): CommitOutcome<T> | undefined {
+  protected scripted<T>(): CommitOutcome<T> | undefined {
     return this.script.shift() as CommitOutcome<T> | undefined;
   }
 
@@ -201,11 +192,6 @@ export class FakeStore
     return { kind: 'committed' };
   }
 
-  async history(customerId: string, limit: number, cursor?: string) {
-    this.historyArgs.push({ customerId, limit, ...(cursor !== undefined ? { cursor } : {}) });
-    return this.historyPage;
-  }
-
   async recordExpiry(entry: ExpiredEntry): Promise<boolean> {
     const key = `${entry.customerId}#${entry.entryId}`;
     if (this.ledger.has(key)) return false;
@@ -216,17 +202,6 @@ export class FakeStore
   async getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined> {
     const c = this.credits.get(creditId);
     return c && c.customerId === customerId && c.expiresAt === expiresAt ? c : undefined;
-  }
-
-  async hasNotice(customerId: string, creditId: string, kind: NoticeKind): Promise<boolean> {
-    return this.notices.has(`${customerId}#${creditId}#${kind}`);
-  }
-
-  async putNotice(kind: NoticeKind, notice: ReminderNoticeRecord, expiresAt: string): Promise<boolean> {
-    const key = `${notice.customerId}#${notice.creditId}#${kind}`;
-    if (this.notices.has(key)) return false;
-    this.notices.set(key, { kind, notice, expiresAt });
-    return true;
   }
 
   async commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>> {
@@ -240,6 +215,34 @@ export class FakeStore
     this.credits.set(c.creditId, { ...c, remaining: 0, voided: input.record } as StoredCredit);
     this.addEntry(input.entry);
     return { kind: 'committed' };
+  }
+}
+
+/** Every port: the money ports plus the emails' notices, erasure, balance history and the finance totals. */
+export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeStore, EraseStore, AggregateStore, ReportStore {
+  readonly notices = new Map<string, { kind: NoticeKind; notice: ReminderNoticeRecord; expiresAt: string }>();
+  readonly applied = new Set<string>();
+  readonly totals = new Map<string, DayTotals>();
+  /** The page `history` answers. */
+  historyPage: { entries: LedgerEntry[]; nextCursor?: string } = { entries: [] };
+  historyArgs: Array<{ customerId: string; limit: number; cursor?: string }> = [];
+  remaining: Record<string, number> = {};
+  dayTotalsTo: string[] = [];
+
+  async history(customerId: string, limit: number, cursor?: string) {
+    this.historyArgs.push({ customerId, limit, ...(cursor !== undefined ? { cursor } : {}) });
+    return this.historyPage;
+  }
+
+  async hasNotice(customerId: string, creditId: string, kind: NoticeKind): Promise<boolean> {
+    return this.notices.has(`${customerId}#${creditId}#${kind}`);
+  }
+
+  async putNotice(kind: NoticeKind, notice: ReminderNoticeRecord, expiresAt: string): Promise<boolean> {
+    const key = `${notice.customerId}#${notice.creditId}#${kind}`;
+    if (this.notices.has(key)) return false;
+    this.notices.set(key, { kind, notice, expiresAt });
+    return true;
   }
 
   async eraseCustomer(customerId: string, erasedAt: string): Promise<number> {
