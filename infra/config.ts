@@ -156,9 +156,7 @@ export function deployProblems(config: CourtesyConfig, get: (key: string) => unk
  * `unknownKeys` are reported as errors: a misspelt key would otherwise silently fall back to a default.
  */
 export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly string[] = []): CourtesyConfig {
-  const problems: string[] = unknownKeys.map(
-    (k) => `${k}: unknown setting (known: ${Object.values(CONTEXT_KEYS).join(', ')})`,
-  );
+  const problems: string[] = unknownKeys.map((k) => `${k}: unknown setting (known: ${Object.values(CONTEXT_KEYS).join(', ')})`);
 
   const str = (key: string, required: boolean): string | undefined => {
     const v = get(key);
@@ -200,7 +198,11 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
-  const complaintPublisherPrincipals = publisherList(CONTEXT_KEYS.complaintPublisherPrincipals, get(CONTEXT_KEYS.complaintPublisherPrincipals), problems);
+  const complaintPublisherPrincipals = publisherList(
+    CONTEXT_KEYS.complaintPublisherPrincipals,
+    get(CONTEXT_KEYS.complaintPublisherPrincipals),
+    problems,
+  );
   const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
   const landingZone = parseLandingZone(get, problems);
   const opsRoleArn = str(CONTEXT_KEYS.opsRoleArn, false);
@@ -249,13 +251,13 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     problems.push(`${CONTEXT_KEYS.emailTimeZone}: not an IANA time zone (e.g. Europe/Berlin): "${emailTimeZone}"`);
   }
   if (sesConfigurationSetName !== undefined && !CONFIGURATION_SET.test(sesConfigurationSetName)) {
-    problems.push(
-      `${CONTEXT_KEYS.sesConfigurationSetName}: 1-64 letters, digits, "_" or "-", got "${sesConfigurationSetName}"`,
-    );
+    problems.push(`${CONTEXT_KEYS.sesConfigurationSetName}: 1-64 letters, digits, "_" or "-", got "${sesConfigurationSetName}"`);
   }
 
   if (alarmTopicArn !== undefined && !TOPIC_ARN.test(alarmTopicArn)) {
-    problems.push(`${CONTEXT_KEYS.alarmTopicArn}: must be an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<name>), got "${alarmTopicArn}"`);
+    problems.push(
+      `${CONTEXT_KEYS.alarmTopicArn}: must be an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<name>), got "${alarmTopicArn}"`,
+    );
   }
   if (alarmEmail !== undefined && !isValidEmail(alarmEmail)) {
     problems.push(`${CONTEXT_KEYS.alarmEmail}: not a valid email address: "${alarmEmail}"`);

@@ -24,10 +24,7 @@ const accountOf = (arn: string): string | undefined => arn.split(':')[4];
 const domainOf = (addressOrDomain: string): string => addressOrDomain.slice(addressOrDomain.lastIndexOf('@') + 1);
 
 /** One line per placeholder setting, each starting with its context key. */
-export function placeholderProblems(
-  config: CourtesyConfig,
-  keys: { readonly [K in keyof CourtesyConfig]-?: string },
-): string[] {
+export function placeholderProblems(config: CourtesyConfig, keys: { readonly [K in keyof CourtesyConfig]-?: string }): string[] {
   const problems: string[] = [];
   for (const setting of ['paymentFlowRoleArn', 'accountServiceRoleArn', 'opsRoleArn', 'privacyRoleArn', 'financeRoleArn'] as const) {
     const arn = config[setting];
@@ -50,7 +47,9 @@ export function placeholderProblems(
   }
   const breakGlass = config.breakGlassRole !== undefined ? accountOf(config.breakGlassRole) : undefined;
   if (breakGlass !== undefined && isExampleAccount(breakGlass)) {
-    problems.push(`${keys.breakGlassRole}: "${config.breakGlassRole}" is a placeholder (example account ${breakGlass}); give an existing role or leave it unset`);
+    problems.push(
+      `${keys.breakGlassRole}: "${config.breakGlassRole}" is a placeholder (example account ${breakGlass}); give an existing role or leave it unset`,
+    );
   }
   for (const setting of ['senderEmail', 'sesIdentity'] as const) {
     const domain = domainOf(config[setting]);

@@ -11,7 +11,20 @@ import { ATTR, ITEM, NOTICE } from '../lambdas/adapters/dynamodb/layout';
 import { filterPatterns, type ChangeSelector, type FilterPattern } from '../lambdas/adapters/dynamodb/table-changes';
 import type { CourtesyConfig } from './config';
 
-export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'route', 'expire', 'notify', 'publish', 'void', 'erase', 'report', 'aggregate'] as const;
+export const FUNCTION_NAMES = [
+  'grant',
+  'redeem',
+  'reverse',
+  'balance',
+  'route',
+  'expire',
+  'notify',
+  'publish',
+  'void',
+  'erase',
+  'report',
+  'aggregate',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Every environment variable a function may receive. The stack supplies the values. */
@@ -105,7 +118,13 @@ export type Trigger =
 export type TriggerKind = Trigger['kind'];
 
 /** DynamoDB actions a function may be granted on the table (nothing else is granted on it). */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query' | 'dynamodb:Scan';
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:Scan';
 
 /**
  * A permission beyond the table, as data: `on` names a resource the stack owns or the configuration names.
@@ -143,7 +162,10 @@ export { TTL_REMOVER as TTL_DELETION_IDENTITY } from '../lambdas/adapters/dynamo
 /** A worker's queue and dead-letter queue, named after it (ExpireQueue / ExpireDlq, …). */
 const workQueue = (name: string, what: string, maxReceiveCount = 5): WorkQueueSpec => ({
   id: `${name}Queue`,
-  deadLetter: { id: `${name}Dlq`, purpose: `Table changes ${what} failed on ${maxReceiveCount} times (each message is the whole stream record; redrive with StartMessageMoveTask)` },
+  deadLetter: {
+    id: `${name}Dlq`,
+    purpose: `Table changes ${what} failed on ${maxReceiveCount} times (each message is the whole stream record; redrive with StartMessageMoveTask)`,
+  },
   maxReceiveCount,
   batchSize: 10,
 });
@@ -222,7 +244,10 @@ export const FUNCTIONS = {
     description: 'Reads the table stream and forwards each record to the work queue of the concern that consumes it',
     trigger: {
       kind: 'stream',
-      onFailure: { id: 'StreamFailuresBucket', purpose: 'Stream batches the router could not forward to SQS until they aged out of the stream (records included)' },
+      onFailure: {
+        id: 'StreamFailuresBucket',
+        purpose: 'Stream batches the router could not forward to SQS until they aged out of the stream (records included)',
+      },
     },
     tableActions: [],
     permissions: [{ on: 'workQueues', actions: ['sqs:SendMessage'] }],
@@ -349,7 +374,9 @@ export type FunctionCatalogue = typeof FUNCTIONS;
 export const FUNCTION_LIST: readonly FunctionSpec[] = FUNCTION_NAMES.map((n) => FUNCTIONS[n]);
 
 /** The entries triggered a given way, in catalogue order. */
-export function functionsTriggeredBy<K extends TriggerKind>(kind: K): (FunctionSpec & { readonly trigger: Extract<Trigger, { kind: K }> })[] {
+export function functionsTriggeredBy<K extends TriggerKind>(
+  kind: K,
+): (FunctionSpec & { readonly trigger: Extract<Trigger, { kind: K }> })[] {
   return FUNCTION_LIST.filter((f): f is FunctionSpec & { readonly trigger: Extract<Trigger, { kind: K }> } => f.trigger.kind === kind);
 }
 

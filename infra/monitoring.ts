@@ -7,7 +7,7 @@
  * (optionally with an email subscription, `courtesy:alarmEmail`). Created last in the stack: a function or failure
  * queue added after it fails synthesis instead of going unwatched.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';

@@ -120,7 +120,12 @@ export class CourtesyCreditsStack extends Stack {
     const workers = functionsTriggeredBy('queue');
     for (const w of workers) {
       const { queue } = w.trigger;
-      this.workQueueMap[queue.id] = new WorkQueue(this, { spec: queue, deadLetter: this.failureQueue(queue.deadLetter), functionTimeoutSeconds: w.timeoutSeconds, ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}) });
+      this.workQueueMap[queue.id] = new WorkQueue(this, {
+        spec: queue,
+        deadLetter: this.failureQueue(queue.deadLetter),
+        functionTimeoutSeconds: w.timeoutSeconds,
+        ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
+      });
     }
     const routes = workers.map((w) => ({ queueUrl: this.workQueueMap[w.trigger.queue.id]!.queueUrl, consumes: w.trigger.consumes }));
 
@@ -172,7 +177,10 @@ export class CourtesyCreditsStack extends Stack {
 
     // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read failed events.
     const roles = FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! }));
-    applyBusPolicy(bus, { config, servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role) });
+    applyBusPolicy(bus, {
+      config,
+      servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role),
+    });
     applyTablePolicy(table, { functions: roles, breakGlassRole: config.breakGlassRole });
     applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
 
@@ -207,7 +215,8 @@ export class CourtesyCreditsStack extends Stack {
         return;
       }
       case 'stream': {
-        if (this.failureBucketMap[trigger.onFailure.id] !== undefined) throw new Error(`failure bucket ${trigger.onFailure.id} is named by two triggers`);
+        if (this.failureBucketMap[trigger.onFailure.id] !== undefined)
+          throw new Error(`failure bucket ${trigger.onFailure.id} is named by two triggers`);
         const bucket = (this.failureBucketMap[trigger.onFailure.id] = new FailureBucket(this, trigger.onFailure, this.encryptionKey));
         fn.addEventSource(
           new DynamoEventSource(this.table, {
@@ -261,7 +270,10 @@ export class CourtesyCreditsStack extends Stack {
       new CfnOutput(this, `${queueId}QueueUrl`, { value: q.queueUrl, description: `Failure queue ${queueId}` });
     }
     for (const [queueId, q] of Object.entries(this.workQueueMap)) {
-      new CfnOutput(this, `${queueId}Url`, { value: q.queueUrl, description: `Work queue ${queueId} (its dead-letter queue: ${q.spec.deadLetter.id})` });
+      new CfnOutput(this, `${queueId}Url`, {
+        value: q.queueUrl,
+        description: `Work queue ${queueId} (its dead-letter queue: ${q.spec.deadLetter.id})`,
+      });
     }
     for (const [bucketId, b] of Object.entries(this.failureBucketMap)) {
       new CfnOutput(this, `${bucketId}Name`, { value: b.bucketName, description: `Stream failure records (${bucketId})` });

@@ -23,7 +23,8 @@ export function assertAwsCompatible(model: TemplateModel): void {
     });
   }
   const readers = new Map<string, string[]>();
-  for (const m of model.streamMappings.filter((x) => x.enabled)) readers.set(m.tableLogicalId, [...(readers.get(m.tableLogicalId) ?? []), m.logicalId]);
+  for (const m of model.streamMappings.filter((x) => x.enabled))
+    readers.set(m.tableLogicalId, [...(readers.get(m.tableLogicalId) ?? []), m.logicalId]);
   for (const [table, ids] of readers) {
     if (ids.length > MAX_STREAM_READERS) {
       throw new TemplateError(

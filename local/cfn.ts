@@ -141,7 +141,8 @@ export class Intrinsics {
         case 'Fn::Sub':
           return this.sub(arg, where);
         default:
-          if (k.startsWith('Fn::') || k === 'Condition') throw new TemplateError(`${where}: intrinsic ${k} is not supported by the local runtime`);
+          if (k.startsWith('Fn::') || k === 'Condition')
+            throw new TemplateError(`${where}: intrinsic ${k} is not supported by the local runtime`);
       }
     }
     const out: Record<string, unknown> = {};

@@ -20,7 +20,8 @@ const recorded = readEndpoints(ENDPOINTS_FILE);
 const RUNTIME = process.env.COURTESY_LOCAL_URL ?? recorded?.runtime ?? 'http://127.0.0.1:4010';
 const SES = process.env.COURTESY_SES_URL ?? recorded?.ses ?? 'http://127.0.0.1:8005';
 const BUS = recorded?.bus ?? stageNames(DEFAULT_STAGE).eventBusName;
-const source = (env: string) => (process.env[env] ? `from ${env}` : recorded ? `from ${ENDPOINTS_FILE}` : 'default; no running npm start found');
+const source = (env: string) =>
+  process.env[env] ? `from ${env}` : recorded ? `from ${ENDPOINTS_FILE}` : 'default; no running npm start found';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const region = 'eu-central-1';
 

@@ -51,7 +51,13 @@ export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
 /** Entry size as EventBridge computes it: Time 14 bytes, Source, DetailType, Detail and each Resource in UTF-8 bytes. */
 export function entrySize(e: PutEventsEntryInput): number {
   const bytes = (s: unknown) => (typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : 0);
-  return (e.Time !== undefined ? 14 : 0) + bytes(e.Source) + bytes(e.DetailType) + bytes(e.Detail) + (e.Resources ?? []).reduce((n, r) => n + bytes(r), 0);
+  return (
+    (e.Time !== undefined ? 14 : 0) +
+    bytes(e.Source) +
+    bytes(e.DetailType) +
+    bytes(e.Detail) +
+    (e.Resources ?? []).reduce((n, r) => n + bytes(r), 0)
+  );
 }
 
 const STRING_FIELDS = ['Source', 'DetailType', 'Detail', 'EventBusName', 'TraceHeader'] as const;
@@ -60,21 +66,28 @@ const STRING_FIELDS = ['Source', 'DetailType', 'Detail', 'EventBusName', 'TraceH
 function validateRequest(entries: unknown): asserts entries is PutEventsEntryInput[] {
   if (!Array.isArray(entries)) throw serialization('Entries must be a list of entries');
   if (entries.length < 1 || entries.length > PUT_EVENTS_MAX_ENTRIES) {
-    throw validation(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${PUT_EVENTS_MAX_ENTRIES}`);
+    throw validation(
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${PUT_EVENTS_MAX_ENTRIES}`,
+    );
   }
   entries.forEach((e, i) => {
-    if (e === null || typeof e !== 'object' || Array.isArray(e)) throw serialization(`Entries[${i}] must be a structure, got ${e === null ? 'null' : typeof e}`);
+    if (e === null || typeof e !== 'object' || Array.isArray(e))
+      throw serialization(`Entries[${i}] must be a structure, got ${e === null ? 'null' : typeof e}`);
     for (const f of STRING_FIELDS) {
       const v = (e as Record<string, unknown>)[f];
-      if (v !== undefined && v !== null && typeof v !== 'string') throw serialization(`Entries[${i}].${f} must be a string, got ${typeof v}`);
+      if (v !== undefined && v !== null && typeof v !== 'string')
+        throw serialization(`Entries[${i}].${f} must be a string, got ${typeof v}`);
     }
     const res = (e as PutEventsEntryInput).Resources;
-    if (res !== undefined && (!Array.isArray(res) || res.some((r) => typeof r !== 'string'))) throw serialization(`Entries[${i}].Resources must be a list of strings`);
+    if (res !== undefined && (!Array.isArray(res) || res.some((r) => typeof r !== 'string')))
+      throw serialization(`Entries[${i}].Resources must be a list of strings`);
     const t = (e as PutEventsEntryInput).Time;
-    if (t !== undefined && typeof t !== 'number' && typeof t !== 'string' && !(t instanceof Date)) throw serialization(`Entries[${i}].Time must be a timestamp`);
+    if (t !== undefined && typeof t !== 'number' && typeof t !== 'string' && !(t instanceof Date))
+      throw serialization(`Entries[${i}].Time must be a timestamp`);
   });
   const total = entries.reduce((n, e) => n + entrySize(e), 0);
-  if (total > PUT_EVENTS_MAX_BYTES) throw validation(`Total size of the entries in the request is over the limit (${total} bytes > ${PUT_EVENTS_MAX_BYTES}).`);
+  if (total > PUT_EVENTS_MAX_BYTES)
+    throw validation(`Total size of the entries in the request is over the limit (${total} bytes > ${PUT_EVENTS_MAX_BYTES}).`);
 }
 
 const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -143,7 +156,10 @@ export class EventBuses {
   }
 
   /** Record an event on a bus and deliver it to every matching rule's targets. */
-  private accept(bus: string, e: { source: string; detailType: string; detail: unknown; resources?: string[]; time?: Date }): EventEnvelope {
+  private accept(
+    bus: string,
+    e: { source: string; detailType: string; detail: unknown; resources?: string[]; time?: Date },
+  ): EventEnvelope {
     const envelope: EventEnvelope = {
       version: '0',
       id: randomUUID(),

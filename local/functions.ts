@@ -121,16 +121,32 @@ export class Functions {
       const event = payload === undefined ? {} : JSON.parse(JSON.stringify(payload));
       const handler = await this.loadHandler(fn);
       const call = (e: unknown) => {
-        const spec = { functionName: fn.name, functionArn: fn.arn, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds, requestId, ...(clientContext ? { clientContext } : {}) };
+        const spec = {
+          functionName: fn.name,
+          functionArn: fn.arn,
+          memoryMb: fn.memoryMb,
+          timeoutSeconds: fn.timeoutSeconds,
+          requestId,
+          ...(clientContext ? { clientContext } : {}),
+        };
         return callHandler(handler, e, createContext(spec, Date.now() + fn.timeoutSeconds * 1000), fn.timeoutSeconds);
       };
       const hook = this.hook;
-      const result = hook ? await hook(fn.name, event, (e?: unknown) => call(e === undefined ? event : JSON.parse(JSON.stringify(e)))) : await call(event);
-      outcome = { ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)), requestId, durationMs: Date.now() - started };
+      const result = hook
+        ? await hook(fn.name, event, (e?: unknown) => call(e === undefined ? event : JSON.parse(JSON.stringify(e))))
+        : await call(event);
+      outcome = {
+        ok: true,
+        result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+        requestId,
+        durationMs: Date.now() - started,
+      };
       this.deps.log(`λ ${fn.name} ${requestId.slice(0, 8)} ok ${outcome.durationMs} ms`);
     } catch (e) {
       outcome = { ok: false, error: serializeError(e), requestId, durationMs: Date.now() - started };
-      this.deps.log(`λ ${fn.name} ${requestId.slice(0, 8)} FAILED ${outcome.durationMs} ms: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+      this.deps.log(
+        `λ ${fn.name} ${requestId.slice(0, 8)} FAILED ${outcome.durationMs} ms: ${outcome.error.errorType}: ${outcome.error.errorMessage}`,
+      );
     } finally {
       this.inflight--;
       this.deps.activity.mark();
@@ -147,7 +163,13 @@ export class Functions {
   }
 
   private invokeConfig(fn: FunctionModel): InvokeConfigModel {
-    return this.deps.model.invokeConfigs.find((c) => c.functionName === fn.name) ?? { logicalId: '(default)', functionName: fn.name, maximumRetryAttempts: 2 };
+    return (
+      this.deps.model.invokeConfigs.find((c) => c.functionName === fn.name) ?? {
+        logicalId: '(default)',
+        functionName: fn.name,
+        maximumRetryAttempts: 2,
+      }
+    );
   }
 
   /**

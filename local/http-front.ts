@@ -36,20 +36,32 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)), ...headers }).end(text);
 }
 
 const asObject = (v: unknown): Record<string, any> => {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new AwsError(400, 'SerializationException', 'the request body must be a JSON object');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new AwsError(400, 'SerializationException', 'the request body must be a JSON object');
   return v as Record<string, any>;
 };
 
 export function createHttpFront(deps: HttpFrontDeps): http.Server {
   const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const target = req.headers['x-amz-target'];
-    const contentType = typeof target === 'string' && target.startsWith('AmazonSQS.') ? 'application/x-amz-json-1.0' : target ? 'application/x-amz-json-1.1' : 'application/json';
+    const contentType =
+      typeof target === 'string' && target.startsWith('AmazonSQS.')
+        ? 'application/x-amz-json-1.0'
+        : target
+          ? 'application/x-amz-json-1.1'
+          : 'application/json';
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       if (req.method === 'GET' && url.pathname === '/_local/health') return sendJson(res, 200, deps.health());
@@ -68,7 +80,8 @@ export function createHttpFront(deps: HttpFrontDeps): http.Server {
       if (req.method === 'POST' && typeof target === 'string' && url.pathname.startsWith('/')) {
         const [service, operation] = target.split('.');
         const input = asObject(parseJsonBody(await readBody(req)));
-        if (service === 'AWSEvents' && operation === 'PutEvents') return sendJson(res, 200, deps.buses.putEvents(input.Entries), contentType);
+        if (service === 'AWSEvents' && operation === 'PutEvents')
+          return sendJson(res, 200, deps.buses.putEvents(input.Entries), contentType);
         if (service === 'AmazonSQS' && operation) return sendJson(res, 200, deps.queues.handle(operation, input), contentType);
         throw new AwsError(400, 'UnknownOperationException', `${target} is not emulated by the local runtime`);
       }
@@ -76,10 +89,14 @@ export function createHttpFront(deps: HttpFrontDeps): http.Server {
       if (req.method === 'POST' && m) return await invoke(req, res, m[1]!);
       sendJson(res, 404, { message: `no route for ${req.method} ${url.pathname}` });
     } catch (e) {
-      if (e instanceof FunctionNotFound) return sendJson(res, 404, { __type: 'ResourceNotFoundException', Type: 'User', message: e.message }, 'application/json', { 'x-amzn-ErrorType': 'ResourceNotFoundException' });
+      if (e instanceof FunctionNotFound)
+        return sendJson(res, 404, { __type: 'ResourceNotFoundException', Type: 'User', message: e.message }, 'application/json', {
+          'x-amzn-ErrorType': 'ResourceNotFoundException',
+        });
       if (e instanceof AwsError) {
         const headers: Record<string, string> = { 'x-amzn-ErrorType': e.type };
-        if (e.type.startsWith('com.amazonaws.sqs#')) headers['x-amzn-query-error'] = `AWS.SimpleQueueService.${e.type.split('#')[1]};Sender`;
+        if (e.type.startsWith('com.amazonaws.sqs#'))
+          headers['x-amzn-query-error'] = `AWS.SimpleQueueService.${e.type.split('#')[1]};Sender`;
         return sendJson(res, e.status, { ...e.body(), Type: 'User' }, contentType, headers);
       }
       deps.log(`http error: ${(e as Error).stack ?? String(e)}`);
@@ -90,7 +107,8 @@ export function createHttpFront(deps: HttpFrontDeps): http.Server {
   const invoke = async (req: http.IncomingMessage, res: http.ServerResponse, rawName: string): Promise<void> => {
     const fn = deps.functions.byName(rawName);
     const body = await readBody(req);
-    if (body.length > MAX_PAYLOAD_BYTES) throw new AwsError(413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
+    if (body.length > MAX_PAYLOAD_BYTES)
+      throw new AwsError(413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
     let payload: unknown = {};
     if (body.length > 0) {
       try {
@@ -120,7 +138,11 @@ export function createHttpFront(deps: HttpFrontDeps): http.Server {
       }
     }
     const out = await deps.functions.run(fn, payload, clientContext);
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': out.requestId };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'X-Amz-Executed-Version': '$LATEST',
+      'x-amzn-RequestId': out.requestId,
+    };
     if (!out.ok) headers['X-Amz-Function-Error'] = 'Unhandled';
     if (req.headers['x-amz-log-type'] === 'Tail') {
       const tail = `START RequestId: ${out.requestId} Version: $LATEST\nEND RequestId: ${out.requestId}\nREPORT RequestId: ${out.requestId}\tDuration: ${out.durationMs} ms\n`;

@@ -61,7 +61,11 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   log('starting DynamoDB Local and the SES emulator, reading the CDK app ...');
-  const servicesStarting = startLocalServices({ dynamo: { preferredPort: DEFAULT_PORTS.dynamo }, ses: { preferredPort: DEFAULT_PORTS.ses }, handleSignals: false });
+  const servicesStarting = startLocalServices({
+    dynamo: { preferredPort: DEFAULT_PORTS.dynamo },
+    ses: { preferredPort: DEFAULT_PORTS.ses },
+    handleSignals: false,
+  });
   servicesStarting.catch(() => {}); // awaited below
   const template = await loadTemplateForStart(); // synthesis is synchronous; the emulators boot meanwhile
   services = await servicesStarting;
@@ -98,9 +102,12 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
   });
 
-  const fell = (name: keyof typeof DEFAULT_PORTS, actual: number) => (actual !== DEFAULT_PORTS[name] ? `   (${DEFAULT_PORTS[name]} was taken)` : '');
+  const fell = (name: keyof typeof DEFAULT_PORTS, actual: number) =>
+    actual !== DEFAULT_PORTS[name] ? `   (${DEFAULT_PORTS[name]} was taken)` : '';
   const u = runtime.url;
-  const cliHint = endpointsFile.endsWith('/endpoints.json') ? 'npm run cli -- --help' : `COURTESY_ENDPOINTS=${endpointsFile} npm run cli -- --help`;
+  const cliHint = endpointsFile.endsWith('/endpoints.json')
+    ? 'npm run cli -- --help'
+    : `COURTESY_ENDPOINTS=${endpointsFile} npm run cli -- --help`;
   const lines = [
     '',
     `Courtesy credits running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s, pid ${process.pid})`,
@@ -119,7 +126,9 @@ async function main(): Promise<void> {
 
 main().catch((e) => {
   const busy = (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
-  const hint = busy ? `\nPort ${process.env.LOCAL_PORT} is taken (another npm start?). Stop it, or run with another LOCAL_PORT, or unset LOCAL_PORT.` : '';
+  const hint = busy
+    ? `\nPort ${process.env.LOCAL_PORT} is taken (another npm start?). Stop it, or run with another LOCAL_PORT, or unset LOCAL_PORT.`
+    : '';
   process.stderr.write(`npm start failed: ${(e as Error).stack ?? String(e)}${hint}\n`);
   process.exit(1);
 });

@@ -3,7 +3,13 @@
  * environment the handlers see (the union of the functions' variables plus endpoint overrides pointing the
  * AWS SDK at DynamoDB Local, the SES emulator and this runtime). The previous environment is restorable.
  */
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { LOCAL_REGION } from './cfn';
 import { rewriteStreamArnRegion } from './streams';
 import type { TableModel } from './template-model';
@@ -28,13 +34,16 @@ export async function provisionTable(ddb: DynamoDBClient, t: TableModel, sleep: 
   }
   if (t.ttlAttribute) {
     try {
-      await ddb.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true } }));
+      await ddb.send(
+        new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true } }),
+      );
     } catch (e) {
       if (!/already enabled/i.test((e as Error).message)) throw e;
     }
   }
   const localStreamArn = described.Table?.LatestStreamArn;
-  if (t.streamViewType && !localStreamArn) throw new Error(`table ${t.name} exists without a stream; the template needs ${t.streamViewType}`);
+  if (t.streamViewType && !localStreamArn)
+    throw new Error(`table ${t.name} exists without a stream; the template needs ${t.streamViewType}`);
   return localStreamArn ? { localStreamArn, streamArn: rewriteStreamArnRegion(localStreamArn, LOCAL_REGION) } : {};
 }
 
@@ -46,7 +55,11 @@ export interface Endpoints {
 }
 
 /** Set the handlers' environment; returns it and a function that restores the previous process.env values. */
-export function applyEnvironment(functionEnv: Record<string, string>, endpoints: Endpoints, log: (line: string) => void): { env: Record<string, string>; restore: () => void } {
+export function applyEnvironment(
+  functionEnv: Record<string, string>,
+  endpoints: Endpoints,
+  log: (line: string) => void,
+): { env: Record<string, string>; restore: () => void } {
   const overrides: Record<string, string | undefined> = {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,

@@ -142,7 +142,11 @@ class Runtime implements LocalRuntime {
     const host = this.opts.host && this.opts.host !== '0.0.0.0' && this.opts.host !== '::' ? this.opts.host : '127.0.0.1';
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
     try {
-      const applied = applyEnvironment(unionEnvironment(this.model.functions), { dynamo: this.opts.dynamoEndpoint, ses: this.opts.sesEndpoint, runtime: this.url }, this.log);
+      const applied = applyEnvironment(
+        unionEnvironment(this.model.functions),
+        { dynamo: this.opts.dynamoEndpoint, ses: this.opts.sesEndpoint, runtime: this.url },
+        this.log,
+      );
       this.env = applied.env;
       this.restoreEnv = applied.restore;
       const table = await provisionTable(this.ddb, this.model.table, (ms) => this.activity.sleep(ms));
@@ -185,8 +189,18 @@ class Runtime implements LocalRuntime {
       functions: this.model.functions.map((f) => f.name),
       rules: this.model.rules.map((r) => r.logicalId),
       mappings: [
-        ...this.streamMappings.processors.map((p) => ({ mapping: p.mapping.logicalId, function: p.mapping.functionName, backlog: p.processor.backlog, ...p.processor.stats })),
-        ...this.queueMappings.map((m) => ({ mapping: m.mapping.logicalId, function: m.mapping.functionName, queue: m.mapping.queueName, ...m.stats })),
+        ...this.streamMappings.processors.map((p) => ({
+          mapping: p.mapping.logicalId,
+          function: p.mapping.functionName,
+          backlog: p.processor.backlog,
+          ...p.processor.stats,
+        })),
+        ...this.queueMappings.map((m) => ({
+          mapping: m.mapping.logicalId,
+          function: m.mapping.functionName,
+          queue: m.mapping.queueName,
+          ...m.stats,
+        })),
       ],
       queues: Object.fromEntries(Object.entries(this.sqs.snapshot()).map(([k, v]) => [k, v.length])),
       events: this.buses.events.length,

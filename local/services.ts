@@ -191,7 +191,10 @@ async function waitUntilReady(
   throw new Error(`${name} did not become ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-function httpRequest(url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function httpRequest(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method, headers: init.headers, timeout: 2000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -274,7 +277,8 @@ export async function startDynamoDbLocal(opts: ServiceOptions = {}): Promise<Ser
     if (await confirmDynamoOwnership(handle.endpoint, randomBytes(8).toString('hex'))) return handle;
     await handle.stop();
     const exact = opts.port !== undefined && opts.port !== 0;
-    if (exact || attempt >= 3) throw new Error(`DynamoDB Local: the instance on port ${port} is not this process's own (another instance took the port)`);
+    if (exact || attempt >= 3)
+      throw new Error(`DynamoDB Local: the instance on port ${port} is not this process's own (another instance took the port)`);
     opts.log?.(`DynamoDB Local on port ${port} is not ours (another start took the port); trying another port`);
     port = await freePort();
   }
@@ -303,7 +307,10 @@ async function spawnDynamo(port: number, opts: ServiceOptions): Promise<ServiceH
 export async function startSesLocal(opts: ServiceOptions = {}): Promise<ServiceHandle> {
   const port = await choosePort(opts, 'SES emulator');
   const cli = require.resolve('aws-ses-v2-local/dist/cli.js');
-  const child = spawnChild(process.execPath, [cli, '--port', String(port), '--host', HOST], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnChild(process.execPath, [cli, '--port', String(port), '--host', HOST], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   track(child, opts.handleSignals ?? true);
   const output = captureOutput(child);
   const endpoint = `http://${HOST}:${port}`;
@@ -330,7 +337,10 @@ export interface StartServicesOptions {
 
 /** Start DynamoDB Local and the SES emulator in parallel; if one fails the other is stopped. */
 export async function startLocalServices(opts: StartServicesOptions = {}): Promise<LocalServices> {
-  const common = { ...(opts.log ? { log: opts.log } : {}), ...(opts.handleSignals !== undefined ? { handleSignals: opts.handleSignals } : {}) };
+  const common = {
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.handleSignals !== undefined ? { handleSignals: opts.handleSignals } : {}),
+  };
   const [dynamo, ses] = await Promise.allSettled([
     startDynamoDbLocal({ ...common, ...opts.dynamo }),
     startSesLocal({ ...common, ...opts.ses }),

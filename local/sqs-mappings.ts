@@ -43,7 +43,8 @@ export function failedMessageIds(records: SqsRecord[], outcome: InvokeOutcome, r
   if (!outcome.ok) return all;
   if (!reportBatchItemFailures) return new Set();
   const result = outcome.result as { batchItemFailures?: unknown } | null;
-  if (result === null || typeof result !== 'object' || result.batchItemFailures === undefined || result.batchItemFailures === null) return new Set();
+  if (result === null || typeof result !== 'object' || result.batchItemFailures === undefined || result.batchItemFailures === null)
+    return new Set();
   if (!Array.isArray(result.batchItemFailures)) return all;
   const failed = new Set<string>();
   for (const f of result.batchItemFailures) {
@@ -93,9 +94,9 @@ export class QueueMapping {
       this.running = this.poll()
         .catch((e) => this.deps.log(`${this.mapping.logicalId}: poller crashed: ${(e as Error).stack ?? String(e)}`))
         .finally(() => {
-        this.running = undefined;
-        this.schedule(this.deps.pollIntervalMs);
-      });
+          this.running = undefined;
+          this.schedule(this.deps.pollIntervalMs);
+        });
     }, ms);
   }
 

@@ -86,9 +86,17 @@ export class Queues {
   }
 
   send(name: string, body: string, delaySeconds = 0): QueueMessage {
-    if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES) throw sqsError('InvalidParameterValue', `Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
+    if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES)
+      throw sqsError('InvalidParameterValue', `Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
     const now = Date.now();
-    const m: QueueMessage = { messageId: randomUUID(), body, md5: md5(body), sentAt: now, receiveCount: 0, visibleAt: now + (delaySeconds ? this.visibilityDelayMs(delaySeconds) : 0) };
+    const m: QueueMessage = {
+      messageId: randomUUID(),
+      body,
+      md5: md5(body),
+      sentAt: now,
+      receiveCount: 0,
+      visibleAt: now + (delaySeconds ? this.visibilityDelayMs(delaySeconds) : 0),
+    };
     this.list(name).push(m);
     this.activity.mark();
     this.log(`→ queue ${name} (${this.list(name).length} messages)`);
@@ -108,7 +116,9 @@ export class Queues {
         list.splice(list.indexOf(m), 1);
         this.list(q.redrive.deadLetterQueue).push({ ...m, visibleAt: now, deadLetterSourceArn: q.arn });
         delete m.receiptHandle;
-        this.log(`queue ${name}: message ${m.messageId.slice(0, 8)} → dead-letter queue ${q.redrive.deadLetterQueue} after ${m.receiveCount} receives`);
+        this.log(
+          `queue ${name}: message ${m.messageId.slice(0, 8)} → dead-letter queue ${q.redrive.deadLetterQueue} after ${m.receiveCount} receives`,
+        );
         continue;
       }
       m.receiveCount++;
@@ -159,7 +169,13 @@ export class Queues {
       const target = destinationArn ?? m.deadLetterSourceArn;
       if (!target) throw sqsError('InvalidParameterValue', `message ${m.messageId} has no source queue; pass DestinationArn`);
       const { deadLetterSourceArn: _drop, ...rest } = m;
-      this.list(this.resolve(target).name).push({ ...rest, messageId: randomUUID(), receiveCount: 0, visibleAt: Date.now(), sentAt: Date.now() });
+      this.list(this.resolve(target).name).push({
+        ...rest,
+        messageId: randomUUID(),
+        receiveCount: 0,
+        visibleAt: Date.now(),
+        sentAt: Date.now(),
+      });
     }
     this.activity.mark();
     return moved.length;
@@ -188,7 +204,9 @@ export class Queues {
       case 'GetQueueUrl':
         return { QueueUrl: this.url(this.model(String(input.QueueName)).name) };
       case 'ListQueues':
-        return { QueueUrls: this.names.filter((n) => !input.QueueNamePrefix || n.startsWith(input.QueueNamePrefix)).map((n) => this.url(n)) };
+        return {
+          QueueUrls: this.names.filter((n) => !input.QueueNamePrefix || n.startsWith(input.QueueNamePrefix)).map((n) => this.url(n)),
+        };
       case 'GetQueueAttributes': {
         const q = this.resolve(input.QueueUrl);
         const now = Date.now();
@@ -200,25 +218,36 @@ export class Queues {
             ApproximateNumberOfMessagesNotVisible: String(list.filter((m) => m.visibleAt > now).length),
             VisibilityTimeout: String(q.visibilityTimeoutSeconds),
             MessageRetentionPeriod: String(q.retentionSeconds),
-            ...(q.redrive ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: this.model(q.redrive.deadLetterQueue).arn, maxReceiveCount: q.redrive.maxReceiveCount }) } : {}),
+            ...(q.redrive
+              ? {
+                  RedrivePolicy: JSON.stringify({
+                    deadLetterTargetArn: this.model(q.redrive.deadLetterQueue).arn,
+                    maxReceiveCount: q.redrive.maxReceiveCount,
+                  }),
+                }
+              : {}),
           },
         };
       }
       case 'SendMessage': {
         const q = this.resolve(input.QueueUrl);
-        if (input.MessageAttributes !== undefined) throw sqsError('UnsupportedOperation', 'MessageAttributes are not emulated by the local runtime');
-        if (typeof input.MessageBody !== 'string' || input.MessageBody === '') throw sqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
+        if (input.MessageAttributes !== undefined)
+          throw sqsError('UnsupportedOperation', 'MessageAttributes are not emulated by the local runtime');
+        if (typeof input.MessageBody !== 'string' || input.MessageBody === '')
+          throw sqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
         const m = this.send(q.name, input.MessageBody, Number(input.DelaySeconds ?? 0));
         return { MessageId: m.messageId, MD5OfMessageBody: m.md5 };
       }
       case 'SendMessageBatch': {
         const q = this.resolve(input.QueueUrl);
         const entries = input.Entries;
-        if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) throw sqsError('TooManyEntriesInBatchRequest', 'A batch holds 1 to 10 entries.');
+        if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10)
+          throw sqsError('TooManyEntriesInBatchRequest', 'A batch holds 1 to 10 entries.');
         const Successful: unknown[] = [];
         const Failed: unknown[] = [];
         for (const e of entries) {
-          if (e?.MessageAttributes !== undefined) throw sqsError('UnsupportedOperation', 'MessageAttributes are not emulated by the local runtime');
+          if (e?.MessageAttributes !== undefined)
+            throw sqsError('UnsupportedOperation', 'MessageAttributes are not emulated by the local runtime');
           if (typeof e?.MessageBody !== 'string' || e.MessageBody === '') {
             Failed.push({ Id: e?.Id, SenderFault: true, Code: 'MissingParameter', Message: 'MessageBody is required' });
             continue;
@@ -253,7 +282,10 @@ export class Queues {
         return { Successful, Failed };
       }
       case 'StartMessageMoveTask': {
-        const moved = this.moveMessages(String(input.SourceArn), input.DestinationArn === undefined ? undefined : String(input.DestinationArn));
+        const moved = this.moveMessages(
+          String(input.SourceArn),
+          input.DestinationArn === undefined ? undefined : String(input.DestinationArn),
+        );
         this.log(`queue move task from ${input.SourceArn}: ${moved} messages`);
         return { TaskHandle: randomUUID() };
       }

@@ -31,7 +31,8 @@ export function streamFailureRecord(opts: {
   const { batch } = opts;
   const first = batch.records[0]!;
   const last = batch.records[batch.records.length - 1]!;
-  const iso = (r: LambdaStreamRecord) => new Date((r.dynamodb.ApproximateCreationDateTime ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = (r: LambdaStreamRecord) =>
+    new Date((r.dynamodb.ApproximateCreationDateTime ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {
     requestContext: {
       requestId: randomUUID(),

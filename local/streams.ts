@@ -7,6 +7,7 @@ import {
   DescribeStreamCommand,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type DynamoDBStreamsClient,
   type _Record as SdkStreamRecord,
@@ -209,7 +210,10 @@ export class StreamPoller {
     let exclusiveStartShardId: string | undefined;
     do {
       const out = await this.opts.client.send(
-        new DescribeStreamCommand({ StreamArn: this.opts.streamArn, ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}) }),
+        new DescribeStreamCommand({
+          StreamArn: this.opts.streamArn,
+          ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}),
+        }),
       );
       for (const s of out.StreamDescription?.Shards ?? []) {
         if (!s.ShardId || this.shards.has(s.ShardId)) continue;
@@ -240,7 +244,7 @@ export class StreamPoller {
         shard.closed = this.shardClosed = true;
         break;
       }
-      let out;
+      let out: GetRecordsCommandOutput;
       try {
         out = await this.opts.client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
       } catch (e) {

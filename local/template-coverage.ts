@@ -11,7 +11,9 @@ import { TemplateError } from './cfn';
 
 /** Refuse something the local runtime does not emulate, naming where it is. */
 export function refuse(where: string, what: string): never {
-  throw new TemplateError(`${where}: ${what} is not emulated by the local runtime (see local/template-coverage.ts); emulate it there or change the template`);
+  throw new TemplateError(
+    `${where}: ${what} is not emulated by the local runtime (see local/template-coverage.ts); emulate it there or change the template`,
+  );
 }
 
 /** Types with no behaviour to emulate locally (permissions, logging, deploy-time helpers). */
@@ -42,35 +44,96 @@ export const INERT_TYPES = new Set([
 /** Properties each emulated type may use; any other property is refused. */
 export const KNOWN_PROPERTIES: Record<string, string[]> = {
   'AWS::DynamoDB::Table': [
-    'TableName', 'KeySchema', 'AttributeDefinitions', 'BillingMode', 'ProvisionedThroughput', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes',
-    'StreamSpecification', 'TimeToLiveSpecification', 'DeletionProtectionEnabled', 'PointInTimeRecoverySpecification', 'SSESpecification',
-    'TableClass', 'ContributorInsightsSpecification', 'Tags',
+    'TableName',
+    'KeySchema',
+    'AttributeDefinitions',
+    'BillingMode',
+    'ProvisionedThroughput',
+    'GlobalSecondaryIndexes',
+    'LocalSecondaryIndexes',
+    'StreamSpecification',
+    'TimeToLiveSpecification',
+    'DeletionProtectionEnabled',
+    'PointInTimeRecoverySpecification',
+    'SSESpecification',
+    'TableClass',
+    'ContributorInsightsSpecification',
+    'Tags',
     // IAM is not evaluated locally: the table's resource policy is checked on the template (test/infra/trust.test.ts).
     'ResourcePolicy',
   ],
   // Policy: the bus policy (who may publish what) is IAM, not evaluated locally; test/infra/trust.test.ts checks it.
   'AWS::Events::EventBus': ['Name', 'Description', 'Tags', 'Policy'],
   'AWS::SQS::Queue': [
-    'QueueName', 'VisibilityTimeout', 'MessageRetentionPeriod', 'RedrivePolicy', 'RedriveAllowPolicy', 'SqsManagedSseEnabled',
-    'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'ReceiveMessageWaitTimeSeconds', 'Tags',
+    'QueueName',
+    'VisibilityTimeout',
+    'MessageRetentionPeriod',
+    'RedrivePolicy',
+    'RedriveAllowPolicy',
+    'SqsManagedSseEnabled',
+    'KmsMasterKeyId',
+    'KmsDataKeyReusePeriodSeconds',
+    'ReceiveMessageWaitTimeSeconds',
+    'Tags',
   ],
-  'AWS::S3::Bucket': ['BucketName', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'VersioningConfiguration', 'LifecycleConfiguration', 'OwnershipControls', 'Tags'],
+  'AWS::S3::Bucket': [
+    'BucketName',
+    'BucketEncryption',
+    'PublicAccessBlockConfiguration',
+    'VersioningConfiguration',
+    'LifecycleConfiguration',
+    'OwnershipControls',
+    'Tags',
+  ],
   'AWS::Lambda::Function': [
-    'Code', 'Handler', 'Runtime', 'Role', 'Environment', 'Timeout', 'MemorySize', 'Architectures', 'LoggingConfig', 'TracingConfig',
-    'FunctionName', 'Description', 'Tags', 'ReservedConcurrentExecutions', 'KmsKeyArn', 'EphemeralStorage', 'RuntimeManagementConfig',
+    'Code',
+    'Handler',
+    'Runtime',
+    'Role',
+    'Environment',
+    'Timeout',
+    'MemorySize',
+    'Architectures',
+    'LoggingConfig',
+    'TracingConfig',
+    'FunctionName',
+    'Description',
+    'Tags',
+    'ReservedConcurrentExecutions',
+    'KmsKeyArn',
+    'EphemeralStorage',
+    'RuntimeManagementConfig',
     // VPC placement (courtesy:vpc): locally every handler runs in-process, without network isolation.
     'VpcConfig',
   ],
   'AWS::Lambda::EventInvokeConfig': ['FunctionName', 'Qualifier', 'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig'],
   'AWS::Events::Rule': ['Name', 'Description', 'EventBusName', 'EventPattern', 'ScheduleExpression', 'State', 'Targets'],
   'AWS::Lambda::EventSourceMapping': [
-    'FunctionName', 'EventSourceArn', 'Enabled', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'Tags',
+    'FunctionName',
+    'EventSourceArn',
+    'Enabled',
+    'BatchSize',
+    'MaximumBatchingWindowInSeconds',
+    'FunctionResponseTypes',
+    'Tags',
     // stream sources only
-    'StartingPosition', 'FilterCriteria', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'DestinationConfig',
+    'StartingPosition',
+    'FilterCriteria',
+    'BisectBatchOnFunctionError',
+    'MaximumRetryAttempts',
+    'MaximumRecordAgeInSeconds',
+    'DestinationConfig',
     // queue sources only
     'ScalingConfig',
   ],
 };
-export const STREAM_ONLY = ['StartingPosition', 'FilterCriteria', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'DestinationConfig'];
+export const STREAM_ONLY = [
+  'StartingPosition',
+  'FilterCriteria',
+  'BisectBatchOnFunctionError',
+  'MaximumRetryAttempts',
+  'MaximumRecordAgeInSeconds',
+  'DestinationConfig',
+];
 export const QUEUE_ONLY = ['ScalingConfig'];
 export const RULE_TARGET_PROPERTIES = ['Id', 'Arn', 'RetryPolicy', 'DeadLetterConfig'];

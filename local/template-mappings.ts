@@ -38,7 +38,8 @@ export function readMapping(refs: TemplateRefs, logicalId: string, r: CfnResourc
     };
   }
   const getAtt = getAttParts((p.EventSourceArn as any)?.['Fn::GetAtt']);
-  if (srcType !== 'AWS::DynamoDB::Table' || getAtt?.[1] !== 'StreamArn') refuse(`${where}.EventSourceArn`, 'an event source other than an SQS queue or the table stream');
+  if (srcType !== 'AWS::DynamoDB::Table' || getAtt?.[1] !== 'StreamArn')
+    refuse(`${where}.EventSourceArn`, 'an event source other than an SQS queue or the table stream');
   for (const k of QUEUE_ONLY) if (p[k] !== undefined) refuse(`${where}.${k}`, `${k} on a stream event source mapping`);
   if (p.MaximumBatchingWindowInSeconds) refuse(`${where}.MaximumBatchingWindowInSeconds`, 'a batching window on a stream mapping');
   const filters: Record<string, unknown>[] = (p.FilterCriteria?.Filters ?? []).map((f: any, i: number) => {
@@ -57,7 +58,9 @@ export function readMapping(refs: TemplateRefs, logicalId: string, r: CfnResourc
   }
   const dc = p.DestinationConfig ?? {};
   for (const k of Object.keys(dc)) if (k !== 'OnFailure') refuse(`${where}.DestinationConfig.${k}`, `${k} destination`);
-  const onFailure = dc.OnFailure?.Destination ? refs.destination(dc.OnFailure.Destination, `${where}.DestinationConfig.OnFailure.Destination`) : undefined;
+  const onFailure = dc.OnFailure?.Destination
+    ? refs.destination(dc.OnFailure.Destination, `${where}.DestinationConfig.OnFailure.Destination`)
+    : undefined;
   return {
     kind: 'stream',
     logicalId,

@@ -8,10 +8,13 @@ export function readTable(cfn: Intrinsics, logicalId: string, r: CfnResource): T
   const where = `${logicalId}.Properties`;
   const name = cfn.nameOf(logicalId);
   const keySchema = cfn.resolve(p.KeySchema, `${where}.KeySchema`);
-  const billingMode: string = cfn.resolve(p.BillingMode, `${where}.BillingMode`) ?? (p.ProvisionedThroughput ? 'PROVISIONED' : 'PAY_PER_REQUEST');
+  const billingMode: string =
+    cfn.resolve(p.BillingMode, `${where}.BillingMode`) ?? (p.ProvisionedThroughput ? 'PROVISIONED' : 'PAY_PER_REQUEST');
   const provisioned = billingMode === 'PROVISIONED';
   const throughput = (t: any) =>
-    provisioned && t ? { ReadCapacityUnits: Number(t.ReadCapacityUnits ?? 5), WriteCapacityUnits: Number(t.WriteCapacityUnits ?? 5) } : undefined;
+    provisioned && t
+      ? { ReadCapacityUnits: Number(t.ReadCapacityUnits ?? 5), WriteCapacityUnits: Number(t.WriteCapacityUnits ?? 5) }
+      : undefined;
   const index = (i: any) => ({
     IndexName: i.IndexName,
     KeySchema: i.KeySchema,
@@ -28,7 +31,9 @@ export function readTable(cfn: Intrinsics, logicalId: string, r: CfnResource): T
     BillingMode: billingMode as CreateTableCommandInput['BillingMode'],
     ...(provisioned ? { ProvisionedThroughput: throughput(p.ProvisionedThroughput ?? {}) } : {}),
     ...(gsis?.length ? { GlobalSecondaryIndexes: gsis.map(index) } : {}),
-    ...(lsis?.length ? { LocalSecondaryIndexes: lsis.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })) } : {}),
+    ...(lsis?.length
+      ? { LocalSecondaryIndexes: lsis.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })) }
+      : {}),
     ...(streamViewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType as 'NEW_AND_OLD_IMAGES' } } : {}),
   };
   if (!Array.isArray(input.KeySchema) || !Array.isArray(input.AttributeDefinitions)) {
@@ -36,5 +41,11 @@ export function readTable(cfn: Intrinsics, logicalId: string, r: CfnResource): T
   }
   const ttl = p.TimeToLiveSpecification;
   const ttlAttribute = ttl && ttl.Enabled !== false && typeof ttl.AttributeName === 'string' ? ttl.AttributeName : undefined;
-  return { logicalId, name, createTableInput: input, ...(ttlAttribute ? { ttlAttribute } : {}), ...(streamViewType ? { streamViewType } : {}) };
+  return {
+    logicalId,
+    name,
+    createTableInput: input,
+    ...(ttlAttribute ? { ttlAttribute } : {}),
+    ...(streamViewType ? { streamViewType } : {}),
+  };
 }

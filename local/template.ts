@@ -52,7 +52,6 @@ export function loadTemplate(template: CfnTemplate, opts: LoadTemplateOptions = 
   return model;
 }
 
-
 class TemplateReader {
   private readonly resources: Record<string, CfnResource>;
   private readonly cfn: Intrinsics;
@@ -62,7 +61,13 @@ class TemplateReader {
       throw new TemplateError('not a CloudFormation template: no Resources');
     }
     this.resources = template.Resources!;
-    this.cfn = new Intrinsics(template, this.resources, opts.names ?? defaultLocalName, opts.region ?? LOCAL_REGION, opts.accountId ?? LOCAL_ACCOUNT);
+    this.cfn = new Intrinsics(
+      template,
+      this.resources,
+      opts.names ?? defaultLocalName,
+      opts.region ?? LOCAL_REGION,
+      opts.accountId ?? LOCAL_ACCOUNT,
+    );
   }
 
   private byType(type: string): Array<[string, CfnResource]> {
@@ -86,7 +91,8 @@ class TemplateReader {
       }
       const known = KNOWN_PROPERTIES[r.Type];
       if (!known) refuse(id, `resource type ${r.Type}`);
-      for (const p of Object.keys(r.Properties ?? {})) if (!known.includes(p)) refuse(`${id}.Properties.${p}`, `property ${p} of ${r.Type}`);
+      for (const p of Object.keys(r.Properties ?? {}))
+        if (!known.includes(p)) refuse(`${id}.Properties.${p}`, `property ${p} of ${r.Type}`);
     }
   }
 
@@ -110,7 +116,12 @@ class TemplateReader {
     }
     const invokeConfigs = this.byType('AWS::Lambda::EventInvokeConfig').map(([id, r]) => this.readInvokeConfig(id, r));
     const rules = this.byType('AWS::Events::Rule').map(([id, r]) => this.readRule(id, r));
-    const refs: TemplateRefs = { cfn: this.cfn, resources: this.resources, functionRef: (v, w) => this.functionRef(v, w), destination: (v, w) => this.destination(v, w) };
+    const refs: TemplateRefs = {
+      cfn: this.cfn,
+      resources: this.resources,
+      functionRef: (v, w) => this.functionRef(v, w),
+      destination: (v, w) => this.destination(v, w),
+    };
     const mappings = this.byType('AWS::Lambda::EventSourceMapping').map(([id, r]) => readMapping(refs, id, r));
     return {
       table,
@@ -175,13 +186,15 @@ class TemplateReader {
     const p = r.Properties ?? {};
     const where = `${logicalId}.Properties`;
     const fn = this.functionRef(p.FunctionName, `${where}.FunctionName`);
-    if (p.Qualifier !== undefined && p.Qualifier !== '$LATEST') refuse(`${where}.Qualifier`, `qualifier ${JSON.stringify(p.Qualifier)} (only $LATEST)`);
+    if (p.Qualifier !== undefined && p.Qualifier !== '$LATEST')
+      refuse(`${where}.Qualifier`, `qualifier ${JSON.stringify(p.Qualifier)} (only $LATEST)`);
     const dc = p.DestinationConfig ?? {};
     for (const k of Object.keys(dc)) if (k !== 'OnFailure') refuse(`${where}.DestinationConfig.${k}`, `${k} destination`);
     let onFailure: InvokeConfigModel['onFailure'];
     if (dc.OnFailure?.Destination) {
       const d = this.destination(dc.OnFailure.Destination, `${where}.DestinationConfig.OnFailure.Destination`);
-      if (d.kind !== 'queue') refuse(`${where}.DestinationConfig.OnFailure.Destination`, `a ${d.kind} as asynchronous on-failure destination`);
+      if (d.kind !== 'queue')
+        refuse(`${where}.DestinationConfig.OnFailure.Destination`, `a ${d.kind} as asynchronous on-failure destination`);
       onFailure = d;
     }
     return {
@@ -214,7 +227,8 @@ class TemplateReader {
     const targets: RuleTargetModel[] = (p.Targets ?? []).map((t: any, i: number) => {
       const at = `${where}.Targets[${i}]`;
       for (const k of Object.keys(t)) if (!RULE_TARGET_PROPERTIES.includes(k)) refuse(`${at}.${k}`, `rule target property ${k}`);
-      for (const k of Object.keys(t.RetryPolicy ?? {})) if (k !== 'MaximumRetryAttempts' && k !== 'MaximumEventAgeInSeconds') refuse(`${at}.RetryPolicy.${k}`, k);
+      for (const k of Object.keys(t.RetryPolicy ?? {}))
+        if (k !== 'MaximumRetryAttempts' && k !== 'MaximumEventAgeInSeconds') refuse(`${at}.RetryPolicy.${k}`, k);
       const functionName = this.functionRef(t.Arn, `${at}.Arn`);
       let deadLetter: RuleTargetModel['deadLetter'];
       if (t.DeadLetterConfig?.Arn) {
@@ -235,7 +249,9 @@ class TemplateReader {
       busName,
       enabled: (p.State ?? 'ENABLED') === 'ENABLED',
       ...(pattern !== undefined ? { pattern, matcher } : {}),
-      ...(p.ScheduleExpression !== undefined ? { scheduleExpression: String(this.cfn.resolve(p.ScheduleExpression, `${where}.ScheduleExpression`)) } : {}),
+      ...(p.ScheduleExpression !== undefined
+        ? { scheduleExpression: String(this.cfn.resolve(p.ScheduleExpression, `${where}.ScheduleExpression`)) }
+        : {}),
       targets,
     };
   }
@@ -251,7 +267,8 @@ class TemplateReader {
     const literal = this.cfn.resolve(v, where);
     const bare = typeof literal === 'string' && literal.includes(':function:') ? literal.split(':function:')[1]!.split(':')[0]! : literal;
     for (const [fid, r] of this.byType('AWS::Lambda::Function')) {
-      if (this.isCatalogueFunction(r) && (this.cfn.nameOf(fid) === bare || r.Properties?.FunctionName === bare)) return this.cfn.nameOf(fid);
+      if (this.isCatalogueFunction(r) && (this.cfn.nameOf(fid) === bare || r.Properties?.FunctionName === bare))
+        return this.cfn.nameOf(fid);
     }
     return refuse(where, `function ${JSON.stringify(literal)} (not a catalogue function of this template)`);
   }
@@ -263,8 +280,10 @@ class TemplateReader {
     if (id && type === 'AWS::SQS::Queue') return { kind: 'queue', name: this.cfn.nameOf(id), arn: this.cfn.arnOf(id) };
     if (id && type === 'AWS::S3::Bucket') return { kind: 'bucket', name: this.cfn.nameOf(id), arn: this.cfn.arnOf(id) };
     const arn = String(this.cfn.resolve(v, where));
-    for (const [qid] of this.byType('AWS::SQS::Queue')) if (this.cfn.arnOf(qid) === arn) return { kind: 'queue', name: this.cfn.nameOf(qid), arn };
-    for (const [bid] of this.byType('AWS::S3::Bucket')) if (this.cfn.arnOf(bid) === arn) return { kind: 'bucket', name: this.cfn.nameOf(bid), arn };
+    for (const [qid] of this.byType('AWS::SQS::Queue'))
+      if (this.cfn.arnOf(qid) === arn) return { kind: 'queue', name: this.cfn.nameOf(qid), arn };
+    for (const [bid] of this.byType('AWS::S3::Bucket'))
+      if (this.cfn.arnOf(bid) === arn) return { kind: 'bucket', name: this.cfn.nameOf(bid), arn };
     return refuse(where, `destination ${id ? `${id} (${type})` : arn}: only SQS queues and S3 buckets of this template`);
   }
 }

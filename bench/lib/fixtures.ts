@@ -35,7 +35,13 @@ export const BENCH_CAPS: CapPolicy = {
   issuerAmountPerDayMajorUnits: 1_000_000_000,
 };
 
-export const grantDeps = (store: CreditStore): GrantDeps => ({ store, clock: systemClock, policy: DEFAULT_GRANT_POLICY, caps: BENCH_CAPS, newId });
+export const grantDeps = (store: CreditStore): GrantDeps => ({
+  store,
+  clock: systemClock,
+  policy: DEFAULT_GRANT_POLICY,
+  caps: BENCH_CAPS,
+  newId,
+});
 
 /** Grant and return the new credit (the bench never hits a cap). */
 export async function grantOk(detail: ReturnType<typeof complaint>, store: CreditStore) {

@@ -21,11 +21,18 @@ export interface TopologyOption {
 export function topologyOptions(): TopologyOption[] {
   const route = FUNCTIONS.route;
   const routerUsd = (batch: number) =>
-    (PRICES.lambda.requestPerMillion + (route.memorySize / 1024) * (ASSUMED_REMOTE_MS.sqsSendMessageBatch / 1000) * 1e6 * PRICES.lambda.arm64GbSecond) / batch;
+    (PRICES.lambda.requestPerMillion +
+      (route.memorySize / 1024) * (ASSUMED_REMOTE_MS.sqsSendMessageBatch / 1000) * 1e6 * PRICES.lambda.arm64GbSecond) /
+    batch;
   const sqsUsd = (batch: number) => (3 * PRICES.sqs.standardRequestPerMillion) / batch; // send, receive, delete
   return [
     { option: '(a) three filtered mappings (before)', readersPerShard: 3, isolation: 'full', usdPerMillion: { batch1: 0, batch10: 0 } },
-    { option: '(b) two mappings: notify + expire/publish', readersPerShard: 2, isolation: 'none between expiry and publishing', usdPerMillion: { batch1: 0, batch10: 0 } },
+    {
+      option: '(b) two mappings: notify + expire/publish',
+      readersPerShard: 2,
+      isolation: 'none between expiry and publishing',
+      usdPerMillion: { batch1: 0, batch10: 0 },
+    },
     {
       option: '(c) router + SQS work queues (chosen)',
       readersPerShard: 1,
@@ -51,7 +58,13 @@ export function renderTopology(): string {
       { header: 'USD/M, 1 per batch' },
       { header: 'USD/M, 10 per batch' },
     ],
-    topologyOptions().map((o) => [o.option, o.readersPerShard, o.isolation, o.usdPerMillion.batch1.toFixed(2), o.usdPerMillion.batch10.toFixed(3)]),
+    topologyOptions().map((o) => [
+      o.option,
+      o.readersPerShard,
+      o.isolation,
+      o.usdPerMillion.batch1.toFixed(2),
+      o.usdPerMillion.batch10.toFixed(3),
+    ]),
     [
       `Router: ${FUNCTIONS.route.memorySize} MB arm64, ${ASSUMED_REMOTE_MS.sqsSendMessageBatch} ms assumed per invocation; SQS ${PRICES.sqs.standardRequestPerMillion} USD/M requests (send, receive, delete per batch).`,
       'Fixed extra of (c): Lambda long-polls each work queue even when idle: assuming 5 pollers with 20 s waits, 648,000 requests = 0.26 USD a month per queue.',

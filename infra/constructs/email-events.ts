@@ -4,7 +4,7 @@
  * then publishes Send, Bounce, Complaint, Reject and RenderingFailure counts to CloudWatch (namespace AWS/SES) with
  * the set's name as the `ses:configuration-set` dimension; the bounce and complaint alarms read them (infra/monitoring.ts).
  */
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';

@@ -25,7 +25,9 @@ export class FailureBucket extends s3.Bucket {
   constructor(scope: Construct, spec: FailureBucketSpec, key?: kms.IKey) {
     super(scope, spec.id, {
       enforceSSL: true,
-      ...(key ? { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true } : { encryption: s3.BucketEncryption.S3_MANAGED }),
+      ...(key
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
@@ -62,7 +64,8 @@ export class FailureBucket extends s3.Bucket {
         const bucketId = Stack.of(this).resolve((this.node.defaultChild as s3.CfnBucket).logicalId) as string;
         Validations.of(fn.role!.node.findChild('DefaultPolicy').node.defaultChild!).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
-          reason: 'Lambda names each failure object itself (aws/lambda/<mapping>/<shard>/<date>/...), so PutObject is granted on the objects of this one bucket; no read or delete.',
+          reason:
+            'Lambda names each failure object itself (aws/lambda/<mapping>/<shard>/<date>/...), so PutObject is granted on the objects of this one bucket; no read or delete.',
         });
         return { destination: this.bucketArn };
       },

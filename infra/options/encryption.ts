@@ -49,7 +49,12 @@ export function createServiceKey(scope: Construct, props: ServiceKeyProps): kms.
       resources: ['*'],
       conditions: {
         ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
         },
       },
     }),
@@ -95,7 +100,7 @@ export function acknowledgeFailureQueueKeyGrant(role: iam.IRole): void {
       id: `AwsSolutions-IAM5[Action::${action}]`,
       reason:
         `${action} comes with CDK's grant to send to the KMS-encrypted failure queue (SqsDlq, SqsDestination); ` +
-        'the statement names only the stack\'s own key, and SQS needs GenerateDataKey and Decrypt on it.',
+        "the statement names only the stack's own key, and SQS needs GenerateDataKey and Decrypt on it.",
     });
   }
 }

@@ -26,7 +26,9 @@ export interface FunctionPlacement {
  * none: the Lambda service, not the function's network interface, delivers its logs (and Powertools' metrics are log
  * lines). A permission on a service not listed here fails synthesis: decide its endpoint first.
  */
-export const INTERFACE_ENDPOINT_BY_ACTION_PREFIX: Readonly<Record<string, { readonly id: string; readonly service: ec2.InterfaceVpcEndpointAwsService }>> = {
+export const INTERFACE_ENDPOINT_BY_ACTION_PREFIX: Readonly<
+  Record<string, { readonly id: string; readonly service: ec2.InterfaceVpcEndpointAwsService }>
+> = {
   ses: { id: 'SesV2Endpoint', service: ec2.InterfaceVpcEndpointAwsService.EMAIL },
   events: { id: 'EventBridgeEndpoint', service: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE },
   sqs: { id: 'SqsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SQS },
@@ -37,7 +39,9 @@ export const INTERFACE_ENDPOINT_BY_ACTION_PREFIX: Readonly<Record<string, { read
 const TRACING_PREFIX = 'xray';
 
 /** The interface endpoints `functions` need: one per API prefix of their permissions, plus X-Ray. Sorted by id. */
-export function interfaceEndpointsFor(functions: readonly FunctionSpec[]): { readonly id: string; readonly service: ec2.InterfaceVpcEndpointAwsService }[] {
+export function interfaceEndpointsFor(
+  functions: readonly FunctionSpec[],
+): { readonly id: string; readonly service: ec2.InterfaceVpcEndpointAwsService }[] {
   const prefixes = new Set<string>([TRACING_PREFIX]);
   for (const f of functions) for (const p of f.permissions) for (const a of p.actions) prefixes.add(a.split(':')[0]!);
   return [...prefixes]
@@ -76,7 +80,10 @@ export class ServiceNetwork extends Construct {
     // An existing VPC is only referenced: its subnets are selected by id, its AZs are never read.
     const vpc =
       created ??
-      ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: (setting as { vpcId: string }).vpcId, availabilityZones: Stack.of(this).availabilityZones });
+      ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+        vpcId: (setting as { vpcId: string }).vpcId,
+        availabilityZones: Stack.of(this).availabilityZones,
+      });
     const vpcSubnets: ec2.SubnetSelection =
       setting.placement === 'new-vpc'
         ? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }
@@ -101,7 +108,7 @@ export class ServiceNetwork extends Construct {
     const subnet = ec2.Subnet.fromSubnetId(this, subnetId, subnetId);
     Annotations.of(subnet).acknowledgeWarning(
       '@aws-cdk/aws-ec2:noSubnetRouteTableId',
-      'The stack adds no route or endpoint to an existing VPC, so it never reads the subnet\'s route table.',
+      "The stack adds no route or endpoint to an existing VPC, so it never reads the subnet's route table.",
     );
     return subnet;
   }

@@ -3,7 +3,8 @@
  * (local/) knows it but does not emulate it. Pure data, for the runtime's list of known types; test/infra/
  * landing-zone.test.ts checks that every type an option adds is listed here.
  */
-const NETWORK = 'VPC placement (courtesy:vpc): locally every handler runs in-process with no network isolation; the security groups, endpoints and routes are checked on the template (test/infra/landing-zone.test.ts, cfn-guard, cdk-nag).';
+const NETWORK =
+  'VPC placement (courtesy:vpc): locally every handler runs in-process with no network isolation; the security groups, endpoints and routes are checked on the template (test/infra/landing-zone.test.ts, cfn-guard, cdk-nag).';
 
 export const LANDING_ZONE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   'AWS::KMS::Key':

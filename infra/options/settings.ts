@@ -118,7 +118,9 @@ function parseVpc(raw: unknown, problems: string[]): VpcSetting {
   if (Object.keys(rest).length > 0) found.push(`${key}: unknown field(s) ${Object.keys(rest).join(', ')}; expected ${usage}`);
   if (typeof vpcId !== 'string' || !VPC_ID.test(vpcId)) found.push(`${key}: vpcId must be a VPC id (vpc-0123abcd…), got ${show(vpcId)}`);
   if (!Array.isArray(subnetIds) || subnetIds.length < 2 || !subnetIds.every((s) => typeof s === 'string' && SUBNET_ID.test(s))) {
-    found.push(`${key}: subnetIds must list at least two subnet ids (subnet-0123abcd…, in different Availability Zones), got ${show(subnetIds)}`);
+    found.push(
+      `${key}: subnetIds must list at least two subnet ids (subnet-0123abcd…, in different Availability Zones), got ${show(subnetIds)}`,
+    );
   } else if (new Set(subnetIds).size !== subnetIds.length) {
     found.push(`${key}: subnetIds lists a subnet twice`);
   }

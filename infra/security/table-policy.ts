@@ -19,7 +19,7 @@
  * table (its permissions are separate AWS::IAM::Policy resources that do). The policy's Resource is "*" (this
  * table): the table's own Arn attribute cannot be used inside the table, and its name is generated.
  */
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { FunctionSpec, TableAction } from '../functions';
 

@@ -38,4 +38,6 @@ export class EventBridgePublisher implements EventPublisher {
 
 export const createEventBridgeClient = (): EventBridgeClient => new EventBridgeClient({});
 
-export const eventPublisher = once<EventPublisher>(() => new EventBridgePublisher(tracer.captureAWSv3Client(createEventBridgeClient()), eventBusName()));
+export const eventPublisher = once<EventPublisher>(
+  () => new EventBridgePublisher(tracer.captureAWSv3Client(createEventBridgeClient()), eventBusName()),
+);

@@ -105,10 +105,14 @@ const refusedOutcome = (detail: ComplaintResolvedDetail, cap: Cap, limit: number
 function earlierOutcome(detail: ComplaintResolvedDetail, requestHash: string, existing: ComplaintOutcome | undefined): GrantOutcome {
   const earlierHash = existing?.kind === 'granted' ? existing.grant.requestHash : existing?.requestHash;
   if (existing && earlierHash !== requestHash) {
-    throw new CreditError('GRANT_CONFLICT', `complaint ${detail.complaintId} was already ${existing.kind === 'granted' ? 'compensated' : 'refused'} with different terms`, {
-      complaintId: detail.complaintId,
-      ...(existing.kind === 'granted' ? { existingCreditId: existing.grant.creditId } : { refusedBy: existing.refusal.cap }),
-    });
+    throw new CreditError(
+      'GRANT_CONFLICT',
+      `complaint ${detail.complaintId} was already ${existing.kind === 'granted' ? 'compensated' : 'refused'} with different terms`,
+      {
+        complaintId: detail.complaintId,
+        ...(existing.kind === 'granted' ? { existingCreditId: existing.grant.creditId } : { refusedBy: existing.refusal.cap }),
+      },
+    );
   }
   if (existing?.kind === 'refused') return refusedOutcome(detail, existing.refusal.cap, existing.refusal.limit);
   return { outcome: 'DUPLICATE', creditId: existing?.grant.creditId ?? 'unknown', customerId: detail.customerId };

@@ -12,7 +12,14 @@ export interface NotifyDeps {
   timeZone: string;
 }
 
-export type NotifyOutcome = 'SENT' | 'ALREADY_SENT' | 'SKIPPED_USED_UP' | 'SKIPPED_EXPIRED' | 'SKIPPED_GONE' | 'SKIPPED_ERASED' | 'SKIPPED_VOIDED';
+export type NotifyOutcome =
+  | 'SENT'
+  | 'ALREADY_SENT'
+  | 'SKIPPED_USED_UP'
+  | 'SKIPPED_EXPIRED'
+  | 'SKIPPED_GONE'
+  | 'SKIPPED_ERASED'
+  | 'SKIPPED_VOIDED';
 
 /**
  * Emails go out from the table's stream, not from the grant: a crash after the credit is written still sends the
@@ -31,7 +38,14 @@ export async function sendCreditIssued(inserted: StoredCredit, deps: NotifyDeps)
   if (current.voided) return 'SKIPPED_VOIDED';
   const credit = current;
   const email = renderEmail(
-    { kind: 'CREDIT_ISSUED', locale: credit.locale, amount: credit.amount, currency: credit.currency, expiresAt: credit.expiresAt, reason: credit.reason },
+    {
+      kind: 'CREDIT_ISSUED',
+      locale: credit.locale,
+      amount: credit.amount,
+      currency: credit.currency,
+      expiresAt: credit.expiresAt,
+      reason: credit.reason,
+    },
     { timeZone: deps.timeZone },
   );
   const { messageId } = await deps.mailer.send({ to: credit.email, ...email, tags: { kind: 'credit-issued', creditId: credit.creditId } });
@@ -75,7 +89,15 @@ export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps
   const { messageId } = await deps.mailer.send({ to: c.email, ...email, tags: { kind: 'expiry-reminder', creditId: c.creditId } });
   await deps.store.putNotice(
     NOTICE.REMINDER,
-    { customerId: c.customerId, creditId: c.creditId, currency: c.currency, remaining: c.remaining, expiresAt: c.expiresAt, sentAt: now.toISOString(), messageId },
+    {
+      customerId: c.customerId,
+      creditId: c.creditId,
+      currency: c.currency,
+      remaining: c.remaining,
+      expiresAt: c.expiresAt,
+      sentAt: now.toISOString(),
+      messageId,
+    },
     c.expiresAt,
   );
   return 'SENT';

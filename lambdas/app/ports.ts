@@ -73,7 +73,9 @@ export interface UsageUpdate {
 }
 
 /** What a complaint's key records: the grant it produced or the refusal. */
-export type ComplaintOutcome = { readonly kind: 'granted'; readonly grant: GrantRecord } | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string };
+export type ComplaintOutcome =
+  | { readonly kind: 'granted'; readonly grant: GrantRecord }
+  | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string };
 
 /** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
 export interface GrantStore {
@@ -83,7 +85,13 @@ export interface GrantStore {
    * One transaction: idempotency record for the complaint (the guard), credit, ledger entry, reminder item and the
    * usage counters (each only if still at the version read: a concurrent grant makes this a stale conflict).
    */
-  grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>>;
+  grant(input: {
+    credit: Credit;
+    ledger: GrantedEntry;
+    remindAt?: Date;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>>;
   /** Record a refusal under the complaint's key (the guard: once per complaint); its insertion is the GrantRefused outbox record. */
   refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
 }

@@ -87,5 +87,8 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     // Someone spent or restored these credits since we read them: re-read now. Contention: back off first.
     await budget.pause(attempt, result.kind === 'conflict' && result.stale);
   }
-  throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry with the same idempotencyKey');
+  throw new CreditError(
+    'CONCURRENT_MODIFICATION',
+    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  );
 }

@@ -38,7 +38,9 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
   const retry = deps.retry ?? CONFLICT_RETRY;
   const redemption = await deps.store.getLedgerEntry(req.customerId, req.redemptionId);
   if (!redemption || redemption.kind !== 'REDEEMED') {
-    throw new CreditError('REDEMPTION_NOT_FOUND', `no redemption ${req.redemptionId} for this customer`, { redemptionId: req.redemptionId });
+    throw new CreditError('REDEMPTION_NOT_FOUND', `no redemption ${req.redemptionId} for this customer`, {
+      redemptionId: req.redemptionId,
+    });
   }
   if (req.currency !== undefined && req.currency !== redemption.currency) {
     throw new CreditError('CURRENCY_MISMATCH', `redemption ${req.redemptionId} is in ${redemption.currency}, not ${req.currency}`, {
@@ -47,7 +49,9 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
     });
   }
   const alreadyReversed = () =>
-    new CreditError('REDEMPTION_ALREADY_REVERSED', `redemption ${req.redemptionId} was reversed before`, { redemptionId: req.redemptionId });
+    new CreditError('REDEMPTION_ALREADY_REVERSED', `redemption ${req.redemptionId} was reversed before`, {
+      redemptionId: req.redemptionId,
+    });
   if (redemption.status === 'REVERSED') throw alreadyReversed();
 
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
@@ -58,7 +62,8 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
     for (const a of redemption.allocations) {
       const credit = stored.get(a.creditId);
       // Never into a lapsed or voided credit: that part is reported as lapsed.
-      if (credit && !credit.voided && Date.parse(credit.expiresAt) > now.getTime()) restore.push({ ...a, maxRemainingBefore: credit.amount - a.amount });
+      if (credit && !credit.voided && Date.parse(credit.expiresAt) > now.getTime())
+        restore.push({ ...a, maxRemainingBefore: credit.amount - a.amount });
       else lapsed += a.amount;
     }
     const restored = redemption.amount - lapsed;
@@ -88,5 +93,5 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
     if (result.kind === 'duplicate') throw alreadyReversed();
     await pauseAfterConflict(attempt, retry, result.stale);
   }
-  throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry the reversal');
+  throw new CreditError('CONCURRENT_MODIFICATION', "too many concurrent changes to this customer's credits; retry the reversal");
 }

@@ -37,7 +37,11 @@ export function queuesFor(record: DynamoDBRecord, routes: readonly Route[]): str
   return routes.filter((r) => r.consumes.some((s) => selects(s, record))).map((r) => r.queueUrl);
 }
 
-export async function routeRecords(records: readonly DynamoDBRecord[], routes: readonly Route[], sender: QueueSender): Promise<RouteOutcome> {
+export async function routeRecords(
+  records: readonly DynamoDBRecord[],
+  routes: readonly Route[],
+  sender: QueueSender,
+): Promise<RouteOutcome> {
   const byQueue = new Map<string, OutgoingMessage[]>();
   let skipped = 0;
   records.forEach((record, i) => {

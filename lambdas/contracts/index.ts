@@ -13,7 +13,7 @@ import { isDay } from '../domain/finance';
 // zod/mini keeps every function bundle small (cold start); the English messages are loaded explicitly.
 z.config(en());
 
-const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:\-]+$/, 'letters, digits and . _ : - only'));
+const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'));
 /** Free text: normalised (NFC, no control/format characters, see domain/text.ts); refused when nothing visible is left. */
 const text = (max: number) =>
   z.string().check(
@@ -101,11 +101,7 @@ export function parseContract<T extends z.ZodMiniType>(schema: T, input: unknown
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', problem: i.message }));
-  throw new CreditError(
-    'INVALID_INPUT',
-    `invalid input: ${issues.map((i) => `${i.path}: ${i.problem}`).join('; ')}`,
-    { issues },
-  );
+  throw new CreditError('INVALID_INPUT', `invalid input: ${issues.map((i) => `${i.path}: ${i.problem}`).join('; ')}`, { issues });
 }
 
 /** Results of the synchronous invocations: business errors are returned, not thrown, so callers branch on `error.code`. */

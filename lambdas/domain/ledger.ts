@@ -32,7 +32,9 @@ export interface GrantedEntry extends EntryBase {
 }
 
 /** A redemption is APPLIED until reversed; the reversal then names itself on it. */
-export type RedemptionState = { readonly status: 'APPLIED' } | { readonly status: 'REVERSED'; readonly reversalId: string; readonly reversedAt: string };
+export type RedemptionState =
+  | { readonly status: 'APPLIED' }
+  | { readonly status: 'REVERSED'; readonly reversalId: string; readonly reversedAt: string };
 
 export type RedeemedEntry = EntryBase & {
   readonly kind: 'REDEEMED';
@@ -128,7 +130,10 @@ export function reversedEntry(input: {
 }
 
 /** The unused rest of `credit` lapsing at its expiry. */
-export function expiredEntry(credit: Pick<Credit, 'customerId' | 'currency' | 'remaining' | 'expiresAt' | 'creditId'>, entryId: string): ExpiredEntry {
+export function expiredEntry(
+  credit: Pick<Credit, 'customerId' | 'currency' | 'remaining' | 'expiresAt' | 'creditId'>,
+  entryId: string,
+): ExpiredEntry {
   return {
     entryId,
     customerId: credit.customerId,

@@ -14,10 +14,13 @@ export const handler = withObservability(async (event: DynamoDBStreamEvent): Pro
   const outcome = await routeRecords(event.Records, routes(), queueSender());
   const failures = outcome.failed.map((i) => event.Records[i]!);
   metrics.addMetric('StreamRecordsRouted', MetricUnit.Count, event.Records.length - failures.length - outcome.skipped);
-  if (outcome.skipped > 0) logger.info('stream records no concern consumes (e.g. deleted by a caller, not by TTL)', { skipped: outcome.skipped });
+  if (outcome.skipped > 0)
+    logger.info('stream records no concern consumes (e.g. deleted by a caller, not by TTL)', { skipped: outcome.skipped });
   if (failures.length > 0) {
     metrics.addMetric('StreamRecordsNotRouted', MetricUnit.Count, failures.length);
-    logger.error('stream records not routed: SQS refused or was unreachable', { sequenceNumbers: failures.map((r) => r.dynamodb?.SequenceNumber) });
+    logger.error('stream records not routed: SQS refused or was unreachable', {
+      sequenceNumbers: failures.map((r) => r.dynamodb?.SequenceNumber),
+    });
   }
   return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' })) };
 });

@@ -59,7 +59,8 @@ export function routes(): Route[] {
     if (typeof r?.queueUrl !== 'string' || r.queueUrl === '') bad(`entry ${i} has no queueUrl`);
     if (!Array.isArray(r.consumes) || r.consumes.length === 0) bad(`entry ${i} consumes nothing`);
     for (const s of r.consumes) {
-      if ((s?.change !== 'inserted' && s?.change !== 'expired') || typeof s.item !== 'string') bad(`entry ${i} has a selector ${JSON.stringify(s)}`);
+      if ((s?.change !== 'inserted' && s?.change !== 'expired') || typeof s.item !== 'string')
+        bad(`entry ${i} has a selector ${JSON.stringify(s)}`);
     }
     return { queueUrl: r.queueUrl, consumes: r.consumes as ChangeSelector[] };
   });

@@ -13,28 +13,29 @@ import { decodeStreamRecord } from '../adapters/dynamodb/stream-record';
  */
 export function sqsStreamHandler(handleChange: (change: TableChange) => Promise<void>) {
   const processor = new BatchProcessor(EventType.SQS);
-  return withObservability(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(
-      event,
-      async (message: SQSRecord) => {
-        try {
-          await handleChange(decodeStreamRecord(JSON.parse(message.body) as DynamoDBRecord));
-        } catch (error) {
-          logger.error('queued stream record failed', {
-            messageId: message.messageId,
-            receiveCount: message.attributes.ApproximateReceiveCount,
-            error: error as Error,
-          });
-          throw error;
-        }
-      },
-      processor,
-      { context, throwOnFullBatchFailure: false },
-    ),
+  return withObservability(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(
+        event,
+        async (message: SQSRecord) => {
+          try {
+            await handleChange(decodeStreamRecord(JSON.parse(message.body) as DynamoDBRecord));
+          } catch (error) {
+            logger.error('queued stream record failed', {
+              messageId: message.messageId,
+              receiveCount: message.attributes.ApproximateReceiveCount,
+              error: error as Error,
+            });
+            throw error;
+          }
+        },
+        processor,
+        { context, throwOnFullBatchFailure: false },
+      ),
   );
 }
 
 /** A change this worker does not act on (the router should not have sent it here). */
 export function ignoreChange(change: TableChange): void {
-  logger.warn("record ignored: not a change this worker consumes", { change: change.change, item: change.item.kind });
+  logger.warn('record ignored: not a change this worker consumes', { change: change.change, item: change.item.kind });
 }

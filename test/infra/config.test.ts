@@ -49,7 +49,10 @@ describe('parseConfig', () => {
 
   test('grant caps: the domain defaults, overridden setting by setting (JSON object, also as a string from -c)', () => {
     expect(parse(BASE).grantCaps).toBe(DEFAULT_CAP_POLICY);
-    expect(parse({ ...BASE, 'courtesy:grantCaps': { customerGrants30d: 3 } }).grantCaps).toEqual({ ...DEFAULT_CAP_POLICY, customerGrants30d: 3 });
+    expect(parse({ ...BASE, 'courtesy:grantCaps': { customerGrants30d: 3 } }).grantCaps).toEqual({
+      ...DEFAULT_CAP_POLICY,
+      customerGrants30d: 3,
+    });
     expect(parse({ ...BASE, 'courtesy:grantCaps': '{"issuerAmountPerDayMajorUnits":250}' }).grantCaps).toEqual({
       ...DEFAULT_CAP_POLICY,
       issuerAmountPerDayMajorUnits: 250,
@@ -74,7 +77,9 @@ describe('parseConfig', () => {
       privacyRoleArn: arn,
       financeRoleArn: arn,
     });
-    expect(() => parse({ ...BASE, 'courtesy:financeRoleArn': 'arn:aws:iam::111111111111:user/bob' })).toThrow(/courtesy:financeRoleArn: must be an IAM role ARN/);
+    expect(() => parse({ ...BASE, 'courtesy:financeRoleArn': 'arn:aws:iam::111111111111:user/bob' })).toThrow(
+      /courtesy:financeRoleArn: must be an IAM role ARN/,
+    );
   });
 
   test('defaults: 7 reminder days, 10000 major units, no configuration set', () => {
@@ -158,7 +163,11 @@ describe('parseConfig', () => {
     ['number as a string with junk', { 'courtesy:reminderDaysBeforeExpiry': '7 days' }, /whole number from 1 to 364/],
     ['reminder longer than the longest validity', { 'courtesy:reminderDaysBeforeExpiry': 365 }, /from 1 to 364/],
     ['sender not a string', { 'courtesy:senderEmail': 42 }, /must be a string/],
-    ['role name over 64 characters', { 'courtesy:paymentFlowRoleArn': `arn:aws:iam::111111111111:role/${'r'.repeat(65)}` }, /must be an IAM role ARN/],
+    [
+      'role name over 64 characters',
+      { 'courtesy:paymentFlowRoleArn': `arn:aws:iam::111111111111:role/${'r'.repeat(65)}` },
+      /must be an IAM role ARN/,
+    ],
     ['role ARN with a wildcard', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/*' }, /must be an IAM role ARN/],
     ['role ARN ending in a path', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/team/' }, /must be an IAM role ARN/],
     ['padded value', { 'courtesy:emailTimeZone': ' Europe/Berlin' }, /leading or trailing spaces/],
@@ -215,15 +224,27 @@ describe('landing-zone settings (infra/options/settings.ts)', () => {
 
   test.each<[string, Record<string, unknown>, RegExp]>([
     ['an unknown key option', { 'courtesy:kms': 'customer' }, /courtesy:kms: must be one of aws-managed, customer-managed/],
-    ['a retention CloudWatch does not offer', { 'courtesy:logRetentionDays': 364 }, /courtesy:logRetentionDays: must be a retention CloudWatch Logs accepts/],
+    [
+      'a retention CloudWatch does not offer',
+      { 'courtesy:logRetentionDays': 364 },
+      /courtesy:logRetentionDays: must be a retention CloudWatch Logs accepts/,
+    ],
     ['never-expire retention', { 'courtesy:logRetentionDays': 9999 }, /courtesy:logRetentionDays/],
     ['a retention with a unit', { 'courtesy:logRetentionDays': '365d' }, /courtesy:logRetentionDays/],
     ['vpc "on"', { 'courtesy:vpc': 'on' }, /courtesy:vpc: must be "none", "new", or/],
     ['vpc true', { 'courtesy:vpc': true }, /courtesy:vpc: must be/],
-    ['a malformed VPC id', { 'courtesy:vpc': { vpcId: 'vpc-xyz', subnetIds: ['subnet-01234567', 'subnet-89abcdef'] } }, /vpcId must be a VPC id/],
+    [
+      'a malformed VPC id',
+      { 'courtesy:vpc': { vpcId: 'vpc-xyz', subnetIds: ['subnet-01234567', 'subnet-89abcdef'] } },
+      /vpcId must be a VPC id/,
+    ],
     ['a single subnet', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567'] } }, /at least two subnet ids/],
     ['a subnet listed twice', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567', 'subnet-01234567'] } }, /twice/],
-    ['an unknown VPC field', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567', 'subnet-89abcdef'], cidr: '10.0.0.0/16' } }, /unknown field\(s\) cidr/],
+    [
+      'an unknown VPC field',
+      { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567', 'subnet-89abcdef'], cidr: '10.0.0.0/16' } },
+      /unknown field\(s\) cidr/,
+    ],
     ['broken VPC JSON', { 'courtesy:vpc': '{"vpcId":' }, /courtesy:vpc: not valid JSON/],
   ])('rejects %s', (_what, override, message) => {
     const found = problems({ ...BASE, ...override });
@@ -233,13 +254,16 @@ describe('landing-zone settings (infra/options/settings.ts)', () => {
 
   test('the settings are known keys, not typos', () => {
     for (const key of ['courtesy:kms', 'courtesy:logRetentionDays', 'courtesy:vpc']) expect(Object.values(CONTEXT_KEYS)).toContain(key);
-    const ok = new Stack(new App({ context: { ...BASE, 'courtesy:kms': 'customer-managed', 'courtesy:vpc': 'new', 'courtesy:logRetentionDays': 400 } }), 'S');
+    const ok = new Stack(
+      new App({ context: { ...BASE, 'courtesy:kms': 'customer-managed', 'courtesy:vpc': 'new', 'courtesy:logRetentionDays': 400 } }),
+      'S',
+    );
     expect(loadConfig(ok)).toMatchObject({ kms: 'customer-managed', vpc: { placement: 'new-vpc' }, logRetentionDays: 400 });
   });
 });
 
 describe('loadConfig', () => {
-  test('reads a construct\'s context and reports unknown courtesy:* keys', () => {
+  test("reads a construct's context and reports unknown courtesy:* keys", () => {
     const ok = new Stack(new App({ context: BASE }), 'S');
     expect(loadConfig(ok).senderEmail).toBe('no-reply@mail.example.com');
     const typo = new Stack(new App({ context: { ...BASE, 'courtesy:senderMail': 'x' } }), 'S');

@@ -39,17 +39,37 @@ describe('Control Tower guard rules', () => {
 
   test('the default template fails exactly four controls of issue 12 (log retention passes) and four S3 controls on the stream failure bucket only', () => {
     expect([...new Set(findings.map((f) => f.ruleId))].sort()).toEqual(
-      ['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9', 'ct-sqs-pr-1'].sort(),
+      [
+        'ct-cloudwatch-pr-3',
+        'ct-dynamodb-pr-2',
+        'ct-lambda-pr-3',
+        'ct-s3-pr-10',
+        'ct-s3-pr-2',
+        'ct-s3-pr-4',
+        'ct-s3-pr-9',
+        'ct-sqs-pr-1',
+      ].sort(),
     );
     for (const rule of ['ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9']) {
-      expect(findings.filter((f) => f.ruleId === rule).map((f) => f.resource.replace(/[0-9A-F]{8}$/, ''))).toEqual(['StreamFailuresBucket']);
+      expect(findings.filter((f) => f.ruleId === rule).map((f) => f.resource.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+        'StreamFailuresBucket',
+      ]);
     }
     const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
     expect(new Set(resourcesOf('ct-cloudwatch-pr-3'))).toEqual(new Set(['AWS::Logs::LogGroup']));
     expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(FUNCTION_NAMES.length);
     expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
     expect(Object.keys(acknowledgements).sort()).toEqual(
-      ['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-lambda-pr-3', 'ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9', 'ct-sqs-pr-1'].sort(),
+      [
+        'ct-cloudwatch-pr-3',
+        'ct-dynamodb-pr-2',
+        'ct-lambda-pr-3',
+        'ct-s3-pr-10',
+        'ct-s3-pr-2',
+        'ct-s3-pr-4',
+        'ct-s3-pr-9',
+        'ct-sqs-pr-1',
+      ].sort(),
     );
   });
 
@@ -132,7 +152,10 @@ describe('Control Tower guard rules', () => {
 
     test('a compliant resource passes', () => {
       const dlq = { Type: 'AWS::SQS::Queue', Properties: { RedriveAllowPolicy: { redrivePermission: 'allowAll' } } };
-      const queue = { Type: 'AWS::SQS::Queue', Properties: { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 } } };
+      const queue = {
+        Type: 'AWS::SQS::Queue',
+        Properties: { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 } },
+      };
       expect(guardFindings({ Resources: { Dlq: dlq, Queue: queue } }).filter((f) => f.ruleId === 'ct-sqs-pr-1')).toEqual([]);
     });
   });

@@ -40,10 +40,9 @@ function describeResource(r: unknown, fn: FunctionName): string {
   if (Array.isArray(join) && join[0] === '') {
     const [first, rest] = join[1] as unknown[];
     const bucketId = (first as any)?.['Fn::GetAtt']?.[0];
-    if ((join[1] as unknown[]).length === 2 && resources[bucketId]?.Type === 'AWS::S3::Bucket' && rest === '/*') return `bucket-objects:${queueName(bucketId)}`;
-    const text = (join[1] as unknown[])
-      .map((p) => (typeof p === 'string' ? p : `{${(p as any).Ref ?? JSON.stringify(p)}}`))
-      .join('');
+    if ((join[1] as unknown[]).length === 2 && resources[bucketId]?.Type === 'AWS::S3::Bucket' && rest === '/*')
+      return `bucket-objects:${queueName(bucketId)}`;
+    const text = (join[1] as unknown[]).map((p) => (typeof p === 'string' ? p : `{${(p as any).Ref ?? JSON.stringify(p)}}`)).join('');
     const m = /^arn:\{AWS::Partition\}:ses:\{AWS::Region\}:\{AWS::AccountId\}:(identity|configuration-set)\/(.+)$/.exec(text);
     if (m) return `ses-${m[1]}:${m[2]}`;
     return `join:${text}`;
@@ -107,7 +106,14 @@ const STREAM_READ = [
 const SEND_TO = (queue: string) => on(`queue:${queue}`, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
 /** What SqsEventSource grants a worker on its own queue: consume, nothing else (no SendMessage, no purge). */
 const CONSUME = (queue: string) =>
-  on(`queue:${queue}`, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
+  on(
+    `queue:${queue}`,
+    'sqs:ReceiveMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:GetQueueUrl',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+  );
 
 const EXPECTED: Record<FunctionName, string[]> = {
   grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem'), ...SEND_TO('GrantFailures')],
@@ -175,9 +181,13 @@ describe('least privilege: execution roles', () => {
     }
   });
 
-  test('no function is granted anything on another function\'s failure queue, and each work queue has one consumer', () => {
+  test("no function is granted anything on another function's failure queue, and each work queue has one consumer", () => {
     const queuesBy = (fn: FunctionName, consuming: boolean) =>
-      new Set(grantsOf(fn).filter((g) => g.resource.startsWith('queue:') && g.action === (consuming ? 'sqs:ReceiveMessage' : 'sqs:SendMessage')).map((g) => g.resource));
+      new Set(
+        grantsOf(fn)
+          .filter((g) => g.resource.startsWith('queue:') && g.action === (consuming ? 'sqs:ReceiveMessage' : 'sqs:SendMessage'))
+          .map((g) => g.resource),
+      );
     const senders = new Map<string, FunctionName>();
     const consumers = new Map<string, FunctionName>();
     for (const fn of FUNCTION_NAMES) {
@@ -204,7 +214,8 @@ describe('least privilege: execution roles', () => {
       'queue:GrantFailures': 'grant',
     });
     // EventBridge's DLQ is written by events.amazonaws.com only; the DLQs by SQS's redrive only
-    for (const q of ['ComplaintRuleDlq', 'ExpireDlq', 'NotifyDlq', 'PublishDlq']) expect(senders.has(`queue:${q}`) || consumers.has(`queue:${q}`)).toBe(false);
+    for (const q of ['ComplaintRuleDlq', 'ExpireDlq', 'NotifyDlq', 'PublishDlq'])
+      expect(senders.has(`queue:${q}`) || consumers.has(`queue:${q}`)).toBe(false);
   });
 });
 

@@ -32,7 +32,11 @@ const S3 = ['ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9'] as const;
 
 const VARIANTS: readonly Variant[] = [
   { name: 'kms on', context: { 'courtesy:kms': 'customer-managed' }, acknowledged: ['ct-lambda-pr-3', ...S3, 'ct-sqs-pr-1'] },
-  { name: 'vpc on', context: { 'courtesy:vpc': 'new' }, acknowledged: ['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-s3-pr-10', ...S3, 'ct-sqs-pr-1'] },
+  {
+    name: 'vpc on',
+    context: { 'courtesy:vpc': 'new' },
+    acknowledged: ['ct-cloudwatch-pr-3', 'ct-dynamodb-pr-2', 'ct-s3-pr-10', ...S3, 'ct-sqs-pr-1'],
+  },
   {
     name: 'all on',
     context: { 'courtesy:kms': 'customer-managed', 'courtesy:vpc': 'new', 'courtesy:logRetentionDays': 731 },
@@ -176,8 +180,8 @@ describe('customer-managed key (courtesy:kms)', () => {
   test('each function may use the key only through DynamoDB, and only to decrypt unless it writes', () => {
     const fnIds = functionLogicalIds(template);
     for (const spec of FUNCTION_LIST) {
-      const viaDynamo = rolePolicyStatements(template, roleOf(template, fnIds[spec.name])).filter(
-        (s: any) => JSON.stringify(s.Condition ?? {}).includes('dynamodb.'),
+      const viaDynamo = rolePolicyStatements(template, roleOf(template, fnIds[spec.name])).filter((s: any) =>
+        JSON.stringify(s.Condition ?? {}).includes('dynamodb.'),
       );
       if (spec.tableActions.length === 0) {
         expect(viaDynamo).toEqual([]);
@@ -240,7 +244,13 @@ describe('VPC placement (courtesy:vpc)', () => {
     expect(epSg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })]);
     const ingress = ofType(template, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
     expect(ingress).toEqual([
-      expect.objectContaining({ GroupId: getAtt(epSgId, 'GroupId'), SourceSecurityGroupId: getAtt(fnSgId, 'GroupId'), IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+      expect.objectContaining({
+        GroupId: getAtt(epSgId, 'GroupId'),
+        SourceSecurityGroupId: getAtt(fnSgId, 'GroupId'),
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+      }),
     ]);
     expect(ofType(template, 'AWS::EC2::SecurityGroupEgress')).toEqual([]);
   });
@@ -264,7 +274,7 @@ describe('VPC placement (courtesy:vpc)', () => {
     for (const e of interfaces) expect(e.PrivateDnsEnabled).toBe(true);
   });
 
-  test('VPC flow logs: all traffic, into a log group of its own, retained like the functions\' logs', () => {
+  test("VPC flow logs: all traffic, into a log group of its own, retained like the functions' logs", () => {
     const [, flowLog] = only('AWS::EC2::FlowLog');
     expect(flowLog.Properties).toMatchObject({ ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
     const group = template.Resources[flowLog.Properties.LogGroupName.Ref];
@@ -286,7 +296,8 @@ describe('VPC placement (courtesy:vpc)', () => {
 
   test('an existing VPC: the functions use its given subnets and a security group of their own; nothing is added to the VPC', () => {
     const { template: existing } = variant('existing VPC, 30-day logs');
-    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::FlowLog']) expect(ofType(existing, type)).toEqual([]);
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::FlowLog'])
+      expect(ofType(existing, type)).toEqual([]);
     const groups = ofType(existing, 'AWS::EC2::SecurityGroup');
     expect(groups).toHaveLength(1);
     expect(groups[0]![1].Properties.VpcId).toBe(EXISTING_VPC.vpcId);
@@ -301,7 +312,12 @@ describe('interfaceEndpointsFor', () => {
     ({ ...FUNCTION_LIST[0]!, permissions: [{ on: 'eventBus', actions: [`${prefix}:Anything`] }] }) as unknown as FunctionSpec;
 
   test('the catalogue needs SES v2 (email), EventBridge, SQS (the router sends to the work queues) and X-Ray', () => {
-    expect(interfaceEndpointsFor(FUNCTION_LIST).map((e) => e.id)).toEqual(['EventBridgeEndpoint', 'SesV2Endpoint', 'SqsEndpoint', 'XRayEndpoint']);
+    expect(interfaceEndpointsFor(FUNCTION_LIST).map((e) => e.id)).toEqual([
+      'EventBridgeEndpoint',
+      'SesV2Endpoint',
+      'SqsEndpoint',
+      'XRayEndpoint',
+    ]);
   });
 
   test('a function sending to SQS adds the SQS endpoint; a service without a decided endpoint fails synthesis', () => {

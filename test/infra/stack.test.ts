@@ -1,7 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
-import { FUNCTIONS, FUNCTION_NAMES, functionsTriggeredBy, routeFilters, TTL_DELETION_IDENTITY, type FunctionName } from '../../infra/functions';
+import {
+  FUNCTIONS,
+  FUNCTION_NAMES,
+  functionsTriggeredBy,
+  routeFilters,
+  TTL_DELETION_IDENTITY,
+  type FunctionName,
+} from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 /** One synthesis (no bundling) for the whole file. */
@@ -18,7 +25,9 @@ const tableId = () => {
   return tables[0]![0];
 };
 const queueId = (prefix: string) => {
-  const ids = ofType('AWS::SQS::Queue').map(([id]) => id).filter((id) => id.startsWith(prefix));
+  const ids = ofType('AWS::SQS::Queue')
+    .map(([id]) => id)
+    .filter((id) => id.startsWith(prefix));
   expect(ids).toHaveLength(1);
   return ids[0]!;
 };
@@ -101,7 +110,14 @@ describe('EventBridge', () => {
 });
 
 describe('functions', () => {
-  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_TRACER_CAPTURE_ERROR', 'NODE_OPTIONS'];
+  const COMMON = [
+    'TABLE_NAME',
+    'POWERTOOLS_SERVICE_NAME',
+    'POWERTOOLS_METRICS_NAMESPACE',
+    'POWERTOOLS_LOG_LEVEL',
+    'POWERTOOLS_TRACER_CAPTURE_ERROR',
+    'NODE_OPTIONS',
+  ];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
     grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
     redeem: COMMON,
@@ -185,7 +201,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
   const queueMappings = () => mappings().filter((m) => resources[m.EventSourceArn?.['Fn::GetAtt']?.[0]]?.Type === 'AWS::SQS::Queue');
   const bucketId = () => only(ofType('AWS::S3::Bucket'))[0];
 
-  test('at most two readers per stream shard: exactly one mapping reads the table stream, the router\'s', () => {
+  test("at most two readers per stream shard: exactly one mapping reads the table stream, the router's", () => {
     expect(streamMappings().map((m) => fnName(m.FunctionName))).toEqual(['route']);
     expect(streamMappings().length).toBeLessThanOrEqual(2);
     expect(mappings()).toHaveLength(streamMappings().length + queueMappings().length); // no other source
@@ -206,7 +222,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     expect(FilterCriteria.Filters.length).toBeLessThanOrEqual(5);
   });
 
-  test('every stream mapping\'s on-failure destination is an S3 bucket (an SQS destination would get batch metadata only)', () => {
+  test("every stream mapping's on-failure destination is an S3 bucket (an SQS destination would get batch metadata only)", () => {
     for (const m of streamMappings()) {
       const dest = m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
       expect(resources[dest].Type).toBe('AWS::S3::Bucket');
@@ -241,11 +257,14 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     expect(TTL_DELETION_IDENTITY).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' }); // what the decoder checks
   });
 
-  test('the router\'s ROUTES setting names each worker\'s queue with what that worker consumes', () => {
+  test("the router's ROUTES setting names each worker's queue with what that worker consumes", () => {
     const routes = resources[fnIds.route].Properties.Environment.Variables.ROUTES['Fn::Join'][1] as unknown[];
     const text = routes.map((p) => (typeof p === 'string' ? p : `{${(p as { Ref: string }).Ref}}`)).join('');
     expect(JSON.parse(text)).toEqual(
-      functionsTriggeredBy('queue').map((f) => ({ queueUrl: `{${queueId(f.trigger.queue.id)}}`, consumes: JSON.parse(JSON.stringify(f.trigger.consumes)) })),
+      functionsTriggeredBy('queue').map((f) => ({
+        queueUrl: `{${queueId(f.trigger.queue.id)}}`,
+        consumes: JSON.parse(JSON.stringify(f.trigger.consumes)),
+      })),
     );
   });
 
@@ -254,10 +273,19 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     expect(id.startsWith('StreamFailuresBucket')).toBe(true);
     expect(bucket.Properties).toEqual({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 400, Id: 'ExpireFailureRecords', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          { ExpirationInDays: 400, Id: 'ExpireFailureRecords', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' },
+        ],
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
     expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     const policy = only(ofType('AWS::S3::BucketPolicy'))[1];
@@ -266,16 +294,19 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     );
   });
 
-  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)('%s: consumes its own queue, batches of 10, partial batch failures', (name) => {
-    const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
-    expect(m).toHaveLength(1);
-    expect(m[0]).toEqual({
-      FunctionName: { Ref: fnIds[name] },
-      EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-    });
-  });
+  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)(
+    '%s: consumes its own queue, batches of 10, partial batch failures',
+    (name) => {
+      const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
+      expect(m).toHaveLength(1);
+      expect(m[0]).toEqual({
+        FunctionName: { Ref: fnIds[name] },
+        EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    },
+  );
 });
 
 describe('queues', () => {
@@ -284,11 +315,17 @@ describe('queues', () => {
   const WORK_QUEUES = ['AggregateQueue', 'ExpireQueue', 'NotifyQueue', 'PublishQueue'];
 
   test('six failure queues (rule DLQ, grant async failures, one DLQ per worker) and four work queues', () => {
-    expect(queues().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([...FAILURE_QUEUES, ...WORK_QUEUES].sort());
+    expect(
+      queues()
+        .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
+        .sort(),
+    ).toEqual([...FAILURE_QUEUES, ...WORK_QUEUES].sort());
   });
 
   const tlsOnly = (id: string) => {
-    const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]));
+    const policies = ofType('AWS::SQS::QueuePolicy').filter(
+      ([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]),
+    );
     expect(policies).toHaveLength(1);
     expect(policies[0]![1].Properties.PolicyDocument.Statement).toContainEqual({
       Action: 'sqs:*',
@@ -363,7 +400,9 @@ describe('outputs', () => {
       const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: id }));
       expect(out).toHaveLength(1);
     }
-    expect(Object.keys(outputs)).toHaveLength(2 + FUNCTION_NAMES.length + ofType('AWS::SQS::Queue').length + ofType('AWS::S3::Bucket').length); // table, bus, functions, every queue and bucket
+    expect(Object.keys(outputs)).toHaveLength(
+      2 + FUNCTION_NAMES.length + ofType('AWS::SQS::Queue').length + ofType('AWS::S3::Bucket').length,
+    ); // table, bus, functions, every queue and bucket
   });
 });
 

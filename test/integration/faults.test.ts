@@ -57,7 +57,11 @@ beforeAll(async () => {
   // A visibility timeout of s seconds lasts 4·s ms here (NotifyQueue: 6 × 60 s → 1.44 s).
   t = await startTestRuntime({ sesEndpoint: proxy.url, retryDelayMs: () => 25, queueDelayMs: (s) => s * 4 });
   svc = new ServiceClient(t);
-  ddb = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  ddb = new DynamoDBClient({
+    endpoint: process.env.DDB_ENDPOINT,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   sqs = new SQSClient({ endpoint: t.runtime.url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   t.runtime.setInvokeHook(async (fn, event, next) => {
     const inv: Invocation = { fn, event };
@@ -84,7 +88,6 @@ afterEach(async () => {
   await t.runtime.idle(60_000);
   invocations = [];
 });
-
 
 /** An event with every SQS message body parsed (a worker's message body is the stream record, as JSON). */
 const decoded = withParsedBodies;
@@ -216,7 +219,10 @@ describe('SES throttling and outage (fault proxy in front of the SES emulator)',
 
     // g's record: NOTIFY_RECEIVES failed attempts, then it moves to NotifyDlq — the whole stream record, not metadata
     const dead = await waitFor(() => queue('NotifyDlq').find((m) => has(m, g.customerId)), 30_000, 50);
-    expect(dead).toMatchObject({ eventName: 'INSERT', dynamodb: { NewImage: { type: { S: ITEM.CREDIT }, customerId: { S: g.customerId } } } });
+    expect(dead).toMatchObject({
+      eventName: 'INSERT',
+      dynamodb: { NewImage: { type: { S: ITEM.CREDIT }, customerId: { S: g.customerId } } },
+    });
     expect(sesRequests(g.email).map(outcomeOf)).toEqual(Array(NOTIFY_RECEIVES).fill('reject')); // MessageRejected: not retried by the SDK
     expect(invocationsOf('notify', g.customerId)).toHaveLength(NOTIFY_RECEIVES);
     expect(queue('NotifyQueue').filter((m) => has(m, g.customerId))).toEqual([]);
@@ -232,10 +238,14 @@ describe('SES throttling and outage (fault proxy in front of the SES emulator)',
 
     // the fault is fixed; an operator redrives NotifyDlq with the CLI (days later would do: the DLQ keeps messages 14 days)
     proxy.up();
-    const { stdout } = await execFileAsync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['local/cli.ts', 'redrive', '--queue', 'NotifyDlq'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, COURTESY_LOCAL_URL: t.runtime.url, COURTESY_ENDPOINTS: path.join(REPO_ROOT, '.no-endpoints-file') },
-    });
+    const { stdout } = await execFileAsync(
+      path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      ['local/cli.ts', 'redrive', '--queue', 'NotifyDlq'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, COURTESY_LOCAL_URL: t.runtime.url, COURTESY_ENDPOINTS: path.join(REPO_ROOT, '.no-endpoints-file') },
+      },
+    );
     expect(JSON.parse(stdout)).toMatchObject({ sourceArn: expect.stringMatching(/:NotifyDlq[0-9A-F]{8}$/), messagesBefore: 1 });
     await t.runtime.idle(30_000);
     expect(queue('NotifyDlq')).toEqual([]);
@@ -272,20 +282,23 @@ describe('crash between a committed write and its side effects', () => {
   it.each([
     ['before sending', false],
     ['after sending and recording the notice', true],
-  ])('notify crashes %s on its first call → the message comes again after its visibility timeout; exactly one email', async (_name, afterSend) => {
-    const c = complaint({ locale: 'en' });
-    let calls = 0;
-    extra = async (fn, event, next) => {
-      if (fn !== 'notify' || !has(decoded(event), c.customerId) || ++calls > 1) return next();
-      if (afterSend) await next();
-      throw new Error('simulated crash (process killed)');
-    };
-    await svc.grant(c);
-    const runs = invocationsOf('notify', c.customerId);
-    expect(runs.map((r) => r.error?.message ?? 'ok')).toEqual(['simulated crash (process killed)', 'ok']);
-    expect(sesRequests(c.email).map(outcomeOf)).toEqual([200]);
-    await expectGrantedOnce(c);
-  });
+  ])(
+    'notify crashes %s on its first call → the message comes again after its visibility timeout; exactly one email',
+    async (_name, afterSend) => {
+      const c = complaint({ locale: 'en' });
+      let calls = 0;
+      extra = async (fn, event, next) => {
+        if (fn !== 'notify' || !has(decoded(event), c.customerId) || ++calls > 1) return next();
+        if (afterSend) await next();
+        throw new Error('simulated crash (process killed)');
+      };
+      await svc.grant(c);
+      const runs = invocationsOf('notify', c.customerId);
+      expect(runs.map((r) => r.error?.message ?? 'ok')).toEqual(['simulated crash (process killed)', 'ok']);
+      expect(sesRequests(c.email).map(outcomeOf)).toEqual([200]);
+      await expectGrantedOnce(c);
+    },
+  );
 });
 
 describe('poison records', () => {
@@ -311,7 +324,9 @@ describe('poison records', () => {
   }
 
   async function writeItems(items: Record<string, unknown>[]): Promise<void> {
-    await ddb.send(new BatchWriteItemCommand({ RequestItems: { [t.tableName]: items.map((i) => ({ PutRequest: { Item: marshall(i) } })) } }));
+    await ddb.send(
+      new BatchWriteItemCommand({ RequestItems: { [t.tableName]: items.map((i) => ({ PutRequest: { Item: marshall(i) } })) } }),
+    );
   }
 
   it('a ledger item the publisher cannot turn into an event → PublishDlq (with its record) after maxReceiveCount receives; the rest is published once', async () => {
@@ -353,12 +368,15 @@ describe('poison records', () => {
     expect(withX[0]!.event.Records).toHaveLength(4);
     expect(withX).toHaveLength(PUBLISH_RECEIVES);
     for (const a of withX) expect(a.error?.message).toBe('simulated crash on a poison record');
-    const dead = queue('PublishDlq').filter((m) => has(m, customerId)).map((r) => r.dynamodb.Keys.sk.S);
+    const dead = queue('PublishDlq')
+      .filter((m) => has(m, customerId))
+      .map((r) => r.dynamodb.Keys.sk.S);
     expect(dead).toContain(x.sk);
     expect(new Set(dead).size).toBe(dead.length);
     // nothing was published for a dead record; what was published, was published once
     const eventIds = () => svc.events('CreditGranted', customerId).map((e) => e.detail.eventId as string);
-    for (const g of [g1, x, g2, g3]) expect(eventIds().filter((id) => id === `GRANTED#${g.entryId}`)).toHaveLength(dead.includes(g.sk) ? 0 : 1);
+    for (const g of [g1, x, g2, g3])
+      expect(eventIds().filter((id) => id === `GRANTED#${g.entryId}`)).toHaveLength(dead.includes(g.sk) ? 0 : 1);
 
     // crash fixed, the DLQ redriven: every entry published exactly once
     extra = undefined;
@@ -372,7 +390,14 @@ describe('poison records', () => {
     const good1 = complaint({ locale: 'en' });
     const good2 = complaint({ locale: 'en' });
     const marker = unique('poison');
-    const malformed = { complaintId: marker, customerId: { $ne: null }, amount: [1e9], currency: 'EUR', validityDays: 'forever', note: '<x>' };
+    const malformed = {
+      complaintId: marker,
+      customerId: { $ne: null },
+      amount: [1e9],
+      currency: 'EUR',
+      validityDays: 'forever',
+      note: '<x>',
+    };
     await svc.putComplaints([good1, malformed, good2]);
     await t.runtime.idle(30_000);
 

@@ -41,7 +41,10 @@ export interface TestRuntimeOptions {
 
 function requireEnv(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: integration tests need test/integration/global-setup.ts (run them through jest's "integration" project)`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: integration tests need test/integration/global-setup.ts (run them through jest's "integration" project)`,
+    );
   return v;
 }
 
@@ -159,7 +162,11 @@ export const TTL_WAIT_MS = 120_000;
  * Poll `fn` until it returns something other than undefined / null / false, and return that.
  * Errors thrown by `fn` count as "not yet"; the last one is reported on timeout.
  */
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 100): Promise<Exclude<T, undefined | null | false>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<Exclude<T, undefined | null | false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -181,13 +188,21 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, i
  * Stream records as a worker receives them from its queue: the router forwards each record unchanged as an SQS
  * message body (lambdas/app/route.ts), so a test can hand a worker a table change directly.
  */
-export function viaQueue(event: { Records: readonly unknown[] }, queueArn = 'arn:aws:sqs:eu-central-1:000000000000:test-queue'): { Records: unknown[] } {
+export function viaQueue(
+  event: { Records: readonly unknown[] },
+  queueArn = 'arn:aws:sqs:eu-central-1:000000000000:test-queue',
+): { Records: unknown[] } {
   return {
     Records: event.Records.map((record, i) => ({
       messageId: `test-${i}-${randomBytes(4).toString('hex')}`,
       receiptHandle: `test-receipt-${i}`,
       body: JSON.stringify(record),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: '000000000000', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: '000000000000',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',

@@ -59,7 +59,12 @@ beforeAll(async () => {
   lambda = new LambdaClient({ endpoint: t.runtime.url, region, credentials: creds });
   ddb = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region, credentials: creds });
   // Written first so DynamoDB Local's TTL sweep (every ~10 s) has removed it by the time the last test looks.
-  await ddb.send(new PutItemCommand({ TableName: t.tableName, Item: { ...ttlKey, type: { S: 'TEMP' }, ttl: { N: String(Math.floor(Date.now() / 1000) - 60) } } }));
+  await ddb.send(
+    new PutItemCommand({
+      TableName: t.tableName,
+      Item: { ...ttlKey, type: { S: 'TEMP' }, ttl: { N: String(Math.floor(Date.now() / 1000) - 60) } },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -74,10 +79,31 @@ describe('EventBridge PutEvents', () => {
     const out = await eventBridge.send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-1', amount: 5 }), Resources: ['arn:x'] },
-          { EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-2', amount: 0 }) },
-          { EventBusName: 'fixture-bus', Source: 'other', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-3', amount: 5 }) },
-          { EventBusName: 'no-such-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-4', amount: 5 }) },
+          {
+            EventBusName: 'fixture-bus',
+            Source: 'fixture.orders',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-1', amount: 5 }),
+            Resources: ['arn:x'],
+          },
+          {
+            EventBusName: 'fixture-bus',
+            Source: 'fixture.orders',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-2', amount: 0 }),
+          },
+          {
+            EventBusName: 'fixture-bus',
+            Source: 'other',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-3', amount: 5 }),
+          },
+          {
+            EventBusName: 'no-such-bus',
+            Source: 'fixture.orders',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-4', amount: 5 }),
+          },
           { EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: '[1,2]' },
         ],
       }),
@@ -108,21 +134,31 @@ describe('EventBridge PutEvents', () => {
   });
 
   it('routes events on the default bus to the target, with the envelope', async () => {
-    const out = await eventBridge.send(new PutEventsCommand({ Entries: [{ Source: 'fixture.default', DetailType: 'Anything', Detail: '{"x":1}' }] }));
+    const out = await eventBridge.send(
+      new PutEventsCommand({ Entries: [{ Source: 'fixture.default', DetailType: 'Anything', Detail: '{"x":1}' }] }),
+    );
     expect(out.FailedEntryCount).toBe(0);
     await t.runtime.idle();
     expect(callsOf('router').at(-1)!.event).toMatchObject({ source: 'fixture.default', 'detail-type': 'Anything', detail: { x: 1 } });
   });
 
   it('a failing async target is retried per its EventInvokeConfig, then lands in the on-failure queue', async () => {
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'Explode', Detail: '{"n":1}' }] }));
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'Explode', Detail: '{"n":1}' }],
+      }),
+    );
     await t.runtime.idle();
     expect(callsOf('failing')).toHaveLength(2); // MaximumRetryAttempts: 1
     const queue = t.runtime.queues.AsyncFailures!;
     expect(queue).toHaveLength(1);
     expect(queue[0]).toMatchObject({
       version: '1.0',
-      requestContext: { condition: 'RetriesExhausted', functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:failing:$LATEST', approximateInvokeCount: 2 },
+      requestContext: {
+        condition: 'RetriesExhausted',
+        functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:failing:$LATEST',
+        approximateInvokeCount: 2,
+      },
       requestPayload: { 'detail-type': 'Explode', detail: { n: 1 } },
       responseContext: { functionError: 'Unhandled' },
       responsePayload: { errorType: 'RangeError', errorMessage: 'always fails' },
@@ -131,9 +167,15 @@ describe('EventBridge PutEvents', () => {
     expect(viaHttp.AsyncFailures).toHaveLength(1);
   });
 
-  it('handlers reach DynamoDB Local, the SES emulator and the runtime\'s own EventBridge through the environment alone', async () => {
+  it("handlers reach DynamoDB Local, the SES emulator and the runtime's own EventBridge through the environment alone", async () => {
     const to = `someone-${process.pid}@example.com`;
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'fixture-bus', Source: 'fixture.mail', DetailType: 'SendMail', Detail: JSON.stringify({ to, subject: 'Grüße' }) }] }));
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'fixture-bus', Source: 'fixture.mail', DetailType: 'SendMail', Detail: JSON.stringify({ to, subject: 'Grüße' }) },
+        ],
+      }),
+    );
     await t.runtime.idle();
     expect(callsOf('mailer').at(-1)).toMatchObject({ ok: true });
     const mails = await waitFor(async () => {
@@ -181,7 +223,9 @@ describe('Lambda Invoke', () => {
   });
 
   it('also accepts the function ARN', async () => {
-    const out = await lambda.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:eu-central-1:000000000000:function:echo', Payload: Buffer.from('{}') }));
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: 'arn:aws:lambda:eu-central-1:000000000000:function:echo', Payload: Buffer.from('{}') }),
+    );
     expect(decode(out.Payload).functionName).toBe('echo');
   });
 
@@ -195,14 +239,19 @@ describe('Lambda Invoke', () => {
   it('enforces the function timeout', async () => {
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from(JSON.stringify({ sleepMs: 1500 })) }));
     expect(out.FunctionError).toBe('Unhandled');
-    expect(decode(out.Payload)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') });
+    expect(decode(out.Payload)).toMatchObject({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringContaining('Task timed out after 1.00 seconds'),
+    });
   });
 
   it('answers ResourceNotFoundException for an unknown function', async () => {
-    await expect(lambda.send(new InvokeCommand({ FunctionName: 'nope', Payload: Buffer.from('{}') }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(lambda.send(new InvokeCommand({ FunctionName: 'nope', Payload: Buffer.from('{}') }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
-  it('loads handlers into the test\'s module registry, so setClock in the test reaches them', async () => {
+  it("loads handlers into the test's module registry, so setClock in the test reaches them", async () => {
     const restore = setClock(offsetClock(10 * 86_400_000));
     try {
       const body = (await t.runtime.invoke('echo', {})) as { now: string };
@@ -221,13 +270,21 @@ describe('Lambda Invoke', () => {
 });
 
 describe('DynamoDB stream → event-source mappings', () => {
-  const order = (sk: string, extra: Record<string, unknown> = {}) => ({ pk: { S: `ORD#${process.pid}` }, sk: { S: sk }, type: { S: 'ORDER' }, ...extra });
+  const order = (sk: string, extra: Record<string, unknown> = {}) => ({
+    pk: { S: `ORD#${process.pid}` },
+    sk: { S: sk },
+    type: { S: 'ORDER' },
+    ...extra,
+  });
   const other = (sk: string) => ({ pk: { S: `OTHER#${process.pid}` }, sk: { S: sk }, type: { S: 'NOTE' } });
   /** One PutItem after the other, so the stream order is the write order (BatchWriteItem does not promise one). */
   const write = async (...items: Record<string, unknown>[]) => {
     for (const Item of items) await ddb.send(new PutItemCommand({ TableName: t.tableName, Item: Item as never }));
   };
-  const delivered = (fn: string) => callsOf(fn).flatMap((c) => c.event.Records.map((r: any) => ({ sk: r.dynamodb.NewImage?.sk?.S ?? r.dynamodb.OldImage?.sk?.S, ok: c.ok })));
+  const delivered = (fn: string) =>
+    callsOf(fn).flatMap((c) =>
+      c.event.Records.map((r: any) => ({ sk: r.dynamodb.NewImage?.sk?.S ?? r.dynamodb.OldImage?.sk?.S, ok: c.ok })),
+    );
 
   it('delivers only records matching the filter, retries after a partial batch failure, and discards the poison record', async () => {
     await write(order('a1'), other('n1'), order('a2'), order('a3', { poison: { BOOL: true } }), other('n2'));
@@ -240,14 +297,23 @@ describe('DynamoDB stream → event-source mappings', () => {
     expect(failures).toHaveLength(1);
     const f = failures[0] as any;
     expect(f).toMatchObject({
-      requestContext: { condition: 'RetryAttemptsExhausted', functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:orders', approximateInvokeCount: 3 },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:orders',
+        approximateInvokeCount: 3,
+      },
       DDBStreamBatchInfo: { batchSize: 1, streamArn: t.runtime.streamArn, shardId: expect.stringMatching(/^shardId-/) },
     });
     expect(f.records).toBeUndefined(); // an SQS destination gets the batch metadata only, as in AWS
     expect(f.DDBStreamBatchInfo.startSequenceNumber).toBe(f.DDBStreamBatchInfo.endSequenceNumber);
     const records = await discardedRecords(t.runtime, f); // read back from the stream, as an operator would
     expect(records.map((r: any) => r.dynamodb.NewImage.sk.S)).toEqual(['a3']);
-    expect(records[0]).toMatchObject({ eventName: 'INSERT', eventSource: 'aws:dynamodb', awsRegion: 'eu-central-1', eventSourceARN: t.runtime.streamArn });
+    expect(records[0]).toMatchObject({
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'eu-central-1',
+      eventSourceARN: t.runtime.streamArn,
+    });
   });
 
   it('bisects a batch whose invocation throws and discards only the bad record', async () => {
@@ -265,22 +331,29 @@ describe('DynamoDB stream → event-source mappings', () => {
     expect(later.filter((c) => !c.ok).map((c) => c.error)).toContain('explode b3');
   });
 
-  it('a TTL deletion reaches its mapping as REMOVE by the DynamoDB service principal', async () => {
-    const removal = await waitFor(
-      () => callsOf('ttl').flatMap((c) => c.event.Records).find((r: any) => r.dynamodb.Keys.pk.S === ttlKey.pk.S),
-      TTL_WAIT_MS,
-    );
-    expect(removal).toMatchObject({
-      eventName: 'REMOVE',
-      userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
-      eventSource: 'aws:dynamodb',
-      eventSourceARN: t.runtime.streamArn,
-      awsRegion: 'eu-central-1',
-      dynamodb: { Keys: ttlKey, OldImage: { type: { S: 'TEMP' } }, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    });
-    expect(typeof removal.dynamodb.ApproximateCreationDateTime).toBe('number');
-    expect(removal.dynamodb.SequenceNumber).toMatch(/^\d+$/);
-  }, TTL_WAIT_MS + 30_000);
+  it(
+    'a TTL deletion reaches its mapping as REMOVE by the DynamoDB service principal',
+    async () => {
+      const removal = await waitFor(
+        () =>
+          callsOf('ttl')
+            .flatMap((c) => c.event.Records)
+            .find((r: any) => r.dynamodb.Keys.pk.S === ttlKey.pk.S),
+        TTL_WAIT_MS,
+      );
+      expect(removal).toMatchObject({
+        eventName: 'REMOVE',
+        userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+        eventSource: 'aws:dynamodb',
+        eventSourceARN: t.runtime.streamArn,
+        awsRegion: 'eu-central-1',
+        dynamodb: { Keys: ttlKey, OldImage: { type: { S: 'TEMP' } }, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+      expect(typeof removal.dynamodb.ApproximateCreationDateTime).toBe('number');
+      expect(removal.dynamodb.SequenceNumber).toMatch(/^\d+$/);
+    },
+    TTL_WAIT_MS + 30_000,
+  );
 
   it('user deletions reach the TTL mapping too (filters select only on dynamodb); the handler tells them apart by principal', async () => {
     const key = { pk: { S: `USERDEL#${process.pid}` }, sk: { S: 'x' } };
@@ -299,21 +372,36 @@ describe('DynamoDB stream → event-source mappings', () => {
     await t.runtime.idle();
     const objects = Object.entries(t.runtime.buckets['fixture-failures']!) as Array<[string, any]>;
     const [objectKey, record] = objects.find(([, r]) => r.payload.includes(key.pk.S))!;
-    expect(objectKey).toMatch(/^aws\/lambda\/[0-9a-f-]{36}\/shardId-[^/]+\/\d{4}\/\d{2}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$/);
-    expect(record).toMatchObject({ requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 }, DDBStreamBatchInfo: { batchSize: 1 } });
+    expect(objectKey).toMatch(
+      /^aws\/lambda\/[0-9a-f-]{36}\/shardId-[^/]+\/\d{4}\/\d{2}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$/,
+    );
+    expect(record).toMatchObject({
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 },
+      DDBStreamBatchInfo: { batchSize: 1 },
+    });
     expect(JSON.parse(record.payload).Records[0]).toMatchObject({ eventName: 'REMOVE', dynamodb: { Keys: key } });
   });
 });
 
 describe('SQS queues and the SQS event source mapping', () => {
   const sqs = async (op: string, body: unknown) => {
-    const res = await fetch(t.runtime.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}` }, body: JSON.stringify(body) });
+    const res = await fetch(t.runtime.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}` },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
 
   it('delivers messages in the SQS event shape, deletes what succeeded, redelivers reported failures, then dead-letters them after maxReceiveCount', async () => {
     const url = (await sqs('GetQueueUrl', { QueueName: 'WorkQueue' })).body.QueueUrl;
-    const sent = await sqs('SendMessageBatch', { QueueUrl: url, Entries: [{ Id: '1', MessageBody: `ok:${process.pid}` }, { Id: '2', MessageBody: `fail:${process.pid}` }] });
+    const sent = await sqs('SendMessageBatch', {
+      QueueUrl: url,
+      Entries: [
+        { Id: '1', MessageBody: `ok:${process.pid}` },
+        { Id: '2', MessageBody: `fail:${process.pid}` },
+      ],
+    });
     expect(sent.status).toBe(200);
     expect(sent.body.Successful).toHaveLength(2);
     await t.runtime.idle();
@@ -321,16 +409,25 @@ describe('SQS queues and the SQS event source mapping', () => {
     const failing = records.filter((r: any) => r.body === `fail:${process.pid}`);
     expect(failing.map((r: any) => r.attributes.ApproximateReceiveCount)).toEqual(['1', '2']); // maxReceiveCount 2
     expect(records.filter((r: any) => r.body === `ok:${process.pid}`)).toHaveLength(1);
-    expect(records[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:WorkQueue', awsRegion: 'eu-central-1' });
+    expect(records[0]).toMatchObject({
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:WorkQueue',
+      awsRegion: 'eu-central-1',
+    });
     expect(t.runtime.queues.WorkQueue).toEqual([]);
     expect(t.runtime.queues.WorkDlq).toEqual([`fail:${process.pid}`]);
     // a redrive tool: receive from the DLQ over the wire protocol, move the rest back
-    const got = await sqs('ReceiveMessage', { QueueUrl: (await sqs('GetQueueUrl', { QueueName: 'WorkDlq' })).body.QueueUrl, MaxNumberOfMessages: 10 });
+    const got = await sqs('ReceiveMessage', {
+      QueueUrl: (await sqs('GetQueueUrl', { QueueName: 'WorkDlq' })).body.QueueUrl,
+      MaxNumberOfMessages: 10,
+    });
     expect(got.body.Messages[0]).toMatchObject({ Body: `fail:${process.pid}` });
   });
 
   it('answers protocol errors as AWS does', async () => {
-    expect(await sqs('SendMessage', { QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/000000000000/nope', MessageBody: 'x' })).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#QueueDoesNotExist' } });
+    expect(
+      await sqs('SendMessage', { QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/000000000000/nope', MessageBody: 'x' }),
+    ).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#QueueDoesNotExist' } });
   });
 });
 
@@ -344,22 +441,35 @@ describe('protocol errors', () => {
   it('400 with the AWS error shape for bad JSON, a null entry, a non-string bus name or source, an oversized request', async () => {
     expect(await post(events, '{not json')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
     expect(await post(events, '{"Entries":[null]}')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
-    expect(await post(events, JSON.stringify({ Entries: [{ EventBusName: 5, Source: 's', DetailType: 'd', Detail: '{}' }] }))).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
-    expect(await post(events, JSON.stringify({ Entries: [{ Source: 5, DetailType: 'd', Detail: '{}' }] }))).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
+    expect(
+      await post(events, JSON.stringify({ Entries: [{ EventBusName: 5, Source: 's', DetailType: 'd', Detail: '{}' }] })),
+    ).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
+    expect(await post(events, JSON.stringify({ Entries: [{ Source: 5, DetailType: 'd', Detail: '{}' }] }))).toMatchObject({
+      status: 400,
+      body: { __type: 'SerializationException' },
+    });
     const big = JSON.stringify({ x: 'a'.repeat(300 * 1024) });
-    expect(await post(events, JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: big }] }))).toMatchObject({ status: 400, body: { __type: 'ValidationException' } });
+    expect(await post(events, JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: big }] }))).toMatchObject({
+      status: 400,
+      body: { __type: 'ValidationException' },
+    });
   });
 });
 
 describe('housekeeping', () => {
   it('reports health', async () => {
     const health = (await (await fetch(`${t.runtime.url}/_local/health`)).json()) as any;
-    expect(health).toMatchObject({ ok: true, table: t.tableName, functions: ['echo', 'router', 'failing', 'mailer', 'orders', 'ttl', 'worker'], inflight: 0 });
+    expect(health).toMatchObject({
+      ok: true,
+      table: t.tableName,
+      functions: ['echo', 'router', 'failing', 'mailer', 'orders', 'ttl', 'worker'],
+      inflight: 0,
+    });
   });
 });
 
 describe('npm start (local/main.ts)', () => {
-  it('a DynamoDB Local that already holds tables is not confirmed as a fresh start\'s own', async () => {
+  it("a DynamoDB Local that already holds tables is not confirmed as a fresh start's own", async () => {
     expect(await confirmDynamoOwnership(process.env.DDB_ENDPOINT!, 'someone-else')).toBe(false);
   });
 

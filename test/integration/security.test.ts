@@ -161,7 +161,13 @@ describe('a full flow: least privilege measured, and no email address in any log
       await t.runtime.idle(30_000);
       // redeem: applied, replayed, key reused, nothing left
       const key = unique('k');
-      const r = await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-1', amount: 1200, currency: 'EUR', idempotencyKey: key });
+      const r = await svc.invoke('redeem', {
+        customerId: a.customerId,
+        orderId: 'o-1',
+        amount: 1200,
+        currency: 'EUR',
+        idempotencyKey: key,
+      });
       await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-1', amount: 1200, currency: 'EUR', idempotencyKey: key });
       await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-1', amount: 1300, currency: 'EUR', idempotencyKey: key });
       await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-2', amount: 100, currency: 'CHF', idempotencyKey: unique('k') });
@@ -169,7 +175,13 @@ describe('a full flow: least privilege measured, and no email address in any log
       await svc.invoke('reverse', { customerId: a.customerId, redemptionId: r.redemptionId, reason: 'order cancelled' });
       await svc.invoke('reverse', { customerId: a.customerId, redemptionId: r.redemptionId });
       await svc.invoke('reverse', { customerId: a.customerId, redemptionId: '01KNOSUCH0000000000000000X' });
-      const r2 = await svc.invoke('redeem', { customerId: b.customerId, orderId: 'o-3', amount: 1000, currency: 'EUR', idempotencyKey: unique('k') });
+      const r2 = await svc.invoke('redeem', {
+        customerId: b.customerId,
+        orderId: 'o-3',
+        amount: 1000,
+        currency: 'EUR',
+        idempotencyKey: unique('k'),
+      });
       await svc.invoke('reverse', { customerId: b.customerId, redemptionId: r2.redemptionId, currency: 'USD' });
       // balance, with paging
       const page = await svc.invoke('balance', { customerId: a.customerId, limit: 1 });
@@ -195,7 +207,12 @@ describe('a full flow: least privilege measured, and no email address in any log
             eventName: 'REMOVE',
             eventSource: 'aws:dynamodb',
             userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
-            dynamodb: { Keys: marshall({ pk: item.pk, sk: item.sk }), OldImage: marshall(item), SequenceNumber: '1', StreamViewType: 'NEW_AND_OLD_IMAGES' },
+            dynamodb: {
+              Keys: marshall({ pk: item.pk, sk: item.sk }),
+              OldImage: marshall(item),
+              SequenceNumber: '1',
+              StreamViewType: 'NEW_AND_OLD_IMAGES',
+            },
           },
         ],
       });
@@ -219,7 +236,10 @@ describe('a full flow: least privilege measured, and no email address in any log
   });
 
   it('the flow did what it should (so the checks below are about real work)', async () => {
-    expect((await emailsTo(addresses[0]!)).map((m) => m.subject)).toEqual([expect.stringContaining('Kulanzgutschrift'), expect.stringContaining('verfällt')]);
+    expect((await emailsTo(addresses[0]!)).map((m) => m.subject)).toEqual([
+      expect.stringContaining('Kulanzgutschrift'),
+      expect.stringContaining('verfällt'),
+    ]);
     expect(await emailsTo(rejected.email)).toHaveLength(1); // retried after SES's rejection
     for (const email of invalid) expect(svc.failures(email).map((f: any) => f.responsePayload.errorType)).toEqual(['INVALID_EMAIL']);
     expect(svc.events('CreditExpired', customers[0]!).map((e) => e.detail.amount)).toEqual([3000]);
@@ -233,7 +253,11 @@ describe('a full flow: least privilege measured, and no email address in any log
         ...new Set(
           calls
             .filter((c) => c.fn === fn)
-            .flatMap((c) => (c.service === 'dynamodb' ? dynamoActions(c.command, c.input) : [`${c.service === 'ses' ? 'ses' : 'events'}:${c.command.replace(/Command$/, '')}`])),
+            .flatMap((c) =>
+              c.service === 'dynamodb'
+                ? dynamoActions(c.command, c.input)
+                : [`${c.service === 'ses' ? 'ses' : 'events'}:${c.command.replace(/Command$/, '')}`],
+            ),
         ),
       ].sort();
 
@@ -251,7 +275,7 @@ describe('a full flow: least privilege measured, and no email address in any log
   });
 
   describe('no log line carries a customer email address in clear', () => {
-    it('the capture is live: it holds the flow\'s log lines with customer ids', () => {
+    it("the capture is live: it holds the flow's log lines with customer ids", () => {
       expect(logs.length).toBeGreaterThan(1000);
       for (const id of customers) expect(logs).toContain(id);
       expect(logs).toMatch(/"message":"credit granted"/);
@@ -268,7 +292,9 @@ describe('a full flow: least privilege measured, and no email address in any log
     });
 
     it("SES's error message named the address: the log has its pseudonym instead", () => {
-      const line = logs.split('\n').find((l) => l.includes('"message":"queued stream record failed"') && l.includes('The following identities failed the check'));
+      const line = logs
+        .split('\n')
+        .find((l) => l.includes('"message":"queued stream record failed"') && l.includes('The following identities failed the check'));
       expect(line).toBeDefined();
       expect(line).toContain(pseudonymizeEmail(rejected.email));
       expect(line).not.toContain(rejected.email);

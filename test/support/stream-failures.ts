@@ -20,10 +20,21 @@ export async function discardedRecords(
   endpoint = process.env.DDB_ENDPOINT,
 ): Promise<LambdaStreamRecord[]> {
   const info = failure.DDBStreamBatchInfo;
-  const client = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBStreamsClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     let iterator = (
-      await client.send(new GetShardIteratorCommand({ StreamArn: runtime.localStreamArn, ShardId: info.shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: info.startSequenceNumber }))
+      await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: runtime.localStreamArn,
+          ShardId: info.shardId,
+          ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+          SequenceNumber: info.startSequenceNumber,
+        }),
+      )
     ).ShardIterator;
     const out: LambdaStreamRecord[] = [];
     for (let page = 0; iterator && page < 100; page++) {

@@ -64,8 +64,9 @@ const entries: { GRANTED: GrantedEntry; REDEEMED: RedeemedEntry; REVERSED: Rever
 
 /** Every key at any depth of a value. */
 function allKeys(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => allKeys(v, out));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const v of value) allKeys(v, out);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       out.push(k);
       allKeys(v, out);
@@ -137,7 +138,9 @@ describe('eventForLedgerEntry', () => {
 
   it('an entry of a kind it cannot publish (stored data is untyped) is an error, never silently no event', () => {
     const bogus = { ...entries.GRANTED, kind: 'TRANSFERRED' } as unknown as LedgerEntry;
-    expect(() => eventForLedgerEntry(bogus)).toThrow(`ledger entry ${entries.GRANTED.entryId} has kind "TRANSFERRED", which has no outgoing event`);
+    expect(() => eventForLedgerEntry(bogus)).toThrow(
+      `ledger entry ${entries.GRANTED.entryId} has kind "TRANSFERRED", which has no outgoing event`,
+    );
   });
 
   it('eventId is stable: the same entry delivered again gives the same id, whatever the delivery time', () => {
@@ -153,7 +156,8 @@ describe('eventForLedgerEntry', () => {
     const ids = new Set([
       ...Object.values(entries).map((e) => eventForLedgerEntry(e).detail.eventId),
       eventForLedgerEntry({ ...entries.GRANTED, entryId: entries.REDEEMED.entryId }).detail.eventId,
-      eventForReminder({ customerId: 'cust-42', creditId: 'cr-1', currency: 'EUR', remaining: 1, expiresAt: 'x', sentAt: 'y' }).detail.eventId,
+      eventForReminder({ customerId: 'cust-42', creditId: 'cr-1', currency: 'EUR', remaining: 1, expiresAt: 'x', sentAt: 'y' }).detail
+        .eventId,
     ]);
     expect(ids.size).toBe(7);
   });

@@ -17,7 +17,13 @@ beforeAll(async () => {
   server = createHttpFront({
     functions: { byName: () => ({}) } as never,
     buses: new EventBuses(model, {} as never, activity, () => {}),
-    queues: new Queues([], activity, () => 0, () => {}, () => url),
+    queues: new Queues(
+      [],
+      activity,
+      () => 0,
+      () => {},
+      () => url,
+    ),
     health: () => ({ ok: true }),
     buckets: () => ({}),
     clock: { get: () => offset, set: (ms) => (offset = ms) },
@@ -35,14 +41,22 @@ const post = async (path: string, body: string, headers: Record<string, string> 
 const putEvents = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' };
 
 it('clock: bad JSON or a non-number offset is a 400 in the AWS shape; a good one sets the offset', async () => {
-  expect(await post('/_local/clock', '{oops')).toMatchObject({ status: 400, body: { __type: 'SerializationException', message: expect.any(String) } });
+  expect(await post('/_local/clock', '{oops')).toMatchObject({
+    status: 400,
+    body: { __type: 'SerializationException', message: expect.any(String) },
+  });
   expect(await post('/_local/clock', '[1]')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
   expect(await post('/_local/clock', '{"offsetMs":"1"}')).toMatchObject({ status: 400, body: { __type: 'ValidationException' } });
   expect(await post('/_local/clock', '{"offsetMs":5}')).toMatchObject({ status: 200, body: { offsetMs: 5 } });
 });
 
 it('PutEvents: request errors are 400 with __type and the x-amzn-ErrorType header', async () => {
-  for (const body of ['{bad', '{"Entries":[null]}', '{"Entries":[{"EventBusName":5,"Source":"s","DetailType":"d","Detail":"{}"}]}', '{"Entries":[]}']) {
+  for (const body of [
+    '{bad',
+    '{"Entries":[null]}',
+    '{"Entries":[{"EventBusName":5,"Source":"s","DetailType":"d","Detail":"{}"}]}',
+    '{"Entries":[]}',
+  ]) {
     const r = await post('/', body, putEvents);
     expect(r.status).toBe(400);
     expect(['SerializationException', 'ValidationException']).toContain(r.body.__type);
@@ -51,5 +65,8 @@ it('PutEvents: request errors are 400 with __type and the x-amzn-ErrorType heade
 });
 
 it('an operation that is not emulated is a 400 UnknownOperationException', async () => {
-  expect(await post('/', '{}', { ...putEvents, 'x-amz-target': 'AWSEvents.ListRules' })).toMatchObject({ status: 400, body: { __type: 'UnknownOperationException' } });
+  expect(await post('/', '{}', { ...putEvents, 'x-amz-target': 'AWSEvents.ListRules' })).toMatchObject({
+    status: 400,
+    body: { __type: 'UnknownOperationException' },
+  });
 });

@@ -1,10 +1,15 @@
 /** How the local runtime calls a handler: context, promise and callback styles, timeout, error shape. */
 import { callHandler, createContext, serializeError } from '../../local/lambda';
 
-const spec = { functionName: 'redeem', functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:redeem', memoryMb: 512, timeoutSeconds: 2 };
+const spec = {
+  functionName: 'redeem',
+  functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:redeem',
+  memoryMb: 512,
+  timeoutSeconds: 2,
+};
 
 describe('createContext', () => {
-  it('looks like the Node.js runtime\'s context', () => {
+  it("looks like the Node.js runtime's context", () => {
     const ctx = createContext(spec, Date.now() + 2000);
     expect(ctx).toMatchObject({
       functionName: 'redeem',
@@ -25,7 +30,10 @@ describe('callHandler', () => {
   const ctx = () => createContext(spec, Date.now() + 2000);
 
   it('awaits async handlers and returns the JSON form of the result', async () => {
-    await expect(callHandler(async () => ({ at: new Date(0), n: 1, u: undefined }), {}, ctx(), 2)).resolves.toEqual({ at: '1970-01-01T00:00:00.000Z', n: 1 });
+    await expect(callHandler(async () => ({ at: new Date(0), n: 1, u: undefined }), {}, ctx(), 2)).resolves.toEqual({
+      at: '1970-01-01T00:00:00.000Z',
+      n: 1,
+    });
     await expect(callHandler(async () => undefined, {}, ctx(), 2)).resolves.toBeNull();
   });
 
@@ -39,14 +47,35 @@ describe('callHandler', () => {
   });
 
   it('rejects with what the handler threw', async () => {
-    await expect(callHandler(async () => { throw new TypeError('bad'); }, {}, ctx(), 2)).rejects.toBeInstanceOf(TypeError);
-    await expect(callHandler(() => { throw new Error('sync'); }, {}, ctx(), 2)).rejects.toThrow('sync');
+    await expect(
+      callHandler(
+        async () => {
+          throw new TypeError('bad');
+        },
+        {},
+        ctx(),
+        2,
+      ),
+    ).rejects.toBeInstanceOf(TypeError);
+    await expect(
+      callHandler(
+        () => {
+          throw new Error('sync');
+        },
+        {},
+        ctx(),
+        2,
+      ),
+    ).rejects.toThrow('sync');
   });
 
   it('times out at the function timeout', async () => {
     const started = Date.now();
     const err = await callHandler(() => new Promise(() => {}), {}, ctx(), 0.05).catch((e) => e);
-    expect(serializeError(err)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 0\.05 seconds/) });
+    expect(serializeError(err)).toMatchObject({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringMatching(/Task timed out after 0\.05 seconds/),
+    });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

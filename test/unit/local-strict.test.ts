@@ -13,18 +13,57 @@ describe('refusing what is not emulated', () => {
   });
 
   it.each([
-    ['an unknown resource type', (t: CfnTemplate) => (R(t).Sched = { Type: 'AWS::Scheduler::Schedule', Properties: {} }), /Sched: resource type AWS::Scheduler::Schedule is not emulated/],
-    ['a rule target input transformer', (t: CfnTemplate) => (R(t).OrdersRule!.Properties!.Targets[0].InputTransformer = { InputTemplate: '"x"' }), /OrdersRule\.Properties\.Targets\[0\]\.InputTransformer: rule target property InputTransformer is not emulated/],
-    ['a rule target InputPath', (t: CfnTemplate) => (R(t).OrdersRule!.Properties!.Targets[0].InputPath = '$.detail'), /Targets\[0\]\.InputPath/],
-    ['a bus as rule target', (t: CfnTemplate) => (R(t).OrdersRule!.Properties!.Targets[0].Arn = { 'Fn::GetAtt': ['Bus', 'Arn'] }), /OrdersRule\.Properties\.Targets\[0\]\.Arn: a reference to Bus \(AWS::Events::EventBus, not a catalogue function\)/],
-    ['an OnSuccess destination', (t: CfnTemplate) => (R(t).FailingFunctionEventInvokeConfig!.Properties!.DestinationConfig.OnSuccess = { Destination: { 'Fn::GetAtt': ['AsyncFailures', 'Arn'] } }), /FailingFunctionEventInvokeConfig\.Properties\.DestinationConfig\.OnSuccess: OnSuccess destination is not emulated/],
-    ['a function dead-letter config', (t: CfnTemplate) => (R(t).EchoFunction!.Properties!.DeadLetterConfig = { TargetArn: 'x' }), /EchoFunction\.Properties\.DeadLetterConfig: property DeadLetterConfig of AWS::Lambda::Function is not emulated/],
-    ['a tumbling window', (t: CfnTemplate) => (R(t).OrdersMapping!.Properties!.TumblingWindowInSeconds = 60), /OrdersMapping\.Properties\.TumblingWindowInSeconds/],
-    ['an SNS topic as stream failure destination', (t: CfnTemplate) => {
-      R(t).Topic = { Type: 'AWS::SNS::Topic', Properties: {} }; // known (alarm delivery), but not as a destination
-      R(t).OrdersMapping!.Properties!.DestinationConfig = { OnFailure: { Destination: { Ref: 'Topic' } } };
-    }, /OrdersMapping\.Properties\.DestinationConfig\.OnFailure\.Destination: destination Topic \(AWS::SNS::Topic\)/],
-    ['a filter on an SQS mapping', (t: CfnTemplate) => (R(t).WorkerMapping!.Properties!.FilterCriteria = { Filters: [] }), /WorkerMapping\.Properties\.FilterCriteria: FilterCriteria on an SQS event source mapping/],
+    [
+      'an unknown resource type',
+      (t: CfnTemplate) => (R(t).Sched = { Type: 'AWS::Scheduler::Schedule', Properties: {} }),
+      /Sched: resource type AWS::Scheduler::Schedule is not emulated/,
+    ],
+    [
+      'a rule target input transformer',
+      (t: CfnTemplate) => (R(t).OrdersRule!.Properties!.Targets[0].InputTransformer = { InputTemplate: '"x"' }),
+      /OrdersRule\.Properties\.Targets\[0\]\.InputTransformer: rule target property InputTransformer is not emulated/,
+    ],
+    [
+      'a rule target InputPath',
+      (t: CfnTemplate) => (R(t).OrdersRule!.Properties!.Targets[0].InputPath = '$.detail'),
+      /Targets\[0\]\.InputPath/,
+    ],
+    [
+      'a bus as rule target',
+      (t: CfnTemplate) => (R(t).OrdersRule!.Properties!.Targets[0].Arn = { 'Fn::GetAtt': ['Bus', 'Arn'] }),
+      /OrdersRule\.Properties\.Targets\[0\]\.Arn: a reference to Bus \(AWS::Events::EventBus, not a catalogue function\)/,
+    ],
+    [
+      'an OnSuccess destination',
+      (t: CfnTemplate) =>
+        (R(t).FailingFunctionEventInvokeConfig!.Properties!.DestinationConfig.OnSuccess = {
+          Destination: { 'Fn::GetAtt': ['AsyncFailures', 'Arn'] },
+        }),
+      /FailingFunctionEventInvokeConfig\.Properties\.DestinationConfig\.OnSuccess: OnSuccess destination is not emulated/,
+    ],
+    [
+      'a function dead-letter config',
+      (t: CfnTemplate) => (R(t).EchoFunction!.Properties!.DeadLetterConfig = { TargetArn: 'x' }),
+      /EchoFunction\.Properties\.DeadLetterConfig: property DeadLetterConfig of AWS::Lambda::Function is not emulated/,
+    ],
+    [
+      'a tumbling window',
+      (t: CfnTemplate) => (R(t).OrdersMapping!.Properties!.TumblingWindowInSeconds = 60),
+      /OrdersMapping\.Properties\.TumblingWindowInSeconds/,
+    ],
+    [
+      'an SNS topic as stream failure destination',
+      (t: CfnTemplate) => {
+        R(t).Topic = { Type: 'AWS::SNS::Topic', Properties: {} }; // known (alarm delivery), but not as a destination
+        R(t).OrdersMapping!.Properties!.DestinationConfig = { OnFailure: { Destination: { Ref: 'Topic' } } };
+      },
+      /OrdersMapping\.Properties\.DestinationConfig\.OnFailure\.Destination: destination Topic \(AWS::SNS::Topic\)/,
+    ],
+    [
+      'a filter on an SQS mapping',
+      (t: CfnTemplate) => (R(t).WorkerMapping!.Properties!.FilterCriteria = { Filters: [] }),
+      /WorkerMapping\.Properties\.FilterCriteria: FilterCriteria on an SQS event source mapping/,
+    ],
     ['a FIFO queue', (t: CfnTemplate) => (R(t).WorkQueue!.Properties!.FifoQueue = true), /WorkQueue\.Properties\.FifoQueue/],
   ])('refuses %s, naming resource and property', (_what, change, message) => {
     const t = fixture();
@@ -48,9 +87,23 @@ describe('refusing what is not emulated', () => {
       redrive: { maxReceiveCount: 2, deadLetterQueue: 'WorkDlq' },
     });
     expect(model.queueMappings).toEqual([
-      { kind: 'queue', logicalId: 'WorkerMapping', functionName: 'worker', queueName: 'WorkQueue', enabled: true, batchSize: 5, batchingWindowSeconds: 0, reportBatchItemFailures: true, maximumConcurrency: 2 },
+      {
+        kind: 'queue',
+        logicalId: 'WorkerMapping',
+        functionName: 'worker',
+        queueName: 'WorkQueue',
+        enabled: true,
+        batchSize: 5,
+        batchingWindowSeconds: 0,
+        reportBatchItemFailures: true,
+        maximumConcurrency: 2,
+      },
     ]);
-    expect(model.streamMappings.find((m) => m.logicalId === 'TtlMapping')!.onFailure).toEqual({ kind: 'bucket', name: 'fixture-failures', arn: 'arn:aws:s3:::fixture-failures' });
+    expect(model.streamMappings.find((m) => m.logicalId === 'TtlMapping')!.onFailure).toEqual({
+      kind: 'bucket',
+      name: 'fixture-failures',
+      arn: 'arn:aws:s3:::fixture-failures',
+    });
   });
 });
 
@@ -59,8 +112,14 @@ describe('AWS compatibility (strict)', () => {
     for (const key of ['eventName', 'userIdentity', 'eventSource']) {
       const t = fixture();
       const pattern = { [key]: key === 'userIdentity' ? { type: ['Service'] } : ['X'], dynamodb: { NewImage: { type: { S: ['ORDER'] } } } };
-      R(t).OrdersMapping!.Properties!.FilterCriteria = { Filters: [{ Pattern: '{"dynamodb":{"Keys":{"pk":{"S":[{"exists":true}]}}}}' }, { Pattern: JSON.stringify(pattern) }] };
-      expect(() => loadTemplate(t)).toThrow(new RegExp(`OrdersMapping\\.Properties\\.FilterCriteria\\.Filters\\[1\\]\\.Pattern selects on "${key}": .*only on the "dynamodb" key`));
+      R(t).OrdersMapping!.Properties!.FilterCriteria = {
+        Filters: [{ Pattern: '{"dynamodb":{"Keys":{"pk":{"S":[{"exists":true}]}}}}' }, { Pattern: JSON.stringify(pattern) }],
+      };
+      expect(() => loadTemplate(t)).toThrow(
+        new RegExp(
+          `OrdersMapping\\.Properties\\.FilterCriteria\\.Filters\\[1\\]\\.Pattern selects on "${key}": .*only on the "dynamodb" key`,
+        ),
+      );
       expect(() => loadTemplate(t, { strict: false })).not.toThrow();
     }
   });
@@ -68,7 +127,9 @@ describe('AWS compatibility (strict)', () => {
   it('refuses a third reader of one table stream; a disabled mapping does not read', () => {
     const t = fixture();
     R(t).ThirdMapping = JSON.parse(JSON.stringify(R(t).OrdersMapping));
-    expect(() => loadTemplate(t)).toThrow(/3 event source mappings read the stream of Table \(OrdersMapping, TtlMapping, ThirdMapping\): at most 2 readers/);
+    expect(() => loadTemplate(t)).toThrow(
+      /3 event source mappings read the stream of Table \(OrdersMapping, TtlMapping, ThirdMapping\): at most 2 readers/,
+    );
     expect(loadTemplate(t, { strict: false }).streamMappings).toHaveLength(3);
     R(t).ThirdMapping!.Properties!.Enabled = false;
     expect(() => loadTemplate(t)).not.toThrow();
@@ -77,7 +138,9 @@ describe('AWS compatibility (strict)', () => {
   it('refuses an SQS mapping whose queue visibility timeout is shorter than the function timeout', () => {
     const t = fixture();
     R(t).WorkerFunction!.Properties!.Timeout = 31;
-    expect(() => loadTemplate(t)).toThrow(/WorkerMapping: queue WorkQueue has VisibilityTimeout 30 s, less than the timeout of function worker \(31 s\)/);
+    expect(() => loadTemplate(t)).toThrow(
+      /WorkerMapping: queue WorkQueue has VisibilityTimeout 30 s, less than the timeout of function worker \(31 s\)/,
+    );
     R(t).WorkerFunction!.Properties!.Timeout = 30;
     expect(() => loadTemplate(t)).not.toThrow();
   });

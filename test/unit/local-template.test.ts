@@ -33,14 +33,21 @@ describe('loadTemplate on the fixture', () => {
   });
 
   it('names the bus by its Name and queues by logical id', () => {
-    expect(model.buses).toEqual([{ logicalId: 'Bus', name: 'fixture-bus', arn: 'arn:aws:events:eu-central-1:000000000000:event-bus/fixture-bus' }]);
+    expect(model.buses).toEqual([
+      { logicalId: 'Bus', name: 'fixture-bus', arn: 'arn:aws:events:eu-central-1:000000000000:event-bus/fixture-bus' },
+    ]);
     expect(model.queues.map((q) => q.name)).toEqual(['AsyncFailures', 'StreamFailures', 'RuleDlq', 'WorkDlq', 'WorkQueue']);
   });
 
   it('reads functions by their catalogue metadata, resolving environment intrinsics', () => {
     expect(model.functions.map((f) => f.name)).toEqual(['echo', 'router', 'failing', 'mailer', 'orders', 'ttl', 'worker']);
     const echo = model.functions.find((f) => f.name === 'echo')!;
-    expect(echo).toMatchObject({ logicalId: 'EchoFunction', arn: 'arn:aws:lambda:eu-central-1:000000000000:function:echo', timeoutSeconds: 1, memoryMb: 256 });
+    expect(echo).toMatchObject({
+      logicalId: 'EchoFunction',
+      arn: 'arn:aws:lambda:eu-central-1:000000000000:function:echo',
+      timeoutSeconds: 1,
+      memoryMb: 256,
+    });
     expect(echo.env).toEqual({
       TABLE_NAME: 'local-table',
       EVENT_BUS_NAME: 'fixture-bus',
@@ -138,7 +145,9 @@ describe('loadTemplate errors and defaults', () => {
 
   it('resolves Fn::Sub with pseudo parameters and attributes', () => {
     const t = fixture();
-    t.Resources!.EchoFunction!.Properties!.Environment.Variables.SUBBED = { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${RuleDlq.QueueName}/${!literal}' };
+    t.Resources!.EchoFunction!.Properties!.Environment.Variables.SUBBED = {
+      'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${RuleDlq.QueueName}/${!literal}',
+    };
     t.Resources!.EchoFunction!.Properties!.Environment.Variables.SUB2 = { 'Fn::Sub': ['${Q}-x', { Q: { Ref: 'Bus' } }] };
     const echo = loadTemplate(t).functions.find((f) => f.name === 'echo')!;
     expect(echo.env.SUBBED).toBe('arn:aws:sqs:eu-central-1:000000000000:RuleDlq/${literal}');
@@ -147,7 +156,7 @@ describe('loadTemplate errors and defaults', () => {
 });
 
 describe('unionEnvironment', () => {
-  it('merges the functions\' variables', () => {
+  it("merges the functions' variables", () => {
     const model = loadTemplate(fixture(), { names });
     expect(unionEnvironment(model.functions)).toMatchObject({ TABLE_NAME: 'local-table', EVENT_BUS_NAME: 'fixture-bus' });
   });
@@ -156,6 +165,8 @@ describe('unionEnvironment', () => {
     const t = fixture();
     t.Resources!.EchoFunction!.Properties!.Environment.Variables.SENDER_EMAIL = 'other@example.com';
     const model = loadTemplate(t);
-    expect(() => unionEnvironment(model.functions)).toThrow(/functions echo and router set environment variable SENDER_EMAIL differently|functions router and echo/);
+    expect(() => unionEnvironment(model.functions)).toThrow(
+      /functions echo and router set environment variable SENDER_EMAIL differently|functions router and echo/,
+    );
   });
 });

@@ -118,11 +118,14 @@ describe('renderEmail edge cases', () => {
   it.each([
     ['CREDIT_ISSUED', issued('late')],
     ['EXPIRY_REMINDER', { kind: 'EXPIRY_REMINDER', locale: 'de', remaining: 2500, currency: 'EUR', expiresAt: '2026-12-25T10:30:00.000Z' }],
-  ] as Array<[string, EmailMessage]>)('%s: the amount is stated right after the greeting (intro or its facts line); nothing reads "undefined"', (_, message) => {
-    const { html, text, subject } = renderEmail(message, OPTIONS);
-    const paragraphs = text.split('\n\n');
-    // heading, greeting, then the intro and the facts: the amount is among the first things the customer reads.
-    expect(paragraphs.slice(2, 4).join('\n\n')).toMatch(/25[.,]00/);
-    for (const part of [html, text, subject]) expect(part).not.toMatch(/undefined|null|NaN/);
-  });
+  ] as Array<[string, EmailMessage]>)(
+    '%s: the amount is stated right after the greeting (intro or its facts line); nothing reads "undefined"',
+    (_, message) => {
+      const { html, text, subject } = renderEmail(message, OPTIONS);
+      const paragraphs = text.split('\n\n');
+      // heading, greeting, then the intro and the facts: the amount is among the first things the customer reads.
+      expect(paragraphs.slice(2, 4).join('\n\n')).toMatch(/25[.,]00/);
+      for (const part of [html, text, subject]) expect(part).not.toMatch(/undefined|null|NaN/);
+    },
+  );
 });

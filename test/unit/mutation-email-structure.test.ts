@@ -21,11 +21,16 @@ const messages = (locale: string): Array<[string, EmailMessage, number]> => [
   ['EXPIRY_REMINDER', { kind: 'EXPIRY_REMINDER', locale, remaining: 1234, currency: 'EUR', expiresAt: EXPIRES }, 1234],
 ];
 
-const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 /** Visible text of an HTML fragment: tags become line breaks, entities undone, blank lines dropped. */
 const visible = (fragment: string) =>
-  unescape(fragment.replace(/<br>/g, '\n').replace(/<[^>]+>/g, '\n'))
+  unescapeHtml(fragment.replace(/<br>/g, '\n').replace(/<[^>]+>/g, '\n'))
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
@@ -50,7 +55,16 @@ describe.each(LOCALES)('email structure, locale %s', (locale, tag) => {
     // Rendered inside each test (not once per describe) so Stryker attributes the coverage to every test.
     const render = () => {
       const { subject, html, text } = renderEmail(message, OPTIONS);
-      return { subject, html, text, body: blocks(html), textLines: text.split('\n').map((l) => l.trim()).filter(Boolean) };
+      return {
+        subject,
+        html,
+        text,
+        body: blocks(html),
+        textLines: text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      };
     };
 
     it('is a complete HTML document: doctype, html with lang, head with charset, viewport and title, body', () => {
@@ -77,7 +91,7 @@ describe.each(LOCALES)('email structure, locale %s', (locale, tag) => {
         from = at + part.length;
       }
       expect(html.endsWith('</html>\n')).toBe(true);
-      expect(unescape(/<title>([\s\S]*)<\/title>/.exec(html)![1]!)).toBe(subject);
+      expect(unescapeHtml(/<title>([\s\S]*)<\/title>/.exec(html)![1]!)).toBe(subject);
       expect(subject.trim()).not.toBe('');
     });
 
@@ -121,7 +135,7 @@ describe.each(LOCALES)('email structure, locale %s', (locale, tag) => {
       const formatted = formatMoney({ amount, currency: 'EUR' }, tag);
       expect(subject).toContain(formatted);
       expect(text).toContain(formatted);
-      expect(unescape(html.slice(html.indexOf('<body')))).toContain(formatted);
+      expect(unescapeHtml(html.slice(html.indexOf('<body')))).toContain(formatted);
       const table = body.find((b) => b.tag === 'table');
       expect(table && visible(table.inner)).toContain(formatted);
     });

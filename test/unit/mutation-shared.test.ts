@@ -35,9 +35,9 @@ describe('ids', () => {
     });
 
     it('does not depend on key order, at any depth', () => {
-      expect(fingerprint({ meta: { a: true, b: [1, 'two', null] }, currency: 'EUR', amount: 1200, orderId: 'o-1', customerId: 'c-1' })).toBe(
-        fingerprint(request),
-      );
+      expect(
+        fingerprint({ meta: { a: true, b: [1, 'two', null] }, currency: 'EUR', amount: 1200, orderId: 'o-1', customerId: 'c-1' }),
+      ).toBe(fingerprint(request));
     });
 
     it('ignores keys whose value is undefined (an omitted optional field)', () => {

@@ -7,7 +7,12 @@ import { CreditError } from '../../lambdas/domain/errors';
  * What a synchronous caller (redeem, reverse, balance) gets back: `{ ok: true, ... }` or `{ ok: false, error }`, with the
  * error's code, message, retryability and — when the domain gave them — its `details` (issue 15: they could be dropped).
  */
-const context = { awsRequestId: 'req-123', functionName: 'probe', invokedFunctionArn: 'arn:aws:lambda:eu-central-1:1:function:probe', memoryLimitInMB: '128' } as Context;
+const context = {
+  awsRequestId: 'req-123',
+  functionName: 'probe',
+  invokedFunctionArn: 'arn:aws:lambda:eu-central-1:1:function:probe',
+  memoryLimitInMB: '128',
+} as Context;
 const Probe = z.strictObject({ customerId: z.string() });
 
 /** Powertools writes log and metric lines to stdout/stderr; keep the test output readable and collect them. */
@@ -17,7 +22,10 @@ async function quietly<T>(run: () => Promise<T>): Promise<{ result: T; output: s
     writes.push(String(chunk));
     return true;
   };
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   try {
     return { result: await run(), output: writes.join('') };
   } finally {
@@ -40,7 +48,12 @@ describe('syncHandler answers', () => {
     });
     expect(result).toEqual({
       ok: false,
-      error: { code: 'CURRENCY_MISMATCH', message: 'redemption is in EUR, not USD', retryable: false, details: { expected: 'EUR', got: 'USD' } },
+      error: {
+        code: 'CURRENCY_MISMATCH',
+        message: 'redemption is in EUR, not USD',
+        retryable: false,
+        details: { expected: 'EUR', got: 'USD' },
+      },
     });
   });
 
@@ -55,7 +68,10 @@ describe('syncHandler answers', () => {
     const run = jest.fn(async () => ({}));
     const { result } = await answer(run, { customerId: 42 });
     expect(run).not.toHaveBeenCalled();
-    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', retryable: false, details: { issues: [{ path: 'customerId' }] } } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', retryable: false, details: { issues: [{ path: 'customerId' }] } },
+    });
   });
 
   it('an unexpected failure as retryable INTERNAL with the request id, never the internal message', async () => {

@@ -14,7 +14,11 @@ import { functionsTriggeredBy, routeFilters } from '../../infra/functions';
 
 const TTL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' };
 let seq = 0;
-function rec(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', item: Record<string, unknown>, opts: { ttl?: boolean; before?: Record<string, unknown> } = {}): DynamoDBRecord {
+function rec(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  item: Record<string, unknown>,
+  opts: { ttl?: boolean; before?: Record<string, unknown> } = {},
+): DynamoDBRecord {
   const image = marshall(item) as any;
   return {
     eventID: `ev-${++seq}`,
@@ -39,7 +43,11 @@ const ROUTES: Route[] = functionsTriggeredBy('queue').map((f) => ({ queueUrl: f.
 
 const CASES: Array<[string, DynamoDBRecord, string[]]> = [
   ['credit inserted', rec('INSERT', item(ITEM.CREDIT)), ['notify']],
-  ['credit modified (a redemption lowers `remaining`)', rec('MODIFY', item(ITEM.CREDIT, { remaining: 1 }), { before: item(ITEM.CREDIT, { remaining: 2 }) }), []],
+  [
+    'credit modified (a redemption lowers `remaining`)',
+    rec('MODIFY', item(ITEM.CREDIT, { remaining: 1 }), { before: item(ITEM.CREDIT, { remaining: 2 }) }),
+    [],
+  ],
   ['credit removed by TTL', rec('REMOVE', item(ITEM.CREDIT), { ttl: true }), ['expire']],
   ['credit deleted by a caller (not an expiry)', rec('REMOVE', item(ITEM.CREDIT)), []],
   ['reminder inserted', rec('INSERT', item(ITEM.REMINDER)), []],
@@ -60,12 +68,15 @@ describe('router filters (only the dynamodb key) and routes', () => {
     expect(queuesFor(record, ROUTES)).toEqual(queues);
     // the filters let through everything some worker takes; what they let through beyond that is only caller deletes
     if (queues.length > 0) expect(passes(record)).toBe(true);
-    if (queues.length === 0 && !(record.eventName === 'REMOVE' && !record.userIdentity && ['CREDIT', 'REMINDER'].includes(record.dynamodb!.OldImage!.type!.S!))) {
+    if (
+      queues.length === 0 &&
+      !(record.eventName === 'REMOVE' && !record.userIdentity && ['CREDIT', 'REMINDER'].includes(record.dynamodb!.OldImage!.type!.S!))
+    ) {
       expect(passes(record)).toBe(false);
     }
   });
 
-  test('a caller\'s delete of a credit passes the filter (no filter can see userIdentity) but goes nowhere', () => {
+  test("a caller's delete of a credit passes the filter (no filter can see userIdentity) but goes nowhere", () => {
     const r = rec('REMOVE', item(ITEM.CREDIT));
     expect(passes(r)).toBe(true);
     expect(queuesFor(r, ROUTES)).toEqual([]);
@@ -103,7 +114,10 @@ describe('router filters (only the dynamodb key) and routes', () => {
 describe('routeRecords: per-record failure', () => {
   class FakeSender implements QueueSender {
     readonly sent: Array<{ queueUrl: string; messages: readonly OutgoingMessage[] }> = [];
-    constructor(private readonly behaviour: (queueUrl: string, messages: readonly OutgoingMessage[]) => ReadonlySet<string> | 'throw' = () => new Set()) {}
+    constructor(
+      private readonly behaviour: (queueUrl: string, messages: readonly OutgoingMessage[]) => ReadonlySet<string> | 'throw' = () =>
+        new Set(),
+    ) {}
     async send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<ReadonlySet<string>> {
       this.sent.push({ queueUrl, messages });
       const out = this.behaviour(queueUrl, messages);
@@ -111,7 +125,12 @@ describe('routeRecords: per-record failure', () => {
       return out;
     }
   }
-  const batch = [rec('INSERT', item(ITEM.CREDIT)), rec('INSERT', item(ITEM.LEDGER)), rec('REMOVE', item(ITEM.CREDIT), { ttl: true }), rec('INSERT', item(ITEM.GRANT))];
+  const batch = [
+    rec('INSERT', item(ITEM.CREDIT)),
+    rec('INSERT', item(ITEM.LEDGER)),
+    rec('REMOVE', item(ITEM.CREDIT), { ttl: true }),
+    rec('INSERT', item(ITEM.GRANT)),
+  ];
 
   test('each record goes unchanged, as JSON, to its queue; a record no route names is skipped', async () => {
     const sender = new FakeSender();

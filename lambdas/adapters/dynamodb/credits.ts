@@ -78,7 +78,12 @@ export class Credits {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       FilterExpression: 'remaining > :zero',
-      ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':from': `${PREFIX.CREDIT}${now.toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
+      ExpressionAttributeValues: {
+        ':pk': keys.customer(customerId),
+        ':from': `${PREFIX.CREDIT}${now.toISOString()}`,
+        ':to': CREDIT_RANGE_END,
+        ':zero': 0,
+      },
       ProjectionExpression: 'creditId, currency, remaining, expiresAt',
       ConsistentRead: true,
     });
@@ -106,4 +111,9 @@ export class Credits {
 
 const PROJECTED = 'credit item (projected read)';
 const next = <T>(v: Versioned<T>): Versioned<T> => ({ value: v.value, version: v.version + 1 });
-const spendable = (f: Fields): SpendableCredit => ({ creditId: f.str('creditId'), currency: f.str('currency'), remaining: f.int('remaining'), expiresAt: f.str('expiresAt') });
+const spendable = (f: Fields): SpendableCredit => ({
+  creditId: f.str('creditId'),
+  currency: f.str('currency'),
+  remaining: f.int('remaining'),
+  expiresAt: f.str('expiresAt'),
+});

@@ -68,4 +68,6 @@ export class DynamoCreditStore implements CreditStore {
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
-export const creditStore = once<CreditStore>(() => new DynamoCreditStore(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), tableName()));
+export const creditStore = once<CreditStore>(
+  () => new DynamoCreditStore(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), tableName()),
+);

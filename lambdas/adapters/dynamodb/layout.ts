@@ -44,7 +44,13 @@ export const NOTICE = { ISSUED: 'ISSUED', REMINDER: 'REMINDER' } as const;
 export type NoticeKind = (typeof NOTICE)[keyof typeof NOTICE];
 
 /** Sort-key prefixes (a Query by prefix reads one kind). */
-export const PREFIX = { CREDIT: 'CREDIT#', REMINDER: 'REMINDER#', LEDGER: 'LEDGER#', REDEEM_KEY: 'IDEM#REDEEM#', NOTICE: 'NOTICE#' } as const;
+export const PREFIX = {
+  CREDIT: 'CREDIT#',
+  REMINDER: 'REMINDER#',
+  LEDGER: 'LEDGER#',
+  REDEEM_KEY: 'IDEM#REDEEM#',
+  NOTICE: 'NOTICE#',
+} as const;
 /** Sorts after every ISO timestamp: the upper bound of a credit range query. */
 export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
 export const GRANT_SK = 'GRANT';

@@ -30,7 +30,11 @@ export class Redemptions {
         ExpressionAttributeValues: { ':take': a.amount, ':now': now.getTime() },
       },
     }));
-    const items = [...debits, ...(ledger ? [t.putNew(ledgerItem(ledger))] : []), t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true)];
+    const items = [
+      ...debits,
+      ...(ledger ? [t.putNew(ledgerItem(ledger))] : []),
+      t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true),
+    ];
     return t.transact(items, items.length - 1, async (old) =>
       old ? decodeAs(old, 'redeemKey').record : this.getRedeemRecord(customerId, idempotencyKey),
     );
@@ -59,7 +63,12 @@ export class Redemptions {
           UpdateExpression: 'SET #status = :reversed, reversalId = :reversalId, reversedAt = :at',
           ConditionExpression: '#status = :applied',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':reversed': 'REVERSED', ':applied': 'APPLIED', ':reversalId': reversal.entryId, ':at': reversal.at },
+          ExpressionAttributeValues: {
+            ':reversed': 'REVERSED',
+            ':applied': 'APPLIED',
+            ':reversalId': reversal.entryId,
+            ':at': reversal.at,
+          },
         },
       },
       t.putNew(ledgerItem(reversal)),

@@ -30,6 +30,18 @@ it('entries SQS lists as Failed are reported; a call that throws reports its who
     .resolvesOnce({ Failed: [{ Id: '4', SenderFault: false, Code: 'InternalError' }] })
     .rejectsOnce(new Error('throttled'))
     .resolves({ Failed: [] });
-  expect([...(await sender().send(URL, messages(21)))].sort((a, b) => Number(a) - Number(b))).toEqual(['4', '10', '11', '12', '13', '14', '15', '16', '17', '18', '19']);
+  expect([...(await sender().send(URL, messages(21)))].sort((a, b) => Number(a) - Number(b))).toEqual([
+    '4',
+    '10',
+    '11',
+    '12',
+    '13',
+    '14',
+    '15',
+    '16',
+    '17',
+    '18',
+    '19',
+  ]);
   expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(3);
 });

@@ -95,7 +95,13 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     return { customer, issuer: this.issuerUsage.get(`${issuedBy}#${day}`) ?? { value: undefined, version: 0 } };
   }
 
-  async grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>> {
+  async grant(input: {
+    credit: Credit;
+    ledger: GrantedEntry;
+    remindAt?: Date;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>> {
     this.calls.push('grant');
     const s = this.scripted<ComplaintOutcome>();
     if (s) return s;
@@ -164,7 +170,14 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
   async listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number; voided: boolean }>> {
     return [...this.credits.values()]
       .filter((c) => c.customerId === customerId)
-      .map(({ creditId, currency, remaining, expiresAt, amount, voided }) => ({ creditId, currency, remaining, expiresAt, amount, voided: !!voided }));
+      .map(({ creditId, currency, remaining, expiresAt, amount, voided }) => ({
+        creditId,
+        currency,
+        remaining,
+        expiresAt,
+        amount,
+        voided: !!voided,
+      }));
   }
 
   async commitReversal(input: {
@@ -263,7 +276,15 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
     if (this.applied.has(entryId)) return { kind: 'duplicate', existing: undefined };
     this.applied.add(entryId);
     const key = `${movement.day}#${movement.currency}`;
-    const t = this.totals.get(key) ?? { day: movement.day, currency: movement.currency, granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 };
+    const t = this.totals.get(key) ?? {
+      day: movement.day,
+      currency: movement.currency,
+      granted: 0,
+      spent: 0,
+      refunded: 0,
+      expired: 0,
+      voided: 0,
+    };
     this.totals.set(key, { ...t, [movement.column]: t[movement.column] + movement.amount });
     return { kind: 'committed' };
   }

@@ -25,7 +25,13 @@ const detail: ComplaintResolvedDetail = {
 
 function setup() {
   const store = new FakeStore();
-  const deps: GrantDeps = { store, clock: fixedClock(NOW), policy: DEFAULT_GRANT_POLICY, caps: DEFAULT_CAP_POLICY, newId: sequentialIds('cr') };
+  const deps: GrantDeps = {
+    store,
+    clock: fixedClock(NOW),
+    policy: DEFAULT_GRANT_POLICY,
+    caps: DEFAULT_CAP_POLICY,
+    newId: sequentialIds('cr'),
+  };
   return { store, deps };
 }
 
@@ -42,7 +48,12 @@ async function errorOf(p: Promise<unknown>) {
 describe('grantCredit', () => {
   it('grants: the answer names the new credit and its expiry; credit, entry and reminder are stored', async () => {
     const { store, deps } = setup();
-    expect(await grantCredit(detail, deps)).toEqual({ outcome: 'GRANTED', creditId: 'cr-1', customerId: 'cust-1', expiresAt: '2026-05-30T10:00:00.000Z' });
+    expect(await grantCredit(detail, deps)).toEqual({
+      outcome: 'GRANTED',
+      creditId: 'cr-1',
+      customerId: 'cust-1',
+      expiresAt: '2026-05-30T10:00:00.000Z',
+    });
     expect(store.credits.get('cr-1')).toMatchObject({ amount: 4000, remaining: 4000, complaintId: 'cmp-1' });
     expect(store.ledger.get('cust-1#cr-1')).toMatchObject({ kind: 'GRANTED', amount: 4000 });
     expect(store.reminders.get('cr-1')).toEqual(new Date('2026-05-23T10:00:00.000Z'));
@@ -76,7 +87,14 @@ describe('grantCredit', () => {
   it('a complaint refused before and redelivered with other terms is GRANT_CONFLICT naming the cap', async () => {
     const { store, deps } = setup();
     const tight = { ...deps, caps: { ...DEFAULT_CAP_POLICY, customerAmount30dMajorUnits: 30 } };
-    const refused = { outcome: 'REFUSED', customerId: 'cust-1', complaintId: 'cmp-1', code: 'GRANT_CAP_EXCEEDED', cap: 'CUSTOMER_AMOUNT_30D', limit: 3000 };
+    const refused = {
+      outcome: 'REFUSED',
+      customerId: 'cust-1',
+      complaintId: 'cmp-1',
+      code: 'GRANT_CAP_EXCEEDED',
+      cap: 'CUSTOMER_AMOUNT_30D',
+      limit: 3000,
+    };
     expect(await grantCredit(detail, tight)).toEqual(refused);
     // Redelivered with the same terms: the same refusal again.
     expect(await grantCredit(detail, deps)).toEqual(refused);
@@ -90,7 +108,16 @@ describe('grantCredit', () => {
     expect(store.complaints.get('cmp-1')).toEqual({
       kind: 'refused',
       requestHash: expect.any(String),
-      refusal: { complaintId: 'cmp-1', customerId: 'cust-1', currency: 'EUR', amount: 4000, cap: 'CUSTOMER_AMOUNT_30D', limit: 3000, used: 0, refusedAt: NOW },
+      refusal: {
+        complaintId: 'cmp-1',
+        customerId: 'cust-1',
+        currency: 'EUR',
+        amount: 4000,
+        cap: 'CUSTOMER_AMOUNT_30D',
+        limit: 3000,
+        used: 0,
+        refusedAt: NOW,
+      },
     });
   });
 
@@ -104,10 +131,15 @@ describe('grantCredit', () => {
   it("an issuer's second grant of the day is counted on top of the first (written at the version read)", async () => {
     const { store, deps } = setup();
     await grantCredit({ ...detail, issuedBy: 'agent-7' }, deps);
-    expect(await grantCredit({ ...detail, complaintId: 'cmp-2', customerId: 'cust-2', amount: 1000, issuedBy: 'agent-7' }, deps)).toMatchObject({
+    expect(
+      await grantCredit({ ...detail, complaintId: 'cmp-2', customerId: 'cust-2', amount: 1000, issuedBy: 'agent-7' }, deps),
+    ).toMatchObject({
       outcome: 'GRANTED',
     });
-    expect(store.issuerUsage.get('agent-7#2026-03-01')).toEqual({ value: { day: '2026-03-01', count: 2, amounts: { EUR: 5000 } }, version: 2 });
+    expect(store.issuerUsage.get('agent-7#2026-03-01')).toEqual({
+      value: { day: '2026-03-01', count: 2, amounts: { EUR: 5000 } },
+      version: 2,
+    });
     expect(store.calls).toEqual(['grant', 'grant']);
   });
 

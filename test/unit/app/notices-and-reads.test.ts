@@ -36,19 +36,30 @@ describe('sendCreditIssued', () => {
     expect(mailer.sent[0]!.text).toContain('25.00');
     expect(store.notices.get('cust-1#c-1#ISSUED')).toEqual({
       kind: NOTICE.ISSUED,
-      notice: { customerId: 'cust-1', creditId: 'c-1', currency: 'EUR', remaining: 2500, expiresAt: EXPIRES, sentAt: NOW, messageId: 'msg-1' },
+      notice: {
+        customerId: 'cust-1',
+        creditId: 'c-1',
+        currency: 'EUR',
+        remaining: 2500,
+        expiresAt: EXPIRES,
+        sentAt: NOW,
+        messageId: 'msg-1',
+      },
       expiresAt: EXPIRES,
     });
     expect(await sendCreditIssued(c1, deps)).toBe('ALREADY_SENT');
     expect(mailer.sent).toHaveLength(1);
   });
 
-  it("dates the email in the configured time zone", async () => {
+  it('dates the email in the configured time zone', async () => {
     const { mailer, deps } = notifySetup(c1);
     await sendCreditIssued(c1, { ...deps, timeZone: 'America/Los_Angeles' });
     await sendExpiryReminder(due, { ...deps, timeZone: 'America/Los_Angeles' });
     const inLa = { timeZone: 'America/Los_Angeles' };
-    const issued = renderEmail({ kind: 'CREDIT_ISSUED', locale: 'en', amount: 2500, currency: 'EUR', expiresAt: EXPIRES, reason: 'late delivery' }, inLa);
+    const issued = renderEmail(
+      { kind: 'CREDIT_ISSUED', locale: 'en', amount: 2500, currency: 'EUR', expiresAt: EXPIRES, reason: 'late delivery' },
+      inLa,
+    );
     const reminder = renderEmail({ kind: 'EXPIRY_REMINDER', locale: 'en', remaining: 900, currency: 'EUR', expiresAt: EXPIRES }, inLa);
     expect(mailer.sent.map(({ subject, html, text }) => ({ subject, html, text }))).toEqual([issued, reminder]);
     // In Los Angeles the credit lapses on 4 March, not 5 March as in UTC.
@@ -58,7 +69,11 @@ describe('sendCreditIssued', () => {
 
   it('a reminder notice does not count as the issued email', async () => {
     const { store, deps } = notifySetup(c1);
-    await store.putNotice(NOTICE.REMINDER, { customerId: 'cust-1', creditId: 'c-1', currency: 'EUR', remaining: 1, expiresAt: EXPIRES, sentAt: NOW }, EXPIRES);
+    await store.putNotice(
+      NOTICE.REMINDER,
+      { customerId: 'cust-1', creditId: 'c-1', currency: 'EUR', remaining: 1, expiresAt: EXPIRES, sentAt: NOW },
+      EXPIRES,
+    );
     expect(await sendCreditIssued(c1, deps)).toBe('SENT');
   });
 
@@ -83,7 +98,15 @@ describe('sendExpiryReminder', () => {
     expect(mailer.sent[0]!.text).toContain('9.00');
     expect(store.notices.get('cust-1#c-1#REMINDER')).toEqual({
       kind: NOTICE.REMINDER,
-      notice: { customerId: 'cust-1', creditId: 'c-1', currency: 'EUR', remaining: 900, expiresAt: EXPIRES, sentAt: NOW, messageId: 'msg-1' },
+      notice: {
+        customerId: 'cust-1',
+        creditId: 'c-1',
+        currency: 'EUR',
+        remaining: 900,
+        expiresAt: EXPIRES,
+        sentAt: NOW,
+        messageId: 'msg-1',
+      },
       expiresAt: EXPIRES,
     });
     expect(await sendExpiryReminder(due, deps)).toBe('ALREADY_SENT');
@@ -159,7 +182,9 @@ describe('eventForStoredItem', () => {
     const entry = expiredEntry(c1, 'e-1');
     expect(eventForStoredItem({ kind: 'ledger', entry })?.detailType).toBe(DETAIL_TYPES.EXPIRED);
     expect(eventForStoredItem({ kind: 'ledger', entry })?.detail).toMatchObject({ creditId: 'c-1', amount: 900 });
-    expect(eventForStoredItem({ kind: 'notice', notice: { ...notice, kind: NOTICE.REMINDER } })?.detailType).toBe(DETAIL_TYPES.REMINDER_SENT);
+    expect(eventForStoredItem({ kind: 'notice', notice: { ...notice, kind: NOTICE.REMINDER } })?.detailType).toBe(
+      DETAIL_TYPES.REMINDER_SENT,
+    );
     expect(eventForStoredItem({ kind: 'refusal', refusal, requestHash: 'h' })).toMatchObject({
       detailType: DETAIL_TYPES.GRANT_REFUSED,
       detail: { complaintId: 'k-1', cap: 'CUSTOMER_COUNT_30D' },

@@ -33,7 +33,15 @@ describe('voidCredit', () => {
 
   it('voids the rest and records the VOIDED entry', async () => {
     const { store, deps } = setup();
-    expect(await voidCredit(req, deps)).toEqual({ voidId: 'v-1', customerId: 'cust-1', creditId: 'c-1', currency: 'EUR', voided: 600, voidedAt: NOW, replayed: false });
+    expect(await voidCredit(req, deps)).toEqual({
+      voidId: 'v-1',
+      customerId: 'cust-1',
+      creditId: 'c-1',
+      currency: 'EUR',
+      voided: 600,
+      voidedAt: NOW,
+      replayed: false,
+    });
     expect(store.ledger.get('cust-1#v-1')).toMatchObject({ kind: 'VOIDED', amount: 600, reason: 'fraud' });
   });
 
@@ -96,7 +104,10 @@ describe('voidCredit', () => {
       for (let i = 0; i < 3; i++) store.script.push({ kind: 'conflict', stale: true });
       const p = errorOf(voidCredit(req, { ...deps, retry: slow }));
       await jest.advanceTimersByTimeAsync(10);
-      expect(await p).toMatchObject({ code: 'CONCURRENT_MODIFICATION', message: 'too many concurrent changes to credit c-1; retry the void' });
+      expect(await p).toMatchObject({
+        code: 'CONCURRENT_MODIFICATION',
+        message: 'too many concurrent changes to credit c-1; retry the void',
+      });
     });
   });
 });
@@ -104,7 +115,9 @@ describe('voidCredit', () => {
 describe('finance report refusal', () => {
   it('names the offending field and the rule', async () => {
     const store = new FakeStore();
-    expect(await errorOf(finance({ operation: 'report', from: '2026-03-02', to: '2026-03-01' }, { store, clock: fixedClock(NOW) }))).toEqual({
+    expect(
+      await errorOf(finance({ operation: 'report', from: '2026-03-02', to: '2026-03-01' }, { store, clock: fixedClock(NOW) })),
+    ).toEqual({
       code: 'INVALID_INPUT',
       message: 'invalid input: to must be on or after from, at most 366 days in all',
       details: { issues: [{ path: 'to', problem: 'on or after from, at most 366 days' }] },
@@ -119,7 +132,11 @@ describe('finance report refusal', () => {
     expect(await finance({ operation: 'report', from: '2026-03-01', to: '2026-03-01' }, { store, clock: fixedClock(NOW) })).toMatchObject({
       rows: [{ currency: 'EUR', day: '2026-03-01', opening: 0, granted: 1000, closing: 1000 }],
     });
-    expect(await finance({ operation: 'reconcile' }, { store, clock: fixedClock(NOW) })).toMatchObject({ operation: 'reconcile', at: NOW, balanced: true });
+    expect(await finance({ operation: 'reconcile' }, { store, clock: fixedClock(NOW) })).toMatchObject({
+      operation: 'reconcile',
+      at: NOW,
+      balanced: true,
+    });
     expect(store.dayTotalsTo).toEqual(['2026-03-01', '9999-12-31']);
   });
 });
@@ -127,7 +144,15 @@ describe('finance report refusal', () => {
 describe('aggregateEntry', () => {
   it('adds each entry to its day totals once', async () => {
     const store = new FakeStore();
-    const spend = redeemedEntry({ redemptionId: 'r-1', customerId: 'cust-1', orderId: 'o', currency: 'EUR', amount: 300, allocations: [], at: NOW });
+    const spend = redeemedEntry({
+      redemptionId: 'r-1',
+      customerId: 'cust-1',
+      orderId: 'o',
+      currency: 'EUR',
+      amount: 300,
+      allocations: [],
+      at: NOW,
+    });
     expect(await aggregateEntry(spend, { store })).toBe('APPLIED');
     expect(await aggregateEntry(spend, { store })).toBe('ALREADY_APPLIED');
     expect(store.totals.get('2026-03-01#EUR')).toMatchObject({ spent: 300, granted: 0 });

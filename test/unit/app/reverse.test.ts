@@ -27,7 +27,10 @@ const redemption = redeemedEntry({
 
 function setup() {
   const store = new FakeStore()
-    .addCredit(credit({ creditId: 'c-soon', remaining: 0, expiresAt: SOON }), credit({ creditId: 'c-late', remaining: 300, expiresAt: LATE }))
+    .addCredit(
+      credit({ creditId: 'c-soon', remaining: 0, expiresAt: SOON }),
+      credit({ creditId: 'c-late', remaining: 300, expiresAt: LATE }),
+    )
     .addEntry(redemption);
   return { store, deps: { store, clock: fixedClock(NOW), newId: sequentialIds('rev') } };
 }
@@ -64,7 +67,13 @@ describe('reverseRedemption', () => {
     });
     expect(store.credits.get('c-soon')!.remaining).toBe(800);
     expect(store.credits.get('c-late')!.remaining).toBe(1000);
-    expect(store.ledger.get('cust-1#rev-1')).toMatchObject({ kind: 'REVERSED', amount: 1500, lapsed: 0, reason: 'order cancelled', redemptionId: 'red-1' });
+    expect(store.ledger.get('cust-1#rev-1')).toMatchObject({
+      kind: 'REVERSED',
+      amount: 1500,
+      lapsed: 0,
+      reason: 'order cancelled',
+      redemptionId: 'red-1',
+    });
     expect(store.ledger.get('cust-1#red-1')).toMatchObject({ status: 'REVERSED', reversalId: 'rev-1' });
   });
 
