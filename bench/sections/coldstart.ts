@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -7,6 +7,7 @@ import { esbuildOptions } from '../../infra/bundling';
 import { FUNCTION_LIST, type FunctionName } from '../../infra/functions';
 import { median, quantile } from '../lib/stats';
 import { fmt, renderTable, verdict } from '../lib/table';
+import { renderVariants, VARIANTS, type VariantKey, type VariantRow } from './coldstart-variants';
 
 /**
  * Section 2: cold start. Every function of the catalogue (infra/functions.ts) is bundled with exactly the options
@@ -18,6 +19,9 @@ import { fmt, renderTable, verdict } from '../lib/table';
  * The AWS SDK is external in the bundle (the Lambda runtime ships it): the children run from the temp dir
  * with NODE_PATH pointing at this repo's node_modules, the way the runtime puts /var/runtime/node_modules on
  * NODE_PATH. Nothing else resolves: the temp dir has no node_modules above it.
+ *
+ * The same rounds also measure each function in the other variants of coldstart-variants.ts (SDK bundled in,
+ * `--enable-source-maps` in the child's NODE_OPTIONS, both) against the same bare handlers.
  */
 
 const REPO = path.resolve(__dirname, '../..');
@@ -72,6 +76,8 @@ export interface ColdStartResult {
   node: string;
   bundleTargetKb: number;
   initRatioTarget: number;
+  /** Each function in every variant (coldstart-variants.ts); `external` is the main table's measurement. */
+  variants: VariantRow[];
 }
 
 function packageOf(input: string): string {
@@ -92,22 +98,31 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
   const dir = mkdtempSync(path.join(tmpdir(), 'courtesy-bench-'));
   try {
     writeFileSync(path.join(dir, 'measure.js'), MEASURE_JS);
-    const builds: Array<{ key: string; file: string; bytes: number; sdk: string[]; top: Array<[string, number]> }> = [];
-    const bundle = async (key: string, entry: string) => {
+    type Build = { key: string; file: string; bytes: number; mapBytes: number; sdk: string[]; top: Array<[string, number]>; nodeOptions: string; sdkBundled: boolean };
+    const builds: Build[] = [];
+    const bundle = async (key: string, entry: string, sdkBundled = false, nodeOptions = '') => {
       const outfile = path.join(dir, key, 'index.js');
       mkdirSync(path.dirname(outfile), { recursive: true });
-      const result = await build({ ...esbuildOptions(entry, outfile), absWorkingDir: REPO, metafile: true });
+      const opts = esbuildOptions(entry, outfile);
+      const external = sdkBundled ? (opts.external ?? []).filter((e) => !e.startsWith('@aws-sdk/')) : opts.external;
+      const result = await build({ ...opts, external, absWorkingDir: REPO, metafile: true });
       const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
       if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
       const sdk = [...new Set(out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
       const byPkg = new Map<string, number>();
       for (const [input, info] of Object.entries(out.inputs)) byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
       const top = [...byPkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
-      builds.push({ key, file: outfile, bytes: statSync(outfile).size, sdk, top });
+      const map = `${outfile}.map`;
+      builds.push({ key, file: outfile, bytes: statSync(outfile).size, mapBytes: existsSync(map) ? statSync(map).size : 0, sdk, top, nodeOptions, sdkBundled });
     };
 
-    // Functions, as the CDK builds them.
+    // Functions, as the CDK builds them; then each in the other variants (a variant's child differs only by
+    // NODE_OPTIONS when its bundle is the same: it is measured as a bundle of its own all the same, one more copy).
+    const variantKeyOf = (fn: string, v: VariantKey) => (v === 'external' ? fn : `${fn}@${v}`);
     for (const f of FUNCTION_LIST) await bundle(f.name, path.join(REPO, f.entry));
+    for (const v of VARIANTS.filter((x) => x.key !== 'external')) {
+      for (const f of FUNCTION_LIST) await bundle(variantKeyOf(f.name, v.key), path.join(REPO, f.entry), v.sdk === 'bundled', v.nodeOptions);
+    }
     // Bare handlers, one per distinct SDK set.
     const baselineKeyOf = (sdk: string[]) => `baseline-${sdk.map((s) => s.replace('@aws-sdk/', '')).join('+')}`;
     const baselineSets = new Map<string, string[]>();
@@ -131,19 +146,22 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    const once = (file: string): number => {
-      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), file], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const once = (b: Build): number => {
+      // A bundle with the SDK inside gets no NODE_PATH: it must stand alone, as it would on Lambda.
+      const { NODE_PATH, ...rest } = env;
+      const childEnv = { ...(b.sdkBundled ? rest : { ...rest, NODE_PATH }), ...(b.nodeOptions ? { NODE_OPTIONS: b.nodeOptions } : {}) };
+      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), b.file], { cwd: dir, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       return (JSON.parse(stdout) as { ms: number }).ms;
     };
 
     // One discarded warm-up run per bundle (file cache), then `runs` rounds, each round every bundle once,
     // starting at a different bundle each round so that drift on the machine hits all of them alike.
     const samples = new Map<string, number[]>(builds.map((b) => [b.key, []]));
-    for (const b of builds) once(b.file);
+    for (const b of builds) once(b);
     for (let round = 0; round < runs; round++) {
       for (let j = 0; j < builds.length; j++) {
         const b = builds[(round + j) % builds.length]!;
-        samples.get(b.key)!.push(once(b.file));
+        samples.get(b.key)!.push(once(b));
       }
       if ((round + 1) % 5 === 0) progress(`cold start: ${round + 1}/${runs} rounds`);
     }
@@ -176,7 +194,18 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
         ratioPass: ratio < INIT_RATIO_TARGET,
       };
     });
-    return { runsPerBundle: runs, rows, baselines, tempDir: dir, node: process.version, bundleTargetKb: BUNDLE_TARGET_KB, initRatioTarget: INIT_RATIO_TARGET };
+    const variants: VariantRow[] = FUNCTION_LIST.map((f) => {
+      const bare = median(samples.get(baselineKeyOf(SDK_NEEDED[f.name]))!);
+      const cells = Object.fromEntries(
+        VARIANTS.map((v) => {
+          const b = builds.find((x) => x.key === variantKeyOf(f.name, v.key))!;
+          const initMs = samples.get(b.key)!;
+          return [v.key, { bundleBytes: b.bytes, mapBytes: b.mapBytes, initMs, initMedianMs: median(initMs), ratio: median(initMs) / bare }];
+        }),
+      ) as VariantRow['cells'];
+      return { name: f.name, cells };
+    });
+    return { runsPerBundle: runs, rows, baselines, tempDir: dir, node: process.version, bundleTargetKb: BUNDLE_TARGET_KB, initRatioTarget: INIT_RATIO_TARGET, variants };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -218,5 +247,5 @@ export function renderColdStart(r: ColdStartResult): string {
     ],
     rows,
     notes,
-  );
+  ) + (r.variants?.length ? `\n\n${renderVariants(r.variants, r.runsPerBundle)}` : '');
 }
