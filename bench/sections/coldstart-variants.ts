@@ -5,7 +5,7 @@
  */
 import { fmt, renderTable } from '../lib/table';
 
-/** How a variant differs from the deployed build (infra/bundling.ts, SDK external, child without NODE_OPTIONS). */
+/** A way of bundling and starting a function: where the SDK comes from, and the child's NODE_OPTIONS. */
 export interface Variant {
   key: VariantKey;
   label: string;
@@ -29,7 +29,7 @@ export interface VariantCell {
   mapBytes: number;
   initMs: number[];
   initMedianMs: number;
-  /** init median / the function's bare handler (SDK external, no NODE_OPTIONS): the same denominator for every variant. */
+  /** init median / a bare handler with the same SDK clients external (from node_modules), no NODE_OPTIONS: one denominator for every variant. */
   ratio: number;
 }
 
@@ -52,7 +52,7 @@ export function renderVariants(rows: VariantRow[], runs: number): string {
   };
   const notes = [
     ...VARIANTS.map((v) => `${v.key}: ${v.label}; bundle ${range(v.key, (c) => c.bundleBytes / 1024, 1)} KB (map ${range(v.key, (c) => c.mapBytes / 1024, 1)} KB), init ${range(v.key, (c) => c.initMedianMs, 1)} ms, ${range(v.key, (c) => c.ratio, 2)}× bare`),
-    `median over ${runs} processes each; ×bare = init / the bare handler of the main table (SDK external, no NODE_OPTIONS), so every column shares one denominator.`,
+    `median over ${runs} processes each; ×bare = init / a bare handler importing the same SDK clients from node_modules (as from the Lambda runtime), no NODE_OPTIONS, so every column shares one denominator.`,
     'bundled variants run without NODE_PATH: nothing outside the bundle can be resolved.',
   ];
   return renderTable('2b. Cold start: where the AWS SDK comes from, and --enable-source-maps', [{ header: 'function', align: 'left' }, ...cols], body, notes);
