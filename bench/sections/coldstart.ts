@@ -113,7 +113,8 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       const withoutSdk = (opts.external ?? []).filter((e) => !e.startsWith('@aws-sdk/'));
       const external = mode === 'deployed' ? (opts.external ?? []) : mode === 'bundled' ? withoutSdk : [...withoutSdk, '@aws-sdk/*'];
       const sdkBundled = !external.some((e) => e.startsWith('@aws-sdk/'));
-      const result = await build({ ...opts, external, absWorkingDir: REPO, metafile: true });
+      // nodePaths: the bare handlers' sources are in the temp dir, and bundling the SDK must find it in this repo.
+      const result = await build({ ...opts, external, absWorkingDir: REPO, nodePaths: [path.join(REPO, 'node_modules')], metafile: true });
       const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
       if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
       const sdk = [...new Set(out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
