@@ -145,7 +145,7 @@ async function main(): Promise<number> {
     v.push({ section: 1, what: `${row.operation}: capacity / minimum`, target: `<= ${s.capacity!.capacityTarget}`, actual: row.capacityRatio.toFixed(2), pass: row.capacityPass });
   }
   for (const row of s.coldStart?.rows ?? []) {
-    v.push({ section: 2, what: `${row.name}: bundle KB`, target: `< ${s.coldStart!.bundleTargetKb}`, actual: (row.bundleBytes / 1024).toFixed(1), pass: row.bundlePass });
+    v.push({ section: 2, what: `${row.name}: bundle KB without the SDK`, target: `< ${s.coldStart!.bundleTargetKb}`, actual: (row.ownBytes / 1024).toFixed(1), pass: row.bundlePass });
     v.push({ section: 2, what: `${row.name}: init ratio`, target: `< ${s.coldStart!.initRatioTarget}`, actual: row.ratio.toFixed(2), pass: row.ratioPass });
   }
   if (s.throughput) {
