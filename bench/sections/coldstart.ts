@@ -104,16 +104,7 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
   try {
     writeFileSync(path.join(dir, 'measure.js'), MEASURE_JS);
     type SdkMode = 'deployed' | 'external' | 'bundled';
-    type Build = {
-      key: string;
-      file: string;
-      bytes: number;
-      mapBytes: number;
-      sdk: string[];
-      top: Array<[string, number]>;
-      nodeOptions: string;
-      sdkBundled: boolean;
-    };
+    type Build = { key: string; file: string; bytes: number; mapBytes: number; sdk: string[]; top: Array<[string, number]>; nodeOptions: string; sdkBundled: boolean };
     const builds: Build[] = [];
     const bundle = async (key: string, entry: string, mode: SdkMode = 'deployed', nodeOptions = '') => {
       const outfile = path.join(dir, key, 'index.js');
@@ -128,20 +119,10 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
       const sdk = [...new Set(out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
       const byPkg = new Map<string, number>();
-      for (const [input, info] of Object.entries(out.inputs))
-        byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
+      for (const [input, info] of Object.entries(out.inputs)) byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
       const top = [...byPkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
       const map = `${outfile}.map`;
-      builds.push({
-        key,
-        file: outfile,
-        bytes: statSync(outfile).size,
-        mapBytes: existsSync(map) ? statSync(map).size : 0,
-        sdk,
-        top,
-        nodeOptions,
-        sdkBundled,
-      });
+      builds.push({ key, file: outfile, bytes: statSync(outfile).size, mapBytes: existsSync(map) ? statSync(map).size : 0, sdk, top, nodeOptions, sdkBundled });
     };
 
     // Functions, as the CDK builds them; then each in every variant (one of which repeats the deployed build:
@@ -179,12 +160,7 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       // A bundle with the SDK inside gets no NODE_PATH: it must stand alone, as it would on Lambda.
       const { NODE_PATH, ...rest } = env;
       const childEnv = { ...(b.sdkBundled ? rest : { ...rest, NODE_PATH }), ...(b.nodeOptions ? { NODE_OPTIONS: b.nodeOptions } : {}) };
-      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), b.file], {
-        cwd: dir,
-        env: childEnv,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), b.file], { cwd: dir, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       return (JSON.parse(stdout) as { ms: number }).ms;
     };
 
@@ -205,12 +181,7 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       const b = builds.find((x) => x.key === key)!;
       baselines[key] = { sdk, bundleBytes: b.bytes, medianMs: median(samples.get(key)!), p90Ms: quantile(samples.get(key)!, 0.9) };
       const e = `${key}@external`;
-      baselines[e] = {
-        sdk,
-        bundleBytes: builds.find((x) => x.key === e)!.bytes,
-        medianMs: median(samples.get(e)!),
-        p90Ms: quantile(samples.get(e)!, 0.9),
-      };
+      baselines[e] = { sdk, bundleBytes: builds.find((x) => x.key === e)!.bytes, medianMs: median(samples.get(e)!), p90Ms: quantile(samples.get(e)!, 0.9) };
     }
     const rows: ColdStartRow[] = FUNCTION_LIST.map((f) => {
       const b = builds.find((x) => x.key === f.name)!;
@@ -244,24 +215,12 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
         VARIANTS.map((v) => {
           const b = builds.find((x) => x.key === variantKeyOf(f.name, v.key))!;
           const initMs = samples.get(b.key)!;
-          return [
-            v.key,
-            { bundleBytes: b.bytes, mapBytes: b.mapBytes, initMs, initMedianMs: median(initMs), ratio: median(initMs) / bare },
-          ];
+          return [v.key, { bundleBytes: b.bytes, mapBytes: b.mapBytes, initMs, initMedianMs: median(initMs), ratio: median(initMs) / bare }];
         }),
       ) as VariantRow['cells'];
       return { name: f.name, cells };
     });
-    return {
-      runsPerBundle: runs,
-      rows,
-      baselines,
-      tempDir: dir,
-      node: process.version,
-      bundleTargetKb: BUNDLE_TARGET_KB,
-      initRatioTarget: INIT_RATIO_TARGET,
-      variants,
-    };
+    return { runsPerBundle: runs, rows, baselines, tempDir: dir, node: process.version, bundleTargetKb: BUNDLE_TARGET_KB, initRatioTarget: INIT_RATIO_TARGET, variants };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -289,24 +248,22 @@ export function renderColdStart(r: ColdStartResult): string {
     ...Object.entries(r.baselines).map(([k, b]) => `${k}: ${kb(b.bundleBytes)} KB, init median ${fmt(b.medianMs, 1)} ms`),
     first ? `largest inputs of the ${first.name} bundle: ${first.topInputs.map(([p, n]) => `${p} ${kb(n)} KB`).join(', ')}` : '',
   ].filter(Boolean);
-  return (
-    renderTable(
-      '2. Cold start: bundle size and module initialisation vs. a bare handler with the same SDK clients',
-      [
-        { header: 'function', align: 'left' },
-        { header: 'bundle KB' },
-        { header: 'w/o SDK KB' },
-        { header: 'target' },
-        { header: 'pass' },
-        { header: 'init ms' },
-        { header: 'bare ms' },
-        { header: 'init ratio' },
-        { header: 'target' },
-        { header: 'pass' },
-        { header: 'SDK required but not needed', align: 'left' },
-      ],
-      rows,
-      notes,
-    ) + (r.variants?.length ? `\n\n${renderVariants(r.variants, r.runsPerBundle)}` : '')
-  );
+  return renderTable(
+    '2. Cold start: bundle size and module initialisation vs. a bare handler with the same SDK clients',
+    [
+      { header: 'function', align: 'left' },
+      { header: 'bundle KB' },
+      { header: 'w/o SDK KB' },
+      { header: 'target' },
+      { header: 'pass' },
+      { header: 'init ms' },
+      { header: 'bare ms' },
+      { header: 'init ratio' },
+      { header: 'target' },
+      { header: 'pass' },
+      { header: 'SDK required but not needed', align: 'left' },
+    ],
+    rows,
+    notes,
+  ) + (r.variants?.length ? `\n\n${renderVariants(r.variants, r.runsPerBundle)}` : '');
 }

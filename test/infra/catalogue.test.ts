@@ -5,36 +5,14 @@ import { build } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLE_FILE, BUNDLING, ESBUILD_OPTIONS, esbuildOptions } from '../../infra/bundling';
 import { CONTEXT_KEYS } from '../../infra/config';
-import {
-  COMMON_ENV,
-  ENV_VARS,
-  FUNCTIONS,
-  FUNCTION_LIST,
-  FUNCTION_NAMES,
-  functionsTriggeredBy,
-  isFunctionName,
-  routeFilters,
-} from '../../infra/functions';
+import { COMMON_ENV, ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, functionsTriggeredBy, isFunctionName, routeFilters } from '../../infra/functions';
 import { REPO_ROOT } from '../../infra/paths';
 
 const BUILTINS = new Set(builtinModules);
 
 describe('function catalogue', () => {
   test('twelve functions, keyed by their own name, in a fixed order', () => {
-    expect(FUNCTION_NAMES).toEqual([
-      'grant',
-      'redeem',
-      'reverse',
-      'balance',
-      'route',
-      'expire',
-      'notify',
-      'publish',
-      'void',
-      'erase',
-      'report',
-      'aggregate',
-    ]);
+    expect(FUNCTION_NAMES).toEqual(['grant', 'redeem', 'reverse', 'balance', 'route', 'expire', 'notify', 'publish', 'void', 'erase', 'report', 'aggregate']);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
     expect(isFunctionName('grant')).toBe(true);
@@ -70,7 +48,7 @@ describe('function catalogue', () => {
     expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate']);
   });
 
-  test("what each worker consumes, as data (the router's filters and routes derive from it)", () => {
+  test('what each worker consumes, as data (the router\'s filters and routes derive from it)', () => {
     expect(Object.fromEntries(functionsTriggeredBy('queue').map((f) => [f.name, f.trigger.consumes]))).toEqual({
       expire: [{ change: 'expired', item: 'CREDIT' }],
       notify: [
@@ -91,12 +69,7 @@ describe('function catalogue', () => {
       expire: { id: 'ExpireQueue', deadLetter: { id: 'ExpireDlq', purpose: expect.any(String) }, maxReceiveCount: 5, batchSize: 10 },
       notify: { id: 'NotifyQueue', deadLetter: { id: 'NotifyDlq', purpose: expect.any(String) }, maxReceiveCount: 5, batchSize: 10 },
       publish: { id: 'PublishQueue', deadLetter: { id: 'PublishDlq', purpose: expect.any(String) }, maxReceiveCount: 5, batchSize: 10 },
-      aggregate: {
-        id: 'AggregateQueue',
-        deadLetter: { id: 'AggregateDlq', purpose: expect.any(String) },
-        maxReceiveCount: 5,
-        batchSize: 10,
-      },
+      aggregate: { id: 'AggregateQueue', deadLetter: { id: 'AggregateDlq', purpose: expect.any(String) }, maxReceiveCount: 5, batchSize: 10 },
     });
   });
 });
@@ -151,19 +124,11 @@ describe('catalogue entries carry everything about a function', () => {
             ? [f.trigger.queue.deadLetter]
             : [],
     );
-    expect(queues.map((q) => q.id).sort()).toEqual([
-      'AggregateDlq',
-      'ComplaintRuleDlq',
-      'ExpireDlq',
-      'GrantFailures',
-      'NotifyDlq',
-      'PublishDlq',
-      'StreamFailuresBucket',
-    ]);
+    expect(queues.map((q) => q.id).sort()).toEqual(['AggregateDlq', 'ComplaintRuleDlq', 'ExpireDlq', 'GrantFailures', 'NotifyDlq', 'PublishDlq', 'StreamFailuresBucket']);
     for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);
   });
 
-  test("the router's filters: between 1 and 5 (Lambda's default quota per mapping), only on the dynamodb key; NODE_OPTIONS is common to all", () => {
+  test('the router\'s filters: between 1 and 5 (Lambda\'s default quota per mapping), only on the dynamodb key; NODE_OPTIONS is common to all', () => {
     const filters = routeFilters();
     expect(filters.length).toBeGreaterThan(0);
     expect(filters.length).toBeLessThanOrEqual(5);

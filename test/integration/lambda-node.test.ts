@@ -95,10 +95,7 @@ test('under Node 22 every bundle loads, and grant -> balance -> redeem -> revers
     { fn: 'grant', event: grantEvent },
     { fn: 'balance', event: { customerId: c.customerId } },
     { fn: 'redeem', event: { customerId: c.customerId, orderId, amount: 1000, currency: 'EUR', idempotencyKey: `pay-${orderId}` } },
-    {
-      fn: 'reverse',
-      event: { customerId: c.customerId, redemptionId: `$${redeemStep}.redemptionId`, currency: 'EUR', reason: 'order cancelled' },
-    },
+    { fn: 'reverse', event: { customerId: c.customerId, redemptionId: `$${redeemStep}.redemptionId`, currency: 'EUR', reason: 'order cancelled' } },
     { fn: 'balance', event: { customerId: c.customerId } },
   ];
   expect(steps[redeemStep]!.fn).toBe('redeem');
