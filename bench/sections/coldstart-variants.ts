@@ -40,20 +40,27 @@ export interface VariantRow {
 
 export function renderVariants(rows: VariantRow[], runs: number): string {
   const kb = (b: number) => fmt(b / 1024, 1);
-  const cols = VARIANTS.flatMap((v) => [
-    { header: `${v.key} KB` },
-    { header: `${v.key} ms` },
-    { header: `×bare` },
+  const cols = VARIANTS.flatMap((v) => [{ header: `${v.key} KB` }, { header: `${v.key} ms` }, { header: `×bare` }]);
+  const body = rows.map((r) => [
+    r.name,
+    ...VARIANTS.flatMap((v) => [kb(r.cells[v.key].bundleBytes), fmt(r.cells[v.key].initMedianMs, 1), fmt(r.cells[v.key].ratio)]),
   ]);
-  const body = rows.map((r) => [r.name, ...VARIANTS.flatMap((v) => [kb(r.cells[v.key].bundleBytes), fmt(r.cells[v.key].initMedianMs, 1), fmt(r.cells[v.key].ratio)])]);
   const range = (k: VariantKey, f: (c: VariantCell) => number, d: number) => {
     const xs = rows.map((r) => f(r.cells[k]));
     return `${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}`;
   };
   const notes = [
-    ...VARIANTS.map((v) => `${v.key}: ${v.label}; bundle ${range(v.key, (c) => c.bundleBytes / 1024, 1)} KB (map ${range(v.key, (c) => c.mapBytes / 1024, 1)} KB), init ${range(v.key, (c) => c.initMedianMs, 1)} ms, ${range(v.key, (c) => c.ratio, 2)}× bare`),
+    ...VARIANTS.map(
+      (v) =>
+        `${v.key}: ${v.label}; bundle ${range(v.key, (c) => c.bundleBytes / 1024, 1)} KB (map ${range(v.key, (c) => c.mapBytes / 1024, 1)} KB), init ${range(v.key, (c) => c.initMedianMs, 1)} ms, ${range(v.key, (c) => c.ratio, 2)}× bare`,
+    ),
     `median over ${runs} processes each; ×bare = init / a bare handler importing the same SDK clients from node_modules (as from the Lambda runtime), no NODE_OPTIONS, so every column shares one denominator.`,
     'bundled variants run without NODE_PATH: nothing outside the bundle can be resolved.',
   ];
-  return renderTable('2b. Cold start: where the AWS SDK comes from, and --enable-source-maps', [{ header: 'function', align: 'left' }, ...cols], body, notes);
+  return renderTable(
+    '2b. Cold start: where the AWS SDK comes from, and --enable-source-maps',
+    [{ header: 'function', align: 'left' }, ...cols],
+    body,
+    notes,
+  );
 }
