@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -7,6 +7,7 @@ import { esbuildOptions } from '../../infra/bundling';
 import { FUNCTION_LIST, type FunctionName } from '../../infra/functions';
 import { median, quantile } from '../lib/stats';
 import { fmt, renderTable, verdict } from '../lib/table';
+import { renderVariants, VARIANTS, type VariantKey, type VariantRow } from './coldstart-variants';
 
 /**
  * Section 2: cold start. Every function of the catalogue (infra/functions.ts) is bundled with exactly the options
@@ -15,9 +16,15 @@ import { fmt, renderTable, verdict } from '../lib/table';
  * The baseline is a bare handler bundled with the same options that imports only the AWS SDK packages the
  * function actually needs; its init time is measured the same way, interleaved with the function's runs.
  *
- * The AWS SDK is external in the bundle (the Lambda runtime ships it): the children run from the temp dir
- * with NODE_PATH pointing at this repo's node_modules, the way the runtime puts /var/runtime/node_modules on
- * NODE_PATH. Nothing else resolves: the temp dir has no node_modules above it.
+ * The deployed bundles carry the AWS SDK (infra/bundling.ts): their children run from the temp dir without
+ * NODE_PATH, so nothing outside the bundle resolves (the temp dir has no node_modules above it). A bundle that
+ * leaves the SDK external (a variant, and the bare handlers of the variant table) runs with NODE_PATH pointing at
+ * this repo's node_modules, the way the Lambda runtime puts its own SDK (/var/runtime/node_modules) on NODE_PATH.
+ * The size target applies to the bundle as deployed (AWS SDK inside since issue 14 item 7): with the SDK bundled it is
+ * missed, and reported as missed; `w/o SDK KB` shows what the function itself weighs.
+ *
+ * The same rounds also measure each function in the other variants of coldstart-variants.ts (SDK bundled in,
+ * `--enable-source-maps` in the child's NODE_OPTIONS, both) against the same bare handlers.
  */
 
 const REPO = path.resolve(__dirname, '../..');
@@ -49,7 +56,10 @@ export const INIT_RATIO_TARGET = 2;
 export interface ColdStartRow {
   name: string;
   memorySize: number;
+  /** The deployed bundle (SDK inside). */
   bundleBytes: number;
+  /** The same function bundled with the SDK external: what the function itself weighs. */
+  ownBytes: number;
   bundlePass: boolean;
   sdkImported: string[];
   sdkExtra: string[];
@@ -72,6 +82,8 @@ export interface ColdStartResult {
   node: string;
   bundleTargetKb: number;
   initRatioTarget: number;
+  /** Each function in every variant (coldstart-variants.ts); `external` is the main table's measurement. */
+  variants: VariantRow[];
 }
 
 function packageOf(input: string): string {
@@ -92,11 +104,27 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
   const dir = mkdtempSync(path.join(tmpdir(), 'courtesy-bench-'));
   try {
     writeFileSync(path.join(dir, 'measure.js'), MEASURE_JS);
-    const builds: Array<{ key: string; file: string; bytes: number; sdk: string[]; top: Array<[string, number]> }> = [];
-    const bundle = async (key: string, entry: string) => {
+    type SdkMode = 'deployed' | 'external' | 'bundled';
+    type Build = {
+      key: string;
+      file: string;
+      bytes: number;
+      mapBytes: number;
+      sdk: string[];
+      top: Array<[string, number]>;
+      nodeOptions: string;
+      sdkBundled: boolean;
+    };
+    const builds: Build[] = [];
+    const bundle = async (key: string, entry: string, mode: SdkMode = 'deployed', nodeOptions = '') => {
       const outfile = path.join(dir, key, 'index.js');
       mkdirSync(path.dirname(outfile), { recursive: true });
-      const result = await build({ ...esbuildOptions(entry, outfile), absWorkingDir: REPO, metafile: true });
+      const opts = esbuildOptions(entry, outfile);
+      const withoutSdk = (opts.external ?? []).filter((e) => !e.startsWith('@aws-sdk/'));
+      const external = mode === 'deployed' ? (opts.external ?? []) : mode === 'bundled' ? withoutSdk : [...withoutSdk, '@aws-sdk/*'];
+      const sdkBundled = !external.some((e) => e.startsWith('@aws-sdk/'));
+      // nodePaths: the bare handlers' sources are in the temp dir, and bundling the SDK must find it in this repo.
+      const result = await build({ ...opts, external, absWorkingDir: REPO, nodePaths: [path.join(REPO, 'node_modules')], metafile: true });
       const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
       if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
       const sdk = [...new Set(out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
@@ -104,11 +132,26 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       for (const [input, info] of Object.entries(out.inputs))
         byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
       const top = [...byPkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
-      builds.push({ key, file: outfile, bytes: statSync(outfile).size, sdk, top });
+      const map = `${outfile}.map`;
+      builds.push({
+        key,
+        file: outfile,
+        bytes: statSync(outfile).size,
+        mapBytes: existsSync(map) ? statSync(map).size : 0,
+        sdk,
+        top,
+        nodeOptions,
+        sdkBundled,
+      });
     };
 
-    // Functions, as the CDK builds them.
+    // Functions, as the CDK builds them; then each in every variant (one of which repeats the deployed build:
+    // measured as a bundle of its own all the same, so the variant table is complete whatever the deployed choice).
+    const variantKeyOf = (fn: string, v: VariantKey) => `${fn}@${v}`;
     for (const f of FUNCTION_LIST) await bundle(f.name, path.join(REPO, f.entry));
+    for (const v of VARIANTS) {
+      for (const f of FUNCTION_LIST) await bundle(variantKeyOf(f.name, v.key), path.join(REPO, f.entry), v.sdk, v.nodeOptions);
+    }
     // Bare handlers, one per distinct SDK set.
     const baselineKeyOf = (sdk: string[]) => `baseline-${sdk.map((s) => s.replace('@aws-sdk/', '')).join('+')}`;
     const baselineSets = new Map<string, string[]>();
@@ -121,6 +164,7 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
           `\nexport const handler = async () => ({ loaded: [${sdk.map((_, i) => `sdk${i}`).join(', ')}].map((m) => Object.keys(m).length) });\n`,
       );
       await bundle(key, src);
+      await bundle(`${key}@external`, src, 'external');
     }
 
     const env = {
@@ -132,10 +176,13 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    const once = (file: string): number => {
-      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), file], {
+    const once = (b: Build): number => {
+      // A bundle with the SDK inside gets no NODE_PATH: it must stand alone, as it would on Lambda.
+      const { NODE_PATH, ...rest } = env;
+      const childEnv = { ...(b.sdkBundled ? rest : { ...rest, NODE_PATH }), ...(b.nodeOptions ? { NODE_OPTIONS: b.nodeOptions } : {}) };
+      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), b.file], {
         cwd: dir,
-        env,
+        env: childEnv,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -145,11 +192,11 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
     // One discarded warm-up run per bundle (file cache), then `runs` rounds, each round every bundle once,
     // starting at a different bundle each round so that drift on the machine hits all of them alike.
     const samples = new Map<string, number[]>(builds.map((b) => [b.key, []]));
-    for (const b of builds) once(b.file);
+    for (const b of builds) once(b);
     for (let round = 0; round < runs; round++) {
       for (let j = 0; j < builds.length; j++) {
         const b = builds[(round + j) % builds.length]!;
-        samples.get(b.key)!.push(once(b.file));
+        samples.get(b.key)!.push(once(b));
       }
       if ((round + 1) % 5 === 0) progress(`cold start: ${round + 1}/${runs} rounds`);
     }
@@ -158,9 +205,18 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
     for (const [key, sdk] of baselineSets) {
       const b = builds.find((x) => x.key === key)!;
       baselines[key] = { sdk, bundleBytes: b.bytes, medianMs: median(samples.get(key)!), p90Ms: quantile(samples.get(key)!, 0.9) };
+      const e = `${key}@external`;
+      baselines[e] = {
+        sdk,
+        bundleBytes: builds.find((x) => x.key === e)!.bytes,
+        medianMs: median(samples.get(e)!),
+        p90Ms: quantile(samples.get(e)!, 0.9),
+      };
     }
     const rows: ColdStartRow[] = FUNCTION_LIST.map((f) => {
       const b = builds.find((x) => x.key === f.name)!;
+      // Which SDK packages the code imports, read off the build that leaves them external.
+      const ext = builds.find((x) => x.key === variantKeyOf(f.name, 'external'))!;
       const baselineKey = baselineKeyOf(SDK_NEEDED[f.name]);
       const initMs = samples.get(f.name)!;
       const baselineMs = samples.get(baselineKey)!;
@@ -169,9 +225,11 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
         name: f.name,
         memorySize: f.memorySize,
         bundleBytes: b.bytes,
+        ownBytes: ext.bytes,
+        // The target is on what is deployed (SDK inside): it is not moved to the smaller build; a miss is reported.
         bundlePass: b.bytes < BUNDLE_TARGET_KB * 1024,
-        sdkImported: b.sdk,
-        sdkExtra: b.sdk.filter((s) => !SDK_NEEDED[f.name].includes(s)),
+        sdkImported: ext.sdk,
+        sdkExtra: ext.sdk.filter((s) => !SDK_NEEDED[f.name].includes(s)),
         topInputs: b.top,
         initMs,
         baselineKey,
@@ -182,6 +240,20 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
         ratioPass: ratio < INIT_RATIO_TARGET,
       };
     });
+    const variants: VariantRow[] = FUNCTION_LIST.map((f) => {
+      const bare = median(samples.get(`${baselineKeyOf(SDK_NEEDED[f.name])}@external`)!);
+      const cells = Object.fromEntries(
+        VARIANTS.map((v) => {
+          const b = builds.find((x) => x.key === variantKeyOf(f.name, v.key))!;
+          const initMs = samples.get(b.key)!;
+          return [
+            v.key,
+            { bundleBytes: b.bytes, mapBytes: b.mapBytes, initMs, initMedianMs: median(initMs), ratio: median(initMs) / bare },
+          ];
+        }),
+      ) as VariantRow['cells'];
+      return { name: f.name, cells };
+    });
     return {
       runsPerBundle: runs,
       rows,
@@ -190,6 +262,7 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       node: process.version,
       bundleTargetKb: BUNDLE_TARGET_KB,
       initRatioTarget: INIT_RATIO_TARGET,
+      variants,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -201,6 +274,7 @@ export function renderColdStart(r: ColdStartResult): string {
   const rows = r.rows.map((row) => [
     row.name,
     kb(row.bundleBytes),
+    kb(row.ownBytes),
     `< ${r.bundleTargetKb}`,
     verdict(row.bundlePass),
     fmt(row.initMedianMs, 1),
@@ -212,25 +286,29 @@ export function renderColdStart(r: ColdStartResult): string {
   ]);
   const first = r.rows[0];
   const notes = [
-    `init = median over ${r.runsPerBundle} fresh \`node\` processes (${r.node}) of require(bundle); baseline = bare handler importing only the SDK packages the function needs (same esbuild options).`,
+    `init = median over ${r.runsPerBundle} fresh \`node\` processes (${r.node}) of require(bundle); baseline = bare handler importing only the SDK packages the function needs (same esbuild options, SDK bundled like the functions).`,
+    `bundle KB = the deployed bundle, AWS SDK inside (the size target applies to it); w/o SDK KB = the same function with the SDK external.`,
     ...Object.entries(r.baselines).map(([k, b]) => `${k}: ${kb(b.bundleBytes)} KB, init median ${fmt(b.medianMs, 1)} ms`),
     first ? `largest inputs of the ${first.name} bundle: ${first.topInputs.map(([p, n]) => `${p} ${kb(n)} KB`).join(', ')}` : '',
   ].filter(Boolean);
-  return renderTable(
-    '2. Cold start: bundle size and module initialisation vs. a bare handler with the same SDK clients',
-    [
-      { header: 'function', align: 'left' },
-      { header: 'bundle KB' },
-      { header: 'target' },
-      { header: 'pass' },
-      { header: 'init ms' },
-      { header: 'bare ms' },
-      { header: 'init ratio' },
-      { header: 'target' },
-      { header: 'pass' },
-      { header: 'SDK required but not needed', align: 'left' },
-    ],
-    rows,
-    notes,
+  return (
+    renderTable(
+      '2. Cold start: bundle size and module initialisation vs. a bare handler with the same SDK clients',
+      [
+        { header: 'function', align: 'left' },
+        { header: 'bundle KB' },
+        { header: 'w/o SDK KB' },
+        { header: 'target' },
+        { header: 'pass' },
+        { header: 'init ms' },
+        { header: 'bare ms' },
+        { header: 'init ratio' },
+        { header: 'target' },
+        { header: 'pass' },
+        { header: 'SDK required but not needed', align: 'left' },
+      ],
+      rows,
+      notes,
+    ) + (r.variants?.length ? `\n\n${renderVariants(r.variants, r.runsPerBundle)}` : '')
   );
 }

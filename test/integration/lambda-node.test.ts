@@ -2,7 +2,8 @@
  * The deployable artifacts under the Lambda runtime's Node major (nodejs22.x), whatever Node runs jest: every function
  * is bundled with the CDK app's esbuild options (infra/bundling.ts), and a child process on the Node 22 binary
  * (test/lambda-node/node.ts) requires each bundle and invokes grant, balance, redeem and reverse against DynamoDB
- * Local. The AWS SDK stays external, as on Lambda (which provides it); the child resolves it from this repo.
+ * Local. The AWS SDK is inside each bundle (infra/bundling.ts): the child gets no NODE_PATH, so a bundle that still
+ * needed anything from node_modules would fail here as it would on Lambda.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -57,11 +58,8 @@ function runUnderLambdaNode(steps: Step[]): { node: string; steps: StepResult[] 
   const planFile = path.join(dir, `plan-${unique('p')}.json`);
   const out = `${planFile}.out`;
   fs.writeFileSync(planFile, JSON.stringify({ out, steps: steps.map((s) => ({ ...s, bundle: bundles[s.fn] })) }));
-  const env = {
-    ...t.runtime.env,
-    NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const { NODE_PATH: _none, ...runtimeEnv } = { NODE_PATH: undefined, ...t.runtime.env };
+  const env = { ...runtimeEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const r = spawnSync(node.path, [RUNNER, planFile], { env, cwd: dir, encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`runner failed (${r.status ?? r.signal}): ${r.stderr}\n${r.stdout.slice(-2000)}`);
   return JSON.parse(fs.readFileSync(out, 'utf8'));
