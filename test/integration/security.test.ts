@@ -197,6 +197,8 @@ describe('a full flow: least privilege measured, and no email address in any log
       await svc.invoke('erase', { customerId: ops.customerId });
       const today = new Date().toISOString().slice(0, 10);
       await svc.invoke('report', { operation: 'report', from: today, to: today });
+      // The day totals follow the ledger through the router and the aggregate queue: let them settle first.
+      await t.runtime.idle(30_000);
       await svc.invoke('report', { operation: 'reconcile' });
       await t.runtime.idle(30_000);
       // reminder (TTL removal of the reminder item) for a, and for the used-up credit of b; then again (already sent)
