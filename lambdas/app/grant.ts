@@ -1,5 +1,5 @@
 import type { ComplaintResolvedDetail } from '../contracts';
-import { decideGrant, type GrantPolicy } from '../domain/credit';
+import { canonicalCategories, decideGrant, type GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { grantedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
@@ -29,6 +29,8 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
     amount: detail.amount,
     currency: detail.currency,
     validityDays: detail.validityDays,
+    // Absent for grants without narrowing, so their fingerprint is what it was before categories existed.
+    categories: detail.categories ? canonicalCategories(detail.categories) : undefined,
   });
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
     const now = deps.clock.now();

@@ -1,4 +1,5 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
+import type { LineApplication } from '../domain/eligibility';
 import type { Credit } from '../domain/credit';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
@@ -32,6 +33,8 @@ export interface RedeemResponse {
   /** Spendable balance in this currency right after this redemption, as this redemption saw it. */
   readonly remainingBalance: number;
   readonly redeemedAt: string;
+  /** Per purchase line, what was applied to it (only when the request named its purchase). */
+  readonly lines?: readonly LineApplication[];
 }
 
 /**

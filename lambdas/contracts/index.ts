@@ -3,6 +3,7 @@ import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
 import { isBlankText, normalizeText } from '../domain/text';
 import { REASON_CODES } from '../domain/reason-code';
+import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '../domain/eligibility';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -33,9 +34,17 @@ export const ComplaintResolvedDetail = z.strictObject({
   reason: text(500),
   /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
   reasonCode: z.optional(z.enum(REASON_CODES)),
+  /** Optional narrowing of the credit to purchase categories (eligible ones only); absent: every eligible category. */
+  categories: z.optional(z.array(z.enum(ELIGIBLE_CATEGORIES)).check(z.minLength(1), z.maxLength(ELIGIBLE_CATEGORIES.length))),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';
+
+/** What a spend request buys: its lines, each with a category (README "Eligibility") and its price in minor units. */
+export const Purchase = z.strictObject({
+  lines: z.array(z.strictObject({ lineId: id, category: z.enum(PURCHASE_CATEGORIES), amount: z.number() })).check(z.minLength(1), z.maxLength(MAX_PURCHASE_LINES)),
+});
+export type Purchase = z.infer<typeof Purchase>;
 
 export const RedeemRequest = z.strictObject({
   customerId: id,
@@ -43,6 +52,8 @@ export const RedeemRequest = z.strictObject({
   amount: z.number(),
   currency: z.string().check(z.length(3)),
   idempotencyKey: id,
+  /** Optional: without it every credit pays for anything (the contract before eligibility). */
+  purchase: z.optional(Purchase),
 });
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
 

@@ -1,4 +1,5 @@
 import { REASON_CODES } from '../../domain/reason-code';
+import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { Allocation } from '../../domain/allocation';
 import { DAY_MS, type Credit } from '../../domain/credit';
 import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
@@ -102,6 +103,7 @@ export function decodeAs<K extends StoredItem['kind']>(raw: RawItem, kind: K): E
 }
 
 export function decodeCredit(f: Fields): Credit {
+  const categories = f.optOneOfList('categories', ELIGIBLE_CATEGORIES);
   return {
     creditId: f.str('creditId'),
     customerId: f.str('customerId'),
@@ -114,6 +116,7 @@ export function decodeCredit(f: Fields): Credit {
     reason: f.str('reason'),
     locale: f.str('locale'),
     email: f.str('email'),
+    ...(categories ? { categories } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { SpendableCredit } from '../../domain/allocation';
+import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { Credit } from '../../domain/credit';
 import type { GrantedEntry } from '../../domain/ledger';
 import type { CommitOutcome, GrantRecord } from '../../app/ports';
@@ -37,7 +38,7 @@ export class Credits {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       FilterExpression: 'remaining > :zero',
       ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':from': `${PREFIX.CREDIT}${now.toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories',
       ConsistentRead: true,
     });
     return items.map((item) => spendable(fields(item, PROJECTED)));
@@ -47,7 +48,7 @@ export class Credits {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':credit': PREFIX.CREDIT },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt, amount',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories, amount',
       ConsistentRead: true,
     });
     return items.map((item) => {
@@ -63,4 +64,7 @@ export class Credits {
 }
 
 const PROJECTED = 'credit item (projected read)';
-const spendable = (f: Fields): SpendableCredit => ({ creditId: f.str('creditId'), currency: f.str('currency'), remaining: f.int('remaining'), expiresAt: f.str('expiresAt') });
+const spendable = (f: Fields): SpendableCredit => {
+  const categories = f.optOneOfList('categories', ELIGIBLE_CATEGORIES);
+  return { creditId: f.str('creditId'), currency: f.str('currency'), remaining: f.int('remaining'), expiresAt: f.str('expiresAt'), ...(categories ? { categories } : {}) };
+};

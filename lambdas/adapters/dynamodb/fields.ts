@@ -17,6 +17,8 @@ export interface Fields {
   optInt(name: string): number | undefined;
   oneOf<T extends string>(name: string, values: readonly T[]): T;
   list<T>(name: string, decode: (element: Fields, index: number) => T): T[];
+  /** An optional list of strings, each one of `values`. */
+  optOneOfList<T extends string>(name: string, values: readonly T[]): T[] | undefined;
   /** An error about this item. */
   error(problem: string): StoredItemError;
 }
@@ -50,6 +52,15 @@ export function fields(raw: RawItem, what: string): Fields {
       return v.map((element, i) => {
         if (!element || typeof element !== 'object') throw error(`${name}[${i}] must be a map`);
         return decode(fields(element as RawItem, `${what}: ${name}[${i}]`), i);
+      });
+    },
+    optOneOfList: <T extends string>(name: string, values: readonly T[]): T[] | undefined => {
+      const v = raw[name];
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v)) return fail(name, 'a list');
+      return v.map((element, i) => {
+        if (typeof element !== 'string' || !(values as readonly string[]).includes(element)) throw error(`${name}[${i}] is not one of ${values.join(', ')}`);
+        return element as T;
       });
     },
     error,
