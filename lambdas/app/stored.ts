@@ -2,6 +2,8 @@ import type { Credit } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { GrantRecord, RedeemRecord, ReminderNoticeRecord } from './ports';
+import type { Hold } from '../domain/hold';
+import type { KeyedOperation, KeyedRecord } from './payment-ports';
 
 /**
  * What the table holds and how it changes, as domain values: the DynamoDB adapter decodes every stored item and
@@ -27,7 +29,10 @@ export type StoredItem =
   | { readonly kind: 'ledger'; readonly entry: LedgerEntry }
   | { readonly kind: 'notice'; readonly notice: SentNotice }
   | { readonly kind: 'grantKey'; readonly grant: GrantRecord }
-  | { readonly kind: 'redeemKey'; readonly record: RedeemRecord };
+  | { readonly kind: 'redeemKey'; readonly record: RedeemRecord }
+  // the payment flow (issue 10)
+  | { readonly kind: 'hold'; readonly hold: Hold }
+  | { readonly kind: 'operationKey'; readonly operation: KeyedOperation; readonly record: KeyedRecord<unknown> };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

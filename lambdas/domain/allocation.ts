@@ -30,7 +30,7 @@ export interface AllocationPlan {
 }
 
 /** Order in which credits are spent: soonest expiry first, then oldest grant (ULIDs sort by time). */
-export function spendOrder(a: SpendableCredit, b: SpendableCredit): number {
+export function spendOrder(a: Pick<SpendableCredit, 'creditId' | 'expiresAt'>, b: Pick<SpendableCredit, 'creditId' | 'expiresAt'>): number {
   const byExpiry = Date.parse(a.expiresAt) - Date.parse(b.expiresAt);
   if (byExpiry !== 0) return byExpiry;
   return a.creditId < b.creditId ? -1 : a.creditId > b.creditId ? 1 : 0;

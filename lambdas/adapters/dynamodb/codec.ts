@@ -7,6 +7,7 @@ import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from
 import type { Reminder, StoredItem } from '../../app/stored';
 import { describe, fields, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
+import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundProgress } from './payment-codec';
 
 /**
  * Item codecs: each domain value to the item that stores it, and every stored item back to a domain value
@@ -89,7 +90,10 @@ export function decodeItem(raw: RawItem): StoredItem {
     case ITEM.GRANT:
       return { kind: 'grantKey', grant: decodeGrantRecord(f) };
     case ITEM.IDEMPOTENCY:
-      return { kind: 'redeemKey', record: decodeRedeemRecord(f) };
+      // Redeem's key items predate the `operation` attribute.
+      return f.has('operation') ? { kind: 'operationKey', ...decodeOperationKey(f) } : { kind: 'redeemKey', record: decodeRedeemRecord(f) };
+    case ITEM.HOLD:
+      return { kind: 'hold', hold: decodeHold(f) };
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }
@@ -143,7 +147,7 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
       };
     }
     case 'REDEEMED':
-      return { ...base, kind, orderId: f.str('orderId'), allocations: f.list('allocations', allocation), ...redemptionState(f) };
+      return { ...base, kind, orderId: f.str('orderId'), allocations: f.list('allocations', allocation), ...refundProgress(f), ...redemptionState(f) };
     case 'REVERSED': {
       const reason = f.optStr('reason');
       return {
@@ -159,6 +163,8 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
     }
     case 'EXPIRED':
       return { ...base, kind, creditId: f.str('creditId'), expiresAt: f.str('expiresAt') };
+    default:
+      return decodePaymentFlowEntry(f, base, kind);
   }
 }
 

@@ -17,6 +17,9 @@ export interface Fields {
   optInt(name: string): number | undefined;
   oneOf<T extends string>(name: string, values: readonly T[]): T;
   list<T>(name: string, decode: (element: Fields, index: number) => T): T[];
+  bool(name: string): boolean;
+  /** Whether the attribute is there at all. */
+  has(name: string): boolean;
   /** An optional list of strings, each one of `values`. */
   optOneOfList<T extends string>(name: string, values: readonly T[]): T[] | undefined;
   /** An error about this item. */
@@ -54,6 +57,11 @@ export function fields(raw: RawItem, what: string): Fields {
         return decode(fields(element as RawItem, `${what}: ${name}[${i}]`), i);
       });
     },
+    bool: (name) => {
+      const v = raw[name];
+      return typeof v === 'boolean' ? v : fail(name, 'a boolean');
+    },
+    has: (name) => raw[name] !== undefined,
     optOneOfList: <T extends string>(name: string, values: readonly T[]): T[] | undefined => {
       const v = raw[name];
       if (v === undefined) return undefined;

@@ -208,7 +208,7 @@ describe('reversal', () => {
           TableName: TABLE,
           Key: { pk: 'C#cust-1', sk: `LEDGER#${redemption.entryId}` },
           UpdateExpression: 'SET #status = :reversed, reversalId = :reversalId, reversedAt = :at',
-          ConditionExpression: '#status = :applied',
+          ConditionExpression: '#status = :applied AND attribute_not_exists(refunded)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':reversed': 'REVERSED', ':applied': 'APPLIED', ':reversalId': reversal.entryId, ':at': NOW.toISOString() },
         },
