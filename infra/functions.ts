@@ -10,7 +10,10 @@
 import { ATTR, ITEM, NOTICE, type ItemKind } from '../lambdas/adapters/dynamodb/layout';
 import type { CourtesyConfig } from './config';
 
-export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish'] as const;
+/** The payment flow's synchronous operations (issue 10). */
+export const PAYMENT_FLOW_FUNCTIONS = ['hold', 'capture', 'release', 'refund'] as const;
+export type PaymentFlowFunction = (typeof PAYMENT_FLOW_FUNCTIONS)[number];
+export const FUNCTION_NAMES = ['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', ...PAYMENT_FLOW_FUNCTIONS] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Every environment variable a function may receive. The stack supplies the values. */
@@ -119,6 +122,21 @@ const streamFailures = (name: string, what: string): FailureQueueSpec => ({
   id: `${name}StreamFailures`,
   purpose: `Stream batches ${what} could not process`,
 });
+
+/** A synchronous payment-flow function: invoked by the payment flow's role only; reads and writes the customer's items. */
+const paymentFlowFunction = <N extends PaymentFlowFunction>(name: N, description: string): FunctionSpec & { readonly name: N } => ({
+    name,
+    entry: `lambdas/${name}/handler.ts`,
+    handler: 'handler',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    description,
+    trigger: { kind: 'invoke', invokers: ['paymentFlowRoleArn'] },
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    permissions: [],
+    env: [...COMMON_ENV],
+    optionalEnv: [],
+  });
 
 export const FUNCTIONS = {
   grant: {
@@ -236,6 +254,11 @@ export const FUNCTIONS = {
     env: [...COMMON_ENV, 'EVENT_BUS_NAME'],
     optionalEnv: [],
   },
+  // the payment flow (issue 10)
+  hold: paymentFlowFunction('hold', 'Holds (authorizes) courtesy credit for an order (sync, called by the payment flow)'),
+  capture: paymentFlowFunction('capture', 'Captures part or all of a hold (sync, called by the payment flow)'),
+  release: paymentFlowFunction('release', 'Releases what a hold still holds (sync, called by the payment flow)'),
+  refund: paymentFlowFunction('refund', 'Refunds part of a redemption or capture onto its credits (sync, called by the payment flow)'),
 } as const satisfies { readonly [N in FunctionName]: FunctionSpec & { readonly name: N } };
 
 export type FunctionCatalogue = typeof FUNCTIONS;

@@ -36,6 +36,10 @@ export const SDK_NEEDED: Record<FunctionName, string[]> = {
   expire: SDK_DYNAMO,
   notify: [...SDK_DYNAMO, '@aws-sdk/client-sesv2'],
   publish: ['@aws-sdk/client-eventbridge', '@aws-sdk/util-dynamodb'],
+  hold: SDK_DYNAMO,
+  capture: SDK_DYNAMO,
+  release: SDK_DYNAMO,
+  refund: SDK_DYNAMO,
 };
 
 export const BUNDLE_TARGET_KB = 250;

@@ -83,6 +83,16 @@ export interface StoredCredits {
   listStoredCredits(customerId: string): Promise<Array<SpendableCredit & StoredCredit>>;
 }
 
+export interface KeyedRecords {
+  /** The answer stored under a caller's key, if any (read before acting: a retry of a capture that closed its hold replays). */
+  getKeyedRecord(customerId: string, operation: KeyedOperation, key: string): Promise<KeyedRecord<unknown> | undefined>;
+}
+
+export interface HoldList {
+  /** The customer's hold items still stored (TTL removes them some time after their expiry), strongly consistent. */
+  listHolds(customerId: string): Promise<Hold[]>;
+}
+
 export interface HoldReader extends StoredCredits {
   getHold(customerId: string, holdId: string): Promise<Hold | undefined>;
 }
@@ -104,7 +114,7 @@ export interface ReleaseWrite {
   readonly restore: readonly Restoration[];
 }
 
-export interface CaptureStore extends HoldReader {
+export interface CaptureStore extends HoldReader, KeyedRecords {
   /** One transaction: the hold's update (only if unchanged since read and unexpired), the CAPTURED entry, a final release, the key record (the guard). */
   commitCapture(input: {
     before: Hold;
@@ -127,7 +137,7 @@ export interface ExpiredHoldStore extends StoredCredits {
   commitExpiredRelease(input: { release: ReleaseWrite; now: Date }): Promise<CommitOutcome<never>>;
 }
 
-export interface RefundStore extends StoredCredits {
+export interface RefundStore extends StoredCredits, KeyedRecords {
   getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
   /**
    * One transaction: the refunded entry's progress (only if unchanged since read, and for a redemption only while
@@ -144,6 +154,4 @@ export interface RefundStore extends StoredCredits {
   }): Promise<CommitOutcome<KeyedRecord<RefundResponse>>>;
 }
 
-export type PaymentFlowStore = HoldStore & CaptureStore & ReleaseStore & ExpiredHoldStore & RefundStore & {
-  getKeyedRecord(customerId: string, operation: KeyedOperation, key: string): Promise<KeyedRecord<unknown> | undefined>;
-};
+export type PaymentFlowStore = HoldStore & CaptureStore & ReleaseStore & ExpiredHoldStore & RefundStore & HoldList;

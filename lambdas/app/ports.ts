@@ -4,6 +4,7 @@ import type { Credit } from '../domain/credit';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
+import type { HoldList, PaymentFlowStore } from './payment-ports';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;
@@ -89,7 +90,7 @@ export interface ReverseStore {
   }): Promise<CommitOutcome<never>>;
 }
 
-export interface BalanceStore extends SpendableCredits {
+export interface BalanceStore extends SpendableCredits, HoldList {
   /** Ledger entries, newest first, `limit` per page; `cursor` continues a previous page. */
   history(customerId: string, limit: number, cursor?: string): Promise<{ entries: LedgerEntry[]; nextCursor?: string }>;
 }
@@ -107,7 +108,7 @@ export interface NoticeStore {
 }
 
 /** Everything the service stores: what one DynamoDB table adapter provides. */
-export type CreditStore = GrantStore & RedeemStore & ReverseStore & BalanceStore & ExpiryStore & NoticeStore;
+export type CreditStore = GrantStore & RedeemStore & ReverseStore & BalanceStore & ExpiryStore & NoticeStore & PaymentFlowStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

@@ -57,6 +57,48 @@ export const RedeemRequest = z.strictObject({
 });
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
 
+// --- The payment flow (issue 10) ---------------------------------------------------------------------------------
+
+export const HoldRequest = z.strictObject({
+  customerId: id,
+  orderId: id,
+  amount: z.number(),
+  currency: z.string().check(z.length(3)),
+  idempotencyKey: id,
+  purchase: z.optional(Purchase),
+  /** How long the hold stands unless captured or released (default 7 days, at most 30). */
+  lifetimeSeconds: z.optional(z.number()),
+});
+export type HoldRequest = z.infer<typeof HoldRequest>;
+
+export const CaptureRequest = z.strictObject({
+  customerId: id,
+  holdId: id,
+  amount: z.number(),
+  captureKey: id,
+  /** Let go of what the hold still holds after this capture. */
+  final: z.optional(z.boolean()),
+});
+export type CaptureRequest = z.infer<typeof CaptureRequest>;
+
+export const ReleaseRequest = z.strictObject({ customerId: id, holdId: id });
+export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
+
+/** A refund names exactly one of the redemption or the capture it gives money back for. */
+export const RefundRequest = z
+  .strictObject({
+    customerId: id,
+    redemptionId: z.optional(id),
+    captureId: z.optional(id),
+    amount: z.number(),
+    /** Optional guard: if given, must equal the currency of the redemption or capture. */
+    currency: z.optional(z.string().check(z.length(3))),
+    refundKey: id,
+    reason: z.optional(text(500)),
+  })
+  .check(z.refine((r) => (r.redemptionId === undefined) !== (r.captureId === undefined), 'exactly one of redemptionId and captureId is required'));
+export type RefundRequest = z.infer<typeof RefundRequest>;
+
 export const ReverseRequest = z.strictObject({
   customerId: id,
   redemptionId: id,

@@ -8,8 +8,8 @@ import { COMMON_ENV, ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, functio
 import { REPO_ROOT } from '../../infra/paths';
 
 describe('function catalogue', () => {
-  test('seven functions, keyed by their own name, in a fixed order', () => {
-    expect(FUNCTION_NAMES).toEqual(['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish']);
+  test('eleven functions, keyed by their own name, in a fixed order', () => {
+    expect(FUNCTION_NAMES).toEqual(['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'hold', 'capture', 'release', 'refund']);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
     expect(isFunctionName('grant')).toBe(true);
@@ -40,18 +40,22 @@ describe('function catalogue', () => {
   test('triggers: grant via EventBridge, three synchronous APIs, three stream consumers', () => {
     const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
-    expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance']);
+    expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance', 'hold', 'capture', 'release', 'refund']);
     expect(byTrigger('stream')).toEqual(['expire', 'notify', 'publish']);
   });
 });
 
 describe('catalogue entries carry everything about a function', () => {
-  test('who may invoke: the payment flow redeem, reverse and balance; the account service balance only', () => {
+  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only', () => {
     const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
     expect(invokers).toEqual({
       redeem: ['paymentFlowRoleArn'],
       reverse: ['paymentFlowRoleArn'],
       balance: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+      hold: ['paymentFlowRoleArn'],
+      capture: ['paymentFlowRoleArn'],
+      release: ['paymentFlowRoleArn'],
+      refund: ['paymentFlowRoleArn'],
     });
     // every invoker names a role setting of the configuration
     for (const setting of Object.values(invokers).flat()) expect(Object.keys(CONTEXT_KEYS)).toContain(setting);
@@ -66,6 +70,10 @@ describe('catalogue entries carry everything about a function', () => {
       expire: ['dynamodb:PutItem'],
       notify: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       publish: [],
+      hold: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      capture: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      refund: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
   });
 

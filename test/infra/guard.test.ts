@@ -1,3 +1,4 @@
+import { FUNCTION_NAMES } from '../../infra/functions';
 import { GUARD_ACKNOWLEDGEMENTS } from '../../infra/guard-acknowledgements';
 import { failureDestinations, guardFindings, guardRuleIds, guardVersion, triageFindings, type GuardFinding } from '../../infra/guard';
 import { synthTemplate } from '../../infra/synth';
@@ -36,7 +37,7 @@ describe('Control Tower guard rules', () => {
     ]);
     const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
     expect(new Set(resourcesOf('ct-cloudwatch-pr-2'))).toEqual(new Set(['AWS::Logs::LogGroup']));
-    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(7);
+    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(FUNCTION_NAMES.length);
     expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
   });
 

@@ -102,6 +102,10 @@ describe('functions', () => {
     expire: COMMON,
     notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'], // no SES_CONFIGURATION_SET: none configured in cdk.json
     publish: [...COMMON, 'EVENT_BUS_NAME'],
+    hold: COMMON,
+    capture: COMMON,
+    release: COMMON,
+    refund: COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {

@@ -6,6 +6,7 @@ import { Credits } from './credits';
 import { Ledger } from './history';
 import { Notices } from './notices';
 import { Redemptions } from './redemptions';
+import { PaymentFlow } from './holds';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -23,6 +24,7 @@ export class DynamoCreditStore implements CreditStore {
   private readonly redemptions: Redemptions;
   private readonly ledger: Ledger;
   private readonly notices: Notices;
+  private readonly payments: PaymentFlow;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -33,6 +35,7 @@ export class DynamoCreditStore implements CreditStore {
     this.redemptions = new Redemptions(t);
     this.ledger = new Ledger(t);
     this.notices = new Notices(t);
+    this.payments = new PaymentFlow(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
@@ -47,6 +50,15 @@ export class DynamoCreditStore implements CreditStore {
   history: CreditStore['history'] = (customerId, limit, cursor) => this.ledger.history(customerId, limit, cursor);
   hasNotice: CreditStore['hasNotice'] = (customerId, creditId, kind) => this.notices.hasNotice(customerId, creditId, kind);
   putNotice: CreditStore['putNotice'] = (kind, notice, expiresAt) => this.notices.putNotice(kind, notice, expiresAt);
+  // the payment flow (issue 10)
+  getHold: CreditStore['getHold'] = (customerId, holdId) => this.payments.getHold(customerId, holdId);
+  getKeyedRecord: CreditStore['getKeyedRecord'] = (customerId, operation, key) => this.payments.getKeyedRecord(customerId, operation, key);
+  commitHold: CreditStore['commitHold'] = (input) => this.payments.commitHold(input);
+  commitCapture: CreditStore['commitCapture'] = (input) => this.payments.commitCapture(input);
+  commitRelease: CreditStore['commitRelease'] = (input) => this.payments.commitRelease(input);
+  commitExpiredRelease: CreditStore['commitExpiredRelease'] = (input) => this.payments.commitExpiredRelease(input);
+  commitRefund: CreditStore['commitRefund'] = (input) => this.payments.commitRefund(input);
+  listHolds: CreditStore['listHolds'] = (customerId) => this.payments.listHolds(customerId);
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
