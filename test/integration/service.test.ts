@@ -38,7 +38,7 @@ describe('grant → email → event', () => {
     const c = complaint({ amount: 2599, reason: 'Lieferung <b>verspätet</b>' });
     const b = await grant(c);
     expect(b.ok).toBe(true);
-    expect(b.courtesyCredit.balances).toEqual([{ currency: 'EUR', available: 2599, nextExpiry: expect.objectContaining({ amount: 2599 }) }]);
+    expect(b.courtesyCredit.balances).toEqual([{ currency: 'EUR', available: 2599, held: 0, nextExpiry: expect.objectContaining({ amount: 2599 }) }]);
     const expiresAt = b.courtesyCredit.credits[0].expiresAt;
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(89 * DAY_MS);
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(90 * DAY_MS);
