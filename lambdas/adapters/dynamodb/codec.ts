@@ -7,7 +7,7 @@ import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from
 import type { Reminder, StoredItem } from '../../app/stored';
 import { describe, fields, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
-import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundProgress } from './payment-codec';
+import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
 
 /**
  * Item codecs: each domain value to the item that stores it, and every stored item back to a domain value
@@ -45,7 +45,7 @@ export function reminderItem(credit: Credit, remindAt: Date): RawItem {
 }
 
 export function ledgerItem(entry: LedgerEntry): RawItem {
-  return { pk: keys.customer(entry.customerId), sk: keys.ledger(entry.entryId), type: ITEM.LEDGER, ...entry };
+  return { pk: keys.customer(entry.customerId), sk: keys.ledger(entry.entryId), type: ITEM.LEDGER, ...refundAttributes(entry) };
 }
 
 export function grantKeyItem(grant: GrantRecord, at: string): RawItem {

@@ -1,7 +1,7 @@
 import type { Allocation } from '../../domain/allocation';
 import { PURCHASE_CATEGORIES, type LineApplication } from '../../domain/eligibility';
 import type { HeldAllocation, Hold } from '../../domain/hold';
-import { RELEASE_REASONS, type PaymentFlowEntry } from '../../domain/ledger';
+import { RELEASE_REASONS, type LedgerEntry, type PaymentFlowEntry } from '../../domain/ledger';
 import type { RefundProgress } from '../../domain/restore';
 import { DAY_MS } from '../../domain/credit';
 import type { KeyedRecord } from '../../app/payment-ports';
@@ -67,6 +67,13 @@ export function decodeOperationKey(f: Fields): { operation: KeyedOperation; reco
   }
   if (!response || typeof response !== 'object') throw f.error('response is not a JSON object');
   return { operation, record: { requestHash: f.str('requestHash'), response } };
+}
+
+/** An entry's attributes, its refund progress (if any) as the two attributes a refund's update sets. */
+export function refundAttributes(entry: LedgerEntry): RawItem {
+  if (!('refunds' in entry) || entry.refunds === undefined) return { ...entry };
+  const { refunds, ...rest } = entry;
+  return { ...rest, refunded: refunds.refunded, refundedAllocations: refunds.refundedAllocations };
 }
 
 /** Refund progress on a REDEEMED or CAPTURED entry; absent on entries never refunded (and on those written before refunds existed). */
