@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
+import { DEFAULT_HOLD_POLICY } from '../lambdas/domain/hold';
 import { placeholderProblems } from './deploy-checks';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
 
@@ -29,6 +30,10 @@ export interface CourtesyConfig {
   readonly maxGrantMajorUnits: number;
   /** Optional SES configuration set used for every send. */
   readonly sesConfigurationSetName?: string;
+  /** A hold's lifetime when the request names none (the payment flow, issue 10). */
+  readonly holdDefaultLifetimeSeconds: number;
+  /** The longest lifetime a hold may ask for; at most the domain's 30 days. */
+  readonly holdMaxLifetimeSeconds: number;
 }
 
 export const CONTEXT_KEYS = {
@@ -42,6 +47,8 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  holdDefaultLifetimeSeconds: 'courtesy:holdDefaultLifetimeSeconds',
+  holdMaxLifetimeSeconds: 'courtesy:holdMaxLifetimeSeconds',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -56,6 +63,8 @@ export const DEFAULTS = {
   stage: DEFAULT_STAGE,
   reminderDaysBeforeExpiry: DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry,
   maxGrantMajorUnits: DEFAULT_GRANT_POLICY.maxMajorUnits,
+  holdDefaultLifetimeSeconds: DEFAULT_HOLD_POLICY.defaultLifetimeSeconds,
+  holdMaxLifetimeSeconds: DEFAULT_HOLD_POLICY.maxLifetimeSeconds,
 } as const;
 
 export class ConfigError extends Error {
@@ -156,6 +165,12 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
+  const { minLifetimeSeconds, maxLifetimeSeconds } = DEFAULT_HOLD_POLICY;
+  const holdMaxLifetimeSeconds = int(CONTEXT_KEYS.holdMaxLifetimeSeconds, DEFAULTS.holdMaxLifetimeSeconds, minLifetimeSeconds, maxLifetimeSeconds);
+  const holdDefaultLifetimeSeconds = int(CONTEXT_KEYS.holdDefaultLifetimeSeconds, Math.min(DEFAULTS.holdDefaultLifetimeSeconds, holdMaxLifetimeSeconds), minLifetimeSeconds, maxLifetimeSeconds);
+  if (holdDefaultLifetimeSeconds > holdMaxLifetimeSeconds) {
+    problems.push(`${CONTEXT_KEYS.holdDefaultLifetimeSeconds}: must not exceed ${CONTEXT_KEYS.holdMaxLifetimeSeconds} (${holdMaxLifetimeSeconds}), got ${holdDefaultLifetimeSeconds}`);
+  }
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -210,6 +225,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+    holdDefaultLifetimeSeconds,
+    holdMaxLifetimeSeconds,
   };
 }
 

@@ -29,6 +29,8 @@ export const ENV_VARS = [
   'EMAIL_TIME_ZONE',
   'SES_CONFIGURATION_SET',
   'EVENT_BUS_NAME',
+  'HOLD_DEFAULT_LIFETIME_SECONDS',
+  'HOLD_MAX_LIFETIME_SECONDS',
 ] as const;
 export type EnvVarName = (typeof ENV_VARS)[number];
 
@@ -255,7 +257,10 @@ export const FUNCTIONS = {
     optionalEnv: [],
   },
   // the payment flow (issue 10)
-  hold: paymentFlowFunction('hold', 'Holds (authorizes) courtesy credit for an order (sync, called by the payment flow)'),
+  hold: {
+    ...paymentFlowFunction('hold', 'Holds (authorizes) courtesy credit for an order (sync, called by the payment flow)'),
+    env: [...COMMON_ENV, 'HOLD_DEFAULT_LIFETIME_SECONDS', 'HOLD_MAX_LIFETIME_SECONDS'],
+  },
   capture: paymentFlowFunction('capture', 'Captures part or all of a hold (sync, called by the payment flow)'),
   release: paymentFlowFunction('release', 'Releases what a hold still holds (sync, called by the payment flow)'),
   refund: paymentFlowFunction('refund', 'Refunds part of a redemption or capture onto its credits (sync, called by the payment flow)'),

@@ -77,6 +77,8 @@ export class CourtesyCreditsStack extends Stack {
       EMAIL_TIME_ZONE: config.emailTimeZone,
       SES_CONFIGURATION_SET: config.sesConfigurationSetName,
       EVENT_BUS_NAME: bus.eventBusName,
+      HOLD_DEFAULT_LIFETIME_SECONDS: String(config.holdDefaultLifetimeSeconds),
+      HOLD_MAX_LIFETIME_SECONDS: String(config.holdMaxLifetimeSeconds),
     };
     // SES authorizes a send against the identity and against the configuration set it uses (named, or the
     // identity's default set), so both are granted; only From the configured sender.

@@ -6,6 +6,7 @@ import { newId } from '../shared/ids';
 import { syncHandler } from '../shared/sync';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
+import { holdPolicy } from '../shared/config';
 
 /** Invoked synchronously by the payment flow: { customerId, orderId, amount, currency, idempotencyKey, purchase?, lifetimeSeconds? }. */
 export const handler = syncHandler('Hold', HoldRequest, async (request) => {
@@ -13,6 +14,7 @@ export const handler = syncHandler('Hold', HoldRequest, async (request) => {
     store: creditStore(),
     clock,
     newId,
+    policy: holdPolicy(),
     onConflict: () => metrics.addMetric('HoldConflictRetried', MetricUnit.Count, 1),
   });
   metrics.addMetric(replayed ? 'HoldReplayed' : 'HoldPlaced', MetricUnit.Count, 1);

@@ -102,7 +102,7 @@ describe('functions', () => {
     expire: COMMON,
     notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'], // no SES_CONFIGURATION_SET: none configured in cdk.json
     publish: [...COMMON, 'EVENT_BUS_NAME'],
-    hold: COMMON,
+    hold: [...COMMON, 'HOLD_DEFAULT_LIFETIME_SECONDS', 'HOLD_MAX_LIFETIME_SECONDS'],
     capture: COMMON,
     release: COMMON,
     refund: COMMON,
@@ -159,6 +159,7 @@ describe('functions', () => {
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
     });
+    expect(resources[fnIds.hold].Properties.Environment.Variables).toMatchObject({ HOLD_DEFAULT_LIFETIME_SECONDS: '604800', HOLD_MAX_LIFETIME_SECONDS: '2592000' });
     expect(resources[fnIds.notify].Properties.Environment.Variables).toMatchObject({
       SENDER_EMAIL: 'no-reply@courtesy-credits.example.com',
       EMAIL_TIME_ZONE: 'Europe/Berlin',

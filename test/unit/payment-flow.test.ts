@@ -398,3 +398,24 @@ describe('balance', () => {
     expect(bal.history.map((e) => e.kind)).toEqual(expect.arrayContaining(['HELD', 'CAPTURED']));
   });
 });
+
+describe('hold lifetimes from the deployment', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  it('the hold function reads its default and maximum from the environment, else the domain defaults', async () => {
+    const { holdPolicy } = await import('../../lambdas/shared/config');
+    delete process.env.HOLD_DEFAULT_LIFETIME_SECONDS;
+    delete process.env.HOLD_MAX_LIFETIME_SECONDS;
+    expect(holdPolicy()).toEqual({ defaultLifetimeSeconds: 604_800, minLifetimeSeconds: 60, maxLifetimeSeconds: 2_592_000 });
+    process.env.HOLD_DEFAULT_LIFETIME_SECONDS = '3600';
+    process.env.HOLD_MAX_LIFETIME_SECONDS = '7200';
+    const policy = holdPolicy();
+    expect(policy).toEqual({ defaultLifetimeSeconds: 3600, minLifetimeSeconds: 60, maxLifetimeSeconds: 7200 });
+    expect((await placeHold(holdReq(10), { ...deps(store), policy })).response.holdExpiresAt).toBe(new Date(T0 + 3600_000).toISOString());
+    await expect(placeHold(holdReq(11, { lifetimeSeconds: 7201 }), { ...deps(store), policy })).rejects.toMatchObject({ code: 'HOLD_LIFETIME_OUT_OF_RANGE' });
+    process.env.HOLD_MAX_LIFETIME_SECONDS = 'soon';
+    expect(() => holdPolicy()).toThrow(/HOLD_MAX_LIFETIME_SECONDS must be a positive integer/);
+  });
+});

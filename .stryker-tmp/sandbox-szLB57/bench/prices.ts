@@ -1,0 +1,42 @@
+/**
+ * AWS on-demand list prices used by the bench's cost model (section 5), region us-east-1 (N. Virginia), USD.
+ *
+ * Provenance: as published, recorded 2026-11-25. These are the benchmark author's best knowledge of the public
+ * AWS pricing pages (DynamoDB on-demand after the November 2024 price reduction, Lambda arm64 first tier,
+ * EventBridge custom events, SES outbound email); they were NOT re-read from the pricing pages on that date —
+ * the machine the bench was written on has no access to them. Verify before relying, and update the date
+ * when you do. eu-central-1 (Frankfurt) is somewhat higher for DynamoDB and Lambda.
+ *
+ * Free tiers are ignored (a service at scale is past them).
+ */
+// @ts-nocheck
+
+export const PRICES = {
+  region: 'us-east-1',
+  recorded: '2026-11-25',
+  provenance: 'as published (best knowledge of the AWS pricing pages, not re-read on that date); verify before relying',
+  dynamodb: {
+    /** On-demand write request unit, per million. A transactional write costs 2 WRU per 1 KB. */
+    writeRequestUnitPerMillion: 0.625,
+    /** On-demand read request unit, per million (strongly consistent read of up to 4 KB = 1 RRU). */
+    readRequestUnitPerMillion: 0.125,
+    /** Streams read by Lambda triggers: no charge for GetRecords from Lambda. */
+    streamsReadByLambda: 0,
+  },
+  lambda: {
+    /** arm64 (Graviton), first pricing tier, per GB-second. */
+    arm64GbSecond: 0.0000133334,
+    /** Per request (invocation). */
+    requestPerMillion: 0.2,
+    /** Duration is billed in 1 ms increments. */
+    billingGranularityMs: 1,
+  },
+  eventbridge: {
+    /** Custom events published with PutEvents, per million (each 64 KB chunk of an entry counts as one). */
+    putEventsPerMillion: 1.0,
+  },
+  ses: {
+    /** Outbound email, per 1,000 messages (attachments/data transfer extra; these emails have none). */
+    emailPer1000: 0.1,
+  },
+} as const;

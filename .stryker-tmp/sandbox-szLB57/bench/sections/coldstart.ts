@@ -1,0 +1,222 @@
+// @ts-nocheck
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { esbuildOptions } from '../../infra/bundling';
+import { FUNCTION_LIST, type FunctionName } from '../../infra/functions';
+import { median, quantile } from '../lib/stats';
+import { fmt, renderTable, verdict } from '../lib/table';
+
+/**
+ * Section 2: cold start. Every function of the catalogue (infra/functions.ts) is bundled with exactly the options
+ * the CDK app uses (infra/bundling.ts) into a temp dir. Module initialisation = time to require() the bundle,
+ * measured inside a fresh `node` process with process.hrtime around the require, median over N processes.
+ * The baseline is a bare handler bundled with the same options that imports only the AWS SDK packages the
+ * function actually needs; its init time is measured the same way, interleaved with the function's runs.
+ *
+ * The AWS SDK is external in the bundle (the Lambda runtime ships it): the children run from the temp dir
+ * with NODE_PATH pointing at this repo's node_modules, the way the runtime puts /var/runtime/node_modules on
+ * NODE_PATH. Nothing else resolves: the temp dir has no node_modules above it.
+ */
+
+const REPO = path.resolve(__dirname, '../..');
+const SDK_DYNAMO = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb'];
+
+/**
+ * The SDK packages each function needs, read off its code path: the handler's wiring (lambdas/shared/wiring.ts)
+ * calls creditStore() (DynamoDB), mailer() (SES v2) or eventPublisher() (EventBridge); stream consumers also
+ * unmarshall stream images (util-dynamodb).
+ */
+export const SDK_NEEDED: Record<FunctionName, string[]> = {
+  grant: SDK_DYNAMO,
+  redeem: SDK_DYNAMO,
+  reverse: SDK_DYNAMO,
+  balance: SDK_DYNAMO,
+  expire: SDK_DYNAMO,
+  notify: [...SDK_DYNAMO, '@aws-sdk/client-sesv2'],
+  publish: ['@aws-sdk/client-eventbridge', '@aws-sdk/util-dynamodb'],
+  hold: SDK_DYNAMO,
+  capture: SDK_DYNAMO,
+  release: SDK_DYNAMO,
+  refund: SDK_DYNAMO,
+};
+
+export const BUNDLE_TARGET_KB = 250;
+export const INIT_RATIO_TARGET = 2;
+
+export interface ColdStartRow {
+  name: string;
+  memorySize: number;
+  bundleBytes: number;
+  bundlePass: boolean;
+  sdkImported: string[];
+  sdkExtra: string[];
+  /** Largest contributors to the bundle, bytes by package. */
+  topInputs: Array<[string, number]>;
+  initMs: number[];
+  baselineKey: string;
+  baselineMs: number[];
+  initMedianMs: number;
+  baselineMedianMs: number;
+  ratio: number;
+  ratioPass: boolean;
+}
+
+export interface ColdStartResult {
+  runsPerBundle: number;
+  rows: ColdStartRow[];
+  baselines: Record<string, { sdk: string[]; bundleBytes: number; medianMs: number; p90Ms: number }>;
+  tempDir: string;
+  node: string;
+  bundleTargetKb: number;
+  initRatioTarget: number;
+}
+
+function packageOf(input: string): string {
+  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  return m ? m[1]! : input.split('/').slice(0, 2).join('/');
+}
+
+const MEASURE_JS = `'use strict';
+const file = process.argv[2];
+const t0 = process.hrtime.bigint();
+const mod = require(file);
+const t1 = process.hrtime.bigint();
+if (typeof mod.handler !== 'function') { process.stderr.write('no handler export in ' + file); process.exit(2); }
+process.stdout.write(JSON.stringify({ ms: Number(t1 - t0) / 1e6 }));
+`;
+
+export async function runColdStart(runs: number, progress: (msg: string) => void): Promise<ColdStartResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'courtesy-bench-'));
+  try {
+    writeFileSync(path.join(dir, 'measure.js'), MEASURE_JS);
+    const builds: Array<{ key: string; file: string; bytes: number; sdk: string[]; top: Array<[string, number]> }> = [];
+    const bundle = async (key: string, entry: string) => {
+      const outfile = path.join(dir, key, 'index.js');
+      mkdirSync(path.dirname(outfile), { recursive: true });
+      const result = await build({ ...esbuildOptions(entry, outfile), absWorkingDir: REPO, metafile: true });
+      const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
+      if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
+      const sdk = [...new Set(out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
+      const byPkg = new Map<string, number>();
+      for (const [input, info] of Object.entries(out.inputs)) byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
+      const top = [...byPkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+      builds.push({ key, file: outfile, bytes: statSync(outfile).size, sdk, top });
+    };
+
+    // Functions, as the CDK builds them.
+    for (const f of FUNCTION_LIST) await bundle(f.name, path.join(REPO, f.entry));
+    // Bare handlers, one per distinct SDK set.
+    const baselineKeyOf = (sdk: string[]) => `baseline-${sdk.map((s) => s.replace('@aws-sdk/', '')).join('+')}`;
+    const baselineSets = new Map<string, string[]>();
+    for (const f of FUNCTION_LIST) baselineSets.set(baselineKeyOf(SDK_NEEDED[f.name]), SDK_NEEDED[f.name]);
+    for (const [key, sdk] of baselineSets) {
+      const src = path.join(dir, `${key}.ts`);
+      writeFileSync(
+        src,
+        sdk.map((m, i) => `import * as sdk${i} from '${m}';`).join('\n') +
+          `\nexport const handler = async () => ({ loaded: [${sdk.map((_, i) => `sdk${i}`).join(', ')}].map((m) => Object.keys(m).length) });\n`,
+      );
+      await bundle(key, src);
+    }
+
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      NODE_PATH: path.join(REPO, 'node_modules'),
+      AWS_REGION: 'us-east-1',
+      TABLE_NAME: 'courtesy-credits-bench',
+      POWERTOOLS_SERVICE_NAME: 'courtesy-credits',
+      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+    const once = (file: string): number => {
+      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), file], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return (JSON.parse(stdout) as { ms: number }).ms;
+    };
+
+    // One discarded warm-up run per bundle (file cache), then `runs` rounds, each round every bundle once,
+    // starting at a different bundle each round so that drift on the machine hits all of them alike.
+    const samples = new Map<string, number[]>(builds.map((b) => [b.key, []]));
+    for (const b of builds) once(b.file);
+    for (let round = 0; round < runs; round++) {
+      for (let j = 0; j < builds.length; j++) {
+        const b = builds[(round + j) % builds.length]!;
+        samples.get(b.key)!.push(once(b.file));
+      }
+      if ((round + 1) % 5 === 0) progress(`cold start: ${round + 1}/${runs} rounds`);
+    }
+
+    const baselines: ColdStartResult['baselines'] = {};
+    for (const [key, sdk] of baselineSets) {
+      const b = builds.find((x) => x.key === key)!;
+      baselines[key] = { sdk, bundleBytes: b.bytes, medianMs: median(samples.get(key)!), p90Ms: quantile(samples.get(key)!, 0.9) };
+    }
+    const rows: ColdStartRow[] = FUNCTION_LIST.map((f) => {
+      const b = builds.find((x) => x.key === f.name)!;
+      const baselineKey = baselineKeyOf(SDK_NEEDED[f.name]);
+      const initMs = samples.get(f.name)!;
+      const baselineMs = samples.get(baselineKey)!;
+      const ratio = median(initMs) / median(baselineMs);
+      return {
+        name: f.name,
+        memorySize: f.memorySize,
+        bundleBytes: b.bytes,
+        bundlePass: b.bytes < BUNDLE_TARGET_KB * 1024,
+        sdkImported: b.sdk,
+        sdkExtra: b.sdk.filter((s) => !SDK_NEEDED[f.name].includes(s)),
+        topInputs: b.top,
+        initMs,
+        baselineKey,
+        baselineMs,
+        initMedianMs: median(initMs),
+        baselineMedianMs: median(baselineMs),
+        ratio,
+        ratioPass: ratio < INIT_RATIO_TARGET,
+      };
+    });
+    return { runsPerBundle: runs, rows, baselines, tempDir: dir, node: process.version, bundleTargetKb: BUNDLE_TARGET_KB, initRatioTarget: INIT_RATIO_TARGET };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function renderColdStart(r: ColdStartResult): string {
+  const kb = (b: number) => fmt(b / 1024, 1);
+  const rows = r.rows.map((row) => [
+    row.name,
+    kb(row.bundleBytes),
+    `< ${r.bundleTargetKb}`,
+    verdict(row.bundlePass),
+    fmt(row.initMedianMs, 1),
+    fmt(row.baselineMedianMs, 1),
+    fmt(row.ratio),
+    `< ${r.initRatioTarget}`,
+    verdict(row.ratioPass),
+    row.sdkExtra.length ? row.sdkExtra.map((s) => s.replace('@aws-sdk/', '')).join(',') : '-',
+  ]);
+  const first = r.rows[0];
+  const notes = [
+    `init = median over ${r.runsPerBundle} fresh \`node\` processes (${r.node}) of require(bundle); baseline = bare handler importing only the SDK packages the function needs (same esbuild options).`,
+    ...Object.entries(r.baselines).map(([k, b]) => `${k}: ${kb(b.bundleBytes)} KB, init median ${fmt(b.medianMs, 1)} ms`),
+    first ? `largest inputs of the ${first.name} bundle: ${first.topInputs.map(([p, n]) => `${p} ${kb(n)} KB`).join(', ')}` : '',
+  ].filter(Boolean);
+  return renderTable(
+    '2. Cold start: bundle size and module initialisation vs. a bare handler with the same SDK clients',
+    [
+      { header: 'function', align: 'left' },
+      { header: 'bundle KB' },
+      { header: 'target' },
+      { header: 'pass' },
+      { header: 'init ms' },
+      { header: 'bare ms' },
+      { header: 'init ratio' },
+      { header: 'target' },
+      { header: 'pass' },
+      { header: 'SDK required but not needed', align: 'left' },
+    ],
+    rows,
+    notes,
+  );
+}

@@ -1,0 +1,290 @@
+// @ts-nocheck
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
+import { CREDIT_RANGE_END, PREFIX } from '../../lambdas/adapters/dynamodb/layout';
+import { grantCredit } from '../../lambdas/app/grant';
+import { redeemCredits } from '../../lambdas/app/redeem';
+import type { LocalDynamo } from '../lib/dynamo-local';
+import { complaint, grantDeps, redeemDeps, redeemRequest, uid } from '../lib/fixtures';
+import { median, quantile, runPool } from '../lib/stats';
+import { fmt, fmtInt, renderTable, verdict } from '../lib/table';
+
+/**
+ * Section 3: throughput across many customers at a fixed concurrency, as a ratio to raw PutItem throughput
+ * against the same DynamoDB Local in the same run at the same concurrency.
+ *
+ * After a warm-up (JIT of DynamoDB Local and of this process), the three workloads run in interleaved slices —
+ * PutItem, grants, redeems, PutItem, grants, redeems, ... — so that drift on the machine (JIT, other tenants of
+ * the 2 cores) hits all three alike; each workload's rate is its total completed ops over its total time.
+ * Grants go to customer i mod K (K = 2000), redeems take 1.00 from customer i mod (customers granted so far):
+ * with 16 in flight and hundreds of customers no two concurrent calls touch the same customer.
+ * The use cases run exactly as in Lambda (DynamoCreditStore over the service's Document Client), unmetered.
+ * CPU per op: this process (the client: SDK + use case) and the DynamoDB Local JVM (the server), to show where
+ * the time goes.
+ */
+
+export const THROUGHPUT_TARGET = 0.5;
+const CUSTOMERS = 2000;
+
+export interface Workload {
+  name: string;
+  ops: number;
+  errors: number;
+  elapsedMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Per completed op: CPU ms of this node process and of the DynamoDB Local JVM. */
+  clientCpuMsPerOp: number;
+  serverCpuMsPerOp?: number;
+  /** ops/s of each slice, in order (shows drift). */
+  slicePerSecond: number[];
+  conflicts?: number;
+  firstError?: string;
+}
+
+export interface ThroughputResult {
+  concurrency: number;
+  phaseMs: number;
+  rounds: number;
+  baseline: Workload;
+  /** Diagnostics, no target: the bare DynamoDB calls a grant / a redeem makes, without the service around them. */
+  rawGrantFloor: Workload & { ratio: number; pooledRatio: number };
+  rawRedeemFloor: Workload & { ratio: number; pooledRatio: number };
+  /** ratio = median over rounds of the per-round ratio to PutItem; pooledRatio = total ops/s ÷ total PutItem ops/s. */
+  grants: Workload & { ratio: number; pooledRatio: number; pass: boolean };
+  redeems: Workload & { ratio: number; pooledRatio: number; pass: boolean };
+  target: number;
+}
+
+class Accumulator {
+  ops = 0;
+  errors = 0;
+  elapsedMs = 0;
+  latencies: number[] = [];
+  clientCpuMs = 0;
+  serverCpuMs: number | undefined = 0;
+  slices: number[] = [];
+  firstError: unknown;
+  constructor(readonly name: string) {}
+
+  async slice(local: LocalDynamo, run: () => Promise<Awaited<ReturnType<typeof runPool>>>): Promise<void> {
+    const cpu0 = process.cpuUsage();
+    const srv0 = local.cpuMs();
+    const r = await run();
+    const cpu = process.cpuUsage(cpu0);
+    const srv1 = local.cpuMs();
+    this.ops += r.ops;
+    this.errors += r.errors;
+    this.elapsedMs += r.elapsedMs;
+    this.latencies.push(...r.latenciesMs);
+    this.clientCpuMs += (cpu.user + cpu.system) / 1000;
+    this.serverCpuMs = srv0 === undefined || srv1 === undefined || this.serverCpuMs === undefined ? undefined : this.serverCpuMs + (srv1 - srv0);
+    this.slices.push((r.ops / r.elapsedMs) * 1000);
+    this.firstError ??= r.firstError;
+  }
+
+  result(extra: Partial<Workload> = {}): Workload {
+    return {
+      name: this.name,
+      ops: this.ops,
+      errors: this.errors,
+      elapsedMs: this.elapsedMs,
+      perSecond: (this.ops / this.elapsedMs) * 1000,
+      p50Ms: quantile(this.latencies, 0.5),
+      p99Ms: quantile(this.latencies, 0.99),
+      clientCpuMsPerOp: this.clientCpuMs / this.ops,
+      serverCpuMsPerOp: this.serverCpuMs === undefined ? undefined : this.serverCpuMs / this.ops,
+      slicePerSecond: this.slices.map((x) => Math.round(x)),
+      firstError: this.firstError ? String((this.firstError as Error).message ?? this.firstError) : undefined,
+      ...extra,
+    };
+  }
+}
+
+export async function runThroughput(
+  local: LocalDynamo,
+  table: string,
+  opts: { concurrency: number; phaseMs: number; warmupMs: number; rounds: number },
+  progress: (msg: string) => void,
+): Promise<ThroughputResult> {
+  const doc = local.newDocumentClient();
+  const store = new DynamoCreditStore(doc, table);
+  const run = uid('tp');
+  const sliceMs = opts.phaseMs / opts.rounds;
+
+  // Warm-up: a bit of everything, results discarded.
+  progress(`throughput: warm-up ${opts.warmupMs / 1000} s`);
+  const warm = uid('tpw');
+  await runPool({
+    concurrency: opts.concurrency,
+    durationMs: opts.warmupMs,
+    task: async (i) => {
+      if (i % 3 === 0) await doc.send(new PutCommand({ TableName: table, Item: { pk: `PUT#${warm}#${i}`, sk: 'PUT', n: i } }));
+      else if (i % 3 === 1) await grantCredit(complaint(`${warm}-${i % 50}`, 100_000), grantDeps(store));
+      else await redeemCredits(redeemRequest(`${warm}-${(i - 2) % 50}`, 100), redeemDeps(store)).catch(() => undefined);
+    },
+  });
+
+  const puts = new Accumulator('PutItem (baseline)');
+  const rawTx = new Accumulator('raw TransactWrite, 4 (diag)');
+  const rawQtx = new Accumulator('raw Query + TransactWrite, 3 (diag)');
+  const grants = new Accumulator('grants');
+  const redeems = new Accumulator('redeems (1 credit each)');
+  let putSeq = 0;
+  let rawSeq = 0;
+  const pad = 'x'.repeat(300); // items of about a credit's size
+  let grantSeq = 0;
+  let redeemSeq = 0;
+  let conflicts = 0;
+  const customersGranted = () => {
+    const n = Math.min(CUSTOMERS, grants.ops);
+    if (n < opts.concurrency * 4) throw new Error(`throughput: only ${n} customers got a grant; too few for a redeem slice`);
+    return n;
+  };
+  // One op of each workload.
+  const putOne = async () => {
+    const i = putSeq++;
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: `PUT#${run}#${i}`, sk: 'PUT', type: 'BENCH', n: i } }));
+  };
+  const grantOne = async () => {
+    const i = grantSeq++;
+    await grantCredit(complaint(`${run}-c${i % CUSTOMERS}`, 100_000), grantDeps(store));
+  };
+  const redeemOne = async () => {
+    const i = redeemSeq++;
+    const out = await redeemCredits(redeemRequest(`${run}-c${i % customersGranted()}`, 100), redeemDeps(store, () => conflicts++));
+    if (out.response.applied !== 100) throw new Error(`redeem applied ${out.response.applied}, expected 100`);
+  };
+  /** What grant sends, without the service: one transaction of 4 conditional puts of about a credit's size. */
+  const rawGrantOne = async () => {
+    const i = rawSeq++;
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [0, 1, 2, 3].map((k) => ({
+          Put: { TableName: table, Item: { pk: `RAW#${run}#${i}`, sk: `K${k}`, type: 'BENCH', pad }, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
+      }),
+    );
+  };
+  /** What redeem sends, without the service: the spendable-credits Query, then 1 conditional debit + 2 puts. */
+  const rawRedeemOne = async () => {
+    const i = rawSeq++;
+    const pk = keys.customer(`${run}-c${i % customersGranted()}`);
+    const now = new Date();
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        FilterExpression: 'remaining > :zero',
+        ExpressionAttributeValues: { ':pk': pk, ':from': `${PREFIX.CREDIT}${now.toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
+        ProjectionExpression: 'creditId, currency, remaining, expiresAt',
+        ConsistentRead: true,
+      }),
+    );
+    const c = page.Items?.[0];
+    if (!c) throw new Error('raw redeem floor: customer has no credit');
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: { pk, sk: keys.credit(c.expiresAt as string, c.creditId as string) },
+              UpdateExpression: 'SET remaining = remaining - :take',
+              ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
+              ExpressionAttributeValues: { ':take': 1, ':now': now.getTime() },
+            },
+          },
+          ...[0, 1].map((k) => ({
+            Put: { TableName: table, Item: { pk, sk: `RAW#${run}#${i}#${k}`, type: 'BENCH', pad }, ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
+        ],
+      }),
+    );
+  };
+
+  // The order rotates each round (round 1 starts with grants: redeems need granted customers), so that no workload
+  // always runs at the same point of a round.
+  const slices: Array<{ acc: Accumulator; task: () => Promise<void> }> = [
+    { acc: puts, task: putOne },
+    { acc: grants, task: grantOne },
+    { acc: rawTx, task: rawGrantOne },
+    { acc: redeems, task: redeemOne },
+    { acc: rawQtx, task: rawRedeemOne },
+  ];
+  for (let round = 0; round < opts.rounds; round++) {
+    progress(`throughput: round ${round + 1}/${opts.rounds}`);
+    for (let j = 0; j < slices.length; j++) {
+      const { acc, task } = slices[(j + round + 1) % slices.length]!;
+      await acc.slice(local, () => runPool({ concurrency: opts.concurrency, durationMs: sliceMs, task }));
+    }
+  }
+  doc.destroy();
+  const baseline = puts.result();
+  const tx = rawTx.result();
+  const qtx = rawQtx.result();
+  const g = grants.result();
+  const r = redeems.result({ conflicts });
+  // The verdict uses the median over rounds of (workload ops/s ÷ PutItem ops/s in the same round): a round disturbed by
+  // another tenant of the machine moves both and drops out. The pooled ratio (totals) is kept alongside.
+  const ratio = (w: Workload) => median(w.slicePerSecond.map((x, k) => x / baseline.slicePerSecond[k]!));
+  return {
+    concurrency: opts.concurrency,
+    phaseMs: opts.phaseMs,
+    rounds: opts.rounds,
+    baseline,
+    rawGrantFloor: { ...tx, ratio: ratio(tx), pooledRatio: tx.perSecond / baseline.perSecond },
+    rawRedeemFloor: { ...qtx, ratio: ratio(qtx), pooledRatio: qtx.perSecond / baseline.perSecond },
+    grants: { ...g, ratio: ratio(g), pooledRatio: g.perSecond / baseline.perSecond, pass: ratio(g) >= THROUGHPUT_TARGET && g.errors === 0 },
+    redeems: { ...r, ratio: ratio(r), pooledRatio: r.perSecond / baseline.perSecond, pass: ratio(r) >= THROUGHPUT_TARGET && r.errors === 0 },
+    target: THROUGHPUT_TARGET,
+  };
+}
+
+export function renderThroughput(r: ThroughputResult): string {
+  const line = (w: Workload, ratio?: number, pass?: boolean) => [
+    w.name,
+    fmtInt(w.ops),
+    fmt(w.perSecond, 1),
+    fmt(w.p50Ms, 1),
+    fmt(w.p99Ms, 1),
+    String(w.errors),
+    fmt(w.clientCpuMsPerOp, 2),
+    w.serverCpuMsPerOp === undefined ? 'n/a' : fmt(w.serverCpuMsPerOp, 2),
+    ratio === undefined ? '-' : fmt(ratio),
+    ratio === undefined ? '-' : `>= ${r.target}`,
+    ratio === undefined ? '-' : verdict(pass),
+  ];
+  return renderTable(
+    `3. Throughput at ${r.concurrency} in flight vs. raw PutItem (${r.rounds} interleaved rounds, ${fmt(r.phaseMs / 1000, 0)} s per workload)`,
+    [
+      { header: 'workload', align: 'left' },
+      { header: 'ops' },
+      { header: 'ops/s' },
+      { header: 'p50 ms' },
+      { header: 'p99 ms' },
+      { header: 'errors' },
+      { header: 'client CPU ms/op' },
+      { header: 'Local CPU ms/op' },
+      { header: 'ratio' },
+      { header: 'target' },
+      { header: 'pass' },
+    ],
+    [
+      line(r.baseline),
+      line(r.grants, r.grants.ratio, r.grants.pass),
+      line(r.redeems, r.redeems.ratio, r.redeems.pass),
+      [...line(r.rawGrantFloor, r.rawGrantFloor.ratio).slice(0, 8), fmt(r.rawGrantFloor.ratio), '-', '-'],
+      [...line(r.rawRedeemFloor, r.rawRedeemFloor.ratio).slice(0, 8), fmt(r.rawRedeemFloor.ratio), '-', '-'],
+    ],
+    [
+      `ratio = median over rounds of (ops/s ÷ PutItem ops/s of the same round); pooled: grants ${fmt(r.grants.pooledRatio)}, redeems ${fmt(r.redeems.pooledRatio)}.`,
+      `per-round ops/s: PutItem ${r.baseline.slicePerSecond.join(' ')} | grants ${r.grants.slicePerSecond.join(' ')} | redeems ${r.redeems.slicePerSecond.join(' ')}.`,
+      `A grant is 1 TransactWriteItems of 4 items; a redeem is 1 Query + 1 TransactWriteItems of 3 items. Redeem conflicts retried: ${r.redeems.conflicts ?? 0}.`,
+      '(diag) rows, no target: the same DynamoDB calls a grant / a redeem sends, made raw without the service code: the floor the design itself sets.',
+      'On 2 shared cores client and DynamoDB Local compete for CPU: ops/s here tracks total CPU per op (client + Local columns).',
+      ...[r.grants, r.redeems].filter((w) => w.firstError).map((w) => `${w.name}: first error: ${w.firstError}`),
+    ],
+  );
+}

@@ -1,0 +1,272 @@
+// @ts-nocheck
+import type { IConstruct } from 'constructs';
+import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
+import { placeholderProblems } from './deploy-checks';
+import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
+
+/**
+ * Deployment settings, read from CDK context (cdk.json "context", or `cdk synth -c key=value`).
+ * Values given with `-c` arrive as strings: numbers are parsed, and the list accepts JSON
+ * (`-c 'courtesy:complaintEventSources=["a","b"]'`) or a comma-separated string.
+ */
+export interface CourtesyConfig {
+  /** Deployment stage: names the stack (CourtesyCredits-<stage>) and the bus (courtesy-credits-<stage>), see infra/names.ts. */
+  readonly stage: string;
+  /** From address of every email; must belong to `sesIdentity`. */
+  readonly senderEmail: string;
+  /** The verified SES identity (domain or address) the function may send as. */
+  readonly sesIdentity: string;
+  /** EventBridge `source` values accepted for ComplaintResolved events. */
+  readonly complaintEventSources: readonly string[];
+  /** Role of the payment flow: may invoke redeem, reverse and balance. */
+  readonly paymentFlowRoleArn: string;
+  /** Role of the account service: may invoke balance. */
+  readonly accountServiceRoleArn: string;
+  /** The reminder email goes out this many days before a credit expires. */
+  readonly reminderDaysBeforeExpiry: number;
+  /** IANA time zone dates in emails are shown in. */
+  readonly emailTimeZone: string;
+  /** Largest single grant in whole units of its currency. */
+  readonly maxGrantMajorUnits: number;
+  /** Optional SES configuration set used for every send. */
+  readonly sesConfigurationSetName?: string;
+}
+
+export const CONTEXT_KEYS = {
+  stage: 'courtesy:stage',
+  senderEmail: 'courtesy:senderEmail',
+  sesIdentity: 'courtesy:sesIdentity',
+  complaintEventSources: 'courtesy:complaintEventSources',
+  paymentFlowRoleArn: 'courtesy:paymentFlowRoleArn',
+  accountServiceRoleArn: 'courtesy:accountServiceRoleArn',
+  reminderDaysBeforeExpiry: 'courtesy:reminderDaysBeforeExpiry',
+  emailTimeZone: 'courtesy:emailTimeZone',
+  maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
+  sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+} as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
+
+/**
+ * Set to true by `npm run deploy` only: the CDK CLI runs the app the same way for synth, diff and deploy and does not
+ * tell it which command runs, so deploy-only checks (no placeholders, explicit stage) need this flag. Not a setting
+ * of the service: it is not part of CourtesyConfig.
+ */
+export const DEPLOY_CONTEXT_KEY = 'courtesy:deploy';
+
+/** Values used when a setting is absent; the grant limits are the domain's own defaults. */
+export const DEFAULTS = {
+  stage: DEFAULT_STAGE,
+  reminderDaysBeforeExpiry: DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry,
+  maxGrantMajorUnits: DEFAULT_GRANT_POLICY.maxMajorUnits,
+} as const;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: readonly string[],
+    readonly phase: 'synth' | 'deploy' = 'synth',
+  ) {
+    super(
+      `${phase === 'deploy' ? 'Refusing to deploy' : 'Invalid'} courtesy-credits configuration ` +
+        `(CDK context, see cdk.json "context" or -c key=value):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+/** IAM role ARN: optional path (segments ending in "/"), then a role name of at most 64 characters; no wildcards. */
+const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/){0,50}[\w+=,.@-]{1,64}$/;
+const EVENT_SOURCE = /^[\w.\-/:]{1,256}$/;
+const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Reads and validates the configuration from a construct's context; throws ConfigError listing every problem.
+ * When `courtesy:deploy` is true (npm run deploy), placeholder values and a missing stage are problems too.
+ */
+export function loadConfig(scope: IConstruct): CourtesyConfig {
+  const all = scope.node.getAllContext();
+  const known = new Set<string>([...Object.values(CONTEXT_KEYS), DEPLOY_CONTEXT_KEY]);
+  const unknown = Object.keys(all).filter((k) => k.startsWith('courtesy:') && !known.has(k));
+  const get = (key: string) => scope.node.tryGetContext(key);
+  const deploy = get(DEPLOY_CONTEXT_KEY);
+  if (deploy !== undefined && deploy !== true && deploy !== 'true' && deploy !== false && deploy !== 'false') {
+    throw new ConfigError([`${DEPLOY_CONTEXT_KEY}: must be true or false, got ${describe(deploy)}`]);
+  }
+  const config = parseConfig(get, unknown);
+  if (deploy === true || deploy === 'true') {
+    const problems = deployProblems(config, get);
+    if (problems.length > 0) throw new ConfigError(problems, 'deploy');
+  }
+  return config;
+}
+
+/** What `npm run deploy` refuses beyond parseConfig: placeholders from cdk.json and an implicit stage. */
+export function deployProblems(config: CourtesyConfig, get: (key: string) => unknown): string[] {
+  const problems: string[] = [];
+  const stage = get(CONTEXT_KEYS.stage);
+  if (stage === undefined || stage === null || stage === '') {
+    problems.push(`${CONTEXT_KEYS.stage}: required for deploy (e.g. -c ${CONTEXT_KEYS.stage}=prod); it names the stack and the bus`);
+  }
+  return [...problems, ...placeholderProblems(config, CONTEXT_KEYS)];
+}
+
+/**
+ * Validates raw context values. `get` returns the value for a context key (undefined when absent).
+ * `unknownKeys` are reported as errors: a misspelt key would otherwise silently fall back to a default.
+ */
+export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly string[] = []): CourtesyConfig {
+  const problems: string[] = unknownKeys.map(
+    (k) => `${k}: unknown setting (known: ${Object.values(CONTEXT_KEYS).join(', ')})`,
+  );
+
+  const str = (key: string, required: boolean): string | undefined => {
+    const v = get(key);
+    if (v === undefined || v === null || v === '') {
+      if (required) problems.push(`${key}: required, not set`);
+      return undefined;
+    }
+    if (typeof v !== 'string') {
+      problems.push(`${key}: must be a string, got ${describe(v)}`);
+      return undefined;
+    }
+    if (v.trim() !== v || v.length === 0) {
+      problems.push(`${key}: must not have leading or trailing spaces`);
+      return undefined;
+    }
+    return v;
+  };
+
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const v = get(key);
+    if (v === undefined || v === null || v === '') return fallback;
+    const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${key}: must be a whole number from ${min} to ${max}, got ${describe(v)}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const stage = str(CONTEXT_KEYS.stage, false) ?? DEFAULTS.stage;
+  const senderEmail = str(CONTEXT_KEYS.senderEmail, true);
+  const sesIdentity = str(CONTEXT_KEYS.sesIdentity, true);
+  const paymentFlowRoleArn = str(CONTEXT_KEYS.paymentFlowRoleArn, true);
+  const accountServiceRoleArn = str(CONTEXT_KEYS.accountServiceRoleArn, true);
+  const emailTimeZone = str(CONTEXT_KEYS.emailTimeZone, true);
+  const sesConfigurationSetName = str(CONTEXT_KEYS.sesConfigurationSetName, false);
+  const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
+  const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
+  const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
+
+  if (!STAGE_PATTERN.test(stage)) {
+    problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
+  }
+  if (senderEmail !== undefined && !isValidEmail(senderEmail)) {
+    problems.push(`${CONTEXT_KEYS.senderEmail}: not a valid email address: "${senderEmail}"`);
+  }
+  if (sesIdentity !== undefined) {
+    const identityIsEmail = sesIdentity.includes('@');
+    if (identityIsEmail ? !isValidEmail(sesIdentity) : !DOMAIN.test(sesIdentity)) {
+      problems.push(`${CONTEXT_KEYS.sesIdentity}: must be a domain (example.com) or an email address, got "${sesIdentity}"`);
+    } else if (senderEmail !== undefined && isValidEmail(senderEmail)) {
+      const senderDomain = senderEmail.slice(senderEmail.lastIndexOf('@') + 1).toLowerCase();
+      const identity = sesIdentity.toLowerCase();
+      const covered = identityIsEmail
+        ? senderEmail.toLowerCase() === identity
+        : senderDomain === identity || senderDomain.endsWith(`.${identity}`);
+      if (!covered) {
+        problems.push(
+          `${CONTEXT_KEYS.senderEmail}: "${senderEmail}" is not covered by ${CONTEXT_KEYS.sesIdentity} "${sesIdentity}" ` +
+            `(SES would refuse to send from it)`,
+        );
+      }
+    }
+  }
+  for (const [key, arn] of [
+    [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
+    [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
+  ] as const) {
+    if (arn !== undefined && !ROLE_ARN.test(arn)) {
+      problems.push(`${key}: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "${arn}"`);
+    }
+  }
+  if (emailTimeZone !== undefined && !isTimeZone(emailTimeZone)) {
+    problems.push(`${CONTEXT_KEYS.emailTimeZone}: not an IANA time zone (e.g. Europe/Berlin): "${emailTimeZone}"`);
+  }
+  if (sesConfigurationSetName !== undefined && !CONFIGURATION_SET.test(sesConfigurationSetName)) {
+    problems.push(
+      `${CONTEXT_KEYS.sesConfigurationSetName}: 1-64 letters, digits, "_" or "-", got "${sesConfigurationSetName}"`,
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    stage,
+    senderEmail: senderEmail!,
+    sesIdentity: sesIdentity!,
+    complaintEventSources,
+    paymentFlowRoleArn: paymentFlowRoleArn!,
+    accountServiceRoleArn: accountServiceRoleArn!,
+    reminderDaysBeforeExpiry,
+    emailTimeZone: emailTimeZone!,
+    maxGrantMajorUnits,
+    ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+  };
+}
+
+function sources(raw: unknown, problems: string[]): string[] {
+  const key = CONTEXT_KEYS.complaintEventSources;
+  let list: unknown = raw;
+  if (typeof raw === 'string') {
+    const s = raw.trim();
+    if (s.startsWith('[')) {
+      try {
+        list = JSON.parse(s);
+      } catch {
+        problems.push(`${key}: not valid JSON: ${s}`);
+        return [];
+      }
+    } else {
+      list = s === '' ? [] : s.split(',').map((x) => x.trim());
+    }
+  }
+  if (list === undefined || list === null) {
+    problems.push(`${key}: required, not set (a list of EventBridge "source" values)`);
+    return [];
+  }
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.push(`${key}: must be a non-empty list of EventBridge "source" values, got ${describe(raw)}`);
+    return [];
+  }
+  const out: string[] = [];
+  for (const s of list) {
+    if (typeof s !== 'string' || !EVENT_SOURCE.test(s)) {
+      problems.push(`${key}: each source must be 1-256 characters of letters, digits, . _ - / :, got ${describe(s)}`);
+    } else if (s.startsWith('aws.')) {
+      problems.push(`${key}: "${s}" is reserved for AWS services`);
+    } else if (out.includes(s)) {
+      problems.push(`${key}: "${s}" is listed twice`);
+    } else {
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `"${v}"`;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

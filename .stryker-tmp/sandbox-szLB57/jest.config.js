@@ -1,0 +1,32 @@
+/** Two projects: fast pure tests, and integration tests that share one DynamoDB Local + SES emulator per run. */
+// @ts-nocheck
+
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+// @middy/core ships ES modules only: let swc turn it into CommonJS for jest.
+const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
+// Service logs go to .test-logs/<file>.log, printed by the summary reporter only for a failing file.
+const setupFilesAfterEnv = ['<rootDir>/test/setup/quiet-logs.ts'];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/infra/**/*.test.ts'],
+      transform,
+      transformIgnorePatterns,
+      setupFilesAfterEnv,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      transform,
+      transformIgnorePatterns,
+      setupFilesAfterEnv,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+    },
+  ],
+  testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+};

@@ -1,0 +1,119 @@
+// @ts-nocheck
+import { DynamoDBClient, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { CommitOutcome } from '../../app/ports';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { RawItem } from './fields';
+import { ATTR } from './layout';
+
+/** The table's client: strongly consistent reads, paged queries, put-if-absent and classified transactions. */
+
+/** One client per container, reused across invocations. Endpoint overrides come from AWS_ENDPOINT_URL_DYNAMODB. */
+export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** Only if no item has that key yet: every item this service creates is written once. */
+export const IF_ABSENT = `attribute_not_exists(${ATTR.PK})`;
+
+/** A cancelled transaction whose conditions failed (data changed since read), as opposed to a TransactionConflict. */
+function isStale(reasons: CancellationReason[]): boolean {
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+  if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === 'TransactionCanceledException') {
+    return (error as TransactionCanceledException).CancellationReasons ?? [];
+  }
+  return undefined;
+}
+
+export class Table {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  /** Strongly consistent GetItem: money decisions never act on a stale read. */
+  async get(pk: string, sk: string, projection?: string): Promise<RawItem | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.name, Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: projection, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    return out.Item;
+  }
+
+  /** One page of a query, and the key to continue from if there is more. */
+  async queryPage(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: RawItem[]; lastKey?: RawItem }> {
+    const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: 'TOTAL' }));
+    return { items: (out.Items ?? []) as RawItem[], lastKey: out.LastEvaluatedKey };
+  }
+
+  /** Every page of a query. */
+  async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<RawItem[]> {
+    const items: RawItem[] = [];
+    let ExclusiveStartKey: RawItem | undefined;
+    do {
+      const page = await this.queryPage({ ...input, ExclusiveStartKey });
+      items.push(...page.items);
+      ExclusiveStartKey = page.lastKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** PutItem only if no item has that key; false if one had (a redelivery, not an error). */
+  async putIfAbsent(item: RawItem): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.name, Item: item, ConditionExpression: IF_ABSENT, ReturnConsumedCapacity: 'TOTAL' }));
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** A Put of a new item inside a transaction. */
+  putNew(item: RawItem, returnOldOnFailure = false): TransactItems[number] {
+    return {
+      Put: {
+        TableName: this.name,
+        Item: item,
+        ConditionExpression: IF_ABSENT,
+        ...(returnOldOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+      },
+    };
+  }
+
+  /**
+   * Run one transaction and classify a cancellation: the guard item (the idempotency record, or the status the
+   * transaction flips) failing its condition means "done before" -> duplicate, with the earlier record if it can
+   * be had (`existing` gets the old guard item when DynamoDB returned it); any other cancellation is a conflict, stale when a condition failed (data changed since read).
+   */
+  async transact<T>(
+    items: TransactItems,
+    guardIndex: number,
+    existing: (oldGuardItem: RawItem | undefined) => Promise<T | undefined>,
+  ): Promise<CommitOutcome<T>> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      return { kind: 'committed' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const guard = reasons[guardIndex];
+      if (guard?.Code === 'ConditionalCheckFailed') {
+        return { kind: 'duplicate', existing: await existing(guard.Item ? unmarshall(guard.Item) : undefined) };
+      }
+      return { kind: 'conflict', stale: isStale(reasons) };
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// @ts-nocheck
+import type { CreditStore } from '../../app/ports';
+import { tableName } from '../../shared/config';
+import { once } from '../../shared/once';
+import { createDocumentClient, Table } from './client';
+import { Credits } from './credits';
+import { Ledger } from './history';
+import { Notices } from './notices';
+import { Redemptions } from './redemptions';
+import { PaymentFlow } from './holds';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The DynamoDB adapter: one table (layout in ./layout.ts) behind the store ports of lambdas/app/ports.ts, each
+ * concern in its own module; this one composes them.
+ */
+export { ITEM, keys } from './layout';
+export { createDocumentClient } from './client';
+export { decodeItem } from './codec';
+export { decodeStreamRecord } from './stream-record';
+export { StoredItemError } from './fields';
+
+export class DynamoCreditStore implements CreditStore {
+  private readonly credits: Credits;
+  private readonly redemptions: Redemptions;
+  private readonly ledger: Ledger;
+  private readonly notices: Notices;
+  private readonly payments: PaymentFlow;
+
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    table: string,
+  ) {
+    const t = new Table(doc, table);
+    this.credits = new Credits(t);
+    this.redemptions = new Redemptions(t);
+    this.ledger = new Ledger(t);
+    this.notices = new Notices(t);
+    this.payments = new PaymentFlow(t);
+  }
+
+  grant: CreditStore['grant'] = (input) => this.credits.grant(input);
+  listSpendableCredits: CreditStore['listSpendableCredits'] = (customerId, now) => this.credits.listSpendableCredits(customerId, now);
+  listStoredCredits: CreditStore['listStoredCredits'] = (customerId) => this.credits.listStoredCredits(customerId);
+  getCredit: CreditStore['getCredit'] = (customerId, creditId, expiresAt) => this.credits.getCredit(customerId, creditId, expiresAt);
+  commitRedemption: CreditStore['commitRedemption'] = (input) => this.redemptions.commitRedemption(input);
+  getRedeemRecord = (customerId: string, idempotencyKey: string) => this.redemptions.getRedeemRecord(customerId, idempotencyKey);
+  commitReversal: CreditStore['commitReversal'] = (input) => this.redemptions.commitReversal(input);
+  getLedgerEntry: CreditStore['getLedgerEntry'] = (customerId, entryId) => this.ledger.getLedgerEntry(customerId, entryId);
+  recordExpiry: CreditStore['recordExpiry'] = (entry) => this.ledger.recordExpiry(entry);
+  history: CreditStore['history'] = (customerId, limit, cursor) => this.ledger.history(customerId, limit, cursor);
+  hasNotice: CreditStore['hasNotice'] = (customerId, creditId, kind) => this.notices.hasNotice(customerId, creditId, kind);
+  putNotice: CreditStore['putNotice'] = (kind, notice, expiresAt) => this.notices.putNotice(kind, notice, expiresAt);
+  // the payment flow (issue 10)
+  getHold: CreditStore['getHold'] = (customerId, holdId) => this.payments.getHold(customerId, holdId);
+  getKeyedRecord: CreditStore['getKeyedRecord'] = (customerId, operation, key) => this.payments.getKeyedRecord(customerId, operation, key);
+  commitHold: CreditStore['commitHold'] = (input) => this.payments.commitHold(input);
+  commitCapture: CreditStore['commitCapture'] = (input) => this.payments.commitCapture(input);
+  commitRelease: CreditStore['commitRelease'] = (input) => this.payments.commitRelease(input);
+  commitExpiredRelease: CreditStore['commitExpiredRelease'] = (input) => this.payments.commitExpiredRelease(input);
+  commitRefund: CreditStore['commitRefund'] = (input) => this.payments.commitRefund(input);
+  listHolds: CreditStore['listHolds'] = (customerId) => this.payments.listHolds(customerId);
+}
+
+/** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
+export const creditStore = once<CreditStore>(() => new DynamoCreditStore(createDocumentClient(), tableName()));

@@ -1,0 +1,72 @@
+/**
+ * The table's layout: key attribute names, item kinds and key builders. Pure constants, no AWS SDK: the adapter,
+ * the CDK app (table definition and stream filters), the local runtime, the bench and the tests import them from
+ * here, so a kind or key prefix is spelled once.
+ *
+ * | item        | pk                  | sk                                   | ttl                       |
+ * |-------------|---------------------|--------------------------------------|---------------------------|
+ * | credit      | C#<customerId>      | CREDIT#<expiresAt ISO>#<creditId>    | expiry (drives CreditExpired) |
+ * | reminder    | C#<customerId>      | REMINDER#<creditId>                  | expiry - N days (drives the reminder email) |
+ * | ledger      | C#<customerId>      | LEDGER#<entryId ULID>                | none: history is kept     |
+ * | redeem key  | C#<customerId>      | IDEM#REDEEM#<idempotencyKey>         | +90 days                  |
+ * | notice      | C#<customerId>      | NOTICE#<creditId>#ISSUED|REMINDER    | expiry + 90 days          |
+ * | grant key   | COMPLAINT#<id>      | GRANT                                | none                      |
+ * | hold        | C#<customerId>      | HOLD#<holdId ULID>                   | hold expiry (drives the auto-release) |
+ * | hold/capture/refund key | C#<customerId> | IDEM#HOLD|CAPTURE|REFUND#<key>  | +90 days                  |
+ */
+// @ts-nocheck
+
+
+/** Attribute names of the table's keys, TTL and item kind. */
+export const ATTR = { PK: 'pk', SK: 'sk', TTL: 'ttl', KIND: 'type', NOTICE: 'notice' } as const;
+
+/** Value of the `type` attribute per item kind. */
+export const ITEM = {
+  CREDIT: 'CREDIT',
+  REMINDER: 'REMINDER',
+  LEDGER: 'LEDGER',
+  IDEMPOTENCY: 'IDEMPOTENCY',
+  NOTICE: 'NOTICE',
+  GRANT: 'GRANT_KEY',
+  // the payment flow (issue 10)
+  HOLD: 'HOLD',
+} as const;
+export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
+
+/** Which email a notice item records (the `notice` attribute). */
+export const NOTICE = { ISSUED: 'ISSUED', REMINDER: 'REMINDER' } as const;
+export type NoticeKind = (typeof NOTICE)[keyof typeof NOTICE];
+
+/** Sort-key prefixes (a Query by prefix reads one kind). */
+export const PREFIX = {
+  CREDIT: 'CREDIT#',
+  REMINDER: 'REMINDER#',
+  LEDGER: 'LEDGER#',
+  REDEEM_KEY: 'IDEM#REDEEM#',
+  NOTICE: 'NOTICE#',
+  // the payment flow (issue 10)
+  HOLD: 'HOLD#',
+  OPERATION_KEY: 'IDEM#',
+} as const;
+
+/** Payment-flow operations idempotent by a caller's key (the `operation` attribute of their key items; redeem's predate it). */
+export const KEYED_OPERATIONS = ['HOLD', 'CAPTURE', 'REFUND'] as const;
+export type KeyedOperation = (typeof KEYED_OPERATIONS)[number];
+/** Sorts after every ISO timestamp: the upper bound of a credit range query. */
+export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
+export const GRANT_SK = 'GRANT';
+
+export const keys = {
+  customer: (customerId: string) => `C#${customerId}`,
+  credit: (expiresAt: string, creditId: string) => `${PREFIX.CREDIT}${expiresAt}#${creditId}`,
+  reminder: (creditId: string) => `${PREFIX.REMINDER}${creditId}`,
+  ledger: (entryId: string) => `${PREFIX.LEDGER}${entryId}`,
+  redeemKey: (key: string) => `${PREFIX.REDEEM_KEY}${key}`,
+  notice: (creditId: string, kind: NoticeKind) => `${PREFIX.NOTICE}${creditId}#${kind}`,
+  complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
+  hold: (holdId: string) => `${PREFIX.HOLD}${holdId}`,
+  operationKey: (operation: KeyedOperation, key: string) => `${PREFIX.OPERATION_KEY}${operation}#${key}`,
+};
+
+/** Who removes an item whose TTL passed: stream records of those removals carry this `userIdentity`. */
+export const TTL_REMOVER = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;

@@ -1,0 +1,73 @@
+// @ts-nocheck
+import { shouldRemind, type Credit } from '../domain/credit';
+import { renderEmail } from '../domain/email/render';
+import type { Clock } from '../shared/clock';
+import { NOTICE } from '../adapters/dynamodb/layout';
+import type { Mailer, NoticeStore } from './ports';
+import type { Reminder } from './stored';
+
+export interface NotifyDeps {
+  store: NoticeStore;
+  mailer: Mailer;
+  clock: Clock;
+  timeZone: string;
+}
+
+export type NotifyOutcome = 'SENT' | 'ALREADY_SENT' | 'SKIPPED_USED_UP' | 'SKIPPED_EXPIRED' | 'SKIPPED_GONE';
+
+/**
+ * Emails go out from the table's stream, not from the grant: a crash after the credit is written still sends the
+ * email (the stream record is retried), and an SES outage never repeats the grant. A notice item recorded after a
+ * successful send keeps retried batches from sending twice.
+ */
+export async function sendCreditIssued(credit: Credit, deps: NotifyDeps): Promise<NotifyOutcome> {
+  if (await deps.store.hasNotice(credit.customerId, credit.creditId, NOTICE.ISSUED)) return 'ALREADY_SENT';
+  const email = renderEmail(
+    { kind: 'CREDIT_ISSUED', locale: credit.locale, amount: credit.amount, currency: credit.currency, expiresAt: credit.expiresAt, reason: credit.reason },
+    { timeZone: deps.timeZone },
+  );
+  const { messageId } = await deps.mailer.send({ to: credit.email, ...email, tags: { kind: 'credit-issued', creditId: credit.creditId } });
+  await deps.store.putNotice(
+    NOTICE.ISSUED,
+    {
+      customerId: credit.customerId,
+      creditId: credit.creditId,
+      currency: credit.currency,
+      remaining: credit.amount,
+      expiresAt: credit.expiresAt,
+      sentAt: deps.clock.now().toISOString(),
+      messageId,
+    },
+    credit.expiresAt,
+  );
+  return 'SENT';
+}
+
+export type DueReminder = Pick<Reminder, 'customerId' | 'creditId' | 'expiresAt'>;
+
+/** The reminder item's TTL fired: remind only if the credit still has money on it and has not lapsed. */
+export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps): Promise<NotifyOutcome> {
+  // Two independent reads: issued together, one round trip of latency.
+  const [alreadySent, credit] = await Promise.all([
+    deps.store.hasNotice(reminder.customerId, reminder.creditId, NOTICE.REMINDER),
+    deps.store.getCredit(reminder.customerId, reminder.creditId, reminder.expiresAt),
+  ]);
+  if (alreadySent) return 'ALREADY_SENT';
+  const now = deps.clock.now();
+  if (!shouldRemind(credit, now)) {
+    if (!credit) return 'SKIPPED_GONE';
+    return credit.remaining <= 0 ? 'SKIPPED_USED_UP' : 'SKIPPED_EXPIRED';
+  }
+  const c = credit!;
+  const email = renderEmail(
+    { kind: 'EXPIRY_REMINDER', locale: c.locale, remaining: c.remaining, currency: c.currency, expiresAt: c.expiresAt },
+    { timeZone: deps.timeZone },
+  );
+  const { messageId } = await deps.mailer.send({ to: c.email, ...email, tags: { kind: 'expiry-reminder', creditId: c.creditId } });
+  await deps.store.putNotice(
+    NOTICE.REMINDER,
+    { customerId: c.customerId, creditId: c.creditId, currency: c.currency, remaining: c.remaining, expiresAt: c.expiresAt, sentAt: now.toISOString(), messageId },
+    c.expiresAt,
+  );
+  return 'SENT';
+}

@@ -1,0 +1,44 @@
+// @ts-nocheck
+import type { Credit } from '../domain/credit';
+import type { LedgerEntry } from '../domain/ledger';
+import type { NoticeKind } from '../adapters/dynamodb/layout';
+import type { GrantRecord, RedeemRecord, ReminderNoticeRecord } from './ports';
+import type { Hold } from '../domain/hold';
+import type { KeyedOperation, KeyedRecord } from './payment-ports';
+
+/**
+ * What the table holds and how it changes, as domain values: the DynamoDB adapter decodes every stored item and
+ * stream record into these (keys, TTL and kind attributes left behind), so use cases and handlers never see raw items.
+ */
+
+/** A scheduled "about to lapse" email: the item whose TTL fires it. */
+export interface Reminder {
+  readonly customerId: string;
+  readonly creditId: string;
+  readonly expiresAt: string;
+  readonly remindAt: string;
+}
+
+/** The record that an email went out (`kind`: which one). */
+export interface SentNotice extends ReminderNoticeRecord {
+  readonly kind: NoticeKind;
+}
+
+export type StoredItem =
+  | { readonly kind: 'credit'; readonly credit: Credit }
+  | { readonly kind: 'reminder'; readonly reminder: Reminder }
+  | { readonly kind: 'ledger'; readonly entry: LedgerEntry }
+  | { readonly kind: 'notice'; readonly notice: SentNotice }
+  | { readonly kind: 'grantKey'; readonly grant: GrantRecord }
+  | { readonly kind: 'redeemKey'; readonly record: RedeemRecord }
+  // the payment flow (issue 10)
+  | { readonly kind: 'hold'; readonly hold: Hold }
+  | { readonly kind: 'operationKey'; readonly operation: KeyedOperation; readonly record: KeyedRecord<unknown> };
+
+/** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
+export type RemovedBy = 'ttl' | 'user';
+
+export type TableChange =
+  | { readonly change: 'inserted'; readonly item: StoredItem }
+  | { readonly change: 'modified'; readonly item: StoredItem; readonly before: StoredItem }
+  | { readonly change: 'removed'; readonly item: StoredItem; readonly by: RemovedBy };

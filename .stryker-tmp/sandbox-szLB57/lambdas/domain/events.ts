@@ -1,0 +1,113 @@
+// @ts-nocheck
+import type { LedgerEntry } from './ledger';
+import { isReasonCode } from './reason-code';
+
+/**
+ * Events this service publishes on EventBridge (source "courtesy-credits").
+ * Delivery is at least once: consumers de-duplicate by `detail.eventId`, which is stable across redeliveries.
+ * No event carries an email address or any free text (a reason is published only as its closed code).
+ */
+export const EVENT_SOURCE = 'courtesy-credits';
+
+export const DETAIL_TYPES = {
+  GRANTED: 'CreditGranted',
+  REDEEMED: 'CreditRedeemed',
+  REVERSED: 'CreditReversed',
+  EXPIRED: 'CreditExpired',
+  REMINDER_SENT: 'CreditExpiryReminderSent',
+  // the payment flow (issue 10)
+  HELD: 'HoldPlaced',
+  CAPTURED: 'HoldCaptured',
+  RELEASED: 'HoldReleased',
+  REFUNDED: 'CreditRefunded',
+} as const;
+export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
+
+export interface OutgoingEvent {
+  readonly detailType: DetailType;
+  readonly detail: Record<string, unknown> & { eventId: string; customerId: string; occurredAt: string };
+}
+
+export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
+  const base = { eventId: `${e.kind}#${e.entryId}`, customerId: e.customerId, occurredAt: e.at, currency: e.currency, amount: e.amount };
+  switch (e.kind) {
+    case 'GRANTED':
+      return {
+        detailType: DETAIL_TYPES.GRANTED,
+        detail: { ...base, creditId: e.creditId, complaintId: e.complaintId, expiresAt: e.expiresAt, ...reasonCode(e.reasonCode) },
+      };
+    case 'REDEEMED':
+      return {
+        detailType: DETAIL_TYPES.REDEEMED,
+        detail: { ...base, redemptionId: e.entryId, orderId: e.orderId, allocations: e.allocations },
+      };
+    case 'REVERSED':
+      return {
+        detailType: DETAIL_TYPES.REVERSED,
+        detail: { ...base, redemptionId: e.redemptionId, orderId: e.orderId, allocations: e.allocations, lapsed: e.lapsed },
+      };
+    case 'EXPIRED':
+      return { detailType: DETAIL_TYPES.EXPIRED, detail: { ...base, creditId: e.creditId, expiresAt: e.expiresAt } };
+    case 'HELD':
+      return {
+        detailType: DETAIL_TYPES.HELD,
+        detail: { ...base, holdId: e.entryId, orderId: e.orderId, allocations: e.allocations, holdExpiresAt: e.holdExpiresAt },
+      };
+    case 'CAPTURED':
+      return {
+        detailType: DETAIL_TYPES.CAPTURED,
+        detail: { ...base, captureId: e.entryId, holdId: e.holdId, orderId: e.orderId, allocations: e.allocations, final: e.final },
+      };
+    case 'RELEASED':
+      return {
+        detailType: DETAIL_TYPES.RELEASED,
+        detail: { ...base, holdId: e.holdId, orderId: e.orderId, reason: e.reason, allocations: e.allocations, lapsed: e.lapsed },
+      };
+    case 'REFUNDED':
+      return {
+        detailType: DETAIL_TYPES.REFUNDED,
+        detail: {
+          ...base,
+          refundId: e.entryId,
+          ...(e.refundOf === 'REDEMPTION' ? { redemptionId: e.redemptionId } : { captureId: e.captureId }),
+          orderId: e.orderId,
+          allocations: e.allocations,
+          lapsed: e.lapsed,
+        },
+      };
+    default: {
+      // A ledger entry nobody can publish must not vanish from the outbox: fail, so the stream record is retried
+      // and ends in the publisher's failure queue. Exhaustive: a kind without an event does not compile.
+      const unknown: never = e;
+      const { entryId, kind } = unknown as { entryId: string; kind: unknown };
+      throw new Error(`ledger entry ${entryId} has kind ${JSON.stringify(kind)}, which has no outgoing event`);
+    }
+  }
+}
+
+/** Only a known code is published (stored data is untyped); never the free-text reason. */
+const reasonCode = (code: unknown) => (isReasonCode(code) ? { reasonCode: code } : {});
+
+export interface ReminderNotice {
+  readonly customerId: string;
+  readonly creditId: string;
+  readonly currency: string;
+  readonly remaining: number;
+  readonly expiresAt: string;
+  readonly sentAt: string;
+}
+
+export function eventForReminder(n: ReminderNotice): OutgoingEvent {
+  return {
+    detailType: DETAIL_TYPES.REMINDER_SENT,
+    detail: {
+      eventId: `REMINDER#${n.creditId}`,
+      customerId: n.customerId,
+      occurredAt: n.sentAt,
+      creditId: n.creditId,
+      currency: n.currency,
+      amount: n.remaining,
+      expiresAt: n.expiresAt,
+    },
+  };
+}

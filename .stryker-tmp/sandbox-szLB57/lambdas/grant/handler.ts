@@ -1,0 +1,41 @@
+// @ts-nocheck
+import type { EventBridgeEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { COMPLAINT_RESOLVED, ComplaintResolvedDetail, parseContract } from '../contracts';
+import { grantCredit } from '../app/grant';
+import { CreditError } from '../domain/errors';
+import { clock } from '../shared/clock';
+import { grantPolicy } from '../shared/config';
+import { newId } from '../shared/ids';
+import { withObservability } from '../shared/middleware';
+import { logger, metrics } from '../shared/observability';
+import { creditStore } from '../adapters/dynamodb';
+
+/**
+ * EventBridge → ComplaintResolved → one credit. Invoked asynchronously: a rejected event is logged with its reason
+ * and thrown, so after the configured retries it lands in the function's on-failure queue (nothing half-written:
+ * the grant is one transaction).
+ */
+export const handler = withObservability(async (event: EventBridgeEvent<string, unknown>) => {
+  logger.appendKeys({ eventId: event.id, source: event.source });
+  try {
+    if (event['detail-type'] !== COMPLAINT_RESOLVED) {
+      throw new CreditError('INVALID_INPUT', `unexpected detail-type "${event['detail-type']}"`);
+    }
+    const detail = parseContract(ComplaintResolvedDetail, event.detail);
+    logger.appendKeys({ complaintId: detail.complaintId, customerId: detail.customerId });
+    const result = await grantCredit(detail, { store: creditStore(), clock, policy: grantPolicy(), newId });
+    metrics.addMetric(result.outcome === 'GRANTED' ? 'CreditGranted' : 'GrantDuplicate', MetricUnit.Count, 1);
+    logger.info(result.outcome === 'GRANTED' ? 'credit granted' : 'duplicate complaint event ignored', { ...result });
+    return result;
+  } catch (error) {
+    if (error instanceof CreditError) {
+      // An expected refusal (bad input, conflict): WARN. Only unexpected failures are errors.
+      logger.warn('complaint event rejected', { code: error.code, reason: error.message, details: error.details });
+      metrics.addMetric('GrantRejected', MetricUnit.Count, 1);
+    } else {
+      logger.error('grant failed', error as Error);
+    }
+    throw error;
+  }
+});

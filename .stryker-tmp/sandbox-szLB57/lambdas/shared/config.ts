@@ -1,0 +1,31 @@
+// @ts-nocheck
+import { DEFAULT_GRANT_POLICY, type GrantPolicy } from '../domain/credit';
+
+/** Environment settings, read when first needed so a missing one fails loudly with its name. */
+export function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+export const tableName = (): string => required('TABLE_NAME');
+export const eventBusName = (): string => required('EVENT_BUS_NAME');
+export const senderEmail = (): string => required('SENDER_EMAIL');
+export const sesConfigurationSet = (): string | undefined => process.env.SES_CONFIGURATION_SET || undefined;
+export const emailTimeZone = (): string => process.env.EMAIL_TIME_ZONE || 'Europe/Berlin';
+
+export function grantPolicy(): GrantPolicy {
+  return {
+    ...DEFAULT_GRANT_POLICY,
+    reminderDaysBeforeExpiry: positiveInt('REMINDER_DAYS_BEFORE_EXPIRY', DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry),
+    maxMajorUnits: positiveInt('MAX_GRANT_MAJOR_UNITS', DEFAULT_GRANT_POLICY.maxMajorUnits),
+  };
+}

@@ -1,0 +1,13 @@
+// @ts-nocheck
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context } from 'aws-lambda';
+import { logger, metrics } from './observability';
+
+/** Every function: Powertools logger context + metrics flush, via middy. */
+export function withObservability<E, R>(fn: (event: E, context: Context) => Promise<R>) {
+  return middy(fn)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}

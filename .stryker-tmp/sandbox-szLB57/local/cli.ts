@@ -1,0 +1,175 @@
+/**
+ * `npm run cli -- <command>`: drive the locally running service (`npm start`) the way its real callers do:
+ * PutEvents on the bus, Lambda Invoke, and the SES emulator's mailbox. Nothing here calls a handler directly.
+ */
+// @ts-nocheck
+
+import { parseArgs } from 'node:util';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const RUNTIME = process.env.COURTESY_LOCAL_URL ?? 'http://127.0.0.1:4010';
+const SES = process.env.COURTESY_SES_URL ?? 'http://127.0.0.1:8005';
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const region = 'eu-central-1';
+
+const HELP = `courtesy credits, local CLI (the service must be running: npm start)
+
+  grant   --customer ID --email ADDR --amount MINOR --currency EUR --days 30..365 --reason TEXT [--locale de-DE] [--complaint ID]
+  redeem  --customer ID --order ID --amount MINOR --currency EUR [--key IDEMPOTENCY_KEY]
+  reverse --customer ID --redemption ID [--currency EUR] [--reason TEXT]
+  balance --customer ID [--limit N] [--cursor C]
+  emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
+  events  [--type CreditGranted]      events the service published on the bus
+  queues                              failure queues (rejected events, poison stream records)
+  clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
+
+Amounts are minor units: 2500 EUR = 25,00 €. Endpoints: COURTESY_LOCAL_URL (${RUNTIME}), COURTESY_SES_URL (${SES}).`;
+
+async function invoke(fn: string, payload: unknown): Promise<unknown> {
+  const lambda = new LambdaClient({ endpoint: RUNTIME, region, credentials });
+  const out = await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(payload)) }));
+  const body = JSON.parse(Buffer.from(out.Payload ?? []).toString() || 'null');
+  if (out.FunctionError) throw new Error(`${fn} failed: ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function getJson(url: string, init?: RequestInit): Promise<any> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const num = (v: string | undefined, name: string): number => {
+  if (v === undefined) throw new Error(`--${name} is required`);
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
+  return n;
+};
+const req = (v: string | undefined, name: string): string => {
+  if (!v) throw new Error(`--${name} is required`);
+  return v;
+};
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values: o } = parseArgs({
+    args: rest,
+    options: {
+      customer: { type: 'string' },
+      email: { type: 'string' },
+      amount: { type: 'string' },
+      currency: { type: 'string', default: 'EUR' },
+      days: { type: 'string' },
+      reason: { type: 'string' },
+      locale: { type: 'string', default: 'de-DE' },
+      complaint: { type: 'string' },
+      order: { type: 'string' },
+      key: { type: 'string' },
+      redemption: { type: 'string' },
+      limit: { type: 'string' },
+      cursor: { type: 'string' },
+      to: { type: 'string' },
+      type: { type: 'string' },
+      reset: { type: 'boolean' },
+    },
+    allowPositionals: false,
+  });
+  const print = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+
+  switch (command) {
+    case 'grant': {
+      const detail = {
+        complaintId: o.complaint ?? `cli-${Date.now()}`,
+        customerId: req(o.customer, 'customer'),
+        email: req(o.email, 'email'),
+        locale: o.locale,
+        amount: num(o.amount, 'amount'),
+        currency: o.currency,
+        validityDays: num(o.days, 'days'),
+        reason: req(o.reason, 'reason'),
+      };
+      const eb = new EventBridgeClient({ endpoint: RUNTIME, region, credentials });
+      const out = await eb.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: 'courtesy-credits', Source: 'retailer.complaints', DetailType: 'ComplaintResolved', Detail: JSON.stringify(detail) }],
+        }),
+      );
+      print({ published: detail, eventId: out.Entries?.[0]?.EventId });
+      console.log('The grant runs asynchronously: see `balance`, `emails`, or `queues` if it was rejected.');
+      return;
+    }
+    case 'redeem':
+      return print(
+        await invoke('redeem', {
+          customerId: req(o.customer, 'customer'),
+          orderId: req(o.order, 'order'),
+          amount: num(o.amount, 'amount'),
+          currency: o.currency,
+          idempotencyKey: o.key ?? `cli-${o.order}`,
+        }),
+      );
+    case 'reverse':
+      return print(
+        await invoke('reverse', {
+          customerId: req(o.customer, 'customer'),
+          redemptionId: req(o.redemption, 'redemption'),
+          ...(o.currency && rest.includes('--currency') ? { currency: o.currency } : {}),
+          ...(o.reason ? { reason: o.reason } : {}),
+        }),
+      );
+    case 'balance':
+      return print(
+        await invoke('balance', {
+          customerId: req(o.customer, 'customer'),
+          ...(o.limit ? { limit: num(o.limit, 'limit') } : {}),
+          ...(o.cursor ? { cursor: o.cursor } : {}),
+        }),
+      );
+    case 'emails': {
+      const store = await getJson(`${SES}/store`);
+      const emails = (store.emails as any[]).filter((e) => !o.to || (e.destination?.to ?? []).includes(o.to));
+      for (const e of emails) {
+        console.log(`── ${new Date(e.at * 1000).toISOString()}  to ${(e.destination?.to ?? []).join(', ')}\n   ${e.subject}\n`);
+        console.log(String(e.body?.text ?? '').replace(/^/gm, '   '));
+      }
+      console.log(`${emails.length} email(s). Mailbox in the browser: ${SES}/`);
+      return;
+    }
+    case 'events': {
+      const log = await getJson(`${RUNTIME}/_local/events`);
+      const events = (Array.isArray(log) ? log : (log.events ?? [])) as any[];
+      const envelopes = events.map((e) => e.event ?? e).filter((e) => !o.type || e['detail-type'] === o.type);
+      for (const e of envelopes) console.log(`${e.time}  ${e.source}  ${e['detail-type']}  ${JSON.stringify(e.detail)}`);
+      console.log(`${envelopes.length} event(s)`);
+      return;
+    }
+    case 'queues':
+      return print(await getJson(`${RUNTIME}/_local/queues`));
+    case 'clock': {
+      const offsetMs = o.reset ? 0 : num(o.days, 'days') * 86_400_000;
+      return print(
+        await getJson(`${RUNTIME}/_local/clock`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ offsetMs }),
+        }),
+      );
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return;
+    default:
+      throw new Error(`unknown command "${command}"\n\n${HELP}`);
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+// @ts-nocheck
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BUNDLE_FILE, BUNDLING, ESBUILD_OPTIONS, esbuildOptions } from '../../infra/bundling';
+import { CONTEXT_KEYS } from '../../infra/config';
+import { COMMON_ENV, ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, functionsTriggeredBy, isFunctionName } from '../../infra/functions';
+import { REPO_ROOT } from '../../infra/paths';
+
+describe('function catalogue', () => {
+  test('eleven functions, keyed by their own name, in a fixed order', () => {
+    expect(FUNCTION_NAMES).toEqual(['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'hold', 'capture', 'release', 'refund']);
+    expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
+    for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
+    expect(isFunctionName('grant')).toBe(true);
+    expect(isFunctionName('toString')).toBe(false);
+  });
+
+  test.each(FUNCTION_NAMES)('%s: entry lambdas/%s/handler.ts exists and exports `handler`', (name) => {
+    const spec = FUNCTIONS[name];
+    expect(spec.entry).toBe(`lambdas/${name}/handler.ts`);
+    expect(spec.handler).toBe('handler');
+    const source = fs.readFileSync(path.join(REPO_ROOT, spec.entry), 'utf8');
+    expect(source).toMatch(/export\s+(const|let|var|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/);
+  });
+
+  test.each(FUNCTION_NAMES)('%s: sane sizing, a description, and only known env vars', (name) => {
+    const spec = FUNCTIONS[name];
+    expect(spec.memorySize).toBeGreaterThanOrEqual(128);
+    expect(spec.memorySize).toBeLessThanOrEqual(10_240);
+    expect(Number.isInteger(spec.timeoutSeconds)).toBe(true);
+    expect(spec.timeoutSeconds).toBeGreaterThan(0);
+    expect(spec.timeoutSeconds).toBeLessThanOrEqual(900);
+    expect(spec.description.length).toBeGreaterThan(10);
+    expect(spec.description.length).toBeLessThanOrEqual(256);
+    for (const v of [...spec.env, ...spec.optionalEnv]) expect(ENV_VARS).toContain(v);
+    expect(new Set([...spec.env, ...spec.optionalEnv]).size).toBe(spec.env.length + spec.optionalEnv.length);
+  });
+
+  test('triggers: grant via EventBridge, three synchronous APIs, three stream consumers', () => {
+    const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
+    expect(byTrigger('eventbridge')).toEqual(['grant']);
+    expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance', 'hold', 'capture', 'release', 'refund']);
+    expect(byTrigger('stream')).toEqual(['expire', 'notify', 'publish']);
+  });
+});
+
+describe('catalogue entries carry everything about a function', () => {
+  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only', () => {
+    const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
+    expect(invokers).toEqual({
+      redeem: ['paymentFlowRoleArn'],
+      reverse: ['paymentFlowRoleArn'],
+      balance: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+      hold: ['paymentFlowRoleArn'],
+      capture: ['paymentFlowRoleArn'],
+      release: ['paymentFlowRoleArn'],
+      refund: ['paymentFlowRoleArn'],
+    });
+    // every invoker names a role setting of the configuration
+    for (const setting of Object.values(invokers).flat()) expect(Object.keys(CONTEXT_KEYS)).toContain(setting);
+  });
+
+  test('table actions: exact DynamoDB actions per function, publish none', () => {
+    expect(Object.fromEntries(FUNCTION_LIST.map((f) => [f.name, [...f.tableActions].sort()]))).toEqual({
+      grant: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      redeem: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      reverse: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      balance: ['dynamodb:Query'],
+      expire: ['dynamodb:PutItem'],
+      notify: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      publish: [],
+      hold: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      capture: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      refund: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    });
+  });
+
+  test('other permissions as data: notify sends email as the sender identity, publish puts events on the bus', () => {
+    expect(Object.fromEntries(FUNCTION_LIST.filter((f) => f.permissions.length > 0).map((f) => [f.name, f.permissions]))).toEqual({
+      notify: [{ on: 'senderIdentity', actions: ['ses:SendEmail'] }],
+      publish: [{ on: 'eventBus', actions: ['events:PutEvents'] }],
+    });
+  });
+
+  test('every failure queue is named once, with a purpose', () => {
+    const queues = FUNCTION_LIST.flatMap((f) =>
+      f.trigger.kind === 'eventbridge' ? [f.trigger.rule.deadLetter, f.trigger.onFailure] : f.trigger.kind === 'stream' ? [f.trigger.onFailure] : [],
+    );
+    expect(queues.map((q) => q.id).sort()).toEqual(['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures']);
+    for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);
+  });
+
+  test('every stream consumer has at least one filter; NODE_OPTIONS is common to all', () => {
+    for (const f of functionsTriggeredBy('stream')) expect(f.trigger.filters.length).toBeGreaterThan(0);
+    expect(COMMON_ENV).toContain('NODE_OPTIONS');
+    for (const f of FUNCTION_LIST) expect(f.env).toEqual(expect.arrayContaining([...COMMON_ENV]));
+  });
+});
+
+describe('bundling', () => {
+  test('NodejsFunction options: minified CJS for node22 with source maps, AWS SDK v3 left to the runtime', () => {
+    expect(BUNDLING).toMatchObject({
+      minify: true,
+      sourceMap: true,
+      target: 'node22',
+      format: OutputFormat.CJS,
+      externalModules: ['@aws-sdk/*'],
+      mainFields: ['module', 'main'],
+    });
+    expect(BUNDLING.forceDockerBundling).toBeUndefined();
+  });
+
+  test('the plain esbuild options carry the same values', () => {
+    expect(ESBUILD_OPTIONS).toMatchObject({
+      bundle: true,
+      platform: 'node',
+      minify: BUNDLING.minify,
+      sourcemap: BUNDLING.sourceMap,
+      sourcesContent: BUNDLING.sourcesContent,
+      target: BUNDLING.target,
+      format: BUNDLING.format,
+      external: BUNDLING.externalModules,
+      mainFields: BUNDLING.mainFields,
+      logLevel: BUNDLING.logLevel,
+    });
+    const opts = esbuildOptions('lambdas/grant/handler.ts', '/tmp/out/index.js');
+    expect(opts).toMatchObject({ ...ESBUILD_OPTIONS, entryPoints: ['lambdas/grant/handler.ts'], outfile: '/tmp/out/index.js' });
+    expect(path.basename(opts.outfile!)).toBe(BUNDLE_FILE);
+    // Callers may mutate their copy without touching the shared settings.
+    (opts.external as string[]).push('x');
+    expect(ESBUILD_OPTIONS.external).toEqual(['@aws-sdk/*']);
+  });
+
+  test('every entry bundles with the plain options, as CJS, without inlining the AWS SDK', async () => {
+    const results = await Promise.all(
+      FUNCTION_LIST.map((spec) =>
+        build({
+          ...esbuildOptions(path.join(REPO_ROOT, spec.entry), path.join('/tmp', `courtesy-${spec.name}`, BUNDLE_FILE)),
+          write: false,
+          metafile: true,
+          logLevel: 'silent',
+          absWorkingDir: REPO_ROOT,
+        }),
+      ),
+    );
+    for (const r of results) {
+      expect(r.errors).toEqual([]);
+      const inputs = Object.keys(r.metafile!.inputs);
+      expect(inputs.filter((i) => i.includes('node_modules/@aws-sdk/'))).toEqual([]);
+      const js = r.outputFiles!.find((f) => f.path.endsWith('.js'))!.text;
+      expect(js.startsWith('"use strict";')).toBe(true); // CJS
+      expect(r.outputFiles!.some((f) => f.path.endsWith('.js.map'))).toBe(true);
+    }
+  });
+});

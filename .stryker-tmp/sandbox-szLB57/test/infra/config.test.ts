@@ -1,0 +1,194 @@
+// @ts-nocheck
+import { App, Stack } from 'aws-cdk-lib';
+import { CONTEXT_KEYS, ConfigError, DEFAULTS, loadConfig, parseConfig } from '../../infra/config';
+import { DEFAULT_GRANT_POLICY, isValidEmail } from '../../lambdas/domain/credit';
+import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
+
+const BASE: Record<string, unknown> = {
+  'courtesy:senderEmail': 'no-reply@mail.example.com',
+  'courtesy:sesIdentity': 'example.com',
+  'courtesy:complaintEventSources': ['retailer.complaints'],
+  'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/payment-flow',
+  'courtesy:accountServiceRoleArn': 'arn:aws:iam::222222222222:role/path/account-service',
+  'courtesy:emailTimeZone': 'Europe/Berlin',
+};
+const parse = (ctx: Record<string, unknown>, unknown: string[] = []) => parseConfig((k) => ctx[k], unknown);
+const problems = (ctx: Record<string, unknown>, unknown: string[] = []): string[] => {
+  try {
+    parse(ctx, unknown);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('parseConfig', () => {
+  test('cdk.json context is valid and yields the documented defaults', () => {
+    const config = parse(cdkJsonContext());
+    expect(config).toEqual({
+      stage: 'dev',
+      senderEmail: 'no-reply@courtesy-credits.example.com',
+      sesIdentity: 'courtesy-credits.example.com',
+      complaintEventSources: ['retailer.complaints'],
+      paymentFlowRoleArn: 'arn:aws:iam::111111111111:role/payment-flow',
+      accountServiceRoleArn: 'arn:aws:iam::111111111111:role/account-service',
+      reminderDaysBeforeExpiry: 7,
+      emailTimeZone: 'Europe/Berlin',
+      maxGrantMajorUnits: 10_000,
+    });
+  });
+
+  test('defaults: 7 reminder days, 10000 major units, no configuration set', () => {
+    const config = parse(BASE);
+    expect(config.reminderDaysBeforeExpiry).toBe(DEFAULTS.reminderDaysBeforeExpiry);
+    expect(config.reminderDaysBeforeExpiry).toBe(7);
+    expect(config.maxGrantMajorUnits).toBe(10_000);
+    expect(config.sesConfigurationSetName).toBeUndefined();
+    // one source: the domain's default grant policy (what a function uses when the variable is absent)
+    expect(DEFAULTS.reminderDaysBeforeExpiry).toBe(DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry);
+    expect(DEFAULTS.maxGrantMajorUnits).toBe(DEFAULT_GRANT_POLICY.maxMajorUnits);
+  });
+
+  test('email addresses are checked by the domain rule (isValidEmail), the same one grants use', () => {
+    for (const sender of ['a b@example.com', 'x@localhost', `${'a'.repeat(65)}@example.com`, 'a@-example.com']) {
+      expect(isValidEmail(sender)).toBe(false);
+      expect(problems({ ...BASE, 'courtesy:senderEmail': sender }).join()).toMatch(/courtesy:senderEmail: not a valid email address/);
+    }
+  });
+
+  test('values given on the command line (-c key=value arrive as strings) are parsed', () => {
+    const config = parse({
+      ...BASE,
+      'courtesy:reminderDaysBeforeExpiry': '10',
+      'courtesy:maxGrantMajorUnits': '500',
+      'courtesy:complaintEventSources': 'a.complaints, b.complaints',
+      'courtesy:sesConfigurationSet': 'courtesy-emails',
+    });
+    expect(config).toMatchObject({
+      reminderDaysBeforeExpiry: 10,
+      maxGrantMajorUnits: 500,
+      complaintEventSources: ['a.complaints', 'b.complaints'],
+      sesConfigurationSetName: 'courtesy-emails',
+    });
+    expect(parse({ ...BASE, 'courtesy:complaintEventSources': '["x.y","z"]' }).complaintEventSources).toEqual(['x.y', 'z']);
+  });
+
+  test('a sender on a subdomain of the identity, or equal to an address identity, is accepted', () => {
+    expect(() => parse({ ...BASE, 'courtesy:senderEmail': 'a@example.com' })).not.toThrow();
+    expect(() => parse({ ...BASE, 'courtesy:senderEmail': 'a@deep.mail.example.com' })).not.toThrow();
+    expect(() => parse({ ...BASE, 'courtesy:sesIdentity': 'a@example.com', 'courtesy:senderEmail': 'A@example.com' })).not.toThrow();
+  });
+
+  test('every problem is reported at once, naming its context key', () => {
+    const found = problems({
+      'courtesy:senderEmail': 'not-an-email',
+      'courtesy:sesIdentity': 'example.com',
+      'courtesy:complaintEventSources': [],
+      'courtesy:paymentFlowRoleArn': 'arn:aws:iam::1234:user/bob',
+      'courtesy:reminderDaysBeforeExpiry': 0,
+      'courtesy:maxGrantMajorUnits': 1.5,
+      'courtesy:emailTimeZone': 'Mars/Olympus_Mons',
+      'courtesy:sesConfigurationSet': 'has spaces',
+    });
+    const keys = found.map((p) => p.split(':').slice(0, 2).join(':'));
+    expect(keys.sort()).toEqual(
+      [
+        CONTEXT_KEYS.senderEmail,
+        CONTEXT_KEYS.complaintEventSources,
+        CONTEXT_KEYS.paymentFlowRoleArn,
+        CONTEXT_KEYS.accountServiceRoleArn, // missing
+        CONTEXT_KEYS.reminderDaysBeforeExpiry,
+        CONTEXT_KEYS.maxGrantMajorUnits,
+        CONTEXT_KEYS.emailTimeZone,
+        CONTEXT_KEYS.sesConfigurationSetName,
+      ].sort(),
+    );
+    expect(found.find((p) => p.startsWith(CONTEXT_KEYS.accountServiceRoleArn))).toMatch(/required/);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['sender outside the SES identity', { 'courtesy:senderEmail': 'x@other.org' }, /not covered by courtesy:sesIdentity/],
+    ['sender on a look-alike domain', { 'courtesy:senderEmail': 'x@badexample.com' }, /not covered/],
+    ['invalid identity', { 'courtesy:sesIdentity': 'not a domain' }, /must be a domain/],
+    ['reserved aws. source', { 'courtesy:complaintEventSources': ['aws.s3'] }, /reserved/],
+    ['duplicate source', { 'courtesy:complaintEventSources': ['a', 'a'] }, /twice/],
+    ['source not a string', { 'courtesy:complaintEventSources': [42] }, /each source/],
+    ['sources as an object', { 'courtesy:complaintEventSources': { a: 1 } }, /non-empty list/],
+    ['broken JSON list', { 'courtesy:complaintEventSources': '["a",' }, /not valid JSON/],
+    ['number as a string with junk', { 'courtesy:reminderDaysBeforeExpiry': '7 days' }, /whole number from 1 to 364/],
+    ['reminder longer than the longest validity', { 'courtesy:reminderDaysBeforeExpiry': 365 }, /from 1 to 364/],
+    ['sender not a string', { 'courtesy:senderEmail': 42 }, /must be a string/],
+    ['role name over 64 characters', { 'courtesy:paymentFlowRoleArn': `arn:aws:iam::111111111111:role/${'r'.repeat(65)}` }, /must be an IAM role ARN/],
+    ['role ARN with a wildcard', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/*' }, /must be an IAM role ARN/],
+    ['role ARN ending in a path', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/team/' }, /must be an IAM role ARN/],
+    ['padded value', { 'courtesy:emailTimeZone': ' Europe/Berlin' }, /leading or trailing spaces/],
+  ])('rejects %s', (_what, override, message) => {
+    const found = problems({ ...BASE, ...override });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  test('unknown courtesy:* keys are errors (typos must not fall back to defaults silently)', () => {
+    const found = problems(BASE, ['courtesy:reminderDaysBeforExpiry']);
+    expect(found).toEqual([expect.stringMatching(/^courtesy:reminderDaysBeforExpiry: unknown setting/)]);
+  });
+
+  test('the error message lists every problem on its own line', () => {
+    try {
+      parse({});
+      throw new Error('unreachable');
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^Invalid courtesy-credits configuration/);
+      for (const key of [CONTEXT_KEYS.senderEmail, CONTEXT_KEYS.sesIdentity, CONTEXT_KEYS.emailTimeZone]) {
+        expect((e as Error).message).toContain(`\n  - ${key}: required`);
+      }
+    }
+  });
+});
+
+describe('loadConfig', () => {
+  test('reads a construct\'s context and reports unknown courtesy:* keys', () => {
+    const ok = new Stack(new App({ context: BASE }), 'S');
+    expect(loadConfig(ok).senderEmail).toBe('no-reply@mail.example.com');
+    const typo = new Stack(new App({ context: { ...BASE, 'courtesy:senderMail': 'x' } }), 'S');
+    expect(() => loadConfig(typo)).toThrow(/courtesy:senderMail: unknown setting/);
+  });
+
+  test('synthesis fails with the configuration error, before anything is built', () => {
+    expect(() => synthTemplate({ context: { 'courtesy:emailTimeZone': 'Nowhere/Land' } })).toThrow(/courtesy:emailTimeZone/);
+  });
+});
+
+describe('optional SES configuration set (one synthesis)', () => {
+  const json = synthTemplate({ context: { 'courtesy:sesConfigurationSet': 'courtesy-emails', 'courtesy:maxGrantMajorUnits': 250 } });
+  const fnIds = functionLogicalIds(json);
+  const fn = (id: string) => json.Resources[id];
+
+  test('notify gets SES_CONFIGURATION_SET; no other function does', () => {
+    expect(fn(fnIds.notify).Properties.Environment.Variables.SES_CONFIGURATION_SET).toBe('courtesy-emails');
+    for (const [name, id] of Object.entries(fnIds)) {
+      if (name !== 'notify') expect(fn(id).Properties.Environment.Variables.SES_CONFIGURATION_SET).toBeUndefined();
+    }
+    expect(fn(fnIds.grant).Properties.Environment.Variables.MAX_GRANT_MAJOR_UNITS).toBe('250');
+  });
+
+  test('ses:SendEmail covers the identity and the configuration set, nothing else', () => {
+    const roleId = fn(fnIds.notify).Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values<any>(json.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('ses:')));
+    expect(statements).toHaveLength(1);
+    const arn = (suffix: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, suffix]],
+    });
+    expect(statements[0]).toEqual({
+      Action: 'ses:SendEmail',
+      Effect: 'Allow',
+      Resource: expect.arrayContaining([arn(':identity/courtesy-credits.example.com'), arn(':configuration-set/courtesy-emails')]),
+      Condition: { StringEquals: { 'ses:FromAddress': 'no-reply@courtesy-credits.example.com' } },
+    });
+    expect(statements[0].Resource).toHaveLength(2);
+  });
+});
