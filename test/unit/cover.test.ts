@@ -9,11 +9,11 @@ import { ELIGIBLE_CATEGORIES, PURCHASE_CATEGORIES, creditCovers } from '../../la
  */
 function bruteForce(credits: readonly CoverCredit[], lines: readonly CoverLine[], cap: number) {
   const pairs: Array<[number, number]> = [];
-  credits.forEach((c, i) =>
+  credits.forEach((c, i) => {
     lines.forEach((l, j) => {
       if (l.category === undefined || creditCovers(c.categories, l.category)) pairs.push([i, j]);
-    }),
-  );
+    });
+  });
   const creditLeft = credits.map((c) => c.remaining);
   const lineLeft = lines.map((l) => l.amount);
   const used = credits.map(() => 0);

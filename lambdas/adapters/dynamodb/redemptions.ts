@@ -20,7 +20,6 @@ export class Redemptions {
   }): Promise<CommitOutcome<RedeemRecord>> {
     const { customerId, idempotencyKey, record, ledger, now } = input;
     const t = this.table;
-    const pk = keys.customer(customerId);
     // Never overdraw, never spend an expired credit: checked by DynamoDB at commit time.
     const debits = record.response.allocations.map((a) => debitCredit(t, customerId, a, now));
     const items = [...debits, ...(ledger ? [t.putNew(ledgerItem(ledger))] : []), t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true)];
