@@ -112,6 +112,13 @@ describe('hold', () => {
     await expect(placeHold(holdReq(10), { ...deps(store), retry: { ...FAST, maxElapsedMs: 10_000 } })).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION', retryable: true });
   });
 
+  it('a key record gone between the cancellation and the read (duplicate without the record) is retried like a conflict', async () => {
+    let conflicts = 0;
+    store.failNext = [{ kind: 'duplicate', existing: undefined }];
+    const { response, replayed } = await placeHold(holdReq(100), { ...deps(store), onConflict: () => conflicts++ });
+    expect({ held: response.held, replayed, conflicts, commits: store.commits }).toEqual({ held: 100, replayed: false, conflicts: 1, commits: 2 });
+  });
+
   it('touches at most 97 credits (100 transaction items less hold, entry and key)', async () => {
     expect(MAX_CREDITS_PER_HOLD).toBe(97);
     store = new MemoryStore();
@@ -345,6 +352,17 @@ describe('refund', () => {
     expect(await refundTaken(refundReq({ redemptionId: id }, 500), deps(store))).toEqual({ response: first.response, replayed: true });
     await expect(refundTaken(refundReq({ redemptionId: id }, 400, { refundKey: 'rk-500' }), deps(store))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { refundKey: 'rk-500' } });
     expect(remaining('soon')).toBe(1000);
+  });
+
+  it('the same key committed concurrently (duplicate at commit): the same request replays that answer', async () => {
+    const id = await redeem(600);
+    const theirs = { refundId: 'theirs' } as never;
+    store.beforeCommit = () => {
+      store.beforeCommit = undefined;
+      store.keys.set('c-1#REFUND#rk-100', { requestHash: fingerprint({ customerId: 'c-1', redemptionId: id, amount: 100 }), response: theirs });
+    };
+    expect(await refundTaken(refundReq({ redemptionId: id }, 100), deps(store))).toEqual({ response: theirs, replayed: true });
+    expect(store.entries('REFUNDED')).toHaveLength(0);
   });
 
   it('a concurrent refund since the read: re-read, then refuse what is no longer left; endless conflicts → CONCURRENT_MODIFICATION', async () => {
