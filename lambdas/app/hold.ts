@@ -3,7 +3,7 @@ import { allocate } from '../domain/allocation';
 import { assertPositiveMinorUnits } from '../domain/credit';
 import { assertPurchase } from '../domain/eligibility';
 import { CreditError } from '../domain/errors';
-import { DEFAULT_HOLD_POLICY, holdLifetimeSeconds, newHold, type HoldPolicy } from '../domain/hold';
+import { holdLifetimeSeconds, newHold, type HoldPolicy } from '../domain/hold';
 import { heldEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
@@ -32,7 +32,7 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<{ res
   assertPositiveMinorUnits(req.amount, req.currency);
   const lines = req.purchase?.lines;
   if (lines) assertPurchase(lines);
-  const lifetimeSeconds = holdLifetimeSeconds(req.lifetimeSeconds, deps.policy ?? DEFAULT_HOLD_POLICY);
+  const lifetimeSeconds = holdLifetimeSeconds(req.lifetimeSeconds, deps.policy);
   const requestHash = fingerprint({
     customerId: req.customerId,
     orderId: req.orderId,

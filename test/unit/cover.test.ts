@@ -103,6 +103,21 @@ describe('maxCover against a brute-force model', () => {
     expect(maxCover(credits, lines)).toEqual({ perCredit: [2, 2, 2], perLine: [2, 2, 2], total: 6 });
   });
 
+  it('re-routes a credit that was re-routed before (its new line is remembered)', () => {
+    // A (soonest) takes L1; B needs L1, so A moves to L2; C needs L2, so A moves on to L3.
+    const credits: CoverCredit[] = [
+      { remaining: 1 },
+      { remaining: 1, categories: ['PHYSICAL_GOODS'] },
+      { remaining: 1, categories: ['DIGITAL_CONTENT'] },
+    ];
+    const lines: CoverLine[] = [
+      { category: 'PHYSICAL_GOODS', amount: 1 },
+      { category: 'DIGITAL_CONTENT', amount: 1 },
+      { category: 'SERVICES', amount: 1 },
+    ];
+    expect(maxCover(credits, lines)).toEqual({ perCredit: [1, 1, 1], perLine: [1, 1, 1], total: 3 });
+  });
+
   it('stops at the cap and at maxCredits credits', () => {
     const credits: CoverCredit[] = [{ remaining: 3 }, { remaining: 3 }, { remaining: 3 }];
     expect(maxCover(credits, [{ amount: 100 }], 4)).toEqual({ perCredit: [3, 1, 0], perLine: [4], total: 4 });
