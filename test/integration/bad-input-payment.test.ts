@@ -42,7 +42,8 @@ beforeAll(async () => {
   fx.active = await hold(A, 1000);
   fx.captured = await hold(A, 500);
   fx.released = await hold(A, 300);
-  fx.shortLived = await hold(A, 100, { lifetimeSeconds: 60 });
+  // An hour: the test moves the clock past it (a real 60 s hold would make DynamoDB Local's shared TTL sweep work).
+  fx.shortLived = await hold(A, 100, { lifetimeSeconds: 3600 });
   fx.foreignHold = await hold(fx.b.customerId, 200);
   const c = await svc.invoke('capture', { customerId: A, holdId: fx.captured, amount: 500, captureKey: unique('ck') });
   expect(c).toMatchObject({ ok: true, holdStatus: 'CAPTURED' });
@@ -149,7 +150,7 @@ describe('payment-flow refusals write nothing (whole table byte-for-byte unchang
     expectRefusal(await svc.invoke('capture', make({ customerId: fx.a.customerId, holdId: fx.active, amount: 100, captureKey: unique('ck') })), code, message);
   });
   it('capture: a hold past its lifetime → HOLD_NOT_ACTIVE (EXPIRED)', async () => {
-    setClock(offsetClock(61_000));
+    setClock(offsetClock(3_601_000));
     const answer = await svc.invoke('capture', { customerId: fx.a.customerId, holdId: fx.shortLived, amount: 1, captureKey: unique('ck') });
     expectRefusal(answer, 'HOLD_NOT_ACTIVE', 'is EXPIRED, not ACTIVE');
     expect(answer.error.details).toEqual({ holdId: fx.shortLived, status: 'EXPIRED' });
