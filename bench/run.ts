@@ -141,26 +141,79 @@ async function main(): Promise<number> {
   const s = results.sections;
   for (const row of s.capacity?.rows ?? []) {
     if (row.roundTripTarget !== undefined)
-      v.push({ section: 1, what: `${row.operation}: round trips`, target: `<= ${row.roundTripTarget}`, actual: String(row.actual.roundTrips), pass: !!row.roundTripPass });
-    v.push({ section: 1, what: `${row.operation}: capacity / minimum`, target: `<= ${s.capacity!.capacityTarget}`, actual: row.capacityRatio.toFixed(2), pass: row.capacityPass });
+      v.push({
+        section: 1,
+        what: `${row.operation}: round trips`,
+        target: `<= ${row.roundTripTarget}`,
+        actual: String(row.actual.roundTrips),
+        pass: !!row.roundTripPass,
+      });
+    v.push({
+      section: 1,
+      what: `${row.operation}: capacity / minimum`,
+      target: `<= ${s.capacity!.capacityTarget}`,
+      actual: row.capacityRatio.toFixed(2),
+      pass: row.capacityPass,
+    });
   }
   for (const row of s.coldStart?.rows ?? []) {
-    v.push({ section: 2, what: `${row.name}: bundle KB`, target: `< ${s.coldStart!.bundleTargetKb}`, actual: (row.bundleBytes / 1024).toFixed(1), pass: row.bundlePass });
-    v.push({ section: 2, what: `${row.name}: init ratio`, target: `< ${s.coldStart!.initRatioTarget}`, actual: row.ratio.toFixed(2), pass: row.ratioPass });
+    v.push({
+      section: 2,
+      what: `${row.name}: bundle KB`,
+      target: `< ${s.coldStart!.bundleTargetKb}`,
+      actual: (row.bundleBytes / 1024).toFixed(1),
+      pass: row.bundlePass,
+    });
+    v.push({
+      section: 2,
+      what: `${row.name}: init ratio`,
+      target: `< ${s.coldStart!.initRatioTarget}`,
+      actual: row.ratio.toFixed(2),
+      pass: row.ratioPass,
+    });
   }
   if (s.throughput) {
     for (const w of [s.throughput.grants, s.throughput.redeems])
-      v.push({ section: 3, what: `${w.name}: ops/s ratio to PutItem`, target: `>= ${s.throughput.target}`, actual: w.ratio.toFixed(2), pass: w.pass });
+      v.push({
+        section: 3,
+        what: `${w.name}: ops/s ratio to PutItem`,
+        target: `>= ${s.throughput.target}`,
+        actual: w.ratio.toFixed(2),
+        pass: w.pass,
+      });
   }
   if (s.hotCustomer) {
     const h = s.hotCustomer;
     v.push({ section: 4, what: 'hot customer: overdraft', target: '0', actual: String(h.overdraft), pass: h.overdraft === 0 });
-    v.push({ section: 4, what: 'hot customer: table consistent', target: 'remaining + applied = granted', actual: `${h.remainingAfter} + ${h.applied} vs ${h.granted}`, pass: h.tableConsistent });
-    for (const [what, r] of [['hot customer', h], ['covered redeems', h.covered]] as const) {
+    v.push({
+      section: 4,
+      what: 'hot customer: table consistent',
+      target: 'remaining + applied = granted',
+      actual: `${h.remainingAfter} + ${h.applied} vs ${h.granted}`,
+      pass: h.tableConsistent,
+    });
+    for (const [what, r] of [
+      ['hot customer', h],
+      ['covered redeems', h.covered],
+    ] as const) {
       if (!r) continue;
-      if (r.refusedMs.length) v.push({ section: 4, what: `${what}: no refusal before the retry budget`, target: `>= ${REFUSAL_BUDGET_MS} ms`, actual: `min ${Math.round(Math.min(...r.refusedMs))} ms`, pass: refusalsHonest(r) });
+      if (r.refusedMs.length)
+        v.push({
+          section: 4,
+          what: `${what}: no refusal before the retry budget`,
+          target: `>= ${REFUSAL_BUDGET_MS} ms`,
+          actual: `min ${Math.round(Math.min(...r.refusedMs))} ms`,
+          pass: refusalsHonest(r),
+        });
     }
-    if (h.covered) v.push({ section: 4, what: 'covered redeems: overdraft / table consistent', target: '0 / yes', actual: `${h.covered.overdraft} / ${h.covered.tableConsistent}`, pass: h.covered.overdraft === 0 && h.covered.tableConsistent });
+    if (h.covered)
+      v.push({
+        section: 4,
+        what: 'covered redeems: overdraft / table consistent',
+        target: '0 / yes',
+        actual: `${h.covered.overdraft} / ${h.covered.tableConsistent}`,
+        pass: h.covered.overdraft === 0 && h.covered.tableConsistent,
+      });
   }
 
   const out: string[] = [];
@@ -173,7 +226,12 @@ async function main(): Promise<number> {
   out.push(
     renderTable(
       `Summary: ${v.length} targets, ${v.length - misses.length} PASS, ${misses.length} MISS${results.errors.length ? `, ${results.errors.length} section(s) FAILED` : ''}`,
-      [{ header: 'section', align: 'left' }, { header: 'missed target', align: 'left' }, { header: 'target', align: 'left' }, { header: 'actual', align: 'left' }],
+      [
+        { header: 'section', align: 'left' },
+        { header: 'missed target', align: 'left' },
+        { header: 'target', align: 'left' },
+        { header: 'actual', align: 'left' },
+      ],
       misses.map((m) => [String(m.section), m.what, m.target, m.actual]),
       [
         `mode ${results.mode}; ${String(results.machine.cpus)} CPUs (${String(results.machine.cpuModel)}), node ${process.version}; ${new Date().toISOString()}; raw numbers: bench/results.json`,

@@ -123,9 +123,7 @@ export function deployProblems(config: CourtesyConfig, get: (key: string) => unk
  * `unknownKeys` are reported as errors: a misspelt key would otherwise silently fall back to a default.
  */
 export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly string[] = []): CourtesyConfig {
-  const problems: string[] = unknownKeys.map(
-    (k) => `${k}: unknown setting (known: ${Object.values(CONTEXT_KEYS).join(', ')})`,
-  );
+  const problems: string[] = unknownKeys.map((k) => `${k}: unknown setting (known: ${Object.values(CONTEXT_KEYS).join(', ')})`);
 
   const str = (key: string, required: boolean): string | undefined => {
     const v = get(key);
@@ -166,10 +164,22 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
   const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
   const { minLifetimeSeconds, maxLifetimeSeconds } = DEFAULT_HOLD_POLICY;
-  const holdMaxLifetimeSeconds = int(CONTEXT_KEYS.holdMaxLifetimeSeconds, DEFAULTS.holdMaxLifetimeSeconds, minLifetimeSeconds, maxLifetimeSeconds);
-  const holdDefaultLifetimeSeconds = int(CONTEXT_KEYS.holdDefaultLifetimeSeconds, Math.min(DEFAULTS.holdDefaultLifetimeSeconds, holdMaxLifetimeSeconds), minLifetimeSeconds, maxLifetimeSeconds);
+  const holdMaxLifetimeSeconds = int(
+    CONTEXT_KEYS.holdMaxLifetimeSeconds,
+    DEFAULTS.holdMaxLifetimeSeconds,
+    minLifetimeSeconds,
+    maxLifetimeSeconds,
+  );
+  const holdDefaultLifetimeSeconds = int(
+    CONTEXT_KEYS.holdDefaultLifetimeSeconds,
+    Math.min(DEFAULTS.holdDefaultLifetimeSeconds, holdMaxLifetimeSeconds),
+    minLifetimeSeconds,
+    maxLifetimeSeconds,
+  );
   if (holdDefaultLifetimeSeconds > holdMaxLifetimeSeconds) {
-    problems.push(`${CONTEXT_KEYS.holdDefaultLifetimeSeconds}: must not exceed ${CONTEXT_KEYS.holdMaxLifetimeSeconds} (${holdMaxLifetimeSeconds}), got ${holdDefaultLifetimeSeconds}`);
+    problems.push(
+      `${CONTEXT_KEYS.holdDefaultLifetimeSeconds}: must not exceed ${CONTEXT_KEYS.holdMaxLifetimeSeconds} (${holdMaxLifetimeSeconds}), got ${holdDefaultLifetimeSeconds}`,
+    );
   }
 
   if (!STAGE_PATTERN.test(stage)) {
@@ -208,9 +218,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     problems.push(`${CONTEXT_KEYS.emailTimeZone}: not an IANA time zone (e.g. Europe/Berlin): "${emailTimeZone}"`);
   }
   if (sesConfigurationSetName !== undefined && !CONFIGURATION_SET.test(sesConfigurationSetName)) {
-    problems.push(
-      `${CONTEXT_KEYS.sesConfigurationSetName}: 1-64 letters, digits, "_" or "-", got "${sesConfigurationSetName}"`,
-    );
+    problems.push(`${CONTEXT_KEYS.sesConfigurationSetName}: 1-64 letters, digits, "_" or "-", got "${sesConfigurationSetName}"`);
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

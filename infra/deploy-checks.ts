@@ -24,10 +24,7 @@ const accountOf = (arn: string): string | undefined => arn.split(':')[4];
 const domainOf = (addressOrDomain: string): string => addressOrDomain.slice(addressOrDomain.lastIndexOf('@') + 1);
 
 /** One line per placeholder setting, each starting with its context key. */
-export function placeholderProblems(
-  config: CourtesyConfig,
-  keys: { readonly [K in keyof CourtesyConfig]-?: string },
-): string[] {
+export function placeholderProblems(config: CourtesyConfig, keys: { readonly [K in keyof CourtesyConfig]-?: string }): string[] {
   const problems: string[] = [];
   for (const setting of ['paymentFlowRoleArn', 'accountServiceRoleArn'] as const) {
     const account = accountOf(config[setting]);

@@ -37,7 +37,13 @@ export type EnvVarName = (typeof ENV_VARS)[number];
 export const LOG_LEVEL = 'INFO';
 
 /** Variables every function gets (NODE_OPTIONS turns on the bundles' source maps, see infra/bundling.ts). */
-export const COMMON_ENV = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'] as const;
+export const COMMON_ENV = [
+  'TABLE_NAME',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_LOG_LEVEL',
+  'NODE_OPTIONS',
+] as const;
 
 /** The settings (infra/config.ts) that hold a role ARN: the only principals that may invoke a function directly. */
 export type RoleSetting = { [K in keyof CourtesyConfig]-?: K extends `${string}RoleArn` ? K : never }[keyof CourtesyConfig];
@@ -127,18 +133,18 @@ const streamFailures = (name: string, what: string): FailureQueueSpec => ({
 
 /** A synchronous payment-flow function: invoked by the payment flow's role only; reads and writes the customer's items. */
 const paymentFlowFunction = <N extends PaymentFlowFunction>(name: N, description: string): FunctionSpec & { readonly name: N } => ({
-    name,
-    entry: `lambdas/${name}/handler.ts`,
-    handler: 'handler',
-    memorySize: 512,
-    timeoutSeconds: 10,
-    description,
-    trigger: { kind: 'invoke', invokers: ['paymentFlowRoleArn'] },
-    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    permissions: [],
-    env: [...COMMON_ENV],
-    optionalEnv: [],
-  });
+  name,
+  entry: `lambdas/${name}/handler.ts`,
+  handler: 'handler',
+  memorySize: 512,
+  timeoutSeconds: 10,
+  description,
+  trigger: { kind: 'invoke', invokers: ['paymentFlowRoleArn'] },
+  tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  permissions: [],
+  env: [...COMMON_ENV],
+  optionalEnv: [],
+});
 
 export const FUNCTIONS = {
   grant: {
@@ -272,7 +278,9 @@ export type FunctionCatalogue = typeof FUNCTIONS;
 export const FUNCTION_LIST: readonly FunctionSpec[] = FUNCTION_NAMES.map((n) => FUNCTIONS[n]);
 
 /** The entries triggered a given way, in catalogue order. */
-export function functionsTriggeredBy<K extends TriggerKind>(kind: K): (FunctionSpec & { readonly trigger: Extract<Trigger, { kind: K }> })[] {
+export function functionsTriggeredBy<K extends TriggerKind>(
+  kind: K,
+): (FunctionSpec & { readonly trigger: Extract<Trigger, { kind: K }> })[] {
   return FUNCTION_LIST.filter((f): f is FunctionSpec & { readonly trigger: Extract<Trigger, { kind: K }> } => f.trigger.kind === kind);
 }
 

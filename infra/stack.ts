@@ -17,7 +17,15 @@ import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
 import { FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
-import { FUNCTION_LIST, LOG_LEVEL, type EnvVarName, type FailureQueueSpec, type FunctionName, type FunctionSpec, type Trigger } from './functions';
+import {
+  FUNCTION_LIST,
+  LOG_LEVEL,
+  type EnvVarName,
+  type FailureQueueSpec,
+  type FunctionName,
+  type FunctionSpec,
+  type Trigger,
+} from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 
 /** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */

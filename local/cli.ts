@@ -92,7 +92,14 @@ async function main(): Promise<void> {
       const eb = new EventBridgeClient({ endpoint: RUNTIME, region, credentials });
       const out = await eb.send(
         new PutEventsCommand({
-          Entries: [{ EventBusName: 'courtesy-credits', Source: 'retailer.complaints', DetailType: 'ComplaintResolved', Detail: JSON.stringify(detail) }],
+          Entries: [
+            {
+              EventBusName: 'courtesy-credits',
+              Source: 'retailer.complaints',
+              DetailType: 'ComplaintResolved',
+              Detail: JSON.stringify(detail),
+            },
+          ],
         }),
       );
       print({ published: detail, eventId: out.Entries?.[0]?.EventId });

@@ -152,7 +152,12 @@ export class MappingProcessor {
       }
       if (verdict.kind === 'error' && this.config.bisectBatchOnFunctionError && seg.records.length > 1) {
         const half = Math.ceil(seg.records.length / 2);
-        this.segments.splice(0, 1, { records: seg.records.slice(0, half), failures: seg.failures }, { records: seg.records.slice(half), failures: seg.failures });
+        this.segments.splice(
+          0,
+          1,
+          { records: seg.records.slice(0, half), failures: seg.failures },
+          { records: seg.records.slice(half), failures: seg.failures },
+        );
       }
       await this.deps.backoff(seg.failures);
     }

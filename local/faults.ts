@@ -115,7 +115,15 @@ export async function startFaultProxy(opts: { target: string; host?: string; por
       }
       const headers = { ...req.headers, host: target.host };
       const upstream = http.request(
-        { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: false },
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          agent: false,
+        },
         (up) => {
           log.push({ ...info, at: Date.now(), status: up.statusCode ?? 0 });
           res.writeHead(up.statusCode ?? 502, up.headers);

@@ -32,10 +32,8 @@ type Leaf = string | number | boolean | null;
 type LeafValues = Leaf[] | undefined;
 type Alternative = { matchesAbsent: boolean; matches: (v: Leaf) => boolean };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isScalar = (v: unknown): v is Leaf =>
-  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isScalar = (v: unknown): v is Leaf => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 const cache = new WeakMap<object, EventMatcher>();
 const textCache = new Map<string, EventMatcher>();
@@ -294,9 +292,7 @@ function compileAnythingBut(arg: unknown, path: string): (v: Leaf) => boolean {
       case 'prefix':
       case 'suffix': {
         if (typeof inner !== 'string') fail(path, `anything-but ${op} takes a single string`);
-        return op === 'prefix'
-          ? (v) => typeof v === 'string' && v.startsWith(inner)
-          : (v) => typeof v === 'string' && v.endsWith(inner);
+        return op === 'prefix' ? (v) => typeof v === 'string' && v.startsWith(inner) : (v) => typeof v === 'string' && v.endsWith(inner);
       }
       case 'equals-ignore-case': {
         const folded = strings(op).map(fold);
@@ -323,7 +319,7 @@ function compileCidr(arg: unknown, path: string): (s: string) => boolean {
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
   return (s) => {
     const ip = ipv4(s);
-    return ip !== undefined && ((ip & mask) >>> 0) === ((base & mask) >>> 0);
+    return ip !== undefined && (ip & mask) >>> 0 === (base & mask) >>> 0;
   };
 }
 

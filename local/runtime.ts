@@ -40,7 +40,15 @@ import {
   type RuleTargetModel,
   type TemplateModel,
 } from './template';
-import { callHandler, createContext, FunctionError, serializeError, type Handler, type InvokeOutcome, type SerializedError } from './lambda';
+import {
+  callHandler,
+  createContext,
+  FunctionError,
+  serializeError,
+  type Handler,
+  type InvokeOutcome,
+  type SerializedError,
+} from './lambda';
 import { MappingProcessor, type DiscardedBatch } from './esm';
 import { rewriteStreamArnRegion, StreamPoller, toLambdaStreamRecord, type LambdaStreamRecord, type PollCycle } from './streams';
 
@@ -206,7 +214,8 @@ class Runtime implements LocalRuntime {
     this.retryDelay = opts.retryDelayMs ?? ((n) => Math.min(2000, 50 * 2 ** (n - 1)));
     this.resolveModule = opts.resolveHandlerModule ?? defaultHandlerModule;
     this.model = loadTemplate(opts.template, {
-      names: (id, r) => (r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable' ? opts.tableName : defaultLocalName(id, r)),
+      names: (id, r) =>
+        r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable' ? opts.tableName : defaultLocalName(id, r),
     });
     this.functionEnv = unionEnvironment(this.model.functions);
     for (const q of this.model.queues) this.queues[q.name] = [];
@@ -237,7 +246,9 @@ class Runtime implements LocalRuntime {
       await this.stop();
       throw e;
     }
-    this.log(`local runtime on ${this.url}: ${this.model.functions.length} functions, ${this.model.rules.length} rules, ${this.processors.length} stream mappings, table ${this.tableName}`);
+    this.log(
+      `local runtime on ${this.url}: ${this.model.functions.length} functions, ${this.model.rules.length} rules, ${this.processors.length} stream mappings, table ${this.tableName}`,
+    );
   }
 
   stop(): Promise<void> {
@@ -310,13 +321,19 @@ class Runtime implements LocalRuntime {
     }
     if (t.ttlAttribute) {
       try {
-        await this.ddb.send(new UpdateTimeToLiveCommand({ TableName: this.tableName, TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true } }));
+        await this.ddb.send(
+          new UpdateTimeToLiveCommand({
+            TableName: this.tableName,
+            TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true },
+          }),
+        );
       } catch (e) {
         if (!/already enabled/i.test((e as Error).message)) throw e;
       }
     }
     const localArn = described.Table?.LatestStreamArn;
-    if (t.streamViewType && !localArn) throw new Error(`table ${this.tableName} exists without a stream; the template needs ${t.streamViewType}`);
+    if (t.streamViewType && !localArn)
+      throw new Error(`table ${this.tableName} exists without a stream; the template needs ${t.streamViewType}`);
     if (localArn) this.streamArn = rewriteStreamArnRegion(localArn, LOCAL_REGION);
     this.localStreamArn = localArn;
   }
@@ -389,7 +406,9 @@ class Runtime implements LocalRuntime {
       if (this.stopped) throw new Error('runtime stopped');
       if (Date.now() > deadline) {
         const backlog = this.processors.map((p) => `${p.mapping.logicalId}:${p.processor.backlog}`).join(', ');
-        const pollError = this.lastPollError ? `, stream polling failing: ${(this.lastPollError as Error).message ?? String(this.lastPollError)}` : '';
+        const pollError = this.lastPollError
+          ? `, stream polling failing: ${(this.lastPollError as Error).message ?? String(this.lastPollError)}`
+          : '';
         throw new Error(
           `local runtime not idle after ${timeoutMs} ms (in flight ${this.inflight}, async pending ${this.pendingAsync}, mapping backlog ${backlog || 'none'}${pollError})`,
         );
@@ -474,7 +493,14 @@ class Runtime implements LocalRuntime {
       const run = (e: unknown) => {
         const deadline = Date.now() + fn.timeoutSeconds * 1000;
         const context = createContext(
-          { functionName: fn.name, functionArn: fn.arn, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds, requestId, ...(clientContext ? { clientContext } : {}) },
+          {
+            functionName: fn.name,
+            functionArn: fn.arn,
+            memoryMb: fn.memoryMb,
+            timeoutSeconds: fn.timeoutSeconds,
+            requestId,
+            ...(clientContext ? { clientContext } : {}),
+          },
           deadline,
         );
         return callHandler(handler, e, context, fn.timeoutSeconds);
@@ -483,11 +509,18 @@ class Runtime implements LocalRuntime {
       const result = hook
         ? await hook(fn.name, event, (e?: unknown) => run(e === undefined ? event : JSON.parse(JSON.stringify(e))))
         : await run(event);
-      outcome = { ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)), requestId, durationMs: Date.now() - started };
+      outcome = {
+        ok: true,
+        result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+        requestId,
+        durationMs: Date.now() - started,
+      };
       this.log(`λ ${fn.name} ${requestId.slice(0, 8)} ok ${outcome.durationMs} ms`);
     } catch (e) {
       outcome = { ok: false, error: serializeError(e), requestId, durationMs: Date.now() - started };
-      this.log(`λ ${fn.name} ${requestId.slice(0, 8)} FAILED ${outcome.durationMs} ms: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+      this.log(
+        `λ ${fn.name} ${requestId.slice(0, 8)} FAILED ${outcome.durationMs} ms: ${outcome.error.errorType}: ${outcome.error.errorMessage}`,
+      );
     } finally {
       this.inflight--;
       this.markActivity();
@@ -507,7 +540,13 @@ class Runtime implements LocalRuntime {
   }
 
   private invokeConfig(fn: FunctionModel): InvokeConfigModel {
-    return this.model.invokeConfigs.find((c) => c.functionName === fn.name) ?? { logicalId: '(default)', functionName: fn.name, maximumRetryAttempts: 2 };
+    return (
+      this.model.invokeConfigs.find((c) => c.functionName === fn.name) ?? {
+        logicalId: '(default)',
+        functionName: fn.name,
+        maximumRetryAttempts: 2,
+      }
+    );
   }
 
   /** Lambda's asynchronous invocation: retries per EventInvokeConfig, then the on-failure destination (or the function's DLQ). */
@@ -594,7 +633,9 @@ class Runtime implements LocalRuntime {
         approximateInvokeCount: batch.approximateInvokeCount,
       },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(batch.error ? { functionError: 'Unhandled' } : {}) },
-      ...(batch.error ? { responsePayload: batch.error } : { responsePayload: { batchItemFailures: (batch.batchItemFailures ?? []).map((id) => ({ itemIdentifier: id })) } }),
+      ...(batch.error
+        ? { responsePayload: batch.error }
+        : { responsePayload: { batchItemFailures: (batch.batchItemFailures ?? []).map((id) => ({ itemIdentifier: id })) } }),
       DDBStreamBatchInfo: {
         startSequenceNumber: first.dynamodb.SequenceNumber,
         endSequenceNumber: last.dynamodb.SequenceNumber,
@@ -618,7 +659,11 @@ class Runtime implements LocalRuntime {
 
   putEvents(entries: PutEventsEntryInput[]): PutEventsOutput {
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-      throw new HttpError(400, 'ValidationException', '1 validation error detected: Value at \'entries\' failed to satisfy constraint: Member must have length between 1 and 10');
+      throw new HttpError(
+        400,
+        'ValidationException',
+        "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+      );
     }
     const buses = this.busNames();
     const out: PutEventsOutput = { FailedEntryCount: 0, Entries: [] };
@@ -660,7 +705,10 @@ class Runtime implements LocalRuntime {
   }
 
   /** Record an event on a bus and deliver it to every matching rule's targets. */
-  private acceptEvent(bus: string, e: { source: string; detailType: string; detail: unknown; resources?: string[]; time?: Date }): EventEnvelope {
+  private acceptEvent(
+    bus: string,
+    e: { source: string; detailType: string; detail: unknown; resources?: string[]; time?: Date },
+  ): EventEnvelope {
     const envelope: EventEnvelope = {
       version: '0',
       id: randomUUID(),
@@ -755,7 +803,12 @@ class Runtime implements LocalRuntime {
           streamArn: this.streamArn,
           functions: this.model.functions.map((f) => f.name),
           rules: this.model.rules.map((r) => r.logicalId),
-          mappings: this.processors.map((p) => ({ mapping: p.mapping.logicalId, function: p.mapping.functionName, backlog: p.processor.backlog, ...p.processor.stats })),
+          mappings: this.processors.map((p) => ({
+            mapping: p.mapping.logicalId,
+            function: p.mapping.functionName,
+            backlog: p.processor.backlog,
+            ...p.processor.stats,
+          })),
           queues: Object.fromEntries(Object.entries(this.queues).map(([k, v]) => [k, v.length])),
           events: this.events.length,
           inflight: this.inflight,
@@ -766,21 +819,28 @@ class Runtime implements LocalRuntime {
       if (url.pathname === '/_local/clock' && this.opts.clock) {
         if (req.method === 'POST') {
           const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { offsetMs?: unknown };
-          if (typeof body.offsetMs !== 'number' || !Number.isFinite(body.offsetMs)) throw new HttpError(400, 'ValidationException', 'body must be {"offsetMs": number}');
+          if (typeof body.offsetMs !== 'number' || !Number.isFinite(body.offsetMs))
+            throw new HttpError(400, 'ValidationException', 'body must be {"offsetMs": number}');
           this.opts.clock.set(body.offsetMs);
           this.log(`clock offset set to ${body.offsetMs} ms`);
         }
         return sendJson(res, 200, { offsetMs: this.opts.clock.get(), now: new Date(Date.now() + this.opts.clock.get()).toISOString() });
       }
       if (req.method === 'GET' && url.pathname === '/_local/queues') return sendJson(res, 200, this.queues);
-      if (req.method === 'POST' && typeof target === 'string' && url.pathname === '/') return await this.handleJsonProtocol(req, res, target);
+      if (req.method === 'POST' && typeof target === 'string' && url.pathname === '/')
+        return await this.handleJsonProtocol(req, res, target);
       const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
       if (req.method === 'POST' && m) return await this.handleInvoke(req, res, m[1]!);
       sendJson(res, 404, { message: `no route for ${req.method} ${url.pathname}` });
     } catch (e) {
       if (e instanceof HttpError) {
         res.setHeader('x-amzn-ErrorType', e.type);
-        return sendJson(res, e.status, { __type: e.type, Type: 'User', message: e.message }, req.headers['x-amz-target'] ? 'application/x-amz-json-1.1' : 'application/json');
+        return sendJson(
+          res,
+          e.status,
+          { __type: e.type, Type: 'User', message: e.message },
+          req.headers['x-amz-target'] ? 'application/x-amz-json-1.1' : 'application/json',
+        );
       }
       this.log(`http error: ${(e as Error).stack ?? String(e)}`);
       sendJson(res, 500, { __type: 'InternalException', message: (e as Error).message });
@@ -805,7 +865,8 @@ class Runtime implements LocalRuntime {
   private async handleInvoke(req: http.IncomingMessage, res: http.ServerResponse, rawName: string): Promise<void> {
     const fn = this.functionByName(rawName);
     const body = await readBody(req);
-    if (body.length > MAX_PAYLOAD_BYTES) throw new HttpError(413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
+    if (body.length > MAX_PAYLOAD_BYTES)
+      throw new HttpError(413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
     let payload: unknown = {};
     if (body.length > 0) {
       try {
@@ -907,7 +968,7 @@ export function jsonPath(obj: unknown, p: string): unknown {
   let cur: any = obj;
   for (const part of parts) {
     if (cur === null || cur === undefined) return undefined;
-    if (part.startsWith('[\'')) cur = cur[part.slice(2, -2)];
+    if (part.startsWith("['")) cur = cur[part.slice(2, -2)];
     else if (part.startsWith('[')) cur = cur[Number(part.slice(1, -1))];
     else cur = cur[part.slice(1)];
   }

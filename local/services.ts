@@ -190,7 +190,10 @@ async function waitUntilReady(
   throw new Error(`${name} did not become ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-function httpRequest(url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function httpRequest(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method, headers: init.headers, timeout: 2000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -251,7 +254,10 @@ export async function startDynamoDbLocal(opts: ServiceOptions = {}): Promise<Ser
 export async function startSesLocal(opts: ServiceOptions = {}): Promise<ServiceHandle> {
   const port = await choosePort(opts, 'SES emulator');
   const cli = require.resolve('aws-ses-v2-local/dist/cli.js');
-  const child = spawnChild(process.execPath, [cli, '--port', String(port), '--host', HOST], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnChild(process.execPath, [cli, '--port', String(port), '--host', HOST], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   track(child, opts.handleSignals ?? true);
   const output = captureOutput(child);
   const endpoint = `http://${HOST}:${port}`;
@@ -278,7 +284,10 @@ export interface StartServicesOptions {
 
 /** Start DynamoDB Local and the SES emulator in parallel; if one fails the other is stopped. */
 export async function startLocalServices(opts: StartServicesOptions = {}): Promise<LocalServices> {
-  const common = { ...(opts.log ? { log: opts.log } : {}), ...(opts.handleSignals !== undefined ? { handleSignals: opts.handleSignals } : {}) };
+  const common = {
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.handleSignals !== undefined ? { handleSignals: opts.handleSignals } : {}),
+  };
   const [dynamo, ses] = await Promise.allSettled([
     startDynamoDbLocal({ ...common, ...opts.dynamo }),
     startSesLocal({ ...common, ...opts.ses }),

@@ -209,7 +209,10 @@ export class StreamPoller {
     let exclusiveStartShardId: string | undefined;
     do {
       const out = await this.opts.client.send(
-        new DescribeStreamCommand({ StreamArn: this.opts.streamArn, ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}) }),
+        new DescribeStreamCommand({
+          StreamArn: this.opts.streamArn,
+          ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}),
+        }),
       );
       for (const s of out.StreamDescription?.Shards ?? []) {
         if (!s.ShardId || this.shards.has(s.ShardId)) continue;

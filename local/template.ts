@@ -251,7 +251,16 @@ class TemplateReader {
     const eventSourceMappings = this.byType('AWS::Lambda::EventSourceMapping')
       .map(([id, r]) => this.readMapping(id, r, ignored))
       .filter((m): m is EventSourceMappingModel => m !== undefined);
-    const used = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::Events::EventBus', 'AWS::SQS::Queue', 'AWS::Lambda::Function', 'AWS::Lambda::EventInvokeConfig', 'AWS::Events::Rule', 'AWS::Lambda::EventSourceMapping']);
+    const used = new Set([
+      'AWS::DynamoDB::Table',
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::Events::EventBus',
+      'AWS::SQS::Queue',
+      'AWS::Lambda::Function',
+      'AWS::Lambda::EventInvokeConfig',
+      'AWS::Events::Rule',
+      'AWS::Lambda::EventSourceMapping',
+    ]);
     for (const [id, r] of Object.entries(this.resources)) if (!used.has(r.Type)) ignored[id] = r.Type;
     return { table, buses, queues, functions, invokeConfigs, rules, eventSourceMappings, ignored };
   }
@@ -261,10 +270,13 @@ class TemplateReader {
     const where = `${logicalId}.Properties`;
     const name = this.nameOf(logicalId);
     const keySchema = this.resolve(p.KeySchema, `${where}.KeySchema`);
-    const billingMode: string = this.resolve(p.BillingMode, `${where}.BillingMode`) ?? (p.ProvisionedThroughput ? 'PROVISIONED' : 'PAY_PER_REQUEST');
+    const billingMode: string =
+      this.resolve(p.BillingMode, `${where}.BillingMode`) ?? (p.ProvisionedThroughput ? 'PROVISIONED' : 'PAY_PER_REQUEST');
     const provisioned = billingMode === 'PROVISIONED';
     const throughput = (t: any) =>
-      provisioned && t ? { ReadCapacityUnits: Number(t.ReadCapacityUnits ?? 5), WriteCapacityUnits: Number(t.WriteCapacityUnits ?? 5) } : undefined;
+      provisioned && t
+        ? { ReadCapacityUnits: Number(t.ReadCapacityUnits ?? 5), WriteCapacityUnits: Number(t.WriteCapacityUnits ?? 5) }
+        : undefined;
     const index = (i: any) => ({
       IndexName: i.IndexName,
       KeySchema: i.KeySchema,
@@ -281,7 +293,9 @@ class TemplateReader {
       BillingMode: billingMode as CreateTableCommandInput['BillingMode'],
       ...(provisioned ? { ProvisionedThroughput: throughput(p.ProvisionedThroughput ?? {}) } : {}),
       ...(gsis?.length ? { GlobalSecondaryIndexes: gsis.map(index) } : {}),
-      ...(lsis?.length ? { LocalSecondaryIndexes: lsis.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })) } : {}),
+      ...(lsis?.length
+        ? { LocalSecondaryIndexes: lsis.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })) }
+        : {}),
       ...(streamViewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType as 'NEW_AND_OLD_IMAGES' } } : {}),
     };
     if (!Array.isArray(input.KeySchema) || !Array.isArray(input.AttributeDefinitions)) {
@@ -289,7 +303,13 @@ class TemplateReader {
     }
     const ttl = p.TimeToLiveSpecification;
     const ttlAttribute = ttl && ttl.Enabled !== false && typeof ttl.AttributeName === 'string' ? ttl.AttributeName : undefined;
-    return { logicalId, name, createTableInput: input, ...(ttlAttribute ? { ttlAttribute } : {}), ...(streamViewType ? { streamViewType } : {}) };
+    return {
+      logicalId,
+      name,
+      createTableInput: input,
+      ...(ttlAttribute ? { ttlAttribute } : {}),
+      ...(streamViewType ? { streamViewType } : {}),
+    };
   }
 
   private readFunction(logicalId: string, r: CfnResource): FunctionModel {
@@ -367,7 +387,9 @@ class TemplateReader {
       busName,
       enabled: (p.State ?? 'ENABLED') === 'ENABLED',
       ...(pattern !== undefined ? { pattern, matcher } : {}),
-      ...(p.ScheduleExpression !== undefined ? { scheduleExpression: String(this.resolve(p.ScheduleExpression, `${where}.ScheduleExpression`)) } : {}),
+      ...(p.ScheduleExpression !== undefined
+        ? { scheduleExpression: String(this.resolve(p.ScheduleExpression, `${where}.ScheduleExpression`)) }
+        : {}),
       targets,
     };
   }
@@ -444,7 +466,8 @@ class TemplateReader {
       if (r.Type === 'AWS::Lambda::Function') {
         return typeof r.Metadata?.[FUNCTION_METADATA_KEY] === 'string' ? this.nameOf(id) : undefined;
       }
-      if (r.Type === 'AWS::Lambda::Alias' || r.Type === 'AWS::Lambda::Version') return this.functionRef(r.Properties?.FunctionName, `${id}.Properties.FunctionName`);
+      if (r.Type === 'AWS::Lambda::Alias' || r.Type === 'AWS::Lambda::Version')
+        return this.functionRef(r.Properties?.FunctionName, `${id}.Properties.FunctionName`);
       throw new TemplateError(`${where}: ${id} is a ${r.Type}, not a function`);
     }
     const literal = this.resolve(v, where);

@@ -115,7 +115,12 @@ export class CapacityMeter {
     return Promise.all(this.writeKeys(command, input).map((w) => this.size(w.key)));
   }
 
-  private async computed(command: string, input: AnyInput, before: number[], ok: boolean): Promise<{ computed: Units; itemBytes: number[] }> {
+  private async computed(
+    command: string,
+    input: AnyInput,
+    before: number[],
+    ok: boolean,
+  ): Promise<{ computed: Units; itemBytes: number[] }> {
     if (command === 'GetItemCommand') {
       const bytes = await this.size(input.Key as Key);
       return { computed: { rcu: getReadUnits(bytes, input.ConsistentRead === true), wcu: 0 }, itemBytes: [bytes] };
@@ -127,7 +132,9 @@ export class CapacityMeter {
     }
     const writes = this.writeKeys(command, input);
     if (writes.length === 0) return { computed: { rcu: 0, wcu: 0 }, itemBytes: [] };
-    const after = ok ? await Promise.all(writes.map((w) => this.size(w.key))) : writes.map((w, i) => (w.newItem ? itemSize(w.newItem) : before[i]!));
+    const after = ok
+      ? await Promise.all(writes.map((w) => this.size(w.key)))
+      : writes.map((w, i) => (w.newItem ? itemSize(w.newItem) : before[i]!));
     const sizes = writes.map((_, i) => Math.max(before[i]!, after[i]!));
     if (command === 'TransactWriteItemsCommand') {
       // A cancelled transaction reports no ConsumedCapacity, on AWS as on DynamoDB Local: counted as 0 here.

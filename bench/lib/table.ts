@@ -13,7 +13,11 @@ export function renderTable(title: string, columns: Column[], rows: Array<Array<
   const cells = rows.map((r) => r.map((c) => String(c)));
   const widths = columns.map((col, i) => Math.max(col.header.length, ...cells.map((r) => (r[i] ?? '').length)));
   const pad = (s: string, i: number) => ((columns[i]!.align ?? 'right') === 'left' ? s.padEnd(widths[i]!) : s.padStart(widths[i]!));
-  const line = (r: string[]) => r.map((c, i) => pad(c, i)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => pad(c, i))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const out = [title, '='.repeat(Math.max(title.length, rule.length)), line(columns.map((c) => c.header)), rule, ...cells.map(line)];
   for (const n of notes) out.push(`  ${n}`);

@@ -78,14 +78,20 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
   const meter = new CapacityMeter(raw, table);
   meter.attach(doc);
   const store = new DynamoCreditStore(doc, table);
-  const size = async (pk: string, sk: string) => itemSize((await raw.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item);
+  const size = async (pk: string, sk: string) =>
+    itemSize((await raw.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item);
   const spendableSizes = async (customerId: string) => {
     const out = await raw.send(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         FilterExpression: 'remaining > :zero',
-        ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':from': `${PREFIX.CREDIT}${new Date().toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
+        ExpressionAttributeValues: {
+          ':pk': keys.customer(customerId),
+          ':from': `${PREFIX.CREDIT}${new Date().toISOString()}`,
+          ':to': CREDIT_RANGE_END,
+          ':zero': 0,
+        },
         ConsistentRead: true,
       }),
     );
@@ -125,12 +131,16 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
     ].map((s) => ({
       operation: s.operation,
       roundTripTarget: REDEEM_ROUND_TRIPS,
-      note: s.usedUp ? 'used-up credits stay in the Query\'s key range until they expire: read and filtered out, still billed' : undefined,
+      note: s.usedUp ? "used-up credits stay in the Query's key range until they expire: read and filtered out, still billed" : undefined,
       once: async (): Promise<Sample> => {
         const customerId = uid('cap-r');
         if (s.usedUp) {
           // credits that expire before the live ones, spent to zero (fixtures, unmetered)
-          const spent = await grantMany(store, customerId, Array.from({ length: s.usedUp }, () => 700));
+          const spent = await grantMany(
+            store,
+            customerId,
+            Array.from({ length: s.usedUp }, () => 700),
+          );
           void spent;
           await redeemCredits(redeemRequest(customerId, 700 * s.usedUp), redeemDeps(store));
         }
@@ -164,7 +174,9 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
         const creditSizes = await Promise.all(value.allocations.map((a) => size(pk, keys.credit(a.expiresAt, a.creditId))));
         const rcu = getReadUnits(redemptionBytes, true) + queryReadUnits(sum(creditSizes), true);
         const wcu =
-          transactWriteUnits(redemptionBytes) + transactWriteUnits(await size(pk, keys.ledger(value.reversalId))) + sum(creditSizes.map(transactWriteUnits));
+          transactWriteUnits(redemptionBytes) +
+          transactWriteUnits(await size(pk, keys.ledger(value.reversalId))) +
+          sum(creditSizes.map(transactWriteUnits));
         return { actual: cost, minimum: { roundTrips: 3, rcu, wcu } };
       },
     },
@@ -194,7 +206,10 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
         const g = await grantCredit(complaint(customerId, 1500), grantDeps(store));
         const mailer = new RecordingMailer();
         const { value, cost } = await measure(() =>
-          sendExpiryReminder({ customerId, creditId: g.creditId, expiresAt: g.expiresAt! }, { store, mailer, clock: systemClock, timeZone: 'Europe/Berlin' }),
+          sendExpiryReminder(
+            { customerId, creditId: g.creditId, expiresAt: g.expiresAt! },
+            { store, mailer, clock: systemClock, timeZone: 'Europe/Berlin' },
+          ),
         );
         if (value !== 'SENT' || mailer.sent.length !== 1) throw new Error(`reminder fixture: expected SENT, got ${value}`);
         const pk = keys.customer(customerId);
@@ -210,7 +225,9 @@ export async function runCapacity(local: LocalDynamo, table: string, repeats: nu
         const g = await grantCredit(complaint(customerId, 1500), grantDeps(store));
         const credit = (await store.getCredit(customerId, g.creditId, g.expiresAt!))!;
         const mailer = new RecordingMailer();
-        const { value, cost } = await measure(() => sendCreditIssued(credit, { store, mailer, clock: systemClock, timeZone: 'Europe/Berlin' }));
+        const { value, cost } = await measure(() =>
+          sendCreditIssued(credit, { store, mailer, clock: systemClock, timeZone: 'Europe/Berlin' }),
+        );
         if (value !== 'SENT') throw new Error(`issued fixture: expected SENT, got ${value}`);
         const noticeBytes = await size(keys.customer(customerId), keys.notice(g.creditId, NOTICE.ISSUED));
         return { actual: cost, minimum: { roundTrips: 2, rcu: 1, wcu: writeUnits(noticeBytes) } };
@@ -293,7 +310,9 @@ export function renderCapacity(r: CapacityResult): string {
     `<= ${r.capacityTarget}`,
     verdict(row.capacityPass),
   ]);
-  const tx = r.localTransactionReports.slice(0, 3).map((t) => `${t.items} items: Local ${t.reportedWcu} WCU vs ${t.computedWcu} by the rules`);
+  const tx = r.localTransactionReports
+    .slice(0, 3)
+    .map((t) => `${t.items} items: Local ${t.reportedWcu} WCU vs ${t.computedWcu} by the rules`);
   return renderTable(
     '1. DynamoDB work per operation (actual / theoretical minimum)',
     [

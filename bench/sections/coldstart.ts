@@ -100,7 +100,8 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
       const sdk = [...new Set(out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
       const byPkg = new Map<string, number>();
-      for (const [input, info] of Object.entries(out.inputs)) byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
+      for (const [input, info] of Object.entries(out.inputs))
+        byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
       const top = [...byPkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
       builds.push({ key, file: outfile, bytes: statSync(outfile).size, sdk, top });
     };
@@ -131,7 +132,12 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     const once = (file: string): number => {
-      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), file], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), file], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       return (JSON.parse(stdout) as { ms: number }).ms;
     };
 
@@ -175,7 +181,15 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
         ratioPass: ratio < INIT_RATIO_TARGET,
       };
     });
-    return { runsPerBundle: runs, rows, baselines, tempDir: dir, node: process.version, bundleTargetKb: BUNDLE_TARGET_KB, initRatioTarget: INIT_RATIO_TARGET };
+    return {
+      runsPerBundle: runs,
+      rows,
+      baselines,
+      tempDir: dir,
+      node: process.version,
+      bundleTargetKb: BUNDLE_TARGET_KB,
+      initRatioTarget: INIT_RATIO_TARGET,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -83,7 +83,20 @@ export async function runCost(local: LocalDynamo, table: string, capacity: Capac
     notifyMs.push(await time(() => sendCreditIssued(credit, { store, mailer, clock: systemClock, timeZone: 'Europe/Berlin' })));
   }
   // publish: decoding the stream image and mapping it to an event (the PutEvents call itself is assumed, above)
-  const sampleItem = { pk: keys.customer('x'), sk: keys.ledger('01J'), type: ITEM.LEDGER, entryId: '01J', customerId: 'x', kind: 'REDEEMED', currency: 'EUR', amount: 1000, at: new Date().toISOString(), orderId: 'o', allocations: [], status: 'APPLIED' };
+  const sampleItem = {
+    pk: keys.customer('x'),
+    sk: keys.ledger('01J'),
+    type: ITEM.LEDGER,
+    entryId: '01J',
+    customerId: 'x',
+    kind: 'REDEEMED',
+    currency: 'EUR',
+    amount: 1000,
+    at: new Date().toISOString(),
+    orderId: 'o',
+    allocations: [],
+    status: 'APPLIED',
+  };
   const publishMs: number[] = [];
   for (let i = 0; i < samples; i++) {
     publishMs.push(await time(async () => void eventForStoredItem(decodeItem(sampleItem))));
@@ -106,7 +119,9 @@ export async function runCost(local: LocalDynamo, table: string, capacity: Capac
   };
   const ddb = (label: string, u: { rcu: number; wcu: number }): CostLine[] => [
     { item: `DynamoDB writes (${label})`, quantity: `${u.wcu} WRU`, usdPerMillion: u.wcu * PRICES.dynamodb.writeRequestUnitPerMillion },
-    ...(u.rcu ? [{ item: `DynamoDB reads (${label})`, quantity: `${u.rcu} RRU`, usdPerMillion: u.rcu * PRICES.dynamodb.readRequestUnitPerMillion }] : []),
+    ...(u.rcu
+      ? [{ item: `DynamoDB reads (${label})`, quantity: `${u.rcu} RRU`, usdPerMillion: u.rcu * PRICES.dynamodb.readRequestUnitPerMillion }]
+      : []),
   ];
   const publishLines: CostLine[] = [
     lambdaLine('publish', billedMs.publish, 'stream: ledger entry'),
@@ -120,7 +135,11 @@ export async function runCost(local: LocalDynamo, table: string, capacity: Capac
     { item: 'SES email (credit issued)', quantity: '1 email', usdPerMillion: (PRICES.ses.emailPer1000 / 1000) * 1e6 },
     ...publishLines,
   ];
-  const redeemLines: CostLine[] = [lambdaLine('redeem', billedMs.redeem, 'sync invoke'), ...ddb('redeem', row('redeem, 1 credit')), ...publishLines];
+  const redeemLines: CostLine[] = [
+    lambdaLine('redeem', billedMs.redeem, 'sync invoke'),
+    ...ddb('redeem', row('redeem, 1 credit')),
+    ...publishLines,
+  ];
   const total = (ls: CostLine[]) => ls.reduce((s, l) => s + l.usdPerMillion, 0);
   return {
     durationsMs,
@@ -138,13 +157,20 @@ export function renderCost(r: CostResult): string {
     ['per million grants', r.grant],
     ['per million redeems', r.redeem],
   ] as const) {
-    for (const l of part.lines) rows.push([name, l.item, l.quantity, fmtUsd(l.usdPerMillion), `${fmt((l.usdPerMillion / part.total) * 100, 0)}%`]);
+    for (const l of part.lines)
+      rows.push([name, l.item, l.quantity, fmtUsd(l.usdPerMillion), `${fmt((l.usdPerMillion / part.total) * 100, 0)}%`]);
     rows.push([name, 'TOTAL', '', fmtUsd(part.total), '100%']);
   }
   const d = r.durationsMs;
   return renderTable(
     `5. Cost model (${r.prices.region} on-demand list prices recorded ${r.prices.recorded}, bench/prices.ts; verify before relying)`,
-    [{ header: 'scenario', align: 'left' }, { header: 'item', align: 'left' }, { header: 'per operation', align: 'left' }, { header: 'USD / million' }, { header: 'share' }],
+    [
+      { header: 'scenario', align: 'left' },
+      { header: 'item', align: 'left' },
+      { header: 'per operation', align: 'left' },
+      { header: 'USD / million' },
+      { header: 'share' },
+    ],
     rows,
     [
       `Lambda duration = use case timed in-process against DynamoDB Local (median of ${d.grant.samples}): grant ${fmt(d.grant.median, 1)} ms, redeem ${fmt(d.redeem.median, 1)} ms,`,

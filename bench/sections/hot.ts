@@ -67,7 +67,11 @@ export async function runHotScenario(
   const doc = local.newDocumentClient();
   const store = new DynamoCreditStore(doc, table);
   const customerId = uid('hot');
-  await grantMany(store, customerId, Array.from({ length: opts.credits }, () => opts.creditAmount));
+  await grantMany(
+    store,
+    customerId,
+    Array.from({ length: opts.credits }, () => opts.creditAmount),
+  );
   const granted = opts.credits * opts.creditAmount;
 
   let conflicts = 0;
@@ -76,7 +80,10 @@ export async function runHotScenario(
     Array.from({ length: opts.requests }, async () => {
       const t0 = nowMs();
       try {
-        const r = await redeemCredits(redeemRequest(customerId, opts.requestAmount), redeemDeps(store, () => conflicts++));
+        const r = await redeemCredits(
+          redeemRequest(customerId, opts.requestAmount),
+          redeemDeps(store, () => conflicts++),
+        );
         return { ms: nowMs() - t0, applied: r.response.applied, code: undefined as string | undefined };
       } catch (error) {
         if (!(error instanceof CreditError)) throw error;
@@ -141,7 +148,12 @@ export const refusalsHonest = (r: HotResult) => r.refusedMs.every((ms) => ms >= 
 function refusalRows(r: HotResult): Array<Array<string | number>> {
   const c = r.covered;
   const rows: Array<Array<string | number>> = [
-    ['time to CONCURRENT_MODIFICATION p50 / min / max ms', refusalTimes(r.refusedMs), `>= ${REFUSAL_BUDGET_MS}`, r.refusedMs.length ? verdict(refusalsHonest(r)) : '-'],
+    [
+      'time to CONCURRENT_MODIFICATION p50 / min / max ms',
+      refusalTimes(r.refusedMs),
+      `>= ${REFUSAL_BUDGET_MS}`,
+      r.refusedMs.length ? verdict(refusalsHonest(r)) : '-',
+    ],
   ];
   if (!c) return rows;
   const money = (minor: number) => `${fmt(minor / 100)} EUR`;
@@ -149,8 +161,18 @@ function refusalRows(r: HotResult): Array<Array<string | number>> {
     ...rows,
     ['covered run: requests (balance covers all)', `${c.requests} x ${money(c.requestAmount)} of ${money(c.granted)}`, '-', '-'],
     ['covered run: applied / refused', `${c.appliedRequests} / ${c.failedRequests}`, '-', '-'],
-    ['covered run: time to refusal p50 / min / max ms', refusalTimes(c.refusedMs), `>= ${REFUSAL_BUDGET_MS}`, c.refusedMs.length ? verdict(refusalsHonest(c)) : '-'],
-    ['covered run: overdraft / table adds up', `${money(c.overdraft)} / ${c.tableConsistent ? 'yes' : 'no'}`, '0 / yes', verdict(c.overdraft === 0 && c.tableConsistent)],
+    [
+      'covered run: time to refusal p50 / min / max ms',
+      refusalTimes(c.refusedMs),
+      `>= ${REFUSAL_BUDGET_MS}`,
+      c.refusedMs.length ? verdict(refusalsHonest(c)) : '-',
+    ],
+    [
+      'covered run: overdraft / table adds up',
+      `${money(c.overdraft)} / ${c.tableConsistent ? 'yes' : 'no'}`,
+      '0 / yes',
+      verdict(c.overdraft === 0 && c.tableConsistent),
+    ],
   ];
 }
 
@@ -161,21 +183,44 @@ export function renderHot(r: HotResult): string {
     ['customer balance before', `${r.credits} credits, ${money(r.granted)}`, '-', '-'],
     ['requests applied (partly)', `${r.appliedRequests} (${r.partialRequests})`, '-', '-'],
     ['requests answered "nothing left"', r.zeroRequests, '-', '-'],
-    ['requests refused after retries', `${r.failedRequests}${r.failedRequests ? ` (${Object.entries(r.failureCodes).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`, '-', '-'],
+    [
+      'requests refused after retries',
+      `${r.failedRequests}${
+        r.failedRequests
+          ? ` (${Object.entries(r.failureCodes)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')})`
+          : ''
+      }`,
+      '-',
+      '-',
+    ],
     ['money applied', money(r.applied), `<= ${money(r.granted)}`, verdict(r.applied <= r.granted)],
     ['conflicts retried', r.conflictsRetried, '-', '-'],
     ['latency p50 / p99 / max ms', `${fmt(r.p50Ms, 0)} / ${fmt(r.p99Ms, 0)} / ${fmt(r.maxMs, 0)}`, '-', '-'],
     ['overdraft (applied - balance)', money(r.overdraft), '0', verdict(r.overdraft === 0)],
-    ['table: remaining + applied = granted', `${money(r.remainingAfter)} + ${money(r.applied)} = ${money(r.remainingAfter + r.applied)}`, money(r.granted), verdict(r.remainingAfter + r.applied === r.granted)],
+    [
+      'table: remaining + applied = granted',
+      `${money(r.remainingAfter)} + ${money(r.applied)} = ${money(r.remainingAfter + r.applied)}`,
+      money(r.granted),
+      verdict(r.remainingAfter + r.applied === r.granted),
+    ],
     ...refusalRows(r),
-    ['table: min remaining / ledger REDEEMED sum', `${r.minRemaining} / ${money(r.ledgerRedeemed)}`, `>= 0 / ${money(r.applied)}`, verdict(r.minRemaining >= 0 && r.ledgerRedeemed === r.applied)],
+    [
+      'table: min remaining / ledger REDEEMED sum',
+      `${r.minRemaining} / ${money(r.ledgerRedeemed)}`,
+      `>= 0 / ${money(r.applied)}`,
+      verdict(r.minRemaining >= 0 && r.ledgerRedeemed === r.applied),
+    ],
   ];
   return renderTable(
     '4. Hot customer: concurrent redeems on one customer',
     [{ header: 'metric', align: 'left' }, { header: 'actual', align: 'left' }, { header: 'target', align: 'left' }, { header: 'pass' }],
     rows,
     r.failedRequests && r.remainingAfter > 0
-      ? [`${r.failedRequests} callers were refused (retry advised) while ${money(r.remainingAfter)} was still on the account: correctness holds, liveness under contention does not.`]
+      ? [
+          `${r.failedRequests} callers were refused (retry advised) while ${money(r.remainingAfter)} was still on the account: correctness holds, liveness under contention does not.`,
+        ]
       : [],
   );
 }

@@ -78,7 +78,8 @@ class Accumulator {
     this.elapsedMs += r.elapsedMs;
     this.latencies.push(...r.latenciesMs);
     this.clientCpuMs += (cpu.user + cpu.system) / 1000;
-    this.serverCpuMs = srv0 === undefined || srv1 === undefined || this.serverCpuMs === undefined ? undefined : this.serverCpuMs + (srv1 - srv0);
+    this.serverCpuMs =
+      srv0 === undefined || srv1 === undefined || this.serverCpuMs === undefined ? undefined : this.serverCpuMs + (srv1 - srv0);
     this.slices.push((r.ops / r.elapsedMs) * 1000);
     this.firstError ??= r.firstError;
   }
@@ -152,7 +153,10 @@ export async function runThroughput(
   };
   const redeemOne = async () => {
     const i = redeemSeq++;
-    const out = await redeemCredits(redeemRequest(`${run}-c${i % customersGranted()}`, 100), redeemDeps(store, () => conflicts++));
+    const out = await redeemCredits(
+      redeemRequest(`${run}-c${i % customersGranted()}`, 100),
+      redeemDeps(store, () => conflicts++),
+    );
     if (out.response.applied !== 100) throw new Error(`redeem applied ${out.response.applied}, expected 100`);
   };
   /** What grant sends, without the service: one transaction of 4 conditional puts of about a credit's size. */
@@ -161,7 +165,11 @@ export async function runThroughput(
     await doc.send(
       new TransactWriteCommand({
         TransactItems: [0, 1, 2, 3].map((k) => ({
-          Put: { TableName: table, Item: { pk: `RAW#${run}#${i}`, sk: `K${k}`, type: 'BENCH', pad }, ConditionExpression: 'attribute_not_exists(pk)' },
+          Put: {
+            TableName: table,
+            Item: { pk: `RAW#${run}#${i}`, sk: `K${k}`, type: 'BENCH', pad },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         })),
       }),
     );
@@ -196,7 +204,11 @@ export async function runThroughput(
             },
           },
           ...[0, 1].map((k) => ({
-            Put: { TableName: table, Item: { pk, sk: `RAW#${run}#${i}#${k}`, type: 'BENCH', pad }, ConditionExpression: 'attribute_not_exists(pk)' },
+            Put: {
+              TableName: table,
+              Item: { pk, sk: `RAW#${run}#${i}#${k}`, type: 'BENCH', pad },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           })),
         ],
       }),
@@ -236,7 +248,12 @@ export async function runThroughput(
     rawGrantFloor: { ...tx, ratio: ratio(tx), pooledRatio: tx.perSecond / baseline.perSecond },
     rawRedeemFloor: { ...qtx, ratio: ratio(qtx), pooledRatio: qtx.perSecond / baseline.perSecond },
     grants: { ...g, ratio: ratio(g), pooledRatio: g.perSecond / baseline.perSecond, pass: ratio(g) >= THROUGHPUT_TARGET && g.errors === 0 },
-    redeems: { ...r, ratio: ratio(r), pooledRatio: r.perSecond / baseline.perSecond, pass: ratio(r) >= THROUGHPUT_TARGET && r.errors === 0 },
+    redeems: {
+      ...r,
+      ratio: ratio(r),
+      pooledRatio: r.perSecond / baseline.perSecond,
+      pass: ratio(r) >= THROUGHPUT_TARGET && r.errors === 0,
+    },
     target: THROUGHPUT_TARGET,
   };
 }

@@ -11,7 +11,13 @@ export class SesMailer implements Mailer {
     private readonly configurationSet?: string,
   ) {}
 
-  async send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }> {
+  async send(input: {
+    to: string;
+    subject: string;
+    html: string;
+    text: string;
+    tags: Record<string, string>;
+  }): Promise<{ messageId: string }> {
     const out = await this.client.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,

@@ -26,7 +26,8 @@ export async function captureHold(req: CaptureRequest, deps: CaptureDeps): Promi
   const retry = deps.retry ?? CONFLICT_RETRY;
   const final = req.final ?? false;
   const requestHash = fingerprint({ customerId: req.customerId, holdId: req.holdId, amount: req.amount, final });
-  const reused = () => new CreditError('IDEMPOTENCY_KEY_REUSED', 'captureKey was used before for a different capture request', { captureKey: req.captureKey });
+  const reused = () =>
+    new CreditError('IDEMPOTENCY_KEY_REUSED', 'captureKey was used before for a different capture request', { captureKey: req.captureKey });
   // Read first: a retry of a capture that closed the hold must replay, not meet HOLD_NOT_ACTIVE.
   const earlier = await deps.store.getKeyedRecord(req.customerId, 'CAPTURE', req.captureKey);
   if (earlier) return replayOrRefuse(earlier as KeyedRecord<CaptureResponse>, requestHash, reused);
@@ -58,7 +59,15 @@ export async function captureHold(req: CaptureRequest, deps: CaptureDeps): Promi
       holdStatus: plan.next.status,
       capturedAt: at,
     };
-    const result = await deps.store.commitCapture({ before: hold, after: plan.next, capture, release, captureKey: req.captureKey, record: { requestHash, response }, now });
+    const result = await deps.store.commitCapture({
+      before: hold,
+      after: plan.next,
+      capture,
+      release,
+      captureKey: req.captureKey,
+      record: { requestHash, response },
+      now,
+    });
     if (result.kind === 'committed') return { response, replayed: false };
     if (result.kind === 'duplicate' && result.existing) return replayOrRefuse(result.existing, requestHash, reused);
     await pauseAfterConflict(attempt, retry, result.kind === 'duplicate' || result.stale);

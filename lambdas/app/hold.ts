@@ -48,7 +48,16 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<{ res
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_HOLD, lines);
     const hold =
       plan.applied > 0
-        ? newHold({ holdId: deps.newId(now), customerId: req.customerId, orderId: req.orderId, currency: req.currency, allocations: plan.allocations, lines: plan.lines, now, lifetimeSeconds })
+        ? newHold({
+            holdId: deps.newId(now),
+            customerId: req.customerId,
+            orderId: req.orderId,
+            currency: req.currency,
+            allocations: plan.allocations,
+            lines: plan.lines,
+            now,
+            lifetimeSeconds,
+          })
         : undefined;
     const response: HoldResponse = {
       holdId: hold?.holdId ?? null,
@@ -73,12 +82,17 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<{ res
     if (result.kind === 'committed') return { response, replayed: false };
     if (result.kind === 'duplicate' && result.existing) {
       if (result.existing.requestHash !== requestHash) {
-        throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different hold request', { idempotencyKey: req.idempotencyKey });
+        throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different hold request', {
+          idempotencyKey: req.idempotencyKey,
+        });
       }
       return { response: result.existing.response, replayed: true };
     }
     deps.onConflict?.();
     await budget.pause(attempt, result.kind === 'conflict' && result.stale);
   }
-  throw new CreditError('CONCURRENT_MODIFICATION', "too many concurrent changes to this customer's credits; retry with the same idempotencyKey");
+  throw new CreditError(
+    'CONCURRENT_MODIFICATION',
+    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  );
 }

@@ -22,7 +22,14 @@ export type NotifyOutcome = 'SENT' | 'ALREADY_SENT' | 'SKIPPED_USED_UP' | 'SKIPP
 export async function sendCreditIssued(credit: Credit, deps: NotifyDeps): Promise<NotifyOutcome> {
   if (await deps.store.hasNotice(credit.customerId, credit.creditId, NOTICE.ISSUED)) return 'ALREADY_SENT';
   const email = renderEmail(
-    { kind: 'CREDIT_ISSUED', locale: credit.locale, amount: credit.amount, currency: credit.currency, expiresAt: credit.expiresAt, reason: credit.reason },
+    {
+      kind: 'CREDIT_ISSUED',
+      locale: credit.locale,
+      amount: credit.amount,
+      currency: credit.currency,
+      expiresAt: credit.expiresAt,
+      reason: credit.reason,
+    },
     { timeZone: deps.timeZone },
   );
   const { messageId } = await deps.mailer.send({ to: credit.email, ...email, tags: { kind: 'credit-issued', creditId: credit.creditId } });
@@ -65,7 +72,15 @@ export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps
   const { messageId } = await deps.mailer.send({ to: c.email, ...email, tags: { kind: 'expiry-reminder', creditId: c.creditId } });
   await deps.store.putNotice(
     NOTICE.REMINDER,
-    { customerId: c.customerId, creditId: c.creditId, currency: c.currency, remaining: c.remaining, expiresAt: c.expiresAt, sentAt: now.toISOString(), messageId },
+    {
+      customerId: c.customerId,
+      creditId: c.creditId,
+      currency: c.currency,
+      remaining: c.remaining,
+      expiresAt: c.expiresAt,
+      sentAt: now.toISOString(),
+      messageId,
+    },
     c.expiresAt,
   );
   return 'SENT';

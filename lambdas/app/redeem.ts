@@ -40,7 +40,13 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
   if (lines) assertPurchase(lines);
   const retry = deps.retry ?? REDEEM_RETRY;
   // `purchase` is left out when absent, so a request without it has the fingerprint it had before purchases existed.
-  const requestHash = fingerprint({ customerId: req.customerId, orderId: req.orderId, amount: req.amount, currency: req.currency, purchase: req.purchase });
+  const requestHash = fingerprint({
+    customerId: req.customerId,
+    orderId: req.orderId,
+    amount: req.amount,
+    currency: req.currency,
+    purchase: req.purchase,
+  });
 
   const budget = new RetryBudget(retry);
   for (let attempt = 0; budget.allows(attempt); attempt++) {
@@ -92,5 +98,8 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     // Someone spent or restored these credits since we read them: re-read now. Contention: back off first.
     await budget.pause(attempt, result.kind === 'conflict' && result.stale);
   }
-  throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry with the same idempotencyKey');
+  throw new CreditError(
+    'CONCURRENT_MODIFICATION',
+    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  );
 }

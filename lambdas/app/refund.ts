@@ -27,8 +27,15 @@ export async function refundTaken(req: RefundRequest, deps: RefundDeps): Promise
   const retry = deps.retry ?? CONFLICT_RETRY;
   const targetId = (req.redemptionId ?? req.captureId)!;
   const wanted = req.redemptionId !== undefined ? 'REDEEMED' : 'CAPTURED';
-  const requestHash = fingerprint({ customerId: req.customerId, redemptionId: req.redemptionId, captureId: req.captureId, amount: req.amount, currency: req.currency });
-  const reused = () => new CreditError('IDEMPOTENCY_KEY_REUSED', 'refundKey was used before for a different refund request', { refundKey: req.refundKey });
+  const requestHash = fingerprint({
+    customerId: req.customerId,
+    redemptionId: req.redemptionId,
+    captureId: req.captureId,
+    amount: req.amount,
+    currency: req.currency,
+  });
+  const reused = () =>
+    new CreditError('IDEMPOTENCY_KEY_REUSED', 'refundKey was used before for a different refund request', { refundKey: req.refundKey });
   // Read first: a retry of the refund that used up the rest must replay, not meet REFUND_EXCEEDS_CAPTURED.
   const earlier = await deps.store.getKeyedRecord(req.customerId, 'REFUND', req.refundKey);
   if (earlier) return replayOrRefuse(earlier as KeyedRecord<RefundResponse>, requestHash, reused);
@@ -37,11 +44,18 @@ export async function refundTaken(req: RefundRequest, deps: RefundDeps): Promise
     const now = deps.clock.now();
     const found = await deps.store.getLedgerEntry(req.customerId, targetId);
     if (!found || found.kind !== wanted) {
-      throw new CreditError('REFUND_TARGET_NOT_FOUND', `no ${wanted === 'REDEEMED' ? 'redemption' : 'capture'} ${targetId} for this customer`, { refundOf: targetId });
+      throw new CreditError(
+        'REFUND_TARGET_NOT_FOUND',
+        `no ${wanted === 'REDEEMED' ? 'redemption' : 'capture'} ${targetId} for this customer`,
+        { refundOf: targetId },
+      );
     }
     const target = found as RefundableEntry;
     if (req.currency !== undefined && req.currency !== target.currency) {
-      throw new CreditError('CURRENCY_MISMATCH', `${targetId} is in ${target.currency}, not ${req.currency}`, { expected: target.currency, got: req.currency });
+      throw new CreditError('CURRENCY_MISMATCH', `${targetId} is in ${target.currency}, not ${req.currency}`, {
+        expected: target.currency,
+        got: req.currency,
+      });
     }
     if (target.kind === 'REDEEMED' && target.status === 'REVERSED') {
       throw new CreditError('REDEMPTION_ALREADY_REVERSED', `redemption ${targetId} was reversed before`, { redemptionId: targetId });
@@ -72,7 +86,15 @@ export async function refundTaken(req: RefundRequest, deps: RefundDeps): Promise
       refundable: target.amount - after.refunded,
       refundedAt: at,
     };
-    const result = await deps.store.commitRefund({ target, progress: after, refund, restore, refundKey: req.refundKey, record: { requestHash, response }, now });
+    const result = await deps.store.commitRefund({
+      target,
+      progress: after,
+      refund,
+      restore,
+      refundKey: req.refundKey,
+      record: { requestHash, response },
+      now,
+    });
     if (result.kind === 'committed') return { response, replayed: false };
     if (result.kind === 'duplicate' && result.existing) return replayOrRefuse(result.existing, requestHash, reused);
     // Refunded, reversed or a credit changed since read: re-read at once.

@@ -73,7 +73,10 @@ export type ExpiredHoldOutcome = 'RELEASED' | 'ALREADY_RELEASED' | 'NOTHING_HELD
  * EXPIRED). The entry's id derives from the hold and its time is the hold's expiry, so a redelivered stream record
  * releases nothing twice. A hold captured or released before has nothing left to release.
  */
-export async function releaseExpiredHold(hold: Hold, deps: { store: ExpiredHoldStore; clock: Clock; retry?: RetryPolicy }): Promise<ExpiredHoldOutcome> {
+export async function releaseExpiredHold(
+  hold: Hold,
+  deps: { store: ExpiredHoldStore; clock: Clock; retry?: RetryPolicy },
+): Promise<ExpiredHoldOutcome> {
   if (hold.status !== 'ACTIVE' || heldAmount(hold) === 0) return 'NOTHING_HELD';
   const retry = deps.retry ?? CONFLICT_RETRY;
   const releaseId = deterministicId(new Date(hold.expiresAt), `RELEASED#${hold.holdId}`);

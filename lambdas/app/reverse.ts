@@ -38,13 +38,17 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
   if (req.currency !== undefined) assertCurrency(req.currency);
   const retry = deps.retry ?? CONFLICT_RETRY;
   const alreadyReversed = () =>
-    new CreditError('REDEMPTION_ALREADY_REVERSED', `redemption ${req.redemptionId} was reversed before`, { redemptionId: req.redemptionId });
+    new CreditError('REDEMPTION_ALREADY_REVERSED', `redemption ${req.redemptionId} was reversed before`, {
+      redemptionId: req.redemptionId,
+    });
 
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
     // Read each attempt: a partial refund since the last read changes what is left to reverse.
     const redemption = await deps.store.getLedgerEntry(req.customerId, req.redemptionId);
     if (!redemption || redemption.kind !== 'REDEEMED') {
-      throw new CreditError('REDEMPTION_NOT_FOUND', `no redemption ${req.redemptionId} for this customer`, { redemptionId: req.redemptionId });
+      throw new CreditError('REDEMPTION_NOT_FOUND', `no redemption ${req.redemptionId} for this customer`, {
+        redemptionId: req.redemptionId,
+      });
     }
     if (req.currency !== undefined && req.currency !== redemption.currency) {
       throw new CreditError('CURRENCY_MISMATCH', `redemption ${req.redemptionId} is in ${redemption.currency}, not ${req.currency}`, {
@@ -85,5 +89,5 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
     // The status guard failed: reversed meanwhile (the next read says so) or refunded in part (re-plan at once).
     await pauseAfterConflict(attempt, retry, result.kind === 'duplicate' || result.stale);
   }
-  throw new CreditError('CONCURRENT_MODIFICATION', 'too many concurrent changes to this customer\'s credits; retry the reversal');
+  throw new CreditError('CONCURRENT_MODIFICATION', "too many concurrent changes to this customer's credits; retry the reversal");
 }

@@ -42,7 +42,9 @@ export const COMPLAINT_RESOLVED = 'ComplaintResolved';
 
 /** What a spend request buys: its lines, each with a category (README "Eligibility") and its price in minor units. */
 export const Purchase = z.strictObject({
-  lines: z.array(z.strictObject({ lineId: id, category: z.enum(PURCHASE_CATEGORIES), amount: z.number() })).check(z.minLength(1), z.maxLength(MAX_PURCHASE_LINES)),
+  lines: z
+    .array(z.strictObject({ lineId: id, category: z.enum(PURCHASE_CATEGORIES), amount: z.number() }))
+    .check(z.minLength(1), z.maxLength(MAX_PURCHASE_LINES)),
 });
 export type Purchase = z.infer<typeof Purchase>;
 
@@ -96,7 +98,12 @@ export const RefundRequest = z
     refundKey: id,
     reason: z.optional(text(500)),
   })
-  .check(z.refine((r) => (r.redemptionId === undefined) !== (r.captureId === undefined), 'exactly one of redemptionId and captureId is required'));
+  .check(
+    z.refine(
+      (r) => (r.redemptionId === undefined) !== (r.captureId === undefined),
+      'exactly one of redemptionId and captureId is required',
+    ),
+  );
 export type RefundRequest = z.infer<typeof RefundRequest>;
 
 export const ReverseRequest = z.strictObject({
@@ -122,11 +129,7 @@ export function parseContract<T extends z.ZodMiniType>(schema: T, input: unknown
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', problem: i.message }));
-  throw new CreditError(
-    'INVALID_INPUT',
-    `invalid input: ${issues.map((i) => `${i.path}: ${i.problem}`).join('; ')}`,
-    { issues },
-  );
+  throw new CreditError('INVALID_INPUT', `invalid input: ${issues.map((i) => `${i.path}: ${i.problem}`).join('; ')}`, { issues });
 }
 
 /** Results of the synchronous invocations: business errors are returned, not thrown, so callers branch on `error.code`. */

@@ -35,7 +35,12 @@ export interface Cover {
  * The maximum cover of `lines` by `credits` (given in spend order), at most `cap` in all, from at most `maxCredits`
  * credits (once that many pay something, later credits are not used: a bound on the transaction's size).
  */
-export function maxCover(credits: readonly CoverCredit[], lines: readonly CoverLine[], cap = Number.POSITIVE_INFINITY, maxCredits = Number.POSITIVE_INFINITY): Cover {
+export function maxCover(
+  credits: readonly CoverCredit[],
+  lines: readonly CoverLine[],
+  cap = Number.POSITIVE_INFINITY,
+  maxCredits = Number.POSITIVE_INFINITY,
+): Cover {
   const covers = credits.map((c) => lines.map((l) => l.category === undefined || creditCovers(c.categories, l.category)));
   const flow = credits.map(() => lines.map(() => 0));
   const lineFree = lines.map((l) => l.amount);

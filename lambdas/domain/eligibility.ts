@@ -49,10 +49,14 @@ export function assertPurchase(lines: readonly PurchaseLine[]): void {
   const seen = new Set<string>();
   for (const line of lines) {
     if (!isMinorUnits(line.amount) || line.amount <= 0) {
-      throw new CreditError('AMOUNT_OUT_OF_RANGE', `purchase line ${line.lineId}: amount must be a positive whole number of minor units, got ${line.amount}`, {
-        lineId: line.lineId,
-        amount: line.amount,
-      });
+      throw new CreditError(
+        'AMOUNT_OUT_OF_RANGE',
+        `purchase line ${line.lineId}: amount must be a positive whole number of minor units, got ${line.amount}`,
+        {
+          lineId: line.lineId,
+          amount: line.amount,
+        },
+      );
     }
     if (seen.has(line.lineId)) {
       throw new CreditError('INVALID_INPUT', `invalid input: purchase: line id ${line.lineId} appears twice`, {
@@ -62,8 +66,12 @@ export function assertPurchase(lines: readonly PurchaseLine[]): void {
     seen.add(line.lineId);
   }
   if (!lines.some((l) => isEligibleCategory(l.category))) {
-    throw new CreditError('INELIGIBLE_PURCHASE', `no line of this purchase may be paid with courtesy credit (eligible: ${ELIGIBLE_CATEGORIES.join(', ')})`, {
-      categories: [...new Set(lines.map((l) => l.category))],
-    });
+    throw new CreditError(
+      'INELIGIBLE_PURCHASE',
+      `no line of this purchase may be paid with courtesy credit (eligible: ${ELIGIBLE_CATEGORIES.join(', ')})`,
+      {
+        categories: [...new Set(lines.map((l) => l.category))],
+      },
+    );
   }
 }

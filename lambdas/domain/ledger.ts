@@ -41,7 +41,9 @@ export interface GrantedEntry extends EntryBase {
 }
 
 /** A redemption is APPLIED until reversed; the reversal then names itself on it. */
-export type RedemptionState = { readonly status: 'APPLIED' } | { readonly status: 'REVERSED'; readonly reversalId: string; readonly reversedAt: string };
+export type RedemptionState =
+  | { readonly status: 'APPLIED' }
+  | { readonly status: 'REVERSED'; readonly reversalId: string; readonly reversedAt: string };
 
 export type RedeemedEntry = EntryBase & {
   readonly kind: 'REDEEMED';

@@ -44,7 +44,9 @@ export interface ReleasedEntry extends EntryBase {
 }
 
 /** What a refund gives money back for. */
-export type RefundOf = { readonly refundOf: 'REDEMPTION'; readonly redemptionId: string } | { readonly refundOf: 'CAPTURE'; readonly captureId: string };
+export type RefundOf =
+  | { readonly refundOf: 'REDEMPTION'; readonly redemptionId: string }
+  | { readonly refundOf: 'CAPTURE'; readonly captureId: string };
 
 /** A (partial) refund: `amount` restored onto the credits in `allocations`, `lapsed` whose credit had expired. */
 export type RefundedEntry = EntryBase & {
@@ -74,7 +76,13 @@ export function heldEntry(hold: Hold): HeldEntry {
   };
 }
 
-export function capturedEntry(input: { captureId: string; hold: Hold; taken: readonly Allocation[]; final: boolean; at: string }): CapturedEntry {
+export function capturedEntry(input: {
+  captureId: string;
+  hold: Hold;
+  taken: readonly Allocation[];
+  final: boolean;
+  at: string;
+}): CapturedEntry {
   const { captureId, hold, taken, final, at } = input;
   return {
     entryId: captureId,
@@ -123,7 +131,8 @@ export function refundedEntry(input: {
   reason?: string;
 }): RefundedEntry {
   const { refundId, of, restored, lapsed, at, reason } = input;
-  const target: RefundOf = of.kind === 'REDEEMED' ? { refundOf: 'REDEMPTION', redemptionId: of.entryId } : { refundOf: 'CAPTURE', captureId: of.entryId };
+  const target: RefundOf =
+    of.kind === 'REDEEMED' ? { refundOf: 'REDEMPTION', redemptionId: of.entryId } : { refundOf: 'CAPTURE', captureId: of.entryId };
   return {
     entryId: refundId,
     customerId: of.customerId,

@@ -65,7 +65,10 @@ export function planRefund(
   targetId: string,
 ): { back: Allocation[]; after: RefundProgress } {
   if (!isMinorUnits(amount) || amount <= 0) {
-    throw new CreditError('AMOUNT_OUT_OF_RANGE', `amount must be a positive whole number of ${currency} minor units, got ${amount}`, { amount, currency });
+    throw new CreditError('AMOUNT_OUT_OF_RANGE', `amount must be a positive whole number of ${currency} minor units, got ${amount}`, {
+      amount,
+      currency,
+    });
   }
   const open = unrefunded(taken, progress);
   const left = open.reduce((sum, a) => sum + a.amount, 0);

@@ -12,24 +12,29 @@ import { decodeStreamRecord } from '../adapters/dynamodb/stream-record';
  */
 export function streamHandler(handleChange: (change: TableChange) => Promise<void>) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  return withObservability(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(
-      event,
-      async (record: DynamoDBRecord) => {
-        try {
-          await handleChange(decodeStreamRecord(record));
-        } catch (error) {
-          logger.error('stream record failed', { eventID: record.eventID, sequenceNumber: record.dynamodb?.SequenceNumber, error: error as Error });
-          throw error;
-        }
-      },
-      processor,
-      { context, processInParallel: false, throwOnFullBatchFailure: false },
-    ),
+  return withObservability(
+    async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+      processPartialResponse(
+        event,
+        async (record: DynamoDBRecord) => {
+          try {
+            await handleChange(decodeStreamRecord(record));
+          } catch (error) {
+            logger.error('stream record failed', {
+              eventID: record.eventID,
+              sequenceNumber: record.dynamodb?.SequenceNumber,
+              error: error as Error,
+            });
+            throw error;
+          }
+        },
+        processor,
+        { context, processInParallel: false, throwOnFullBatchFailure: false },
+      ),
   );
 }
 
 /** A change this consumer does not act on (its event source filters should not have selected it). */
 export function ignoreChange(change: TableChange): void {
-  logger.warn('record ignored: not selected by this function\'s filters', { change: change.change, item: change.item.kind });
+  logger.warn("record ignored: not selected by this function's filters", { change: change.change, item: change.item.kind });
 }

@@ -32,7 +32,11 @@ export function syncHandler<S extends z.ZodMiniType, T extends object>(
       metrics.addMetric(`${operation}Failed`, MetricUnit.Count, 1);
       return {
         ok: false,
-        error: { code: 'INTERNAL', message: `internal error (request ${context.awsRequestId}); safe to retry with the same idempotency key`, retryable: true },
+        error: {
+          code: 'INTERNAL',
+          message: `internal error (request ${context.awsRequestId}); safe to retry with the same idempotency key`,
+          retryable: true,
+        },
       };
     }
   });

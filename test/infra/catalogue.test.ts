@@ -4,12 +4,32 @@ import { build } from 'esbuild';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLE_FILE, BUNDLING, ESBUILD_OPTIONS, esbuildOptions } from '../../infra/bundling';
 import { CONTEXT_KEYS } from '../../infra/config';
-import { COMMON_ENV, ENV_VARS, FUNCTIONS, FUNCTION_LIST, FUNCTION_NAMES, functionsTriggeredBy, isFunctionName } from '../../infra/functions';
+import {
+  COMMON_ENV,
+  ENV_VARS,
+  FUNCTIONS,
+  FUNCTION_LIST,
+  FUNCTION_NAMES,
+  functionsTriggeredBy,
+  isFunctionName,
+} from '../../infra/functions';
 import { REPO_ROOT } from '../../infra/paths';
 
 describe('function catalogue', () => {
   test('eleven functions, keyed by their own name, in a fixed order', () => {
-    expect(FUNCTION_NAMES).toEqual(['grant', 'redeem', 'reverse', 'balance', 'expire', 'notify', 'publish', 'hold', 'capture', 'release', 'refund']);
+    expect(FUNCTION_NAMES).toEqual([
+      'grant',
+      'redeem',
+      'reverse',
+      'balance',
+      'expire',
+      'notify',
+      'publish',
+      'hold',
+      'capture',
+      'release',
+      'refund',
+    ]);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
     expect(isFunctionName('grant')).toBe(true);
@@ -86,9 +106,19 @@ describe('catalogue entries carry everything about a function', () => {
 
   test('every failure queue is named once, with a purpose', () => {
     const queues = FUNCTION_LIST.flatMap((f) =>
-      f.trigger.kind === 'eventbridge' ? [f.trigger.rule.deadLetter, f.trigger.onFailure] : f.trigger.kind === 'stream' ? [f.trigger.onFailure] : [],
+      f.trigger.kind === 'eventbridge'
+        ? [f.trigger.rule.deadLetter, f.trigger.onFailure]
+        : f.trigger.kind === 'stream'
+          ? [f.trigger.onFailure]
+          : [],
     );
-    expect(queues.map((q) => q.id).sort()).toEqual(['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures']);
+    expect(queues.map((q) => q.id).sort()).toEqual([
+      'ComplaintRuleDlq',
+      'ExpireStreamFailures',
+      'GrantFailures',
+      'NotifyStreamFailures',
+      'PublishStreamFailures',
+    ]);
     for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);
   });
 

@@ -49,9 +49,16 @@ describe('parseConfig', () => {
       holdMaxLifetimeSeconds: 86_400,
     });
     // A lower maximum alone lowers the default with it.
-    expect(parse({ ...BASE, 'courtesy:holdMaxLifetimeSeconds': 86_400 })).toMatchObject({ holdDefaultLifetimeSeconds: 86_400, holdMaxLifetimeSeconds: 86_400 });
-    expect(problems({ ...BASE, 'courtesy:holdMaxLifetimeSeconds': 2_592_001 }).join()).toMatch(/courtesy:holdMaxLifetimeSeconds: must be a whole number from 60 to 2592000/);
-    expect(problems({ ...BASE, 'courtesy:holdDefaultLifetimeSeconds': 59 }).join()).toMatch(/courtesy:holdDefaultLifetimeSeconds: must be a whole number from 60/);
+    expect(parse({ ...BASE, 'courtesy:holdMaxLifetimeSeconds': 86_400 })).toMatchObject({
+      holdDefaultLifetimeSeconds: 86_400,
+      holdMaxLifetimeSeconds: 86_400,
+    });
+    expect(problems({ ...BASE, 'courtesy:holdMaxLifetimeSeconds': 2_592_001 }).join()).toMatch(
+      /courtesy:holdMaxLifetimeSeconds: must be a whole number from 60 to 2592000/,
+    );
+    expect(problems({ ...BASE, 'courtesy:holdDefaultLifetimeSeconds': 59 }).join()).toMatch(
+      /courtesy:holdDefaultLifetimeSeconds: must be a whole number from 60/,
+    );
     expect(problems({ ...BASE, 'courtesy:holdDefaultLifetimeSeconds': 7200, 'courtesy:holdMaxLifetimeSeconds': 3600 }).join()).toMatch(
       /courtesy:holdDefaultLifetimeSeconds: must not exceed courtesy:holdMaxLifetimeSeconds \(3600\), got 7200/,
     );
@@ -137,7 +144,11 @@ describe('parseConfig', () => {
     ['number as a string with junk', { 'courtesy:reminderDaysBeforeExpiry': '7 days' }, /whole number from 1 to 364/],
     ['reminder longer than the longest validity', { 'courtesy:reminderDaysBeforeExpiry': 365 }, /from 1 to 364/],
     ['sender not a string', { 'courtesy:senderEmail': 42 }, /must be a string/],
-    ['role name over 64 characters', { 'courtesy:paymentFlowRoleArn': `arn:aws:iam::111111111111:role/${'r'.repeat(65)}` }, /must be an IAM role ARN/],
+    [
+      'role name over 64 characters',
+      { 'courtesy:paymentFlowRoleArn': `arn:aws:iam::111111111111:role/${'r'.repeat(65)}` },
+      /must be an IAM role ARN/,
+    ],
     ['role ARN with a wildcard', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/*' }, /must be an IAM role ARN/],
     ['role ARN ending in a path', { 'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/team/' }, /must be an IAM role ARN/],
     ['padded value', { 'courtesy:emailTimeZone': ' Europe/Berlin' }, /leading or trailing spaces/],
@@ -166,7 +177,7 @@ describe('parseConfig', () => {
 });
 
 describe('loadConfig', () => {
-  test('reads a construct\'s context and reports unknown courtesy:* keys', () => {
+  test("reads a construct's context and reports unknown courtesy:* keys", () => {
     const ok = new Stack(new App({ context: BASE }), 'S');
     expect(loadConfig(ok).senderEmail).toBe('no-reply@mail.example.com');
     const typo = new Stack(new App({ context: { ...BASE, 'courtesy:senderMail': 'x' } }), 'S');

@@ -29,7 +29,18 @@ const REAL: Record<string, unknown> = {
 };
 
 /** Properties holding an account- or region-wide name. (An AWS::IAM::Policy's PolicyName is scoped to its role.) */
-const NAME_PROPERTIES = ['Name', 'TableName', 'QueueName', 'EventBusName', 'FunctionName', 'LogGroupName', 'RoleName', 'ManagedPolicyName', 'TopicName', 'BucketName'];
+const NAME_PROPERTIES = [
+  'Name',
+  'TableName',
+  'QueueName',
+  'EventBusName',
+  'FunctionName',
+  'LogGroupName',
+  'RoleName',
+  'ManagedPolicyName',
+  'TopicName',
+  'BucketName',
+];
 
 /** Every literal (string) value of a name property in a template, with where it is. */
 function literalNames(template: Record<string, any>): Map<string, string> {
@@ -48,13 +59,18 @@ describe('stages', () => {
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
   const app = new App({ outdir, context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, analyticsReporting: false });
   const base = parseConfig((k) => cdkJsonContext()[k]);
-  const stacks = ['prod', 'staging'].map((stage) => new CourtesyCreditsStack(app, stageNames(stage).stackName, { config: { ...base, stage } }));
+  const stacks = ['prod', 'staging'].map(
+    (stage) => new CourtesyCreditsStack(app, stageNames(stage).stackName, { config: { ...base, stage } }),
+  );
   const assembly = app.synth();
   const [prod, staging] = stacks.map((s) => assembly.getStackArtifact(s.artifactId).template as Record<string, any>);
 
   test('stack and bus names derive from the stage', () => {
     expect(stacks.map((s) => s.stackName)).toEqual(['CourtesyCredits-prod', 'CourtesyCredits-staging']);
-    const bus = (t: Record<string, any>) => Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::Events::EventBus').map((r) => r.Properties.Name);
+    const bus = (t: Record<string, any>) =>
+      Object.values<any>(t.Resources)
+        .filter((r) => r.Type === 'AWS::Events::EventBus')
+        .map((r) => r.Properties.Name);
     expect(bus(prod!)).toEqual(['courtesy-credits-prod']);
     expect(bus(staging!)).toEqual(['courtesy-credits-staging']);
   });
@@ -80,7 +96,9 @@ describe('stages', () => {
   });
 
   test.each(['Prod', 'prod_1', '1prod', 'a'.repeat(21), 'pr od', '-x'])('stage %j is refused, naming the setting', (stage) => {
-    expect(() => parseConfig((k) => ({ ...cdkJsonContext(), [CONTEXT_KEYS.stage]: stage })[k])).toThrow(/courtesy:stage: 1-20 lower-case letters/);
+    expect(() => parseConfig((k) => ({ ...cdkJsonContext(), [CONTEXT_KEYS.stage]: stage })[k])).toThrow(
+      /courtesy:stage: 1-20 lower-case letters/,
+    );
     expect(() => stageNames(stage)).toThrow(/invalid stage/);
   });
 });
@@ -102,7 +120,13 @@ describe('deploy-time checks (npm run deploy sets courtesy:deploy=true)', () => 
   test('the cdk.json placeholders are refused, each problem naming its setting', () => {
     const found = problemsOf({ ...cdkJsonContext(), [DEPLOY_CONTEXT_KEY]: true });
     expect(found.map((p) => p.slice(0, p.indexOf(': '))).sort()).toEqual(
-      [CONTEXT_KEYS.stage, CONTEXT_KEYS.paymentFlowRoleArn, CONTEXT_KEYS.accountServiceRoleArn, CONTEXT_KEYS.senderEmail, CONTEXT_KEYS.sesIdentity].sort(),
+      [
+        CONTEXT_KEYS.stage,
+        CONTEXT_KEYS.paymentFlowRoleArn,
+        CONTEXT_KEYS.accountServiceRoleArn,
+        CONTEXT_KEYS.senderEmail,
+        CONTEXT_KEYS.sesIdentity,
+      ].sort(),
     );
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.paymentFlowRoleArn))).toMatch(/placeholder \(example account 111111111111\)/);
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.senderEmail))).toMatch(/reserved example domain courtesy-credits\.example\.com/);
@@ -111,18 +135,27 @@ describe('deploy-time checks (npm run deploy sets courtesy:deploy=true)', () => 
 
   test('real values pass, also given as strings on the command line', () => {
     expect(deployConfig({ ...cdkJsonContext(), ...REAL, [DEPLOY_CONTEXT_KEY]: true }).stage).toBe('prod');
-    expect(deployConfig({ ...cdkJsonContext(), ...REAL, [DEPLOY_CONTEXT_KEY]: 'true' }).paymentFlowRoleArn).toBe(REAL['courtesy:paymentFlowRoleArn']);
+    expect(deployConfig({ ...cdkJsonContext(), ...REAL, [DEPLOY_CONTEXT_KEY]: 'true' }).paymentFlowRoleArn).toBe(
+      REAL['courtesy:paymentFlowRoleArn'],
+    );
   });
 
   test('one placeholder left is reported alone', () => {
-    const found = problemsOf({ ...cdkJsonContext(), ...REAL, 'courtesy:accountServiceRoleArn': 'arn:aws:iam::123456789012:role/x', [DEPLOY_CONTEXT_KEY]: true });
+    const found = problemsOf({
+      ...cdkJsonContext(),
+      ...REAL,
+      'courtesy:accountServiceRoleArn': 'arn:aws:iam::123456789012:role/x',
+      [DEPLOY_CONTEXT_KEY]: true,
+    });
     expect(found).toEqual([expect.stringMatching(/^courtesy:accountServiceRoleArn: "arn:aws:iam::123456789012:role\/x" is a placeholder/)]);
   });
 
   test('without the flag (cdk synth, tests, local runtime) the placeholders synthesize', () => {
     expect(deployConfig(cdkJsonContext()).paymentFlowRoleArn).toBe('arn:aws:iam::111111111111:role/payment-flow');
     expect(deployConfig({ ...cdkJsonContext(), [DEPLOY_CONTEXT_KEY]: 'false' }).stage).toBe('dev');
-    expect(() => synthTemplate({ context: { [DEPLOY_CONTEXT_KEY]: true } })).toThrow(/Refusing to deploy[\s\S]*courtesy:paymentFlowRoleArn/);
+    expect(() => synthTemplate({ context: { [DEPLOY_CONTEXT_KEY]: true } })).toThrow(
+      /Refusing to deploy[\s\S]*courtesy:paymentFlowRoleArn/,
+    );
   });
 
   test('a malformed flag or invoke-principal ARN fails before anything is built', () => {
@@ -157,7 +190,11 @@ describe('deploy-time checks (npm run deploy sets courtesy:deploy=true)', () => 
     try {
       execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'infra/app.ts')], {
         cwd: REPO_ROOT,
-        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'courtesy-app-')) },
+        env: {
+          ...process.env,
+          CDK_CONTEXT_JSON: JSON.stringify(context),
+          CDK_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'courtesy-app-')),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (e) {

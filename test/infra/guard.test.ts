@@ -80,7 +80,10 @@ describe('Control Tower guard rules', () => {
 
     test('a compliant resource passes', () => {
       const dlq = { Type: 'AWS::SQS::Queue', Properties: { RedriveAllowPolicy: { redrivePermission: 'allowAll' } } };
-      const queue = { Type: 'AWS::SQS::Queue', Properties: { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 } } };
+      const queue = {
+        Type: 'AWS::SQS::Queue',
+        Properties: { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 3 } },
+      };
       expect(guardFindings({ Resources: { Dlq: dlq, Queue: queue } }).filter((f) => f.ruleId === 'ct-sqs-pr-1')).toEqual([]);
     });
   });

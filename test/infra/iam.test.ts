@@ -36,9 +36,7 @@ function describeResource(r: unknown, fn: FunctionName): string {
   }
   const join = (r as any)?.['Fn::Join'];
   if (Array.isArray(join) && join[0] === '') {
-    const text = (join[1] as unknown[])
-      .map((p) => (typeof p === 'string' ? p : `{${(p as any).Ref ?? JSON.stringify(p)}}`))
-      .join('');
+    const text = (join[1] as unknown[]).map((p) => (typeof p === 'string' ? p : `{${(p as any).Ref ?? JSON.stringify(p)}}`)).join('');
     const m = /^arn:\{AWS::Partition\}:ses:\{AWS::Region\}:\{AWS::AccountId\}:(identity|configuration-set)\/(.+)$/.exec(text);
     if (m) return `ses-${m[1]}:${m[2]}`;
     return `join:${text}`;
@@ -154,8 +152,13 @@ describe('least privilege: execution roles', () => {
     }
   });
 
-  test('no function is granted anything on another function\'s failure queue', () => {
-    const queuesBy = (fn: FunctionName) => new Set(grantsOf(fn).filter((g) => g.resource.startsWith('queue:')).map((g) => g.resource));
+  test("no function is granted anything on another function's failure queue", () => {
+    const queuesBy = (fn: FunctionName) =>
+      new Set(
+        grantsOf(fn)
+          .filter((g) => g.resource.startsWith('queue:'))
+          .map((g) => g.resource),
+      );
     const seen = new Map<string, FunctionName>();
     for (const fn of FUNCTION_NAMES) {
       for (const q of queuesBy(fn)) {

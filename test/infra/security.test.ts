@@ -38,7 +38,12 @@ function permissions(json: Record<string, any>): Array<{ fn: FunctionName | unde
   const ids = functionLogicalIds(json);
   return ofType(json, 'AWS::Lambda::Permission').map(([, r]) => {
     const ref = r.Properties.FunctionName['Fn::GetAtt']?.[0] ?? r.Properties.FunctionName.Ref;
-    return { fn: FUNCTION_NAMES.find((n) => ids[n] === ref), principal: r.Properties.Principal, sourceArn: r.Properties.SourceArn, p: r.Properties };
+    return {
+      fn: FUNCTION_NAMES.find((n) => ids[n] === ref),
+      principal: r.Properties.Principal,
+      sourceArn: r.Properties.SourceArn,
+      p: r.Properties,
+    };
   });
 }
 
@@ -116,26 +121,33 @@ describe('who may invoke the synchronous functions', () => {
   test.each([
     ['cdk.json', base, PAYMENT, ACCOUNT],
     ['changed context', changed, OTHER_PAYMENT, OTHER_ACCOUNT],
-  ] as const)('%s: redeem, reverse, hold, capture, release and refund only by the payment-flow role; balance also by the account service; nothing else', (_name, json, payment, account) => {
-    const perms = permissions(json);
-    const by = (fn: FunctionName) => perms.filter((p) => p.fn === fn).map((p) => p.principal).sort();
-    expect(by('redeem')).toEqual([payment]);
-    expect(by('reverse')).toEqual([payment]);
-    for (const fn of ['hold', 'capture', 'release', 'refund'] as const) expect(by(fn)).toEqual([payment]);
-    expect(by('balance')).toEqual([account, payment].sort());
-    expect(by('grant')).toEqual(['events.amazonaws.com']);
-    for (const fn of ['expire', 'notify', 'publish'] as const) expect(by(fn)).toEqual([]);
-    expect(perms).toHaveLength(9);
-    for (const p of perms) {
-      expect(p.fn).toBeDefined();
-      expect(p.p.Action).toBe('lambda:InvokeFunction');
-      expect(p.p.FunctionUrlAuthType).toBeUndefined();
-      expect(p.p.PrincipalOrgID).toBeUndefined();
-    }
-    // the one service principal is pinned to the rule
-    const ruleId = ofType(json, 'AWS::Events::Rule')[0]![0];
-    expect(perms.find((p) => p.fn === 'grant')!.sourceArn).toEqual({ 'Fn::GetAtt': [ruleId, 'Arn'] });
-  });
+  ] as const)(
+    '%s: redeem, reverse, hold, capture, release and refund only by the payment-flow role; balance also by the account service; nothing else',
+    (_name, json, payment, account) => {
+      const perms = permissions(json);
+      const by = (fn: FunctionName) =>
+        perms
+          .filter((p) => p.fn === fn)
+          .map((p) => p.principal)
+          .sort();
+      expect(by('redeem')).toEqual([payment]);
+      expect(by('reverse')).toEqual([payment]);
+      for (const fn of ['hold', 'capture', 'release', 'refund'] as const) expect(by(fn)).toEqual([payment]);
+      expect(by('balance')).toEqual([account, payment].sort());
+      expect(by('grant')).toEqual(['events.amazonaws.com']);
+      for (const fn of ['expire', 'notify', 'publish'] as const) expect(by(fn)).toEqual([]);
+      expect(perms).toHaveLength(9);
+      for (const p of perms) {
+        expect(p.fn).toBeDefined();
+        expect(p.p.Action).toBe('lambda:InvokeFunction');
+        expect(p.p.FunctionUrlAuthType).toBeUndefined();
+        expect(p.p.PrincipalOrgID).toBeUndefined();
+      }
+      // the one service principal is pinned to the rule
+      const ruleId = ofType(json, 'AWS::Events::Rule')[0]![0];
+      expect(perms.find((p) => p.fn === 'grant')!.sourceArn).toEqual({ 'Fn::GetAtt': [ruleId, 'Arn'] });
+    },
+  );
 
   test('changing the context removes the old principals entirely', () => {
     const text = JSON.stringify(changed.Resources);

@@ -17,7 +17,9 @@ const tableId = () => {
   return tables[0]![0];
 };
 const queueId = (prefix: string) => {
-  const ids = ofType('AWS::SQS::Queue').map(([id]) => id).filter((id) => id.startsWith(prefix));
+  const ids = ofType('AWS::SQS::Queue')
+    .map(([id]) => id)
+    .filter((id) => id.startsWith(prefix));
   expect(ids).toHaveLength(1);
   return ids[0]!;
 };
@@ -159,7 +161,10 @@ describe('functions', () => {
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
     });
-    expect(resources[fnIds.hold].Properties.Environment.Variables).toMatchObject({ HOLD_DEFAULT_LIFETIME_SECONDS: '604800', HOLD_MAX_LIFETIME_SECONDS: '2592000' });
+    expect(resources[fnIds.hold].Properties.Environment.Variables).toMatchObject({
+      HOLD_DEFAULT_LIFETIME_SECONDS: '604800',
+      HOLD_MAX_LIFETIME_SECONDS: '2592000',
+    });
     expect(resources[fnIds.notify].Properties.Environment.Variables).toMatchObject({
       SENDER_EMAIL: 'no-reply@courtesy-credits.example.com',
       EMAIL_TIME_ZONE: 'Europe/Berlin',
@@ -188,7 +193,11 @@ describe('stream consumers', () => {
   const mappings = () => ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
 
   test('exactly expire, notify and publish consume the table stream, once each', () => {
-    expect(mappings().map((m) => fnName(m.FunctionName)).sort()).toEqual(['expire', 'notify', 'publish']);
+    expect(
+      mappings()
+        .map((m) => fnName(m.FunctionName))
+        .sort(),
+    ).toEqual(['expire', 'notify', 'publish']);
   });
 
   test.each(['expire', 'notify', 'publish'] as const)('%s: mapping settings, filters and its own failure queue', (name) => {
@@ -209,11 +218,13 @@ describe('stream consumers', () => {
     expect(patterns).toEqual(EXPECTED_FILTERS[name]);
   });
 
-  test.each(['expire', 'notify', 'publish'] as const)('%s: the template filters are exactly the catalogue entry\'s', (name) => {
+  test.each(['expire', 'notify', 'publish'] as const)("%s: the template filters are exactly the catalogue entry's", (name) => {
     const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
     const trigger = FUNCTIONS[name].trigger;
     expect(trigger.kind).toBe('stream');
-    expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(JSON.parse(JSON.stringify(trigger.filters)));
+    expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(
+      JSON.parse(JSON.stringify(trigger.filters)),
+    );
   });
 
   test('filters name only layout attributes and kinds (lambdas/adapters/dynamodb/layout.ts), and the TTL principal', () => {
@@ -252,9 +263,11 @@ describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
 
   test('five failure queues: rule DLQ, grant async failures, one per stream consumer', () => {
-    expect(queues().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
-      ['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures'],
-    );
+    expect(
+      queues()
+        .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
+        .sort(),
+    ).toEqual(['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures']);
   });
 
   test.each(['ComplaintRuleDlq', 'GrantFailures', 'ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures'])(
@@ -262,7 +275,9 @@ describe('queues', () => {
     (prefix) => {
       const id = queueId(prefix);
       expect(resources[id].Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
-      const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]));
+      const policies = ofType('AWS::SQS::QueuePolicy').filter(
+        ([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]),
+      );
       expect(policies).toHaveLength(1);
       expect(policies[0]![1].Properties.PolicyDocument.Statement).toContainEqual({
         Action: 'sqs:*',

@@ -34,7 +34,14 @@ beforeAll(async () => {
   await svc.putComplaints([fx.a, fx.b]);
   await t.runtime.idle(30_000);
   const hold = async (customerId: string, amount: number, extra: Record<string, unknown> = {}) => {
-    const h = await svc.invoke('hold', { customerId, orderId: unique('o'), amount, currency: 'EUR', idempotencyKey: unique('hk'), ...extra });
+    const h = await svc.invoke('hold', {
+      customerId,
+      orderId: unique('o'),
+      amount,
+      currency: 'EUR',
+      idempotencyKey: unique('hk'),
+      ...extra,
+    });
     expect(h).toMatchObject({ ok: true, held: amount });
     return h.holdId as string;
   };
@@ -77,26 +84,84 @@ const HOLD_CASES: Case[] = [
   ['zero amount', (r) => ({ ...r, amount: 0 }), 'AMOUNT_OUT_OF_RANGE', 'amount must be a positive whole number of EUR minor units, got 0'],
   ['fractional amount', (r) => ({ ...r, amount: 1.5 }), 'AMOUNT_OUT_OF_RANGE', 'got 1.5'],
   ['unknown currency', (r) => ({ ...r, currency: 'ABC' }), 'UNSUPPORTED_CURRENCY', 'currency "ABC"'],
-  ['lifetime 59 s', (r) => ({ ...r, lifetimeSeconds: 59 }), 'HOLD_LIFETIME_OUT_OF_RANGE', 'lifetimeSeconds must be a whole number from 60 to 2592000, got 59'],
+  [
+    'lifetime 59 s',
+    (r) => ({ ...r, lifetimeSeconds: 59 }),
+    'HOLD_LIFETIME_OUT_OF_RANGE',
+    'lifetimeSeconds must be a whole number from 60 to 2592000, got 59',
+  ],
   ['lifetime over 30 days', (r) => ({ ...r, lifetimeSeconds: 2_592_001 }), 'HOLD_LIFETIME_OUT_OF_RANGE', 'got 2592001'],
-  ['gift cards only', (r) => ({ ...r, purchase: lines(['GIFT_CARD', 5000]) }), 'INELIGIBLE_PURCHASE', 'no line of this purchase may be paid with courtesy credit'],
-  ['top-up and cash equivalent', (r) => ({ ...r, purchase: lines(['TOP_UP', 100], ['CASH_EQUIVALENT', 100]) }), 'INELIGIBLE_PURCHASE', 'eligible: PHYSICAL_GOODS, DIGITAL_CONTENT, MEMBERSHIP_RENEWAL, SERVICES'],
+  [
+    'gift cards only',
+    (r) => ({ ...r, purchase: lines(['GIFT_CARD', 5000]) }),
+    'INELIGIBLE_PURCHASE',
+    'no line of this purchase may be paid with courtesy credit',
+  ],
+  [
+    'top-up and cash equivalent',
+    (r) => ({ ...r, purchase: lines(['TOP_UP', 100], ['CASH_EQUIVALENT', 100]) }),
+    'INELIGIBLE_PURCHASE',
+    'eligible: PHYSICAL_GOODS, DIGITAL_CONTENT, MEMBERSHIP_RENEWAL, SERVICES',
+  ],
   ['unknown category', (r) => ({ ...r, purchase: lines(['LOTTERY', 100]) }), 'INVALID_INPUT', 'purchase.lines.0.category'],
   ['no lines', (r) => ({ ...r, purchase: { lines: [] } }), 'INVALID_INPUT', 'purchase.lines: Too small'],
-  ['51 lines', (r) => ({ ...r, purchase: lines(...Array.from({ length: 51 }, () => ['SERVICES', 1] as [string, number])) }), 'INVALID_INPUT', 'purchase.lines: Too big'],
-  ['a line of 0', (r) => ({ ...r, purchase: lines(['SERVICES', 0]) }), 'AMOUNT_OUT_OF_RANGE', 'purchase line l-0: amount must be a positive whole number'],
-  ['two lines with one id', (r) => ({ ...r, purchase: { lines: [{ lineId: 'x', category: 'SERVICES', amount: 1 }, { lineId: 'x', category: 'SERVICES', amount: 2 }] } }), 'INVALID_INPUT', 'line id x appears twice'],
+  [
+    '51 lines',
+    (r) => ({ ...r, purchase: lines(...Array.from({ length: 51 }, () => ['SERVICES', 1] as [string, number])) }),
+    'INVALID_INPUT',
+    'purchase.lines: Too big',
+  ],
+  [
+    'a line of 0',
+    (r) => ({ ...r, purchase: lines(['SERVICES', 0]) }),
+    'AMOUNT_OUT_OF_RANGE',
+    'purchase line l-0: amount must be a positive whole number',
+  ],
+  [
+    'two lines with one id',
+    (r) => ({
+      ...r,
+      purchase: {
+        lines: [
+          { lineId: 'x', category: 'SERVICES', amount: 1 },
+          { lineId: 'x', category: 'SERVICES', amount: 2 },
+        ],
+      },
+    }),
+    'INVALID_INPUT',
+    'line id x appears twice',
+  ],
 ];
 
 const REDEEM_PURCHASE_CASES: Case[] = [
-  ['redeem: gift cards only', (r) => ({ ...r, purchase: lines(['GIFT_CARD', 100]) }), 'INELIGIBLE_PURCHASE', 'no line of this purchase may be paid with courtesy credit'],
-  ['redeem: a line without a category', (r) => ({ ...r, purchase: { lines: [{ lineId: 'l', amount: 1 }] } }), 'INVALID_INPUT', 'purchase.lines.0.category'],
+  [
+    'redeem: gift cards only',
+    (r) => ({ ...r, purchase: lines(['GIFT_CARD', 100]) }),
+    'INELIGIBLE_PURCHASE',
+    'no line of this purchase may be paid with courtesy credit',
+  ],
+  [
+    'redeem: a line without a category',
+    (r) => ({ ...r, purchase: { lines: [{ lineId: 'l', amount: 1 }] } }),
+    'INVALID_INPUT',
+    'purchase.lines.0.category',
+  ],
 ];
 
 const CAPTURE_CASES: Case[] = [
   ['unknown hold', (r) => ({ ...r, holdId: 'no-such-hold' }), 'HOLD_NOT_FOUND', 'no hold no-such-hold for this customer'],
-  ["another customer's hold", (r) => ({ ...r, holdId: fx.foreignHold }), 'HOLD_NOT_FOUND', () => `no hold ${fx.foreignHold} for this customer`],
-  ['a hold captured in full', (r) => ({ ...r, holdId: fx.captured }), 'HOLD_NOT_ACTIVE', () => `hold ${fx.captured} is CAPTURED, not ACTIVE`],
+  [
+    "another customer's hold",
+    (r) => ({ ...r, holdId: fx.foreignHold }),
+    'HOLD_NOT_FOUND',
+    () => `no hold ${fx.foreignHold} for this customer`,
+  ],
+  [
+    'a hold captured in full',
+    (r) => ({ ...r, holdId: fx.captured }),
+    'HOLD_NOT_ACTIVE',
+    () => `hold ${fx.captured} is CAPTURED, not ACTIVE`,
+  ],
   ['a released hold', (r) => ({ ...r, holdId: fx.released }), 'HOLD_NOT_ACTIVE', 'is RELEASED, not ACTIVE'],
   ['more than is held', (r) => ({ ...r, amount: 1001 }), 'CAPTURE_EXCEEDS_HOLD', 'holds 1000, less than the 1001 asked for'],
   ['zero amount', (r) => ({ ...r, amount: 0 }), 'AMOUNT_OUT_OF_RANGE', 'got 0'],
@@ -113,18 +178,38 @@ const RELEASE_CASES: Case[] = [
 ];
 
 const REFUND_CASES: Case[] = [
-  ['both a redemption and a capture', (r) => ({ ...r, captureId: fx.capture }), 'INVALID_INPUT', 'exactly one of redemptionId and captureId is required'],
+  [
+    'both a redemption and a capture',
+    (r) => ({ ...r, captureId: fx.capture }),
+    'INVALID_INPUT',
+    'exactly one of redemptionId and captureId is required',
+  ],
   ['neither', (r) => without(r, 'redemptionId'), 'INVALID_INPUT', 'exactly one of redemptionId and captureId is required'],
   ['unknown redemption', (r) => ({ ...r, redemptionId: 'no-such' }), 'REFUND_TARGET_NOT_FOUND', 'no redemption no-such for this customer'],
   ['a capture named as a redemption', (r) => ({ ...r, redemptionId: fx.capture }), 'REFUND_TARGET_NOT_FOUND', 'no redemption'],
-  ['a redemption named as a capture', (r) => ({ ...without(r, 'redemptionId'), captureId: fx.redemption }), 'REFUND_TARGET_NOT_FOUND', 'no capture'],
+  [
+    'a redemption named as a capture',
+    (r) => ({ ...without(r, 'redemptionId'), captureId: fx.redemption }),
+    'REFUND_TARGET_NOT_FOUND',
+    'no capture',
+  ],
   ['more than is left (400 − 100 refunded)', (r) => ({ ...r, amount: 301 }), 'REFUND_EXCEEDS_CAPTURED', 'only 300 of'],
-  ['more than the capture', (r) => ({ ...without(r, 'redemptionId'), captureId: fx.capture, amount: 501 }), 'REFUND_EXCEEDS_CAPTURED', 'only 500 of'],
+  [
+    'more than the capture',
+    (r) => ({ ...without(r, 'redemptionId'), captureId: fx.capture, amount: 501 }),
+    'REFUND_EXCEEDS_CAPTURED',
+    'only 500 of',
+  ],
   ['a reversed redemption', (r) => ({ ...r, redemptionId: fx.reversed }), 'REDEMPTION_ALREADY_REVERSED', 'was reversed before'],
   ['currency guard differs', (r) => ({ ...r, currency: 'CHF' }), 'CURRENCY_MISMATCH', 'is in EUR, not CHF'],
   ['negative amount', (r) => ({ ...r, amount: -1 }), 'AMOUNT_OUT_OF_RANGE', 'got -1'],
   ['blank reason', (r) => ({ ...r, reason: '\u200B ' }), 'INVALID_INPUT', 'reason: Too small'],
-  ['refund key reused for another amount', (r) => ({ ...r, refundKey: fx.refundKey, amount: 99 }), 'IDEMPOTENCY_KEY_REUSED', 'refundKey was used before for a different refund request'],
+  [
+    'refund key reused for another amount',
+    (r) => ({ ...r, refundKey: fx.refundKey, amount: 99 }),
+    'IDEMPOTENCY_KEY_REUSED',
+    'refundKey was used before for a different refund request',
+  ],
 ];
 
 function expectRefusal(answer: any, code: ErrorCode, message: string | (() => string)): void {
@@ -141,13 +226,31 @@ describe('payment-flow refusals write nothing (whole table byte-for-byte unchang
   });
 
   it.each(rows(HOLD_CASES))('hold: $name → $code', async ({ make, code, message }) => {
-    expectRefusal(await svc.invoke('hold', make({ customerId: fx.a.customerId, orderId: unique('o'), amount: 100, currency: 'EUR', idempotencyKey: unique('hk') })), code, message);
+    expectRefusal(
+      await svc.invoke(
+        'hold',
+        make({ customerId: fx.a.customerId, orderId: unique('o'), amount: 100, currency: 'EUR', idempotencyKey: unique('hk') }),
+      ),
+      code,
+      message,
+    );
   });
   it.each(rows(REDEEM_PURCHASE_CASES))('$name → $code', async ({ make, code, message }) => {
-    expectRefusal(await svc.invoke('redeem', make({ customerId: fx.a.customerId, orderId: unique('o'), amount: 100, currency: 'EUR', idempotencyKey: unique('k') })), code, message);
+    expectRefusal(
+      await svc.invoke(
+        'redeem',
+        make({ customerId: fx.a.customerId, orderId: unique('o'), amount: 100, currency: 'EUR', idempotencyKey: unique('k') }),
+      ),
+      code,
+      message,
+    );
   });
   it.each(rows(CAPTURE_CASES))('capture: $name → $code', async ({ make, code, message }) => {
-    expectRefusal(await svc.invoke('capture', make({ customerId: fx.a.customerId, holdId: fx.active, amount: 100, captureKey: unique('ck') })), code, message);
+    expectRefusal(
+      await svc.invoke('capture', make({ customerId: fx.a.customerId, holdId: fx.active, amount: 100, captureKey: unique('ck') })),
+      code,
+      message,
+    );
   });
   it('capture: a hold past its lifetime → HOLD_NOT_ACTIVE (EXPIRED)', async () => {
     setClock(offsetClock(3_601_000));
@@ -159,7 +262,11 @@ describe('payment-flow refusals write nothing (whole table byte-for-byte unchang
     expectRefusal(await svc.invoke('release', make({ customerId: fx.a.customerId, holdId: fx.active })), code, message);
   });
   it.each(rows(REFUND_CASES))('refund: $name → $code', async ({ make, code, message }) => {
-    expectRefusal(await svc.invoke('refund', make({ customerId: fx.a.customerId, redemptionId: fx.redemption, amount: 50, refundKey: unique('rk') })), code, message);
+    expectRefusal(
+      await svc.invoke('refund', make({ customerId: fx.a.customerId, redemptionId: fx.redemption, amount: 50, refundKey: unique('rk') })),
+      code,
+      message,
+    );
   });
 
   it('after the whole catalogue the table is byte-for-byte unchanged, and the money where it was', async () => {

@@ -71,7 +71,12 @@ const without = (o: Record<string, unknown>, key: string) => {
 
 /** ComplaintResolved details: [name, detail (from a fresh valid one), code, message substring]. */
 const GRANT_CASES: Array<[string, (c: Record<string, unknown>) => Record<string, unknown>, Code, string]> = [
-  ['missing complaintId', (c) => without(c, 'complaintId'), 'INVALID_INPUT', 'complaintId: Invalid input: expected string, received undefined'],
+  [
+    'missing complaintId',
+    (c) => without(c, 'complaintId'),
+    'INVALID_INPUT',
+    'complaintId: Invalid input: expected string, received undefined',
+  ],
   ['missing customerId', (c) => without(c, 'customerId'), 'INVALID_INPUT', 'customerId: Invalid input: expected string'],
   ['missing email', (c) => without(c, 'email'), 'INVALID_INPUT', 'email: Invalid input: expected string'],
   ['missing amount', (c) => without(c, 'amount'), 'INVALID_INPUT', 'amount: Invalid input: expected number'],
@@ -80,31 +85,81 @@ const GRANT_CASES: Array<[string, (c: Record<string, unknown>) => Record<string,
   ['amount as a string', (c) => ({ ...c, amount: '2500' }), 'INVALID_INPUT', 'amount: Invalid input: expected number, received string'],
   ['amount null', (c) => ({ ...c, amount: null }), 'INVALID_INPUT', 'amount: Invalid input: expected number, received null'],
   ['validityDays as a string', (c) => ({ ...c, validityDays: '90' }), 'INVALID_INPUT', 'validityDays: Invalid input: expected number'],
-  ['customerId with a slash', (c) => ({ ...c, customerId: `${c.customerId}/../admin` }), 'INVALID_INPUT', 'customerId: letters, digits and . _ : - only'],
-  ['complaintId of 129 characters', (c) => ({ ...c, complaintId: `${c.complaintId}-${long(129)}`.slice(0, 129) }), 'INVALID_INPUT', 'complaintId: Too big'],
-  ['reason of 501 characters', (c) => ({ ...c, reason: long(501) }), 'INVALID_INPUT', 'reason: Too big: expected string to have <=500 characters'],
+  [
+    'customerId with a slash',
+    (c) => ({ ...c, customerId: `${c.customerId}/../admin` }),
+    'INVALID_INPUT',
+    'customerId: letters, digits and . _ : - only',
+  ],
+  [
+    'complaintId of 129 characters',
+    (c) => ({ ...c, complaintId: `${c.complaintId}-${long(129)}`.slice(0, 129) }),
+    'INVALID_INPUT',
+    'complaintId: Too big',
+  ],
+  [
+    'reason of 501 characters',
+    (c) => ({ ...c, reason: long(501) }),
+    'INVALID_INPUT',
+    'reason: Too big: expected string to have <=500 characters',
+  ],
   ['blank reason', (c) => ({ ...c, reason: '   ' }), 'INVALID_INPUT', 'reason: Too small'],
   ['email of 255 characters', (c) => ({ ...c, email: `${long(243)}@example.com` }), 'INVALID_INPUT', 'email: Too big'],
   ['locale of 36 characters', (c) => ({ ...c, locale: long(36, 'a') }), 'INVALID_INPUT', 'locale: Too big'],
-  ['currency of 4 letters', (c) => ({ ...c, currency: 'EURO' }), 'INVALID_INPUT', 'currency: Too big: expected string to have exactly 3 characters'],
-  ['zero amount', (c) => ({ ...c, amount: 0 }), 'AMOUNT_OUT_OF_RANGE', 'amount must be a whole number of EUR minor units from 1 to 1000000, got 0'],
+  [
+    'currency of 4 letters',
+    (c) => ({ ...c, currency: 'EURO' }),
+    'INVALID_INPUT',
+    'currency: Too big: expected string to have exactly 3 characters',
+  ],
+  [
+    'zero amount',
+    (c) => ({ ...c, amount: 0 }),
+    'AMOUNT_OUT_OF_RANGE',
+    'amount must be a whole number of EUR minor units from 1 to 1000000, got 0',
+  ],
   ['negative amount', (c) => ({ ...c, amount: -2500 }), 'AMOUNT_OUT_OF_RANGE', 'from 1 to 1000000, got -2500'],
   ['fractional amount', (c) => ({ ...c, amount: 12.5 }), 'AMOUNT_OUT_OF_RANGE', 'got 12.5'],
   ['one cent over the maximum', (c) => ({ ...c, amount: 1_000_001 }), 'AMOUNT_OUT_OF_RANGE', 'from 1 to 1000000, got 1000001'],
   ['huge amount', (c) => ({ ...c, amount: 1e20 }), 'AMOUNT_OUT_OF_RANGE', 'got 100000000000000000000'],
-  ['JPY over its maximum (no minor units)', (c) => ({ ...c, currency: 'JPY', amount: 10_001 }), 'AMOUNT_OUT_OF_RANGE', 'JPY minor units from 1 to 10000'],
+  [
+    'JPY over its maximum (no minor units)',
+    (c) => ({ ...c, currency: 'JPY', amount: 10_001 }),
+    'AMOUNT_OUT_OF_RANGE',
+    'JPY minor units from 1 to 10000',
+  ],
   ['unknown currency', (c) => ({ ...c, currency: 'ABC' }), 'UNSUPPORTED_CURRENCY', 'currency "ABC" is not an ISO 4217 currency'],
   ['lower-case currency', (c) => ({ ...c, currency: 'eur' }), 'UNSUPPORTED_CURRENCY', 'currency "eur" is not an ISO 4217 currency'],
   ['gold is not money', (c) => ({ ...c, currency: 'XAU' }), 'UNSUPPORTED_CURRENCY', 'currency "XAU"'],
-  ['validity 29 days', (c) => ({ ...c, validityDays: 29 }), 'VALIDITY_OUT_OF_RANGE', 'validityDays must be a whole number from 30 to 365, got 29'],
+  [
+    'validity 29 days',
+    (c) => ({ ...c, validityDays: 29 }),
+    'VALIDITY_OUT_OF_RANGE',
+    'validityDays must be a whole number from 30 to 365, got 29',
+  ],
   ['validity 366 days', (c) => ({ ...c, validityDays: 366 }), 'VALIDITY_OUT_OF_RANGE', 'from 30 to 365, got 366'],
   ['fractional validity', (c) => ({ ...c, validityDays: 90.5 }), 'VALIDITY_OUT_OF_RANGE', 'got 90.5'],
   ['email without a domain dot', (c) => ({ ...c, email: `${unique('kim')}@localhost` }), 'INVALID_EMAIL', 'email is not a valid address'],
   ['email with two @', (c) => ({ ...c, email: `${unique('kim')}@@example.com` }), 'INVALID_EMAIL', 'email is not a valid address'],
-  ['email with a display name', (c) => ({ ...c, email: `Kim <${unique('kim')}@example.com>` }), 'INVALID_EMAIL', 'email is not a valid address'],
-  ['email with a non-ASCII local part', (c) => ({ ...c, email: `jürgen.${unique('k')}@example.com` }), 'INVALID_EMAIL', 'SES cannot send to it'],
+  [
+    'email with a display name',
+    (c) => ({ ...c, email: `Kim <${unique('kim')}@example.com>` }),
+    'INVALID_EMAIL',
+    'email is not a valid address',
+  ],
+  [
+    'email with a non-ASCII local part',
+    (c) => ({ ...c, email: `jürgen.${unique('k')}@example.com` }),
+    'INVALID_EMAIL',
+    'SES cannot send to it',
+  ],
   ['email with an IP-literal domain', (c) => ({ ...c, email: `${unique('kim')}@[192.0.2.1]` }), 'INVALID_EMAIL', 'SES cannot send to it'],
-  ['email with a zero-width space', (c) => ({ ...c, email: `${unique('kim')}\u200B@example.com` }), 'INVALID_EMAIL', 'SES cannot send to it'],
+  [
+    'email with a zero-width space',
+    (c) => ({ ...c, email: `${unique('kim')}\u200B@example.com` }),
+    'INVALID_EMAIL',
+    'SES cannot send to it',
+  ],
   ['email with a one-letter TLD', (c) => ({ ...c, email: `${unique('kim')}@example.c` }), 'INVALID_EMAIL', 'SES cannot send to it'],
   ['reason of zero-width spaces only', (c) => ({ ...c, reason: '\u200B\u200B\u200B' }), 'INVALID_INPUT', 'reason: Too small'],
   ['reason of control and bidi characters only', (c) => ({ ...c, reason: '\u0007\u202E\u2066' }), 'INVALID_INPUT', 'reason: Too small'],
@@ -123,7 +178,12 @@ const REDEEM_CASES: Array<[string, (r: Record<string, unknown>) => unknown, Code
   ['not an object', () => ['redeem', 100], 'INVALID_INPUT', '(root): Invalid input: expected object, received array'],
   ['empty customerId', (r) => ({ ...r, customerId: '' }), 'INVALID_INPUT', 'customerId: Too small'],
   ['orderId of 129 characters', (r) => ({ ...r, orderId: long(129) }), 'INVALID_INPUT', 'orderId: Too big'],
-  ['idempotencyKey with spaces', (r) => ({ ...r, idempotencyKey: 'pay o 1' }), 'INVALID_INPUT', 'idempotencyKey: letters, digits and . _ : - only'],
+  [
+    'idempotencyKey with spaces',
+    (r) => ({ ...r, idempotencyKey: 'pay o 1' }),
+    'INVALID_INPUT',
+    'idempotencyKey: letters, digits and . _ : - only',
+  ],
   ['currency of 4 letters', (r) => ({ ...r, currency: 'EURO' }), 'INVALID_INPUT', 'currency: Too big'],
   ['zero amount', (r) => ({ ...r, amount: 0 }), 'AMOUNT_OUT_OF_RANGE', 'amount must be a positive whole number of EUR minor units, got 0'],
   ['negative amount', (r) => ({ ...r, amount: -5 }), 'AMOUNT_OUT_OF_RANGE', 'got -5'],
@@ -134,22 +194,77 @@ const REDEEM_CASES: Array<[string, (r: Record<string, unknown>) => unknown, Code
 
 /** Reversals: [name, request, code, message substring] (built lazily: they need the fixture's ids). */
 const REVERSE_CASES: Array<[string, () => unknown, Code, string | (() => string)]> = [
-  ['unknown redemption', () => ({ customerId: fx.a.customerId, redemptionId: '01KNOSUCHREDEMPTION0000000' }), 'REDEMPTION_NOT_FOUND', 'no redemption 01KNOSUCHREDEMPTION0000000 for this customer'],
-  ["another customer's redemption", () => ({ customerId: fx.a.customerId, redemptionId: fx.foreign }), 'REDEMPTION_NOT_FOUND', () => `no redemption ${fx.foreign} for this customer`],
-  ["someone else asking for A's redemption", () => ({ customerId: fx.b.customerId, redemptionId: fx.applied }), 'REDEMPTION_NOT_FOUND', 'for this customer'],
-  ['a ledger entry that is not a redemption', () => ({ customerId: fx.a.customerId, redemptionId: fx.grantEntry }), 'REDEMPTION_NOT_FOUND', () => `no redemption ${fx.grantEntry}`],
-  ['a second reversal', () => ({ customerId: fx.a.customerId, redemptionId: fx.reversed }), 'REDEMPTION_ALREADY_REVERSED', () => `redemption ${fx.reversed} was reversed before`],
-  ['currency mismatch', () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, currency: 'USD' }), 'CURRENCY_MISMATCH', 'is in EUR, not USD'],
-  ['unknown currency', () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, currency: 'QQQ' }), 'UNSUPPORTED_CURRENCY', 'currency "QQQ"'],
+  [
+    'unknown redemption',
+    () => ({ customerId: fx.a.customerId, redemptionId: '01KNOSUCHREDEMPTION0000000' }),
+    'REDEMPTION_NOT_FOUND',
+    'no redemption 01KNOSUCHREDEMPTION0000000 for this customer',
+  ],
+  [
+    "another customer's redemption",
+    () => ({ customerId: fx.a.customerId, redemptionId: fx.foreign }),
+    'REDEMPTION_NOT_FOUND',
+    () => `no redemption ${fx.foreign} for this customer`,
+  ],
+  [
+    "someone else asking for A's redemption",
+    () => ({ customerId: fx.b.customerId, redemptionId: fx.applied }),
+    'REDEMPTION_NOT_FOUND',
+    'for this customer',
+  ],
+  [
+    'a ledger entry that is not a redemption',
+    () => ({ customerId: fx.a.customerId, redemptionId: fx.grantEntry }),
+    'REDEMPTION_NOT_FOUND',
+    () => `no redemption ${fx.grantEntry}`,
+  ],
+  [
+    'a second reversal',
+    () => ({ customerId: fx.a.customerId, redemptionId: fx.reversed }),
+    'REDEMPTION_ALREADY_REVERSED',
+    () => `redemption ${fx.reversed} was reversed before`,
+  ],
+  [
+    'currency mismatch',
+    () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, currency: 'USD' }),
+    'CURRENCY_MISMATCH',
+    'is in EUR, not USD',
+  ],
+  [
+    'unknown currency',
+    () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, currency: 'QQQ' }),
+    'UNSUPPORTED_CURRENCY',
+    'currency "QQQ"',
+  ],
   ['missing redemptionId', () => ({ customerId: fx.a.customerId }), 'INVALID_INPUT', 'redemptionId: Invalid input: expected string'],
-  ['extra field', () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, refundTo: 'iban' }), 'INVALID_INPUT', 'Unrecognized key: "refundTo"'],
-  ['reason of 501 characters', () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, reason: long(501) }), 'INVALID_INPUT', 'reason: Too big'],
+  [
+    'extra field',
+    () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, refundTo: 'iban' }),
+    'INVALID_INPUT',
+    'Unrecognized key: "refundTo"',
+  ],
+  [
+    'reason of 501 characters',
+    () => ({ customerId: fx.a.customerId, redemptionId: fx.applied, reason: long(501) }),
+    'INVALID_INPUT',
+    'reason: Too big',
+  ],
 ];
 
 const foreignCursor = () => Buffer.from(JSON.stringify({ sk: keys.credit('2099-01-01T00:00:00.000Z', 'x') })).toString('base64url');
 const BALANCE_CASES: Array<[string, () => unknown, Code, string]> = [
-  ['malformed cursor', () => ({ customerId: fx.a.customerId, cursor: 'not-a-cursor!!' }), 'INVALID_INPUT', 'cursor: not a cursor returned by this service'],
-  ['cursor pointing outside the ledger', () => ({ customerId: fx.a.customerId, cursor: foreignCursor() }), 'INVALID_INPUT', 'cursor: not a cursor returned by this service'],
+  [
+    'malformed cursor',
+    () => ({ customerId: fx.a.customerId, cursor: 'not-a-cursor!!' }),
+    'INVALID_INPUT',
+    'cursor: not a cursor returned by this service',
+  ],
+  [
+    'cursor pointing outside the ledger',
+    () => ({ customerId: fx.a.customerId, cursor: foreignCursor() }),
+    'INVALID_INPUT',
+    'cursor: not a cursor returned by this service',
+  ],
   ['cursor of 513 characters', () => ({ customerId: fx.a.customerId, cursor: long(513) }), 'INVALID_INPUT', 'cursor: Too big'],
   ['limit 0', () => ({ customerId: fx.a.customerId, limit: 0 }), 'INVALID_INPUT', 'limit: Too small: expected number to be >=1'],
   ['limit 101', () => ({ customerId: fx.a.customerId, limit: 101 }), 'INVALID_INPUT', 'limit: Too big'],
@@ -242,7 +357,9 @@ describe('refusals write nothing (whole table byte-for-byte unchanged)', () => {
     expect(after.length).toBeGreaterThan(0);
     expect(after).toBe(before);
     // and the fixture customer's money is where it was
-    expect((await svc.balance(fx.a.customerId)).courtesyCredit.balances).toEqual([expect.objectContaining({ currency: 'EUR', available: 700 })]);
+    expect((await svc.balance(fx.a.customerId)).courtesyCredit.balances).toEqual([
+      expect.objectContaining({ currency: 'EUR', available: 700 }),
+    ]);
   });
 });
 
@@ -267,7 +384,11 @@ describe('refusals that need earlier writes: nothing written by the refusal itse
     await t.runtime.idle(30_000);
     const before = await svc.snapshot();
     for (const changed of [{ amount: 51 }, { orderId: unique('o') }, { currency: 'CHF' }]) {
-      expectRefusal(await svc.invoke('redeem', { ...req, ...changed }), 'IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different redemption request');
+      expectRefusal(
+        await svc.invoke('redeem', { ...req, ...changed }),
+        'IDEMPOTENCY_KEY_REUSED',
+        'idempotencyKey was used before for a different redemption request',
+      );
     }
     expect(await svc.snapshot()).toBe(before);
   });
@@ -298,7 +419,9 @@ describe('odd but legitimate input is accepted', () => {
     const c = complaint({ locale: 'en', reason });
     await svc.grant(c);
     const mail = await waitFor(async () => (await emailsTo(c.email))[0], 20_000);
-    expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;img src=x onerror=&#39;steal()&#39;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;');
+    expect(mail.html).toContain(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;img src=x onerror=&#39;steal()&#39;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;',
+    );
     expect(mail.html).not.toContain('<script');
     expect(mail.html).not.toContain('<img');
     expect(mail.html).not.toContain('<b>bold');

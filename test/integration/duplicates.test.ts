@@ -24,7 +24,10 @@ afterAll(async () => {
 afterEach(() => t.runtime.setInvokeHook(undefined));
 
 /** Let through every invocation; `watch` sees each one (and may wait before it runs). */
-function hook(watch: (fn: string, event: any) => void | Promise<void>, after?: (fn: string, event: any, outcome: unknown, error?: unknown) => void): InvokeHook {
+function hook(
+  watch: (fn: string, event: any) => void | Promise<void>,
+  after?: (fn: string, event: any, outcome: unknown, error?: unknown) => void,
+): InvokeHook {
   return async (fn, event, next) => {
     await watch(fn, event);
     try {
@@ -65,7 +68,9 @@ describe('the same ComplaintResolved event delivered 100 times', () => {
     for (let i = 0; i < SEQUENTIAL_AFTER; i++) await svc.putComplaint(c);
     await t.runtime.idle(60_000);
 
-    const delivered = t.runtime.eventLog.filter((e) => e.event.detail?.complaintId === c.complaintId && e.event['detail-type'] === 'ComplaintResolved');
+    const delivered = t.runtime.eventLog.filter(
+      (e) => e.event.detail?.complaintId === c.complaintId && e.event['detail-type'] === 'ComplaintResolved',
+    );
     expect(delivered).toHaveLength(100);
     expect(new Set(delivered.map((e) => e.event.id)).size).toBe(100); // 100 distinct deliveries, not one event
     for (const d of delivered) expect(d.matchedRules).toHaveLength(1);
@@ -85,7 +90,9 @@ describe('the same ComplaintResolved event delivered 100 times', () => {
     const snapshot = await svc.snapshot();
     expect(snapshot.split('\n').filter((l) => l.includes(`"COMPLAINT#${c.complaintId}"`))).toHaveLength(1);
 
-    expect((await svc.balance(c.customerId)).courtesyCredit.balances).toEqual([expect.objectContaining({ currency: 'EUR', available: 1234 })]);
+    expect((await svc.balance(c.customerId)).courtesyCredit.balances).toEqual([
+      expect.objectContaining({ currency: 'EUR', available: 1234 }),
+    ]);
     const mails = await emailsTo(c.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe('Your courtesy credit of €12.34');
@@ -130,10 +137,13 @@ describe('redeem retried with the same idempotency key while the first call is s
     let held = 0;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const untap = tapSdk(async ({ command, input }) => {
-      if (command !== 'TransactWriteItemsCommand' || !JSON.stringify(input).includes(`#${req.idempotencyKey}"`)) return;
-      if (++held === 1) await gate; // the first transaction for this key waits, already planned, at its commit
-    }, ['dynamodb']);
+    const untap = tapSdk(
+      async ({ command, input }) => {
+        if (command !== 'TransactWriteItemsCommand' || !JSON.stringify(input).includes(`#${req.idempotencyKey}"`)) return;
+        if (++held === 1) await gate; // the first transaction for this key waits, already planned, at its commit
+      },
+      ['dynamodb'],
+    );
     try {
       const first = svc.invoke('redeem', req);
       await waitFor(() => held === 1);
@@ -166,7 +176,9 @@ describe('the same reversal sent 10 times at once', () => {
     await svc.grant(c);
     const r = await svc.redeem(c.customerId, 700);
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => svc.invoke('reverse', { customerId: c.customerId, redemptionId: r.redemptionId, reason: 'order cancelled' })),
+      Array.from({ length: 10 }, () =>
+        svc.invoke('reverse', { customerId: c.customerId, redemptionId: r.redemptionId, reason: 'order cancelled' }),
+      ),
     );
     expect(answers.filter((a) => a.ok)).toHaveLength(1);
     expect(answers.find((a) => a.ok)).toMatchObject({ restored: 700, lapsed: 0 });

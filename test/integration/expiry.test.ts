@@ -48,7 +48,13 @@ it('when TTL removes an expired credit, the unused amount goes to the ledger and
   const items = await svc.items(c.customerId);
   expect(items.filter((i) => i.type === ITEM.CREDIT)).toHaveLength(0);
   const ledger = items.filter((i) => i.type === ITEM.LEDGER).map((i) => [i.kind, i.amount]);
-  expect(ledger).toEqual(expect.arrayContaining([['GRANTED', 1200], ['REDEEMED', 200], ['EXPIRED', 1000]]));
+  expect(ledger).toEqual(
+    expect.arrayContaining([
+      ['GRANTED', 1200],
+      ['REDEEMED', 200],
+      ['EXPIRED', 1000],
+    ]),
+  );
   expect(ledger).toHaveLength(3);
   expect((await svc.balance(c.customerId)).courtesyCredit.balances).toEqual([]);
   // The "issued" email went out once (the reminder, due long before this shifted expiry, may also have gone out).

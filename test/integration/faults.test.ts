@@ -40,7 +40,11 @@ beforeAll(async () => {
   proxy = await startFaultProxy({ target: process.env.SES_ENDPOINT! });
   t = await startTestRuntime({ sesEndpoint: proxy.url, retryDelayMs: () => 25 });
   svc = new ServiceClient(t);
-  ddb = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  ddb = new DynamoDBClient({
+    endpoint: process.env.DDB_ENDPOINT,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   t.runtime.setInvokeHook(async (fn, event, next) => {
     const inv: Invocation = { fn, event };
     invocations.push(inv);
@@ -75,7 +79,9 @@ const queue = (prefix: string): any[] => Object.entries(t.runtime.queues).find((
 const seqOf = (event: any, text: string): string => event.Records.find((r: any) => has(r, text)).dynamodb.SequenceNumber;
 
 async function backlog(fn: string): Promise<number> {
-  const health = (await (await fetch(`${t.runtime.url}/_local/health`)).json()) as { mappings: Array<{ function: string; backlog: number }> };
+  const health = (await (await fetch(`${t.runtime.url}/_local/health`)).json()) as {
+    mappings: Array<{ function: string; backlog: number }>;
+  };
   return health.mappings.find((m) => m.function === fn)!.backlog;
 }
 
@@ -174,7 +180,7 @@ describe('SES throttling and outage (fault proxy in front of the SES emulator)',
     await expectGrantedOnce(e);
   });
 
-  it('SES refuses a record every time: after the mapping\'s retries it lands in NotifyStreamFailures, the credit stays; re-driven later it is sent once', async () => {
+  it("SES refuses a record every time: after the mapping's retries it lands in NotifyStreamFailures, the credit stays; re-driven later it is sent once", async () => {
     const g = complaint({ locale: 'en' });
     proxy.failNext(1 + STREAM_RETRIES, 'reject', { match: (r) => r.body.includes(g.email), message: 'Sending paused for this account.' });
     await svc.grant(g);
@@ -257,7 +263,9 @@ describe('poison records', () => {
   }
 
   async function writeItems(items: Record<string, unknown>[]): Promise<void> {
-    await ddb.send(new BatchWriteItemCommand({ RequestItems: { [t.tableName]: items.map((i) => ({ PutRequest: { Item: marshall(i) } })) } }));
+    await ddb.send(
+      new BatchWriteItemCommand({ RequestItems: { [t.tableName]: items.map((i) => ({ PutRequest: { Item: marshall(i) } })) } }),
+    );
   }
 
   it('a ledger item the publisher cannot turn into an event → PublishStreamFailures after the retries; the rest of the batch is published', async () => {
@@ -314,7 +322,14 @@ describe('poison records', () => {
     const good1 = complaint({ locale: 'en' });
     const good2 = complaint({ locale: 'en' });
     const marker = unique('poison');
-    const malformed = { complaintId: marker, customerId: { $ne: null }, amount: [1e9], currency: 'EUR', validityDays: 'forever', note: '<x>' };
+    const malformed = {
+      complaintId: marker,
+      customerId: { $ne: null },
+      amount: [1e9],
+      currency: 'EUR',
+      validityDays: 'forever',
+      note: '<x>',
+    };
     await svc.putComplaints([good1, malformed, good2]);
     await t.runtime.idle(30_000);
 

@@ -29,7 +29,9 @@ export default async function globalSetup(): Promise<void> {
     templateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'courtesy-it-')), 'template.json');
     fs.writeFileSync(templateFile, JSON.stringify(template));
   } catch (e) {
-    process.stderr.write(`\nglobal-setup: synthesizing the CDK template failed; tests that need it will retry and fail: ${(e as Error).message}\n`);
+    process.stderr.write(
+      `\nglobal-setup: synthesizing the CDK template failed; tests that need it will retry and fail: ${(e as Error).message}\n`,
+    );
   }
   const svc = await services;
   globalThis.__COURTESY_LOCAL_SERVICES__ = svc;

@@ -39,7 +39,10 @@ export interface TestRuntimeOptions {
 
 function requireEnv(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: integration tests need test/integration/global-setup.ts (run them through jest's "integration" project)`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: integration tests need test/integration/global-setup.ts (run them through jest's "integration" project)`,
+    );
   return v;
 }
 
@@ -156,7 +159,11 @@ export const TTL_WAIT_MS = 120_000;
  * Poll `fn` until it returns something other than undefined / null / false, and return that.
  * Errors thrown by `fn` count as "not yet"; the last one is reported on timeout.
  */
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 100): Promise<Exclude<T, undefined | null | false>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<Exclude<T, undefined | null | false>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

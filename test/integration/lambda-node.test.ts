@@ -57,7 +57,11 @@ function runUnderLambdaNode(steps: Step[]): { node: string; steps: StepResult[] 
   const planFile = path.join(dir, `plan-${unique('p')}.json`);
   const out = `${planFile}.out`;
   fs.writeFileSync(planFile, JSON.stringify({ out, steps: steps.map((s) => ({ ...s, bundle: bundles[s.fn] })) }));
-  const env = { ...t.runtime.env, NODE_PATH: path.join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env = {
+    ...t.runtime.env,
+    NODE_PATH: path.join(REPO_ROOT, 'node_modules'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
   const r = spawnSync(node.path, [RUNNER, planFile], { env, cwd: dir, encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`runner failed (${r.status ?? r.signal}): ${r.stderr}\n${r.stdout.slice(-2000)}`);
   return JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -93,7 +97,10 @@ test('under Node 22 every bundle loads, and grant -> balance -> redeem -> revers
     { fn: 'grant', event: grantEvent },
     { fn: 'balance', event: { customerId: c.customerId } },
     { fn: 'redeem', event: { customerId: c.customerId, orderId, amount: 1000, currency: 'EUR', idempotencyKey: `pay-${orderId}` } },
-    { fn: 'reverse', event: { customerId: c.customerId, redemptionId: `$${redeemStep}.redemptionId`, currency: 'EUR', reason: 'order cancelled' } },
+    {
+      fn: 'reverse',
+      event: { customerId: c.customerId, redemptionId: `$${redeemStep}.redemptionId`, currency: 'EUR', reason: 'order cancelled' },
+    },
     { fn: 'balance', event: { customerId: c.customerId } },
   ];
   expect(steps[redeemStep]!.fn).toBe('redeem');

@@ -54,7 +54,12 @@ beforeAll(async () => {
   lambda = new LambdaClient({ endpoint: t.runtime.url, region, credentials: creds });
   ddb = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region, credentials: creds });
   // Written first so DynamoDB Local's TTL sweep (every ~10 s) has removed it by the time the last test looks.
-  await ddb.send(new PutItemCommand({ TableName: t.tableName, Item: { ...ttlKey, type: { S: 'TEMP' }, ttl: { N: String(Math.floor(Date.now() / 1000) - 60) } } }));
+  await ddb.send(
+    new PutItemCommand({
+      TableName: t.tableName,
+      Item: { ...ttlKey, type: { S: 'TEMP' }, ttl: { N: String(Math.floor(Date.now() / 1000) - 60) } },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -69,10 +74,31 @@ describe('EventBridge PutEvents', () => {
     const out = await eventBridge.send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-1', amount: 5 }), Resources: ['arn:x'] },
-          { EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-2', amount: 0 }) },
-          { EventBusName: 'fixture-bus', Source: 'other', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-3', amount: 5 }) },
-          { EventBusName: 'no-such-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-4', amount: 5 }) },
+          {
+            EventBusName: 'fixture-bus',
+            Source: 'fixture.orders',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-1', amount: 5 }),
+            Resources: ['arn:x'],
+          },
+          {
+            EventBusName: 'fixture-bus',
+            Source: 'fixture.orders',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-2', amount: 0 }),
+          },
+          {
+            EventBusName: 'fixture-bus',
+            Source: 'other',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-3', amount: 5 }),
+          },
+          {
+            EventBusName: 'no-such-bus',
+            Source: 'fixture.orders',
+            DetailType: 'OrderPlaced',
+            Detail: JSON.stringify({ orderId: 'o-4', amount: 5 }),
+          },
           { EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'OrderPlaced', Detail: '[1,2]' },
         ],
       }),
@@ -103,21 +129,31 @@ describe('EventBridge PutEvents', () => {
   });
 
   it('routes events on the default bus, applying the target InputPath', async () => {
-    const out = await eventBridge.send(new PutEventsCommand({ Entries: [{ Source: 'fixture.default', DetailType: 'Anything', Detail: '{"x":1}' }] }));
+    const out = await eventBridge.send(
+      new PutEventsCommand({ Entries: [{ Source: 'fixture.default', DetailType: 'Anything', Detail: '{"x":1}' }] }),
+    );
     expect(out.FailedEntryCount).toBe(0);
     await t.runtime.idle();
     expect(callsOf('router').at(-1)!.event).toEqual({ x: 1 });
   });
 
   it('a failing async target is retried per its EventInvokeConfig, then lands in the on-failure queue', async () => {
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'Explode', Detail: '{"n":1}' }] }));
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'fixture-bus', Source: 'fixture.orders', DetailType: 'Explode', Detail: '{"n":1}' }],
+      }),
+    );
     await t.runtime.idle();
     expect(callsOf('failing')).toHaveLength(2); // MaximumRetryAttempts: 1
     const queue = t.runtime.queues.AsyncFailures!;
     expect(queue).toHaveLength(1);
     expect(queue[0]).toMatchObject({
       version: '1.0',
-      requestContext: { condition: 'RetriesExhausted', functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:failing:$LATEST', approximateInvokeCount: 2 },
+      requestContext: {
+        condition: 'RetriesExhausted',
+        functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:failing:$LATEST',
+        approximateInvokeCount: 2,
+      },
       requestPayload: { 'detail-type': 'Explode', detail: { n: 1 } },
       responseContext: { functionError: 'Unhandled' },
       responsePayload: { errorType: 'RangeError', errorMessage: 'always fails' },
@@ -126,9 +162,15 @@ describe('EventBridge PutEvents', () => {
     expect(viaHttp.AsyncFailures).toHaveLength(1);
   });
 
-  it('handlers reach DynamoDB Local, the SES emulator and the runtime\'s own EventBridge through the environment alone', async () => {
+  it("handlers reach DynamoDB Local, the SES emulator and the runtime's own EventBridge through the environment alone", async () => {
     const to = `someone-${process.pid}@example.com`;
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'fixture-bus', Source: 'fixture.mail', DetailType: 'SendMail', Detail: JSON.stringify({ to, subject: 'Grüße' }) }] }));
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'fixture-bus', Source: 'fixture.mail', DetailType: 'SendMail', Detail: JSON.stringify({ to, subject: 'Grüße' }) },
+        ],
+      }),
+    );
     await t.runtime.idle();
     expect(callsOf('mailer').at(-1)).toMatchObject({ ok: true });
     const mails = await waitFor(async () => {
@@ -176,7 +218,9 @@ describe('Lambda Invoke', () => {
   });
 
   it('also accepts the function ARN', async () => {
-    const out = await lambda.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:eu-central-1:000000000000:function:echo', Payload: Buffer.from('{}') }));
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: 'arn:aws:lambda:eu-central-1:000000000000:function:echo', Payload: Buffer.from('{}') }),
+    );
     expect(decode(out.Payload).functionName).toBe('echo');
   });
 
@@ -190,14 +234,19 @@ describe('Lambda Invoke', () => {
   it('enforces the function timeout', async () => {
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from(JSON.stringify({ sleepMs: 1500 })) }));
     expect(out.FunctionError).toBe('Unhandled');
-    expect(decode(out.Payload)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') });
+    expect(decode(out.Payload)).toMatchObject({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringContaining('Task timed out after 1.00 seconds'),
+    });
   });
 
   it('answers ResourceNotFoundException for an unknown function', async () => {
-    await expect(lambda.send(new InvokeCommand({ FunctionName: 'nope', Payload: Buffer.from('{}') }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(lambda.send(new InvokeCommand({ FunctionName: 'nope', Payload: Buffer.from('{}') }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
-  it('loads handlers into the test\'s module registry, so setClock in the test reaches them', async () => {
+  it("loads handlers into the test's module registry, so setClock in the test reaches them", async () => {
     const restore = setClock(offsetClock(10 * 86_400_000));
     try {
       const body = (await t.runtime.invoke('echo', {})) as { now: string };
@@ -216,13 +265,21 @@ describe('Lambda Invoke', () => {
 });
 
 describe('DynamoDB stream → event-source mappings', () => {
-  const order = (sk: string, extra: Record<string, unknown> = {}) => ({ pk: { S: `ORD#${process.pid}` }, sk: { S: sk }, type: { S: 'ORDER' }, ...extra });
+  const order = (sk: string, extra: Record<string, unknown> = {}) => ({
+    pk: { S: `ORD#${process.pid}` },
+    sk: { S: sk },
+    type: { S: 'ORDER' },
+    ...extra,
+  });
   const other = (sk: string) => ({ pk: { S: `OTHER#${process.pid}` }, sk: { S: sk }, type: { S: 'NOTE' } });
   /** One PutItem after the other, so the stream order is the write order (BatchWriteItem does not promise one). */
   const write = async (...items: Record<string, unknown>[]) => {
     for (const Item of items) await ddb.send(new PutItemCommand({ TableName: t.tableName, Item: Item as never }));
   };
-  const delivered = (fn: string) => callsOf(fn).flatMap((c) => c.event.Records.map((r: any) => ({ sk: r.dynamodb.NewImage?.sk?.S ?? r.dynamodb.OldImage?.sk?.S, ok: c.ok })));
+  const delivered = (fn: string) =>
+    callsOf(fn).flatMap((c) =>
+      c.event.Records.map((r: any) => ({ sk: r.dynamodb.NewImage?.sk?.S ?? r.dynamodb.OldImage?.sk?.S, ok: c.ok })),
+    );
 
   it('delivers only records matching the filter, retries after a partial batch failure, and discards the poison record', async () => {
     await write(order('a1'), other('n1'), order('a2'), order('a3', { poison: { BOOL: true } }), other('n2'));
@@ -235,11 +292,20 @@ describe('DynamoDB stream → event-source mappings', () => {
     expect(failures).toHaveLength(1);
     const f = failures[0] as any;
     expect(f).toMatchObject({
-      requestContext: { condition: 'RetryAttemptsExhausted', functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:orders:$LATEST', approximateInvokeCount: 3 },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:orders:$LATEST',
+        approximateInvokeCount: 3,
+      },
       DDBStreamBatchInfo: { batchSize: 1, streamArn: t.runtime.streamArn },
     });
     expect(f.records.map((r: any) => r.dynamodb.NewImage.sk.S)).toEqual(['a3']);
-    expect(f.records[0]).toMatchObject({ eventName: 'INSERT', eventSource: 'aws:dynamodb', awsRegion: 'eu-central-1', eventSourceARN: t.runtime.streamArn });
+    expect(f.records[0]).toMatchObject({
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'eu-central-1',
+      eventSourceARN: t.runtime.streamArn,
+    });
   });
 
   it('bisects a batch whose invocation throws and discards only the bad record', async () => {
@@ -255,35 +321,51 @@ describe('DynamoDB stream → event-source mappings', () => {
     expect(t.runtime.queues.StreamFailures![0]).toMatchObject({ responsePayload: { errorType: 'Error', errorMessage: 'explode b3' } });
   });
 
-  it('a TTL deletion reaches its mapping as REMOVE by the DynamoDB service principal', async () => {
-    const removal = await waitFor(
-      () => callsOf('ttl').flatMap((c) => c.event.Records).find((r: any) => r.dynamodb.Keys.pk.S === ttlKey.pk.S),
-      TTL_WAIT_MS,
-    );
-    expect(removal).toMatchObject({
-      eventName: 'REMOVE',
-      userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
-      eventSource: 'aws:dynamodb',
-      eventSourceARN: t.runtime.streamArn,
-      awsRegion: 'eu-central-1',
-      dynamodb: { Keys: ttlKey, OldImage: { type: { S: 'TEMP' } }, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    });
-    expect(typeof removal.dynamodb.ApproximateCreationDateTime).toBe('number');
-    expect(removal.dynamodb.SequenceNumber).toMatch(/^\d+$/);
-  }, TTL_WAIT_MS + 30_000);
+  it(
+    'a TTL deletion reaches its mapping as REMOVE by the DynamoDB service principal',
+    async () => {
+      const removal = await waitFor(
+        () =>
+          callsOf('ttl')
+            .flatMap((c) => c.event.Records)
+            .find((r: any) => r.dynamodb.Keys.pk.S === ttlKey.pk.S),
+        TTL_WAIT_MS,
+      );
+      expect(removal).toMatchObject({
+        eventName: 'REMOVE',
+        userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+        eventSource: 'aws:dynamodb',
+        eventSourceARN: t.runtime.streamArn,
+        awsRegion: 'eu-central-1',
+        dynamodb: { Keys: ttlKey, OldImage: { type: { S: 'TEMP' } }, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+      expect(typeof removal.dynamodb.ApproximateCreationDateTime).toBe('number');
+      expect(removal.dynamodb.SequenceNumber).toMatch(/^\d+$/);
+    },
+    TTL_WAIT_MS + 30_000,
+  );
 
   it('ignores user deletions in the TTL mapping (filter on userIdentity)', async () => {
     const key = { pk: { S: `USERDEL#${process.pid}` }, sk: { S: 'x' } };
     await ddb.send(new PutItemCommand({ TableName: t.tableName, Item: { ...key, type: { S: 'TEMP' } } }));
     await ddb.send(new DeleteItemCommand({ TableName: t.tableName, Key: key }));
     await t.runtime.idle();
-    expect(callsOf('ttl').flatMap((c) => c.event.Records).some((r: any) => r.dynamodb.Keys.pk.S === key.pk.S)).toBe(false);
+    expect(
+      callsOf('ttl')
+        .flatMap((c) => c.event.Records)
+        .some((r: any) => r.dynamodb.Keys.pk.S === key.pk.S),
+    ).toBe(false);
   });
 });
 
 describe('housekeeping', () => {
   it('reports health', async () => {
     const health = (await (await fetch(`${t.runtime.url}/_local/health`)).json()) as any;
-    expect(health).toMatchObject({ ok: true, table: t.tableName, functions: ['echo', 'router', 'failing', 'mailer', 'orders', 'ttl'], inflight: 0 });
+    expect(health).toMatchObject({
+      ok: true,
+      table: t.tableName,
+      functions: ['echo', 'router', 'failing', 'mailer', 'orders', 'ttl'],
+      inflight: 0,
+    });
   });
 });

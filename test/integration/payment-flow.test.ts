@@ -53,7 +53,9 @@ describe('hold → capture → refund', () => {
     expect(Date.parse(h.holdExpiresAt) - Date.parse(h.heldAt)).toBe(7 * DAY_MS);
     expect(await eur(customerId)).toMatchObject({ available: 1500, held: 1500 });
     const listed = (await svc.balance(customerId)).courtesyCredit.holds;
-    expect(listed).toEqual([{ holdId: h.holdId, orderId: h.orderId, currency: 'EUR', held: 1500, captured: 0, state: 'ACTIVE', expiresAt: h.holdExpiresAt }]);
+    expect(listed).toEqual([
+      { holdId: h.holdId, orderId: h.orderId, currency: 'EUR', held: 1500, captured: 0, state: 'ACTIVE', expiresAt: h.holdExpiresAt },
+    ]);
 
     // No other redeem can spend held money.
     const greedy = await svc.redeem(customerId, 3000);
@@ -67,24 +69,43 @@ describe('hold → capture → refund', () => {
     const c2 = await capture(customerId, h.holdId, 100, { final: true });
     expect(c2).toMatchObject({ ok: true, captured: 100, stillHeld: 0, holdStatus: 'CAPTURED', released: { restored: 200, lapsed: 0 } });
     expect(await eur(customerId)).toMatchObject({ available: 200, held: 0 });
-    expect(await capture(customerId, h.holdId, 1)).toMatchObject({ ok: false, error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'CAPTURED' } } });
+    expect(await capture(customerId, h.holdId, 1)).toMatchObject({
+      ok: false,
+      error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'CAPTURED' } },
+    });
 
     // Refund 500 of the 1 200 capture: back to the 90-day credit (200 of it came from there) first, then the 30-day one.
     const r1 = await refund(customerId, { captureId: c1.captureId }, 500, { reason: 'Teilrücksendung' });
     expect(r1).toMatchObject({ ok: true, refundOf: 'CAPTURE', restored: 500, lapsed: 0, refundable: 700 });
     expect(r1.allocations.map((a: any) => a.amount)).toEqual([200, 300]);
-    expect(await refund(customerId, { captureId: c1.captureId }, 701)).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_CAPTURED', details: { left: 700 } } });
+    expect(await refund(customerId, { captureId: c1.captureId }, 701)).toMatchObject({
+      ok: false,
+      error: { code: 'REFUND_EXCEEDS_CAPTURED', details: { left: 700 } },
+    });
     expect(await eur(customerId)).toMatchObject({ available: 700, held: 0 });
 
     await t.runtime.idle(30_000);
-    expect(svc.events('HoldPlaced', customerId).map((e) => e.detail)).toEqual([expect.objectContaining({ holdId: h.holdId, amount: 1500 })]);
-    expect(svc.events('HoldCaptured', customerId).map((e) => e.detail.amount).sort()).toEqual([100, 1200]);
+    expect(svc.events('HoldPlaced', customerId).map((e) => e.detail)).toEqual([
+      expect.objectContaining({ holdId: h.holdId, amount: 1500 }),
+    ]);
+    expect(
+      svc
+        .events('HoldCaptured', customerId)
+        .map((e) => e.detail.amount)
+        .sort(),
+    ).toEqual([100, 1200]);
     expect(svc.events('HoldReleased', customerId).map((e) => [e.detail.reason, e.detail.amount])).toEqual([['FINAL_CAPTURE', 200]]);
     const refunded = svc.events('CreditRefunded', customerId).map((e) => e.detail);
     expect(refunded).toEqual([expect.objectContaining({ refundId: r1.refundId, captureId: c1.captureId, amount: 500, lapsed: 0 })]);
     expect(JSON.stringify(refunded)).not.toContain('Teilrücksendung'); // ids and amounts only
     const kinds = (await svc.balance(customerId)).history.map((e: any) => e.kind);
-    expect(kinds.filter((k: string) => ['HELD', 'CAPTURED', 'RELEASED', 'REFUNDED'].includes(k)).sort()).toEqual(['CAPTURED', 'CAPTURED', 'HELD', 'REFUNDED', 'RELEASED']);
+    expect(kinds.filter((k: string) => ['HELD', 'CAPTURED', 'RELEASED', 'REFUNDED'].includes(k)).sort()).toEqual([
+      'CAPTURED',
+      'CAPTURED',
+      'HELD',
+      'REFUNDED',
+      'RELEASED',
+    ]);
   });
 
   it('keys: a retried hold, capture or refund answers the same; a key reused for something else is refused', async () => {
@@ -110,10 +131,16 @@ describe('release', () => {
   it('explicit: everything held goes back; again → HOLD_NOT_ACTIVE; someone else’s hold → HOLD_NOT_FOUND', async () => {
     const customerId = await twoCredits();
     const h = await hold(customerId, 2500);
-    expect(await svc.invoke('release', { customerId: unique('cust'), holdId: h.holdId })).toMatchObject({ ok: false, error: { code: 'HOLD_NOT_FOUND' } });
+    expect(await svc.invoke('release', { customerId: unique('cust'), holdId: h.holdId })).toMatchObject({
+      ok: false,
+      error: { code: 'HOLD_NOT_FOUND' },
+    });
     const r = await svc.invoke('release', { customerId, holdId: h.holdId });
     expect(r).toMatchObject({ ok: true, restored: 2500, lapsed: 0 });
-    expect(await svc.invoke('release', { customerId, holdId: h.holdId })).toMatchObject({ ok: false, error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'RELEASED' } } });
+    expect(await svc.invoke('release', { customerId, holdId: h.holdId })).toMatchObject({
+      ok: false,
+      error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'RELEASED' } },
+    });
     expect(await eur(customerId)).toMatchObject({ available: 3000, held: 0 });
   });
 
@@ -127,7 +154,9 @@ describe('release', () => {
     expect(Date.parse(h.holdExpiresAt) - Date.parse(soon.expiresAt)).toBeGreaterThan(10);
     setClock(offsetClock(between - Date.now()));
     // The expired credit's item holds nothing: all of it is held, so its expiry (TTL) would lapse nothing.
-    expect((await svc.items(customerId)).find((i) => i.creditId === soon.creditId && i.type === ITEM.CREDIT)).toMatchObject({ remaining: 0 });
+    expect((await svc.items(customerId)).find((i) => i.creditId === soon.creditId && i.type === ITEM.CREDIT)).toMatchObject({
+      remaining: 0,
+    });
     const c = await capture(customerId, h.holdId, 600, { final: true });
     expect(c).toMatchObject({ ok: true, captured: 600, released: { restored: 500, lapsed: 400 } });
     expect(await eur(customerId)).toMatchObject({ available: 2000, held: 0 });
@@ -139,12 +168,23 @@ describe('release', () => {
     const item = (await svc.items(customerId)).find((i) => i.type === ITEM.HOLD)!;
     expect(item.ttl).toBe(Math.ceil(Date.parse(h.holdExpiresAt) / 1000));
     setClock(offsetClock(3600_000 + 1000));
-    expect(await capture(customerId, h.holdId, 100)).toMatchObject({ ok: false, error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'EXPIRED' } } });
-    expect((await svc.balance(customerId)).courtesyCredit.holds).toEqual([expect.objectContaining({ holdId: h.holdId, state: 'EXPIRED', held: 1200 })]);
+    expect(await capture(customerId, h.holdId, 100)).toMatchObject({
+      ok: false,
+      error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'EXPIRED' } },
+    });
+    expect((await svc.balance(customerId)).courtesyCredit.holds).toEqual([
+      expect.objectContaining({ holdId: h.holdId, state: 'EXPIRED', held: 1200 }),
+    ]);
 
     // What the stream consumer does with the TTL removal (the stream wiring is being rebuilt): the use case on the table.
     const store = new DynamoCreditStore(
-      createDocumentClient(new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })),
+      createDocumentClient(
+        new DynamoDBClient({
+          endpoint: process.env.DDB_ENDPOINT,
+          region: 'eu-central-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      ),
       t.tableName,
     );
     const stored = (await store.getHold(customerId, h.holdId))!;
@@ -152,7 +192,9 @@ describe('release', () => {
     expect(await releaseExpiredHold(stored, { store, clock })).toBe('RELEASED');
     expect(await releaseExpiredHold(stored, { store, clock })).toBe('ALREADY_RELEASED');
     const history = (await svc.balance(customerId)).history;
-    expect(history.filter((e: any) => e.kind === 'RELEASED')).toEqual([expect.objectContaining({ reason: 'EXPIRED', amount: 1200, lapsed: 0, at: h.holdExpiresAt })]);
+    expect(history.filter((e: any) => e.kind === 'RELEASED')).toEqual([
+      expect.objectContaining({ reason: 'EXPIRED', amount: 1200, lapsed: 0, at: h.holdExpiresAt }),
+    ]);
   });
 });
 
@@ -189,7 +231,13 @@ describe('refunds of a redemption and the whole reversal', () => {
     const rev = await svc.invoke('reverse', { customerId, redemptionId: r.redemptionId });
     expect(rev).toMatchObject({ ok: true, restored: 1100, lapsed: 0 });
     expect(await eur(customerId)).toMatchObject({ available: 3000 });
-    expect(await refund(customerId, { redemptionId: r.redemptionId }, 1)).toMatchObject({ ok: false, error: { code: 'REDEMPTION_ALREADY_REVERSED' } });
-    expect(await refund(customerId, { captureId: r.redemptionId }, 1)).toMatchObject({ ok: false, error: { code: 'REFUND_TARGET_NOT_FOUND' } });
+    expect(await refund(customerId, { redemptionId: r.redemptionId }, 1)).toMatchObject({
+      ok: false,
+      error: { code: 'REDEMPTION_ALREADY_REVERSED' },
+    });
+    expect(await refund(customerId, { captureId: r.redemptionId }, 1)).toMatchObject({
+      ok: false,
+      error: { code: 'REFUND_TARGET_NOT_FOUND' },
+    });
   });
 });

@@ -32,7 +32,13 @@ let store: DynamoCreditStore;
 beforeAll(async () => {
   t = await startTestRuntime();
   store = new DynamoCreditStore(
-    createDocumentClient(new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })),
+    createDocumentClient(
+      new DynamoDBClient({
+        endpoint: process.env.DDB_ENDPOINT,
+        region: 'eu-central-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    ),
     t.tableName,
   );
 });
@@ -50,18 +56,56 @@ type Op =
   | { op: 'jump'; days: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 3000 }), days: fc.constantFrom(30 as const, 60 as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('grant' as const),
+      amount: fc.integer({ min: 1, max: 3000 }),
+      days: fc.constantFrom(30 as const, 60 as const),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('redeem' as const), amount: fc.integer({ min: 1, max: 3000 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('hold' as const), amount: fc.integer({ min: 1, max: 3000 }), lifetimeDays: fc.integer({ min: 1, max: 30 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('capture' as const), pick: fc.nat(), amount: fc.integer({ min: 1, max: 2000 }), final: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('hold' as const),
+      amount: fc.integer({ min: 1, max: 3000 }),
+      lifetimeDays: fc.integer({ min: 1, max: 30 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('capture' as const),
+      pick: fc.nat(),
+      amount: fc.integer({ min: 1, max: 2000 }),
+      final: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), amount: fc.integer({ min: 1, max: 2000 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('jump' as const), days: fc.integer({ min: 1, max: 40 }) }) },
 );
 
-interface MCredit { id: string; amount: number; remaining: number; expiresAt: number; gone: boolean }
-interface MHold { id: string; held: Map<string, number>; open: boolean; expiresAt: number }
-interface MTaken { id: string; kind: 'redemption' | 'capture'; taken: Map<string, number>; refunded: Map<string, number> }
+interface MCredit {
+  id: string;
+  amount: number;
+  remaining: number;
+  expiresAt: number;
+  gone: boolean;
+}
+interface MHold {
+  id: string;
+  held: Map<string, number>;
+  open: boolean;
+  expiresAt: number;
+}
+interface MTaken {
+  id: string;
+  kind: 'redemption' | 'capture';
+  taken: Map<string, number>;
+  refunded: Map<string, number>;
+}
 
 /** The model: credits, holds, what was taken, and the expected ledger sums. */
 class Model {
@@ -74,7 +118,10 @@ class Model {
     const c = this.credits.get(id);
     return !!c && !c.gone && c.expiresAt > this.now;
   };
-  spendOrder = () => [...this.credits.values()].filter((c) => this.live(c.id) && c.remaining > 0).sort((a, b) => a.expiresAt - b.expiresAt || (a.id < b.id ? -1 : 1));
+  spendOrder = () =>
+    [...this.credits.values()]
+      .filter((c) => this.live(c.id) && c.remaining > 0)
+      .sort((a, b) => a.expiresAt - b.expiresAt || (a.id < b.id ? -1 : 1));
   available = () => this.spendOrder().reduce((s, c) => s + c.remaining, 0);
   held = () => this.holds.filter((h) => h.open).reduce((s, h) => s + [...h.held.values()].reduce((a, b) => a + b, 0), 0);
   /** Soonest-expiring first, as much as asked. */
@@ -103,7 +150,11 @@ class Model {
 }
 
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-const errorCode = async (p: Promise<unknown>) => p.then(() => undefined, (e: { code?: string }) => e.code ?? String(e));
+const errorCode = async (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 async function allEntries(customerId: string, clock: { now: () => Date }): Promise<LedgerEntry[]> {
   const out: LedgerEntry[] = [];
@@ -129,16 +180,34 @@ async function runSequence(ops: Op[]): Promise<void> {
     switch (o.op) {
       case 'grant': {
         const out = await grantCredit(
-          { complaintId: key(), customerId, email: 'model@example.com', locale: 'de', amount: o.amount, currency: 'EUR', validityDays: o.days, reason: 'model' },
+          {
+            complaintId: key(),
+            customerId,
+            email: 'model@example.com',
+            locale: 'de',
+            amount: o.amount,
+            currency: 'EUR',
+            validityDays: o.days,
+            reason: 'model',
+          },
           { store, clock, policy: DEFAULT_GRANT_POLICY, newId },
         );
-        m.credits.set(out.creditId, { id: out.creditId, amount: o.amount, remaining: o.amount, expiresAt: m.now + o.days * DAY_MS, gone: false });
+        m.credits.set(out.creditId, {
+          id: out.creditId,
+          amount: o.amount,
+          remaining: o.amount,
+          expiresAt: m.now + o.days * DAY_MS,
+          gone: false,
+        });
         m.sums.GRANTED += o.amount;
         break;
       }
       case 'redeem': {
         const expected = m.take(o.amount);
-        const { response } = await redeemCredits({ customerId, orderId: key(), amount: o.amount, currency: 'EUR', idempotencyKey: key() }, deps);
+        const { response } = await redeemCredits(
+          { customerId, orderId: key(), amount: o.amount, currency: 'EUR', idempotencyKey: key() },
+          deps,
+        );
         expect([where, response.allocations.map((a) => [a.creditId, a.amount])]).toEqual([where, [...expected]]);
         if (response.redemptionId) m.taken.push({ id: response.redemptionId, kind: 'redemption', taken: expected, refunded: new Map() });
         m.sums.REDEEMED += sum(expected);
@@ -146,7 +215,17 @@ async function runSequence(ops: Op[]): Promise<void> {
       }
       case 'hold': {
         const expected = m.take(o.amount);
-        const { response } = await placeHold({ customerId, orderId: key(), amount: o.amount, currency: 'EUR', idempotencyKey: key(), lifetimeSeconds: o.lifetimeDays * 86_400 }, deps);
+        const { response } = await placeHold(
+          {
+            customerId,
+            orderId: key(),
+            amount: o.amount,
+            currency: 'EUR',
+            idempotencyKey: key(),
+            lifetimeSeconds: o.lifetimeDays * 86_400,
+          },
+          deps,
+        );
         expect([where, response.allocations.map((a) => [a.creditId, a.amount])]).toEqual([where, [...expected]]);
         if (response.holdId) m.holds.push({ id: response.holdId, held: expected, open: true, expiresAt: m.now + o.lifetimeDays * DAY_MS });
         m.sums.HELD += sum(expected);
@@ -239,7 +318,12 @@ async function runSequence(ops: Op[]): Promise<void> {
         for (const c of m.credits.values()) {
           if (c.gone || c.expiresAt > m.now) continue;
           const stored = await store.getCredit(customerId, c.id, new Date(c.expiresAt).toISOString());
-          await store.doc.send(new DeleteCommand({ TableName: t.tableName, Key: { pk: keys.customer(customerId), sk: keys.credit(new Date(c.expiresAt).toISOString(), c.id) } }));
+          await store.doc.send(
+            new DeleteCommand({
+              TableName: t.tableName,
+              Key: { pk: keys.customer(customerId), sk: keys.credit(new Date(c.expiresAt).toISOString(), c.id) },
+            }),
+          );
           await recordCreditExpiry(stored!, { store });
           m.sums.expired += c.remaining;
           c.gone = true;
@@ -252,13 +336,24 @@ async function runSequence(ops: Op[]): Promise<void> {
     const balance = await getBalance({ customerId, limit: 1 }, { store, clock });
     const eur = balance.courtesyCredit.balances.find((b) => b.currency === 'EUR') ?? { available: 0, held: 0 };
     expect([where, eur.available, eur.held]).toEqual([where, m.available(), m.held()]);
-    const perCredit = (cs: Array<{ creditId?: string; id?: string; remaining: number }>) => cs.map((c) => [c.creditId ?? c.id, c.remaining]);
+    const perCredit = (cs: Array<{ creditId?: string; id?: string; remaining: number }>) =>
+      cs.map((c) => [c.creditId ?? c.id, c.remaining]);
     expect([where, perCredit(balance.courtesyCredit.credits)]).toEqual([where, perCredit(m.spendOrder())]);
     const entries = await allEntries(customerId, clock);
     const total = (kind: LedgerEntry['kind']) => entries.filter((e) => e.kind === kind).reduce((s, e) => s + e.amount, 0);
     const lapsed = entries.reduce((s, e) => s + ('lapsed' in e ? e.lapsed : 0), 0);
-    const back = total('REFUNDED') + total('REVERSED') + entries.filter((e) => e.kind === 'REFUNDED' || e.kind === 'REVERSED').reduce((s, e) => s + (e as { lapsed: number }).lapsed, 0);
-    const sums = { GRANTED: total('GRANTED'), REDEEMED: total('REDEEMED'), CAPTURED: total('CAPTURED'), HELD: total('HELD'), back, expired: total('EXPIRED') + lapsed };
+    const back =
+      total('REFUNDED') +
+      total('REVERSED') +
+      entries.filter((e) => e.kind === 'REFUNDED' || e.kind === 'REVERSED').reduce((s, e) => s + (e as { lapsed: number }).lapsed, 0);
+    const sums = {
+      GRANTED: total('GRANTED'),
+      REDEEMED: total('REDEEMED'),
+      CAPTURED: total('CAPTURED'),
+      HELD: total('HELD'),
+      back,
+      expired: total('EXPIRED') + lapsed,
+    };
     expect([where, sums]).toEqual([where, m.sums]);
     expect([where, sums.GRANTED]).toEqual([where, eur.available + eur.held + sums.CAPTURED + sums.REDEEMED - sums.back + sums.expired]);
   }

@@ -73,7 +73,12 @@ export function tapSdk(tap: SdkTap, services: Array<'dynamodb' | 'ses' | 'events
 export function dynamoActions(command: string, input: any): string[] {
   const op = command.replace(/Command$/, '');
   if (op === 'TransactWriteItems') {
-    const kinds: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
+    const kinds: Record<string, string> = {
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      ConditionCheck: 'ConditionCheckItem',
+    };
     return (input.TransactItems as Array<Record<string, unknown>>).map((item) => `dynamodb:${kinds[Object.keys(item)[0]!]}`);
   }
   if (op === 'TransactGetItems') return ['dynamodb:GetItem'];

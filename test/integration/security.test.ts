@@ -164,7 +164,13 @@ describe('a full flow: least privilege measured, and no email address in any log
       await t.runtime.idle(30_000);
       // redeem: applied, replayed, key reused, nothing left
       const key = unique('k');
-      const r = await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-1', amount: 1200, currency: 'EUR', idempotencyKey: key });
+      const r = await svc.invoke('redeem', {
+        customerId: a.customerId,
+        orderId: 'o-1',
+        amount: 1200,
+        currency: 'EUR',
+        idempotencyKey: key,
+      });
       await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-1', amount: 1200, currency: 'EUR', idempotencyKey: key });
       await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-1', amount: 1300, currency: 'EUR', idempotencyKey: key });
       await svc.invoke('redeem', { customerId: a.customerId, orderId: 'o-2', amount: 100, currency: 'CHF', idempotencyKey: unique('k') });
@@ -172,14 +178,38 @@ describe('a full flow: least privilege measured, and no email address in any log
       await svc.invoke('reverse', { customerId: a.customerId, redemptionId: r.redemptionId, reason: 'order cancelled' });
       await svc.invoke('reverse', { customerId: a.customerId, redemptionId: r.redemptionId });
       await svc.invoke('reverse', { customerId: a.customerId, redemptionId: '01KNOSUCH0000000000000000X' });
-      const r2 = await svc.invoke('redeem', { customerId: b.customerId, orderId: 'o-3', amount: 1000, currency: 'EUR', idempotencyKey: unique('k') });
+      const r2 = await svc.invoke('redeem', {
+        customerId: b.customerId,
+        orderId: 'o-3',
+        amount: 1000,
+        currency: 'EUR',
+        idempotencyKey: unique('k'),
+      });
       await svc.invoke('reverse', { customerId: b.customerId, redemptionId: r2.redemptionId, currency: 'USD' });
       // the payment flow: hold, a partial and a final capture, a refund of a capture, the release of another hold
-      const h = await svc.invoke('hold', { customerId: p.customerId, orderId: 'o-4', amount: 300, currency: 'EUR', idempotencyKey: unique('k') });
+      const h = await svc.invoke('hold', {
+        customerId: p.customerId,
+        orderId: 'o-4',
+        amount: 300,
+        currency: 'EUR',
+        idempotencyKey: unique('k'),
+      });
       await svc.invoke('capture', { customerId: p.customerId, holdId: h.holdId, amount: 100, captureKey: unique('ck') });
-      const fin = await svc.invoke('capture', { customerId: p.customerId, holdId: h.holdId, amount: 100, captureKey: unique('ck'), final: true });
+      const fin = await svc.invoke('capture', {
+        customerId: p.customerId,
+        holdId: h.holdId,
+        amount: 100,
+        captureKey: unique('ck'),
+        final: true,
+      });
       await svc.invoke('refund', { customerId: p.customerId, captureId: fin.captureId, amount: 50, refundKey: unique('rk') });
-      const h2 = await svc.invoke('hold', { customerId: p.customerId, orderId: 'o-5', amount: 200, currency: 'EUR', idempotencyKey: unique('k') });
+      const h2 = await svc.invoke('hold', {
+        customerId: p.customerId,
+        orderId: 'o-5',
+        amount: 200,
+        currency: 'EUR',
+        idempotencyKey: unique('k'),
+      });
       await svc.invoke('release', { customerId: p.customerId, holdId: h2.holdId });
       paymentFlow.push(h, fin, h2);
       // balance, with paging
@@ -194,7 +224,12 @@ describe('a full flow: least privilege measured, and no email address in any log
             eventName: 'REMOVE',
             eventSource: 'aws:dynamodb',
             userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
-            dynamodb: { Keys: marshall({ pk: item.pk, sk: item.sk }), OldImage: marshall(item), SequenceNumber: '1', StreamViewType: 'NEW_AND_OLD_IMAGES' },
+            dynamodb: {
+              Keys: marshall({ pk: item.pk, sk: item.sk }),
+              OldImage: marshall(item),
+              SequenceNumber: '1',
+              StreamViewType: 'NEW_AND_OLD_IMAGES',
+            },
           },
         ],
       });
@@ -220,7 +255,10 @@ describe('a full flow: least privilege measured, and no email address in any log
   it('the flow did what it should (so the checks below are about real work)', async () => {
     expect(paymentFlow.map((x) => x.ok)).toEqual([true, true, true]);
     expect((await svc.balance(customers[3]!)).courtesyCredit.balances).toEqual([expect.objectContaining({ available: 850, held: 0 })]);
-    expect((await emailsTo(addresses[0]!)).map((m) => m.subject)).toEqual([expect.stringContaining('Kulanzgutschrift'), expect.stringContaining('verfällt')]);
+    expect((await emailsTo(addresses[0]!)).map((m) => m.subject)).toEqual([
+      expect.stringContaining('Kulanzgutschrift'),
+      expect.stringContaining('verfällt'),
+    ]);
     expect(await emailsTo(rejected.email)).toHaveLength(1); // retried after SES's rejection
     for (const email of invalid) expect(svc.failures(email).map((f: any) => f.responsePayload.errorType)).toEqual(['INVALID_EMAIL']);
     expect(svc.events('CreditExpired', customers[0]!).map((e) => e.detail.amount)).toEqual([3000]);
@@ -234,7 +272,11 @@ describe('a full flow: least privilege measured, and no email address in any log
         ...new Set(
           calls
             .filter((c) => c.fn === fn)
-            .flatMap((c) => (c.service === 'dynamodb' ? dynamoActions(c.command, c.input) : [`${c.service === 'ses' ? 'ses' : 'events'}:${c.command.replace(/Command$/, '')}`])),
+            .flatMap((c) =>
+              c.service === 'dynamodb'
+                ? dynamoActions(c.command, c.input)
+                : [`${c.service === 'ses' ? 'ses' : 'events'}:${c.command.replace(/Command$/, '')}`],
+            ),
         ),
       ].sort();
 
@@ -252,7 +294,7 @@ describe('a full flow: least privilege measured, and no email address in any log
   });
 
   describe('no log line carries a customer email address in clear', () => {
-    it('the capture is live: it holds the flow\'s log lines with customer ids', () => {
+    it("the capture is live: it holds the flow's log lines with customer ids", () => {
       expect(logs.length).toBeGreaterThan(1000);
       for (const id of customers) expect(logs).toContain(id);
       expect(logs).toMatch(/"message":"credit granted"/);
@@ -266,7 +308,9 @@ describe('a full flow: least privilege measured, and no email address in any log
     });
 
     it("SES's error message named the address: the log has its pseudonym instead", () => {
-      const line = logs.split('\n').find((l) => l.includes('"message":"stream record failed"') && l.includes('The following identities failed the check'));
+      const line = logs
+        .split('\n')
+        .find((l) => l.includes('"message":"stream record failed"') && l.includes('The following identities failed the check'));
       expect(line).toBeDefined();
       expect(line).toContain(pseudonymizeEmail(rejected.email));
       expect(line).not.toContain(rejected.email);

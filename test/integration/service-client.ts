@@ -40,7 +40,8 @@ export class ServiceClient {
 
   constructor(private readonly t: TestRuntime) {
     const buses = Object.values(t.template.Resources ?? {}).filter((r) => r.Type === 'AWS::Events::EventBus');
-    if (buses.length !== 1 || typeof buses[0]!.Properties?.Name !== 'string') throw new Error('the template must define exactly one named bus');
+    if (buses.length !== 1 || typeof buses[0]!.Properties?.Name !== 'string')
+      throw new Error('the template must define exactly one named bus');
     this.busName = buses[0]!.Properties.Name;
     this.eventBridge = new EventBridgeClient({ endpoint: t.runtime.url, region: 'eu-central-1', credentials: creds });
     this.lambda = new LambdaClient({ endpoint: t.runtime.url, region: 'eu-central-1', credentials: creds });
@@ -90,7 +91,14 @@ export class ServiceClient {
   }
 
   redeem(customerId: string, amount: number, extra: Record<string, unknown> = {}): Promise<any> {
-    return this.invoke('redeem', { customerId, orderId: unique('order'), amount, currency: 'EUR', idempotencyKey: unique('key'), ...extra });
+    return this.invoke('redeem', {
+      customerId,
+      orderId: unique('order'),
+      amount,
+      currency: 'EUR',
+      idempotencyKey: unique('key'),
+      ...extra,
+    });
   }
 
   /** Outgoing events of one type for one customer, as recorded on the local bus. */

@@ -38,7 +38,9 @@ describe('grant → email → event', () => {
     const c = complaint({ amount: 2599, reason: 'Lieferung <b>verspätet</b>' });
     const b = await grant(c);
     expect(b.ok).toBe(true);
-    expect(b.courtesyCredit.balances).toEqual([{ currency: 'EUR', available: 2599, held: 0, nextExpiry: expect.objectContaining({ amount: 2599 }) }]);
+    expect(b.courtesyCredit.balances).toEqual([
+      { currency: 'EUR', available: 2599, held: 0, nextExpiry: expect.objectContaining({ amount: 2599 }) },
+    ]);
     const expiresAt = b.courtesyCredit.credits[0].expiresAt;
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(89 * DAY_MS);
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(90 * DAY_MS);
@@ -130,15 +132,27 @@ describe('redeem', () => {
     expect(redeemed.map((e: any) => e.detail.amount).sort()).toEqual([1500, 700].sort());
   });
 
-  it('never touches another customer\'s credits or another currency', async () => {
+  it("never touches another customer's credits or another currency", async () => {
     const a = complaint({ amount: 1000 });
     const b = complaint({ amount: 1000, currency: 'CHF' });
     await putComplaint(a);
     await putComplaint({ ...b, customerId: a.customerId, complaintId: unique('cmp') });
     await t.runtime.idle(30_000);
-    const other = await invoke('redeem', { customerId: unique('cust'), orderId: 'o', amount: 500, currency: 'EUR', idempotencyKey: unique('k') });
+    const other = await invoke('redeem', {
+      customerId: unique('cust'),
+      orderId: 'o',
+      amount: 500,
+      currency: 'EUR',
+      idempotencyKey: unique('k'),
+    });
     expect(other).toMatchObject({ ok: true, applied: 0 });
-    const chf = await invoke('redeem', { customerId: a.customerId, orderId: 'o', amount: 300, currency: 'CHF', idempotencyKey: unique('k') });
+    const chf = await invoke('redeem', {
+      customerId: a.customerId,
+      orderId: 'o',
+      amount: 300,
+      currency: 'CHF',
+      idempotencyKey: unique('k'),
+    });
     expect(chf).toMatchObject({ ok: true, applied: 300, remainingBalance: 700 });
     const bal = await balanceOf(a.customerId);
     expect(bal.courtesyCredit.balances).toEqual([
@@ -211,7 +225,13 @@ describe('reversal', () => {
   it('restores a redemption once, to the credits it came from, and publishes CreditReversed', async () => {
     const c = complaint({ amount: 1000 });
     await grant(c);
-    const r = await invoke('redeem', { customerId: c.customerId, orderId: 'o-9', amount: 600, currency: 'EUR', idempotencyKey: unique('k') });
+    const r = await invoke('redeem', {
+      customerId: c.customerId,
+      orderId: 'o-9',
+      amount: 600,
+      currency: 'EUR',
+      idempotencyKey: unique('k'),
+    });
     const rev = await invoke('reverse', { customerId: c.customerId, redemptionId: r.redemptionId, reason: 'order cancelled' });
     expect(rev).toMatchObject({ ok: true, restored: 600, lapsed: 0, redemptionId: r.redemptionId, orderId: 'o-9' });
     expect((await balanceOf(c.customerId)).courtesyCredit.balances[0].available).toBe(1000);
@@ -234,7 +254,13 @@ describe('expiry before TTL', () => {
     setClock(offsetClock(30 * DAY_MS + 1000));
     const b = await balanceOf(c.customerId);
     expect(b.courtesyCredit.balances).toEqual([]);
-    const r = await invoke('redeem', { customerId: c.customerId, orderId: 'late', amount: 100, currency: 'EUR', idempotencyKey: unique('k') });
+    const r = await invoke('redeem', {
+      customerId: c.customerId,
+      orderId: 'late',
+      amount: 100,
+      currency: 'EUR',
+      idempotencyKey: unique('k'),
+    });
     expect(r).toMatchObject({ ok: true, applied: 0 });
     expect((await customerItems(c.customerId)).filter((i) => i.type === ITEM.CREDIT)).toHaveLength(1); // still stored
   });

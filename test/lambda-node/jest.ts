@@ -13,7 +13,9 @@ if (!node.found) {
 }
 const args = process.argv.slice(2);
 const jestArgs = args.length > 0 ? args : ['--selectProjects', 'integration'];
-process.stderr.write(`test:lambda-node: jest ${jestArgs.join(' ')} on Node ${node.version} (${node.source}; Lambda runtime nodejs${LAMBDA_NODE_MAJOR}.x)\n`);
+process.stderr.write(
+  `test:lambda-node: jest ${jestArgs.join(' ')} on Node ${node.version} (${node.source}; Lambda runtime nodejs${LAMBDA_NODE_MAJOR}.x)\n`,
+);
 const r = spawnSync(node.path, [require.resolve('jest/bin/jest'), ...jestArgs], { stdio: 'inherit' });
 if (r.error) throw r.error;
 process.exit(r.status ?? 1);

@@ -21,7 +21,12 @@ export const LAMBDA_NODE_MAJOR = Number(/^node(\d+)$/.exec(BUNDLE_SETTINGS.targe
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export type LambdaNode =
-  | { readonly found: true; readonly path: string; readonly version: string; readonly source: 'LAMBDA_NODE' | 'npm package' | 'current process' }
+  | {
+      readonly found: true;
+      readonly path: string;
+      readonly version: string;
+      readonly source: 'LAMBDA_NODE' | 'npm package' | 'current process';
+    }
   | { readonly found: false; readonly reason: string };
 
 function versionOf(bin: string): string | undefined {
@@ -48,7 +53,8 @@ export function findLambdaNode(): LambdaNode {
     if (v && majorOf(v) === want) return { found: true, path: bin, version: v, source: 'npm package' };
     return { found: false, reason: `${pkg} is ${v ?? 'not runnable'}, not Node ${want}: run npm ci` };
   }
-  if (majorOf(process.version) === want) return { found: true, path: process.execPath, version: process.version, source: 'current process' };
+  if (majorOf(process.version) === want)
+    return { found: true, path: process.execPath, version: process.version, source: 'current process' };
   return {
     found: false,
     reason:

@@ -26,12 +26,14 @@ const creditsArb = fc
   )
   .chain((raw) =>
     // Ids unique but in random order relative to the array, so the tie-break on creditId is exercised.
-    fc.shuffledSubarray(
-      raw.map((_, i) => `cr-${String(i).padStart(3, '0')}`),
-      { minLength: raw.length, maxLength: raw.length },
-    ).map((ids) =>
-      raw.map((r, i): SpendableCredit => ({ creditId: ids[i]!, currency: r.currency, remaining: r.remaining, expiresAt: iso(r.offset) })),
-    ),
+    fc
+      .shuffledSubarray(
+        raw.map((_, i) => `cr-${String(i).padStart(3, '0')}`),
+        { minLength: raw.length, maxLength: raw.length },
+      )
+      .map((ids) =>
+        raw.map((r, i): SpendableCredit => ({ creditId: ids[i]!, currency: r.currency, remaining: r.remaining, expiresAt: iso(r.offset) })),
+      ),
   );
 
 const amountArb = fc.oneof(fc.integer({ min: 1, max: 60_000 }), fc.integer({ min: 1, max: 100 }));

@@ -64,7 +64,8 @@ class ScriptedStore implements MoneyStore {
   private reversedElsewhere = false;
   async getLedgerEntry() {
     this.count('getLedgerEntry');
-    if (this.reversedElsewhere && this.redemption) return { ...this.redemption, status: 'REVERSED' as const, reversalId: 'rev-x', reversedAt: FUTURE };
+    if (this.reversedElsewhere && this.redemption)
+      return { ...this.redemption, status: 'REVERSED' as const, reversalId: 'rev-x', reversedAt: FUTURE };
     return this.redemption;
   }
   async commitReversal() {
@@ -113,10 +114,12 @@ const redemption: RedeemedEntry = {
   status: 'APPLIED',
 };
 
-const grantWith = (store: MoneyStore, retry = POLICY) => grantCredit(grantDetail, { store, clock, policy: DEFAULT_GRANT_POLICY, newId, retry });
+const grantWith = (store: MoneyStore, retry = POLICY) =>
+  grantCredit(grantDetail, { store, clock, policy: DEFAULT_GRANT_POLICY, newId, retry });
 const redeemWith = (store: MoneyStore, retry = POLICY, onConflict?: () => void) =>
   redeemCredits(redeemReq, { store, clock, newId, retry, ...(onConflict ? { onConflict } : {}) });
-const reverseWith = (store: MoneyStore, retry = POLICY) => reverseRedemption({ customerId: 'cust-1', redemptionId: redemption.entryId }, { store, clock, newId, retry });
+const reverseWith = (store: MoneyStore, retry = POLICY) =>
+  reverseRedemption({ customerId: 'cust-1', redemptionId: redemption.entryId }, { store, clock, newId, retry });
 
 async function refusal(p: Promise<unknown>): Promise<CreditError> {
   const e = await p.then(
@@ -163,7 +166,7 @@ describe.each([1, 3])('%i conflicts, then the transaction commits', (k) => {
   });
 });
 
-describe('always conflicting: CONCURRENT_MODIFICATION (retryable) after the policy\'s attempts', () => {
+describe("always conflicting: CONCURRENT_MODIFICATION (retryable) after the policy's attempts", () => {
   test.each([
     ['redeem', () => new ScriptedStore({ redeem: [conflict()] }), (s: MoneyStore) => redeemWith(s), 'commitRedemption'],
     ['grant', () => new ScriptedStore({ grant: [conflict()] }), (s: MoneyStore) => grantWith(s), 'grant'],
@@ -198,7 +201,7 @@ describe('stale conflicts (a condition failed: the data changed since it was rea
     expect(sleeps).toEqual([DELAYS[1], DELAYS[3]]);
   });
 
-  test('redeem: always stale still gives up after the policy\'s attempts', async () => {
+  test("redeem: always stale still gives up after the policy's attempts", async () => {
     const store = new ScriptedStore({ redeem: [conflict(true)] });
     const e = await refusal(redeemWith(store));
     expect(e.code).toBe('CONCURRENT_MODIFICATION');
@@ -212,9 +215,19 @@ describe('a conflict that turns out to be a duplicate', () => {
     const probe = new ScriptedStore({ grant: [committed] });
     await grantWith(probe);
     const hash = probe.grantHashes[0]!;
-    const same = new ScriptedStore({ grant: [conflict(), { kind: 'duplicate', existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: hash } }] });
+    const same = new ScriptedStore({
+      grant: [
+        conflict(),
+        { kind: 'duplicate', existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: hash } },
+      ],
+    });
     expect(await grantWith(same)).toMatchObject({ outcome: 'DUPLICATE', creditId: 'cr-0' });
-    const other = new ScriptedStore({ grant: [conflict(), { kind: 'duplicate', existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'other' } }] });
+    const other = new ScriptedStore({
+      grant: [
+        conflict(),
+        { kind: 'duplicate', existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'other' } },
+      ],
+    });
     expect((await refusal(grantWith(other))).code).toBe('GRANT_CONFLICT');
   });
 
@@ -238,7 +251,8 @@ describe('a conflict that turns out to be a duplicate', () => {
 });
 
 describe('the production policies are bounded', () => {
-  const worstCase = (p: RetryPolicy) => Array.from({ length: p.attempts }, (_, a) => backoffDelay(a, p, () => 0.999999)).reduce((s, d) => s + d, 0);
+  const worstCase = (p: RetryPolicy) =>
+    Array.from({ length: p.attempts }, (_, a) => backoffDelay(a, p, () => 0.999999)).reduce((s, d) => s + d, 0);
 
   test('backoff is full jitter below min(max, base · 2^attempt)', () => {
     for (const p of [CONFLICT_RETRY, REDEEM_RETRY]) {
@@ -251,8 +265,8 @@ describe('the production policies are bounded', () => {
 
   test('grant and reverse sleep at most a few seconds in total, well inside their Lambda timeouts', () => {
     expect(worstCase(CONFLICT_RETRY)).toBeLessThan(2500);
-    expect(worstCase(CONFLICT_RETRY)).toBeLessThan(FUNCTIONS.grant.timeoutSeconds * 1000 / 2);
-    expect(worstCase(CONFLICT_RETRY)).toBeLessThan(FUNCTIONS.reverse.timeoutSeconds * 1000 / 2);
+    expect(worstCase(CONFLICT_RETRY)).toBeLessThan((FUNCTIONS.grant.timeoutSeconds * 1000) / 2);
+    expect(worstCase(CONFLICT_RETRY)).toBeLessThan((FUNCTIONS.reverse.timeoutSeconds * 1000) / 2);
   });
 
   test('redeem gives up after maxElapsedMs, before its 10 s timeout', async () => {
@@ -267,10 +281,13 @@ describe('the production policies are bounded', () => {
   });
 });
 
-describe('redeem\'s budget is time, as documented: a never-winning redeem gives up after ≈ maxElapsedMs, not before', () => {
+describe("redeem's budget is time, as documented: a never-winning redeem gives up after ≈ maxElapsedMs, not before", () => {
   /** Fake clock (jest's modern timers move Date.now and setTimeout together); each store call takes `latencyMs`. */
   class SlowStore extends ScriptedStore {
-    constructor(script: Script<RedeemRecord>, private readonly latencyMs: number) {
+    constructor(
+      script: Script<RedeemRecord>,
+      private readonly latencyMs: number,
+    ) {
       super({ redeem: script });
     }
     override async listSpendableCredits() {

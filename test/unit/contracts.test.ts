@@ -1,10 +1,4 @@
-import {
-  BalanceRequest,
-  ComplaintResolvedDetail,
-  RedeemRequest,
-  ReverseRequest,
-  parseContract,
-} from '../../lambdas/contracts';
+import { BalanceRequest, ComplaintResolvedDetail, RedeemRequest, ReverseRequest, parseContract } from '../../lambdas/contracts';
 import { CreditError } from '../../lambdas/domain/errors';
 
 const SECRET_EMAIL = 'geheim.kunde@example.de';
@@ -42,7 +36,10 @@ describe('parseContract: valid input', () => {
 
   it('accepts the other contracts', () => {
     expect(parseContract(RedeemRequest, redeem)).toEqual(redeem);
-    expect(parseContract(ReverseRequest, { customerId: 'cust-42', redemptionId: 'r-1' })).toEqual({ customerId: 'cust-42', redemptionId: 'r-1' });
+    expect(parseContract(ReverseRequest, { customerId: 'cust-42', redemptionId: 'r-1' })).toEqual({
+      customerId: 'cust-42',
+      redemptionId: 'r-1',
+    });
     expect(parseContract(BalanceRequest, { customerId: 'cust-42', limit: 10 })).toEqual({ customerId: 'cust-42', limit: 10 });
   });
 

@@ -45,9 +45,9 @@ function bruteForce(credits: readonly CoverCredit[], lines: readonly CoverLine[]
 }
 
 const categoriesArb = fc.option(fc.subarray([...ELIGIBLE_CATEGORIES], { minLength: 1 }), { nil: undefined });
-const creditArb: fc.Arbitrary<CoverCredit> = fc.record({ remaining: fc.integer({ min: 0, max: 3 }), categories: categoriesArb }).map(({ remaining, categories }) =>
-  categories ? { remaining, categories } : { remaining },
-);
+const creditArb: fc.Arbitrary<CoverCredit> = fc
+  .record({ remaining: fc.integer({ min: 0, max: 3 }), categories: categoriesArb })
+  .map(({ remaining, categories }) => (categories ? { remaining, categories } : { remaining }));
 // Few categories, so restrictions overlap and re-routing between lines is needed often.
 const lineArb: fc.Arbitrary<CoverLine> = fc.record({
   category: fc.constantFrom('PHYSICAL_GOODS', 'DIGITAL_CONTENT', 'SERVICES', 'GIFT_CARD', 'PHYSICAL_GOODS'),

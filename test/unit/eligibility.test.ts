@@ -28,31 +28,74 @@ describe('purchase lines', () => {
       assertPurchase(lines);
       throw new Error('not refused');
     } catch (e) {
-      expect((e as CreditError).toJSON()).toMatchObject({ code: 'INELIGIBLE_PURCHASE', retryable: false, details: { categories: ['GIFT_CARD', 'TOP_UP', 'CASH_EQUIVALENT'] } });
+      expect((e as CreditError).toJSON()).toMatchObject({
+        code: 'INELIGIBLE_PURCHASE',
+        retryable: false,
+        details: { categories: ['GIFT_CARD', 'TOP_UP', 'CASH_EQUIVALENT'] },
+      });
     }
   });
 
   it('accepts a purchase with at least one eligible line; refuses bad amounts and repeated line ids', () => {
-    expect(code(() => assertPurchase([{ lineId: 'l1', category: 'GIFT_CARD', amount: 1 }, { lineId: 'l2', category: 'SERVICES', amount: 1 }]))).toBeUndefined();
+    expect(
+      code(() =>
+        assertPurchase([
+          { lineId: 'l1', category: 'GIFT_CARD', amount: 1 },
+          { lineId: 'l2', category: 'SERVICES', amount: 1 },
+        ]),
+      ),
+    ).toBeUndefined();
     expect(code(() => assertPurchase([{ lineId: 'l1', category: 'SERVICES', amount: 0 }]))).toBe('AMOUNT_OUT_OF_RANGE');
     expect(code(() => assertPurchase([{ lineId: 'l1', category: 'SERVICES', amount: 1.5 }]))).toBe('AMOUNT_OUT_OF_RANGE');
-    expect(code(() => assertPurchase([{ lineId: 'l1', category: 'SERVICES', amount: 1 }, { lineId: 'l1', category: 'SERVICES', amount: 2 }]))).toBe('INVALID_INPUT');
+    expect(
+      code(() =>
+        assertPurchase([
+          { lineId: 'l1', category: 'SERVICES', amount: 1 },
+          { lineId: 'l1', category: 'SERVICES', amount: 2 },
+        ]),
+      ),
+    ).toBe('INVALID_INPUT');
   });
 
   it('the contract takes known categories only, and a grant may narrow to eligible ones only', () => {
     const redeem = { customerId: 'c', orderId: 'o', amount: 1, currency: 'EUR', idempotencyKey: 'k' };
-    expect(code(() => parseContract(RedeemRequest, { ...redeem, purchase: { lines: [{ lineId: 'l', category: 'FOOD', amount: 1 }] } }))).toBe('INVALID_INPUT');
+    expect(
+      code(() => parseContract(RedeemRequest, { ...redeem, purchase: { lines: [{ lineId: 'l', category: 'FOOD', amount: 1 }] } })),
+    ).toBe('INVALID_INPUT');
     expect(code(() => parseContract(RedeemRequest, { ...redeem, purchase: { lines: [] } }))).toBe('INVALID_INPUT');
-    expect(code(() => parseContract(RedeemRequest, { ...redeem, purchase: { lines: [{ lineId: 'l', category: 'SERVICES', amount: 1 }] } }))).toBeUndefined();
-    const grant = { complaintId: 'c', customerId: 'c', email: 'a@example.com', locale: 'de', amount: 1, currency: 'EUR', validityDays: 30, reason: 'x' };
+    expect(
+      code(() => parseContract(RedeemRequest, { ...redeem, purchase: { lines: [{ lineId: 'l', category: 'SERVICES', amount: 1 }] } })),
+    ).toBeUndefined();
+    const grant = {
+      complaintId: 'c',
+      customerId: 'c',
+      email: 'a@example.com',
+      locale: 'de',
+      amount: 1,
+      currency: 'EUR',
+      validityDays: 30,
+      reason: 'x',
+    };
     expect(code(() => parseContract(ComplaintResolvedDetail, { ...grant, categories: ['GIFT_CARD'] }))).toBe('INVALID_INPUT');
     expect(code(() => parseContract(ComplaintResolvedDetail, { ...grant, categories: [] }))).toBe('INVALID_INPUT');
     expect(code(() => parseContract(ComplaintResolvedDetail, { ...grant, categories: ['SERVICES'] }))).toBeUndefined();
   });
 
   it('a grant stores its narrowing once per category in the one order; without it the credit has none', () => {
-    const req = { complaintId: 'c', customerId: 'c', email: 'a@example.com', locale: 'de', amount: 100, currency: 'EUR', validityDays: 30, reason: 'x' };
-    expect(decideGrant({ ...req, categories: ['SERVICES', 'PHYSICAL_GOODS', 'SERVICES'] }, NOW, 'cr').credit.categories).toEqual(['PHYSICAL_GOODS', 'SERVICES']);
+    const req = {
+      complaintId: 'c',
+      customerId: 'c',
+      email: 'a@example.com',
+      locale: 'de',
+      amount: 100,
+      currency: 'EUR',
+      validityDays: 30,
+      reason: 'x',
+    };
+    expect(decideGrant({ ...req, categories: ['SERVICES', 'PHYSICAL_GOODS', 'SERVICES'] }, NOW, 'cr').credit.categories).toEqual([
+      'PHYSICAL_GOODS',
+      'SERVICES',
+    ]);
     expect('categories' in decideGrant(req, NOW, 'cr').credit).toBe(false);
     expect(canonicalCategories(['SERVICES', 'DIGITAL_CONTENT'])).toEqual(['DIGITAL_CONTENT', 'SERVICES']);
   });
@@ -94,7 +137,9 @@ describe('allocate with purchase lines', () => {
 });
 
 describe('redeem with a purchase', () => {
-  const credits: SpendableCredit[] = [{ creditId: 'cr-1', currency: 'EUR', remaining: 1000, expiresAt: inDays(10), categories: ['SERVICES'] }];
+  const credits: SpendableCredit[] = [
+    { creditId: 'cr-1', currency: 'EUR', remaining: 1000, expiresAt: inDays(10), categories: ['SERVICES'] },
+  ];
   const run = (purchase?: { lines: PurchaseLine[] }) => {
     const commits: Array<Parameters<RedeemStore['commitRedemption']>[0]> = [];
     const store: RedeemStore = {
@@ -109,7 +154,12 @@ describe('redeem with a purchase', () => {
   };
 
   it('applies only what eligible credits cover and answers per line', async () => {
-    const { result, commits } = run({ lines: [{ lineId: 'a', category: 'PHYSICAL_GOODS', amount: 500 }, { lineId: 'b', category: 'SERVICES', amount: 300 }] });
+    const { result, commits } = run({
+      lines: [
+        { lineId: 'a', category: 'PHYSICAL_GOODS', amount: 500 },
+        { lineId: 'b', category: 'SERVICES', amount: 300 },
+      ],
+    });
     const { response } = await result;
     expect(response).toMatchObject({ requested: 900, applied: 300, remainingBalance: 700 });
     expect(response.lines).toEqual([

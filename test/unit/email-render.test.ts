@@ -108,7 +108,9 @@ describe('renderEmail: expiry reminder', () => {
     const { subject, text, html } = renderEmail(reminder(), BERLIN);
     expect(subject).toBe(`Ihr Guthaben von 12,34${NBSP}€ verfällt am 25. Dezember 2026`);
     expect(text).toContain('auf Ihrem Kundenkonto ist noch Guthaben verfügbar, das bald verfällt.');
-    expect(spaces(text)).toContain('Sie können es noch bis zum 25. Dezember 2026 um 11:30 Uhr (MEZ) einlösen – bei einem Einkauf oder verteilt auf mehrere.');
+    expect(spaces(text)).toContain(
+      'Sie können es noch bis zum 25. Dezember 2026 um 11:30 Uhr (MEZ) einlösen – bei einem Einkauf oder verteilt auf mehrere.',
+    );
     expect(text).toContain(`Verfügbares Guthaben: 12,34${NBSP}€`);
     expect(text).toContain('nicht auf ein anderes Konto übertragbar');
     expect(html).toContain('<html lang="de-DE">');
@@ -118,7 +120,9 @@ describe('renderEmail: expiry reminder', () => {
     const { subject, text } = renderEmail(reminder({ locale: 'en-US' }), BERLIN);
     expect(subject).toBe('Your credit of €12.34 expires on December 25, 2026');
     expect(text).toContain('Available credit: €12.34');
-    expect(spaces(text)).toContain('You can use it until December 25, 2026 at 11:30 AM (GMT+1), on a single purchase or spread over several.');
+    expect(spaces(text)).toContain(
+      'You can use it until December 25, 2026 at 11:30 AM (GMT+1), on a single purchase or spread over several.',
+    );
   });
 
   it('JPY and KWD', () => {
@@ -193,9 +197,7 @@ describe('renderEmail: untrusted reason', () => {
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<img');
     expect(html).not.toContain(`onerror='`);
-    expect(html).toContain(
-      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=&#39;steal()&#39;&gt; &amp; Co',
-    );
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=&#39;steal()&#39;&gt; &amp; Co');
   });
 
   it('appears literally in the text part', () => {

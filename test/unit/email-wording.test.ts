@@ -11,8 +11,21 @@ const spaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 const count = (haystack: string, needle: string) => spaces(haystack).split(needle).length - 1;
 const visible = (html: string) => html.slice(html.indexOf('<body')).replace(/<[^>]*>/g, ' ');
 
-const reminder = (locale: string): EmailMessage => ({ kind: 'EXPIRY_REMINDER', locale, remaining: 1234, currency: 'EUR', expiresAt: EXPIRES });
-const issued = (locale: string): EmailMessage => ({ kind: 'CREDIT_ISSUED', locale, amount: 2500, currency: 'EUR', expiresAt: EXPIRES, reason: 'x' });
+const reminder = (locale: string): EmailMessage => ({
+  kind: 'EXPIRY_REMINDER',
+  locale,
+  remaining: 1234,
+  currency: 'EUR',
+  expiresAt: EXPIRES,
+});
+const issued = (locale: string): EmailMessage => ({
+  kind: 'CREDIT_ISSUED',
+  locale,
+  amount: 2500,
+  currency: 'EUR',
+  expiresAt: EXPIRES,
+  reason: 'x',
+});
 
 describe.each([
   ['de', 'de-DE'],

@@ -104,7 +104,14 @@ describe('no event carries an email address or the reason text, for any reason',
           lapsed: 0,
         } as unknown as LedgerEntry; // every kind's fields at once, plus free text where none belongs
         expectNoPersonalText(eventForLedgerEntry(entry).detail, text);
-        const reminder = { customerId: 'c-42', creditId: 'cr-1', currency: 'EUR', remaining: 100, expiresAt: '2026-05-30T10:00:00.000Z', sentAt: entry.at };
+        const reminder = {
+          customerId: 'c-42',
+          creditId: 'cr-1',
+          currency: 'EUR',
+          remaining: 100,
+          expiresAt: '2026-05-30T10:00:00.000Z',
+          sentAt: entry.at,
+        };
         expectNoPersonalText(eventForReminder({ ...reminder, reason: text } as typeof reminder).detail, text);
       }),
       { numRuns: 300 },

@@ -112,7 +112,9 @@ describe('eventForLedgerEntry', () => {
 
   it('an entry of a kind it cannot publish (stored data is untyped) is an error, never silently no event', () => {
     const bogus = { ...entries.GRANTED, kind: 'TRANSFERRED' } as unknown as LedgerEntry;
-    expect(() => eventForLedgerEntry(bogus)).toThrow(`ledger entry ${entries.GRANTED.entryId} has kind "TRANSFERRED", which has no outgoing event`);
+    expect(() => eventForLedgerEntry(bogus)).toThrow(
+      `ledger entry ${entries.GRANTED.entryId} has kind "TRANSFERRED", which has no outgoing event`,
+    );
   });
 
   it('eventId is stable: the same entry delivered again gives the same id, whatever the delivery time', () => {
@@ -128,7 +130,8 @@ describe('eventForLedgerEntry', () => {
     const ids = new Set([
       ...Object.values(entries).map((e) => eventForLedgerEntry(e).detail.eventId),
       eventForLedgerEntry({ ...entries.GRANTED, entryId: entries.REDEEMED.entryId }).detail.eventId,
-      eventForReminder({ customerId: 'cust-42', creditId: 'cr-1', currency: 'EUR', remaining: 1, expiresAt: 'x', sentAt: 'y' }).detail.eventId,
+      eventForReminder({ customerId: 'cust-42', creditId: 'cr-1', currency: 'EUR', remaining: 1, expiresAt: 'x', sentAt: 'y' }).detail
+        .eventId,
     ]);
     expect(ids.size).toBe(6);
   });

@@ -4,7 +4,11 @@ import type { InvokeOutcome } from '../../local/lambda';
 import { compilePattern } from '../../local/pattern';
 import type { LambdaStreamRecord } from '../../local/streams';
 
-const rec = (seq: number, image: Record<string, unknown> = {}, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT'): LambdaStreamRecord => ({
+const rec = (
+  seq: number,
+  image: Record<string, unknown> = {},
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT',
+): LambdaStreamRecord => ({
   eventID: `e${seq}`,
   eventName,
   eventSource: 'aws:dynamodb',
@@ -42,13 +46,19 @@ function harness(config: Partial<MappingConfig>, behaviour: Behaviour) {
   return { p, calls, discarded };
 }
 
-const poisonAt = (...bad: number[]): Behaviour => (records) => ({
-  batchItemFailures: records.filter((r) => bad.includes(Number(r.dynamodb.SequenceNumber))).map((r) => ({ itemIdentifier: r.dynamodb.SequenceNumber })),
-});
-const throwOn = (...bad: number[]): Behaviour => (records) => {
-  const hit = records.find((r) => bad.includes(Number(r.dynamodb.SequenceNumber)));
-  if (hit) throw new Error(`bad ${hit.dynamodb.SequenceNumber}`);
-};
+const poisonAt =
+  (...bad: number[]): Behaviour =>
+  (records) => ({
+    batchItemFailures: records
+      .filter((r) => bad.includes(Number(r.dynamodb.SequenceNumber)))
+      .map((r) => ({ itemIdentifier: r.dynamodb.SequenceNumber })),
+  });
+const throwOn =
+  (...bad: number[]): Behaviour =>
+  (records) => {
+    const hit = records.find((r) => bad.includes(Number(r.dynamodb.SequenceNumber)));
+    if (hit) throw new Error(`bad ${hit.dynamodb.SequenceNumber}`);
+  };
 
 it('delivers in order in batches of at most BatchSize', async () => {
   const h = harness({ batchSize: 3 }, () => undefined);
@@ -94,7 +104,12 @@ it('after MaximumRetryAttempts the remaining records go to the on-failure destin
   const h = harness({ maximumRetryAttempts: 2, batchSize: 4 }, poisonAt(3));
   h.p.enqueue([1, 2, 3, 4, 5, 6].map((n) => rec(n)));
   await h.p.drained();
-  expect(h.calls).toEqual([[1, 2, 3, 4], [3, 4], [3, 4], [5, 6]]);
+  expect(h.calls).toEqual([
+    [1, 2, 3, 4],
+    [3, 4],
+    [3, 4],
+    [5, 6],
+  ]);
   expect(h.discarded).toHaveLength(1);
   expect(seqs(h.discarded[0]!.records)).toEqual([3, 4]);
   expect(h.discarded[0]).toMatchObject({ approximateInvokeCount: 3, batchItemFailures: ['000000000000000000003'] });
@@ -138,7 +153,10 @@ it.each([
   const h = harness({ maximumRetryAttempts: 3 }, () => (++attempt === 1 ? response : undefined));
   h.p.enqueue([rec(1), rec(2)]);
   await h.p.drained();
-  expect(h.calls).toEqual([[1, 2], [1, 2]]);
+  expect(h.calls).toEqual([
+    [1, 2],
+    [1, 2],
+  ]);
 });
 
 it.each([

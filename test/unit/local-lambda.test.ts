@@ -3,10 +3,15 @@ import { callHandler, createContext, serializeError } from '../../local/lambda';
 import { jsonPath, transformInput, type EventEnvelope } from '../../local/runtime';
 import type { RuleModel, RuleTargetModel } from '../../local/template';
 
-const spec = { functionName: 'redeem', functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:redeem', memoryMb: 512, timeoutSeconds: 2 };
+const spec = {
+  functionName: 'redeem',
+  functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:redeem',
+  memoryMb: 512,
+  timeoutSeconds: 2,
+};
 
 describe('createContext', () => {
-  it('looks like the Node.js runtime\'s context', () => {
+  it("looks like the Node.js runtime's context", () => {
     const ctx = createContext(spec, Date.now() + 2000);
     expect(ctx).toMatchObject({
       functionName: 'redeem',
@@ -27,7 +32,10 @@ describe('callHandler', () => {
   const ctx = () => createContext(spec, Date.now() + 2000);
 
   it('awaits async handlers and returns the JSON form of the result', async () => {
-    await expect(callHandler(async () => ({ at: new Date(0), n: 1, u: undefined }), {}, ctx(), 2)).resolves.toEqual({ at: '1970-01-01T00:00:00.000Z', n: 1 });
+    await expect(callHandler(async () => ({ at: new Date(0), n: 1, u: undefined }), {}, ctx(), 2)).resolves.toEqual({
+      at: '1970-01-01T00:00:00.000Z',
+      n: 1,
+    });
     await expect(callHandler(async () => undefined, {}, ctx(), 2)).resolves.toBeNull();
   });
 
@@ -41,14 +49,35 @@ describe('callHandler', () => {
   });
 
   it('rejects with what the handler threw', async () => {
-    await expect(callHandler(async () => { throw new TypeError('bad'); }, {}, ctx(), 2)).rejects.toBeInstanceOf(TypeError);
-    await expect(callHandler(() => { throw new Error('sync'); }, {}, ctx(), 2)).rejects.toThrow('sync');
+    await expect(
+      callHandler(
+        async () => {
+          throw new TypeError('bad');
+        },
+        {},
+        ctx(),
+        2,
+      ),
+    ).rejects.toBeInstanceOf(TypeError);
+    await expect(
+      callHandler(
+        () => {
+          throw new Error('sync');
+        },
+        {},
+        ctx(),
+        2,
+      ),
+    ).rejects.toThrow('sync');
   });
 
   it('times out at the function timeout', async () => {
     const started = Date.now();
     const err = await callHandler(() => new Promise(() => {}), {}, ctx(), 0.05).catch((e) => e);
-    expect(serializeError(err)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 0\.05 seconds/) });
+    expect(serializeError(err)).toMatchObject({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringMatching(/Task timed out after 0\.05 seconds/),
+    });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -100,7 +129,13 @@ describe('rule target input', () => {
     detail: { order: { id: 'o-1', lines: [{ sku: 'a' }] }, note: 'say "hi"' },
   };
   const rule = { logicalId: 'R', name: 'R', busName: 'b', enabled: true, targets: [] } as RuleModel;
-  const target = (over: Partial<RuleTargetModel>): RuleTargetModel => ({ id: 't', arn: 'x', target: { kind: 'other', arn: 'x' }, retryAttempts: 0, ...over });
+  const target = (over: Partial<RuleTargetModel>): RuleTargetModel => ({
+    id: 't',
+    arn: 'x',
+    target: { kind: 'other', arn: 'x' },
+    retryAttempts: 0,
+    ...over,
+  });
 
   it('passes the envelope by default, or Input, or InputPath', () => {
     expect(transformInput(target({}), envelope, rule, 'arn')).toBe(envelope);
@@ -110,7 +145,10 @@ describe('rule target input', () => {
 
   it('applies an InputTransformer', () => {
     const t = target({
-      inputTransformer: { InputPathsMap: { id: '$.detail.order.id', note: '$.detail.note', sku: '$.detail.order.lines[0].sku' }, InputTemplate: '{"order": <id>, "text": "order <id>: <note>", "sku": <sku>, "rule": "<aws.events.rule-name>"}' },
+      inputTransformer: {
+        InputPathsMap: { id: '$.detail.order.id', note: '$.detail.note', sku: '$.detail.order.lines[0].sku' },
+        InputTemplate: '{"order": <id>, "text": "order <id>: <note>", "sku": <sku>, "rule": "<aws.events.rule-name>"}',
+      },
     });
     expect(transformInput(t, envelope, rule, 'arn')).toEqual({ order: 'o-1', text: 'order o-1: say "hi"', sku: 'a', rule: 'R' });
   });

@@ -37,12 +37,21 @@ describe('toLambdaStreamRecord', () => {
   });
 
   it('treats any other unexpected event name (or none) the same way', () => {
-    expect(toLambdaStreamRecord(base({ eventName: 'TTL' as never }), opts)).toMatchObject({ eventName: 'REMOVE', userIdentity: DYNAMODB_SERVICE_PRINCIPAL });
-    expect(toLambdaStreamRecord(base({ eventName: undefined }), opts)).toMatchObject({ eventName: 'REMOVE', userIdentity: DYNAMODB_SERVICE_PRINCIPAL });
+    expect(toLambdaStreamRecord(base({ eventName: 'TTL' as never }), opts)).toMatchObject({
+      eventName: 'REMOVE',
+      userIdentity: DYNAMODB_SERVICE_PRINCIPAL,
+    });
+    expect(toLambdaStreamRecord(base({ eventName: undefined }), opts)).toMatchObject({
+      eventName: 'REMOVE',
+      userIdentity: DYNAMODB_SERVICE_PRINCIPAL,
+    });
   });
 
-  it('converts the SDK userIdentity {PrincipalId, Type} to Lambda\'s {type, principalId}', () => {
-    const r = toLambdaStreamRecord(base({ eventName: 'REMOVE', userIdentity: { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' } }), opts);
+  it("converts the SDK userIdentity {PrincipalId, Type} to Lambda's {type, principalId}", () => {
+    const r = toLambdaStreamRecord(
+      base({ eventName: 'REMOVE', userIdentity: { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' } }),
+      opts,
+    );
     expect(r.userIdentity).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
   });
 
@@ -54,7 +63,10 @@ describe('toLambdaStreamRecord', () => {
 
   it('keeps INSERT and MODIFY, sets eventSourceARN and awsRegion, and keeps DynamoDB JSON images', () => {
     const r = toLambdaStreamRecord(
-      base({ eventName: 'INSERT', dynamodb: { ...base({}).dynamodb, OldImage: undefined, NewImage: { type: { S: 'CREDIT' }, amount: { N: '10' } } } }),
+      base({
+        eventName: 'INSERT',
+        dynamodb: { ...base({}).dynamodb, OldImage: undefined, NewImage: { type: { S: 'CREDIT' }, amount: { N: '10' } } },
+      }),
       opts,
     );
     expect(r).toMatchObject({
@@ -83,7 +95,11 @@ describe('toLambdaStreamRecord', () => {
   });
 
   it('matches the TTL filter the stack uses only after normalization', () => {
-    const filter = { eventName: ['REMOVE'], userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] }, dynamodb: { OldImage: { type: { S: ['CREDIT'] } } } };
+    const filter = {
+      eventName: ['REMOVE'],
+      userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
+      dynamodb: { OldImage: { type: { S: ['CREDIT'] } } },
+    };
     const raw = base({ eventName: 'UNKNOWN_TO_SDK_VERSION' as never });
     expect(matchesPattern(filter, raw)).toBe(false);
     expect(matchesPattern(filter, toLambdaStreamRecord(raw, opts))).toBe(true);
@@ -94,7 +110,9 @@ describe('toLambdaAttributeValue', () => {
   it('encodes binary as base64, recursively, and keeps everything else', () => {
     expect(toLambdaAttributeValue({ B: new Uint8Array([1, 2, 3]) })).toEqual({ B: 'AQID' });
     expect(toLambdaAttributeValue({ BS: [new Uint8Array([255])] })).toEqual({ BS: ['/w=='] });
-    expect(toLambdaAttributeValue({ M: { a: { L: [{ B: new Uint8Array([0]) }, { NULL: true }, { BOOL: false }] }, n: { NS: ['1', '2'] } } })).toEqual({
+    expect(
+      toLambdaAttributeValue({ M: { a: { L: [{ B: new Uint8Array([0]) }, { NULL: true }, { BOOL: false }] }, n: { NS: ['1', '2'] } } }),
+    ).toEqual({
       M: { a: { L: [{ B: 'AA==' }, { NULL: true }, { BOOL: false }] }, n: { NS: ['1', '2'] } },
     });
     expect(toLambdaAttributeValue({ SS: ['x'] })).toEqual({ SS: ['x'] });
@@ -114,4 +132,3 @@ describe('helpers', () => {
     expect(compareSequenceNumbers('007', '7')).toBe(0);
   });
 });
-

@@ -33,14 +33,21 @@ describe('loadTemplate on the fixture', () => {
   });
 
   it('names the bus by its Name and queues by logical id', () => {
-    expect(model.buses).toEqual([{ logicalId: 'Bus', name: 'fixture-bus', arn: 'arn:aws:events:eu-central-1:000000000000:event-bus/fixture-bus' }]);
+    expect(model.buses).toEqual([
+      { logicalId: 'Bus', name: 'fixture-bus', arn: 'arn:aws:events:eu-central-1:000000000000:event-bus/fixture-bus' },
+    ]);
     expect(model.queues.map((q) => q.name)).toEqual(['AsyncFailures', 'StreamFailures', 'RuleDlq']);
   });
 
   it('reads functions by their catalogue metadata, resolving environment intrinsics', () => {
     expect(model.functions.map((f) => f.name)).toEqual(['echo', 'router', 'failing', 'mailer', 'orders', 'ttl']);
     const echo = model.functions.find((f) => f.name === 'echo')!;
-    expect(echo).toMatchObject({ logicalId: 'EchoFunction', arn: 'arn:aws:lambda:eu-central-1:000000000000:function:echo', timeoutSeconds: 1, memoryMb: 256 });
+    expect(echo).toMatchObject({
+      logicalId: 'EchoFunction',
+      arn: 'arn:aws:lambda:eu-central-1:000000000000:function:echo',
+      timeoutSeconds: 1,
+      memoryMb: 256,
+    });
     expect(echo.env).toEqual({
       TABLE_NAME: 'local-table',
       EVENT_BUS_NAME: 'fixture-bus',
@@ -68,7 +75,9 @@ describe('loadTemplate on the fixture', () => {
       busName: 'fixture-bus',
       enabled: true,
       pattern: { source: ['fixture.orders'], 'detail-type': ['OrderPlaced'], detail: { amount: [{ numeric: ['>', 0] }] } },
-      targets: [{ id: 'Target0', target: { kind: 'function', name: 'router' }, retryAttempts: 2, deadLetter: { kind: 'queue', name: 'RuleDlq' } }],
+      targets: [
+        { id: 'Target0', target: { kind: 'function', name: 'router' }, retryAttempts: 2, deadLetter: { kind: 'queue', name: 'RuleDlq' } },
+      ],
     });
     expect(orders.matcher!({ source: 'fixture.orders', 'detail-type': 'OrderPlaced', detail: { amount: 3 } })).toBe(true);
     const onDefault = model.rules.find((r) => r.logicalId === 'DefaultBusRule')!;
@@ -139,7 +148,9 @@ describe('loadTemplate errors and defaults', () => {
 
   it('resolves Fn::Sub with pseudo parameters and attributes', () => {
     const t = fixture();
-    t.Resources!.EchoFunction!.Properties!.Environment.Variables.SUBBED = { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${RuleDlq.QueueName}/${!literal}' };
+    t.Resources!.EchoFunction!.Properties!.Environment.Variables.SUBBED = {
+      'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${RuleDlq.QueueName}/${!literal}',
+    };
     t.Resources!.EchoFunction!.Properties!.Environment.Variables.SUB2 = { 'Fn::Sub': ['${Q}-x', { Q: { Ref: 'Bus' } }] };
     const echo = loadTemplate(t).functions.find((f) => f.name === 'echo')!;
     expect(echo.env.SUBBED).toBe('arn:aws:sqs:eu-central-1:000000000000:RuleDlq/${literal}');
@@ -148,7 +159,7 @@ describe('loadTemplate errors and defaults', () => {
 });
 
 describe('unionEnvironment', () => {
-  it('merges the functions\' variables', () => {
+  it("merges the functions' variables", () => {
     const model = loadTemplate(fixture(), { names });
     expect(unionEnvironment(model.functions)).toMatchObject({ TABLE_NAME: 'local-table', EVENT_BUS_NAME: 'fixture-bus' });
   });
@@ -157,6 +168,8 @@ describe('unionEnvironment', () => {
     const t = fixture();
     t.Resources!.EchoFunction!.Properties!.Environment.Variables.SENDER_EMAIL = 'other@example.com';
     const model = loadTemplate(t);
-    expect(() => unionEnvironment(model.functions)).toThrow(/functions echo and router set environment variable SENDER_EMAIL differently|functions router and echo/);
+    expect(() => unionEnvironment(model.functions)).toThrow(
+      /functions echo and router set environment variable SENDER_EMAIL differently|functions router and echo/,
+    );
   });
 });

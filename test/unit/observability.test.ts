@@ -30,7 +30,10 @@ describe('email addresses never reach a log line in clear', () => {
       return true;
     };
     // Powertools writes INFO to stdout and ERROR to stderr: capture both.
-    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
     try {
       logger.info('sending to kim@example.com', { customer: { email: 'kim@example.com' }, customerId: 'c-1' });
       logger.error('failed', new Error('SES rejected kim@example.com'));

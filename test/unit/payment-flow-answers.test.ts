@@ -27,7 +27,13 @@ const body = (fn: () => unknown) => {
   }
   throw new Error('not refused');
 };
-const bodyOf = async (p: Promise<unknown>) => p.then(() => { throw new Error('not refused'); }, (e: { toJSON(): unknown }) => e.toJSON());
+const bodyOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('not refused');
+    },
+    (e: { toJSON(): unknown }) => e.toJSON(),
+  );
 
 let store: MemoryStore;
 beforeEach(() => {
@@ -37,7 +43,15 @@ beforeEach(() => {
 const deps = (retry?: RetryPolicy) => ({ store, clock, newId, ...(retry ? { retry } : {}) });
 
 describe('refusal messages and details', () => {
-  const hold = newHold({ holdId: 'h-1', customerId: 'c-1', orderId: 'o-1', currency: 'EUR', allocations: [{ creditId: 'cr-1', amount: 100, expiresAt: at(10) }], now: new Date(T0), lifetimeSeconds: 60 });
+  const hold = newHold({
+    holdId: 'h-1',
+    customerId: 'c-1',
+    orderId: 'o-1',
+    currency: 'EUR',
+    allocations: [{ creditId: 'cr-1', amount: 100, expiresAt: at(10) }],
+    now: new Date(T0),
+    lifetimeSeconds: 60,
+  });
 
   it('domain rules', () => {
     expect(body(() => holdLifetimeSeconds(59))).toEqual({
@@ -78,22 +92,40 @@ describe('refusal messages and details', () => {
       retryable: false,
       details: { lineId: 'l-1', amount: -3 },
     });
-    expect(body(() => assertPurchase([{ lineId: 'x', category: 'SERVICES', amount: 1 }, { lineId: 'x', category: 'GIFT_CARD', amount: 1 }]))).toEqual({
+    expect(
+      body(() =>
+        assertPurchase([
+          { lineId: 'x', category: 'SERVICES', amount: 1 },
+          { lineId: 'x', category: 'GIFT_CARD', amount: 1 },
+        ]),
+      ),
+    ).toEqual({
       code: 'INVALID_INPUT',
       message: 'invalid input: purchase: line id x appears twice',
       retryable: false,
       details: { issues: [{ path: 'purchase', problem: 'line id x appears twice' }] },
     });
-    expect(body(() => assertPurchase([{ lineId: 'g', category: 'GIFT_CARD', amount: 1 }, { lineId: 'h', category: 'GIFT_CARD', amount: 2 }]))).toEqual({
+    expect(
+      body(() =>
+        assertPurchase([
+          { lineId: 'g', category: 'GIFT_CARD', amount: 1 },
+          { lineId: 'h', category: 'GIFT_CARD', amount: 2 },
+        ]),
+      ),
+    ).toEqual({
       code: 'INELIGIBLE_PURCHASE',
-      message: 'no line of this purchase may be paid with courtesy credit (eligible: PHYSICAL_GOODS, DIGITAL_CONTENT, MEMBERSHIP_RENEWAL, SERVICES)',
+      message:
+        'no line of this purchase may be paid with courtesy credit (eligible: PHYSICAL_GOODS, DIGITAL_CONTENT, MEMBERSHIP_RENEWAL, SERVICES)',
       retryable: false,
       details: { categories: ['GIFT_CARD'] },
     });
   });
 
   it('use cases', async () => {
-    const { response } = await redeemCredits({ customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' }, deps());
+    const { response } = await redeemCredits(
+      { customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' },
+      deps(),
+    );
     const rid = response.redemptionId!;
     expect(await bodyOf(captureHold({ customerId: 'c-1', holdId: 'nope', amount: 1, captureKey: 'k' }, deps()))).toEqual({
       code: 'HOLD_NOT_FOUND',
@@ -107,16 +139,25 @@ describe('refusal messages and details', () => {
       retryable: false,
       details: { holdId: 'nope' },
     });
-    expect(await bodyOf(refundTaken({ customerId: 'c-1', redemptionId: 'nope', amount: 1, refundKey: 'k' }, deps()))).toMatchObject({ message: 'no redemption nope for this customer', details: { refundOf: 'nope' } });
-    expect(await bodyOf(refundTaken({ customerId: 'c-1', captureId: rid, amount: 1, refundKey: 'k' }, deps()))).toMatchObject({ message: `no capture ${rid} for this customer` });
-    expect(await bodyOf(refundTaken({ customerId: 'c-1', redemptionId: rid, amount: 1, currency: 'CHF', refundKey: 'k' }, deps()))).toEqual({
-      code: 'CURRENCY_MISMATCH',
-      message: `${rid} is in EUR, not CHF`,
-      retryable: false,
-      details: { expected: 'EUR', got: 'CHF' },
+    expect(await bodyOf(refundTaken({ customerId: 'c-1', redemptionId: 'nope', amount: 1, refundKey: 'k' }, deps()))).toMatchObject({
+      message: 'no redemption nope for this customer',
+      details: { refundOf: 'nope' },
     });
+    expect(await bodyOf(refundTaken({ customerId: 'c-1', captureId: rid, amount: 1, refundKey: 'k' }, deps()))).toMatchObject({
+      message: `no capture ${rid} for this customer`,
+    });
+    expect(await bodyOf(refundTaken({ customerId: 'c-1', redemptionId: rid, amount: 1, currency: 'CHF', refundKey: 'k' }, deps()))).toEqual(
+      {
+        code: 'CURRENCY_MISMATCH',
+        message: `${rid} is in EUR, not CHF`,
+        retryable: false,
+        details: { expected: 'EUR', got: 'CHF' },
+      },
+    );
     // The currency guard passes when it names the right currency.
-    expect((await refundTaken({ customerId: 'c-1', redemptionId: rid, amount: 1, currency: 'EUR', refundKey: 'k2' }, deps())).response).toMatchObject({ restored: 1 });
+    expect(
+      (await refundTaken({ customerId: 'c-1', redemptionId: rid, amount: 1, currency: 'EUR', refundKey: 'k2' }, deps())).response,
+    ).toMatchObject({ restored: 1 });
     const ledger = store.ledger.get(`c-1#${rid}`)!;
     store.ledger.set(`c-1#${rid}`, { ...ledger, status: 'REVERSED', reversalId: 'x', reversedAt: at(0) } as never);
     expect(await bodyOf(refundTaken({ customerId: 'c-1', redemptionId: rid, amount: 1, refundKey: 'k3' }, deps()))).toEqual({
@@ -125,7 +166,8 @@ describe('refusal messages and details', () => {
       retryable: false,
       details: { redemptionId: rid },
     });
-    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response.holdId!;
+    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response
+      .holdId!;
     await captureHold({ customerId: 'c-1', holdId: h, amount: 5, captureKey: 'c' }, deps());
     expect(await bodyOf(captureHold({ customerId: 'c-1', holdId: h, amount: 6, captureKey: 'c' }, deps()))).toEqual({
       code: 'IDEMPOTENCY_KEY_REUSED',
@@ -133,7 +175,9 @@ describe('refusal messages and details', () => {
       retryable: false,
       details: { captureKey: 'c' },
     });
-    expect(await bodyOf(placeHold({ customerId: 'c-1', orderId: 'o', amount: 11, currency: 'EUR', idempotencyKey: 'h' }, deps()))).toMatchObject({
+    expect(
+      await bodyOf(placeHold({ customerId: 'c-1', orderId: 'o', amount: 11, currency: 'EUR', idempotencyKey: 'h' }, deps())),
+    ).toMatchObject({
       message: 'idempotencyKey was used before for a different hold request',
     });
     expect(await bodyOf(refundTaken({ customerId: 'c-1', redemptionId: rid, amount: 2, refundKey: 'k2' }, deps()))).toMatchObject({
@@ -143,27 +187,59 @@ describe('refusal messages and details', () => {
 
   it('answers of a first call are not replays; a purchase’s lines are kept on the hold', async () => {
     const held = await placeHold(
-      { customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h', purchase: { lines: [{ lineId: 'l', category: 'SERVICES', amount: 10 }] } },
+      {
+        customerId: 'c-1',
+        orderId: 'o',
+        amount: 10,
+        currency: 'EUR',
+        idempotencyKey: 'h',
+        purchase: { lines: [{ lineId: 'l', category: 'SERVICES', amount: 10 }] },
+      },
       deps(),
     );
     expect(held.replayed).toBe(false);
-    expect((await store.getHold('c-1', held.response.holdId!))!.lines).toEqual([{ lineId: 'l', category: 'SERVICES', amount: 10, applied: 10 }]);
-    expect((await captureHold({ customerId: 'c-1', holdId: held.response.holdId!, amount: 5, captureKey: 'c' }, deps())).replayed).toBe(false);
-    const { response } = await redeemCredits({ customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' }, deps());
-    expect((await refundTaken({ customerId: 'c-1', redemptionId: response.redemptionId!, amount: 1, refundKey: 'k' }, deps())).replayed).toBe(false);
+    expect((await store.getHold('c-1', held.response.holdId!))!.lines).toEqual([
+      { lineId: 'l', category: 'SERVICES', amount: 10, applied: 10 },
+    ]);
+    expect((await captureHold({ customerId: 'c-1', holdId: held.response.holdId!, amount: 5, captureKey: 'c' }, deps())).replayed).toBe(
+      false,
+    );
+    const { response } = await redeemCredits(
+      { customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' },
+      deps(),
+    );
+    expect(
+      (await refundTaken({ customerId: 'c-1', redemptionId: response.redemptionId!, amount: 1, refundKey: 'k' }, deps())).replayed,
+    ).toBe(false);
   });
 
   it('endless conflicts: each use case says what to retry', async () => {
     const conflicts = () => Array.from({ length: 3 }, () => ({ kind: 'conflict' as const, stale: true }));
     const fast: RetryPolicy = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0, maxElapsedMs: 60_000 };
-    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response.holdId!;
-    const { response } = await redeemCredits({ customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' }, deps());
+    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response
+      .holdId!;
+    const { response } = await redeemCredits(
+      { customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' },
+      deps(),
+    );
     const cases: Array<[() => Promise<unknown>, string]> = [
-      [() => placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h2' }, deps(fast)), "too many concurrent changes to this customer's credits; retry with the same idempotencyKey"],
-      [() => captureHold({ customerId: 'c-1', holdId: h, amount: 1, captureKey: 'c' }, deps(fast)), 'too many concurrent changes to this hold; retry with the same captureKey'],
+      [
+        () => placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h2' }, deps(fast)),
+        "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+      ],
+      [
+        () => captureHold({ customerId: 'c-1', holdId: h, amount: 1, captureKey: 'c' }, deps(fast)),
+        'too many concurrent changes to this hold; retry with the same captureKey',
+      ],
       [() => releaseHold({ customerId: 'c-1', holdId: h }, deps(fast)), 'too many concurrent changes to this hold; retry the release'],
-      [() => refundTaken({ customerId: 'c-1', redemptionId: response.redemptionId!, amount: 1, refundKey: 'k' }, deps(fast)), 'too many concurrent changes to this refund; retry with the same refundKey'],
-      [() => releaseExpiredHold((store.holds.get(`c-1#${h}`))!, deps(fast)), `release of expired hold ${h} kept conflicting; will be retried`],
+      [
+        () => refundTaken({ customerId: 'c-1', redemptionId: response.redemptionId!, amount: 1, refundKey: 'k' }, deps(fast)),
+        'too many concurrent changes to this refund; retry with the same refundKey',
+      ],
+      [
+        () => releaseExpiredHold(store.holds.get(`c-1#${h}`)!, deps(fast)),
+        `release of expired hold ${h} kept conflicting; will be retried`,
+      ],
     ];
     for (const [run, message] of cases) {
       store.failNext = conflicts();
@@ -193,8 +269,12 @@ describe('waiting between attempts', () => {
   ];
 
   it('capture, release and refund: back off after contention, re-read at once after a stale read or a failed guard', async () => {
-    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response.holdId!;
-    const { response } = await redeemCredits({ customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' }, deps());
+    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response
+      .holdId!;
+    const { response } = await redeemCredits(
+      { customerId: 'c-1', orderId: 'o-r', amount: 100, currency: 'EUR', idempotencyKey: 'r' },
+      deps(),
+    );
     const runs: Array<() => Promise<unknown>> = [
       () => captureHold({ customerId: 'c-1', holdId: h, amount: 1, captureKey: 'c' }, deps(POLICY)),
       () => refundTaken({ customerId: 'c-1', redemptionId: response.redemptionId!, amount: 1, refundKey: 'k' }, deps(POLICY)),
@@ -209,14 +289,24 @@ describe('waiting between attempts', () => {
   });
 
   it('hold: backs off after contention only (like redeem)', async () => {
-    store.failNext = [{ kind: 'conflict', stale: false }, { kind: 'conflict', stale: true }];
-    await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps({ ...POLICY, staleRunBeforeJitter: 3, staleJitterMs: 50 }));
+    store.failNext = [
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: true },
+    ];
+    await placeHold(
+      { customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' },
+      deps({ ...POLICY, staleRunBeforeJitter: 3, staleJitterMs: 50 }),
+    );
     expect(sleeps).toEqual([10]);
   });
 
   it('the release of an expired hold: backs off after contention, re-plans at once when a credit changed', async () => {
-    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response.holdId!;
-    store.failNext = [{ kind: 'conflict', stale: false }, { kind: 'conflict', stale: true }];
+    const h = (await placeHold({ customerId: 'c-1', orderId: 'o', amount: 10, currency: 'EUR', idempotencyKey: 'h' }, deps())).response
+      .holdId!;
+    store.failNext = [
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: true },
+    ];
     expect(await releaseExpiredHold(store.holds.get(`c-1#${h}`)!, deps(POLICY))).toBe('RELEASED');
     expect(sleeps).toEqual([10]);
   });

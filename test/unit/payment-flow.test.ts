@@ -34,11 +34,25 @@ beforeEach(() => {
 });
 
 const remaining = (id: string) => store.credits.get(id)!.remaining;
-const holdReq = (amount: number, extra: Record<string, unknown> = {}) => ({ customerId: 'c-1', orderId: 'o-1', amount, currency: 'EUR', idempotencyKey: `hk-${amount}`, ...extra });
-const place = async (amount: number, extra: Record<string, unknown> = {}) => (await placeHold(holdReq(amount, extra), deps(store))).response;
+const holdReq = (amount: number, extra: Record<string, unknown> = {}) => ({
+  customerId: 'c-1',
+  orderId: 'o-1',
+  amount,
+  currency: 'EUR',
+  idempotencyKey: `hk-${amount}`,
+  ...extra,
+});
+const place = async (amount: number, extra: Record<string, unknown> = {}) =>
+  (await placeHold(holdReq(amount, extra), deps(store))).response;
 const cap = (holdId: string, amount: number, extra: Record<string, unknown> = {}) =>
   captureHold({ customerId: 'c-1', holdId, amount, captureKey: `ck-${amount}-${String(extra.final ?? false)}`, ...extra }, deps(store));
-const refundReq = (of: Record<string, string>, amount: number, extra: Record<string, unknown> = {}) => ({ customerId: 'c-1', ...of, amount, refundKey: `rk-${amount}`, ...extra });
+const refundReq = (of: Record<string, string>, amount: number, extra: Record<string, unknown> = {}) => ({
+  customerId: 'c-1',
+  ...of,
+  amount,
+  refundKey: `rk-${amount}`,
+  ...extra,
+});
 
 describe('hold', () => {
   it('reserves soonest-expiring first: the money leaves the credits, a hold and a HELD entry are written', async () => {
@@ -65,7 +79,10 @@ describe('hold', () => {
 
   it('held money is available to no other redeem or hold', async () => {
     await place(2500);
-    const { response } = await redeemCredits({ customerId: 'c-1', orderId: 'o-2', amount: 1000, currency: 'EUR', idempotencyKey: 'rk' }, deps(store));
+    const { response } = await redeemCredits(
+      { customerId: 'c-1', orderId: 'o-2', amount: 1000, currency: 'EUR', idempotencyKey: 'rk' },
+      deps(store),
+    );
     expect(response.applied).toBe(500);
     expect((await place(100, { idempotencyKey: 'other' })).held).toBe(0);
   });
@@ -75,7 +92,10 @@ describe('hold', () => {
     expect((await place(101, { lifetimeSeconds: 30 * 86_400 })).holdExpiresAt).toBe(at(30));
     expect((await place(102, { lifetimeSeconds: 60 })).holdExpiresAt).toBe(new Date(T0 + 60_000).toISOString());
     for (const lifetimeSeconds of [59, 30 * 86_400 + 1, 1.5, -1]) {
-      await expect(placeHold(holdReq(103, { lifetimeSeconds }), deps(store))).rejects.toMatchObject({ code: 'HOLD_LIFETIME_OUT_OF_RANGE', details: { min: 60, max: 2_592_000 } });
+      await expect(placeHold(holdReq(103, { lifetimeSeconds }), deps(store))).rejects.toMatchObject({
+        code: 'HOLD_LIFETIME_OUT_OF_RANGE',
+        details: { min: 60, max: 2_592_000 },
+      });
     }
     expect(store.commits).toBe(3);
   });
@@ -85,16 +105,36 @@ describe('hold', () => {
     const again = await placeHold(holdReq(700), deps(store));
     expect(again).toEqual({ response: first.response, replayed: true });
     expect(remaining('soon')).toBe(300);
-    for (const changed of [{ amount: 701, idempotencyKey: 'hk-700' }, { orderId: 'o-9' }, { lifetimeSeconds: 600 }, { purchase: { lines: [{ lineId: 'l', category: 'SERVICES', amount: 700 }] } }]) {
-      await expect(placeHold(holdReq(700, changed), deps(store))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { idempotencyKey: 'hk-700' } });
+    for (const changed of [
+      { amount: 701, idempotencyKey: 'hk-700' },
+      { orderId: 'o-9' },
+      { lifetimeSeconds: 600 },
+      { purchase: { lines: [{ lineId: 'l', category: 'SERVICES', amount: 700 }] } },
+    ]) {
+      await expect(placeHold(holdReq(700, changed), deps(store))).rejects.toMatchObject({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        details: { idempotencyKey: 'hk-700' },
+      });
     }
   });
 
   it('eligibility: only what eligible credits cover is held, per line; all lines ineligible → INELIGIBLE_PURCHASE, nothing committed', async () => {
     store.credits.get('late')!.categories = ['DIGITAL_CONTENT'];
-    const r = await place(9000, { purchase: { lines: [{ lineId: 'shoes', category: 'PHYSICAL_GOODS', amount: 4000 }, { lineId: 'gift', category: 'GIFT_CARD', amount: 100 }] } });
-    expect(r).toMatchObject({ held: 1000, lines: [expect.objectContaining({ lineId: 'shoes', applied: 1000 }), expect.objectContaining({ lineId: 'gift', applied: 0 })] });
-    await expect(placeHold(holdReq(5, { purchase: { lines: [{ lineId: 'g', category: 'TOP_UP', amount: 5 }] } }), deps(store))).rejects.toMatchObject({ code: 'INELIGIBLE_PURCHASE' });
+    const r = await place(9000, {
+      purchase: {
+        lines: [
+          { lineId: 'shoes', category: 'PHYSICAL_GOODS', amount: 4000 },
+          { lineId: 'gift', category: 'GIFT_CARD', amount: 100 },
+        ],
+      },
+    });
+    expect(r).toMatchObject({
+      held: 1000,
+      lines: [expect.objectContaining({ lineId: 'shoes', applied: 1000 }), expect.objectContaining({ lineId: 'gift', applied: 0 })],
+    });
+    await expect(
+      placeHold(holdReq(5, { purchase: { lines: [{ lineId: 'g', category: 'TOP_UP', amount: 5 }] } }), deps(store)),
+    ).rejects.toMatchObject({ code: 'INELIGIBLE_PURCHASE' });
     await expect(placeHold(holdReq(0), deps(store))).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' });
     expect(store.commits).toBe(1);
   });
@@ -108,21 +148,34 @@ describe('hold', () => {
     const { response } = await placeHold(holdReq(1500), { ...deps(store), onConflict: () => conflicts++ });
     expect(conflicts).toBe(1);
     expect(response.allocations).toEqual([{ creditId: 'late', amount: 1500, expiresAt: at(90) }]);
-    store.failNext = [{ kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }];
-    await expect(placeHold(holdReq(10), { ...deps(store), retry: { ...FAST, maxElapsedMs: 10_000 } })).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION', retryable: true });
+    store.failNext = [
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+    ];
+    await expect(placeHold(holdReq(10), { ...deps(store), retry: { ...FAST, maxElapsedMs: 10_000 } })).rejects.toMatchObject({
+      code: 'CONCURRENT_MODIFICATION',
+      retryable: true,
+    });
   });
 
   it('a key record gone between the cancellation and the read (duplicate without the record) is retried like a conflict', async () => {
     let conflicts = 0;
     store.failNext = [{ kind: 'duplicate', existing: undefined }];
     const { response, replayed } = await placeHold(holdReq(100), { ...deps(store), onConflict: () => conflicts++ });
-    expect({ held: response.held, replayed, conflicts, commits: store.commits }).toEqual({ held: 100, replayed: false, conflicts: 1, commits: 2 });
+    expect({ held: response.held, replayed, conflicts, commits: store.commits }).toEqual({
+      held: 100,
+      replayed: false,
+      conflicts: 1,
+      commits: 2,
+    });
   });
 
   it('touches at most 97 credits (100 transaction items less hold, entry and key)', async () => {
     expect(MAX_CREDITS_PER_HOLD).toBe(97);
     store = new MemoryStore();
-    for (let i = 0; i < 100; i++) store.addCredit({ creditId: `cr-${String(i).padStart(3, '0')}`, currency: 'EUR', amount: 1, expiresAt: at(10 + i) });
+    for (let i = 0; i < 100; i++)
+      store.addCredit({ creditId: `cr-${String(i).padStart(3, '0')}`, currency: 'EUR', amount: 1, expiresAt: at(10 + i) });
     const r = await place(100);
     expect(r).toMatchObject({ held: 97, remainingBalance: 3 });
   });
@@ -136,7 +189,13 @@ describe('capture', () => {
 
   it('partial captures take the soonest-expiring held credits first, the hold stays ACTIVE with the rest held', async () => {
     const { response } = await cap(hold, 1200);
-    expect(response).toMatchObject({ captured: 1200, stillHeld: 300, holdStatus: 'ACTIVE', released: { restored: 0, lapsed: 0 }, capturedAt: at(0) });
+    expect(response).toMatchObject({
+      captured: 1200,
+      stillHeld: 300,
+      holdStatus: 'ACTIVE',
+      released: { restored: 0, lapsed: 0 },
+      capturedAt: at(0),
+    });
     expect(response.allocations).toEqual([
       { creditId: 'soon', amount: 1000, expiresAt: at(10) },
       { creditId: 'late', amount: 200, expiresAt: at(90) },
@@ -145,7 +204,9 @@ describe('capture', () => {
     expect(h).toMatchObject({ captured: 1200, version: 1, status: 'ACTIVE' });
     expect(h.allocations.map((a) => a.held)).toEqual([0, 300]);
     expect([remaining('soon'), remaining('late')]).toEqual([0, 1500]); // capture moves held money, never credits
-    expect(store.entries('CAPTURED')).toEqual([expect.objectContaining({ entryId: response.captureId, holdId: hold, amount: 1200, final: false })]);
+    expect(store.entries('CAPTURED')).toEqual([
+      expect.objectContaining({ entryId: response.captureId, holdId: hold, amount: 1200, final: false }),
+    ]);
   });
 
   it('capturing all that is held closes the hold; a final capture releases the rest onto the credits', async () => {
@@ -159,14 +220,23 @@ describe('capture', () => {
   });
 
   it('refuses more than is held, a non-positive amount, an unknown or foreign hold, a closed or expired hold', async () => {
-    await expect(cap(hold, 1501)).rejects.toMatchObject({ code: 'CAPTURE_EXCEEDS_HOLD', details: { holdId: hold, held: 1500, requested: 1501 } });
+    await expect(cap(hold, 1501)).rejects.toMatchObject({
+      code: 'CAPTURE_EXCEEDS_HOLD',
+      details: { holdId: hold, held: 1500, requested: 1501 },
+    });
     await expect(cap(hold, 0)).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' });
-    await expect(captureHold({ customerId: 'c-2', holdId: hold, amount: 1, captureKey: 'x' }, deps(store))).rejects.toMatchObject({ code: 'HOLD_NOT_FOUND', details: { holdId: hold } });
+    await expect(captureHold({ customerId: 'c-2', holdId: hold, amount: 1, captureKey: 'x' }, deps(store))).rejects.toMatchObject({
+      code: 'HOLD_NOT_FOUND',
+      details: { holdId: hold },
+    });
     nowMs = Date.parse(at(7));
     await expect(cap(hold, 1)).rejects.toMatchObject({ code: 'HOLD_NOT_ACTIVE', details: { status: 'EXPIRED' } });
     nowMs = Date.parse(at(7)) - 1;
     await cap(hold, 1500);
-    await expect(cap(hold, 1, { captureKey: 'another' })).rejects.toMatchObject({ code: 'HOLD_NOT_ACTIVE', details: { status: 'CAPTURED' } });
+    await expect(cap(hold, 1, { captureKey: 'another' })).rejects.toMatchObject({
+      code: 'HOLD_NOT_ACTIVE',
+      details: { status: 'CAPTURED' },
+    });
   });
 
   it('stands after a held credit expired; what a final capture releases to it lapses', async () => {
@@ -185,11 +255,15 @@ describe('capture', () => {
   it('a retry replays even after the hold closed; the key reused differently is refused', async () => {
     const first = await cap(hold, 1500);
     expect(await cap(hold, 1500)).toEqual({ response: first.response, replayed: true });
-    await expect(captureHold({ customerId: 'c-1', holdId: hold, amount: 1400, captureKey: 'ck-1500-false' }, deps(store))).rejects.toMatchObject({
+    await expect(
+      captureHold({ customerId: 'c-1', holdId: hold, amount: 1400, captureKey: 'ck-1500-false' }, deps(store)),
+    ).rejects.toMatchObject({
       code: 'IDEMPOTENCY_KEY_REUSED',
       details: { captureKey: 'ck-1500-false' },
     });
-    await expect(captureHold({ customerId: 'c-1', holdId: hold, amount: 1500, captureKey: 'ck-1500-false', final: true }, deps(store))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(
+      captureHold({ customerId: 'c-1', holdId: hold, amount: 1500, captureKey: 'ck-1500-false', final: true }, deps(store)),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
   it('the same key committed concurrently (duplicate at commit): the same request replays that answer, another is refused', async () => {
@@ -212,7 +286,12 @@ describe('capture', () => {
     store.beforeCommit = () => {
       store.beforeCommit = undefined;
       const h = store.holds.get(`c-1#${hold}`)!;
-      store.holds.set(`c-1#${hold}`, { ...h, version: h.version + 1, allocations: h.allocations.map((a) => ({ ...a, held: 0 })), status: 'CAPTURED' });
+      store.holds.set(`c-1#${hold}`, {
+        ...h,
+        version: h.version + 1,
+        allocations: h.allocations.map((a) => ({ ...a, held: 0 })),
+        status: 'CAPTURED',
+      });
     };
     const before = store.commits;
     await expect(cap(hold, 100)).rejects.toMatchObject({ code: 'HOLD_NOT_ACTIVE', details: { status: 'CAPTURED' } });
@@ -220,7 +299,11 @@ describe('capture', () => {
   });
 
   it('keeps conflicting → CONCURRENT_MODIFICATION (retryable), nothing captured', async () => {
-    store.failNext = [{ kind: 'conflict', stale: false }, { kind: 'conflict', stale: true }, { kind: 'conflict', stale: false }];
+    store.failNext = [
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: true },
+      { kind: 'conflict', stale: false },
+    ];
     const before = store.commits;
     await expect(cap(hold, 100)).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION', retryable: true });
     expect(store.commits - before).toBe(3);
@@ -249,7 +332,10 @@ describe('release', () => {
     expect([remaining('soon'), remaining('late')]).toEqual([800, 2000]);
     expect((await store.getHold('c-1', holdId))!.status).toBe('RELEASED');
     expect(store.entries('RELEASED')).toEqual([expect.objectContaining({ reason: 'EXPLICIT', amount: 1300, lapsed: 0 })]);
-    await expect(releaseHold({ customerId: 'c-1', holdId }, deps(store))).rejects.toMatchObject({ code: 'HOLD_NOT_ACTIVE', details: { status: 'RELEASED' } });
+    await expect(releaseHold({ customerId: 'c-1', holdId }, deps(store))).rejects.toMatchObject({
+      code: 'HOLD_NOT_ACTIVE',
+      details: { status: 'RELEASED' },
+    });
     await expect(releaseHold({ customerId: 'c-1', holdId: 'nope' }, deps(store))).rejects.toMatchObject({ code: 'HOLD_NOT_FOUND' });
   });
 
@@ -257,10 +343,18 @@ describe('release', () => {
     const holdId = (await place(1500, { lifetimeSeconds: 20 * 86_400 })).holdId!;
     nowMs = Date.parse(at(10));
     store.failNext = [{ kind: 'conflict', stale: true }];
-    expect(await releaseHold({ customerId: 'c-1', holdId }, deps(store))).toMatchObject({ restored: 500, lapsed: 1000, allocations: [{ creditId: 'late', amount: 500, expiresAt: at(90) }] });
+    expect(await releaseHold({ customerId: 'c-1', holdId }, deps(store))).toMatchObject({
+      restored: 500,
+      lapsed: 1000,
+      allocations: [{ creditId: 'late', amount: 500, expiresAt: at(90) }],
+    });
     expect(remaining('soon')).toBe(0);
     const other = (await place(100, { idempotencyKey: 'o' })).holdId!;
-    store.failNext = [{ kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }];
+    store.failNext = [
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+    ];
     await expect(releaseHold({ customerId: 'c-1', holdId: other }, deps(store))).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
   });
 });
@@ -279,13 +373,23 @@ describe('releaseExpiredHold (the hold item removed by TTL)', () => {
     expect(await releaseExpiredHold(hold, deps(store))).toBe('RELEASED');
     expect(await releaseExpiredHold(hold, deps(store))).toBe('ALREADY_RELEASED');
     const [entry] = store.entries('RELEASED') as ReleasedEntry[];
-    expect(entry).toMatchObject({ entryId: deterministicId(new Date(hold.expiresAt), `RELEASED#${hold.holdId}`), reason: 'EXPIRED', amount: 1500, lapsed: 0, at: hold.expiresAt });
+    expect(entry).toMatchObject({
+      entryId: deterministicId(new Date(hold.expiresAt), `RELEASED#${hold.holdId}`),
+      reason: 'EXPIRED',
+      amount: 1500,
+      lapsed: 0,
+      at: hold.expiresAt,
+    });
     expect([remaining('soon'), remaining('late')]).toEqual([1000, 2000]);
   });
 
   it('nothing to release for a hold captured, released or emptied before; an expired credit’s part lapses', async () => {
     const hold = await expired(1500);
-    for (const h of [{ ...hold, status: 'CAPTURED' }, { ...hold, status: 'RELEASED' }, { ...hold, allocations: hold.allocations.map((a) => ({ ...a, held: 0 })) }] as Hold[]) {
+    for (const h of [
+      { ...hold, status: 'CAPTURED' },
+      { ...hold, status: 'RELEASED' },
+      { ...hold, allocations: hold.allocations.map((a) => ({ ...a, held: 0 })) },
+    ] as Hold[]) {
       expect(await releaseExpiredHold(h, deps(store))).toBe('NOTHING_HELD');
     }
     expect(store.commits).toBe(1);
@@ -297,29 +401,50 @@ describe('releaseExpiredHold (the hold item removed by TTL)', () => {
 
   it('keeps conflicting → CONCURRENT_MODIFICATION (the stream record is retried)', async () => {
     const hold = await expired(100);
-    store.failNext = [{ kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }];
+    store.failNext = [
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+    ];
     await expect(releaseExpiredHold(hold, deps(store))).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
   });
 });
 
 describe('refund', () => {
   const redeem = async (amount: number) =>
-    (await redeemCredits({ customerId: 'c-1', orderId: 'o-r', amount, currency: 'EUR', idempotencyKey: `r-${amount}` }, deps(store))).response.redemptionId!;
+    (await redeemCredits({ customerId: 'c-1', orderId: 'o-r', amount, currency: 'EUR', idempotencyKey: `r-${amount}` }, deps(store)))
+      .response.redemptionId!;
 
   it('gives back part of a redemption, longest validity first; more refunds up to what was taken; then REFUND_EXCEEDS_CAPTURED', async () => {
     const id = await redeem(1500); // soon 1 000, late 500
     const first = await refundTaken(refundReq({ redemptionId: id }, 700, { reason: 'Teilretoure' }), deps(store));
-    expect(first.response).toMatchObject({ refundOf: 'REDEMPTION', redemptionId: id, requested: 700, restored: 700, lapsed: 0, refundable: 800, orderId: 'o-r', currency: 'EUR' });
+    expect(first.response).toMatchObject({
+      refundOf: 'REDEMPTION',
+      redemptionId: id,
+      requested: 700,
+      restored: 700,
+      lapsed: 0,
+      refundable: 800,
+      orderId: 'o-r',
+      currency: 'EUR',
+    });
     expect(first.response.allocations).toEqual([
       { creditId: 'late', amount: 500, expiresAt: at(90) },
       { creditId: 'soon', amount: 200, expiresAt: at(10) },
     ]);
     expect([remaining('soon'), remaining('late')]).toEqual([200, 2000]);
-    expect((await store.getLedgerEntry('c-1', id))).toMatchObject({ refunds: { refunded: 700 } });
+    expect(await store.getLedgerEntry('c-1', id)).toMatchObject({ refunds: { refunded: 700 } });
     expect(store.entries('REFUNDED')).toEqual([expect.objectContaining({ amount: 700, reason: 'Teilretoure', redemptionId: id })]);
     const second = await refundTaken(refundReq({ redemptionId: id }, 800), deps(store));
-    expect(second.response).toMatchObject({ restored: 800, refundable: 0, allocations: [{ creditId: 'soon', amount: 800, expiresAt: at(10) }] });
-    await expect(refundTaken(refundReq({ redemptionId: id }, 1), deps(store))).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_CAPTURED', details: { left: 0, requested: 1, refundOf: id } });
+    expect(second.response).toMatchObject({
+      restored: 800,
+      refundable: 0,
+      allocations: [{ creditId: 'soon', amount: 800, expiresAt: at(10) }],
+    });
+    await expect(refundTaken(refundReq({ redemptionId: id }, 1), deps(store))).rejects.toMatchObject({
+      code: 'REFUND_EXCEEDS_CAPTURED',
+      details: { left: 0, requested: 1, refundOf: id },
+    });
     expect([remaining('soon'), remaining('late')]).toEqual([1000, 2000]);
   });
 
@@ -335,14 +460,28 @@ describe('refund', () => {
 
   it('refuses what it cannot find or must not touch', async () => {
     const id = await redeem(100);
-    await expect(refundTaken(refundReq({ captureId: id }, 1), deps(store))).rejects.toMatchObject({ code: 'REFUND_TARGET_NOT_FOUND', details: { refundOf: id } });
-    await expect(refundTaken(refundReq({ redemptionId: 'nope' }, 1), deps(store))).rejects.toMatchObject({ code: 'REFUND_TARGET_NOT_FOUND' });
-    await expect(refundTaken({ ...refundReq({ redemptionId: id }, 1), customerId: 'c-2' }, deps(store))).rejects.toMatchObject({ code: 'REFUND_TARGET_NOT_FOUND' });
-    await expect(refundTaken(refundReq({ redemptionId: id }, 1, { currency: 'CHF' }), deps(store))).rejects.toMatchObject({ code: 'CURRENCY_MISMATCH', details: { expected: 'EUR', got: 'CHF' } });
-    await expect(refundTaken(refundReq({ redemptionId: id }, 1, { currency: 'XYZ' }), deps(store))).rejects.toMatchObject({ code: 'UNSUPPORTED_CURRENCY' });
+    await expect(refundTaken(refundReq({ captureId: id }, 1), deps(store))).rejects.toMatchObject({
+      code: 'REFUND_TARGET_NOT_FOUND',
+      details: { refundOf: id },
+    });
+    await expect(refundTaken(refundReq({ redemptionId: 'nope' }, 1), deps(store))).rejects.toMatchObject({
+      code: 'REFUND_TARGET_NOT_FOUND',
+    });
+    await expect(refundTaken({ ...refundReq({ redemptionId: id }, 1), customerId: 'c-2' }, deps(store))).rejects.toMatchObject({
+      code: 'REFUND_TARGET_NOT_FOUND',
+    });
+    await expect(refundTaken(refundReq({ redemptionId: id }, 1, { currency: 'CHF' }), deps(store))).rejects.toMatchObject({
+      code: 'CURRENCY_MISMATCH',
+      details: { expected: 'EUR', got: 'CHF' },
+    });
+    await expect(refundTaken(refundReq({ redemptionId: id }, 1, { currency: 'XYZ' }), deps(store))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_CURRENCY',
+    });
     await expect(refundTaken(refundReq({ redemptionId: id }, -1), deps(store))).rejects.toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE' });
     await reverseRedemption({ customerId: 'c-1', redemptionId: id }, deps(store));
-    await expect(refundTaken(refundReq({ redemptionId: id }, 1), deps(store))).rejects.toMatchObject({ code: 'REDEMPTION_ALREADY_REVERSED' });
+    await expect(refundTaken(refundReq({ redemptionId: id }, 1), deps(store))).rejects.toMatchObject({
+      code: 'REDEMPTION_ALREADY_REVERSED',
+    });
     expect(store.entries('REFUNDED')).toHaveLength(0);
   });
 
@@ -350,7 +489,10 @@ describe('refund', () => {
     const id = await redeem(500);
     const first = await refundTaken(refundReq({ redemptionId: id }, 500), deps(store));
     expect(await refundTaken(refundReq({ redemptionId: id }, 500), deps(store))).toEqual({ response: first.response, replayed: true });
-    await expect(refundTaken(refundReq({ redemptionId: id }, 400, { refundKey: 'rk-500' }), deps(store))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { refundKey: 'rk-500' } });
+    await expect(refundTaken(refundReq({ redemptionId: id }, 400, { refundKey: 'rk-500' }), deps(store))).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      details: { refundKey: 'rk-500' },
+    });
     expect(remaining('soon')).toBe(1000);
   });
 
@@ -359,7 +501,10 @@ describe('refund', () => {
     const theirs = { refundId: 'theirs' } as never;
     store.beforeCommit = () => {
       store.beforeCommit = undefined;
-      store.keys.set('c-1#REFUND#rk-100', { requestHash: fingerprint({ customerId: 'c-1', redemptionId: id, amount: 100 }), response: theirs });
+      store.keys.set('c-1#REFUND#rk-100', {
+        requestHash: fingerprint({ customerId: 'c-1', redemptionId: id, amount: 100 }),
+        response: theirs,
+      });
     };
     expect(await refundTaken(refundReq({ redemptionId: id }, 100), deps(store))).toEqual({ response: theirs, replayed: true });
     expect(store.entries('REFUNDED')).toHaveLength(0);
@@ -370,24 +515,40 @@ describe('refund', () => {
     store.beforeCommit = () => {
       store.beforeCommit = undefined;
       const e = store.ledger.get(`c-1#${id}`)!;
-      store.ledger.set(`c-1#${id}`, { ...e, refunds: { refunded: 900, refundedAllocations: [{ creditId: 'soon', amount: 900, expiresAt: at(10) }] } } as never);
+      store.ledger.set(`c-1#${id}`, {
+        ...e,
+        refunds: { refunded: 900, refundedAllocations: [{ creditId: 'soon', amount: 900, expiresAt: at(10) }] },
+      } as never);
     };
-    await expect(refundTaken(refundReq({ redemptionId: id }, 500), deps(store))).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_CAPTURED', details: { left: 100 } });
-    store.failNext = [{ kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }, { kind: 'conflict', stale: false }];
+    await expect(refundTaken(refundReq({ redemptionId: id }, 500), deps(store))).rejects.toMatchObject({
+      code: 'REFUND_EXCEEDS_CAPTURED',
+      details: { left: 100 },
+    });
+    store.failNext = [
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+      { kind: 'conflict', stale: false },
+    ];
     await expect(refundTaken(refundReq({ redemptionId: id }, 50), deps(store))).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
   });
 });
 
 describe('reverse after partial refunds', () => {
   it('gives back only what refunds left; a refund between read and write makes it re-read', async () => {
-    const { response } = await redeemCredits({ customerId: 'c-1', orderId: 'o', amount: 1500, currency: 'EUR', idempotencyKey: 'k' }, deps(store));
+    const { response } = await redeemCredits(
+      { customerId: 'c-1', orderId: 'o', amount: 1500, currency: 'EUR', idempotencyKey: 'k' },
+      deps(store),
+    );
     const id = response.redemptionId!;
     await refundTaken(refundReq({ redemptionId: id }, 300), deps(store));
     store.beforeCommit = () => {
       // Another refund of 200 (to "late", the longest valid) commits between the reversal's read and its write.
       store.beforeCommit = undefined;
       const e = store.ledger.get(`c-1#${id}`)!;
-      store.ledger.set(`c-1#${id}`, { ...e, refunds: { refunded: 500, refundedAllocations: [{ creditId: 'late', amount: 500, expiresAt: at(90) }] } } as never);
+      store.ledger.set(`c-1#${id}`, {
+        ...e,
+        refunds: { refunded: 500, refundedAllocations: [{ creditId: 'late', amount: 500, expiresAt: at(90) }] },
+      } as never);
       store.credits.get('late')!.remaining += 200;
     };
     const rev = await reverseRedemption({ customerId: 'c-1', redemptionId: id }, deps(store));
@@ -432,7 +593,9 @@ describe('hold lifetimes from the deployment', () => {
     const policy = holdPolicy();
     expect(policy).toEqual({ defaultLifetimeSeconds: 3600, minLifetimeSeconds: 60, maxLifetimeSeconds: 7200 });
     expect((await placeHold(holdReq(10), { ...deps(store), policy })).response.holdExpiresAt).toBe(new Date(T0 + 3600_000).toISOString());
-    await expect(placeHold(holdReq(11, { lifetimeSeconds: 7201 }), { ...deps(store), policy })).rejects.toMatchObject({ code: 'HOLD_LIFETIME_OUT_OF_RANGE' });
+    await expect(placeHold(holdReq(11, { lifetimeSeconds: 7201 }), { ...deps(store), policy })).rejects.toMatchObject({
+      code: 'HOLD_LIFETIME_OUT_OF_RANGE',
+    });
     process.env.HOLD_MAX_LIFETIME_SECONDS = 'soon';
     expect(() => holdPolicy()).toThrow(/HOLD_MAX_LIFETIME_SECONDS must be a positive integer/);
   });

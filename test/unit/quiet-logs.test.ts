@@ -35,7 +35,7 @@ describe('service logs in tests', () => {
     for (const p of config.projects) expect(p.setupFilesAfterEnv).toContain('<rootDir>/test/setup/quiet-logs.ts');
   });
 
-  it('go to the test file\'s log, not the terminal', () => {
+  it("go to the test file's log, not the terminal", () => {
     const marker = `marker-${Date.now()}`;
     const out = terminal(() => {
       logger.info('quiet please', { marker });
@@ -73,7 +73,7 @@ describe('the summary reporter', () => {
     return chunks.join('');
   };
 
-  it('prints a failing file\'s service logs', () => {
+  it("prints a failing file's service logs", () => {
     expect(printed({ numFailingTests: 1 })).toContain('what went wrong');
     expect(printed({ numFailingTests: 0, testExecError: new Error('x') })).toContain('what went wrong');
   });

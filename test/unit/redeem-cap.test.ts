@@ -63,5 +63,4 @@ describe('a redemption touches at most 98 credits', () => {
     const { response } = await redeem(store, 9_900);
     expect(response).toMatchObject({ requested: 9_900, applied: 9_800, remainingBalance: 100 });
   });
-
 });

@@ -24,12 +24,21 @@ describe('onHoldRemoved', () => {
 
   it('a hold removed by TTL: what it held goes back, RELEASED with reason EXPIRED at the hold’s expiry', async () => {
     const { onHoldRemoved } = await import('../../lambdas/release-expired/handler');
-    ddb.on(QueryCommand).resolves({ Items: [{ creditId: 'cr-a', currency: 'EUR', remaining: 0, amount: 500, expiresAt: '2099-05-01T00:00:00.000Z' }] });
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [{ creditId: 'cr-a', currency: 'EUR', remaining: 0, amount: 500, expiresAt: '2099-05-01T00:00:00.000Z' }] });
     ddb.on(TransactWriteCommand).resolves({});
     await onHoldRemoved({ change: 'removed', by: 'ttl', item: { kind: 'hold', hold } });
     const [tx] = ddb.commandCalls(TransactWriteCommand);
     const items = tx!.args[0].input.TransactItems!;
-    expect(items[0]!.Put!.Item).toMatchObject({ kind: 'RELEASED', reason: 'EXPIRED', holdId: hold.holdId, amount: 300, lapsed: 0, at: hold.expiresAt });
+    expect(items[0]!.Put!.Item).toMatchObject({
+      kind: 'RELEASED',
+      reason: 'EXPIRED',
+      holdId: hold.holdId,
+      amount: 300,
+      lapsed: 0,
+      at: hold.expiresAt,
+    });
     expect(items[1]!.Update!.ExpressionAttributeValues).toMatchObject({ ':give': 300, ':max': 200 });
   });
 
@@ -37,7 +46,11 @@ describe('onHoldRemoved', () => {
     const { onHoldRemoved } = await import('../../lambdas/release-expired/handler');
     const others: TableChange[] = [
       { change: 'removed', by: 'user', item: { kind: 'hold', hold } },
-      { change: 'removed', by: 'ttl', item: { kind: 'reminder', reminder: { customerId: 'c', creditId: 'x', expiresAt: 'e', remindAt: 'r' } } },
+      {
+        change: 'removed',
+        by: 'ttl',
+        item: { kind: 'reminder', reminder: { customerId: 'c', creditId: 'x', expiresAt: 'e', remindAt: 'r' } },
+      },
       { change: 'inserted', item: { kind: 'hold', hold } },
     ];
     for (const change of others) await onHoldRemoved(change);

@@ -27,7 +27,9 @@ const ipLiteral = fc.oneof(
   fc.ipV4().map((ip) => `[${ip}]`),
   fc.ipV6().map((ip) => `[IPv6:${ip}]`),
 );
-const address = fc.tuple(localPart, fc.constantFrom('@', '@', '\uFF20'), fc.oneof(nameDomain, ipLiteral)).map(([l, at, d]) => ({ l, at, d, a: `${l}${at}${d}` }));
+const address = fc
+  .tuple(localPart, fc.constantFrom('@', '@', '\uFF20'), fc.oneof(nameDomain, ipLiteral))
+  .map(([l, at, d]) => ({ l, at, d, a: `${l}${at}${d}` }));
 const before = fc.constantFrom('', ' ', 'to ', '<', '(', '"', ', ', '\n', 'mailto:', 'Illegal address: <', '550 5.1.1 <', 'email=', "'");
 const after = fc.constantFrom('', ' ', '>', ')', '.', ',', '"', '\n', '> rejected', '.\n', ': bounced', "'");
 
@@ -80,7 +82,10 @@ describe('the log scrubber replaces every address-like token', () => {
       writes.push(String(chunk));
       return true;
     };
-    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
     try {
       for (const a of addresses) {
         logger.info(`sending to ${a}`, { [a]: true, customer: { email: a }, customerId: 'c-1' });

@@ -26,9 +26,41 @@ function refusal(fn: () => unknown): CreditError {
 
 /** Characters that show nothing: zero-width, bidi controls, BOM, soft hyphen, control characters, Unicode spaces, fillers. */
 const INVISIBLES = [
-  '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066',
-  '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C', '\u0000', '\u0007', '\u001B', '\u007F', '\u0085', '\t', '\n',
-  '\r', '\u00A0', '\u2003', '\u3000', '\u2028', '\u2029', '\u3164', '\u115F', '\u2800', '\u180E',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u2060',
+  '\uFEFF',
+  '\u00AD',
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200E',
+  '\u200F',
+  '\u061C',
+  '\u0000',
+  '\u0007',
+  '\u001B',
+  '\u007F',
+  '\u0085',
+  '\t',
+  '\n',
+  '\r',
+  '\u00A0',
+  '\u2003',
+  '\u3000',
+  '\u2028',
+  '\u2029',
+  '\u3164',
+  '\u115F',
+  '\u2800',
+  '\u180E',
 ];
 
 describe('normalizeText', () => {
@@ -45,12 +77,9 @@ describe('normalizeText', () => {
     expect(normalizeText('Paket beschädigt — 2 × zu spät 😀')).toBe('Paket beschädigt — 2 × zu spät 😀');
   });
 
-  it.each(INVISIBLES.map((c) => [`U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, c]))(
-    '%s alone is blank',
-    (_, c) => {
-      expect(isBlankText(c.repeat(3))).toBe(true);
-    },
-  );
+  it.each(INVISIBLES.map((c) => [`U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, c]))('%s alone is blank', (_, c) => {
+    expect(isBlankText(c.repeat(3))).toBe(true);
+  });
 
   it('any mix of invisible characters is blank; one visible letter among them is not', () => {
     fc.assert(

@@ -46,7 +46,13 @@ export class Table {
   /** Strongly consistent GetItem: money decisions never act on a stale read. */
   async get(pk: string, sk: string, projection?: string): Promise<RawItem | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.name, Key: { pk, sk }, ConsistentRead: true, ProjectionExpression: projection, ReturnConsumedCapacity: 'TOTAL' }),
+      new GetCommand({
+        TableName: this.name,
+        Key: { pk, sk },
+        ConsistentRead: true,
+        ProjectionExpression: projection,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     return out.Item;
   }
@@ -72,7 +78,9 @@ export class Table {
   /** PutItem only if no item has that key; false if one had (a redelivery, not an error). */
   async putIfAbsent(item: RawItem): Promise<boolean> {
     try {
-      await this.doc.send(new PutCommand({ TableName: this.name, Item: item, ConditionExpression: IF_ABSENT, ReturnConsumedCapacity: 'TOTAL' }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.name, Item: item, ConditionExpression: IF_ABSENT, ReturnConsumedCapacity: 'TOTAL' }),
+      );
       return true;
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;

@@ -131,7 +131,13 @@ function decodeReminder(f: Fields): Reminder {
 const allocation = (a: Fields): Allocation => ({ creditId: a.str('creditId'), amount: a.int('amount'), expiresAt: a.str('expiresAt') });
 
 export function decodeLedgerEntry(f: Fields): LedgerEntry {
-  const base = { entryId: f.str('entryId'), customerId: f.str('customerId'), currency: f.str('currency'), amount: f.int('amount'), at: f.str('at') };
+  const base = {
+    entryId: f.str('entryId'),
+    customerId: f.str('customerId'),
+    currency: f.str('currency'),
+    amount: f.int('amount'),
+    at: f.str('at'),
+  };
   const kind = f.oneOf('kind', LEDGER_KINDS);
   switch (kind) {
     case 'GRANTED': {
@@ -147,7 +153,14 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
       };
     }
     case 'REDEEMED':
-      return { ...base, kind, orderId: f.str('orderId'), allocations: f.list('allocations', allocation), ...refundProgress(f), ...redemptionState(f) };
+      return {
+        ...base,
+        kind,
+        orderId: f.str('orderId'),
+        allocations: f.list('allocations', allocation),
+        ...refundProgress(f),
+        ...redemptionState(f),
+      };
     case 'REVERSED': {
       const reason = f.optStr('reason');
       return {
@@ -188,7 +201,12 @@ function decodeNoticeRecord(f: Fields): ReminderNoticeRecord {
 }
 
 export function decodeGrantRecord(f: Fields): GrantRecord {
-  return { complaintId: f.str('complaintId'), customerId: f.str('customerId'), creditId: f.str('creditId'), requestHash: f.str('requestHash') };
+  return {
+    complaintId: f.str('complaintId'),
+    customerId: f.str('customerId'),
+    creditId: f.str('creditId'),
+    requestHash: f.str('requestHash'),
+  };
 }
 
 export function decodeRedeemRecord(f: Fields): RedeemRecord {

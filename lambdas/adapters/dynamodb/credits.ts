@@ -37,7 +37,12 @@ export class Credits {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       FilterExpression: 'remaining > :zero',
-      ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':from': `${PREFIX.CREDIT}${now.toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
+      ExpressionAttributeValues: {
+        ':pk': keys.customer(customerId),
+        ':from': `${PREFIX.CREDIT}${now.toISOString()}`,
+        ':to': CREDIT_RANGE_END,
+        ':zero': 0,
+      },
       ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories',
       ConsistentRead: true,
     });
@@ -66,5 +71,11 @@ export class Credits {
 const PROJECTED = 'credit item (projected read)';
 const spendable = (f: Fields): SpendableCredit => {
   const categories = f.optOneOfList('categories', ELIGIBLE_CATEGORIES);
-  return { creditId: f.str('creditId'), currency: f.str('currency'), remaining: f.int('remaining'), expiresAt: f.str('expiresAt'), ...(categories ? { categories } : {}) };
+  return {
+    creditId: f.str('creditId'),
+    currency: f.str('currency'),
+    remaining: f.int('remaining'),
+    expiresAt: f.str('expiresAt'),
+    ...(categories ? { categories } : {}),
+  };
 };

@@ -67,7 +67,8 @@ export function fields(raw: RawItem, what: string): Fields {
       if (v === undefined) return undefined;
       if (!Array.isArray(v)) return fail(name, 'a list');
       return v.map((element, i) => {
-        if (typeof element !== 'string' || !(values as readonly string[]).includes(element)) throw error(`${name}[${i}] is not one of ${values.join(', ')}`);
+        if (typeof element !== 'string' || !(values as readonly string[]).includes(element))
+          throw error(`${name}[${i}] is not one of ${values.join(', ')}`);
         return element as T;
       });
     },

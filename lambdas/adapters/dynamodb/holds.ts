@@ -1,5 +1,14 @@
 import type { Hold } from '../../domain/hold';
-import type { CaptureStore, ExpiredHoldStore, HoldStore, KeyedOperation, KeyedRecord, RefundStore, ReleaseStore, ReleaseWrite } from '../../app/payment-ports';
+import type {
+  CaptureStore,
+  ExpiredHoldStore,
+  HoldStore,
+  KeyedOperation,
+  KeyedRecord,
+  RefundStore,
+  ReleaseStore,
+  ReleaseWrite,
+} from '../../app/payment-ports';
 import type { Table, TransactItems } from './client';
 import { decodeAs, ledgerItem } from './codec';
 import { debitCredit, restoreCredit } from './credit-writes';
@@ -35,15 +44,22 @@ export class PaymentFlow {
   /** The key record last: it is the guard (a second call with the key finds it). */
   private keyed<R>(items: TransactItems, customerId: string, operation: KeyedOperation, key: string, record: KeyedRecord<R>, now: Date) {
     const all = [...items, this.table.putNew(operationKeyItem(customerId, operation, key, record, now), true)];
-    return this.table.transact<KeyedRecord<R>>(all, all.length - 1, async (old) =>
-      (old ? decodeAs(old, 'operationKey').record : await this.getKeyedRecord(customerId, operation, key)) as KeyedRecord<R> | undefined,
+    return this.table.transact<KeyedRecord<R>>(
+      all,
+      all.length - 1,
+      async (old) =>
+        (old ? decodeAs(old, 'operationKey').record : await this.getKeyedRecord(customerId, operation, key)) as KeyedRecord<R> | undefined,
     );
   }
 
   commitHold: HoldStore['commitHold'] = ({ customerId, idempotencyKey, record, placed, now }) => {
     const t = this.table;
     const items = placed
-      ? [...placed.hold.allocations.map((a) => debitCredit(t, customerId, a, now)), t.putNew(holdItem(placed.hold)), t.putNew(ledgerItem(placed.ledger))]
+      ? [
+          ...placed.hold.allocations.map((a) => debitCredit(t, customerId, a, now)),
+          t.putNew(holdItem(placed.hold)),
+          t.putNew(ledgerItem(placed.ledger)),
+        ]
       : [];
     return this.keyed(items, customerId, 'HOLD', idempotencyKey, record, now);
   };
@@ -75,7 +91,11 @@ export class PaymentFlow {
 
   /** No guard: a failed hold condition means it changed since read; the caller re-reads and sees why. */
   commitRelease: ReleaseStore['commitRelease'] = ({ before, after, release, now }) =>
-    this.table.transact<never>([this.holdUpdate(before, after, now), ...this.releaseItems(before.customerId, release, now)], -1, async () => undefined);
+    this.table.transact<never>(
+      [this.holdUpdate(before, after, now), ...this.releaseItems(before.customerId, release, now)],
+      -1,
+      async () => undefined,
+    );
 
   /** The RELEASED entry is the guard: its id derives from the hold, so a redelivered removal releases nothing twice. */
   commitExpiredRelease: ExpiredHoldStore['commitExpiredRelease'] = ({ release, now }) =>

@@ -19,10 +19,23 @@ const epochSeconds = (ms: number) => Math.ceil(ms / 1000);
 /** The hold item; its TTL (the hold's expiry) drives the auto-release. */
 export function holdItem(hold: Hold): RawItem {
   const expiresAtMs = Date.parse(hold.expiresAt);
-  return { pk: keys.customer(hold.customerId), sk: keys.hold(hold.holdId), type: ITEM.HOLD, ...hold, expiresAtMs, ttl: epochSeconds(expiresAtMs) };
+  return {
+    pk: keys.customer(hold.customerId),
+    sk: keys.hold(hold.holdId),
+    type: ITEM.HOLD,
+    ...hold,
+    expiresAtMs,
+    ttl: epochSeconds(expiresAtMs),
+  };
 }
 
-export function operationKeyItem(customerId: string, operation: KeyedOperation, key: string, record: KeyedRecord<unknown>, now: Date): RawItem {
+export function operationKeyItem(
+  customerId: string,
+  operation: KeyedOperation,
+  key: string,
+  record: KeyedRecord<unknown>,
+  now: Date,
+): RawItem {
   return {
     pk: keys.customer(customerId),
     sk: keys.operationKey(operation, key),
@@ -35,9 +48,18 @@ export function operationKeyItem(customerId: string, operation: KeyedOperation, 
   };
 }
 
-export const allocation = (a: Fields): Allocation => ({ creditId: a.str('creditId'), amount: a.int('amount'), expiresAt: a.str('expiresAt') });
+export const allocation = (a: Fields): Allocation => ({
+  creditId: a.str('creditId'),
+  amount: a.int('amount'),
+  expiresAt: a.str('expiresAt'),
+});
 const heldAllocation = (a: Fields): HeldAllocation => ({ ...allocation(a), held: a.int('held') });
-const line = (l: Fields): LineApplication => ({ lineId: l.str('lineId'), category: l.oneOf('category', PURCHASE_CATEGORIES), amount: l.int('amount'), applied: l.int('applied') });
+const line = (l: Fields): LineApplication => ({
+  lineId: l.str('lineId'),
+  category: l.oneOf('category', PURCHASE_CATEGORIES),
+  amount: l.int('amount'),
+  applied: l.int('applied'),
+});
 
 export function decodeHold(f: Fields): Hold {
   const lines = f.has('lines') ? f.list('lines', line) : undefined;
@@ -87,7 +109,13 @@ type Base = { entryId: string; customerId: string; currency: string; amount: num
 export function decodePaymentFlowEntry(f: Fields, base: Base, kind: PaymentFlowEntry['kind']): PaymentFlowEntry {
   switch (kind) {
     case 'HELD':
-      return { ...base, kind, orderId: f.str('orderId'), allocations: f.list('allocations', allocation), holdExpiresAt: f.str('holdExpiresAt') };
+      return {
+        ...base,
+        kind,
+        orderId: f.str('orderId'),
+        allocations: f.list('allocations', allocation),
+        holdExpiresAt: f.str('holdExpiresAt'),
+      };
     case 'CAPTURED':
       return {
         ...base,
@@ -110,7 +138,14 @@ export function decodePaymentFlowEntry(f: Fields, base: Base, kind: PaymentFlowE
       };
     case 'REFUNDED': {
       const reason = f.optStr('reason');
-      const common = { ...base, kind, orderId: f.str('orderId'), allocations: f.list('allocations', allocation), lapsed: f.int('lapsed'), ...(reason !== undefined ? { reason } : {}) };
+      const common = {
+        ...base,
+        kind,
+        orderId: f.str('orderId'),
+        allocations: f.list('allocations', allocation),
+        lapsed: f.int('lapsed'),
+        ...(reason !== undefined ? { reason } : {}),
+      };
       return f.oneOf('refundOf', ['REDEMPTION', 'CAPTURE'] as const) === 'REDEMPTION'
         ? { ...common, refundOf: 'REDEMPTION', redemptionId: f.str('redemptionId') }
         : { ...common, refundOf: 'CAPTURE', captureId: f.str('captureId') };

@@ -22,7 +22,11 @@ export class Redemptions {
     const t = this.table;
     // Never overdraw, never spend an expired credit: checked by DynamoDB at commit time.
     const debits = record.response.allocations.map((a) => debitCredit(t, customerId, a, now));
-    const items = [...debits, ...(ledger ? [t.putNew(ledgerItem(ledger))] : []), t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true)];
+    const items = [
+      ...debits,
+      ...(ledger ? [t.putNew(ledgerItem(ledger))] : []),
+      t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true),
+    ];
     return t.transact(items, items.length - 1, async (old) =>
       old ? decodeAs(old, 'redeemKey').record : this.getRedeemRecord(customerId, idempotencyKey),
     );
@@ -50,7 +54,9 @@ export class Redemptions {
           Key: { pk, sk: keys.ledger(redemption.entryId) },
           UpdateExpression: 'SET #status = :reversed, reversalId = :reversalId, reversedAt = :at',
           // Partial refunds since the read would change what is left to reverse: then the read was stale.
-          ConditionExpression: redemption.refunds ? '#status = :applied AND refunded = :refunded' : '#status = :applied AND attribute_not_exists(refunded)',
+          ConditionExpression: redemption.refunds
+            ? '#status = :applied AND refunded = :refunded'
+            : '#status = :applied AND attribute_not_exists(refunded)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':reversed': 'REVERSED',

@@ -15,7 +15,9 @@ export function decodeStreamRecord(record: DynamoDBRecord): TableChange {
   const image = (which: 'NewImage' | 'OldImage'): StoredItem => {
     const raw = record.dynamodb?.[which];
     if (!raw) {
-      throw new StoredItemError(`stream record ${record.eventID ?? '?'} (${record.eventName}) has no ${which}: the stream must be NEW_AND_OLD_IMAGES`);
+      throw new StoredItemError(
+        `stream record ${record.eventID ?? '?'} (${record.eventName}) has no ${which}: the stream must be NEW_AND_OLD_IMAGES`,
+      );
     }
     return decodeItem(unmarshall(raw as Record<string, AttributeValue>));
   };

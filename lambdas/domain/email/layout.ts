@@ -40,7 +40,8 @@ const STYLE = {
   subheading: 'margin:24px 0 8px;font-size:17px;color:#111827;',
   paragraph: 'margin:0 0 16px;',
   facts: 'width:100%;margin:0 0 16px;border-collapse:collapse;',
-  factLabel: 'padding:8px 12px 8px 0;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top;font-weight:normal;color:#6b7280;white-space:nowrap;',
+  factLabel:
+    'padding:8px 12px 8px 0;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top;font-weight:normal;color:#6b7280;white-space:nowrap;',
   factValue: 'padding:8px 0;border-bottom:1px solid #e5e7eb;vertical-align:top;font-weight:bold;',
   factValueMultiline: 'padding:8px 0;border-bottom:1px solid #e5e7eb;vertical-align:top;white-space:pre-line;',
   list: 'margin:0 0 16px;padding-left:20px;',

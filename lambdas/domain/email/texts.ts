@@ -86,8 +86,7 @@ const en: EmailTexts = {
   validUntilLabel: 'Valid until',
   howToUseHeading: 'How to use your credit',
   howToUse:
-    'The next time you shop on our platform, your credit is offered to you automatically at checkout. ' +
-    'There is no code to enter.',
+    'The next time you shop on our platform, your credit is offered to you automatically at checkout. ' + 'There is no code to enter.',
   rulesHeading: 'Good to know',
   ruleAccountBound: 'The credit is tied to your customer account and cannot be transferred to another account.',
   ruleNoCash: 'The credit cannot be exchanged for cash.',
@@ -109,8 +108,7 @@ const en: EmailTexts = {
   reminderIntro: 'You still have credit on your customer account, and it expires soon.',
   reminderAmountLabel: 'Available credit',
   reminderCallToAction: (v) =>
-    `You can use it until ${v.dateTime}, on a single purchase or spread over several. ` +
-    'Any amount not used by then expires.',
+    `You can use it until ${v.dateTime}, on a single purchase or spread over several. ` + 'Any amount not used by then expires.',
 };
 
 export const TEXTS: Readonly<Record<Language, EmailTexts>> = { de, en };

@@ -15,17 +15,58 @@ import { expiredEntry, grantedEntry, redeemedEntry, reversedEntry, type LedgerEn
 
 const credit: Credit = { ...base, remaining: 2000 };
 const allocations = [{ creditId: credit.creditId, amount: 400, expiresAt: EXPIRES }];
-const redeemed = redeemedEntry({ redemptionId: '01JREDEEM000000000000000AA', customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', amount: 400, allocations, at: NOW.toISOString() });
+const redeemed = redeemedEntry({
+  redemptionId: '01JREDEEM000000000000000AA',
+  customerId: 'cust-1',
+  orderId: 'o-1',
+  currency: 'EUR',
+  amount: 400,
+  allocations,
+  at: NOW.toISOString(),
+});
 const entries: LedgerEntry[] = [
   grantedEntry(credit),
   redeemed,
   { ...redeemed, status: 'REVERSED', reversalId: '01JREVERSE00000000000000AA', reversedAt: NOW.toISOString() },
-  reversedEntry({ reversalId: '01JREVERSE00000000000000AA', redemption: redeemed, restored: 300, lapsed: 100, allocations, at: NOW.toISOString() }),
-  reversedEntry({ reversalId: '01JREVERSE00000000000000AB', redemption: redeemed, restored: 400, lapsed: 0, allocations, at: NOW.toISOString(), reason: 'cancelled' }),
+  reversedEntry({
+    reversalId: '01JREVERSE00000000000000AA',
+    redemption: redeemed,
+    restored: 300,
+    lapsed: 100,
+    allocations,
+    at: NOW.toISOString(),
+  }),
+  reversedEntry({
+    reversalId: '01JREVERSE00000000000000AB',
+    redemption: redeemed,
+    restored: 400,
+    lapsed: 0,
+    allocations,
+    at: NOW.toISOString(),
+    reason: 'cancelled',
+  }),
   expiredEntry(credit, '01JEXPIRE000000000000000AA'),
 ];
-const notice = { customerId: 'cust-1', creditId: credit.creditId, currency: 'EUR', remaining: 2000, expiresAt: EXPIRES, sentAt: NOW.toISOString(), messageId: 'm-1' };
-const response = { redemptionId: null, customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', requested: 5, applied: 0, allocations: [], remainingBalance: 0, redeemedAt: NOW.toISOString() };
+const notice = {
+  customerId: 'cust-1',
+  creditId: credit.creditId,
+  currency: 'EUR',
+  remaining: 2000,
+  expiresAt: EXPIRES,
+  sentAt: NOW.toISOString(),
+  messageId: 'm-1',
+};
+const response = {
+  redemptionId: null,
+  customerId: 'cust-1',
+  orderId: 'o-1',
+  currency: 'EUR',
+  requested: 5,
+  applied: 0,
+  allocations: [],
+  remainingBalance: 0,
+  redeemedAt: NOW.toISOString(),
+};
 
 describe('decodeItem: what each encoder writes decodes to the value it stored', () => {
   it('credit (expiresAtMs, ttl, keys and kind left behind)', () => {
@@ -52,7 +93,10 @@ describe('decodeItem: what each encoder writes decodes to the value it stored', 
   it('grant key and redeem key (the stored response parsed back)', () => {
     const grant = { complaintId: 'CMP-1', customerId: 'cust-1', creditId: credit.creditId, requestHash: 'h' };
     expect(decodeItem(grantKeyItem(grant, NOW.toISOString()))).toEqual({ kind: 'grantKey', grant });
-    expect(decodeItem(redeemKeyItem('cust-1', 'k-1', { requestHash: 'h', response }, NOW))).toEqual({ kind: 'redeemKey', record: { requestHash: 'h', response } });
+    expect(decodeItem(redeemKeyItem('cust-1', 'k-1', { requestHash: 'h', response }, NOW))).toEqual({
+      kind: 'redeemKey',
+      record: { requestHash: 'h', response },
+    });
   });
 
   it('a REVERSED entry stored without `lapsed` restored everything: lapsed 0, also in its event', () => {
@@ -70,7 +114,9 @@ describe('decodeItem: malformed items fail loudly, naming the item and the attri
 
   it('a missing field', () => {
     expect(() => decodeItem(without(stored, 'remaining'))).toThrow(StoredItemError);
-    expect(() => decodeItem(without(stored, 'remaining'))).toThrow(`stored CREDIT item C#cust-1 CREDIT#${EXPIRES}#${credit.creditId}: remaining is missing`);
+    expect(() => decodeItem(without(stored, 'remaining'))).toThrow(
+      `stored CREDIT item C#cust-1 CREDIT#${EXPIRES}#${credit.creditId}: remaining is missing`,
+    );
   });
 
   it.each([
@@ -100,20 +146,28 @@ describe('decodeItem: malformed items fail loudly, naming the item and the attri
   });
 
   it('an unknown ledger kind', () => {
-    expect(() => decodeItem({ ...ledgerItem(entries[0]!), kind: 'TRANSFERRED' })).toThrow('kind "TRANSFERRED" is not one of GRANTED, REDEEMED, REVERSED, EXPIRED');
+    expect(() => decodeItem({ ...ledgerItem(entries[0]!), kind: 'TRANSFERRED' })).toThrow(
+      'kind "TRANSFERRED" is not one of GRANTED, REDEEMED, REVERSED, EXPIRED',
+    );
   });
 
   it('a field a kind always has, missing: no fallback', () => {
     expect(() => decodeItem(without(ledgerItem(entries[0]!), 'complaintId'))).toThrow('complaintId is missing');
     expect(() => decodeItem(without(ledgerItem(redeemed), 'status'))).toThrow('status is missing');
     expect(() => decodeItem(without(ledgerItem(entries[2]!), 'reversalId'))).toThrow('reversalId is missing');
-    expect(() => decodeItem({ ...ledgerItem(redeemed), allocations: [{ creditId: 'x', amount: '1', expiresAt: EXPIRES }] })).toThrow('allocations[0]: amount must be a whole number');
+    expect(() => decodeItem({ ...ledgerItem(redeemed), allocations: [{ creditId: 'x', amount: '1', expiresAt: EXPIRES }] })).toThrow(
+      'allocations[0]: amount must be a whole number',
+    );
     expect(() => decodeItem({ ...ledgerItem(redeemed), allocations: 'none' })).toThrow('allocations must be a list');
   });
 
   it('a notice of an unknown email, a redeem key whose response is not JSON', () => {
-    expect(() => decodeItem({ ...noticeItem('ISSUED', notice, EXPIRES), notice: 'WELCOME' })).toThrow('notice "WELCOME" is not one of ISSUED, REMINDER');
-    expect(() => decodeItem({ ...redeemKeyItem('cust-1', 'k', { requestHash: 'h', response }, NOW), response: '{' })).toThrow('response is not JSON');
+    expect(() => decodeItem({ ...noticeItem('ISSUED', notice, EXPIRES), notice: 'WELCOME' })).toThrow(
+      'notice "WELCOME" is not one of ISSUED, REMINDER',
+    );
+    expect(() => decodeItem({ ...redeemKeyItem('cust-1', 'k', { requestHash: 'h', response }, NOW), response: '{' })).toThrow(
+      'response is not JSON',
+    );
   });
 });
 
@@ -127,7 +181,10 @@ describe('decodeStreamRecord', () => {
   const creditImage = image(creditItem(credit));
 
   it('INSERT → inserted, from the new image', () => {
-    expect(decodeStreamRecord(record({ eventName: 'INSERT', dynamodb: { NewImage: creditImage } }))).toEqual({ change: 'inserted', item: { kind: 'credit', credit } });
+    expect(decodeStreamRecord(record({ eventName: 'INSERT', dynamodb: { NewImage: creditImage } }))).toEqual({
+      change: 'inserted',
+      item: { kind: 'credit', credit },
+    });
   });
 
   it('MODIFY → modified, with the item before', () => {
@@ -139,8 +196,10 @@ describe('decodeStreamRecord', () => {
     });
   });
 
-  it('REMOVE by DynamoDB\'s TTL service principal → removed by ttl', () => {
-    const change = decodeStreamRecord(record({ eventName: 'REMOVE', userIdentity: { ...TTL_REMOVER }, dynamodb: { OldImage: creditImage } }));
+  it("REMOVE by DynamoDB's TTL service principal → removed by ttl", () => {
+    const change = decodeStreamRecord(
+      record({ eventName: 'REMOVE', userIdentity: { ...TTL_REMOVER }, dynamodb: { OldImage: creditImage } }),
+    );
     expect(change).toEqual({ change: 'removed', item: { kind: 'credit', credit }, by: 'ttl' });
     expect(TTL_REMOVER).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
   });
@@ -150,7 +209,10 @@ describe('decodeStreamRecord', () => {
     ['another service', { type: 'Service', principalId: 'lambda.amazonaws.com' }],
     ['a user claiming the principal id', { type: 'User', principalId: 'dynamodb.amazonaws.com' }],
   ])('REMOVE with %s → removed by user', (_what, userIdentity) => {
-    expect(decodeStreamRecord(record({ eventName: 'REMOVE', userIdentity, dynamodb: { OldImage: creditImage } }))).toMatchObject({ change: 'removed', by: 'user' });
+    expect(decodeStreamRecord(record({ eventName: 'REMOVE', userIdentity, dynamodb: { OldImage: creditImage } }))).toMatchObject({
+      change: 'removed',
+      by: 'user',
+    });
   });
 
   it('a record arriving as JSON (e.g. inside a queue message) decodes the same', () => {

@@ -21,7 +21,15 @@ const allocations = [
   { creditId: 'cr-a', amount: 300, expiresAt: E1 },
   { creditId: 'cr-b', amount: 100, expiresAt: E2 },
 ];
-const hold = newHold({ holdId: '01JHOLD0000000000000000000', customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', allocations, now: NOW, lifetimeSeconds: 3600 });
+const hold = newHold({
+  holdId: '01JHOLD0000000000000000000',
+  customerId: 'cust-1',
+  orderId: 'o-1',
+  currency: 'EUR',
+  allocations,
+  now: NOW,
+  lifetimeSeconds: 3600,
+});
 const HOLD_EXPIRES_MS = NOW.getTime() + 3_600_000;
 const record: KeyedRecord<any> = { requestHash: 'h-1', response: { holdId: hold.holdId, held: 400 } };
 
@@ -29,12 +37,19 @@ const ddb = mockClient(DynamoDBDocumentClient);
 let store: DynamoCreditStore;
 beforeEach(() => {
   ddb.reset();
-  store = new DynamoCreditStore(createDocumentClient(new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })), TABLE);
+  store = new DynamoCreditStore(
+    createDocumentClient(new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })),
+    TABLE,
+  );
 });
 afterAll(() => ddb.restore());
 const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
 const cancelled = (...codes: Array<string | { Code: string; Item?: Record<string, unknown> }>) =>
-  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((c) => (typeof c === 'string' ? { Code: c } : c)) as never });
+  new TransactionCanceledException({
+    message: 'cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((c) => (typeof c === 'string' ? { Code: c } : c)) as never,
+  });
 
 const debit = (a: (typeof allocations)[number]) => ({
   Update: {
@@ -57,23 +72,46 @@ const restore = (creditId: string, amount: number, expiresAt: string, max: numbe
 const keyItem = (operation: string, key: string, r: KeyedRecord<unknown>) => ({
   Put: {
     TableName: TABLE,
-    Item: { pk: 'C#cust-1', sk: `IDEM#${operation}#${key}`, type: 'IDEMPOTENCY', operation, requestHash: r.requestHash, response: JSON.stringify(r.response), ttl: Math.ceil(NOW.getTime() / 1000) + 90 * 86_400 },
+    Item: {
+      pk: 'C#cust-1',
+      sk: `IDEM#${operation}#${key}`,
+      type: 'IDEMPOTENCY',
+      operation,
+      requestHash: r.requestHash,
+      response: JSON.stringify(r.response),
+      ttl: Math.ceil(NOW.getTime() / 1000) + 90 * 86_400,
+    },
     ConditionExpression: 'attribute_not_exists(pk)',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   },
 });
-const holdItem = { pk: 'C#cust-1', sk: `HOLD#${hold.holdId}`, type: 'HOLD', ...hold, expiresAtMs: HOLD_EXPIRES_MS, ttl: Math.ceil(HOLD_EXPIRES_MS / 1000) };
+const holdItem = {
+  pk: 'C#cust-1',
+  sk: `HOLD#${hold.holdId}`,
+  type: 'HOLD',
+  ...hold,
+  expiresAtMs: HOLD_EXPIRES_MS,
+  ttl: Math.ceil(HOLD_EXPIRES_MS / 1000),
+};
 
 describe('hold', () => {
   it('one transaction: the debits, the hold item (TTL = its expiry), the HELD entry, the key record last (the guard)', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const ledger = heldEntry(hold);
-    expect(await store.commitHold({ customerId: 'cust-1', idempotencyKey: 'k-1', record, placed: { hold, ledger }, now: NOW })).toEqual({ kind: 'committed' });
+    expect(await store.commitHold({ customerId: 'cust-1', idempotencyKey: 'k-1', record, placed: { hold, ledger }, now: NOW })).toEqual({
+      kind: 'committed',
+    });
     expect(sent(TransactWriteCommand)[0].TransactItems).toEqual([
       debit(allocations[0]!),
       debit(allocations[1]!),
       { Put: { TableName: TABLE, Item: holdItem, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: TABLE, Item: { pk: 'C#cust-1', sk: `LEDGER#${hold.holdId}`, type: 'LEDGER', ...ledger }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: 'C#cust-1', sk: `LEDGER#${hold.holdId}`, type: 'LEDGER', ...ledger },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       keyItem('HOLD', 'k-1', record),
     ]);
   });
@@ -84,10 +122,16 @@ describe('hold', () => {
     expect(sent(TransactWriteCommand)[0].TransactItems).toEqual([keyItem('HOLD', 'k-2', record)]);
     const old = keyItem('HOLD', 'k-2', { requestHash: 'old', response: { holdId: 'x' } }).Put.Item;
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed', Item: marshall(old) }));
-    expect(await store.commitHold({ customerId: 'cust-1', idempotencyKey: 'k-2', record, now: NOW })).toEqual({ kind: 'duplicate', existing: { requestHash: 'old', response: { holdId: 'x' } } });
+    expect(await store.commitHold({ customerId: 'cust-1', idempotencyKey: 'k-2', record, now: NOW })).toEqual({
+      kind: 'duplicate',
+      existing: { requestHash: 'old', response: { holdId: 'x' } },
+    });
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
     ddb.on(GetCommand).resolves({ Item: old });
-    expect(await store.commitHold({ customerId: 'cust-1', idempotencyKey: 'k-2', record, placed: undefined, now: NOW })).toEqual({ kind: 'conflict', stale: true });
+    expect(await store.commitHold({ customerId: 'cust-1', idempotencyKey: 'k-2', record, placed: undefined, now: NOW })).toEqual({
+      kind: 'conflict',
+      stale: true,
+    });
   });
 });
 
@@ -95,7 +139,14 @@ describe('capture and release', () => {
   const plan = planCapture(hold, 350, true, NOW);
   const capture = capturedEntry({ captureId: '01JCAPTURE0000000000000000', hold, taken: plan.taken, final: true, at: NOW.toISOString() });
   const release = {
-    entry: releasedEntry({ releaseId: '01JRELEASE0000000000000000', hold, reason: 'FINAL_CAPTURE', restored: [{ creditId: 'cr-b', amount: 50, expiresAt: E2 }], lapsed: 0, at: NOW.toISOString() }),
+    entry: releasedEntry({
+      releaseId: '01JRELEASE0000000000000000',
+      hold,
+      reason: 'FINAL_CAPTURE',
+      restored: [{ creditId: 'cr-b', amount: 50, expiresAt: E2 }],
+      lapsed: 0,
+      at: NOW.toISOString(),
+    }),
     restore: [{ creditId: 'cr-b', amount: 50, expiresAt: E2, maxRemainingBefore: 950 }],
   };
   const holdPut = {
@@ -112,8 +163,20 @@ describe('capture and release', () => {
     await store.commitCapture({ before: hold, after: plan.next, capture, release, captureKey: 'ck', record, now: NOW });
     expect(sent(TransactWriteCommand)[0].TransactItems).toEqual([
       holdPut,
-      { Put: { TableName: TABLE, Item: { pk: 'C#cust-1', sk: `LEDGER#${capture.entryId}`, type: 'LEDGER', ...capture }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: TABLE, Item: { pk: 'C#cust-1', sk: `LEDGER#${release.entry.entryId}`, type: 'LEDGER', ...release.entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: 'C#cust-1', sk: `LEDGER#${capture.entryId}`, type: 'LEDGER', ...capture },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: 'C#cust-1', sk: `LEDGER#${release.entry.entryId}`, type: 'LEDGER', ...release.entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       restore('cr-b', 50, E2, 950),
       keyItem('CAPTURE', 'ck', record),
     ]);
@@ -122,7 +185,11 @@ describe('capture and release', () => {
   it('release: the hold first, no guard (a failed condition is stale: re-read); the expired release guarded by its entry', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     await store.commitRelease({ before: hold, after: plan.next, release, now: NOW });
-    expect(sent(TransactWriteCommand)[0].TransactItems).toEqual([holdPut, expect.objectContaining({ Put: expect.objectContaining({ ConditionExpression: 'attribute_not_exists(pk)' }) }), restore('cr-b', 50, E2, 950)]);
+    expect(sent(TransactWriteCommand)[0].TransactItems).toEqual([
+      holdPut,
+      expect.objectContaining({ Put: expect.objectContaining({ ConditionExpression: 'attribute_not_exists(pk)' }) }),
+      restore('cr-b', 50, E2, 950),
+    ]);
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
     expect(await store.commitRelease({ before: hold, after: plan.next, release, now: NOW })).toEqual({ kind: 'conflict', stale: true });
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
@@ -133,13 +200,35 @@ describe('capture and release', () => {
 });
 
 describe('refund', () => {
-  const redemption = redeemedEntry({ redemptionId: '01JREDEEM000000000000000AA', customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', amount: 400, allocations, at: NOW.toISOString() });
-  const refund = refundedEntry({ refundId: '01JREFUND00000000000000000', of: redemption, restored: [{ creditId: 'cr-b', amount: 100, expiresAt: E2 }], lapsed: 0, at: NOW.toISOString() });
+  const redemption = redeemedEntry({
+    redemptionId: '01JREDEEM000000000000000AA',
+    customerId: 'cust-1',
+    orderId: 'o-1',
+    currency: 'EUR',
+    amount: 400,
+    allocations,
+    at: NOW.toISOString(),
+  });
+  const refund = refundedEntry({
+    refundId: '01JREFUND00000000000000000',
+    of: redemption,
+    restored: [{ creditId: 'cr-b', amount: 100, expiresAt: E2 }],
+    lapsed: 0,
+    at: NOW.toISOString(),
+  });
   const progress = { refunded: 100, refundedAllocations: [{ creditId: 'cr-b', amount: 100, expiresAt: E2 }] };
 
   it('first refund of a redemption: progress only if none yet and APPLIED; the entry; restorations; the key record', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    await store.commitRefund({ target: redemption, progress, refund, restore: [{ creditId: 'cr-b', amount: 100, expiresAt: E2, maxRemainingBefore: 900 }], refundKey: 'rk', record, now: NOW });
+    await store.commitRefund({
+      target: redemption,
+      progress,
+      refund,
+      restore: [{ creditId: 'cr-b', amount: 100, expiresAt: E2, maxRemainingBefore: 900 }],
+      refundKey: 'rk',
+      record,
+      now: NOW,
+    });
     const [progressUpdate, entry, credit, key] = sent(TransactWriteCommand)[0].TransactItems;
     expect(progressUpdate).toEqual({
       Update: {
@@ -151,15 +240,31 @@ describe('refund', () => {
         ExpressionAttributeValues: { ':after': 100, ':allocations': progress.refundedAllocations, ':applied': 'APPLIED' },
       },
     });
-    expect(entry.Put.Item).toMatchObject({ sk: `LEDGER#${refund.entryId}`, kind: 'REFUNDED', refundOf: 'REDEMPTION', redemptionId: redemption.entryId });
+    expect(entry.Put.Item).toMatchObject({
+      sk: `LEDGER#${refund.entryId}`,
+      kind: 'REFUNDED',
+      refundOf: 'REDEMPTION',
+      redemptionId: redemption.entryId,
+    });
     expect(credit).toEqual(restore('cr-b', 100, E2, 900));
     expect(key).toEqual(keyItem('REFUND', 'rk', record));
   });
 
   it('a later refund of a capture: progress only if unchanged since read, no status check', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    const capture = { ...capturedEntry({ captureId: 'cap-1', hold, taken: allocations, final: false, at: NOW.toISOString() }), refunds: progress };
-    await store.commitRefund({ target: capture, progress: { ...progress, refunded: 150 }, refund, restore: [], refundKey: 'rk2', record, now: NOW });
+    const capture = {
+      ...capturedEntry({ captureId: 'cap-1', hold, taken: allocations, final: false, at: NOW.toISOString() }),
+      refunds: progress,
+    };
+    await store.commitRefund({
+      target: capture,
+      progress: { ...progress, refunded: 150 },
+      refund,
+      restore: [],
+      refundKey: 'rk2',
+      record,
+      now: NOW,
+    });
     expect(sent(TransactWriteCommand)[0].TransactItems[0].Update).toMatchObject({
       ConditionExpression: 'refunded = :before',
       ExpressionAttributeValues: { ':after': 150, ':before': 100, ':allocations': progress.refundedAllocations },
@@ -170,7 +275,11 @@ describe('refund', () => {
 
 describe('reads', () => {
   it('a hold by key, the customer’s holds by prefix (every page), a key record; all strongly consistent', async () => {
-    ddb.on(GetCommand).resolvesOnce({ Item: holdItem }).resolvesOnce({}).resolvesOnce({ Item: keyItem('CAPTURE', 'ck', record).Put.Item });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: holdItem })
+      .resolvesOnce({})
+      .resolvesOnce({ Item: keyItem('CAPTURE', 'ck', record).Put.Item });
     expect(await store.getHold('cust-1', hold.holdId)).toEqual(hold);
     expect(await store.getHold('cust-1', 'nope')).toBeUndefined();
     expect(await store.getKeyedRecord('cust-1', 'CAPTURE', 'ck')).toEqual(record);
@@ -179,9 +288,16 @@ describe('reads', () => {
       ['HOLD#nope', true],
       ['IDEM#CAPTURE#ck', true],
     ]);
-    ddb.on(QueryCommand).resolvesOnce({ Items: [holdItem], LastEvaluatedKey: { pk: 'C#cust-1', sk: 'HOLD#x' } }).resolvesOnce({ Items: [] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [holdItem], LastEvaluatedKey: { pk: 'C#cust-1', sk: 'HOLD#x' } })
+      .resolvesOnce({ Items: [] });
     expect(await store.listHolds('cust-1')).toEqual([hold]);
-    expect(sent(QueryCommand)[0]).toMatchObject({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :hold)', ExpressionAttributeValues: { ':pk': 'C#cust-1', ':hold': 'HOLD#' }, ConsistentRead: true });
+    expect(sent(QueryCommand)[0]).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :hold)',
+      ExpressionAttributeValues: { ':pk': 'C#cust-1', ':hold': 'HOLD#' },
+      ConsistentRead: true,
+    });
   });
 
   it('decodes each stored payment-flow item to its domain value; a malformed one fails loudly', () => {
@@ -193,7 +309,15 @@ describe('reads', () => {
   });
 
   it('payment-flow ledger entries and refund progress survive the round trip through the table', () => {
-    const redemption = redeemedEntry({ redemptionId: 'r-1', customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', amount: 400, allocations, at: NOW.toISOString() });
+    const redemption = redeemedEntry({
+      redemptionId: 'r-1',
+      customerId: 'cust-1',
+      orderId: 'o-1',
+      currency: 'EUR',
+      amount: 400,
+      allocations,
+      at: NOW.toISOString(),
+    });
     const refunds = { refunded: 100, refundedAllocations: [{ creditId: 'cr-b', amount: 100, expiresAt: E2 }] };
     const capture = capturedEntry({ captureId: 'cap-1', hold, taken: allocations, final: false, at: NOW.toISOString() });
     const entries = [
@@ -214,6 +338,8 @@ describe('reads', () => {
     expect(ledgerItem({ ...capture, refunds })).toMatchObject({ refunded: 100, refundedAllocations: refunds.refundedAllocations });
     expect('refunds' in ledgerItem({ ...capture, refunds })).toBe(false);
     expect(() => decodeItem({ ...released, lapsed: 1.5 })).toThrow(/lapsed must be a whole number/);
-    expect(() => decodeItem({ pk: 'C#cust-1', sk: 'LEDGER#cap-1', type: 'LEDGER', ...capture, final: 'yes' })).toThrow(/final must be a boolean/);
+    expect(() => decodeItem({ pk: 'C#cust-1', sk: 'LEDGER#cap-1', type: 'LEDGER', ...capture, final: 'yes' })).toThrow(
+      /final must be a boolean/,
+    );
   });
 });

@@ -17,15 +17,40 @@ const TABLE = 'CourtesyCredits';
 const EXPIRES_MS = 1780135200000;
 const REMIND_AT = new Date('2026-05-23T10:00:00.000Z');
 
-const storedCredit = { pk: 'C#cust-1', sk: `CREDIT#${EXPIRES}#${credit.creditId}`, type: 'CREDIT', ...credit, expiresAtMs: EXPIRES_MS, ttl: 1780135200 };
+const storedCredit = {
+  pk: 'C#cust-1',
+  sk: `CREDIT#${EXPIRES}#${credit.creditId}`,
+  type: 'CREDIT',
+  ...credit,
+  expiresAtMs: EXPIRES_MS,
+  ttl: 1780135200,
+};
 const allocations = [
   { creditId: 'cr-a', amount: 300, expiresAt: '2026-04-01T00:00:00.000Z' },
   { creditId: 'cr-b', amount: 100, expiresAt: EXPIRES },
 ];
-const redemption = redeemedEntry({ redemptionId: '01JREDEEM000000000000000AA', customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', amount: 400, allocations, at: NOW.toISOString() });
+const redemption = redeemedEntry({
+  redemptionId: '01JREDEEM000000000000000AA',
+  customerId: 'cust-1',
+  orderId: 'o-1',
+  currency: 'EUR',
+  amount: 400,
+  allocations,
+  at: NOW.toISOString(),
+});
 const redeemRecord: RedeemRecord = {
   requestHash: 'hash-1',
-  response: { redemptionId: redemption.entryId, customerId: 'cust-1', orderId: 'o-1', currency: 'EUR', requested: 400, applied: 400, allocations, remainingBalance: 0, redeemedAt: NOW.toISOString() },
+  response: {
+    redemptionId: redemption.entryId,
+    customerId: 'cust-1',
+    orderId: 'o-1',
+    currency: 'EUR',
+    requested: 400,
+    applied: 400,
+    allocations,
+    remainingBalance: 0,
+    redeemedAt: NOW.toISOString(),
+  },
 };
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -48,14 +73,25 @@ const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(comma
 describe('grant: one transaction of four items', () => {
   it('grant key (the guard), credit, ledger entry, reminder: keys, conditions, TTLs', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    expect(await store.grant({ credit, ledger: grantedEntry(credit), remindAt: REMIND_AT, requestHash: 'h' })).toEqual({ kind: 'committed' });
+    expect(await store.grant({ credit, ledger: grantedEntry(credit), remindAt: REMIND_AT, requestHash: 'h' })).toEqual({
+      kind: 'committed',
+    });
     const [input] = sent(TransactWriteCommand);
     expect(input.ReturnConsumedCapacity).toBe('TOTAL');
     expect(input.TransactItems).toEqual([
       {
         Put: {
           TableName: TABLE,
-          Item: { pk: 'COMPLAINT#CMP-1', sk: 'GRANT', type: 'GRANT_KEY', complaintId: 'CMP-1', customerId: 'cust-1', creditId: credit.creditId, requestHash: 'h', at: credit.grantedAt },
+          Item: {
+            pk: 'COMPLAINT#CMP-1',
+            sk: 'GRANT',
+            type: 'GRANT_KEY',
+            complaintId: 'CMP-1',
+            customerId: 'cust-1',
+            creditId: credit.creditId,
+            requestHash: 'h',
+            at: credit.grantedAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -85,7 +121,16 @@ describe('grant: one transaction of four items', () => {
       {
         Put: {
           TableName: TABLE,
-          Item: { pk: 'C#cust-1', sk: `REMINDER#${credit.creditId}`, type: 'REMINDER', customerId: 'cust-1', creditId: credit.creditId, expiresAt: EXPIRES, remindAt: REMIND_AT.toISOString(), ttl: 1779530400 },
+          Item: {
+            pk: 'C#cust-1',
+            sk: `REMINDER#${credit.creditId}`,
+            type: 'REMINDER',
+            customerId: 'cust-1',
+            creditId: credit.creditId,
+            expiresAt: EXPIRES,
+            remindAt: REMIND_AT.toISOString(),
+            ttl: 1779530400,
+          },
         },
       },
     ]);
@@ -98,7 +143,16 @@ describe('grant: one transaction of four items', () => {
   });
 
   it('grant key condition failed → duplicate, with the earlier record from the cancellation', async () => {
-    const old = { pk: 'COMPLAINT#CMP-1', sk: 'GRANT', type: 'GRANT_KEY', complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old', at: 'x' };
+    const old = {
+      pk: 'COMPLAINT#CMP-1',
+      sk: 'GRANT',
+      type: 'GRANT_KEY',
+      complaintId: 'CMP-1',
+      customerId: 'cust-1',
+      creditId: 'cr-0',
+      requestHash: 'old',
+      at: 'x',
+    };
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed', Item: marshall(old) }, 'None', 'None'));
     expect(await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h' })).toEqual({
       kind: 'duplicate',
@@ -109,11 +163,22 @@ describe('grant: one transaction of four items', () => {
 
   it('duplicate without the old item in the cancellation → reads the grant key (strongly consistent)', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
-    ddb.on(GetCommand).resolves({ Item: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old', type: 'GRANT_KEY' } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old', type: 'GRANT_KEY' } });
     const out = await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h' });
-    expect(out).toEqual({ kind: 'duplicate', existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old' } });
+    expect(out).toEqual({
+      kind: 'duplicate',
+      existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old' },
+    });
     expect(sent(GetCommand)).toEqual([
-      { TableName: TABLE, Key: { pk: 'COMPLAINT#CMP-1', sk: 'GRANT' }, ConsistentRead: true, ProjectionExpression: undefined, ReturnConsumedCapacity: 'TOTAL' },
+      {
+        TableName: TABLE,
+        Key: { pk: 'COMPLAINT#CMP-1', sk: 'GRANT' },
+        ConsistentRead: true,
+        ProjectionExpression: undefined,
+        ReturnConsumedCapacity: 'TOTAL',
+      },
     ]);
   });
 
@@ -162,7 +227,14 @@ describe('redemption: conditional debits, ledger entry, idempotency record', () 
     expect(items[3]).toEqual({
       Put: {
         TableName: TABLE,
-        Item: { pk: 'C#cust-1', sk: 'IDEM#REDEEM#k-1', type: 'IDEMPOTENCY', requestHash: 'hash-1', response: JSON.stringify(redeemRecord.response), ttl: 1780135200 },
+        Item: {
+          pk: 'C#cust-1',
+          sk: 'IDEM#REDEEM#k-1',
+          type: 'IDEMPOTENCY',
+          requestHash: 'hash-1',
+          response: JSON.stringify(redeemRecord.response),
+          ttl: 1780135200,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
@@ -171,12 +243,24 @@ describe('redemption: conditional debits, ledger entry, idempotency record', () 
 
   it('nothing applied: no ledger entry, the idempotency record still written', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    await store.commitRedemption({ customerId: 'cust-1', idempotencyKey: 'k-1', record: { ...redeemRecord, response: { ...redeemRecord.response, allocations: [] } }, now: NOW });
+    await store.commitRedemption({
+      customerId: 'cust-1',
+      idempotencyKey: 'k-1',
+      record: { ...redeemRecord, response: { ...redeemRecord.response, allocations: [] } },
+      now: NOW,
+    });
     expect(sent(TransactWriteCommand)[0].TransactItems.map((i: any) => i.Put.Item.type)).toEqual(['IDEMPOTENCY']);
   });
 
   it('idempotency record existed → duplicate with the stored answer, parsed', async () => {
-    const old = { pk: 'C#cust-1', sk: 'IDEM#REDEEM#k-1', type: 'IDEMPOTENCY', requestHash: 'hash-0', response: JSON.stringify(redeemRecord.response), ttl: 1 };
+    const old = {
+      pk: 'C#cust-1',
+      sk: 'IDEM#REDEEM#k-1',
+      type: 'IDEMPOTENCY',
+      requestHash: 'hash-0',
+      response: JSON.stringify(redeemRecord.response),
+      ttl: 1,
+    };
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', { Code: 'ConditionalCheckFailed', Item: marshall(old) }));
     expect(await commit()).toEqual({ kind: 'duplicate', existing: { requestHash: 'hash-0', response: redeemRecord.response } });
   });
@@ -189,14 +273,25 @@ describe('redemption: conditional debits, ledger entry, idempotency record', () 
   });
 
   it('a debit condition failed (spent or expired meanwhile) → stale conflict; contention → plain conflict', async () => {
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None', 'None')).rejectsOnce(cancelled('None', 'TransactionConflict', 'None', 'None'));
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'))
+      .rejectsOnce(cancelled('None', 'TransactionConflict', 'None', 'None'));
     expect(await commit()).toEqual({ kind: 'conflict', stale: true });
     expect(await commit()).toEqual({ kind: 'conflict', stale: false });
   });
 });
 
 describe('reversal', () => {
-  const reversal = reversedEntry({ reversalId: '01JREVERSE00000000000000AA', redemption, restored: 300, lapsed: 100, allocations: [allocations[0]!], at: NOW.toISOString(), reason: 'cancelled' });
+  const reversal = reversedEntry({
+    reversalId: '01JREVERSE00000000000000AA',
+    redemption,
+    restored: 300,
+    lapsed: 100,
+    allocations: [allocations[0]!],
+    at: NOW.toISOString(),
+    reason: 'cancelled',
+  });
   const commit = () => store.commitReversal({ redemption, reversal, restore: [{ ...allocations[0]!, maxRemainingBefore: 700 }], now: NOW });
 
   it('flips the redemption APPLIED → REVERSED, appends the reversal, restores each credit up to its original amount', async () => {
@@ -210,7 +305,12 @@ describe('reversal', () => {
           UpdateExpression: 'SET #status = :reversed, reversalId = :reversalId, reversedAt = :at',
           ConditionExpression: '#status = :applied AND attribute_not_exists(refunded)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':reversed': 'REVERSED', ':applied': 'APPLIED', ':reversalId': reversal.entryId, ':at': NOW.toISOString() },
+          ExpressionAttributeValues: {
+            ':reversed': 'REVERSED',
+            ':applied': 'APPLIED',
+            ':reversalId': reversal.entryId,
+            ':at': NOW.toISOString(),
+          },
         },
       },
       {
@@ -248,7 +348,10 @@ describe('reversal', () => {
   });
 
   it('the status flip failed → duplicate (reversed before); a restore failed → stale conflict', async () => {
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None')).rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'));
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None'))
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'));
     expect(await commit()).toEqual({ kind: 'duplicate', existing: undefined });
     expect(await commit()).toEqual({ kind: 'conflict', stale: true });
   });
@@ -258,7 +361,10 @@ describe('expiry entry and notices: put if absent', () => {
   const expired = expiredEntry({ ...credit, remaining: 700 }, '01JEXPIRE000000000000000AA');
 
   it('expiry: a conditional PutItem of the EXPIRED entry; false when it was there (redelivery)', async () => {
-    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    ddb
+      .on(PutCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     expect(await store.recordExpiry(expired)).toBe(true);
     expect(await store.recordExpiry(expired)).toBe(false);
     expect(sent(PutCommand)[0]).toEqual({
@@ -275,9 +381,17 @@ describe('expiry entry and notices: put if absent', () => {
     await expect(store.recordExpiry(expired)).rejects.toThrow('throttled');
   });
 
-  const notice = { customerId: 'cust-1', creditId: credit.creditId, currency: 'EUR', remaining: 2500, expiresAt: EXPIRES, sentAt: NOW.toISOString(), messageId: 'm-1' };
+  const notice = {
+    customerId: 'cust-1',
+    creditId: credit.creditId,
+    currency: 'EUR',
+    remaining: 2500,
+    expiresAt: EXPIRES,
+    sentAt: NOW.toISOString(),
+    messageId: 'm-1',
+  };
 
-  it('putNotice: the notice item, kept 90 days past the credit\'s expiry', async () => {
+  it("putNotice: the notice item, kept 90 days past the credit's expiry", async () => {
     ddb.on(PutCommand).resolves({});
     expect(await store.putNotice('ISSUED', notice, EXPIRES)).toBe(true);
     expect(sent(PutCommand)[0]).toEqual({
@@ -289,7 +403,10 @@ describe('expiry entry and notices: put if absent', () => {
   });
 
   it('hasNotice: a consistent GetItem of the key only', async () => {
-    ddb.on(GetCommand).resolvesOnce({ Item: { pk: 'C#cust-1' } }).resolvesOnce({});
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { pk: 'C#cust-1' } })
+      .resolvesOnce({});
     expect(await store.hasNotice('cust-1', credit.creditId, 'REMINDER')).toBe(true);
     expect(await store.hasNotice('cust-1', credit.creditId, 'REMINDER')).toBe(false);
     expect(sent(GetCommand)[0]).toEqual({
@@ -305,7 +422,10 @@ describe('expiry entry and notices: put if absent', () => {
 describe('reads', () => {
   it('spendable credits: unexpired by key range, used-up filtered out, every page read', async () => {
     const c = (id: string, remaining: number) => ({ creditId: id, currency: 'EUR', remaining, expiresAt: EXPIRES });
-    ddb.on(QueryCommand).resolvesOnce({ Items: [c('a', 1)], LastEvaluatedKey: { pk: 'C#cust-1', sk: 'CREDIT#x' } }).resolvesOnce({ Items: [c('b', 2)] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [c('a', 1)], LastEvaluatedKey: { pk: 'C#cust-1', sk: 'CREDIT#x' } })
+      .resolvesOnce({ Items: [c('b', 2)] });
     expect(await store.listSpendableCredits('cust-1', NOW)).toEqual([c('a', 1), c('b', 2)]);
     const [first, second] = sent(QueryCommand);
     expect(first).toEqual({
@@ -323,7 +443,9 @@ describe('reads', () => {
 
   it('stored credits: every credit item, with its original amount', async () => {
     ddb.on(QueryCommand).resolves({ Items: [{ creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES }] });
-    expect(await store.listStoredCredits('cust-1')).toEqual([{ creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES }]);
+    expect(await store.listStoredCredits('cust-1')).toEqual([
+      { creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES },
+    ]);
     expect(sent(QueryCommand)[0]).toMatchObject({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': 'C#cust-1', ':credit': 'CREDIT#' },
@@ -334,7 +456,10 @@ describe('reads', () => {
 
   it('spendable credits carry their category narrowing; an unknown category in a stored credit fails loudly', async () => {
     const narrowed = { creditId: 'n', currency: 'EUR', remaining: 1, expiresAt: EXPIRES, categories: ['SERVICES'] };
-    ddb.on(QueryCommand).resolvesOnce({ Items: [narrowed] }).resolvesOnce({ Items: [{ ...narrowed, categories: ['GIFT_CARD'] }] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [narrowed] })
+      .resolvesOnce({ Items: [{ ...narrowed, categories: ['GIFT_CARD'] }] });
     expect(await store.listSpendableCredits('cust-1', NOW)).toEqual([narrowed]);
     await expect(store.listSpendableCredits('cust-1', NOW)).rejects.toThrow(/categories\[0\] is not one of/);
   });

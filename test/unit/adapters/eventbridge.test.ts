@@ -5,7 +5,11 @@ import { EventBridgePublisher } from '../../../lambdas/adapters/eventbridge';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../../../lambdas/domain/events';
 
 const eb = mockClient(EventBridgeClient);
-const publisher = () => new EventBridgePublisher(new EventBridgeClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), 'courtesy-credits');
+const publisher = () =>
+  new EventBridgePublisher(
+    new EventBridgeClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+    'courtesy-credits',
+  );
 const event = (n: number) => ({ detailType: DETAIL_TYPES.GRANTED, detail: { eventId: `GRANTED#${n}`, customerId: 'cust-1', amount: n } });
 
 beforeEach(() => eb.reset());
@@ -17,7 +21,12 @@ it('one entry per event on the service bus, with the service source and the deta
   expect(eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input)).toEqual([
     {
       Entries: [
-        { EventBusName: 'courtesy-credits', Source: 'courtesy-credits', DetailType: 'CreditGranted', Detail: JSON.stringify({ eventId: 'GRANTED#1', customerId: 'cust-1', amount: 1 }) },
+        {
+          EventBusName: 'courtesy-credits',
+          Source: 'courtesy-credits',
+          DetailType: 'CreditGranted',
+          Detail: JSON.stringify({ eventId: 'GRANTED#1', customerId: 'cust-1', amount: 1 }),
+        },
       ],
     },
   ]);
@@ -42,6 +51,8 @@ it('a rejected entry fails the publish with its error codes (the stream record i
     FailedEntryCount: 1,
     Entries: [{ EventId: 'e-1' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
   });
-  await expect(publisher().publish(Array.from({ length: 12 }, (_, i) => event(i)))).rejects.toThrow('EventBridge rejected 1 of 10 entries: InternalFailure: try again');
+  await expect(publisher().publish(Array.from({ length: 12 }, (_, i) => event(i)))).rejects.toThrow(
+    'EventBridge rejected 1 of 10 entries: InternalFailure: try again',
+  );
   expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
 });

@@ -5,7 +5,13 @@ import { SesMailer } from '../../../lambdas/adapters/ses';
 
 const ses = mockClient(SESv2Client);
 const client = () => new SESv2Client({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-const email = { to: 'kim@example.com', subject: 'Ihre Gutschrift', html: '<p>25,00 €</p>', text: '25,00 €', tags: { kind: 'credit-issued', creditId: '01JCREDIT0000000000000000A' } };
+const email = {
+  to: 'kim@example.com',
+  subject: 'Ihre Gutschrift',
+  html: '<p>25,00 €</p>',
+  text: '25,00 €',
+  tags: { kind: 'credit-issued', creditId: '01JCREDIT0000000000000000A' },
+};
 
 beforeEach(() => ses.reset());
 afterAll(() => ses.restore());

@@ -36,7 +36,9 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
   /** Runs right before a commit is decided: a concurrent writer's chance to act between read and write. */
   beforeCommit?: () => void;
 
-  addCredit(row: Omit<StoredCreditRow, 'remaining' | 'customerId'> & Partial<Pick<StoredCreditRow, 'remaining' | 'customerId'>>): StoredCreditRow {
+  addCredit(
+    row: Omit<StoredCreditRow, 'remaining' | 'customerId'> & Partial<Pick<StoredCreditRow, 'remaining' | 'customerId'>>,
+  ): StoredCreditRow {
     const full = { customerId: 'c-1', remaining: row.amount, ...row };
     this.credits.set(full.creditId, full);
     return full;
@@ -52,7 +54,13 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
 
   private canDebit(customerId: string, a: Allocation, now: Date): boolean {
     const c = this.credits.get(a.creditId);
-    return !!c && c.customerId === customerId && c.expiresAt === a.expiresAt && c.remaining >= a.amount && Date.parse(c.expiresAt) > now.getTime();
+    return (
+      !!c &&
+      c.customerId === customerId &&
+      c.expiresAt === a.expiresAt &&
+      c.remaining >= a.amount &&
+      Date.parse(c.expiresAt) > now.getTime()
+    );
   }
 
   private canRestore(customerId: string, r: Restoration, now: Date): boolean {
@@ -79,7 +87,13 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
   async listSpendableCredits(customerId: string, now: Date): Promise<SpendableCredit[]> {
     return [...this.credits.values()]
       .filter((c) => c.customerId === customerId && c.remaining > 0 && Date.parse(c.expiresAt) > now.getTime())
-      .map(({ creditId, currency, remaining, expiresAt, categories }) => ({ creditId, currency, remaining, expiresAt, ...(categories ? { categories } : {}) }));
+      .map(({ creditId, currency, remaining, expiresAt, categories }) => ({
+        creditId,
+        currency,
+        remaining,
+        expiresAt,
+        ...(categories ? { categories } : {}),
+      }));
   }
   async listStoredCredits(customerId: string) {
     return [...this.credits.values()]
@@ -112,7 +126,8 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     if (failed) return failed;
     const key = this.k(input.customerId, input.idempotencyKey);
     if (this.redeemKeys.has(key)) return { kind: 'duplicate', existing: this.redeemKeys.get(key) };
-    if (!input.record.response.allocations.every((a) => this.canDebit(input.customerId, a, input.now))) return { kind: 'conflict', stale: true };
+    if (!input.record.response.allocations.every((a) => this.canDebit(input.customerId, a, input.now)))
+      return { kind: 'conflict', stale: true };
     for (const a of input.record.response.allocations) this.credits.get(a.creditId)!.remaining -= a.amount;
     if (input.ledger) this.ledger.set(this.k(input.customerId, input.ledger.entryId), input.ledger);
     this.redeemKeys.set(key, input.record);
@@ -123,11 +138,21 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     const failed = this.scripted<never>();
     if (failed) return failed;
     const stored = this.ledger.get(this.k(input.redemption.customerId, input.redemption.entryId));
-    if (!stored || stored.kind !== 'REDEEMED' || stored.status !== 'APPLIED' || stored.refunds?.refunded !== input.redemption.refunds?.refunded) {
+    if (
+      !stored ||
+      stored.kind !== 'REDEEMED' ||
+      stored.status !== 'APPLIED' ||
+      stored.refunds?.refunded !== input.redemption.refunds?.refunded
+    ) {
       return { kind: 'duplicate', existing: undefined };
     }
     if (!input.restore.every((r) => this.canRestore(input.redemption.customerId, r, input.now))) return { kind: 'conflict', stale: true };
-    this.ledger.set(this.k(stored.customerId, stored.entryId), { ...stored, status: 'REVERSED', reversalId: input.reversal.entryId, reversedAt: input.reversal.at });
+    this.ledger.set(this.k(stored.customerId, stored.entryId), {
+      ...stored,
+      status: 'REVERSED',
+      reversalId: input.reversal.entryId,
+      reversedAt: input.reversal.at,
+    });
     this.ledger.set(this.k(input.reversal.customerId, input.reversal.entryId), input.reversal);
     this.restoreAll(input.restore);
     return { kind: 'committed' };
@@ -195,7 +220,8 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     const dup = this.keyedDuplicate<typeof record.response>(target.customerId, 'REFUND', refundKey);
     if (dup) return dup;
     const stored = this.ledger.get(this.k(target.customerId, target.entryId)) as RefundableEntry | undefined;
-    const unchanged = !!stored && stored.refunds?.refunded === target.refunds?.refunded && (stored.kind !== 'REDEEMED' || stored.status === 'APPLIED');
+    const unchanged =
+      !!stored && stored.refunds?.refunded === target.refunds?.refunded && (stored.kind !== 'REDEEMED' || stored.status === 'APPLIED');
     if (!unchanged || !restore.every((r) => this.canRestore(target.customerId, r, now))) return { kind: 'conflict', stale: true };
     this.ledger.set(this.k(stored.customerId, stored.entryId), { ...stored, refunds: progress } as RefundableEntry);
     this.ledger.set(this.k(refund.customerId, refund.entryId), refund);
