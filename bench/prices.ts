@@ -37,4 +37,19 @@ export const PRICES = {
     /** Outbound email, per 1,000 messages (attachments/data transfer extra; these emails have none). */
     emailPer1000: 0.1,
   },
+  sqs: {
+    /**
+     * Standard queue requests, per million (each 64 KB chunk of a payload is one request; a SendMessageBatch or
+     * ReceiveMessage of up to 10 messages is one request). Recorded 2026-11-25, same provenance as above.
+     */
+    standardRequestPerMillion: 0.4,
+  },
+  pipes: {
+    /** EventBridge Pipes, per million requests after filtering (64 KB chunks). Recorded 2026-11-25, same provenance. */
+    requestPerMillion: 0.4,
+  },
+  scheduler: {
+    /** EventBridge Scheduler, per million invocations after the free tier (14 million a month). Recorded 2026-11-25. */
+    invocationPerMillion: 1.0,
+  },
 } as const;

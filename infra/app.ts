@@ -14,7 +14,7 @@ import { CourtesyCreditsStack } from './stack';
 import { addNagChecks } from './synth';
 
 const app = new App();
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig(app);
 } catch (e) {

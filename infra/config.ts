@@ -1,15 +1,18 @@
 import type { IConstruct } from 'constructs';
+import { DEFAULT_CAP_POLICY, parseCapPolicy, type CapPolicy } from '../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { DEFAULT_HOLD_POLICY } from '../lambdas/domain/hold';
 import { placeholderProblems } from './deploy-checks';
+import { describe, publisherList, ROLE_ARN, sourceList } from './config-lists';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
+import { LANDING_ZONE_KEYS, parseLandingZone, type LandingZoneSettings } from './options/settings';
 
 /**
  * Deployment settings, read from CDK context (cdk.json "context", or `cdk synth -c key=value`).
  * Values given with `-c` arrive as strings: numbers are parsed, and the list accepts JSON
  * (`-c 'courtesy:complaintEventSources=["a","b"]'`) or a comma-separated string.
  */
-export interface CourtesyConfig {
+export interface CourtesyConfig extends LandingZoneSettings {
   /** Deployment stage: names the stack (CourtesyCredits-<stage>) and the bus (courtesy-credits-<stage>), see infra/names.ts. */
   readonly stage: string;
   /** From address of every email; must belong to `sesIdentity`. */
@@ -28,13 +31,43 @@ export interface CourtesyConfig {
   readonly emailTimeZone: string;
   /** Largest single grant in whole units of its currency. */
   readonly maxGrantMajorUnits: number;
-  /** Optional SES configuration set used for every send. */
+  /**
+   * Optional SES configuration set used for every send. When absent the stack creates one; either way the stack adds
+   * a CloudWatch event destination to it, which the bounce and complaint alarms read (infra/constructs/email-events.ts).
+   */
   readonly sesConfigurationSetName?: string;
   /** A hold's lifetime when the request names none (the payment flow, issue 10). */
   readonly holdDefaultLifetimeSeconds: number;
   /** The longest lifetime a hold may ask for; at most the domain's 30 days. */
   readonly holdMaxLifetimeSeconds: number;
+  /**
+   * Who may publish ComplaintResolved with the complaint sources (the bus policy, infra/security/bus-policy.ts): IAM
+   * roles, or whole accounts whose own IAM decides. Same or other account.
+   */
+  readonly complaintPublisherPrincipals: readonly PublisherPrincipal[];
+  /**
+   * Optional break-glass role: besides the function roles, the only principal the table policy lets read or write
+   * items (infra/security/table-policy.ts). Not a `…RoleArn` field: it is no invoker of any function.
+   */
+  readonly breakGlassRole?: string;
+  /** Optional existing SNS topic every alarm notifies; when absent the stack creates one (infra/monitoring.ts). */
+  readonly alarmTopicArn?: string;
+  /** Optional address subscribed to the topic the stack creates (not allowed together with `alarmTopicArn`). */
+  readonly alarmEmail?: string;
+  /** Issuance caps (lambdas/domain/caps.ts): the domain's defaults overridden by the settings given. */
+  readonly grantCaps: CapPolicy;
+  /** Role of operations: may invoke void. Absent: nobody may. */
+  readonly opsRoleArn?: string;
+  /** Role of the privacy team: may invoke erase. Absent: nobody may. */
+  readonly privacyRoleArn?: string;
+  /** Role of finance: may invoke report. Absent: nobody may. */
+  readonly financeRoleArn?: string;
 }
+
+/** A complaint publisher: one IAM role (the preferred form), or an account that delegates to its own principals. */
+export type PublisherPrincipal =
+  | { readonly kind: 'role'; readonly arn: string; readonly account: string }
+  | { readonly kind: 'account'; readonly account: string };
 
 export const CONTEXT_KEYS = {
   stage: 'courtesy:stage',
@@ -49,6 +82,16 @@ export const CONTEXT_KEYS = {
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
   holdDefaultLifetimeSeconds: 'courtesy:holdDefaultLifetimeSeconds',
   holdMaxLifetimeSeconds: 'courtesy:holdMaxLifetimeSeconds',
+  complaintPublisherPrincipals: 'courtesy:complaintPublisherPrincipals',
+  breakGlassRole: 'courtesy:breakGlassRoleArn',
+  // Encryption key, log retention and VPC placement: infra/options/settings.ts.
+  ...LANDING_ZONE_KEYS,
+  alarmTopicArn: 'courtesy:alarmTopicArn',
+  alarmEmail: 'courtesy:alarmEmail',
+  grantCaps: 'courtesy:grantCaps',
+  opsRoleArn: 'courtesy:opsRoleArn',
+  privacyRoleArn: 'courtesy:privacyRoleArn',
+  financeRoleArn: 'courtesy:financeRoleArn',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -82,10 +125,9 @@ export class ConfigError extends Error {
 }
 
 const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-/** IAM role ARN: optional path (segments ending in "/"), then a role name of at most 64 characters; no wildcards. */
-const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/){0,50}[\w+=,.@-]{1,64}$/;
-const EVENT_SOURCE = /^[\w.\-/:]{1,256}$/;
 const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+/** SNS topic ARN: region, 12-digit account, topic name of 1-256 letters, digits, "-" or "_" (".fifo" is not for alarms). */
+const TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Reads and validates the configuration from a construct's context; throws ConfigError listing every problem.
@@ -160,9 +202,23 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const accountServiceRoleArn = str(CONTEXT_KEYS.accountServiceRoleArn, true);
   const emailTimeZone = str(CONTEXT_KEYS.emailTimeZone, true);
   const sesConfigurationSetName = str(CONTEXT_KEYS.sesConfigurationSetName, false);
+  const alarmTopicArn = str(CONTEXT_KEYS.alarmTopicArn, false);
+  const alarmEmail = str(CONTEXT_KEYS.alarmEmail, false);
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
-  const complaintEventSources = sources(get(CONTEXT_KEYS.complaintEventSources), problems);
+  const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
+  const complaintPublisherPrincipals = publisherList(
+    CONTEXT_KEYS.complaintPublisherPrincipals,
+    get(CONTEXT_KEYS.complaintPublisherPrincipals),
+    problems,
+  );
+  const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
+  const landingZone = parseLandingZone(get, problems);
+  const opsRoleArn = str(CONTEXT_KEYS.opsRoleArn, false);
+  const privacyRoleArn = str(CONTEXT_KEYS.privacyRoleArn, false);
+  const financeRoleArn = str(CONTEXT_KEYS.financeRoleArn, false);
+  const caps = parseCapPolicy(get(CONTEXT_KEYS.grantCaps));
+  if ('problems' in caps) problems.push(...caps.problems.map((p) => `${CONTEXT_KEYS.grantCaps}: ${p}`));
   const { minLifetimeSeconds, maxLifetimeSeconds } = DEFAULT_HOLD_POLICY;
   const holdMaxLifetimeSeconds = int(
     CONTEXT_KEYS.holdMaxLifetimeSeconds,
@@ -209,6 +265,10 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   for (const [key, arn] of [
     [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
     [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
+    [CONTEXT_KEYS.breakGlassRole, breakGlassRole],
+    [CONTEXT_KEYS.opsRoleArn, opsRoleArn],
+    [CONTEXT_KEYS.privacyRoleArn, privacyRoleArn],
+    [CONTEXT_KEYS.financeRoleArn, financeRoleArn],
   ] as const) {
     if (arn !== undefined && !ROLE_ARN.test(arn)) {
       problems.push(`${key}: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "${arn}"`);
@@ -219,6 +279,20 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   }
   if (sesConfigurationSetName !== undefined && !CONFIGURATION_SET.test(sesConfigurationSetName)) {
     problems.push(`${CONTEXT_KEYS.sesConfigurationSetName}: 1-64 letters, digits, "_" or "-", got "${sesConfigurationSetName}"`);
+  }
+
+  if (alarmTopicArn !== undefined && !TOPIC_ARN.test(alarmTopicArn)) {
+    problems.push(
+      `${CONTEXT_KEYS.alarmTopicArn}: must be an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<name>), got "${alarmTopicArn}"`,
+    );
+  }
+  if (alarmEmail !== undefined && !isValidEmail(alarmEmail)) {
+    problems.push(`${CONTEXT_KEYS.alarmEmail}: not a valid email address: "${alarmEmail}"`);
+  }
+  if (alarmTopicArn !== undefined && alarmEmail !== undefined) {
+    problems.push(
+      `${CONTEXT_KEYS.alarmEmail}: only for the topic the stack creates; with ${CONTEXT_KEYS.alarmTopicArn} set, subscribe to that topic where it is managed`,
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -235,46 +309,16 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
     holdDefaultLifetimeSeconds,
     holdMaxLifetimeSeconds,
+    complaintPublisherPrincipals,
+    ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
+    ...landingZone,
+    ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    grantCaps: 'policy' in caps ? caps.policy : DEFAULT_CAP_POLICY,
+    ...(opsRoleArn !== undefined ? { opsRoleArn } : {}),
+    ...(privacyRoleArn !== undefined ? { privacyRoleArn } : {}),
+    ...(financeRoleArn !== undefined ? { financeRoleArn } : {}),
   };
-}
-
-function sources(raw: unknown, problems: string[]): string[] {
-  const key = CONTEXT_KEYS.complaintEventSources;
-  let list: unknown = raw;
-  if (typeof raw === 'string') {
-    const s = raw.trim();
-    if (s.startsWith('[')) {
-      try {
-        list = JSON.parse(s);
-      } catch {
-        problems.push(`${key}: not valid JSON: ${s}`);
-        return [];
-      }
-    } else {
-      list = s === '' ? [] : s.split(',').map((x) => x.trim());
-    }
-  }
-  if (list === undefined || list === null) {
-    problems.push(`${key}: required, not set (a list of EventBridge "source" values)`);
-    return [];
-  }
-  if (!Array.isArray(list) || list.length === 0) {
-    problems.push(`${key}: must be a non-empty list of EventBridge "source" values, got ${describe(raw)}`);
-    return [];
-  }
-  const out: string[] = [];
-  for (const s of list) {
-    if (typeof s !== 'string' || !EVENT_SOURCE.test(s)) {
-      problems.push(`${key}: each source must be 1-256 characters of letters, digits, . _ - / :, got ${describe(s)}`);
-    } else if (s.startsWith('aws.')) {
-      problems.push(`${key}: "${s}" is reserved for AWS services`);
-    } else if (out.includes(s)) {
-      problems.push(`${key}: "${s}" is listed twice`);
-    } else {
-      out.push(s);
-    }
-  }
-  return out;
 }
 
 function isTimeZone(tz: string): boolean {
@@ -283,14 +327,5 @@ function isTimeZone(tz: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return `"${v}"`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
   }
 }

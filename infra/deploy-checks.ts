@@ -26,14 +26,30 @@ const domainOf = (addressOrDomain: string): string => addressOrDomain.slice(addr
 /** One line per placeholder setting, each starting with its context key. */
 export function placeholderProblems(config: CourtesyConfig, keys: { readonly [K in keyof CourtesyConfig]-?: string }): string[] {
   const problems: string[] = [];
-  for (const setting of ['paymentFlowRoleArn', 'accountServiceRoleArn'] as const) {
-    const account = accountOf(config[setting]);
+  for (const setting of ['paymentFlowRoleArn', 'accountServiceRoleArn', 'opsRoleArn', 'privacyRoleArn', 'financeRoleArn'] as const) {
+    const arn = config[setting];
+    if (arn === undefined) continue;
+    const account = accountOf(arn);
     if (account !== undefined && isExampleAccount(account)) {
       problems.push(
-        `${keys[setting]}: "${config[setting]}" is a placeholder (example account ${account}); ` +
+        `${keys[setting]}: "${arn}" is a placeholder (example account ${account}); ` +
           `give the ARN of the existing role that calls the service`,
       );
     }
+  }
+  for (const p of config.complaintPublisherPrincipals) {
+    if (isExampleAccount(p.account)) {
+      problems.push(
+        `${keys.complaintPublisherPrincipals}: "${p.kind === 'role' ? p.arn : p.account}" is a placeholder (example account ${p.account}); ` +
+          `give the role (or account) that publishes ComplaintResolved`,
+      );
+    }
+  }
+  const breakGlass = config.breakGlassRole !== undefined ? accountOf(config.breakGlassRole) : undefined;
+  if (breakGlass !== undefined && isExampleAccount(breakGlass)) {
+    problems.push(
+      `${keys.breakGlassRole}: "${config.breakGlassRole}" is a placeholder (example account ${breakGlass}); give an existing role or leave it unset`,
+    );
   }
   for (const setting of ['senderEmail', 'sesIdentity'] as const) {
     const domain = domainOf(config[setting]);

@@ -18,11 +18,17 @@ export type GuardRuleId = `ct-${string}-pr-${number}`;
 
 export interface GuardFinding {
   readonly ruleId: GuardRuleId;
-  /** Logical id of the offending resource in the template. */
+  /**
+   * Logical id of the offending resource in the template, or UNLOCATED when cfn-guard names none (it does so for
+   * some rules, e.g. ct-kms-pr-3, when a required statement is missing rather than a property wrong).
+   */
   readonly resource: string;
   /** The control's description, e.g. "[CT.SQS.PR.1]: Require any Amazon SQS queue to have a dead-letter queue configured". */
   readonly message: string;
 }
+
+/** `resource` of a finding cfn-guard reports without a logical id. */
+export const UNLOCATED = '(resource not located by cfn-guard)';
 
 const PACKAGE_DIR = path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
 const RULES_DIR = path.join(PACKAGE_DIR, 'rules', 'control-tower', 'cfn-guard');
@@ -70,10 +76,11 @@ export function guardFindings(template: Record<string, unknown>): GuardFinding[]
     for (const v of report.violations) {
       const ruleId = ruleIdOf(v.description, v.ruleName);
       for (const r of v.violatingResources) {
-        const key = `${ruleId} ${r.resourceLogicalId}`;
+        const resource = r.resourceLogicalId ?? UNLOCATED;
+        const key = `${ruleId} ${resource}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        findings.push({ ruleId, resource: r.resourceLogicalId, message: v.description });
+        findings.push({ ruleId, resource, message: v.description });
       }
     }
     if (!report.success && findings.length === 0) throw new Error('cfn-guard reported failure without any violation');

@@ -9,7 +9,7 @@ import { EVENT_SOURCE } from '../lambdas/domain/events';
  * its bus. One value: the events' source is defined by the domain (lambdas/domain/events.ts).
  */
 export const SERVICE_NAME = EVENT_SOURCE;
-/** CloudWatch metrics namespace, and the prefix of the stack name. */
+/** Prefix of the stack name and of each stage's CloudWatch metrics namespace (stageNames). */
 export const METRICS_NAMESPACE = 'CourtesyCredits';
 
 /** A stage name: lower-case letters, digits and "-", starting with a letter, at most 20 characters. */
@@ -27,9 +27,18 @@ export interface StageNames {
   readonly stackName: string;
   /** Name of the stage's EventBridge bus (callers put ComplaintResolved on it; the service publishes to it). */
   readonly eventBusName: string;
+  /**
+   * CloudWatch namespace of the stage's custom metrics (POWERTOOLS_METRICS_NAMESPACE): per stage, so that two stages
+   * in one account never feed each other's alarms (Powertools' only default dimension is the service name).
+   */
+  readonly metricsNamespace: string;
 }
 
 export function stageNames(stage: string): StageNames {
   if (!STAGE_PATTERN.test(stage)) throw new Error(`invalid stage "${stage}": ${STAGE_PATTERN} expected`);
-  return { stackName: `${METRICS_NAMESPACE}-${stage}`, eventBusName: `${SERVICE_NAME}-${stage}` };
+  return {
+    stackName: `${METRICS_NAMESPACE}-${stage}`,
+    eventBusName: `${SERVICE_NAME}-${stage}`,
+    metricsNamespace: `${METRICS_NAMESPACE}/${stage}`,
+  };
 }

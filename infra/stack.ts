@@ -1,25 +1,35 @@
 /**
  * The service's CloudFormation stack for one stage: the table, the bus, one ServiceFunction per catalogue entry
- * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the stream mappings and the
- * failure queues they name. Names that must be explicit derive from the stage (infra/names.ts).
+ * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the one stream mapping (the
+ * router) with its failure bucket, the work queues the router fills and their consumers, and the failure queues
+ * they name. Names that must be explicit derive from the stage (infra/names.ts).
+ * The resource policies of the bus, the table and the failure queues (trust boundaries) are built in
+ * infra/security/, one hook each. The landing-zone settings add the customer-managed key and the VPC placement
+ * (infra/options/).
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { ATTR } from '../lambdas/adapters/dynamodb/layout';
 import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
 import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
+import { EmailEvents } from './constructs/email-events';
+import { FailureBucket } from './constructs/failure-bucket';
 import { FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
+import { WorkQueue } from './constructs/work-queue';
 import {
   FUNCTION_LIST,
+  functionsTriggeredBy,
   LOG_LEVEL,
+  routeFilters,
   type EnvVarName,
   type FailureQueueSpec,
   type FunctionName,
@@ -27,14 +37,21 @@ import {
   type Trigger,
 } from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
+import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
+import { applyFailureQueueReadPolicy } from './security/queue-policy';
+import { applyTablePolicy } from './security/table-policy';
+import { acknowledgeFailureQueueKeyGrant, createServiceKey, tableKeyStatement } from './options/encryption';
+import { ServiceNetwork } from './options/network';
+import { ServiceMonitoring } from './monitoring';
 
-/** Settings of every stream mapping (the same for each consumer; filters and failure queue come from the catalogue). */
+/**
+ * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit and no record
+ * age limit: a batch is retried until its records leave the stream (24 h) — the router fails only when SQS does.
+ */
 const STREAM_MAPPING = {
   startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-  batchSize: 25,
+  batchSize: 100,
   bisectBatchOnError: true,
-  retryAttempts: 5,
-  maxRecordAge: Duration.days(1),
   reportBatchItemFailures: true,
 } as const;
 
@@ -48,8 +65,18 @@ export class CourtesyCreditsStack extends Stack {
   readonly table: dynamodb.Table;
   readonly bus: events.EventBus;
   readonly functions: { readonly [N in FunctionName]: ServiceFunction };
+  /** The customer-managed key of table, queues and log groups (courtesy:kms=customer-managed), else undefined. */
+  readonly encryptionKey?: kms.Key;
+  /** Where the functions run (courtesy:vpc), else undefined. */
+  readonly network?: ServiceNetwork;
+  /** Alarms, alarm topic and dashboard (infra/monitoring.ts). */
+  readonly monitoring: ServiceMonitoring;
   /** Every failure queue, by construct id (filled while the triggers are wired). */
   private readonly failureQueues: Record<string, FailureQueue> = {};
+  /** The workers' queues, by construct id. */
+  private readonly workQueueMap: Record<string, WorkQueue> = {};
+  /** Failure buckets of stream mappings, by construct id. */
+  private readonly failureBucketMap: Record<string, FailureBucket> = {};
 
   /** `id` is the stack name: use `stageNames(config.stage).stackName` (infra/app.ts, infra/synth.ts). */
   constructor(scope: Construct, id: string, props: CourtesyCreditsStackProps) {
@@ -58,6 +85,9 @@ export class CourtesyCreditsStack extends Stack {
       ...props,
     });
     const config = (this.config = props.config);
+    const names = stageNames(config.stage);
+    const key = (this.encryptionKey =
+      config.kms === 'customer-managed' ? createServiceKey(this, { stage: config.stage, eventBusName: names.eventBusName }) : undefined);
 
     // Retained on stack deletion and replacement; removed only if the deploy that created it rolls back. No
     // deletion protection: CloudFormation could not remove a protected table on that rollback (README, Deploy).
@@ -69,48 +99,95 @@ export class CourtesyCreditsStack extends Stack {
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RETAINED,
+      ...(key ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } : {}),
     }));
 
-    const bus = (this.bus = new events.EventBus(this, 'EventBus', { eventBusName: stageNames(config.stage).eventBusName }));
+    const bus = (this.bus = new events.EventBus(this, 'EventBus', { eventBusName: names.eventBusName }));
+    const network = (this.network =
+      config.vpc.placement === 'none'
+        ? undefined
+        : new ServiceNetwork(this, 'Network', {
+            setting: config.vpc,
+            functions: FUNCTION_LIST,
+            tableArn: table.tableArn,
+            logRetentionDays: config.logRetentionDays,
+            logRemovalPolicy: RETAINED,
+            ...(key ? { encryptionKey: key } : {}),
+          }));
+    const email = new EmailEvents(this, 'Email', { configurationSetName: config.sesConfigurationSetName });
+
+    // The workers' queues first: the router's routes and permissions name them.
+    const workers = functionsTriggeredBy('queue');
+    for (const w of workers) {
+      const { queue } = w.trigger;
+      this.workQueueMap[queue.id] = new WorkQueue(this, {
+        spec: queue,
+        deadLetter: this.failureQueue(queue.deadLetter),
+        functionTimeoutSeconds: w.timeoutSeconds,
+        ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
+      });
+    }
+    const routes = workers.map((w) => ({ queueUrl: this.workQueueMap[w.trigger.queue.id]!.queueUrl, consumes: w.trigger.consumes }));
 
     const environment: { readonly [V in EnvVarName]: string | undefined } = {
       TABLE_NAME: table.tableName,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_METRICS_NAMESPACE: stageNames(config.stage).metricsNamespace,
       POWERTOOLS_LOG_LEVEL: LOG_LEVEL,
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
       NODE_OPTIONS,
       REMINDER_DAYS_BEFORE_EXPIRY: String(config.reminderDaysBeforeExpiry),
       MAX_GRANT_MAJOR_UNITS: String(config.maxGrantMajorUnits),
       SENDER_EMAIL: config.senderEmail,
       EMAIL_TIME_ZONE: config.emailTimeZone,
-      SES_CONFIGURATION_SET: config.sesConfigurationSetName,
+      SES_CONFIGURATION_SET: email.configurationSetName,
       EVENT_BUS_NAME: bus.eventBusName,
       HOLD_DEFAULT_LIFETIME_SECONDS: String(config.holdDefaultLifetimeSeconds),
       HOLD_MAX_LIFETIME_SECONDS: String(config.holdMaxLifetimeSeconds),
+      GRANT_CAPS: JSON.stringify(config.grantCaps),
+      ROUTES: this.toJsonString(routes),
     };
-    // SES authorizes a send against the identity and against the configuration set it uses (named, or the
-    // identity's default set), so both are granted; only From the configured sender.
+    // SES authorizes a send against the identity and against the configuration set it uses, so both are granted;
+    // only From the configured sender.
     const sesArn = (resource: string, resourceName: string) => this.formatArn({ service: 'ses', resource, resourceName });
     const permissionTargets = {
       senderIdentity: {
-        resources: [
-          sesArn('identity', config.sesIdentity),
-          ...(config.sesConfigurationSetName !== undefined ? [sesArn('configuration-set', config.sesConfigurationSetName)] : []),
-        ],
+        resources: [sesArn('identity', config.sesIdentity), sesArn('configuration-set', email.configurationSetName)],
         conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
       },
       eventBus: { resources: [bus.eventBusArn] },
+      workQueues: { resources: Object.values(this.workQueueMap).map((q) => q.queueArn) },
     };
 
     const fns = {} as Record<FunctionName, ServiceFunction>;
     for (const spec of FUNCTION_LIST) {
-      const fn = new ServiceFunction(this, { spec, tableArn: table.tableArn, environment, permissionTargets, roles: config });
+      const fn = new ServiceFunction(this, {
+        spec,
+        tableArn: table.tableArn,
+        environment,
+        permissionTargets,
+        roles: config,
+        logs: { retentionDays: config.logRetentionDays, ...(key ? { encryptionKey: key } : {}) },
+        ...(network ? { placement: network.placement } : {}),
+      });
+      if (key && spec.tableActions.length > 0) fn.addToRolePolicy(tableKeyStatement(key, spec.tableActions));
       this.wireTrigger(fn, spec.trigger);
+      if (key && spec.trigger.kind !== 'invoke') acknowledgeFailureQueueKeyGrant(fn.role!);
       fns[spec.name] = fn;
     }
     this.functions = fns;
 
+    // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read failed events.
+    const roles = FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! }));
+    applyBusPolicy(bus, {
+      config,
+      servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role),
+    });
+    applyTablePolicy(table, { functions: roles, breakGlassRole: config.breakGlassRole });
+    applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
+
     this.addOutputs(FUNCTION_LIST);
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email }); // last: watches every function and queue
   }
 
   /** Connects a function to what triggers it; `invoke` permissions are the function's own (ServiceFunction). */
@@ -120,7 +197,11 @@ export class CourtesyCreditsStack extends Stack {
         new events.Rule(this, trigger.rule.id, {
           description: trigger.rule.description,
           eventBus: this.bus,
-          eventPattern: { source: [...this.config[trigger.sources]], detailType: [COMPLAINT_RESOLVED] },
+          eventPattern: {
+            source: [...this.config[trigger.sources]],
+            detailType: [COMPLAINT_RESOLVED],
+            ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
+          },
           targets: [
             new targets.LambdaFunction(fn, {
               deadLetterQueue: this.failureQueue(trigger.rule.deadLetter),
@@ -135,13 +216,22 @@ export class CourtesyCreditsStack extends Stack {
         });
         return;
       }
-      case 'stream':
+      case 'stream': {
+        if (this.failureBucketMap[trigger.onFailure.id] !== undefined)
+          throw new Error(`failure bucket ${trigger.onFailure.id} is named by two triggers`);
+        const bucket = (this.failureBucketMap[trigger.onFailure.id] = new FailureBucket(this, trigger.onFailure, this.encryptionKey));
         fn.addEventSource(
           new DynamoEventSource(this.table, {
             ...STREAM_MAPPING,
-            onFailure: new SqsDlq(this.failureQueue(trigger.onFailure)),
-            filters: trigger.filters.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+            onFailure: bucket.asOnFailureDestination(),
+            filters: routeFilters().map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
           }),
+        );
+        return;
+      }
+      case 'queue':
+        fn.addEventSource(
+          new SqsEventSource(this.workQueueMap[trigger.queue.id]!, { batchSize: trigger.queue.batchSize, reportBatchItemFailures: true }),
         );
         return;
       case 'invoke':
@@ -154,9 +244,19 @@ export class CourtesyCreditsStack extends Stack {
     return { ...this.failureQueues };
   }
 
+  /** The workers' queues, by construct id. */
+  get workQueues(): Readonly<Record<string, WorkQueue>> {
+    return { ...this.workQueueMap };
+  }
+
+  /** The stream mappings' failure buckets, by construct id. */
+  get failureBuckets(): Readonly<Record<string, FailureBucket>> {
+    return { ...this.failureBucketMap };
+  }
+
   private failureQueue(spec: FailureQueueSpec): FailureQueue {
     if (this.failureQueues[spec.id] !== undefined) throw new Error(`failure queue ${spec.id} is named by two triggers`);
-    return (this.failureQueues[spec.id] = new FailureQueue(this, spec));
+    return (this.failureQueues[spec.id] = new FailureQueue(this, spec, this.encryptionKey));
   }
 
   private addOutputs(functions: readonly FunctionSpec[]): void {
@@ -170,6 +270,15 @@ export class CourtesyCreditsStack extends Stack {
     }
     for (const [queueId, q] of Object.entries(this.failureQueues)) {
       new CfnOutput(this, `${queueId}QueueUrl`, { value: q.queueUrl, description: `Failure queue ${queueId}` });
+    }
+    for (const [queueId, q] of Object.entries(this.workQueueMap)) {
+      new CfnOutput(this, `${queueId}Url`, {
+        value: q.queueUrl,
+        description: `Work queue ${queueId} (its dead-letter queue: ${q.spec.deadLetter.id})`,
+      });
+    }
+    for (const [bucketId, b] of Object.entries(this.failureBucketMap)) {
+      new CfnOutput(this, `${bucketId}Name`, { value: b.bucketName, description: `Stream failure records (${bucketId})` });
     }
   }
 }

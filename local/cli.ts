@@ -2,14 +2,26 @@
  * `npm run cli -- <command>`: drive the locally running service (`npm start`) the way its real callers do:
  * PutEvents on the bus, Lambda Invoke, and the SES emulator's mailbox. Nothing here calls a handler directly.
  */
+import { EVENT_SOURCE } from '../lambdas/domain/events';
+import { scrubEmails } from '../lambdas/shared/observability';
+import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
+import { redriveCli } from './redrive';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const RUNTIME = process.env.COURTESY_LOCAL_URL ?? 'http://127.0.0.1:4010';
-const SES = process.env.COURTESY_SES_URL ?? 'http://127.0.0.1:8005';
+// Endpoints: COURTESY_LOCAL_URL / COURTESY_SES_URL override; else the running npm start's endpoints file; else the default ports.
+const ENDPOINTS_FILE = process.env.COURTESY_ENDPOINTS ?? DEFAULT_ENDPOINTS_FILE();
+const recorded = readEndpoints(ENDPOINTS_FILE);
+const RUNTIME = process.env.COURTESY_LOCAL_URL ?? recorded?.runtime ?? 'http://127.0.0.1:4010';
+const SES = process.env.COURTESY_SES_URL ?? recorded?.ses ?? 'http://127.0.0.1:8005';
+const BUS = recorded?.bus ?? stageNames(DEFAULT_STAGE).eventBusName;
+const source = (env: string) =>
+  process.env[env] ? `from ${env}` : recorded ? `from ${ENDPOINTS_FILE}` : 'default; no running npm start found';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const region = 'eu-central-1';
 
@@ -19,12 +31,24 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   redeem  --customer ID --order ID --amount MINOR --currency EUR [--key IDEMPOTENCY_KEY]
   reverse --customer ID --redemption ID [--currency EUR] [--reason TEXT]
   balance --customer ID [--limit N] [--cursor C]
+  void    --customer ID --credit ID --reason TEXT [--void-key K]   remove a credit's unspent rest (ops role)
+  erase   --customer ID                 erase the customer's email, locale and free texts; amounts stay (privacy role)
+  report  --from YYYY-MM-DD --to YYYY-MM-DD [--csv]   finance: liability, granted, spent, refunded, breakage, voided per day
+  reconcile                             finance: closing liability = what remains on the credits
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
-  events  [--type CreditGranted]      events the service published on the bus
-  queues                              failure queues (rejected events, poison stream records)
+  events  [--type CreditGranted] [--wait SECONDS]
+                                      events on the bus: what the service published, then what it received (addresses pseudonymized)
+  queues                              queues: work queues (stream records the router forwarded), the workers' dead-letter
+                                      queues (ExpireDlq, NotifyDlq, PublishDlq, AggregateDlq: whole records), failed grants (with the event)
+  redrive --queue NotifyDlq [--to Q] [--wait] [--rate N] [--aws [--stage S]]
+                                      move a dead-letter queue's messages back to their source queue (SQS
+                                      StartMessageMoveTask), locally or, with --aws, in the stage's stack (AWS credentials)
+  buckets                             stream failure bucket (batches the router gave up on, with their records)
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
-Amounts are minor units: 2500 EUR = 25,00 €. Endpoints: COURTESY_LOCAL_URL (${RUNTIME}), COURTESY_SES_URL (${SES}).`;
+Amounts are minor units: 2500 EUR = 25,00 €.
+Endpoints: runtime ${RUNTIME} (${source('COURTESY_LOCAL_URL')}), mailbox ${SES} (${source('COURTESY_SES_URL')}), bus ${BUS}.
+Another instance: COURTESY_ENDPOINTS=<its endpoints file> (npm start prints it).`;
 
 async function invoke(fn: string, payload: unknown): Promise<unknown> {
   const lambda = new LambdaClient({ endpoint: RUNTIME, region, credentials });
@@ -53,6 +77,7 @@ const req = (v: string | undefined, name: string): string => {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'redrive') return redriveCli(rest, RUNTIME);
   const { values: o } = parseArgs({
     args: rest,
     options: {
@@ -72,6 +97,11 @@ async function main(): Promise<void> {
       to: { type: 'string' },
       type: { type: 'string' },
       reset: { type: 'boolean' },
+      wait: { type: 'string' },
+      credit: { type: 'string' },
+      'void-key': { type: 'string' },
+      from: { type: 'string' },
+      csv: { type: 'boolean' },
     },
     allowPositionals: false,
   });
@@ -92,14 +122,7 @@ async function main(): Promise<void> {
       const eb = new EventBridgeClient({ endpoint: RUNTIME, region, credentials });
       const out = await eb.send(
         new PutEventsCommand({
-          Entries: [
-            {
-              EventBusName: 'courtesy-credits',
-              Source: 'retailer.complaints',
-              DetailType: 'ComplaintResolved',
-              Detail: JSON.stringify(detail),
-            },
-          ],
+          Entries: [{ EventBusName: BUS, Source: 'retailer.complaints', DetailType: 'ComplaintResolved', Detail: JSON.stringify(detail) }],
         }),
       );
       print({ published: detail, eventId: out.Entries?.[0]?.EventId });
@@ -125,6 +148,30 @@ async function main(): Promise<void> {
           ...(o.reason ? { reason: o.reason } : {}),
         }),
       );
+    case 'void':
+      return print(
+        await invoke('void', {
+          customerId: req(o.customer, 'customer'),
+          creditId: req(o.credit, 'credit'),
+          reason: req(o.reason, 'reason'),
+          ...(o['void-key'] ? { voidKey: o['void-key'] } : {}),
+        }),
+      );
+    case 'erase':
+      return print(await invoke('erase', { customerId: req(o.customer, 'customer') }));
+    case 'report': {
+      const answer = (await invoke('report', {
+        operation: 'report',
+        from: req(o.from, 'from'),
+        to: req(o.to, 'to'),
+        ...(o.csv ? { format: 'csv' } : {}),
+      })) as any;
+      // CSV comes back as one string: print it as a file would read.
+      if (o.csv && answer?.ok && typeof answer.csv === 'string') return void console.log(answer.csv);
+      return print(answer);
+    }
+    case 'reconcile':
+      return print(await invoke('report', { operation: 'reconcile' }));
     case 'balance':
       return print(
         await invoke('balance', {
@@ -144,15 +191,31 @@ async function main(): Promise<void> {
       return;
     }
     case 'events': {
-      const log = await getJson(`${RUNTIME}/_local/events`);
-      const events = (Array.isArray(log) ? log : (log.events ?? [])) as any[];
-      const envelopes = events.map((e) => e.event ?? e).filter((e) => !o.type || e['detail-type'] === o.type);
-      for (const e of envelopes) console.log(`${e.time}  ${e.source}  ${e['detail-type']}  ${JSON.stringify(e.detail)}`);
-      console.log(`${envelopes.length} event(s)`);
+      // --wait N: poll up to N seconds until an event (of --type) is there, e.g. CreditExpired after TTL's sweep.
+      const deadline = Date.now() + (o.wait ? num(o.wait, 'wait') * 1000 : 0);
+      let envelopes: any[] = [];
+      for (;;) {
+        const log = await getJson(`${RUNTIME}/_local/events`);
+        const events = (Array.isArray(log) ? log : (log.events ?? [])) as any[];
+        envelopes = events.map((e) => e.event ?? e).filter((e) => !o.type || e['detail-type'] === o.type);
+        if (envelopes.length > 0 || Date.now() >= deadline) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      // What the service said (its own source) apart from what it was told; addresses never in clear (a received
+      // ComplaintResolved carries the customer's): each becomes the logs' stable pseudonym.
+      const line = (e: any) => `  ${e.time}  ${e.source}  ${e['detail-type']}  ${JSON.stringify(scrubEmails(e.detail))}`;
+      const published = envelopes.filter((e) => e.source === EVENT_SOURCE);
+      const received = envelopes.filter((e) => e.source !== EVENT_SOURCE);
+      console.log(`published by the service (source ${EVENT_SOURCE}): ${published.length}`);
+      for (const e of published) console.log(line(e));
+      console.log(`received from other services: ${received.length}`);
+      for (const e of received) console.log(line(e));
       return;
     }
     case 'queues':
       return print(await getJson(`${RUNTIME}/_local/queues`));
+    case 'buckets':
+      return print(await getJson(`${RUNTIME}/_local/buckets`));
     case 'clock': {
       const offsetMs = o.reset ? 0 : num(o.days, 'days') * 86_400_000;
       return print(

@@ -7,6 +7,7 @@ import {
   DescribeStreamCommand,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type DynamoDBStreamsClient,
   type _Record as SdkStreamRecord,
@@ -132,7 +133,7 @@ export interface StreamPollerOptions {
   /** The stream ARN as DynamoDB Local reports it (used for the API calls). */
   streamArn: string;
   intervalMs: number;
-  onRecords: (records: SdkStreamRecord[]) => void;
+  onRecords: (records: SdkStreamRecord[], shardId: string) => void;
   onCycle?: (cycle: PollCycle) => void;
   log?: (line: string) => void;
 }
@@ -243,7 +244,7 @@ export class StreamPoller {
         shard.closed = this.shardClosed = true;
         break;
       }
-      let out;
+      let out: GetRecordsCommandOutput;
       try {
         out = await this.opts.client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
       } catch (e) {
@@ -257,7 +258,7 @@ export class StreamPoller {
       if (records.length > 0) {
         shard.lastSequence = records[records.length - 1]!.dynamodb?.SequenceNumber ?? shard.lastSequence;
         count += records.length;
-        this.opts.onRecords(records);
+        this.opts.onRecords(records, id);
       }
       shard.iterator = out.NextShardIterator;
       if (!shard.iterator) {

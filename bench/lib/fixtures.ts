@@ -1,5 +1,6 @@
 import type { ComplaintResolvedDetail } from '../../lambdas/contracts';
 import { grantCredit, type GrantDeps } from '../../lambdas/app/grant';
+import type { CapPolicy } from '../../lambdas/domain/caps';
 import { redeemCredits, type RedeemDeps } from '../../lambdas/app/redeem';
 import type { CreditStore, Mailer } from '../../lambdas/app/ports';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
@@ -25,14 +26,36 @@ export function complaint(customerId: string, amount: number, validityDays = 90,
   };
 }
 
-export const grantDeps = (store: CreditStore): GrantDeps => ({ store, clock: systemClock, policy: DEFAULT_GRANT_POLICY, newId });
+/** Caps far above anything the bench grants: the counters are read and written (their cost is measured), never binding. */
+export const BENCH_CAPS: CapPolicy = {
+  customerAmount30dMajorUnits: 1_000_000_000,
+  customerAmount365dMajorUnits: 1_000_000_000,
+  customerGrants30d: 1_000_000_000,
+  customerGrants365d: 1_000_000_000,
+  issuerAmountPerDayMajorUnits: 1_000_000_000,
+};
+
+export const grantDeps = (store: CreditStore): GrantDeps => ({
+  store,
+  clock: systemClock,
+  policy: DEFAULT_GRANT_POLICY,
+  caps: BENCH_CAPS,
+  newId,
+});
+
+/** Grant and return the new credit (the bench never hits a cap). */
+export async function grantOk(detail: ReturnType<typeof complaint>, store: CreditStore) {
+  const out = await grantCredit(detail, grantDeps(store));
+  if (out.outcome === 'REFUSED') throw new Error(`bench grant refused by ${out.cap}`);
+  return out;
+}
 export const redeemDeps = (store: CreditStore, onConflict?: () => void): RedeemDeps => ({ store, clock: systemClock, newId, onConflict });
 
 /** Grant `amounts.length` credits to one customer; credit i expires after 40 + i days (so the spend order is i). */
 export async function grantMany(store: CreditStore, customerId: string, amounts: number[]): Promise<string[]> {
   const ids: string[] = [];
   for (const [i, amount] of amounts.entries()) {
-    const out = await grantCredit(complaint(customerId, amount, 40 + i), grantDeps(store));
+    const out = await grantOk(complaint(customerId, amount, 40 + i), store);
     ids.push(out.creditId);
   }
   return ids;

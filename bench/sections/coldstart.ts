@@ -26,13 +26,14 @@ const SDK_DYNAMO = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-s
 /**
  * The SDK packages each function needs, read off its code path: the handler's wiring (lambdas/shared/wiring.ts)
  * calls creditStore() (DynamoDB), mailer() (SES v2) or eventPublisher() (EventBridge); stream consumers also
- * unmarshall stream images (util-dynamodb).
+ * unmarshall stream images (util-dynamodb); the router only sends to SQS.
  */
 export const SDK_NEEDED: Record<FunctionName, string[]> = {
   grant: SDK_DYNAMO,
   redeem: SDK_DYNAMO,
   reverse: SDK_DYNAMO,
   balance: SDK_DYNAMO,
+  route: ['@aws-sdk/client-sqs'],
   expire: SDK_DYNAMO,
   notify: [...SDK_DYNAMO, '@aws-sdk/client-sesv2'],
   publish: ['@aws-sdk/client-eventbridge', '@aws-sdk/util-dynamodb'],
@@ -40,6 +41,10 @@ export const SDK_NEEDED: Record<FunctionName, string[]> = {
   capture: SDK_DYNAMO,
   release: SDK_DYNAMO,
   refund: SDK_DYNAMO,
+  void: SDK_DYNAMO,
+  erase: SDK_DYNAMO,
+  report: SDK_DYNAMO,
+  aggregate: SDK_DYNAMO,
 };
 
 export const BUNDLE_TARGET_KB = 250;

@@ -7,8 +7,9 @@ import type { Credit } from '../../lambdas/domain/credit';
 import { systemClock } from '../../lambdas/shared/clock';
 import { FUNCTIONS, type FunctionName } from '../../infra/functions';
 import { PRICES } from '../prices';
+import { renderTopology } from './topology';
 import type { LocalDynamo } from '../lib/dynamo-local';
-import { complaint, grantDeps, RecordingMailer, redeemDeps, redeemRequest, uid } from '../lib/fixtures';
+import { complaint, grantDeps, grantOk, RecordingMailer, redeemDeps, redeemRequest, uid } from '../lib/fixtures';
 import { median, nowMs, quantile } from '../lib/stats';
 import { fmt, fmtUsd, renderTable } from '../lib/table';
 import type { CapacityResult } from './capacity';
@@ -30,7 +31,7 @@ import type { CapacityResult } from './capacity';
  */
 
 /** Not measured here (no SES/EventBridge endpoint is called): typical in-region API latency, assumed. */
-export const ASSUMED_REMOTE_MS = { sesSendEmail: 30, eventBridgePutEvents: 15 } as const;
+export const ASSUMED_REMOTE_MS = { sesSendEmail: 30, eventBridgePutEvents: 15, sqsSendMessageBatch: 10 } as const;
 
 export interface CostLine {
   item: string;
@@ -40,7 +41,7 @@ export interface CostLine {
 
 export interface CostResult {
   durationsMs: Record<'grant' | 'redeem' | 'notifyIssued' | 'publish', { median: number; p90: number; samples: number }>;
-  billedMs: Record<'grant' | 'redeem' | 'notify' | 'publish', number>;
+  billedMs: Record<'grant' | 'redeem' | 'route' | 'notify' | 'publish', number>;
   grant: { lines: CostLine[]; total: number };
   redeem: { lines: CostLine[]; total: number };
   prices: typeof PRICES;
@@ -70,8 +71,8 @@ export async function runCost(local: LocalDynamo, table: string, capacity: Capac
   const granted: Array<{ customerId: string; creditId: string; expiresAt: string }> = [];
   for (let i = 0; i < samples; i++) {
     const customerId = uid('cost');
-    let out!: Awaited<ReturnType<typeof grantCredit>>;
-    grantMs.push(await time(async () => (out = await grantCredit(complaint(customerId, 5000), grantDeps(store)))));
+    let out!: Awaited<ReturnType<typeof grantOk>>;
+    grantMs.push(await time(async () => (out = await grantOk(complaint(customerId, 5000), store))));
     granted.push({ customerId, creditId: out.creditId, expiresAt: out.expiresAt! });
   }
   const redeemMs: number[] = [];
@@ -110,6 +111,7 @@ export async function runCost(local: LocalDynamo, table: string, capacity: Capac
     redeem: billed(durationsMs.redeem.median),
     notify: billed(durationsMs.notifyIssued.median + ASSUMED_REMOTE_MS.sesSendEmail),
     publish: billed(durationsMs.publish.median + ASSUMED_REMOTE_MS.eventBridgePutEvents),
+    route: billed(ASSUMED_REMOTE_MS.sqsSendMessageBatch),
   };
 
   const row = (op: string) => {
@@ -123,14 +125,26 @@ export async function runCost(local: LocalDynamo, table: string, capacity: Capac
       ? [{ item: `DynamoDB reads (${label})`, quantity: `${u.rcu} RRU`, usdPerMillion: u.rcu * PRICES.dynamodb.readRequestUnitPerMillion }]
       : []),
   ];
+  // Each table change a worker consumes passes the router and one work queue: one SendMessageBatch, one
+  // ReceiveMessage, one DeleteMessageBatch per record when nothing is batched (the worst case, as below).
+  const routed = (what: string): CostLine[] => [
+    lambdaLine('route', billedMs.route, `stream: ${what}`),
+    {
+      item: `SQS requests (${what}: send, receive, delete)`,
+      quantity: '3 requests',
+      usdPerMillion: 3 * PRICES.sqs.standardRequestPerMillion,
+    },
+  ];
   const publishLines: CostLine[] = [
-    lambdaLine('publish', billedMs.publish, 'stream: ledger entry'),
+    ...routed('ledger entry'),
+    lambdaLine('publish', billedMs.publish, 'PublishQueue: ledger entry'),
     { item: 'EventBridge PutEvents', quantity: '1 event', usdPerMillion: PRICES.eventbridge.putEventsPerMillion },
   ];
   const grantLines: CostLine[] = [
     lambdaLine('grant', billedMs.grant, 'EventBridge rule'),
     ...ddb('grant', row('grant')),
-    lambdaLine('notify', billedMs.notify, 'stream: new credit'),
+    ...routed('new credit'),
+    lambdaLine('notify', billedMs.notify, 'NotifyQueue: new credit'),
     ...ddb('issued-email marker', row('issued email (sendCreditIssued)')),
     { item: 'SES email (credit issued)', quantity: '1 email', usdPerMillion: (PRICES.ses.emailPer1000 / 1000) * 1e6 },
     ...publishLines,
@@ -162,7 +176,7 @@ export function renderCost(r: CostResult): string {
     rows.push([name, 'TOTAL', '', fmtUsd(part.total), '100%']);
   }
   const d = r.durationsMs;
-  return renderTable(
+  return `${renderTable(
     `5. Cost model (${r.prices.region} on-demand list prices recorded ${r.prices.recorded}, bench/prices.ts; verify before relying)`,
     [
       { header: 'scenario', align: 'left' },
@@ -175,8 +189,9 @@ export function renderCost(r: CostResult): string {
     [
       `Lambda duration = use case timed in-process against DynamoDB Local (median of ${d.grant.samples}): grant ${fmt(d.grant.median, 1)} ms, redeem ${fmt(d.redeem.median, 1)} ms,`,
       `issued email ${fmt(d.notifyIssued.median, 1)} ms + ${r.assumedRemoteMs.sesSendEmail} ms assumed SES call, publish ${fmt(d.publish.median, 3)} ms + ${r.assumedRemoteMs.eventBridgePutEvents} ms assumed PutEvents call;`,
-      'a proxy only: no Lambda runtime, no middy/Powertools, Local instead of the DynamoDB endpoint. Stream invocations counted one per record (batching lowers them).',
+      `router: ${r.assumedRemoteMs.sqsSendMessageBatch} ms assumed SendMessageBatch call per invocation;`,
+      'a proxy only: no Lambda runtime, no middy/Powertools, Local instead of the DynamoDB endpoint. Stream and queue invocations counted one per record (batching lowers them).',
       'No target: this table is for budgeting. Capacity units are the computed (AWS-rule) figures of section 1.',
     ],
-  );
+  )}\n\n${renderTopology()}`;
 }

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +16,8 @@ import type { Construct } from 'constructs';
 import { BUNDLING } from '../bundling';
 import type { CourtesyConfig } from '../config';
 import { FUNCTION_METADATA_KEY, type EnvVarName, type FunctionSpec, type PermissionTarget, type RoleSetting } from '../functions';
+import { VPC_ACCESS_ACTIONS, type FunctionPlacement } from '../options/network';
+import type { LogRetentionDays } from '../options/settings';
 import { REPO_ROOT } from '../paths';
 
 /** What a permission's `on` resolves to in this stack. */
@@ -32,6 +35,10 @@ export interface ServiceFunctionProps {
   readonly permissionTargets: { readonly [T in PermissionTarget]: PermissionScope };
   /** The configured role ARNs, for `invoke` triggers. */
   readonly roles: Pick<CourtesyConfig, RoleSetting>;
+  /** The function's log group: retention (courtesy:logRetentionDays) and, with courtesy:kms=customer-managed, its key. */
+  readonly logs: { readonly retentionDays: LogRetentionDays; readonly encryptionKey?: kms.IKey };
+  /** With courtesy:vpc: the VPC, subnets and security group the function runs in. */
+  readonly placement?: FunctionPlacement;
 }
 
 /** Retained on stack deletion and on replacement, but removed when the stack operation that created it rolls back. */
@@ -45,7 +52,11 @@ export class ServiceFunction extends NodejsFunction {
   constructor(scope: Construct, props: ServiceFunctionProps) {
     const { spec } = props;
     const id = pascal(spec.name);
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RETAINED });
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logs.retentionDays as number as logs.RetentionDays,
+      ...(props.logs.encryptionKey ? { encryptionKey: props.logs.encryptionKey } : {}),
+      removalPolicy: RETAINED,
+    });
     // Own role instead of AWSLambdaBasicExecutionRole: logs may only go to this function's log group.
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -54,6 +65,8 @@ export class ServiceFunction extends NodejsFunction {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     );
+    // In a VPC: the network-interface actions Lambda needs, not the managed policy (it would allow logs everywhere).
+    if (props.placement) role.addToPolicy(new iam.PolicyStatement({ actions: [...VPC_ACCESS_ACTIONS], resources: ['*'] }));
 
     super(scope, `${id}Function`, {
       entry: path.join(REPO_ROOT, spec.entry),
@@ -71,6 +84,9 @@ export class ServiceFunction extends NodejsFunction {
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
       role,
+      ...(props.placement
+        ? { vpc: props.placement.vpc, vpcSubnets: props.placement.vpcSubnets, securityGroups: [...props.placement.securityGroups] }
+        : {}),
     });
     this.spec = spec;
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(FUNCTION_METADATA_KEY, spec.name);
@@ -91,8 +107,11 @@ export class ServiceFunction extends NodejsFunction {
     }
     if (spec.trigger.kind === 'invoke') {
       for (const setting of spec.trigger.invokers) {
+        // An optional role that is not configured: nobody is allowed in its place.
+        const arn = props.roles[setting];
+        if (arn === undefined) continue;
         this.addPermission(`InvokeBy${pascal(setting.replace(/RoleArn$/, ''))}`, {
-          principal: new iam.ArnPrincipal(props.roles[setting]),
+          principal: new iam.ArnPrincipal(arn),
           action: 'lambda:InvokeFunction',
         });
       }
@@ -105,6 +124,9 @@ export class ServiceFunction extends NodejsFunction {
         'Only actions without resource-level permissions use "*": xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing)' +
         (spec.trigger.kind === 'stream'
           ? ', and dynamodb:ListStreams (added by the DynamoDB event source; the stream read actions are scoped to the table stream ARN)'
+          : '') +
+        (props.placement
+          ? ', and the EC2 network-interface actions Lambda needs to run the function in a VPC (Lambda accepts no narrower resource for them)'
           : '') +
         '. Every other statement names its resources.',
     });

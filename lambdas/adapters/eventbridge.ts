@@ -3,6 +3,7 @@ import { EVENT_SOURCE } from '../domain/events';
 import type { EventPublisher } from '../app/ports';
 import { eventBusName } from '../shared/config';
 import { once } from '../shared/once';
+import { tracer } from '../shared/observability';
 
 const MAX_ENTRIES_PER_CALL = 10;
 
@@ -37,4 +38,6 @@ export class EventBridgePublisher implements EventPublisher {
 
 export const createEventBridgeClient = (): EventBridgeClient => new EventBridgeClient({});
 
-export const eventPublisher = once<EventPublisher>(() => new EventBridgePublisher(createEventBridgeClient(), eventBusName()));
+export const eventPublisher = once<EventPublisher>(
+  () => new EventBridgePublisher(tracer.captureAWSv3Client(createEventBridgeClient()), eventBusName()),
+);

@@ -2,6 +2,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer } from '../app/ports';
 import { senderEmail, sesConfigurationSet } from '../shared/config';
 import { once } from '../shared/once';
+import { tracer } from '../shared/observability';
 
 /** SES v2 mailer. Endpoint overrides (local emulator) come from AWS_ENDPOINT_URL_SESV2. */
 export class SesMailer implements Mailer {
@@ -39,4 +40,4 @@ export class SesMailer implements Mailer {
 
 export const createSesClient = (): SESv2Client => new SESv2Client({ maxAttempts: 3 });
 
-export const mailer = once<Mailer>(() => new SesMailer(createSesClient(), senderEmail(), sesConfigurationSet()));
+export const mailer = once<Mailer>(() => new SesMailer(tracer.captureAWSv3Client(createSesClient()), senderEmail(), sesConfigurationSet()));

@@ -1,26 +1,32 @@
 import type { ComplaintResolvedDetail } from '../contracts';
+import { decideCaps, utcDay, type Cap, type CapPolicy, type GrantRefusal } from '../domain/caps';
 import { canonicalCategories, decideGrant, type GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { grantedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import type { GrantStore } from './ports';
+import type { ComplaintOutcome, GrantStore } from './ports';
 
 export interface GrantDeps {
   store: GrantStore;
   clock: Clock;
   policy: GrantPolicy;
+  caps: CapPolicy;
   newId: (at: Date) => string;
   retry?: RetryPolicy;
 }
 
-export type GrantOutcome = { outcome: 'GRANTED' | 'DUPLICATE'; creditId: string; customerId: string; expiresAt?: string };
+export type GrantOutcome =
+  | { outcome: 'GRANTED' | 'DUPLICATE'; creditId: string; customerId: string; expiresAt?: string }
+  | { outcome: 'REFUSED'; customerId: string; complaintId: string; code: 'GRANT_CAP_EXCEEDED'; cap: Cap; limit: number };
 
 /**
  * Turn a resolved complaint into a credit. The complaint id is the idempotency key: the credit, its ledger entry,
- * its reminder and the idempotency record are written in one transaction, so a redelivered event grants nothing twice.
- * The same complaint arriving with different money terms is a GRANT_CONFLICT (never silently ignored).
+ * its reminder, the cap counters and the idempotency record are written in one transaction, so a redelivered event
+ * grants nothing twice. The same complaint arriving with different money terms is a GRANT_CONFLICT (never silently
+ * ignored). A grant over a cap is REFUSED: the refusal is recorded under the complaint's key (so a redelivery gets
+ * the same answer) and published as GrantRefused; it is an answer, not a failure.
  */
 export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDeps): Promise<GrantOutcome> {
   const retry = deps.retry ?? CONFLICT_RETRY;
@@ -36,19 +42,80 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
     const now = deps.clock.now();
     const creditId = deps.newId(now);
     const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
-    const result = await deps.store.grant({ credit, ledger: grantedEntry(credit, detail.reasonCode), remindAt, requestHash });
-    if (result.kind === 'committed') return { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt };
-    if (result.kind === 'duplicate') {
-      const existing = result.existing;
-      if (existing && existing.requestHash !== requestHash) {
-        throw new CreditError('GRANT_CONFLICT', `complaint ${detail.complaintId} was already compensated with different terms`, {
-          complaintId: detail.complaintId,
-          existingCreditId: existing.creditId,
-        });
-      }
-      return { outcome: 'DUPLICATE', creditId: existing?.creditId ?? 'unknown', customerId: detail.customerId };
+    const usage = await deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now));
+    const caps = decideCaps(
+      {
+        amount: credit.amount,
+        currency: credit.currency,
+        now,
+        customer: usage.customer.value,
+        issued: detail.issuedBy !== undefined,
+        ...(usage.issuer?.value ? { issuer: usage.issuer.value } : {}),
+      },
+      deps.caps,
+    );
+    const result =
+      caps.kind === 'refused'
+        ? await deps.store.refuse(refusal(detail, caps, now), requestHash)
+        : await deps.store.grant({
+            credit,
+            ledger: grantedEntry(credit, detail.reasonCode, detail.issuedBy),
+            remindAt,
+            requestHash,
+            usage: {
+              customerId: credit.customerId,
+              customer: { value: caps.customer, version: usage.customer.version },
+              ...(caps.issuer && detail.issuedBy !== undefined
+                ? { issuer: { issuedBy: detail.issuedBy, value: caps.issuer, version: usage.issuer?.version ?? 0 } }
+                : {}),
+            },
+          });
+    if (result.kind === 'committed') {
+      if (caps.kind === 'refused') return refusedOutcome(detail, caps.cap, caps.limit);
+      return { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt };
     }
+    if (result.kind === 'duplicate') return earlierOutcome(detail, requestHash, result.existing);
     await pauseAfterConflict(attempt, retry, result.stale);
   }
   throw new CreditError('CONCURRENT_MODIFICATION', `grant for complaint ${detail.complaintId} kept conflicting; will be retried`);
+}
+
+function refusal(detail: ComplaintResolvedDetail, caps: { cap: Cap; limit: number; used: number }, now: Date): GrantRefusal {
+  return {
+    complaintId: detail.complaintId,
+    customerId: detail.customerId,
+    currency: detail.currency,
+    amount: detail.amount,
+    cap: caps.cap,
+    limit: caps.limit,
+    used: caps.used,
+    refusedAt: now.toISOString(),
+    ...(detail.issuedBy !== undefined ? { issuedBy: detail.issuedBy } : {}),
+  };
+}
+
+const refusedOutcome = (detail: ComplaintResolvedDetail, cap: Cap, limit: number): GrantOutcome => ({
+  outcome: 'REFUSED',
+  customerId: detail.customerId,
+  complaintId: detail.complaintId,
+  code: 'GRANT_CAP_EXCEEDED',
+  cap,
+  limit,
+});
+
+/** The complaint was handled before: the same answer again, or GRANT_CONFLICT if it now asks for different terms. */
+function earlierOutcome(detail: ComplaintResolvedDetail, requestHash: string, existing: ComplaintOutcome | undefined): GrantOutcome {
+  const earlierHash = existing?.kind === 'granted' ? existing.grant.requestHash : existing?.requestHash;
+  if (existing && earlierHash !== requestHash) {
+    throw new CreditError(
+      'GRANT_CONFLICT',
+      `complaint ${detail.complaintId} was already ${existing.kind === 'granted' ? 'compensated' : 'refused'} with different terms`,
+      {
+        complaintId: detail.complaintId,
+        ...(existing.kind === 'granted' ? { existingCreditId: existing.grant.creditId } : { refusedBy: existing.refusal.cap }),
+      },
+    );
+  }
+  if (existing?.kind === 'refused') return refusedOutcome(detail, existing.refusal.cap, existing.refusal.limit);
+  return { outcome: 'DUPLICATE', creditId: existing?.grant.creditId ?? 'unknown', customerId: detail.customerId };
 }

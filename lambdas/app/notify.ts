@@ -1,4 +1,4 @@
-import { shouldRemind, type Credit } from '../domain/credit';
+import { isErased, shouldRemind, type StoredCredit } from '../domain/credit';
 import { renderEmail } from '../domain/email/render';
 import type { Clock } from '../shared/clock';
 import { NOTICE } from '../adapters/dynamodb/layout';
@@ -12,15 +12,31 @@ export interface NotifyDeps {
   timeZone: string;
 }
 
-export type NotifyOutcome = 'SENT' | 'ALREADY_SENT' | 'SKIPPED_USED_UP' | 'SKIPPED_EXPIRED' | 'SKIPPED_GONE';
+export type NotifyOutcome =
+  | 'SENT'
+  | 'ALREADY_SENT'
+  | 'SKIPPED_USED_UP'
+  | 'SKIPPED_EXPIRED'
+  | 'SKIPPED_GONE'
+  | 'SKIPPED_ERASED'
+  | 'SKIPPED_VOIDED';
 
 /**
  * Emails go out from the table's stream, not from the grant: a crash after the credit is written still sends the
  * email (the stream record is retried), and an SES outage never repeats the grant. A notice item recorded after a
  * successful send keeps retried batches from sending twice.
  */
-export async function sendCreditIssued(credit: Credit, deps: NotifyDeps): Promise<NotifyOutcome> {
-  if (await deps.store.hasNotice(credit.customerId, credit.creditId, NOTICE.ISSUED)) return 'ALREADY_SENT';
+export async function sendCreditIssued(inserted: StoredCredit, deps: NotifyDeps): Promise<NotifyOutcome> {
+  // The stream image may be older than the table: the credit as it is now decides (erased or voided since: no email).
+  const [alreadySent, current] = await Promise.all([
+    deps.store.hasNotice(inserted.customerId, inserted.creditId, NOTICE.ISSUED),
+    deps.store.getCredit(inserted.customerId, inserted.creditId, inserted.expiresAt),
+  ]);
+  if (alreadySent) return 'ALREADY_SENT';
+  if (!current) return 'SKIPPED_GONE';
+  if (isErased(current)) return 'SKIPPED_ERASED';
+  if (current.voided) return 'SKIPPED_VOIDED';
+  const credit = current;
   const email = renderEmail(
     {
       kind: 'CREDIT_ISSUED',
@@ -59,6 +75,7 @@ export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps
     deps.store.getCredit(reminder.customerId, reminder.creditId, reminder.expiresAt),
   ]);
   if (alreadySent) return 'ALREADY_SENT';
+  if (credit && isErased(credit)) return 'SKIPPED_ERASED';
   const now = deps.clock.now();
   if (!shouldRemind(credit, now)) {
     if (!credit) return 'SKIPPED_GONE';

@@ -1,7 +1,9 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
+import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
+import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
 import type { LineApplication } from '../domain/eligibility';
-import type { Credit } from '../domain/credit';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../domain/ledger';
+import type { DayTotals, Movement } from '../domain/finance';
+import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
 import type { HoldList, PaymentFlowStore } from './payment-ports';
@@ -55,10 +57,47 @@ export interface ReminderNoticeRecord extends ReminderNotice {
 /** Which email a notice records: one definition, with the table layout. */
 export type { NoticeKind } from '../adapters/dynamodb/layout';
 
+/** A stored value and the version it was read at (0: not stored yet); written back only if still at that version. */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: number;
+}
+
+/** What the caps count: the customer's daily buckets and, if the grant names an issuer, that issuer's today. */
+export interface GrantUsage {
+  readonly customer: Versioned<CustomerUsage>;
+  readonly issuer?: Versioned<DayUsage | undefined>;
+}
+
+/** The usage to store with a grant, each conditioned on the version it was computed from. */
+export interface UsageUpdate {
+  readonly customerId: string;
+  readonly customer: Versioned<CustomerUsage>;
+  readonly issuer?: { readonly issuedBy: string } & Versioned<DayUsage>;
+}
+
+/** What a complaint's key records: the grant it produced or the refusal. */
+export type ComplaintOutcome =
+  | { readonly kind: 'granted'; readonly grant: GrantRecord }
+  | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string };
+
 /** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
 export interface GrantStore {
-  /** One transaction: idempotency record for the complaint, credit, ledger entry, reminder item. */
-  grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string }): Promise<CommitOutcome<GrantRecord>>;
+  /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
+  readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
+  /**
+   * One transaction: idempotency record for the complaint (the guard), credit, ledger entry, reminder item and the
+   * usage counters (each only if still at the version read: a concurrent grant makes this a stale conflict).
+   */
+  grant(input: {
+    credit: Credit;
+    ledger: GrantedEntry;
+    remindAt?: Date;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>>;
+  /** Record a refusal under the complaint's key (the guard: once per complaint); its insertion is the GrantRefused outbox record. */
+  refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
 }
 
 export interface SpendableCredits {
@@ -79,8 +118,8 @@ export interface RedeemStore extends SpendableCredits {
 
 export interface ReverseStore {
   getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
-  /** Every credit item still stored, including expired ones TTL has not removed yet. */
-  listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number }>>;
+  /** Every credit item still stored, including expired ones TTL has not removed yet (`voided`: operations voided it). */
+  listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number; voided: boolean }>>;
   /** One transaction: mark the redemption REVERSED (only if APPLIED), ledger entry, credit restorations. */
   commitReversal(input: {
     redemption: RedeemedEntry;
@@ -101,14 +140,54 @@ export interface ExpiryStore {
 }
 
 export interface NoticeStore {
-  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<Credit | undefined>;
+  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined>;
   hasNotice(customerId: string, creditId: string, kind: NoticeKind): Promise<boolean>;
   /** Record that an email went out; returns false if it was recorded before. */
   putNotice(kind: NoticeKind, notice: ReminderNoticeRecord, expiresAt: string): Promise<boolean>;
 }
 
+export interface VoidStore {
+  getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
+  getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined>;
+  /**
+   * One transaction: the credit's remaining set to 0 with its void record (only if unvoided, unexpired and still at
+   * `remainingSeen`: the guard), the VOIDED entry, and the reminder item deleted.
+   */
+  commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>>;
+}
+
+export interface EraseStore {
+  /**
+   * Remove the personal attributes (domain/erasure.ts) from every item of the customer that has any, marking credits
+   * erased at `erasedAt`; items removed meanwhile are skipped. Returns how many items were changed.
+   */
+  eraseCustomer(customerId: string, erasedAt: string): Promise<number>;
+}
+
+export interface AggregateStore {
+  /** Add `movement` to its day totals once per entry id; false if this entry was applied before (a redelivery). */
+  applyMovement(entryId: string, movement: Movement): Promise<CommitOutcome<never>>;
+}
+
+export interface ReportStore {
+  /** Every day's totals up to and including `to` (all currencies). */
+  dayTotals(to: string): Promise<DayTotals[]>;
+  /** Sum of `remaining` over every stored credit, per currency. */
+  remainingOnCredits(): Promise<Record<string, number>>;
+}
+
 /** Everything the service stores: what one DynamoDB table adapter provides. */
-export type CreditStore = GrantStore & RedeemStore & ReverseStore & BalanceStore & ExpiryStore & NoticeStore & PaymentFlowStore;
+export type CreditStore = GrantStore &
+  RedeemStore &
+  ReverseStore &
+  BalanceStore &
+  ExpiryStore &
+  NoticeStore &
+  VoidStore &
+  EraseStore &
+  AggregateStore &
+  ReportStore &
+  PaymentFlowStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

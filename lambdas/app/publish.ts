@@ -1,9 +1,9 @@
 import { NOTICE } from '../adapters/dynamodb/layout';
-import { eventForLedgerEntry, eventForReminder, type OutgoingEvent } from '../domain/events';
+import { eventForLedgerEntry, eventForRefusal, eventForReminder, type OutgoingEvent } from '../domain/events';
 import type { StoredItem } from './stored';
 
 /**
- * The table is the outbox: every ledger entry and every sent reminder becomes exactly one outgoing event
+ * The table is the outbox: every ledger entry, every sent reminder and every grant refusal becomes exactly one outgoing event
  * (at least once on the wire; `eventId` is stable for consumers to de-duplicate).
  */
 export function eventForStoredItem(item: StoredItem): OutgoingEvent | undefined {
@@ -12,6 +12,8 @@ export function eventForStoredItem(item: StoredItem): OutgoingEvent | undefined 
       return eventForLedgerEntry(item.entry);
     case 'notice':
       return item.notice.kind === NOTICE.REMINDER ? eventForReminder(item.notice) : undefined;
+    case 'refusal':
+      return eventForRefusal(item.refusal);
     default:
       return undefined;
   }

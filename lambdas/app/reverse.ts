@@ -23,7 +23,7 @@ export interface ReverseResponse {
   currency: string;
   /** Put back on the credits it came from. */
   restored: number;
-  /** Could not be put back: the credit it came from has expired meanwhile (expired credit is never revived). */
+  /** Could not be put back: the credit it came from has expired or was voided meanwhile (never revived). */
   lapsed: number;
   allocations: Allocation[];
   reversedAt: string;

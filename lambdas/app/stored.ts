@@ -1,9 +1,11 @@
-import type { Credit } from '../domain/credit';
+import type { StoredCredit } from '../domain/credit';
+import type { DayTotals } from '../domain/finance';
 import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
-import type { GrantRecord, RedeemRecord, ReminderNoticeRecord } from './ports';
+import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Hold } from '../domain/hold';
 import type { KeyedOperation, KeyedRecord } from './payment-ports';
+import type { GrantRecord, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
 
 /**
  * What the table holds and how it changes, as domain values: the DynamoDB adapter decodes every stored item and
@@ -24,7 +26,7 @@ export interface SentNotice extends ReminderNoticeRecord {
 }
 
 export type StoredItem =
-  | { readonly kind: 'credit'; readonly credit: Credit }
+  | { readonly kind: 'credit'; readonly credit: StoredCredit }
   | { readonly kind: 'reminder'; readonly reminder: Reminder }
   | { readonly kind: 'ledger'; readonly entry: LedgerEntry }
   | { readonly kind: 'notice'; readonly notice: SentNotice }
@@ -32,7 +34,12 @@ export type StoredItem =
   | { readonly kind: 'redeemKey'; readonly record: RedeemRecord }
   // the payment flow (issue 10)
   | { readonly kind: 'hold'; readonly hold: Hold }
-  | { readonly kind: 'operationKey'; readonly operation: KeyedOperation; readonly record: KeyedRecord<unknown> };
+  | { readonly kind: 'operationKey'; readonly operation: KeyedOperation; readonly record: KeyedRecord<unknown> }
+  | { readonly kind: 'refusal'; readonly refusal: GrantRefusal; readonly requestHash: string }
+  | { readonly kind: 'grantUsage'; readonly customerId: string; readonly usage: Versioned<CustomerUsage> }
+  | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> }
+  | { readonly kind: 'dayTotals'; readonly totals: DayTotals }
+  | { readonly kind: 'applied'; readonly entryId: string };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

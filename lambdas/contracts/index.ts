@@ -4,6 +4,7 @@ import { CreditError } from '../domain/errors';
 import { isBlankText, normalizeText } from '../domain/text';
 import { REASON_CODES } from '../domain/reason-code';
 import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '../domain/eligibility';
+import { isDay } from '../domain/finance';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -13,7 +14,7 @@ import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '..
 // zod/mini keeps every function bundle small (cold start); the English messages are loaded explicitly.
 z.config(en());
 
-const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:\-]+$/, 'letters, digits and . _ : - only'));
+const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'));
 /** Free text: normalised (NFC, no control/format characters, see domain/text.ts); refused when nothing visible is left. */
 const text = (max: number) =>
   z.string().check(
@@ -36,6 +37,8 @@ export const ComplaintResolvedDetail = z.strictObject({
   reasonCode: z.optional(z.enum(REASON_CODES)),
   /** Optional narrowing of the credit to purchase categories (eligible ones only); absent: every eligible category. */
   categories: z.optional(z.array(z.enum(ELIGIBLE_CATEGORIES)).check(z.minLength(1), z.maxLength(ELIGIBLE_CATEGORIES.length))),
+  /** Who issued the grant (an agent or system id): the per-issuer daily cap counts by it. */
+  issuedBy: z.optional(id),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';
@@ -123,6 +126,35 @@ export const BalanceRequest = z.strictObject({
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 export type BalanceRequest = z.infer<typeof BalanceRequest>;
+
+export const VoidRequest = z.strictObject({
+  customerId: id,
+  creditId: id,
+  /** Why (free text for the audit trail: stored with the VOIDED entry, never published). */
+  reason: text(500),
+  /** Optional caller key: a second void of the credit under another key is CREDIT_ALREADY_VOIDED, not a replay. */
+  voidKey: z.optional(id),
+});
+export type VoidRequest = z.infer<typeof VoidRequest>;
+
+export const EraseRequest = z.strictObject({ customerId: id });
+export type EraseRequest = z.infer<typeof EraseRequest>;
+
+/** A UTC calendar day, YYYY-MM-DD (a real date). */
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD'), z.refine(isDay, 'not a calendar day'));
+
+/** The finance function: a report over days, or the reconciliation of the liability with the credits. */
+export const FinanceRequest = z.discriminatedUnion('operation', [
+  z.strictObject({
+    operation: z.literal('report'),
+    from: day,
+    to: day,
+    /** `csv`: the rows as one CSV text (amounts in minor units); default `json`. */
+    format: z.optional(z.enum(['json', 'csv'])),
+  }),
+  z.strictObject({ operation: z.literal('reconcile') }),
+]);
+export type FinanceRequest = z.infer<typeof FinanceRequest>;
 
 /** Parse or throw INVALID_INPUT naming every offending field (never echoing values: they may be personal data). */
 export function parseContract<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {

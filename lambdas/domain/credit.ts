@@ -57,6 +57,30 @@ export interface Credit {
   readonly email: string;
   /** The purchase categories it may pay for; absent (also on credits granted before narrowing existed): every eligible one. */
   readonly categories?: readonly EligibleCategory[];
+  /** Set once operations voided it: `remaining` is 0 from then on and nothing is restored into it. */
+  readonly voided?: VoidRecord;
+  readonly erasedAt?: never;
+}
+
+/**
+ * A credit after the customer's erasure: amounts, ids and dates kept; address, locale and reason gone. Nothing can
+ * be emailed about it any more.
+ */
+export interface ErasedCredit extends Omit<Credit, 'email' | 'locale' | 'reason' | 'erasedAt'> {
+  readonly erasedAt: string;
+}
+
+/** A credit as the table holds it. */
+export type StoredCredit = Credit | ErasedCredit;
+
+export const isErased = (credit: StoredCredit): credit is ErasedCredit => credit.erasedAt !== undefined;
+
+/** A credit's void: which one, when, how much it removed, under which caller key. */
+export interface VoidRecord {
+  readonly voidId: string;
+  readonly voidedAt: string;
+  readonly amount: number;
+  readonly voidKey?: string;
 }
 
 export interface GrantDecision {

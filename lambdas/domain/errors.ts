@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   INVALID_EMAIL: { retryable: false },
   /** Same complaint granted before with different content: refused, investigate. */
   GRANT_CONFLICT: { retryable: false },
+  /** A configured issuance cap would be exceeded (`details.cap` names it, see domain/caps.ts); a GrantRefused event tells the complaint service. */
+  GRANT_CAP_EXCEEDED: { retryable: false },
   /** Idempotency key reused with a different request. */
   IDEMPOTENCY_KEY_REUSED: { retryable: false },
   /** The redemption does not exist for this customer. */
@@ -38,6 +40,12 @@ export const ERROR_CODES = {
   REFUND_TARGET_NOT_FOUND: { retryable: false },
   /** A refund asks for more than what is left of the redemption or capture after earlier refunds. */
   REFUND_EXCEEDS_CAPTURED: { retryable: false },
+  /** No such credit for this customer (void). */
+  CREDIT_NOT_FOUND: { retryable: false },
+  /** The credit has lapsed: nothing is left to void. */
+  CREDIT_EXPIRED: { retryable: false },
+  /** The credit was voided before under another void key. */
+  CREDIT_ALREADY_VOIDED: { retryable: false },
   /** Too many concurrent writers on this customer's credits; retry with the same idempotency key. */
   CONCURRENT_MODIFICATION: { retryable: true },
   /** Unexpected failure; safe to retry with the same idempotency key. */

@@ -1,3 +1,4 @@
+import type { GrantRefusal } from './caps';
 import type { LedgerEntry } from './ledger';
 import { isReasonCode } from './reason-code';
 
@@ -19,6 +20,8 @@ export const DETAIL_TYPES = {
   CAPTURED: 'HoldCaptured',
   RELEASED: 'HoldReleased',
   REFUNDED: 'CreditRefunded',
+  GRANT_REFUSED: 'GrantRefused',
+  VOIDED: 'CreditVoided',
 } as const;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
@@ -33,7 +36,14 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
     case 'GRANTED':
       return {
         detailType: DETAIL_TYPES.GRANTED,
-        detail: { ...base, creditId: e.creditId, complaintId: e.complaintId, expiresAt: e.expiresAt, ...reasonCode(e.reasonCode) },
+        detail: {
+          ...base,
+          creditId: e.creditId,
+          complaintId: e.complaintId,
+          expiresAt: e.expiresAt,
+          ...reasonCode(e.reasonCode),
+          ...(e.issuedBy !== undefined ? { issuedBy: e.issuedBy } : {}),
+        },
       };
     case 'REDEEMED':
       return {
@@ -74,6 +84,9 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
           lapsed: e.lapsed,
         },
       };
+    case 'VOIDED':
+      // The reason is free text from operations: never published.
+      return { detailType: DETAIL_TYPES.VOIDED, detail: { ...base, voidId: e.entryId, creditId: e.creditId } };
     default: {
       // A ledger entry nobody can publish must not vanish from the outbox: fail, so the stream record is retried
       // and ends in the publisher's failure queue. Exhaustive: a kind without an event does not compile.
@@ -107,6 +120,25 @@ export function eventForReminder(n: ReminderNotice): OutgoingEvent {
       currency: n.currency,
       amount: n.remaining,
       expiresAt: n.expiresAt,
+    },
+  };
+}
+
+/** A grant refused by an issuance cap: ids, code and cap only (the complaint service decides what to do next). */
+export function eventForRefusal(r: GrantRefusal): OutgoingEvent {
+  return {
+    detailType: DETAIL_TYPES.GRANT_REFUSED,
+    detail: {
+      eventId: `GRANT_REFUSED#${r.complaintId}`,
+      customerId: r.customerId,
+      occurredAt: r.refusedAt,
+      complaintId: r.complaintId,
+      code: 'GRANT_CAP_EXCEEDED',
+      cap: r.cap,
+      currency: r.currency,
+      amount: r.amount,
+      limit: r.limit,
+      ...(r.issuedBy !== undefined ? { issuedBy: r.issuedBy } : {}),
     },
   };
 }

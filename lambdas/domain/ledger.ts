@@ -13,6 +13,7 @@ export const LEDGER_KINDS = [
   'REDEEMED',
   'REVERSED',
   'EXPIRED',
+  'VOIDED',
   // the payment flow (issue 10)
   'HELD',
   'CAPTURED',
@@ -34,9 +35,12 @@ export interface GrantedEntry extends EntryBase {
   readonly kind: 'GRANTED';
   readonly creditId: string;
   readonly complaintId: string;
-  readonly reason: string;
+  /** Free text of the complaint; absent once the customer's data was erased. */
+  readonly reason?: string;
   /** The complaint's reason code, if it sent one (published; `reason` is free text and never is). */
   readonly reasonCode?: ReasonCode;
+  /** Who issued it (agent or system id), if the complaint named one. */
+  readonly issuedBy?: string;
   readonly expiresAt: string;
 }
 
@@ -62,6 +66,7 @@ export interface ReversedEntry extends EntryBase {
   readonly allocations: readonly Allocation[];
   /** Part of the reversal that could not be restored because the credit had lapsed meanwhile. */
   readonly lapsed: number;
+  /** Free text of the caller; absent if none was given or once the customer's data was erased. */
   readonly reason?: string;
 }
 
@@ -71,13 +76,21 @@ export interface ExpiredEntry extends EntryBase {
   readonly expiresAt: string;
 }
 
-export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry | PaymentFlowEntry;
+/** Operations removed the unspent rest of a credit (made in error, fraud). `amount` may be 0 (nothing was left). */
+export interface VoidedEntry extends EntryBase {
+  readonly kind: 'VOIDED';
+  readonly creditId: string;
+  /** Free text from operations: stored, never published; absent once the customer's data was erased. */
+  readonly reason?: string;
+}
+
+export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry | VoidedEntry | PaymentFlowEntry;
 
 // The payment flow's kinds (issue 10) live in payment-entries.ts; re-exported so callers import entries from here.
 export * from './payment-entries';
 
 /** The grant of `credit`: same id, time and terms as the credit. */
-export function grantedEntry(credit: Credit, reasonCode?: ReasonCode): GrantedEntry {
+export function grantedEntry(credit: Credit, reasonCode?: ReasonCode, issuedBy?: string): GrantedEntry {
   return {
     entryId: credit.creditId,
     customerId: credit.customerId,
@@ -89,6 +102,7 @@ export function grantedEntry(credit: Credit, reasonCode?: ReasonCode): GrantedEn
     complaintId: credit.complaintId,
     reason: credit.reason,
     ...(reasonCode ? { reasonCode } : {}),
+    ...(issuedBy !== undefined ? { issuedBy } : {}),
     expiresAt: credit.expiresAt,
   };
 }
@@ -134,7 +148,10 @@ export function reversedEntry(input: {
 }
 
 /** The unused rest of `credit` lapsing at its expiry. */
-export function expiredEntry(credit: Credit, entryId: string): ExpiredEntry {
+export function expiredEntry(
+  credit: Pick<Credit, 'customerId' | 'currency' | 'remaining' | 'expiresAt' | 'creditId'>,
+  entryId: string,
+): ExpiredEntry {
   return {
     entryId,
     customerId: credit.customerId,
@@ -144,6 +161,25 @@ export function expiredEntry(credit: Credit, entryId: string): ExpiredEntry {
     at: credit.expiresAt,
     creditId: credit.creditId,
     expiresAt: credit.expiresAt,
+  };
+}
+
+/** The void of `credit`: its whole unspent rest at `at`. */
+export function voidedEntry(
+  credit: Pick<Credit, 'customerId' | 'currency' | 'remaining' | 'creditId'>,
+  voidId: string,
+  at: string,
+  reason: string,
+): VoidedEntry {
+  return {
+    entryId: voidId,
+    customerId: credit.customerId,
+    kind: 'VOIDED',
+    currency: credit.currency,
+    amount: credit.remaining,
+    at,
+    creditId: credit.creditId,
+    reason,
   };
 }
 

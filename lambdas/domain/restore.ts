@@ -3,8 +3,8 @@ import { CreditError } from './errors';
 import { isMinorUnits } from './money';
 
 /**
- * Money going back onto the credits it came from (a release, a refund, a reversal). Pure. A credit that has expired
- * (or is gone) is never revived: its part lapses. A credit never goes above its granted amount.
+ * Money going back onto the credits it came from (a release, a refund, a reversal). Pure. A credit that has expired,
+ * was voided (or is gone) is never revived: its part lapses. A credit never goes above its granted amount.
  */
 
 /** A stored credit as a restoration needs it. */
@@ -12,18 +12,20 @@ export interface StoredCredit {
   readonly creditId: string;
   readonly amount: number;
   readonly expiresAt: string;
+  /** Set once operations voided it: nothing is restored into it. */
+  readonly voided?: unknown;
 }
 
 export type Restoration = Allocation & { readonly maxRemainingBefore: number };
 
 export interface RestorePlan {
   readonly restore: Restoration[];
-  /** The part whose credit has expired (or is gone). */
+  /** The part whose credit has expired, was voided (or is gone). */
   readonly lapsed: number;
 }
 
 export function isLive(credit: StoredCredit | undefined, now: Date): credit is StoredCredit {
-  return credit !== undefined && Date.parse(credit.expiresAt) > now.getTime();
+  return credit !== undefined && !credit.voided && Date.parse(credit.expiresAt) > now.getTime();
 }
 
 /** Put `back` onto its credits: the live ones get it (not above their amount), the rest lapses. */

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { recordCreditExpiry } from '../app/expire';
-import { ignoreChange, streamHandler } from '../shared/stream';
+import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 
-/** Table stream: a credit item removed by TTL (not by anyone else) → the unused amount lapses into the ledger. */
-export const handler = streamHandler(async (change) => {
+/** ExpireQueue (table stream, via the router): a credit item removed by TTL (not by anyone else) → the unused amount lapses into the ledger. */
+export const handler = sqsStreamHandler(async (change) => {
   if (change.change !== 'removed' || change.by !== 'ttl' || change.item.kind !== 'credit') return ignoreChange(change);
   const { credit } = change.item;
   const outcome = await recordCreditExpiry(credit, { store: creditStore() });

@@ -4,7 +4,7 @@ import { COMPLAINT_RESOLVED, ComplaintResolvedDetail, parseContract } from '../c
 import { grantCredit } from '../app/grant';
 import { CreditError } from '../domain/errors';
 import { clock } from '../shared/clock';
-import { grantPolicy } from '../shared/config';
+import { capPolicy, grantPolicy } from '../shared/config';
 import { newId } from '../shared/ids';
 import { withObservability } from '../shared/middleware';
 import { logger, metrics } from '../shared/observability';
@@ -13,8 +13,11 @@ import { creditStore } from '../adapters/dynamodb';
 /**
  * EventBridge → ComplaintResolved → one credit. Invoked asynchronously: a rejected event is logged with its reason
  * and thrown, so after the configured retries it lands in the function's on-failure queue (nothing half-written:
- * the grant is one transaction).
+ * the grant is one transaction). A grant over an issuance cap is answered, not thrown: the refusal is stored and
+ * published as GrantRefused.
  */
+const OUTCOME_METRIC = { GRANTED: 'CreditGranted', DUPLICATE: 'GrantDuplicate', REFUSED: 'GrantRefused' } as const;
+
 export const handler = withObservability(async (event: EventBridgeEvent<string, unknown>) => {
   logger.appendKeys({ eventId: event.id, source: event.source });
   try {
@@ -23,9 +26,14 @@ export const handler = withObservability(async (event: EventBridgeEvent<string, 
     }
     const detail = parseContract(ComplaintResolvedDetail, event.detail);
     logger.appendKeys({ complaintId: detail.complaintId, customerId: detail.customerId });
-    const result = await grantCredit(detail, { store: creditStore(), clock, policy: grantPolicy(), newId });
-    metrics.addMetric(result.outcome === 'GRANTED' ? 'CreditGranted' : 'GrantDuplicate', MetricUnit.Count, 1);
-    logger.info(result.outcome === 'GRANTED' ? 'credit granted' : 'duplicate complaint event ignored', { ...result });
+    const result = await grantCredit(detail, { store: creditStore(), clock, policy: grantPolicy(), caps: capPolicy(), newId });
+    metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
+    if (result.outcome === 'REFUSED') {
+      // A business answer, not a failure: recorded and published as GrantRefused, so nothing is retried.
+      logger.warn('grant refused by a cap', { ...result });
+    } else {
+      logger.info(result.outcome === 'GRANTED' ? 'credit granted' : 'duplicate complaint event ignored', { ...result });
+    }
     return result;
   } catch (error) {
     if (error instanceof CreditError) {

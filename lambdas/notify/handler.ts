@@ -2,16 +2,16 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { sendCreditIssued, sendExpiryReminder } from '../app/notify';
 import { clock } from '../shared/clock';
 import { emailTimeZone } from '../shared/config';
-import { ignoreChange, streamHandler } from '../shared/stream';
+import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 import { mailer } from '../adapters/ses';
 
 /**
- * Table stream: a new credit item (→ "credit issued" email) and a reminder item removed by TTL (→ "about to lapse"
- * email). An SES failure fails the record, which is retried from the stream.
+ * NotifyQueue (table stream, via the router): a new credit item (→ "credit issued" email) and a reminder item removed by TTL (→ "about to lapse"
+ * email). An SES failure fails the message, which SQS delivers again (then to NotifyDlq).
  */
-export const handler = streamHandler(async (change) => {
+export const handler = sqsStreamHandler(async (change) => {
   const deps = { store: creditStore(), mailer: mailer(), clock, timeZone: emailTimeZone() };
   if (change.change === 'inserted' && change.item.kind === 'credit') {
     const { credit } = change.item;

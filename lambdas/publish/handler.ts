@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { eventForStoredItem } from '../app/publish';
-import { ignoreChange, streamHandler } from '../shared/stream';
+import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { eventPublisher } from '../adapters/eventbridge';
 
-/** Table stream: new ledger entries and sent reminders → published on EventBridge. */
-export const handler = streamHandler(async (change) => {
+/** PublishQueue (table stream, via the router): new ledger entries and sent reminders → published on EventBridge. */
+export const handler = sqsStreamHandler(async (change) => {
   const event = change.change === 'inserted' ? eventForStoredItem(change.item) : undefined;
   if (!event) return ignoreChange(change);
   await eventPublisher().publish([event]);

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { TableChange } from '../app/stored';
 import { releaseExpiredHold } from '../app/release';
 import { clock } from '../shared/clock';
-import { ignoreChange, streamHandler } from '../shared/stream';
+import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 
@@ -19,4 +19,4 @@ export async function onHoldRemoved(change: TableChange): Promise<void> {
   logger.info('expired hold', { holdId: hold.holdId, customerId: hold.customerId, outcome });
 }
 
-export const handler = streamHandler(onHoldRemoved);
+export const handler = sqsStreamHandler(onHoldRemoved);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Logger, LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { replaceAddressLike } from '../domain/email-address';
 
 /**
@@ -84,3 +85,11 @@ const metricsLogger = {
 };
 
 export const metrics = new Metrics({ defaultDimensions: {}, logger: metricsLogger });
+
+/**
+ * X-Ray subsegments per invocation and per AWS SDK call (Powertools Tracer; a no-op outside Lambda). Neither
+ * responses nor errors are recorded in traces (POWERTOOLS_TRACER_CAPTURE_ERROR=false, captureResponse: false in the
+ * middleware): an SES error or an answer may name an address, and traces are not scrubbed like logs. The SDK
+ * clients are captured one by one (tracer.captureAWSv3Client), so global HTTP capture is off.
+ */
+export const tracer = new Tracer({ captureHTTPsRequests: false });

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { parseContract, type Result } from '../contracts';
 import { CreditError } from '../domain/errors';
+import { CONCURRENT_MODIFICATION_METRIC, operationFailedMetric, operationRefusedMetric } from './metric-names';
 import { withObservability } from './middleware';
 import { logger, metrics } from './observability';
 
@@ -25,11 +26,12 @@ export function syncHandler<S extends z.ZodMiniType, T extends object>(
     } catch (error) {
       if (error instanceof CreditError) {
         logger.warn(`${operation} refused`, { code: error.code, reason: error.message });
-        metrics.addMetric(`${operation}Refused`, MetricUnit.Count, 1);
+        metrics.addMetric(operationRefusedMetric(operation), MetricUnit.Count, 1);
+        if (error.code === 'CONCURRENT_MODIFICATION') metrics.addMetric(CONCURRENT_MODIFICATION_METRIC, MetricUnit.Count, 1);
         return { ok: false, error: error.toJSON() };
       }
       logger.error(`${operation} failed`, error as Error);
-      metrics.addMetric(`${operation}Failed`, MetricUnit.Count, 1);
+      metrics.addMetric(operationFailedMetric(operation), MetricUnit.Count, 1);
       return {
         ok: false,
         error: {

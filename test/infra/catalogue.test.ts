@@ -12,19 +12,25 @@ import {
   FUNCTION_NAMES,
   functionsTriggeredBy,
   isFunctionName,
+  routeFilters,
 } from '../../infra/functions';
 import { REPO_ROOT } from '../../infra/paths';
 
 describe('function catalogue', () => {
-  test('eleven functions, keyed by their own name, in a fixed order', () => {
+  test('sixteen functions, keyed by their own name, in a fixed order', () => {
     expect(FUNCTION_NAMES).toEqual([
       'grant',
       'redeem',
       'reverse',
       'balance',
+      'route',
       'expire',
       'notify',
       'publish',
+      'void',
+      'erase',
+      'report',
+      'aggregate',
       'hold',
       'capture',
       'release',
@@ -57,21 +63,66 @@ describe('function catalogue', () => {
     expect(new Set([...spec.env, ...spec.optionalEnv]).size).toBe(spec.env.length + spec.optionalEnv.length);
   });
 
-  test('triggers: grant via EventBridge, three synchronous APIs, three stream consumers', () => {
+  test('triggers: grant via EventBridge, six synchronous APIs, ONE stream reader (the router), four queue workers', () => {
     const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
-    expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance', 'hold', 'capture', 'release', 'refund']);
-    expect(byTrigger('stream')).toEqual(['expire', 'notify', 'publish']);
+    expect(byTrigger('invoke')).toEqual([
+      'redeem',
+      'reverse',
+      'balance',
+      'void',
+      'erase',
+      'report',
+      'hold',
+      'capture',
+      'release',
+      'refund',
+    ]);
+    expect(byTrigger('stream')).toEqual(['route']);
+    expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate']);
+  });
+
+  test("what each worker consumes, as data (the router's filters and routes derive from it)", () => {
+    expect(Object.fromEntries(functionsTriggeredBy('queue').map((f) => [f.name, f.trigger.consumes]))).toEqual({
+      expire: [{ change: 'expired', item: 'CREDIT' }],
+      notify: [
+        { change: 'inserted', item: 'CREDIT' },
+        { change: 'expired', item: 'REMINDER' },
+      ],
+      publish: [
+        { change: 'inserted', item: 'LEDGER' },
+        { change: 'inserted', item: 'NOTICE', where: { notice: 'REMINDER' } },
+        { change: 'inserted', item: 'GRANT_REFUSED' },
+      ],
+      aggregate: [{ change: 'inserted', item: 'LEDGER' }],
+    });
+  });
+
+  test('work queues: own queue and DLQ per worker, redrive after 5 receives, batches of 10', () => {
+    expect(Object.fromEntries(functionsTriggeredBy('queue').map((f) => [f.name, f.trigger.queue]))).toEqual({
+      expire: { id: 'ExpireQueue', deadLetter: { id: 'ExpireDlq', purpose: expect.any(String) }, maxReceiveCount: 5, batchSize: 10 },
+      notify: { id: 'NotifyQueue', deadLetter: { id: 'NotifyDlq', purpose: expect.any(String) }, maxReceiveCount: 5, batchSize: 10 },
+      publish: { id: 'PublishQueue', deadLetter: { id: 'PublishDlq', purpose: expect.any(String) }, maxReceiveCount: 5, batchSize: 10 },
+      aggregate: {
+        id: 'AggregateQueue',
+        deadLetter: { id: 'AggregateDlq', purpose: expect.any(String) },
+        maxReceiveCount: 5,
+        batchSize: 10,
+      },
+    });
   });
 });
 
 describe('catalogue entries carry everything about a function', () => {
-  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only', () => {
+  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void, privacy erase, finance report', () => {
     const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
     expect(invokers).toEqual({
       redeem: ['paymentFlowRoleArn'],
       reverse: ['paymentFlowRoleArn'],
       balance: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+      void: ['opsRoleArn'],
+      erase: ['privacyRoleArn'],
+      report: ['financeRoleArn'],
       hold: ['paymentFlowRoleArn'],
       capture: ['paymentFlowRoleArn'],
       release: ['paymentFlowRoleArn'],
@@ -87,9 +138,14 @@ describe('catalogue entries carry everything about a function', () => {
       redeem: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       reverse: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       balance: ['dynamodb:Query'],
+      route: [],
       expire: ['dynamodb:PutItem'],
       notify: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       publish: [],
+      void: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      erase: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+      report: ['dynamodb:Query', 'dynamodb:Scan'],
+      aggregate: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       hold: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       capture: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -97,8 +153,9 @@ describe('catalogue entries carry everything about a function', () => {
     });
   });
 
-  test('other permissions as data: notify sends email as the sender identity, publish puts events on the bus', () => {
+  test('other permissions as data: the router sends to the work queues, notify sends email as the sender identity, publish puts events on the bus', () => {
     expect(Object.fromEntries(FUNCTION_LIST.filter((f) => f.permissions.length > 0).map((f) => [f.name, f.permissions]))).toEqual({
+      route: [{ on: 'workQueues', actions: ['sqs:SendMessage'] }],
       notify: [{ on: 'senderIdentity', actions: ['ses:SendEmail'] }],
       publish: [{ on: 'eventBus', actions: ['events:PutEvents'] }],
     });
@@ -110,20 +167,27 @@ describe('catalogue entries carry everything about a function', () => {
         ? [f.trigger.rule.deadLetter, f.trigger.onFailure]
         : f.trigger.kind === 'stream'
           ? [f.trigger.onFailure]
-          : [],
+          : f.trigger.kind === 'queue'
+            ? [f.trigger.queue.deadLetter]
+            : [],
     );
     expect(queues.map((q) => q.id).sort()).toEqual([
+      'AggregateDlq',
       'ComplaintRuleDlq',
-      'ExpireStreamFailures',
+      'ExpireDlq',
       'GrantFailures',
-      'NotifyStreamFailures',
-      'PublishStreamFailures',
+      'NotifyDlq',
+      'PublishDlq',
+      'StreamFailuresBucket',
     ]);
     for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);
   });
 
-  test('every stream consumer has at least one filter; NODE_OPTIONS is common to all', () => {
-    for (const f of functionsTriggeredBy('stream')) expect(f.trigger.filters.length).toBeGreaterThan(0);
+  test("the router's filters: between 1 and 5 (Lambda's default quota per mapping), only on the dynamodb key; NODE_OPTIONS is common to all", () => {
+    const filters = routeFilters();
+    expect(filters.length).toBeGreaterThan(0);
+    expect(filters.length).toBeLessThanOrEqual(5);
+    for (const f of filters) expect(Object.keys(f)).toEqual(['dynamodb']);
     expect(COMMON_ENV).toContain('NODE_OPTIONS');
     for (const f of FUNCTION_LIST) expect(f.env).toEqual(expect.arrayContaining([...COMMON_ENV]));
   });

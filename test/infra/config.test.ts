@@ -1,5 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LANDING_ZONE_DEFAULTS, LOG_RETENTION_DAYS } from '../../infra/options/settings';
 import { CONTEXT_KEYS, ConfigError, DEFAULTS, loadConfig, parseConfig } from '../../infra/config';
+import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../../lambdas/domain/credit';
 import { DEFAULT_HOLD_POLICY } from '../../lambdas/domain/hold';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
@@ -11,6 +14,7 @@ const BASE: Record<string, unknown> = {
   'courtesy:paymentFlowRoleArn': 'arn:aws:iam::111111111111:role/payment-flow',
   'courtesy:accountServiceRoleArn': 'arn:aws:iam::222222222222:role/path/account-service',
   'courtesy:emailTimeZone': 'Europe/Berlin',
+  'courtesy:complaintPublisherPrincipals': ['arn:aws:iam::333333333333:role/complaints'],
 };
 const parse = (ctx: Record<string, unknown>, unknown: string[] = []) => parseConfig((k) => ctx[k], unknown);
 const problems = (ctx: Record<string, unknown>, unknown: string[] = []): string[] => {
@@ -38,7 +42,47 @@ describe('parseConfig', () => {
       maxGrantMajorUnits: 10_000,
       holdDefaultLifetimeSeconds: 604_800,
       holdMaxLifetimeSeconds: 2_592_000,
+      complaintPublisherPrincipals: [{ kind: 'role', arn: 'arn:aws:iam::111111111111:role/complaint-service', account: '111111111111' }],
+      kms: 'aws-managed',
+      logRetentionDays: 365,
+      vpc: { placement: 'none' },
+      grantCaps: DEFAULT_CAP_POLICY,
     });
+  });
+
+  test('grant caps: the domain defaults, overridden setting by setting (JSON object, also as a string from -c)', () => {
+    expect(parse(BASE).grantCaps).toBe(DEFAULT_CAP_POLICY);
+    expect(parse({ ...BASE, 'courtesy:grantCaps': { customerGrants30d: 3 } }).grantCaps).toEqual({
+      ...DEFAULT_CAP_POLICY,
+      customerGrants30d: 3,
+    });
+    expect(parse({ ...BASE, 'courtesy:grantCaps': '{"issuerAmountPerDayMajorUnits":250}' }).grantCaps).toEqual({
+      ...DEFAULT_CAP_POLICY,
+      issuerAmountPerDayMajorUnits: 250,
+    });
+  });
+
+  test.each([
+    ['unknown cap', { customerGrants: 3 }, /courtesy:grantCaps: customerGrants: unknown cap/],
+    ['zero', { customerGrants30d: 0 }, /courtesy:grantCaps: customerGrants30d: must be a whole number from 1 to 1000000000/],
+    ['fraction', { customerAmount30dMajorUnits: 1.5 }, /customerAmount30dMajorUnits: must be a whole number/],
+    ['not an object', [1], /courtesy:grantCaps: must be an object of cap settings/],
+    ['bad JSON', '{x', /courtesy:grantCaps: not valid JSON/],
+  ])('grant caps refused: %s', (_what, value, message) => {
+    expect(() => parse({ ...BASE, 'courtesy:grantCaps': value })).toThrow(message);
+  });
+
+  test('ops, privacy and finance roles are optional role ARNs', () => {
+    expect(parse(BASE).opsRoleArn).toBeUndefined();
+    const arn = 'arn:aws:iam::111111111111:role/ops';
+    expect(parse({ ...BASE, 'courtesy:opsRoleArn': arn, 'courtesy:privacyRoleArn': arn, 'courtesy:financeRoleArn': arn })).toMatchObject({
+      opsRoleArn: arn,
+      privacyRoleArn: arn,
+      financeRoleArn: arn,
+    });
+    expect(() => parse({ ...BASE, 'courtesy:financeRoleArn': 'arn:aws:iam::111111111111:user/bob' })).toThrow(
+      /courtesy:financeRoleArn: must be an IAM role ARN/,
+    );
   });
 
   test('hold lifetimes: the domain defaults (7 and 30 days), configurable within 60 s … 30 days, the default not above the maximum', () => {
@@ -127,6 +171,7 @@ describe('parseConfig', () => {
         CONTEXT_KEYS.maxGrantMajorUnits,
         CONTEXT_KEYS.emailTimeZone,
         CONTEXT_KEYS.sesConfigurationSetName,
+        CONTEXT_KEYS.complaintPublisherPrincipals, // missing
       ].sort(),
     );
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.accountServiceRoleArn))).toMatch(/required/);
@@ -173,6 +218,73 @@ describe('parseConfig', () => {
         expect((e as Error).message).toContain(`\n  - ${key}: required`);
       }
     }
+  });
+});
+
+describe('landing-zone settings (infra/options/settings.ts)', () => {
+  test('defaults: AWS-managed encryption, logs kept one year, no VPC', () => {
+    expect(parse(BASE)).toMatchObject({ kms: 'aws-managed', logRetentionDays: 365, vpc: { placement: 'none' } });
+    expect(LANDING_ZONE_DEFAULTS).toEqual({ kms: 'aws-managed', logRetentionDays: 365, vpc: { placement: 'none' } });
+  });
+
+  test('values from cdk.json and from -c (strings, JSON) are read', () => {
+    const existing = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0', 'subnet-89abcdef'] };
+    expect(parse({ ...BASE, 'courtesy:kms': 'customer-managed', 'courtesy:logRetentionDays': 731, 'courtesy:vpc': 'new' })).toMatchObject({
+      kms: 'customer-managed',
+      logRetentionDays: 731,
+      vpc: { placement: 'new-vpc' },
+    });
+    expect(parse({ ...BASE, 'courtesy:logRetentionDays': '30', 'courtesy:vpc': JSON.stringify(existing) })).toMatchObject({
+      logRetentionDays: 30,
+      vpc: { placement: 'existing-vpc', ...existing },
+    });
+    expect(parse({ ...BASE, 'courtesy:vpc': existing }).vpc).toEqual({ placement: 'existing-vpc', ...existing });
+    expect(parse({ ...BASE, 'courtesy:vpc': 'none' }).vpc).toEqual({ placement: 'none' });
+  });
+
+  test("retention accepts exactly CloudWatch Logs' values (CDK's RetentionDays without 'never expire')", () => {
+    const cdkValues = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE);
+    expect([...LOG_RETENTION_DAYS].sort((a, b) => a - b)).toEqual(cdkValues.sort((a, b) => a - b));
+    for (const days of LOG_RETENTION_DAYS) expect(parse({ ...BASE, 'courtesy:logRetentionDays': days }).logRetentionDays).toBe(days);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an unknown key option', { 'courtesy:kms': 'customer' }, /courtesy:kms: must be one of aws-managed, customer-managed/],
+    [
+      'a retention CloudWatch does not offer',
+      { 'courtesy:logRetentionDays': 364 },
+      /courtesy:logRetentionDays: must be a retention CloudWatch Logs accepts/,
+    ],
+    ['never-expire retention', { 'courtesy:logRetentionDays': 9999 }, /courtesy:logRetentionDays/],
+    ['a retention with a unit', { 'courtesy:logRetentionDays': '365d' }, /courtesy:logRetentionDays/],
+    ['vpc "on"', { 'courtesy:vpc': 'on' }, /courtesy:vpc: must be "none", "new", or/],
+    ['vpc true', { 'courtesy:vpc': true }, /courtesy:vpc: must be/],
+    [
+      'a malformed VPC id',
+      { 'courtesy:vpc': { vpcId: 'vpc-xyz', subnetIds: ['subnet-01234567', 'subnet-89abcdef'] } },
+      /vpcId must be a VPC id/,
+    ],
+    ['a single subnet', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567'] } }, /at least two subnet ids/],
+    ['a subnet listed twice', { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567', 'subnet-01234567'] } }, /twice/],
+    [
+      'an unknown VPC field',
+      { 'courtesy:vpc': { vpcId: 'vpc-01234567', subnetIds: ['subnet-01234567', 'subnet-89abcdef'], cidr: '10.0.0.0/16' } },
+      /unknown field\(s\) cidr/,
+    ],
+    ['broken VPC JSON', { 'courtesy:vpc': '{"vpcId":' }, /courtesy:vpc: not valid JSON/],
+  ])('rejects %s', (_what, override, message) => {
+    const found = problems({ ...BASE, ...override });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  test('the settings are known keys, not typos', () => {
+    for (const key of ['courtesy:kms', 'courtesy:logRetentionDays', 'courtesy:vpc']) expect(Object.values(CONTEXT_KEYS)).toContain(key);
+    const ok = new Stack(
+      new App({ context: { ...BASE, 'courtesy:kms': 'customer-managed', 'courtesy:vpc': 'new', 'courtesy:logRetentionDays': 400 } }),
+      'S',
+    );
+    expect(loadConfig(ok)).toMatchObject({ kms: 'customer-managed', vpc: { placement: 'new-vpc' }, logRetentionDays: 400 });
   });
 });
 

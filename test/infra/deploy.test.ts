@@ -26,6 +26,7 @@ const REAL: Record<string, unknown> = {
   'courtesy:sesIdentity': 'mail.shop-retailer.de',
   'courtesy:paymentFlowRoleArn': 'arn:aws:iam::493817265012:role/payment-flow',
   'courtesy:accountServiceRoleArn': 'arn:aws:iam::493817265012:role/account-service',
+  'courtesy:complaintPublisherPrincipals': ['arn:aws:iam::493817265012:role/complaint-service', '584920175634'],
 };
 
 /** Properties holding an account- or region-wide name. (An AWS::IAM::Policy's PolicyName is scoped to its role.) */
@@ -92,7 +93,11 @@ describe('stages', () => {
   test('without courtesy:stage the stage is "dev", never production', () => {
     expect(DEFAULT_STAGE).toBe('dev');
     expect(parseConfig((k) => cdkJsonContext()[k]).stage).toBe('dev');
-    expect(stageNames('dev')).toEqual({ stackName: 'CourtesyCredits-dev', eventBusName: 'courtesy-credits-dev' });
+    expect(stageNames('dev')).toEqual({
+      stackName: 'CourtesyCredits-dev',
+      eventBusName: 'courtesy-credits-dev',
+      metricsNamespace: 'CourtesyCredits/dev',
+    });
   });
 
   test.each(['Prod', 'prod_1', '1prod', 'a'.repeat(21), 'pr od', '-x'])('stage %j is refused, naming the setting', (stage) => {
@@ -124,9 +129,13 @@ describe('deploy-time checks (npm run deploy sets courtesy:deploy=true)', () => 
         CONTEXT_KEYS.stage,
         CONTEXT_KEYS.paymentFlowRoleArn,
         CONTEXT_KEYS.accountServiceRoleArn,
+        CONTEXT_KEYS.complaintPublisherPrincipals,
         CONTEXT_KEYS.senderEmail,
         CONTEXT_KEYS.sesIdentity,
       ].sort(),
+    );
+    expect(found.find((p) => p.startsWith(CONTEXT_KEYS.complaintPublisherPrincipals))).toMatch(
+      /"arn:aws:iam::111111111111:role\/complaint-service" is a placeholder \(example account 111111111111\)/,
     );
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.paymentFlowRoleArn))).toMatch(/placeholder \(example account 111111111111\)/);
     expect(found.find((p) => p.startsWith(CONTEXT_KEYS.senderEmail))).toMatch(/reserved example domain courtesy-credits\.example\.com/);
@@ -217,9 +226,13 @@ describe('SES permissions', () => {
   };
   const suffixes = (s: any) => [s.Resource].flat().map((r: any) => r['Fn::Join'][1].at(-1));
 
-  test('without a configuration set: the identity only; with one: the identity and the set, From the sender only', () => {
-    const [without] = sesStatements(synthTemplate());
-    expect(suffixes(without)).toEqual([':identity/courtesy-credits.example.com']);
+  test('without a configuration set: the identity and the set the stack creates; with one: the identity and that set, From the sender only', () => {
+    const json = synthTemplate();
+    const [without] = sesStatements(json);
+    const created = Object.entries<any>(json.Resources).filter(([, r]) => r.Type === 'AWS::SES::ConfigurationSet');
+    expect(created).toHaveLength(1);
+    expect(suffixes(without)).toEqual([{ Ref: created[0]![0] }, ':identity/courtesy-credits.example.com']);
+    expect(without.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@courtesy-credits.example.com' } });
     const withSet = sesStatements(synthTemplate({ context: { 'courtesy:sesConfigurationSet': 'courtesy-emails' } }));
     expect(withSet).toHaveLength(1);
     expect(suffixes(withSet[0]).sort()).toEqual([':configuration-set/courtesy-emails', ':identity/courtesy-credits.example.com']);

@@ -1,13 +1,19 @@
-import { FUNCTION_NAMES } from '../../infra/functions';
-import { GUARD_ACKNOWLEDGEMENTS } from '../../infra/guard-acknowledgements';
+import { CONTEXT_KEYS, parseConfig } from '../../infra/config';
+import { GUARD_ACKNOWLEDGEMENTS, guardAcknowledgementsFor, optionIsOn } from '../../infra/guard-acknowledgements';
 import { failureDestinations, guardFindings, guardRuleIds, guardVersion, triageFindings, type GuardFinding } from '../../infra/guard';
-import { synthTemplate } from '../../infra/synth';
+import { LANDING_ZONE_DEFAULTS } from '../../infra/options/settings';
+import { cdkJsonContext, synthTemplate } from '../../infra/synth';
+import { FUNCTION_NAMES } from '../../infra/functions';
 
 /**
  * The AWS Control Tower proactive controls (cfn-guard rules shipped in @cdklabs/cdk-validator-cfnguard, run by
- * the shipped binary, offline) over the template `cdk synth` produces. Every control passes or is acknowledged
- * in infra/guard-acknowledgements.ts; an acknowledgement nothing needs any more fails the test too.
+ * the shipped binary, offline) over the template `cdk synth` produces with cdk.json's settings. Every control passes
+ * or is acknowledged in infra/guard-acknowledgements.ts for this configuration; an acknowledgement that applies but
+ * that nothing needs fails the test too. The other settings variants: test/infra/landing-zone.test.ts.
  */
+const context = cdkJsonContext();
+const config = parseConfig((k) => context[k]);
+const acknowledgements = guardAcknowledgementsFor(config);
 const template = synthTemplate();
 const findings = guardFindings(template);
 
@@ -22,42 +28,108 @@ describe('Control Tower guard rules', () => {
   });
 
   test('every finding is acknowledged, and every acknowledgement is still needed', () => {
-    const { unacknowledged, stale } = triageFindings(template, findings, GUARD_ACKNOWLEDGEMENTS);
+    const { unacknowledged, stale } = triageFindings(template, findings, acknowledgements);
     expect(show(unacknowledged)).toEqual([]);
     expect(stale).toEqual([]);
   });
 
-  test('today the default template fails exactly the five controls of issue 12', () => {
-    expect([...new Set(findings.map((f) => f.ruleId))]).toEqual([
+  test('cdk.json deploys the landing-zone defaults: AWS-managed encryption, one-year logs, no VPC', () => {
+    expect({ kms: config.kms, logRetentionDays: config.logRetentionDays, vpc: config.vpc }).toEqual(LANDING_ZONE_DEFAULTS);
+  });
+
+  test('the default template fails exactly four controls of issue 12 (log retention passes) and four S3 controls on the stream failure bucket only', () => {
+    expect([...new Set(findings.map((f) => f.ruleId))].sort()).toEqual(
+      [
+        'ct-cloudwatch-pr-3',
+        'ct-dynamodb-pr-2',
+        'ct-lambda-pr-3',
+        'ct-s3-pr-10',
+        'ct-s3-pr-2',
+        'ct-s3-pr-4',
+        'ct-s3-pr-9',
+        'ct-sqs-pr-1',
+      ].sort(),
+    );
+    for (const rule of ['ct-s3-pr-10', 'ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9']) {
+      expect(findings.filter((f) => f.ruleId === rule).map((f) => f.resource.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+        'StreamFailuresBucket',
+      ]);
+    }
+    const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
+    expect(new Set(resourcesOf('ct-cloudwatch-pr-3'))).toEqual(new Set(['AWS::Logs::LogGroup']));
+    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(FUNCTION_NAMES.length);
+    expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
+    expect(Object.keys(acknowledgements).sort()).toEqual(
+      [
+        'ct-cloudwatch-pr-3',
+        'ct-dynamodb-pr-2',
+        'ct-lambda-pr-3',
+        'ct-s3-pr-10',
+        'ct-s3-pr-2',
+        'ct-s3-pr-4',
+        'ct-s3-pr-9',
+        'ct-sqs-pr-1',
+      ].sort(),
+    );
+  });
+
+  test('acknowledgements name real controls with a real reason; "until" ones name the setting that lifts them', () => {
+    const known = new Set(guardRuleIds());
+    const settings = new Set<string>(Object.values(CONTEXT_KEYS));
+    expect(Object.keys(GUARD_ACKNOWLEDGEMENTS).sort()).toEqual([
       'ct-cloudwatch-pr-2',
       'ct-cloudwatch-pr-3',
       'ct-dynamodb-pr-2',
       'ct-lambda-pr-3',
+      'ct-s3-pr-10',
+      'ct-s3-pr-2',
+      'ct-s3-pr-4',
+      'ct-s3-pr-9',
       'ct-sqs-pr-1',
     ]);
-    const resourcesOf = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => template.Resources[f.resource].Type);
-    expect(new Set(resourcesOf('ct-cloudwatch-pr-2'))).toEqual(new Set(['AWS::Logs::LogGroup']));
-    expect(resourcesOf('ct-lambda-pr-3')).toHaveLength(FUNCTION_NAMES.length);
-    expect(resourcesOf('ct-dynamodb-pr-2')).toEqual(['AWS::DynamoDB::Table']);
-  });
-
-  test('acknowledgements name real controls with a real reason; "until" ones name the option that lifts them', () => {
-    const known = new Set(guardRuleIds());
     for (const [id, ack] of Object.entries(GUARD_ACKNOWLEDGEMENTS)) {
       expect(known.has(id as never)).toBe(true);
       expect(ack!.reason.trim().length).toBeGreaterThanOrEqual(80);
-      if (ack!.kind === 'until-option') expect(ack!.option.trim().length).toBeGreaterThanOrEqual(20);
+      if (ack!.kind === 'until-option') expect(settings.has(ack!.option.setting)).toBe(true);
     }
   });
 
-  test('ct-sqs-pr-1 is acknowledged only for the terminal failure queues, all of which it reports', () => {
-    const queues = Object.entries<any>(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
-      .map(([id]) => id)
-      .sort();
-    expect(queues).toHaveLength(5);
-    expect([...failureDestinations(template)].sort()).toEqual(queues);
-    expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(queues));
+  test('an "until-option" acknowledgement applies only while its setting is off', () => {
+    const on = { kms: 'customer-managed', vpc: { placement: 'new-vpc' }, logRetentionDays: 731 } as const;
+    expect(Object.keys(guardAcknowledgementsFor(on)).sort()).toEqual(['ct-s3-pr-2', 'ct-s3-pr-4', 'ct-s3-pr-9', 'ct-sqs-pr-1']);
+    expect(Object.keys(guardAcknowledgementsFor({ ...LANDING_ZONE_DEFAULTS, logRetentionDays: 30 })).sort()).toEqual([
+      'ct-cloudwatch-pr-2',
+      'ct-cloudwatch-pr-3',
+      'ct-dynamodb-pr-2',
+      'ct-lambda-pr-3',
+      'ct-s3-pr-10',
+      'ct-s3-pr-2',
+      'ct-s3-pr-4',
+      'ct-s3-pr-9',
+      'ct-sqs-pr-1',
+    ]);
+    const retention = GUARD_ACKNOWLEDGEMENTS['ct-cloudwatch-pr-2']!;
+    if (retention.kind !== 'until-option') throw new Error('expected until-option');
+    expect(optionIsOn(retention.option, { ...LANDING_ZONE_DEFAULTS, logRetentionDays: 365 })).toBe(true);
+    expect(optionIsOn(retention.option, { ...LANDING_ZONE_DEFAULTS, logRetentionDays: 180 })).toBe(false);
+  });
+
+  test('the full list applied to the default template is stale exactly where an option is already on', () => {
+    expect(triageFindings(template, findings, GUARD_ACKNOWLEDGEMENTS).stale).toEqual(['ct-cloudwatch-pr-2']);
+  });
+
+  test('ct-sqs-pr-1 is acknowledged only for the terminal failure queues, all of which it reports; the work queues meet it', () => {
+    const ofType = (type: string) =>
+      Object.entries<any>(template.Resources)
+        .filter(([, r]) => r.Type === type)
+        .map(([id]) => id)
+        .sort();
+    const queues = ofType('AWS::SQS::Queue');
+    const terminal = queues.filter((id) => !template.Resources[id].Properties.RedrivePolicy);
+    expect(terminal).toHaveLength(6);
+    expect(queues.length - terminal.length).toBe(4); // ExpireQueue, NotifyQueue, PublishQueue, AggregateQueue, each with a DLQ
+    expect([...failureDestinations(template)].sort()).toEqual([...terminal, ...ofType('AWS::S3::Bucket')].sort());
+    expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(terminal));
   });
 
   describe('the check is live', () => {
@@ -65,7 +137,7 @@ describe('Control Tower guard rules', () => {
 
     test('a queue that is no failure destination and has no DLQ is reported and NOT covered by the acknowledgement', () => {
       const planted = { ...template, Resources: { ...template.Resources, PlantedQueue: plantedQueue } };
-      const result = triageFindings(planted, guardFindings(planted), GUARD_ACKNOWLEDGEMENTS);
+      const result = triageFindings(planted, guardFindings(planted), acknowledgements);
       expect(result.unacknowledged.map((f) => `${f.ruleId} ${f.resource}`)).toEqual(['ct-sqs-pr-1 PlantedQueue']);
     });
 
@@ -74,7 +146,7 @@ describe('Control Tower guard rules', () => {
         ...template,
         Resources: Object.fromEntries(Object.entries<any>(template.Resources).filter(([, r]) => r.Type !== 'AWS::DynamoDB::Table')),
       };
-      const result = triageFindings(withoutTable, guardFindings(withoutTable), GUARD_ACKNOWLEDGEMENTS);
+      const result = triageFindings(withoutTable, guardFindings(withoutTable), acknowledgements);
       expect(result.stale).toEqual(['ct-dynamodb-pr-2']);
     });
 

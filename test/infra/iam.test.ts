@@ -19,6 +19,7 @@ const tableId = only(ofType('AWS::DynamoDB::Table'), 'table')[0];
 const busId = only(ofType('AWS::Events::EventBus'), 'bus')[0];
 const queueName = (id: string) => id.replace(/[0-9A-F]{8}$/, '');
 const SES_IDENTITY = 'courtesy-credits.example.com';
+const CONFIGURATION_SET_ID = only(ofType('AWS::SES::ConfigurationSet'), 'SES configuration set')[0];
 
 /** A symbolic name for a policy Resource, so that expectations read like the requirements. */
 function describeResource(r: unknown, fn: FunctionName): string {
@@ -30,12 +31,17 @@ function describeResource(r: unknown, fn: FunctionName): string {
     if (id === tableId && attr === 'StreamArn') return 'table-stream';
     if (id === busId && attr === 'Arn') return 'bus';
     if (resources[id]?.Type === 'AWS::SQS::Queue' && attr === 'Arn') return `queue:${queueName(id)}`;
+    if (resources[id]?.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `bucket:${queueName(id)}`;
     if (resources[id]?.Type === 'AWS::Logs::LogGroup' && attr === 'Arn') {
       return id === resources[fnIds[fn]].Properties.LoggingConfig.LogGroup.Ref ? 'own-log-group' : `log-group:${id}`;
     }
   }
   const join = (r as any)?.['Fn::Join'];
   if (Array.isArray(join) && join[0] === '') {
+    const [first, rest] = join[1] as unknown[];
+    const bucketId = (first as any)?.['Fn::GetAtt']?.[0];
+    if ((join[1] as unknown[]).length === 2 && resources[bucketId]?.Type === 'AWS::S3::Bucket' && rest === '/*')
+      return `bucket-objects:${queueName(bucketId)}`;
     const text = (join[1] as unknown[]).map((p) => (typeof p === 'string' ? p : `{${(p as any).Ref ?? JSON.stringify(p)}}`)).join('');
     const m = /^arn:\{AWS::Partition\}:ses:\{AWS::Region\}:\{AWS::AccountId\}:(identity|configuration-set)\/(.+)$/.exec(text);
     if (m) return `ses-${m[1]}:${m[2]}`;
@@ -96,8 +102,18 @@ const STREAM_READ = [
   // Added by DynamoEventSource (table.grantStreamRead); ListStreams has no resource-level permissions.
   ...on('*', 'dynamodb:ListStreams'),
 ];
-/** What SqsDlq / SqsDestination grant the execution role on its failure queue (Lambda sends as the function). */
+/** What SqsDestination grants the execution role on its failure queue (Lambda sends as the function). */
 const SEND_TO = (queue: string) => on(`queue:${queue}`, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
+/** What SqsEventSource grants a worker on its own queue: consume, nothing else (no SendMessage, no purge). */
+const CONSUME = (queue: string) =>
+  on(
+    `queue:${queue}`,
+    'sqs:ReceiveMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:GetQueueUrl',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+  );
 
 const EXPECTED: Record<FunctionName, string[]> = {
   grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem'), ...SEND_TO('GrantFailures')],
@@ -108,14 +124,29 @@ const EXPECTED: Record<FunctionName, string[]> = {
   release: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   refund: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   balance: on('table', 'dynamodb:Query'),
-  expire: [...on('table', 'dynamodb:PutItem'), ...STREAM_READ, ...SEND_TO('ExpireStreamFailures')],
+  // The one stream reader: send to the four work queues only; its failure bucket: write objects and list, no read.
+  route: [
+    ...STREAM_READ,
+    ...on('queue:ExpireQueue', 'sqs:SendMessage'),
+    ...on('queue:NotifyQueue', 'sqs:SendMessage'),
+    ...on('queue:PublishQueue', 'sqs:SendMessage'),
+    ...on('queue:AggregateQueue', 'sqs:SendMessage'),
+    ...on('bucket-objects:StreamFailuresBucket', 's3:PutObject'),
+    ...on('bucket:StreamFailuresBucket', 's3:ListBucket'),
+  ],
+  expire: [...on('table', 'dynamodb:PutItem'), ...CONSUME('ExpireQueue')],
   notify: [
     ...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem'),
     ...on(`ses-identity:${SES_IDENTITY}`, 'ses:SendEmail'),
-    ...STREAM_READ,
-    ...SEND_TO('NotifyStreamFailures'),
+    // the configuration set the stack creates (none configured in cdk.json), see infra/constructs/email-events.ts
+    ...on(`ses-configuration-set:{${CONFIGURATION_SET_ID}}`, 'ses:SendEmail'),
+    ...CONSUME('NotifyQueue'),
   ],
-  publish: [...on('bus', 'events:PutEvents'), ...STREAM_READ, ...SEND_TO('PublishStreamFailures')],
+  publish: [...on('bus', 'events:PutEvents'), ...CONSUME('PublishQueue')],
+  void: on('table', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+  erase: on('table', 'dynamodb:Query', 'dynamodb:UpdateItem'),
+  report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
+  aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('AggregateQueue')],
 };
 
 describe('least privilege: execution roles', () => {
@@ -142,8 +173,10 @@ describe('least privilege: execution roles', () => {
 
   test('notify may only send From the configured sender address', () => {
     const ses = grantsOf('notify').filter((g) => g.action.startsWith('ses:'));
-    expect(ses).toHaveLength(1);
-    expect(ses[0]!.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@courtesy-credits.example.com' } });
+    expect(ses).toHaveLength(2); // the identity and the configuration set
+    for (const grant of ses) {
+      expect(grant.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@courtesy-credits.example.com' } });
+    }
   });
 
   test('no grant anywhere uses a wildcard action', () => {
@@ -152,21 +185,41 @@ describe('least privilege: execution roles', () => {
     }
   });
 
-  test("no function is granted anything on another function's failure queue", () => {
-    const queuesBy = (fn: FunctionName) =>
+  test("no function is granted anything on another function's failure queue, and each work queue has one consumer", () => {
+    const queuesBy = (fn: FunctionName, consuming: boolean) =>
       new Set(
         grantsOf(fn)
-          .filter((g) => g.resource.startsWith('queue:'))
+          .filter((g) => g.resource.startsWith('queue:') && g.action === (consuming ? 'sqs:ReceiveMessage' : 'sqs:SendMessage'))
           .map((g) => g.resource),
       );
-    const seen = new Map<string, FunctionName>();
+    const senders = new Map<string, FunctionName>();
+    const consumers = new Map<string, FunctionName>();
     for (const fn of FUNCTION_NAMES) {
-      for (const q of queuesBy(fn)) {
-        expect(seen.get(q)).toBeUndefined();
-        seen.set(q, fn);
+      for (const q of queuesBy(fn, true)) {
+        expect(consumers.get(q)).toBeUndefined();
+        consumers.set(q, fn);
+      }
+      for (const q of queuesBy(fn, false)) {
+        expect(senders.get(q)).toBeUndefined();
+        senders.set(q, fn);
       }
     }
-    expect(seen.has('queue:ComplaintRuleDlq')).toBe(false); // EventBridge's DLQ: written by events.amazonaws.com only
+    expect(Object.fromEntries(consumers)).toEqual({
+      'queue:ExpireQueue': 'expire',
+      'queue:NotifyQueue': 'notify',
+      'queue:PublishQueue': 'publish',
+      'queue:AggregateQueue': 'aggregate',
+    });
+    expect(Object.fromEntries(senders)).toEqual({
+      'queue:ExpireQueue': 'route',
+      'queue:NotifyQueue': 'route',
+      'queue:PublishQueue': 'route',
+      'queue:AggregateQueue': 'route',
+      'queue:GrantFailures': 'grant',
+    });
+    // EventBridge's DLQ is written by events.amazonaws.com only; the DLQs by SQS's redrive only
+    for (const q of ['ComplaintRuleDlq', 'ExpireDlq', 'NotifyDlq', 'PublishDlq'])
+      expect(senders.has(`queue:${q}`) || consumers.has(`queue:${q}`)).toBe(false);
   });
 });
 

@@ -1,4 +1,3 @@
-import { FUNCTION_NAMES } from '../../infra/functions';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/synth';
+import { FUNCTION_NAMES } from '../../infra/functions';
 
 /**
  * cdk-nag v3 is a policy-validation plugin: `Validations.of(app).addPlugins(new AwsSolutionsChecks(app))`
@@ -75,6 +75,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('only the expected rules are acknowledged, each where it applies', () => {
+    const bucketId = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket')![0];
     const byRule = new Map<string, string[]>();
     for (const [, r] of Object.entries<any>(template.Resources)) {
       for (const s of r.Metadata?.cdk_nag?.rules_to_suppress ?? []) {
@@ -88,10 +89,17 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::*]': ['AWS::IAM::Policy'],
       // The failure queues are themselves dead-letter destinations.
       'AwsSolutions-SQS3': ['AWS::SQS::Queue'],
+      // The alarm topic the stack creates: CloudWatch cannot publish to a topic under the AWS-managed SNS key.
+      'AwsSolutions-SNS2': ['AWS::SNS::Topic'],
+      // The stream failure bucket: Lambda writes objects under keys it chooses; no access logs (CloudTrail has the calls).
+      [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`]: ['AWS::IAM::Policy'],
+      'AwsSolutions-S1': ['AWS::S3::Bucket'],
     });
     expect(byRule.get('AwsSolutions-L1')).toHaveLength(FUNCTION_NAMES.length);
     expect(byRule.get('AwsSolutions-IAM5[Resource::*]')).toHaveLength(FUNCTION_NAMES.length);
-    expect(byRule.get('AwsSolutions-SQS3')).toHaveLength(5);
+    expect(byRule.get(`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`)).toHaveLength(1);
+    expect(byRule.get('AwsSolutions-SQS3')).toHaveLength(6);
+    expect(byRule.get('AwsSolutions-SNS2')).toHaveLength(1);
   });
 
   test('no rule is acknowledged wholesale (IAM5 only for specific findings)', () => {

@@ -1,6 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
-import { FUNCTIONS, FUNCTION_NAMES, TTL_DELETION_IDENTITY, type FunctionName } from '../../infra/functions';
+import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
+import {
+  FUNCTIONS,
+  FUNCTION_NAMES,
+  functionsTriggeredBy,
+  routeFilters,
+  TTL_DELETION_IDENTITY,
+  type FunctionName,
+} from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 /** One synthesis (no bundling) for the whole file. */
@@ -23,6 +31,10 @@ const queueId = (prefix: string) => {
   expect(ids).toHaveLength(1);
   return ids[0]!;
 };
+const only = <T>(xs: T[]): T => {
+  expect(xs).toHaveLength(1);
+  return xs[0]!;
+};
 const fnName = (ref: unknown): FunctionName => {
   const id = (ref as any)?.Ref ?? (ref as any)?.['Fn::GetAtt']?.[0];
   const name = FUNCTION_NAMES.find((n) => fnIds[n] === id);
@@ -34,7 +46,10 @@ describe('DynamoDB table', () => {
   test('exactly one table: pk/sk strings, on-demand, TTL, stream with both images, PITR, retained except on create', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     const table = resources[tableId()];
-    expect(table.Properties).toEqual({
+    // The resource policy is asserted statement by statement in test/infra/trust.test.ts.
+    const { ResourcePolicy, ...properties } = table.Properties;
+    expect(ResourcePolicy.PolicyDocument.Statement.length).toBeGreaterThan(0);
+    expect(properties).toEqual({
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -95,19 +110,31 @@ describe('EventBridge', () => {
 });
 
 describe('functions', () => {
-  const COMMON = ['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+  const COMMON = [
+    'TABLE_NAME',
+    'POWERTOOLS_SERVICE_NAME',
+    'POWERTOOLS_METRICS_NAMESPACE',
+    'POWERTOOLS_LOG_LEVEL',
+    'POWERTOOLS_TRACER_CAPTURE_ERROR',
+    'NODE_OPTIONS',
+  ];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
-    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
     redeem: COMMON,
     reverse: COMMON,
     balance: COMMON,
+    route: [...COMMON, 'ROUTES'],
     expire: COMMON,
-    notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE'], // no SES_CONFIGURATION_SET: none configured in cdk.json
+    notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'], // the stack's own set when none is configured
     publish: [...COMMON, 'EVENT_BUS_NAME'],
     hold: [...COMMON, 'HOLD_DEFAULT_LIFETIME_SECONDS', 'HOLD_MAX_LIFETIME_SECONDS'],
     capture: COMMON,
     release: COMMON,
     refund: COMMON,
+    void: COMMON,
+    erase: COMMON,
+    report: COMMON,
+    aggregate: COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {
@@ -133,7 +160,7 @@ describe('functions', () => {
     expect(fn.Properties.FunctionName).toBeUndefined();
     const logGroup = resources[fn.Properties.LoggingConfig.LogGroup.Ref];
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
-    expect(logGroup.Properties.RetentionInDays).toBe(90);
+    expect(logGroup.Properties.RetentionInDays).toBe(365); // courtesy:logRetentionDays default (infra/options/settings.ts)
     expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(logGroup.UpdateReplacePolicy).toBe('Retain');
     expect(logGroup.Properties.LogGroupName).toBeUndefined();
@@ -150,8 +177,9 @@ describe('functions', () => {
     expect(vars).toMatchObject({
       TABLE_NAME: { Ref: tableId() },
       POWERTOOLS_SERVICE_NAME: 'courtesy-credits',
-      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
+      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits/dev', // per stage: stages never feed each other's alarms
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false', // traces are not scrubbed like logs: no error messages in them
       NODE_OPTIONS: '--enable-source-maps', // the bundles carry source maps (infra/bundling.ts)
     });
   });
@@ -160,6 +188,7 @@ describe('functions', () => {
     expect(resources[fnIds.grant].Properties.Environment.Variables).toMatchObject({
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
+      GRANT_CAPS: JSON.stringify(DEFAULT_CAP_POLICY),
     });
     expect(resources[fnIds.hold].Properties.Environment.Variables).toMatchObject({
       HOLD_DEFAULT_LIFETIME_SECONDS: '604800',
@@ -174,120 +203,183 @@ describe('functions', () => {
   });
 });
 
-describe('stream consumers', () => {
-  const TTL_REMOVE = {
-    eventName: ['REMOVE'],
-    userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
-  };
-  const EXPECTED_FILTERS: Partial<Record<FunctionName, unknown[]>> = {
-    expire: [{ ...TTL_REMOVE, dynamodb: { OldImage: { type: { S: ['CREDIT'] } } } }],
-    notify: [
-      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['CREDIT'] } } } },
-      { ...TTL_REMOVE, dynamodb: { OldImage: { type: { S: ['REMINDER'] } } } },
-    ],
-    publish: [
-      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['LEDGER'] } } } },
-      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } } } },
-    ],
-  };
+describe('the table stream: one reader (the router), filters only on the dynamodb key, failures kept in S3', () => {
   const mappings = () => ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+  const streamMappings = () => mappings().filter((m) => m.EventSourceArn?.['Fn::GetAtt']?.[1] === 'StreamArn');
+  const queueMappings = () => mappings().filter((m) => resources[m.EventSourceArn?.['Fn::GetAtt']?.[0]]?.Type === 'AWS::SQS::Queue');
+  const bucketId = () => only(ofType('AWS::S3::Bucket'))[0];
 
-  test('exactly expire, notify and publish consume the table stream, once each', () => {
-    expect(
-      mappings()
-        .map((m) => fnName(m.FunctionName))
-        .sort(),
-    ).toEqual(['expire', 'notify', 'publish']);
+  test("at most two readers per stream shard: exactly one mapping reads the table stream, the router's", () => {
+    expect(streamMappings().map((m) => fnName(m.FunctionName))).toEqual(['route']);
+    expect(streamMappings().length).toBeLessThanOrEqual(2);
+    expect(mappings()).toHaveLength(streamMappings().length + queueMappings().length); // no other source
   });
 
-  test.each(['expire', 'notify', 'publish'] as const)('%s: mapping settings, filters and its own failure queue', (name) => {
-    const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
-    const { FilterCriteria, ...rest } = m;
+  test('router mapping: retried until the records age out of the stream, bisected, partial failures, on-failure to the S3 bucket', () => {
+    const { FilterCriteria, ...rest } = only(streamMappings());
     expect(rest).toEqual({
-      FunctionName: { Ref: fnIds[name] },
+      FunctionName: { Ref: fnIds.route },
       EventSourceArn: getAtt(tableId(), 'StreamArn'),
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 25,
+      BatchSize: 100,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 5,
-      MaximumRecordAgeInSeconds: 86_400,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}StreamFailures`)) } },
+      DestinationConfig: { OnFailure: { Destination: getAtt(bucketId()) } },
     });
-    const patterns = FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
-    expect(patterns).toEqual(EXPECTED_FILTERS[name]);
+    // no MaximumRetryAttempts / MaximumRecordAgeInSeconds: AWS's default -1, retry until the record expires (24 h)
+    expect(FilterCriteria.Filters.length).toBeLessThanOrEqual(5);
   });
 
-  test.each(['expire', 'notify', 'publish'] as const)("%s: the template filters are exactly the catalogue entry's", (name) => {
-    const m = mappings().find((p) => fnName(p.FunctionName) === name)!;
-    const trigger = FUNCTIONS[name].trigger;
-    expect(trigger.kind).toBe('stream');
-    expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(
-      JSON.parse(JSON.stringify(trigger.filters)),
-    );
+  test("every stream mapping's on-failure destination is an S3 bucket (an SQS destination would get batch metadata only)", () => {
+    for (const m of streamMappings()) {
+      const dest = m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+      expect(resources[dest].Type).toBe('AWS::S3::Bucket');
+    }
   });
 
-  test('filters name only layout attributes and kinds (lambdas/adapters/dynamodb/layout.ts), and the TTL principal', () => {
+  test('filters select only on the "dynamodb" key: inserts as NewImage without OldImage, removals as OldImage without NewImage', () => {
+    const patterns = only(streamMappings()).FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
+    for (const p of patterns) expect(Object.keys(p)).toEqual(['dynamodb']);
+    const absent = { [ATTR.KIND]: { S: [{ exists: false }] } };
+    expect(patterns).toEqual([
+      { dynamodb: { OldImage: { type: { S: ['CREDIT', 'REMINDER'] } }, NewImage: absent } },
+      { dynamodb: { NewImage: { type: { S: ['CREDIT', 'GRANT_REFUSED', 'LEDGER'] } }, OldImage: absent } },
+      { dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } }, OldImage: absent } },
+    ]);
+    expect(patterns).toEqual(JSON.parse(JSON.stringify(routeFilters())));
+  });
+
+  test('filters name only layout attributes and kinds (lambdas/adapters/dynamodb/layout.ts); TTL is checked in code, not in a filter', () => {
     const attrs = new Set<string>(Object.values(ATTR));
     const values = new Set<string>([...Object.values(ITEM), ...Object.values(NOTICE)]);
-    let checked = 0;
-    for (const m of mappings()) {
-      for (const f of m.FilterCriteria.Filters as { Pattern: string }[]) {
-        const p = JSON.parse(f.Pattern);
-        expect(['INSERT', 'REMOVE']).toEqual(expect.arrayContaining(p.eventName));
-        if (p.userIdentity) {
-          expect(p.userIdentity).toEqual({ type: [TTL_DELETION_IDENTITY.type], principalId: [TTL_DELETION_IDENTITY.principalId] });
-        }
-        const images = Object.entries<Record<string, { S: string[] }>>(p.dynamodb);
-        expect(images).toHaveLength(1);
-        const [which, image] = images[0]!;
-        expect(which).toBe(p.eventName[0] === 'INSERT' ? 'NewImage' : 'OldImage');
-        expect(Object.keys(image)).toContain(ATTR.KIND);
+    for (const f of only(streamMappings()).FilterCriteria.Filters as { Pattern: string }[]) {
+      expect(f.Pattern).not.toContain('userIdentity');
+      expect(f.Pattern).not.toContain('eventName');
+      for (const image of Object.values<Record<string, { S: unknown[] }>>(JSON.parse(f.Pattern).dynamodb)) {
         for (const [attr, cond] of Object.entries(image)) {
           expect(attrs.has(attr)).toBe(true);
-          for (const v of cond.S) expect(values.has(v)).toBe(true);
-          checked++;
+          for (const v of cond.S) if (typeof v === 'string') expect(values.has(v)).toBe(true);
         }
       }
     }
-    expect(checked).toBe(6);
+    expect(TTL_DELETION_IDENTITY).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' }); // what the decoder checks
   });
 
-  test('failure destinations are distinct queues', () => {
-    const dests = mappings().map((m) => m.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]);
-    expect(new Set(dests).size).toBe(3);
+  test("the router's ROUTES setting names each worker's queue with what that worker consumes", () => {
+    const routes = resources[fnIds.route].Properties.Environment.Variables.ROUTES['Fn::Join'][1] as unknown[];
+    const text = routes.map((p) => (typeof p === 'string' ? p : `{${(p as { Ref: string }).Ref}}`)).join('');
+    expect(JSON.parse(text)).toEqual(
+      functionsTriggeredBy('queue').map((f) => ({
+        queueUrl: `{${queueId(f.trigger.queue.id)}}`,
+        consumes: JSON.parse(JSON.stringify(f.trigger.consumes)),
+      })),
+    );
   });
+
+  test('failure bucket: SSE, TLS only, no public access, bucket-owner objects, versioned, records kept 400 days, retained', () => {
+    const [id, bucket] = only(ofType('AWS::S3::Bucket'));
+    expect(id.startsWith('StreamFailuresBucket')).toBe(true);
+    expect(bucket.Properties).toEqual({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: {
+        Rules: [
+          { ExpirationInDays: 400, Id: 'ExpireFailureRecords', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
+    const policy = only(ofType('AWS::S3::BucketPolicy'))[1];
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)(
+    '%s: consumes its own queue, batches of 10, partial batch failures',
+    (name) => {
+      const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
+      expect(m).toHaveLength(1);
+      expect(m[0]).toEqual({
+        FunctionName: { Ref: fnIds[name] },
+        EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    },
+  );
 });
 
 describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
+  const FAILURE_QUEUES = ['AggregateDlq', 'ComplaintRuleDlq', 'ExpireDlq', 'GrantFailures', 'NotifyDlq', 'PublishDlq'];
+  const WORK_QUEUES = ['AggregateQueue', 'ExpireQueue', 'NotifyQueue', 'PublishQueue'];
 
-  test('five failure queues: rule DLQ, grant async failures, one per stream consumer', () => {
+  test('six failure queues (rule DLQ, grant async failures, one DLQ per worker) and four work queues', () => {
     expect(
       queues()
         .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
         .sort(),
-    ).toEqual(['ComplaintRuleDlq', 'ExpireStreamFailures', 'GrantFailures', 'NotifyStreamFailures', 'PublishStreamFailures']);
+    ).toEqual([...FAILURE_QUEUES, ...WORK_QUEUES].sort());
   });
 
-  test.each(['ComplaintRuleDlq', 'GrantFailures', 'ExpireStreamFailures', 'NotifyStreamFailures', 'PublishStreamFailures'])(
-    '%s: SSE-SQS, 14 days retention, TLS enforced by its queue policy',
-    (prefix) => {
-      const id = queueId(prefix);
-      expect(resources[id].Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
-      const policies = ofType('AWS::SQS::QueuePolicy').filter(
-        ([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]),
-      );
-      expect(policies).toHaveLength(1);
-      expect(policies[0]![1].Properties.PolicyDocument.Statement).toContainEqual({
-        Action: 'sqs:*',
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Resource: getAtt(id),
+  const tlsOnly = (id: string) => {
+    const policies = ofType('AWS::SQS::QueuePolicy').filter(
+      ([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]),
+    );
+    expect(policies).toHaveLength(1);
+    expect(policies[0]![1].Properties.PolicyDocument.Statement).toContainEqual({
+      Action: 'sqs:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Resource: getAtt(id),
+    });
+  };
+
+  test.each(FAILURE_QUEUES)('%s: SSE-SQS, 14 days retention, TLS enforced by its queue policy', (prefix) => {
+    const id = queueId(prefix);
+    expect(resources[id].Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    tlsOnly(id);
+  });
+
+  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)(
+    '%s work queue: SSE-SQS, 4 days retention, visibility timeout ≥ 6 × the function timeout, redrive to its own DLQ after 5 receives',
+    (name) => {
+      const prefix = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+      const id = queueId(`${prefix}Queue`);
+      const props = resources[id].Properties;
+      expect(props).toEqual({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 345_600,
+        VisibilityTimeout: 6 * FUNCTIONS[name].timeoutSeconds,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(queueId(`${prefix}Dlq`)), maxReceiveCount: 5 },
       });
+      expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * resources[fnIds[name]].Properties.Timeout);
+      // the DLQ keeps a message longer than its source queue could (SQS counts a message's age from its first send)
+      expect(resources[queueId(`${prefix}Dlq`)].Properties.MessageRetentionPeriod).toBeGreaterThan(props.MessageRetentionPeriod);
+      tlsOnly(id);
     },
   );
+
+  test('every queue a function consumes has a redrive policy to a dead-letter queue', () => {
+    const consumed = ofType('AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => m.Properties.EventSourceArn['Fn::GetAtt'][0] as string)
+      .filter((id) => resources[id].Type === 'AWS::SQS::Queue');
+    expect(consumed).toHaveLength(WORK_QUEUES.length);
+    for (const id of consumed) {
+      const dlq = resources[id].Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+      expect(resources[dlq]?.Type).toBe('AWS::SQS::Queue');
+      expect(resources[dlq].Properties.RedrivePolicy).toBeUndefined();
+    }
+  });
 
   test('only the rule DLQ admits a service principal, and only for that rule', () => {
     const ruleId = ofType('AWS::Events::Rule')[0]![0];
@@ -312,11 +404,13 @@ describe('outputs', () => {
     for (const n of FUNCTION_NAMES) {
       expect(outputs[`${n[0]!.toUpperCase()}${n.slice(1)}FunctionName`]!.Value).toEqual({ Ref: fnIds[n] });
     }
-    for (const [id] of ofType('AWS::SQS::Queue')) {
+    for (const [id] of [...ofType('AWS::SQS::Queue'), ...ofType('AWS::S3::Bucket')]) {
       const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: id }));
       expect(out).toHaveLength(1);
     }
-    expect(Object.keys(outputs)).toHaveLength(2 + FUNCTION_NAMES.length + 5);
+    expect(Object.keys(outputs)).toHaveLength(
+      2 + FUNCTION_NAMES.length + ofType('AWS::SQS::Queue').length + ofType('AWS::S3::Bucket').length,
+    ); // table, bus, functions, every queue and bucket
   });
 });
 
@@ -335,8 +429,17 @@ describe('no stray resources', () => {
         'AWS::Lambda::Function',
         'AWS::Lambda::Permission',
         'AWS::Logs::LogGroup',
+        'AWS::S3::Bucket',
+        'AWS::S3::BucketPolicy',
         'AWS::SQS::Queue',
         'AWS::SQS::QueuePolicy',
+        // monitoring (infra/monitoring.ts) and the SES configuration set its email alarms read
+        'AWS::CloudWatch::Alarm',
+        'AWS::CloudWatch::Dashboard',
+        'AWS::SNS::Topic',
+        'AWS::SNS::TopicPolicy',
+        'AWS::SES::ConfigurationSet',
+        'AWS::SES::ConfigurationSetEventDestination',
       ].sort(),
     );
   });

@@ -82,6 +82,8 @@ const GRANT_CASES: Array<[string, (c: Record<string, unknown>) => Record<string,
   ['missing amount', (c) => without(c, 'amount'), 'INVALID_INPUT', 'amount: Invalid input: expected number'],
   ['missing validityDays', (c) => without(c, 'validityDays'), 'INVALID_INPUT', 'validityDays: Invalid input: expected number'],
   ['extra field', (c) => ({ ...c, transferTo: 'cust-other' }), 'INVALID_INPUT', 'Unrecognized key: "transferTo"'],
+  ['issuedBy with a space', (c) => ({ ...c, issuedBy: 'agent 7' }), 'INVALID_INPUT', 'issuedBy: letters, digits and . _ : - only'],
+  ['issuedBy empty', (c) => ({ ...c, issuedBy: '' }), 'INVALID_INPUT', 'issuedBy: Too small'],
   ['amount as a string', (c) => ({ ...c, amount: '2500' }), 'INVALID_INPUT', 'amount: Invalid input: expected number, received string'],
   ['amount null', (c) => ({ ...c, amount: null }), 'INVALID_INPUT', 'amount: Invalid input: expected number, received null'],
   ['validityDays as a string', (c) => ({ ...c, validityDays: '90' }), 'INVALID_INPUT', 'validityDays: Invalid input: expected number'],
@@ -273,7 +275,7 @@ const BALANCE_CASES: Array<[string, () => unknown, Code, string]> = [
   ['extra field', () => ({ customerId: fx.a.customerId, includeGiftCards: true }), 'INVALID_INPUT', 'Unrecognized key: "includeGiftCards"'],
 ];
 
-export const CATALOGUE_SIZE = GRANT_CASES.length + REDEEM_CASES.length + REVERSE_CASES.length + BALANCE_CASES.length;
+const CATALOGUE_SIZE = GRANT_CASES.length + REDEEM_CASES.length + REVERSE_CASES.length + BALANCE_CASES.length;
 
 /** Table rows as objects, so test titles can name the case and its code. */
 const rows = <M, X>(cases: Array<[string, M, Code, X]>) => cases.map(([name, make, code, message]) => ({ name, make, code, message }));

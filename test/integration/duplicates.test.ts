@@ -5,7 +5,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InvokeHook } from '../../local/runtime';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
+import { emailsTo, startTestRuntime, viaQueue, waitFor, withParsedBodies, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique } from './service-client';
 import { tapSdk } from './sdk-taps';
 
@@ -199,7 +199,7 @@ describe('stream records redelivered (Lambda retries a batch it already processe
     const seen: any[] = [];
     t.runtime.setInvokeHook(
       hook((fn, event) => {
-        if (fn === 'notify' && has(event, c.customerId)) seen.push(event);
+        if (fn === 'notify' && has(withParsedBodies(event), c.customerId)) seen.push(event);
       }),
     );
     await svc.grant(c);
@@ -236,7 +236,8 @@ describe('stream records redelivered (Lambda retries a batch it already processe
         },
       ],
     };
-    for (let i = 0; i < 1 + REDELIVERIES; i++) expect(await t.runtime.invoke('expire', removal)).toEqual({ batchItemFailures: [] });
+    for (let i = 0; i < 1 + REDELIVERIES; i++)
+      expect(await t.runtime.invoke('expire', viaQueue(removal))).toEqual({ batchItemFailures: [] });
     await t.runtime.idle(30_000);
     const expired = (await svc.items(c.customerId)).filter((i) => i.type === ITEM.LEDGER && i.kind === 'EXPIRED');
     expect(expired.map((e) => e.amount)).toEqual([800]);
@@ -248,7 +249,7 @@ describe('stream records redelivered (Lambda retries a batch it already processe
     const seen: any[] = [];
     t.runtime.setInvokeHook(
       hook((fn, event) => {
-        if (fn === 'publish' && has(event, c.customerId)) seen.push(event);
+        if (fn === 'publish' && has(withParsedBodies(event), c.customerId)) seen.push(event);
       }),
     );
     await svc.grant(c);

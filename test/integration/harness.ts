@@ -31,6 +31,8 @@ export interface TestRuntimeOptions {
   resolveHandlerModule?: (name: string) => string;
   pollIntervalMs?: number;
   retryDelayMs?: (retry: number) => number;
+  /** Local delay standing for an SQS visibility timeout of `seconds` (the runtime's default scales it down to ≤ 2 s). */
+  queueDelayMs?: (seconds: number) => number;
   /** SES endpoint the handlers use (default: the shared emulator, SES_ENDPOINT), e.g. a fault proxy in front of it. */
   sesEndpoint?: string;
   /** Print runtime log lines (also enabled by LOCAL_DEBUG=1). */
@@ -85,6 +87,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     pollIntervalMs: opts.pollIntervalMs ?? 50,
     ...(opts.resolveHandlerModule ? { resolveHandlerModule: opts.resolveHandlerModule } : {}),
     ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
+    ...(opts.queueDelayMs ? { queueDelayMs: opts.queueDelayMs } : {}),
     ...(log ? { log } : {}),
   };
   const runtime = await startLocalRuntime(runtimeOpts);
@@ -179,4 +182,39 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Stream records as a worker receives them from its queue: the router forwards each record unchanged as an SQS
+ * message body (lambdas/app/route.ts), so a test can hand a worker a table change directly.
+ */
+export function viaQueue(
+  event: { Records: readonly unknown[] },
+  queueArn = 'arn:aws:sqs:eu-central-1:000000000000:test-queue',
+): { Records: unknown[] } {
+  return {
+    Records: event.Records.map((record, i) => ({
+      messageId: `test-${i}-${randomBytes(4).toString('hex')}`,
+      receiptHandle: `test-receipt-${i}`,
+      body: JSON.stringify(record),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: '000000000000',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: 'eu-central-1',
+    })),
+  };
+}
+
+/** A worker's SQS event with every message body parsed back into its stream record (anything else unchanged). */
+export function withParsedBodies(event: unknown): unknown {
+  const records = (event as { Records?: unknown })?.Records;
+  if (!Array.isArray(records)) return event;
+  return { Records: records.map((r) => (typeof r?.body === 'string' ? { ...r, body: JSON.parse(r.body) } : r)) };
 }

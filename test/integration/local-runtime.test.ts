@@ -2,7 +2,11 @@
  * The local runtime itself, on the real DynamoDB Local and SES emulator, with a hand-written template in CDK's shapes
  * (test/fixtures/local-runtime/template.json) and small fixture handlers. Requests go through the real AWS SDK clients.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { confirmDynamoOwnership } from '../../local/services';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -11,6 +15,7 @@ import { offsetClock, setClock } from '../../lambdas/shared/clock';
 import type { CfnTemplate } from '../../local/template';
 import fixtureTemplate from '../fixtures/local-runtime/template.json';
 import { emailsTo, startTestRuntime, TTL_WAIT_MS, waitFor, type TestRuntime } from './harness';
+import { discardedRecords } from '../support/stream-failures';
 
 const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
 const region = 'eu-central-1';
@@ -128,13 +133,13 @@ describe('EventBridge PutEvents', () => {
     expect(viaHttp).toHaveLength(3);
   });
 
-  it('routes events on the default bus, applying the target InputPath', async () => {
+  it('routes events on the default bus to the target, with the envelope', async () => {
     const out = await eventBridge.send(
       new PutEventsCommand({ Entries: [{ Source: 'fixture.default', DetailType: 'Anything', Detail: '{"x":1}' }] }),
     );
     expect(out.FailedEntryCount).toBe(0);
     await t.runtime.idle();
-    expect(callsOf('router').at(-1)!.event).toEqual({ x: 1 });
+    expect(callsOf('router').at(-1)!.event).toMatchObject({ source: 'fixture.default', 'detail-type': 'Anything', detail: { x: 1 } });
   });
 
   it('a failing async target is retried per its EventInvokeConfig, then lands in the on-failure queue', async () => {
@@ -294,13 +299,16 @@ describe('DynamoDB stream → event-source mappings', () => {
     expect(f).toMatchObject({
       requestContext: {
         condition: 'RetryAttemptsExhausted',
-        functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:orders:$LATEST',
+        functionArn: 'arn:aws:lambda:eu-central-1:000000000000:function:orders',
         approximateInvokeCount: 3,
       },
-      DDBStreamBatchInfo: { batchSize: 1, streamArn: t.runtime.streamArn },
+      DDBStreamBatchInfo: { batchSize: 1, streamArn: t.runtime.streamArn, shardId: expect.stringMatching(/^shardId-/) },
     });
-    expect(f.records.map((r: any) => r.dynamodb.NewImage.sk.S)).toEqual(['a3']);
-    expect(f.records[0]).toMatchObject({
+    expect(f.records).toBeUndefined(); // an SQS destination gets the batch metadata only, as in AWS
+    expect(f.DDBStreamBatchInfo.startSequenceNumber).toBe(f.DDBStreamBatchInfo.endSequenceNumber);
+    const records = await discardedRecords(t.runtime, f); // read back from the stream, as an operator would
+    expect(records.map((r: any) => r.dynamodb.NewImage.sk.S)).toEqual(['a3']);
+    expect(records[0]).toMatchObject({
       eventName: 'INSERT',
       eventSource: 'aws:dynamodb',
       awsRegion: 'eu-central-1',
@@ -309,16 +317,18 @@ describe('DynamoDB stream → event-source mappings', () => {
   });
 
   it('bisects a batch whose invocation throws and discards only the bad record', async () => {
-    t.runtime.queues.StreamFailures!.length = 0;
+    t.runtime.clearRecorded();
     const before = callsOf('orders').length;
     await write(order('b1'), order('b2'), order('b3', { explode: { BOOL: true } }), order('b4'));
     await t.runtime.idle();
     const later = calls.filter((c) => c.fn === 'orders').slice(before);
     const okSks = later.filter((c) => c.ok).flatMap((c) => c.event.Records.map((r: any) => r.dynamodb.NewImage.sk.S));
     expect(new Set(okSks)).toEqual(new Set(['b1', 'b2', 'b4']));
-    const discarded = t.runtime.queues.StreamFailures!.flatMap((m: any) => m.records.map((r: any) => r.dynamodb.NewImage.sk.S));
-    expect(discarded).toEqual(['b3']);
-    expect(t.runtime.queues.StreamFailures![0]).toMatchObject({ responsePayload: { errorType: 'Error', errorMessage: 'explode b3' } });
+    const failures = t.runtime.queues.StreamFailures! as any[];
+    expect(failures).toHaveLength(1);
+    expect((await discardedRecords(t.runtime, failures[0])).map((r: any) => r.dynamodb.NewImage.sk.S)).toEqual(['b3']);
+    expect(failures[0]).toMatchObject({ responseContext: { functionError: 'Unhandled' } });
+    expect(later.filter((c) => !c.ok).map((c) => c.error)).toContain('explode b3');
   });
 
   it(
@@ -345,16 +355,104 @@ describe('DynamoDB stream → event-source mappings', () => {
     TTL_WAIT_MS + 30_000,
   );
 
-  it('ignores user deletions in the TTL mapping (filter on userIdentity)', async () => {
+  it('user deletions reach the TTL mapping too (filters select only on dynamodb); the handler tells them apart by principal', async () => {
     const key = { pk: { S: `USERDEL#${process.pid}` }, sk: { S: 'x' } };
     await ddb.send(new PutItemCommand({ TableName: t.tableName, Item: { ...key, type: { S: 'TEMP' } } }));
     await ddb.send(new DeleteItemCommand({ TableName: t.tableName, Key: key }));
     await t.runtime.idle();
+    const call = callsOf('ttl').find((c) => c.event.Records.some((r: any) => r.dynamodb.Keys.pk.S === key.pk.S))!;
+    expect(call.event.Records.find((r: any) => r.dynamodb.Keys.pk.S === key.pk.S).userIdentity).toBeUndefined();
+    expect(call.result.ttlDeletions).not.toContain(key.pk.S);
+  });
+
+  it('a batch discarded to an S3 destination keeps the whole invocation payload', async () => {
+    const key = { pk: { S: `POISON#${process.pid}` }, sk: { S: 'x' } };
+    await ddb.send(new PutItemCommand({ TableName: t.tableName, Item: { ...key, type: { S: 'TEMP' }, poison: { BOOL: true } } }));
+    await ddb.send(new DeleteItemCommand({ TableName: t.tableName, Key: key }));
+    await t.runtime.idle();
+    const objects = Object.entries(t.runtime.buckets['fixture-failures']!) as Array<[string, any]>;
+    const [objectKey, record] = objects.find(([, r]) => r.payload.includes(key.pk.S))!;
+    expect(objectKey).toMatch(
+      /^aws\/lambda\/[0-9a-f-]{36}\/shardId-[^/]+\/\d{4}\/\d{2}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$/,
+    );
+    expect(record).toMatchObject({
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 },
+      DDBStreamBatchInfo: { batchSize: 1 },
+    });
+    expect(JSON.parse(record.payload).Records[0]).toMatchObject({ eventName: 'REMOVE', dynamodb: { Keys: key } });
+  });
+});
+
+describe('SQS queues and the SQS event source mapping', () => {
+  const sqs = async (op: string, body: unknown) => {
+    const res = await fetch(t.runtime.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it('delivers messages in the SQS event shape, deletes what succeeded, redelivers reported failures, then dead-letters them after maxReceiveCount', async () => {
+    const url = (await sqs('GetQueueUrl', { QueueName: 'WorkQueue' })).body.QueueUrl;
+    const sent = await sqs('SendMessageBatch', {
+      QueueUrl: url,
+      Entries: [
+        { Id: '1', MessageBody: `ok:${process.pid}` },
+        { Id: '2', MessageBody: `fail:${process.pid}` },
+      ],
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.Successful).toHaveLength(2);
+    await t.runtime.idle();
+    const records = callsOf('worker').flatMap((c) => c.event.Records);
+    const failing = records.filter((r: any) => r.body === `fail:${process.pid}`);
+    expect(failing.map((r: any) => r.attributes.ApproximateReceiveCount)).toEqual(['1', '2']); // maxReceiveCount 2
+    expect(records.filter((r: any) => r.body === `ok:${process.pid}`)).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-central-1:000000000000:WorkQueue',
+      awsRegion: 'eu-central-1',
+    });
+    expect(t.runtime.queues.WorkQueue).toEqual([]);
+    expect(t.runtime.queues.WorkDlq).toEqual([`fail:${process.pid}`]);
+    // a redrive tool: receive from the DLQ over the wire protocol, move the rest back
+    const got = await sqs('ReceiveMessage', {
+      QueueUrl: (await sqs('GetQueueUrl', { QueueName: 'WorkDlq' })).body.QueueUrl,
+      MaxNumberOfMessages: 10,
+    });
+    expect(got.body.Messages[0]).toMatchObject({ Body: `fail:${process.pid}` });
+  });
+
+  it('answers protocol errors as AWS does', async () => {
     expect(
-      callsOf('ttl')
-        .flatMap((c) => c.event.Records)
-        .some((r: any) => r.dynamodb.Keys.pk.S === key.pk.S),
-    ).toBe(false);
+      await sqs('SendMessage', { QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/000000000000/nope', MessageBody: 'x' }),
+    ).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#QueueDoesNotExist' } });
+  });
+});
+
+describe('protocol errors', () => {
+  const post = async (headers: Record<string, string>, body: string, path = '/') => {
+    const res = await fetch(`${t.runtime.url}${path}`, { method: 'POST', headers, body });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const events = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' };
+
+  it('400 with the AWS error shape for bad JSON, a null entry, a non-string bus name or source, an oversized request', async () => {
+    expect(await post(events, '{not json')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
+    expect(await post(events, '{"Entries":[null]}')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
+    expect(
+      await post(events, JSON.stringify({ Entries: [{ EventBusName: 5, Source: 's', DetailType: 'd', Detail: '{}' }] })),
+    ).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
+    expect(await post(events, JSON.stringify({ Entries: [{ Source: 5, DetailType: 'd', Detail: '{}' }] }))).toMatchObject({
+      status: 400,
+      body: { __type: 'SerializationException' },
+    });
+    const big = JSON.stringify({ x: 'a'.repeat(300 * 1024) });
+    expect(await post(events, JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: big }] }))).toMatchObject({
+      status: 400,
+      body: { __type: 'ValidationException' },
+    });
   });
 });
 
@@ -364,8 +462,53 @@ describe('housekeeping', () => {
     expect(health).toMatchObject({
       ok: true,
       table: t.tableName,
-      functions: ['echo', 'router', 'failing', 'mailer', 'orders', 'ttl'],
+      functions: ['echo', 'router', 'failing', 'mailer', 'orders', 'ttl', 'worker'],
       inflight: 0,
     });
   });
+});
+
+describe('npm start (local/main.ts)', () => {
+  it("a DynamoDB Local that already holds tables is not confirmed as a fresh start's own", async () => {
+    expect(await confirmDynamoOwnership(process.env.DDB_ENDPOINT!, 'someone-else')).toBe(false);
+  });
+
+  it('records its endpoints for the CLI, and SIGTERM to `npm start` stops it, DynamoDB Local and the SES emulator within 5 s, cleanly', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courtesy-start-'));
+    // Exactly what a person or a supervisor runs: the npm process gets the signal, not the service process below it.
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: path.join(__dirname, '../..'),
+      env: { ...process.env, COURTESY_LOCAL_DIR: dir, LOCAL_PORT: '0' }, // COURTESY_TEMPLATE_FILE from global-setup: no synthesis
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => out.includes('running locally'), 60_000, 100);
+      const endpoints = JSON.parse(fs.readFileSync(path.join(dir, 'endpoints.json'), 'utf8'));
+      expect(out).toContain(endpoints.runtime);
+      expect(out).toContain('LOCAL_PORT=0'); // the banner names the override
+      expect((await (await fetch(`${endpoints.runtime}/_local/health`)).json()) as any).toMatchObject({ ok: true });
+      const started = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(out).not.toMatch(/exiting now/);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect([endpoints.pids.main, endpoints.pids.dynamo, endpoints.pids.ses].filter(alive)).toEqual([]);
+      expect(fs.existsSync(path.join(dir, 'endpoints.json'))).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

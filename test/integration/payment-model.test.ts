@@ -20,10 +20,20 @@ import { refundTaken } from '../../lambdas/app/refund';
 import { recordCreditExpiry } from '../../lambdas/app/expire';
 import { getBalance } from '../../lambdas/app/balance';
 import { DAY_MS, DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
+import type { CapPolicy } from '../../lambdas/domain/caps';
 import type { LedgerEntry } from '../../lambdas/domain/ledger';
 import { newId } from '../../lambdas/shared/ids';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { unique } from './service-client';
+
+/** The model checks money movements, not issuance caps: caps high enough never to refuse a model grant. */
+const NO_CAPS: CapPolicy = {
+  customerAmount30dMajorUnits: 1_000_000_000,
+  customerAmount365dMajorUnits: 1_000_000_000,
+  customerGrants30d: 1_000_000_000,
+  customerGrants365d: 1_000_000_000,
+  issuerAmountPerDayMajorUnits: 1_000_000_000,
+};
 
 jest.setTimeout(300_000);
 
@@ -190,8 +200,9 @@ async function runSequence(ops: Op[]): Promise<void> {
             validityDays: o.days,
             reason: 'model',
           },
-          { store, clock, policy: DEFAULT_GRANT_POLICY, newId },
+          { store, clock, policy: DEFAULT_GRANT_POLICY, caps: NO_CAPS, newId },
         );
+        if (out.outcome === 'REFUSED') throw new Error(`model grant refused: ${out.cap}`);
         m.credits.set(out.creditId, {
           id: out.creditId,
           amount: o.amount,

@@ -12,12 +12,12 @@
  */
 import { format } from 'node:util';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { startFaultProxy, type FaultProxy } from '../../local/faults';
+import { startFaultProxy, type FaultProxy } from '../support/faults';
 import { pseudonymizeEmail } from '../../lambdas/shared/observability';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds } from '../../infra/synth';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
+import { emailsTo, startTestRuntime, viaQueue, waitFor, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique } from './service-client';
 import { attributeCallsToFunctions, dynamoActions, tapSdk, type SdkCall } from './sdk-taps';
 
@@ -216,6 +216,18 @@ describe('a full flow: least privilege measured, and no email address in any log
       const page = await svc.invoke('balance', { customerId: a.customerId, limit: 1 });
       await svc.invoke('balance', { customerId: a.customerId, limit: 1, cursor: page.nextCursor });
       await t.runtime.idle(30_000);
+      // operations on a customer of their own: void (then again: a replay), erase, the finance report and reconciliation
+      const ops = complaint({ amount: 800 });
+      customers.push(ops.customerId);
+      await svc.grant(ops);
+      const opsCredit = (await svc.balance(ops.customerId)).history[0].entryId;
+      await svc.invoke('void', { customerId: ops.customerId, creditId: opsCredit, reason: 'granted in error' });
+      await svc.invoke('void', { customerId: ops.customerId, creditId: opsCredit, reason: 'granted in error' });
+      await svc.invoke('erase', { customerId: ops.customerId });
+      const today = new Date().toISOString().slice(0, 10);
+      await svc.invoke('report', { operation: 'report', from: today, to: today });
+      await svc.invoke('report', { operation: 'reconcile' });
+      await t.runtime.idle(30_000);
       // reminder (TTL removal of the reminder item) for a, and for the used-up credit of b; then again (already sent)
       const ttlRemove = (item: Record<string, unknown>) => ({
         Records: [
@@ -236,13 +248,13 @@ describe('a full flow: least privilege measured, and no email address in any log
       const reminderOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === ITEM.REMINDER)!;
       const creditOf = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === ITEM.CREDIT)!;
       for (const ev of [ttlRemove(await reminderOf(a.customerId)), ttlRemove(await reminderOf(b.customerId))]) {
-        await t.runtime.invoke('notify', ev);
-        await t.runtime.invoke('notify', ev);
+        await t.runtime.invoke('notify', viaQueue(ev));
+        await t.runtime.invoke('notify', viaQueue(ev));
       }
       // expiry (TTL removal of a's credit, which still has money on it), delivered twice
       const removal = ttlRemove(await creditOf(a.customerId));
-      await t.runtime.invoke('expire', removal);
-      await t.runtime.invoke('expire', removal);
+      await t.runtime.invoke('expire', viaQueue(removal));
+      await t.runtime.invoke('expire', viaQueue(removal));
       await t.runtime.idle(30_000);
       await waitFor(async () => (await emailsTo(a.email)).length === 2, 20_000);
     } finally {
@@ -305,12 +317,15 @@ describe('a full flow: least privilege measured, and no email address in any log
       expect(logs).toMatch(/"message":"redemption reversed"/);
       expect(logs).toMatch(/"message":"expiry reminder"/);
       expect(logs).toMatch(/"message":"credit expired"/);
+      expect(logs).toMatch(/"message":"credit voided"/);
+      expect(logs).toMatch(/"message":"customer erased"/);
+      expect(logs).toMatch(/"message":"reconciliation balanced"/);
     });
 
     it("SES's error message named the address: the log has its pseudonym instead", () => {
       const line = logs
         .split('\n')
-        .find((l) => l.includes('"message":"stream record failed"') && l.includes('The following identities failed the check'));
+        .find((l) => l.includes('"message":"queued stream record failed"') && l.includes('The following identities failed the check'));
       expect(line).toBeDefined();
       expect(line).toContain(pseudonymizeEmail(rejected.email));
       expect(line).not.toContain(rejected.email);

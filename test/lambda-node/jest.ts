@@ -12,6 +12,16 @@ if (!node.found) {
   process.exit(1);
 }
 const args = process.argv.slice(2);
+// npm puts node_modules/.bin first on PATH, and the node-<platform> package installs a `node` there: inside
+// `npm test` every step, jest included, already runs on that Node. Running the integration project again on the same
+// major proves nothing new, so say so and stop (a direct call with jest arguments still runs).
+if (args.length === 0 && Number(process.versions.node.split('.')[0]) === LAMBDA_NODE_MAJOR) {
+  process.stderr.write(
+    `test:lambda-node: this npm run is already on Node ${process.versions.node} (Lambda runtime nodejs${LAMBDA_NODE_MAJOR}.x): ` +
+      'the jest run before covered the integration project on it\n',
+  );
+  process.exit(0);
+}
 const jestArgs = args.length > 0 ? args : ['--selectProjects', 'integration'];
 process.stderr.write(
   `test:lambda-node: jest ${jestArgs.join(' ')} on Node ${node.version} (${node.source}; Lambda runtime nodejs${LAMBDA_NODE_MAJOR}.x)\n`,

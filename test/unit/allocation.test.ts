@@ -43,7 +43,7 @@ const spendableIn = (credits: readonly SpendableCredit[], currency: string) =>
   credits.filter((c) => c.currency === currency && isSpendableNow(c));
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 /** Soonest expiry first, then creditId: independent restatement of the documented order. */
-const before = (a: SpendableCredit, b: SpendableCredit) =>
+const spendsBefore = (a: SpendableCredit, b: SpendableCredit) =>
   Date.parse(a.expiresAt) < Date.parse(b.expiresAt) || (a.expiresAt === b.expiresAt && a.creditId < b.creditId);
 
 const PROPERTY_RUNS = { numRuns: 500 };
@@ -99,12 +99,12 @@ describe('allocate: properties', () => {
         const plan = allocate(credits, amount, 'EUR', NOW, cap);
         const byId = new Map(credits.map((c) => [c.creditId, c]));
         const touched = plan.allocations.map((a) => byId.get(a.creditId)!);
-        for (let i = 1; i < touched.length; i++) expect(before(touched[i - 1]!, touched[i]!)).toBe(true);
-        plan.allocations.slice(0, -1).forEach((a) => expect(a.amount).toBe(byId.get(a.creditId)!.remaining));
+        for (let i = 1; i < touched.length; i++) expect(spendsBefore(touched[i - 1]!, touched[i]!)).toBe(true);
+        for (const a of plan.allocations.slice(0, -1)) expect(a.amount).toBe(byId.get(a.creditId)!.remaining);
         const last = touched[touched.length - 1];
         if (last) {
           const untouched = spendableIn(credits, 'EUR').filter((c) => !touched.includes(c));
-          for (const c of untouched) expect(before(c, last)).toBe(false);
+          for (const c of untouched) expect(spendsBefore(c, last)).toBe(false);
         }
       }),
       PROPERTY_RUNS,
@@ -114,7 +114,7 @@ describe('allocate: properties', () => {
   it('with a cap, applies exactly what the first `cap` credits in spend order can cover', () => {
     fc.assert(
       fc.property(creditsArb, amountArb, fc.integer({ min: 1, max: 6 }), (credits, amount, cap) => {
-        const ordered = [...spendableIn(credits, 'EUR')].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+        const ordered = [...spendableIn(credits, 'EUR')].sort((a, b) => (spendsBefore(a, b) ? -1 : spendsBefore(b, a) ? 1 : 0));
         const reachable = sum(ordered.slice(0, cap).map((c) => c.remaining));
         expect(allocate(credits, amount, 'EUR', NOW, cap).applied).toBe(Math.min(amount, reachable));
       }),

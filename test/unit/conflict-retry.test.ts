@@ -7,7 +7,8 @@
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { reverseRedemption } from '../../lambdas/app/reverse';
-import type { CommitOutcome, GrantRecord, GrantStore, RedeemRecord, RedeemStore, ReverseStore } from '../../lambdas/app/ports';
+import type { CommitOutcome, ComplaintOutcome, GrantStore, RedeemRecord, RedeemStore, ReverseStore } from '../../lambdas/app/ports';
+import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
 import type { RedeemedEntry } from '../../lambdas/domain/ledger';
@@ -32,7 +33,7 @@ class ScriptedStore implements MoneyStore {
   readonly calls: Record<string, number> = {};
   grantHashes: string[] = [];
   constructor(
-    private readonly script: { grant?: Script<GrantRecord>; redeem?: Script<RedeemRecord>; reverse?: Script<never> },
+    private readonly script: { grant?: Script<ComplaintOutcome>; redeem?: Script<RedeemRecord>; reverse?: Script<never> },
     private readonly redemption?: RedeemedEntry,
   ) {}
   private count(name: string): number {
@@ -42,6 +43,13 @@ class ScriptedStore implements MoneyStore {
     const n = this.count(name);
     if (!s || s.length === 0) throw new Error(`no script for ${name}`);
     return s[Math.min(n, s.length) - 1]!;
+  }
+  async readUsage() {
+    this.count('readUsage');
+    return { customer: { value: [], version: 0 } };
+  }
+  async refuse(): Promise<CommitOutcome<ComplaintOutcome>> {
+    throw new Error('no cap is reached in these tests');
   }
   async grant(input: Parameters<GrantStore['grant']>[0]) {
     this.grantHashes.push(input.requestHash);
@@ -53,7 +61,7 @@ class ScriptedStore implements MoneyStore {
   }
   async listStoredCredits() {
     this.count('listStoredCredits');
-    return [{ creditId: 'cr-1', currency: 'EUR', remaining: 600, amount: 1000, expiresAt: FUTURE }];
+    return [{ creditId: 'cr-1', currency: 'EUR', remaining: 600, amount: 1000, expiresAt: FUTURE, voided: false }];
   }
   redeemHashes: string[] = [];
   async commitRedemption(input: Parameters<RedeemStore['commitRedemption']>[0]) {
@@ -115,7 +123,7 @@ const redemption: RedeemedEntry = {
 };
 
 const grantWith = (store: MoneyStore, retry = POLICY) =>
-  grantCredit(grantDetail, { store, clock, policy: DEFAULT_GRANT_POLICY, newId, retry });
+  grantCredit(grantDetail, { store, clock, policy: DEFAULT_GRANT_POLICY, caps: DEFAULT_CAP_POLICY, newId, retry });
 const redeemWith = (store: MoneyStore, retry = POLICY, onConflict?: () => void) =>
   redeemCredits(redeemReq, { store, clock, newId, retry, ...(onConflict ? { onConflict } : {}) });
 const reverseWith = (store: MoneyStore, retry = POLICY) =>
@@ -218,14 +226,20 @@ describe('a conflict that turns out to be a duplicate', () => {
     const same = new ScriptedStore({
       grant: [
         conflict(),
-        { kind: 'duplicate', existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: hash } },
+        {
+          kind: 'duplicate',
+          existing: { kind: 'granted', grant: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: hash } },
+        },
       ],
     });
     expect(await grantWith(same)).toMatchObject({ outcome: 'DUPLICATE', creditId: 'cr-0' });
     const other = new ScriptedStore({
       grant: [
         conflict(),
-        { kind: 'duplicate', existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'other' } },
+        {
+          kind: 'duplicate',
+          existing: { kind: 'granted', grant: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'other' } },
+        },
       ],
     });
     expect((await refusal(grantWith(other))).code).toBe('GRANT_CONFLICT');

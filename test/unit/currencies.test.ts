@@ -1,6 +1,6 @@
 import { ACTIVE_CURRENCIES, currencyMinorUnits } from '../../lambdas/domain/currencies';
 import { assertCurrency, isIso4217, minorUnitDigits } from '../../lambdas/domain/money';
-import { CreditError } from '../../lambdas/domain/errors';
+import type { CreditError } from '../../lambdas/domain/errors';
 
 /** Withdrawn ISO 4217 codes (List Three) and codes without minor units: every one must be refused. */
 const WITHDRAWN = [

@@ -30,7 +30,7 @@ const credit: Credit = {
   email: 'kim@example.com',
 };
 const ledger = grantedEntry(credit);
-const grant = () => store.grant({ credit, ledger, requestHash: 'h' });
+const grant = () => store.grant({ credit, ledger, requestHash: 'h', usage: { customerId: 'c-1', customer: { value: [], version: 0 } } });
 
 const cancelled = (codes: (CancellationReason | string)[]) =>
   new TransactionCanceledException({
@@ -53,7 +53,7 @@ test('a failed condition on the guard item is a duplicate, with the earlier reco
   const earlier = { complaintId: 'cmp-1', customerId: 'c-1', creditId: 'earlier', requestHash: 'h' };
   const stored = { pk: keys.complaint('cmp-1'), sk: GRANT_SK, type: ITEM.GRANT, ...earlier, at: credit.grantedAt };
   doc.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: marshall(stored) }, 'None', 'None']));
-  await expect(grant()).resolves.toEqual({ kind: 'duplicate', existing: earlier });
+  await expect(grant()).resolves.toEqual({ kind: 'duplicate', existing: { kind: 'granted', grant: earlier } });
 });
 
 test('any other error is not a cancellation and is thrown', async () => {

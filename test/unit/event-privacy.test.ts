@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { grantCredit } from '../../lambdas/app/grant';
 import type { CreditStore } from '../../lambdas/app/ports';
 import { ComplaintResolvedDetail, parseContract } from '../../lambdas/contracts';
+import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { eventForLedgerEntry, eventForReminder } from '../../lambdas/domain/events';
 import type { LedgerEntry } from '../../lambdas/domain/ledger';
@@ -43,6 +44,7 @@ const complaint = (text: string, reasonCode?: string) => ({
 async function grantedEntry(detail: ComplaintResolvedDetail): Promise<LedgerEntry> {
   let written: LedgerEntry | undefined;
   const store = {
+    readUsage: async () => ({ customer: { value: [], version: 0 } }),
     grant: async (input: { ledger: LedgerEntry }) => {
       written = input.ledger;
       return { kind: 'committed' as const };
@@ -52,6 +54,7 @@ async function grantedEntry(detail: ComplaintResolvedDetail): Promise<LedgerEntr
     store,
     clock: { now: () => new Date('2026-03-01T10:00:00.000Z') },
     policy: DEFAULT_GRANT_POLICY,
+    caps: DEFAULT_CAP_POLICY,
     newId: () => '01JGRANT0000000000000000AA',
   });
   return written!;

@@ -3,6 +3,7 @@ import { DETAIL_TYPES, EVENT_SOURCE, eventForLedgerEntry, eventForReminder, type
 import {
   signedAmount,
   type ExpiredEntry,
+  type VoidedEntry,
   type GrantedEntry,
   type LedgerEntry,
   type RedeemedEntry,
@@ -12,7 +13,7 @@ import {
 const EMAIL = 'kunde@example.de';
 
 const base = { customerId: 'cust-42', currency: 'EUR', at: '2026-03-01T10:00:00.000Z' };
-const entries: { GRANTED: GrantedEntry; REDEEMED: RedeemedEntry; REVERSED: ReversedEntry; EXPIRED: ExpiredEntry } = {
+const entries: { GRANTED: GrantedEntry; REDEEMED: RedeemedEntry; REVERSED: ReversedEntry; EXPIRED: ExpiredEntry; VOIDED: VoidedEntry } = {
   GRANTED: {
     ...base,
     entryId: '01JGRANT0000000000000000AA',
@@ -50,12 +51,21 @@ const entries: { GRANTED: GrantedEntry; REDEEMED: RedeemedEntry; REVERSED: Rever
     creditId: 'cr-1',
     expiresAt: '2026-05-30T10:00:00.000Z',
   },
+  VOIDED: {
+    ...base,
+    entryId: '01JVOID0000000000000000AA',
+    kind: 'VOIDED',
+    amount: 700,
+    creditId: 'cr-1',
+    reason: 'Betrug, Kunde Max Mustermann',
+  },
 };
 
 /** Every key at any depth of a value. */
 function allKeys(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => allKeys(v, out));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const v of value) allKeys(v, out);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       out.push(k);
       allKeys(v, out);
@@ -97,6 +107,21 @@ describe('eventForLedgerEntry', () => {
     expect(eventForLedgerEntry(bogus).detail).not.toHaveProperty('reasonCode');
   });
 
+  it('VOIDED: CreditVoided names the void and the credit, never the free-text reason', () => {
+    expect(eventForLedgerEntry(entries.VOIDED)).toEqual({
+      detailType: 'CreditVoided',
+      detail: {
+        eventId: 'VOIDED#01JVOID0000000000000000AA',
+        customerId: entries.VOIDED.customerId,
+        occurredAt: entries.VOIDED.at,
+        currency: entries.VOIDED.currency,
+        amount: 700,
+        voidId: '01JVOID0000000000000000AA',
+        creditId: 'cr-1',
+      },
+    });
+  });
+
   it('REDEEMED uses the entry id as redemptionId and lists the allocations', () => {
     expect(eventForLedgerEntry(entries.REDEEMED).detail).toMatchObject({
       redemptionId: entries.REDEEMED.entryId,
@@ -133,11 +158,11 @@ describe('eventForLedgerEntry', () => {
       eventForReminder({ customerId: 'cust-42', creditId: 'cr-1', currency: 'EUR', remaining: 1, expiresAt: 'x', sentAt: 'y' }).detail
         .eventId,
     ]);
-    expect(ids.size).toBe(6);
+    expect(ids.size).toBe(7);
   });
 
   it('no detail has an email key or an email address, even if the entry carried one (property)', () => {
-    const kind = fc.constantFrom<keyof typeof entries>('GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED');
+    const kind = fc.constantFrom<keyof typeof entries>('GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED', 'VOIDED');
     fc.assert(
       fc.property(kind, fc.stringMatching(/^[0-9A-Z]{26}$/), fc.integer({ min: 1, max: 1_000_000 }), (k, entryId, amount) => {
         const smuggled = { email: EMAIL, recipient: EMAIL };

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SendEmailCommand, SESv2Client, TooManyRequestsException, MessageRejected } from '@aws-sdk/client-sesv2';
-import { startFaultProxy, type FaultProxy } from '../../local/faults';
+import { startFaultProxy, type FaultProxy } from '../support/faults';
 
 let target: http.Server;
 let targetUrl: string;

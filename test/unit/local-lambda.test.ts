@@ -1,7 +1,5 @@
 /** How the local runtime calls a handler: context, promise and callback styles, timeout, error shape. */
 import { callHandler, createContext, serializeError } from '../../local/lambda';
-import { jsonPath, transformInput, type EventEnvelope } from '../../local/runtime';
-import type { RuleModel, RuleTargetModel } from '../../local/template';
 
 const spec = {
   functionName: 'redeem',
@@ -113,49 +111,5 @@ describe('serializeError', () => {
     expect(serializeError('plain')).toEqual({ errorType: 'string', errorMessage: 'plain', trace: [] });
     expect(serializeError(42)).toEqual({ errorType: 'number', errorMessage: '42', trace: [] });
     expect(serializeError({ a: 1 })).toEqual({ errorType: 'object', errorMessage: '[object Object]', trace: [] });
-  });
-});
-
-describe('rule target input', () => {
-  const envelope: EventEnvelope = {
-    version: '0',
-    id: 'id-1',
-    'detail-type': 'OrderPlaced',
-    source: 'shop',
-    account: '000000000000',
-    time: '2026-01-01T00:00:00Z',
-    region: 'eu-central-1',
-    resources: [],
-    detail: { order: { id: 'o-1', lines: [{ sku: 'a' }] }, note: 'say "hi"' },
-  };
-  const rule = { logicalId: 'R', name: 'R', busName: 'b', enabled: true, targets: [] } as RuleModel;
-  const target = (over: Partial<RuleTargetModel>): RuleTargetModel => ({
-    id: 't',
-    arn: 'x',
-    target: { kind: 'other', arn: 'x' },
-    retryAttempts: 0,
-    ...over,
-  });
-
-  it('passes the envelope by default, or Input, or InputPath', () => {
-    expect(transformInput(target({}), envelope, rule, 'arn')).toBe(envelope);
-    expect(transformInput(target({ input: '{"fixed":1}' }), envelope, rule, 'arn')).toEqual({ fixed: 1 });
-    expect(transformInput(target({ inputPath: '$.detail.order' }), envelope, rule, 'arn')).toEqual({ id: 'o-1', lines: [{ sku: 'a' }] });
-  });
-
-  it('applies an InputTransformer', () => {
-    const t = target({
-      inputTransformer: {
-        InputPathsMap: { id: '$.detail.order.id', note: '$.detail.note', sku: '$.detail.order.lines[0].sku' },
-        InputTemplate: '{"order": <id>, "text": "order <id>: <note>", "sku": <sku>, "rule": "<aws.events.rule-name>"}',
-      },
-    });
-    expect(transformInput(t, envelope, rule, 'arn')).toEqual({ order: 'o-1', text: 'order o-1: say "hi"', sku: 'a', rule: 'R' });
-  });
-
-  it('jsonPath reads dotted and indexed paths', () => {
-    expect(jsonPath({ a: { b: [1, { c: 2 }] } }, '$.a.b[1].c')).toBe(2);
-    expect(jsonPath({ a: 1 }, '$')).toEqual({ a: 1 });
-    expect(jsonPath({ a: 1 }, '$.x.y')).toBeUndefined();
   });
 });

@@ -36,11 +36,11 @@ describe('loadTemplate on the fixture', () => {
     expect(model.buses).toEqual([
       { logicalId: 'Bus', name: 'fixture-bus', arn: 'arn:aws:events:eu-central-1:000000000000:event-bus/fixture-bus' },
     ]);
-    expect(model.queues.map((q) => q.name)).toEqual(['AsyncFailures', 'StreamFailures', 'RuleDlq']);
+    expect(model.queues.map((q) => q.name)).toEqual(['AsyncFailures', 'StreamFailures', 'RuleDlq', 'WorkDlq', 'WorkQueue']);
   });
 
   it('reads functions by their catalogue metadata, resolving environment intrinsics', () => {
-    expect(model.functions.map((f) => f.name)).toEqual(['echo', 'router', 'failing', 'mailer', 'orders', 'ttl']);
+    expect(model.functions.map((f) => f.name)).toEqual(['echo', 'router', 'failing', 'mailer', 'orders', 'ttl', 'worker']);
     const echo = model.functions.find((f) => f.name === 'echo')!;
     expect(echo).toMatchObject({
       logicalId: 'EchoFunction',
@@ -69,24 +69,21 @@ describe('loadTemplate on the fixture', () => {
     ]);
   });
 
-  it('reads rules: bus, pattern, target function, retry policy, DLQ, input path', () => {
+  it('reads rules: bus, pattern, target function, retry policy, DLQ', () => {
     const orders = model.rules.find((r) => r.logicalId === 'OrdersRule')!;
     expect(orders).toMatchObject({
       busName: 'fixture-bus',
       enabled: true,
       pattern: { source: ['fixture.orders'], 'detail-type': ['OrderPlaced'], detail: { amount: [{ numeric: ['>', 0] }] } },
-      targets: [
-        { id: 'Target0', target: { kind: 'function', name: 'router' }, retryAttempts: 2, deadLetter: { kind: 'queue', name: 'RuleDlq' } },
-      ],
+      targets: [{ id: 'Target0', functionName: 'router', retryAttempts: 2, deadLetter: { kind: 'queue', name: 'RuleDlq' } }],
     });
     expect(orders.matcher!({ source: 'fixture.orders', 'detail-type': 'OrderPlaced', detail: { amount: 3 } })).toBe(true);
     const onDefault = model.rules.find((r) => r.logicalId === 'DefaultBusRule')!;
     expect(onDefault.busName).toBe('default');
-    expect(onDefault.targets[0]!.inputPath).toBe('$.detail');
   });
 
   it('reads event-source mappings with parsed filters', () => {
-    const m = model.eventSourceMappings.find((x) => x.logicalId === 'OrdersMapping')!;
+    const m = model.streamMappings.find((x) => x.logicalId === 'OrdersMapping')!;
     expect(m).toMatchObject({
       functionName: 'orders',
       tableLogicalId: 'Table',
@@ -95,7 +92,7 @@ describe('loadTemplate on the fixture', () => {
       bisectBatchOnFunctionError: true,
       reportBatchItemFailures: true,
       startingPosition: 'TRIM_HORIZON',
-      filters: [{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['ORDER'] } } } }],
+      filters: [{ dynamodb: { NewImage: { type: { S: ['ORDER'] } }, OldImage: { type: { S: [{ exists: false }] } } } }],
       onFailure: { kind: 'queue', name: 'StreamFailures' },
     });
     expect(m.matchers).toHaveLength(1);
@@ -136,7 +133,7 @@ describe('loadTemplate errors and defaults', () => {
     delete esm.FilterCriteria;
     delete t.Resources!.FailingFunctionEventInvokeConfig!.Properties!.MaximumRetryAttempts;
     const model = loadTemplate(t);
-    expect(model.eventSourceMappings.find((m) => m.logicalId === 'OrdersMapping')).toMatchObject({
+    expect(model.streamMappings.find((m) => m.logicalId === 'OrdersMapping')).toMatchObject({
       batchSize: 100,
       maximumRetryAttempts: -1,
       bisectBatchOnFunctionError: false,

@@ -4,8 +4,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type QueryCommandInput,
+  type ScanCommandInput,
+  type UpdateCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CommitOutcome } from '../../app/ports';
@@ -71,6 +75,25 @@ export class Table {
       const page = await this.queryPage({ ...input, ExclusiveStartKey });
       items.push(...page.items);
       ExclusiveStartKey = page.lastKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** One UpdateItem (a failed condition is thrown as ConditionalCheckFailedException). */
+  async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
+    await this.doc.send(new UpdateCommand({ ...input, TableName: this.name, ReturnConsumedCapacity: 'TOTAL' }));
+  }
+
+  /** Every page of a Scan (the whole table: only for the finance reconciliation). */
+  async scanAll(input: Omit<ScanCommandInput, 'TableName'>): Promise<RawItem[]> {
+    const items: RawItem[] = [];
+    let ExclusiveStartKey: RawItem | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({ ...input, TableName: this.name, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      items.push(...((out.Items ?? []) as RawItem[]));
+      ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
   }

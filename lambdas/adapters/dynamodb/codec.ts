@@ -1,10 +1,12 @@
 import { REASON_CODES } from '../../domain/reason-code';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { Allocation } from '../../domain/allocation';
-import { DAY_MS, type Credit } from '../../domain/credit';
+import { DAY_MS, type Credit, type StoredCredit, type VoidRecord } from '../../domain/credit';
 import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
 import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../../app/ports';
 import type { Reminder, StoredItem } from '../../app/stored';
+import { decodeApplied, decodeDayTotals } from './finance-codec';
+import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
 import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
@@ -94,6 +96,16 @@ export function decodeItem(raw: RawItem): StoredItem {
       return f.has('operation') ? { kind: 'operationKey', ...decodeOperationKey(f) } : { kind: 'redeemKey', record: decodeRedeemRecord(f) };
     case ITEM.HOLD:
       return { kind: 'hold', hold: decodeHold(f) };
+    case ITEM.REFUSAL:
+      return { kind: 'refusal', ...decodeRefusal(f) };
+    case ITEM.GRANT_USAGE:
+      return { kind: 'grantUsage', ...decodeGrantUsage(f) };
+    case ITEM.ISSUER_USAGE:
+      return { kind: 'issuerUsage', ...decodeIssuerUsage(f) };
+    case ITEM.DAY_TOTALS:
+      return { kind: 'dayTotals', totals: decodeDayTotals(f) };
+    case ITEM.APPLIED:
+      return { kind: 'applied', ...decodeApplied(f) };
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }
@@ -106,9 +118,11 @@ export function decodeAs<K extends StoredItem['kind']>(raw: RawItem, kind: K): E
   return item as Extract<StoredItem, { kind: K }>;
 }
 
-export function decodeCredit(f: Fields): Credit {
+/** A credit; one with `erasedAt` has no address, locale or reason any more (see erasure). */
+export function decodeCredit(f: Fields): StoredCredit {
+  const voided = f.optMap('voided', decodeVoidRecord);
   const categories = f.optOneOfList('categories', ELIGIBLE_CATEGORIES);
-  return {
+  const kept = {
     creditId: f.str('creditId'),
     customerId: f.str('customerId'),
     complaintId: f.str('complaintId'),
@@ -117,11 +131,17 @@ export function decodeCredit(f: Fields): Credit {
     remaining: f.int('remaining'),
     grantedAt: f.str('grantedAt'),
     expiresAt: f.str('expiresAt'),
-    reason: f.str('reason'),
-    locale: f.str('locale'),
-    email: f.str('email'),
+    ...(voided ? { voided } : {}),
     ...(categories ? { categories } : {}),
   };
+  const erasedAt = f.optStr('erasedAt');
+  if (erasedAt !== undefined) return { ...kept, erasedAt };
+  return { ...kept, reason: f.str('reason'), locale: f.str('locale'), email: f.str('email') };
+}
+
+function decodeVoidRecord(f: Fields): VoidRecord {
+  const voidKey = f.optStr('voidKey');
+  return { voidId: f.str('voidId'), voidedAt: f.str('voidedAt'), amount: f.int('amount'), ...(voidKey !== undefined ? { voidKey } : {}) };
 }
 
 function decodeReminder(f: Fields): Reminder {
@@ -147,8 +167,9 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
         kind,
         creditId: f.str('creditId'),
         complaintId: f.str('complaintId'),
-        reason: f.str('reason'),
+        ...optional('reason', f.optStr('reason')),
         ...(reasonCode ? { reasonCode } : {}),
+        ...optional('issuedBy', f.optStr('issuedBy')),
         expiresAt: f.str('expiresAt'),
       };
     }
@@ -176,10 +197,14 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
     }
     case 'EXPIRED':
       return { ...base, kind, creditId: f.str('creditId'), expiresAt: f.str('expiresAt') };
+    case 'VOIDED':
+      return { ...base, kind, creditId: f.str('creditId'), ...optional('reason', f.optStr('reason')) };
     default:
       return decodePaymentFlowEntry(f, base, kind);
   }
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value !== undefined ? ({ [key]: value } as { [P in K]: V }) : {});
 
 function redemptionState(f: Fields): RedemptionState {
   return f.oneOf('status', ['APPLIED', 'REVERSED'] as const) === 'APPLIED'

@@ -21,14 +21,14 @@ export function debitCredit(t: Table, customerId: string, a: Allocation, now: Da
   };
 }
 
-/** Give `r.amount` back: only into a credit that is still there and unexpired, and never above its original amount. */
+/** Give `r.amount` back: only into a credit that is still there, unexpired and not voided, and never above its original amount. */
 export function restoreCredit(t: Table, customerId: string, r: Restoration, now: Date): TransactItems[number] {
   return {
     Update: {
       TableName: t.name,
       Key: { pk: keys.customer(customerId), sk: keys.credit(r.expiresAt, r.creditId) },
       UpdateExpression: 'SET remaining = remaining + :give',
-      ConditionExpression: 'attribute_exists(pk) AND expiresAtMs > :now AND remaining <= :max',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
       ExpressionAttributeValues: { ':give': r.amount, ':now': now.getTime(), ':max': r.maxRemainingBefore },
     },
   };

@@ -1,20 +1,31 @@
 import type { SpendableCredit } from '../../domain/allocation';
+import type { Credit, StoredCredit } from '../../domain/credit';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
-import type { Credit } from '../../domain/credit';
 import type { GrantedEntry } from '../../domain/ledger';
-import type { CommitOutcome, GrantRecord } from '../../app/ports';
-import type { Table } from './client';
-import { creditItem, decodeAs, grantKeyItem, ledgerItem, reminderItem } from './codec';
-import { fields, type Fields } from './fields';
-import { CREDIT_RANGE_END, GRANT_SK, PREFIX, keys } from './layout';
+import type { GrantRefusal } from '../../domain/caps';
+import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, UsageUpdate, Versioned } from '../../app/ports';
+import type { Table, TransactItems } from './client';
+import { creditItem, decodeAs, decodeItem, grantKeyItem, ledgerItem, reminderItem } from './codec';
+import { fields, StoredItemError, type Fields, type RawItem } from './fields';
+import { grantUsageItem, issuerUsageItem, refusalItem } from './issuance-codec';
+import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, PREFIX, keys } from './layout';
 
 /** Credit items: the grant transaction and the reads of a customer's credits. */
 export class Credits {
   constructor(private readonly table: Table) {}
 
-  /** One transaction: grant key (the guard: a complaint is compensated once), credit, ledger entry, reminder. */
-  async grant(input: { credit: Credit; ledger: GrantedEntry; remindAt?: Date; requestHash: string }): Promise<CommitOutcome<GrantRecord>> {
-    const { credit, ledger, remindAt, requestHash } = input;
+  /**
+   * One transaction: grant key (the guard: a complaint is handled once), credit, ledger entry, reminder, and the cap
+   * counters, each Put only if still at the version the caps were checked against.
+   */
+  async grant(input: {
+    credit: Credit;
+    ledger: GrantedEntry;
+    remindAt?: Date;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>> {
+    const { credit, ledger, remindAt, requestHash, usage } = input;
     const grant: GrantRecord = { complaintId: credit.complaintId, customerId: credit.customerId, creditId: credit.creditId, requestHash };
     const t = this.table;
     const items = [
@@ -22,13 +33,44 @@ export class Credits {
       t.putNew(creditItem(credit)),
       t.putNew(ledgerItem(ledger)),
       ...(remindAt ? [{ Put: { TableName: t.name, Item: reminderItem(credit, remindAt) } }] : []),
+      this.putAtVersion(grantUsageItem(usage.customerId, next(usage.customer)), usage.customer.version),
+      ...(usage.issuer ? [this.putAtVersion(issuerUsageItem(usage.issuer.issuedBy, next(usage.issuer)), usage.issuer.version)] : []),
     ];
-    return t.transact(items, 0, async (old) => (old ? decodeAs(old, 'grantKey').grant : this.getGrantRecord(credit.complaintId)));
+    return t.transact(items, 0, (old) => this.complaintOutcome(credit.complaintId, old));
   }
 
-  private async getGrantRecord(complaintId: string): Promise<GrantRecord | undefined> {
-    const item = await this.table.get(keys.complaint(complaintId), GRANT_SK);
-    return item ? decodeAs(item, 'grantKey').grant : undefined;
+  /** The refusal under the complaint's key, if nothing is there yet. */
+  async refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>> {
+    const t = this.table;
+    return t.transact([t.putNew(refusalItem(refusal, requestHash), true)], 0, (old) => this.complaintOutcome(refusal.complaintId, old));
+  }
+
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
+    const [customer, issuer] = await Promise.all([
+      this.table.get(keys.customer(customerId), GRANT_USAGE_SK),
+      issuedBy === undefined ? undefined : this.table.get(keys.issuer(issuedBy), keys.issuerDay(day)),
+    ]);
+    return {
+      customer: customer ? decodeAs(customer, 'grantUsage').usage : { value: [], version: 0 },
+      ...(issuedBy === undefined ? {} : { issuer: issuer ? decodeAs(issuer, 'issuerUsage').usage : { value: undefined, version: 0 } }),
+    };
+  }
+
+  /** Put `item` only if the stored one is still at `version` (0: only if there is none). */
+  private putAtVersion(item: RawItem, version: number): TransactItems[number] {
+    if (version === 0) return this.table.putNew(item);
+    return {
+      Put: { TableName: this.table.name, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } },
+    };
+  }
+
+  private async complaintOutcome(complaintId: string, old: RawItem | undefined): Promise<ComplaintOutcome | undefined> {
+    const item = old ?? (await this.table.get(keys.complaint(complaintId), GRANT_SK));
+    if (!item) return undefined;
+    const stored = decodeItem(item);
+    if (stored.kind === 'grantKey') return { kind: 'granted', grant: stored.grant };
+    if (stored.kind === 'refusal') return { kind: 'refused', refusal: stored.refusal, requestHash: stored.requestHash };
+    throw new StoredItemError(`${complaintId}: the complaint key holds a ${stored.kind} item`);
   }
 
   async listSpendableCredits(customerId: string, now: Date): Promise<SpendableCredit[]> {
@@ -49,26 +91,27 @@ export class Credits {
     return items.map((item) => spendable(fields(item, PROJECTED)));
   }
 
-  async listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number }>> {
+  async listStoredCredits(customerId: string): Promise<Array<SpendableCredit & { amount: number; voided: boolean }>> {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':credit': PREFIX.CREDIT },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories, amount',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories, amount, voided',
       ConsistentRead: true,
     });
     return items.map((item) => {
       const f = fields(item, PROJECTED);
-      return { ...spendable(f), amount: f.int('amount') };
+      return { ...spendable(f), amount: f.int('amount'), voided: item.voided !== undefined };
     });
   }
 
-  async getCredit(customerId: string, creditId: string, expiresAt: string): Promise<Credit | undefined> {
+  async getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined> {
     const item = await this.table.get(keys.customer(customerId), keys.credit(expiresAt, creditId));
     return item ? decodeAs(item, 'credit').credit : undefined;
   }
 }
 
 const PROJECTED = 'credit item (projected read)';
+const next = <T>(v: Versioned<T>): Versioned<T> => ({ value: v.value, version: v.version + 1 });
 const spendable = (f: Fields): SpendableCredit => {
   const categories = f.optOneOfList('categories', ELIGIBLE_CATEGORIES);
   return {

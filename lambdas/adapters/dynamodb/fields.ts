@@ -22,6 +22,10 @@ export interface Fields {
   has(name: string): boolean;
   /** An optional list of strings, each one of `values`. */
   optOneOfList<T extends string>(name: string, values: readonly T[]): T[] | undefined;
+  /** An optional nested map, decoded. */
+  optMap<T>(name: string, decode: (inner: Fields) => T): T | undefined;
+  /** A map of safe integers (amounts per currency). */
+  intMap(name: string): Record<string, number>;
   /** An error about this item. */
   error(problem: string): StoredItemError;
 }
@@ -71,6 +75,22 @@ export function fields(raw: RawItem, what: string): Fields {
           throw error(`${name}[${i}] is not one of ${values.join(', ')}`);
         return element as T;
       });
+    },
+    optMap: (name, decode) => {
+      const v = raw[name];
+      if (v === undefined) return undefined;
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(name, 'a map');
+      return decode(fields(v as RawItem, `${what}: ${name}`));
+    },
+    intMap: (name) => {
+      const v = raw[name];
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return fail(name, 'a map');
+      const out: Record<string, number> = {};
+      for (const [k, n] of Object.entries(v as RawItem)) {
+        if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw error(`${name}.${k} must be a whole number`);
+        out[k] = n;
+      }
+      return out;
     },
     error,
   };

@@ -1,12 +1,17 @@
 import type { CreditStore } from '../../app/ports';
 import { tableName } from '../../shared/config';
 import { once } from '../../shared/once';
+import { tracer } from '../../shared/observability';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, Table } from './client';
 import { Credits } from './credits';
 import { Ledger } from './history';
 import { Notices } from './notices';
 import { Redemptions } from './redemptions';
 import { PaymentFlow } from './holds';
+import { Voids } from './voids';
+import { Erasure } from './erasure';
+import { Finance } from './finance';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -25,6 +30,9 @@ export class DynamoCreditStore implements CreditStore {
   private readonly ledger: Ledger;
   private readonly notices: Notices;
   private readonly payments: PaymentFlow;
+  private readonly voids: Voids;
+  private readonly erasure: Erasure;
+  private readonly finance: Finance;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -36,9 +44,14 @@ export class DynamoCreditStore implements CreditStore {
     this.ledger = new Ledger(t);
     this.notices = new Notices(t);
     this.payments = new PaymentFlow(t);
+    this.voids = new Voids(t);
+    this.erasure = new Erasure(t);
+    this.finance = new Finance(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
+  refuse: CreditStore['refuse'] = (refusal, requestHash) => this.credits.refuse(refusal, requestHash);
+  readUsage: CreditStore['readUsage'] = (customerId, issuedBy, day) => this.credits.readUsage(customerId, issuedBy, day);
   listSpendableCredits: CreditStore['listSpendableCredits'] = (customerId, now) => this.credits.listSpendableCredits(customerId, now);
   listStoredCredits: CreditStore['listStoredCredits'] = (customerId) => this.credits.listStoredCredits(customerId);
   getCredit: CreditStore['getCredit'] = (customerId, creditId, expiresAt) => this.credits.getCredit(customerId, creditId, expiresAt);
@@ -59,7 +72,14 @@ export class DynamoCreditStore implements CreditStore {
   commitExpiredRelease: CreditStore['commitExpiredRelease'] = (input) => this.payments.commitExpiredRelease(input);
   commitRefund: CreditStore['commitRefund'] = (input) => this.payments.commitRefund(input);
   listHolds: CreditStore['listHolds'] = (customerId) => this.payments.listHolds(customerId);
+  commitVoid: CreditStore['commitVoid'] = (input) => this.voids.commitVoid(input);
+  eraseCustomer: CreditStore['eraseCustomer'] = (customerId, erasedAt) => this.erasure.eraseCustomer(customerId, erasedAt);
+  applyMovement: CreditStore['applyMovement'] = (entryId, movement) => this.finance.applyMovement(entryId, movement);
+  dayTotals: CreditStore['dayTotals'] = (to) => this.finance.dayTotals(to);
+  remainingOnCredits: CreditStore['remainingOnCredits'] = () => this.finance.remainingOnCredits();
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */
-export const creditStore = once<CreditStore>(() => new DynamoCreditStore(createDocumentClient(), tableName()));
+export const creditStore = once<CreditStore>(
+  () => new DynamoCreditStore(createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))), tableName()),
+);

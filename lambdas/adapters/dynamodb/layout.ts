@@ -13,6 +13,11 @@
  * | grant key   | COMPLAINT#<id>      | GRANT                                | none                      |
  * | hold        | C#<customerId>      | HOLD#<holdId ULID>                   | hold expiry (drives the auto-release) |
  * | hold/capture/refund key | C#<customerId> | IDEM#HOLD|CAPTURE|REFUND#<key>  | +90 days                  |
+ * | refusal     | COMPLAINT#<id>      | GRANT (same key: one outcome per complaint; drives GrantRefused) | none |
+ * | grant usage | C#<customerId>      | USAGE#GRANTS (per-day buckets, 365 days) | none                  |
+ * | issuer usage| ISSUER#<issuedBy>   | USAGE#<YYYY-MM-DD>                   | day + 2 days              |
+ * | day totals  | FIN#<shard 0..31>   | DAY#<YYYY-MM-DD>#<currency>          | none: the finance report  |
+ * | applied mark| AGG#<entryId>       | AGG                                  | +30 days (stream redelivery window is 24 h) |
  */
 
 /** Attribute names of the table's keys, TTL and item kind. */
@@ -28,6 +33,13 @@ export const ITEM = {
   GRANT: 'GRANT_KEY',
   // the payment flow (issue 10)
   HOLD: 'HOLD',
+  // Issuance controls (issue 11.1)
+  REFUSAL: 'GRANT_REFUSED',
+  GRANT_USAGE: 'GRANT_USAGE',
+  ISSUER_USAGE: 'ISSUER_USAGE',
+  // Finance report (issue 11.4)
+  DAY_TOTALS: 'DAY_TOTALS',
+  APPLIED: 'AGG_APPLIED',
 } as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
@@ -50,9 +62,17 @@ export const PREFIX = {
 /** Payment-flow operations idempotent by a caller's key (the `operation` attribute of their key items; redeem's predate it). */
 export const KEYED_OPERATIONS = ['HOLD', 'CAPTURE', 'REFUND'] as const;
 export type KeyedOperation = (typeof KEYED_OPERATIONS)[number];
+
 /** Sorts after every ISO timestamp: the upper bound of a credit range query. */
 export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
 export const GRANT_SK = 'GRANT';
+export const GRANT_USAGE_SK = 'USAGE#GRANTS';
+export const APPLIED_SK = 'AGG';
+/**
+ * Day totals are spread over this many partitions (by entry id) so that every ledger write of the service landing on
+ * one day's totals stays under a partition's write throughput; the report reads all of them.
+ */
+export const FIN_SHARDS = 32;
 
 export const keys = {
   customer: (customerId: string) => `C#${customerId}`,
@@ -64,6 +84,11 @@ export const keys = {
   complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
   hold: (holdId: string) => `${PREFIX.HOLD}${holdId}`,
   operationKey: (operation: KeyedOperation, key: string) => `${PREFIX.OPERATION_KEY}${operation}#${key}`,
+  issuer: (issuedBy: string) => `ISSUER#${issuedBy}`,
+  issuerDay: (day: string) => `USAGE#${day}`,
+  finShard: (shard: number) => `FIN#${shard}`,
+  dayTotals: (day: string, currency: string) => `DAY#${day}#${currency}`,
+  applied: (entryId: string) => `AGG#${entryId}`,
 };
 
 /** Who removes an item whose TTL passed: stream records of those removals carry this `userIdentity`. */

@@ -4,7 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { RemovedBy, StoredItem, TableChange } from '../../app/stored';
 import { decodeItem } from './codec';
 import { StoredItemError } from './fields';
-import { TTL_REMOVER } from './layout';
+import { removedByTtl } from './table-changes';
 
 /**
  * One DynamoDB stream record (the Lambda `DynamoDBRecord` shape, also as JSON inside a queue message) as a change of
@@ -34,6 +34,5 @@ export function decodeStreamRecord(record: DynamoDBRecord): TableChange {
 }
 
 function removedBy(record: DynamoDBRecord): RemovedBy {
-  const who = record.userIdentity as { type?: unknown; principalId?: unknown } | undefined;
-  return who?.type === TTL_REMOVER.type && who.principalId === TTL_REMOVER.principalId ? 'ttl' : 'user';
+  return removedByTtl(record) ? 'ttl' : 'user';
 }

@@ -51,6 +51,7 @@ export interface RenderedEmail {
 const literal = (value: string): Piece => ({ text: value, html: escapeHtml(value) });
 
 // Placeholders for template values in the HTML rendering: NUL never occurs in the catalogue texts and survives escaping.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL delimits the placeholders on purpose (see above)
 const SLOT = /\u0000([A-Za-z]+)\u0000/g;
 
 /** Fill a catalogue template: raw values for text; for HTML the template text and each value are escaped separately. */

@@ -70,10 +70,15 @@ const cancelled = (...codes: Array<string | { Code: string; Item?: Record<string
   });
 const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
 
-describe('grant: one transaction of four items', () => {
-  it('grant key (the guard), credit, ledger entry, reminder: keys, conditions, TTLs', async () => {
+/** The cap counters of a customer's first grant (nothing stored yet: version 0). */
+const DAY = { day: '2026-03-01', count: 1, amounts: { EUR: 2500 } };
+const usage = { customerId: 'cust-1', customer: { value: [DAY], version: 0 } };
+const usageItem = { pk: 'C#cust-1', sk: 'USAGE#GRANTS', type: 'GRANT_USAGE', customerId: 'cust-1', days: [DAY], version: 1 };
+
+describe('grant: one transaction of grant key, credit, ledger entry, reminder and cap counters', () => {
+  it('grant key (the guard), credit, ledger entry, reminder, usage: keys, conditions, TTLs', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    expect(await store.grant({ credit, ledger: grantedEntry(credit), remindAt: REMIND_AT, requestHash: 'h' })).toEqual({
+    expect(await store.grant({ credit, ledger: grantedEntry(credit), remindAt: REMIND_AT, requestHash: 'h', usage })).toEqual({
       kind: 'committed',
     });
     const [input] = sent(TransactWriteCommand);
@@ -133,13 +138,99 @@ describe('grant: one transaction of four items', () => {
           },
         },
       },
+      { Put: { TableName: TABLE, Item: usageItem, ConditionExpression: 'attribute_not_exists(pk)' } },
     ]);
   });
 
-  it('without a reminder time: three items', async () => {
+  it('counters read at version n are written as n + 1 only if still at n; the issuer bucket expires two days after its day', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h' });
-    expect(sent(TransactWriteCommand)[0].TransactItems.map((i: any) => i.Put.Item.type)).toEqual(['GRANT_KEY', 'CREDIT', 'LEDGER']);
+    await store.grant({
+      credit,
+      ledger: grantedEntry(credit),
+      requestHash: 'h',
+      usage: { customerId: 'cust-1', customer: { value: [DAY], version: 4 }, issuer: { issuedBy: 'agent-7', value: DAY, version: 2 } },
+    });
+    const items = sent(TransactWriteCommand)[0].TransactItems;
+    expect(items.slice(3)).toEqual([
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { ...usageItem, version: 5 },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': 4 },
+        },
+      },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: {
+            pk: 'ISSUER#agent-7',
+            sk: 'USAGE#2026-03-01',
+            type: 'ISSUER_USAGE',
+            issuedBy: 'agent-7',
+            ...DAY,
+            version: 3,
+            ttl: Date.parse('2026-03-03T00:00:00Z') / 1000,
+          },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': 2 },
+        },
+      },
+    ]);
+  });
+
+  it('readUsage: both counters strongly consistent; absent ones are empty at version 0', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
+    ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({});
+    expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01')).toEqual({
+      customer: { value: [DAY], version: 3 },
+      issuer: { value: undefined, version: 0 },
+    });
+    expect(sent(GetCommand).every((g) => g.ConsistentRead === true)).toBe(true);
+    ddb.reset();
+    ddb.on(GetCommand).resolves({});
+    expect(await store.readUsage('cust-1', undefined, '2026-03-01')).toEqual({ customer: { value: [], version: 0 } });
+    expect(sent(GetCommand)).toHaveLength(1);
+  });
+
+  it('refuse: the refusal under the complaint key, once; a second one answers with the first', async () => {
+    const refusal = {
+      complaintId: 'CMP-1',
+      customerId: 'cust-1',
+      currency: 'EUR',
+      amount: 2500,
+      cap: 'CUSTOMER_COUNT_30D' as const,
+      limit: 10,
+      used: 10,
+      refusedAt: NOW.toISOString(),
+    };
+    ddb.on(TransactWriteCommand).resolves({});
+    expect(await store.refuse(refusal, 'h')).toEqual({ kind: 'committed' });
+    expect(sent(TransactWriteCommand)[0].TransactItems).toEqual([
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: 'COMPLAINT#CMP-1', sk: 'GRANT', type: 'GRANT_REFUSED', ...refusal, requestHash: 'h' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ]);
+    ddb.reset();
+    const old = { pk: 'COMPLAINT#CMP-1', sk: 'GRANT', type: 'GRANT_REFUSED', ...refusal, requestHash: 'h0' };
+    ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed', Item: marshall(old) }));
+    expect(await store.refuse(refusal, 'h')).toEqual({ kind: 'duplicate', existing: { kind: 'refused', refusal, requestHash: 'h0' } });
+  });
+
+  it('without a reminder time: no reminder item', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h', usage });
+    expect(sent(TransactWriteCommand)[0].TransactItems.map((i: any) => i.Put.Item.type)).toEqual([
+      'GRANT_KEY',
+      'CREDIT',
+      'LEDGER',
+      'GRANT_USAGE',
+    ]);
   });
 
   it('grant key condition failed → duplicate, with the earlier record from the cancellation', async () => {
@@ -154,9 +245,9 @@ describe('grant: one transaction of four items', () => {
       at: 'x',
     };
     ddb.on(TransactWriteCommand).rejects(cancelled({ Code: 'ConditionalCheckFailed', Item: marshall(old) }, 'None', 'None'));
-    expect(await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h' })).toEqual({
+    expect(await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h', usage })).toEqual({
       kind: 'duplicate',
-      existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old' },
+      existing: { kind: 'granted', grant: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old' } },
     });
     expect(sent(GetCommand)).toEqual([]);
   });
@@ -166,10 +257,10 @@ describe('grant: one transaction of four items', () => {
     ddb
       .on(GetCommand)
       .resolves({ Item: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old', type: 'GRANT_KEY' } });
-    const out = await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h' });
+    const out = await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h', usage });
     expect(out).toEqual({
       kind: 'duplicate',
-      existing: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old' },
+      existing: { kind: 'granted', grant: { complaintId: 'CMP-1', customerId: 'cust-1', creditId: 'cr-0', requestHash: 'old' } },
     });
     expect(sent(GetCommand)).toEqual([
       {
@@ -187,12 +278,12 @@ describe('grant: one transaction of four items', () => {
     ['a condition other than the guard failed', ['None', 'ConditionalCheckFailed', 'None'], true],
   ])('%s → conflict (stale or not, as the reasons say)', async (_what, codes, stale) => {
     ddb.on(TransactWriteCommand).rejects(cancelled(...codes));
-    expect(await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h' })).toEqual({ kind: 'conflict', stale });
+    expect(await store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h', usage })).toEqual({ kind: 'conflict', stale });
   });
 
   it('any other error is thrown as it is', async () => {
     ddb.on(TransactWriteCommand).rejects(new Error('network down'));
-    await expect(store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h' })).rejects.toThrow('network down');
+    await expect(store.grant({ credit, ledger: grantedEntry(credit), requestHash: 'h', usage })).rejects.toThrow('network down');
   });
 });
 
@@ -340,7 +431,7 @@ describe('reversal', () => {
           TableName: TABLE,
           Key: { pk: 'C#cust-1', sk: `CREDIT#2026-04-01T00:00:00.000Z#cr-a` },
           UpdateExpression: 'SET remaining = remaining + :give',
-          ConditionExpression: 'attribute_exists(pk) AND expiresAtMs > :now AND remaining <= :max',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
           ExpressionAttributeValues: { ':give': 300, ':now': NOW.getTime(), ':max': 700 },
         },
       },
@@ -441,15 +532,22 @@ describe('reads', () => {
     expect(second.ExclusiveStartKey).toEqual({ pk: 'C#cust-1', sk: 'CREDIT#x' });
   });
 
-  it('stored credits: every credit item, with its original amount', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [{ creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES }] });
+  it('stored credits: every credit item, with its original amount and whether it was voided', async () => {
+    const voided = { voidId: 'v', voidedAt: NOW.toISOString(), amount: 4 };
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES },
+        { creditId: 'b', currency: 'EUR', remaining: 0, amount: 5, expiresAt: EXPIRES, voided },
+      ],
+    });
     expect(await store.listStoredCredits('cust-1')).toEqual([
-      { creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES },
+      { creditId: 'a', currency: 'EUR', remaining: 1, amount: 5, expiresAt: EXPIRES, voided: false },
+      { creditId: 'b', currency: 'EUR', remaining: 0, amount: 5, expiresAt: EXPIRES, voided: true },
     ]);
     expect(sent(QueryCommand)[0]).toMatchObject({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': 'C#cust-1', ':credit': 'CREDIT#' },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories, amount',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories, amount, voided',
       ConsistentRead: true,
     });
   });

@@ -98,7 +98,7 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
   async listStoredCredits(customerId: string) {
     return [...this.credits.values()]
       .filter((c) => c.customerId === customerId)
-      .map(({ creditId, currency, remaining, expiresAt, amount }) => ({ creditId, currency, remaining, expiresAt, amount }));
+      .map(({ creditId, currency, remaining, expiresAt, amount }) => ({ creditId, currency, remaining, expiresAt, amount, voided: false }));
   }
   async getLedgerEntry(customerId: string, entryId: string) {
     return this.ledger.get(this.k(customerId, entryId));

@@ -1,0 +1,106 @@
+/**
+ * The `courtesy:kms` = `customer-managed` option: the stack's one customer-managed KMS key (yearly rotation, retained
+ * like the data it protects), with a key policy letting CloudWatch Logs encrypt the stack's log groups and EventBridge
+ * write to an encrypted dead-letter queue of the service's bus; and the key permissions a function needs for its table
+ * actions. DynamoDB and SQS use the key on behalf of the calling roles (IAM permissions, enabled by the key policy's
+ * account statement), so they need no service statement of their own.
+ */
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import type { TableAction } from '../functions';
+import { RETAINED } from '../constructs/service-function';
+
+/** Construct id of the key (logical id ServiceKey…). */
+export const SERVICE_KEY_ID = 'ServiceKey';
+
+export interface ServiceKeyProps {
+  readonly stage: string;
+  /** The bus whose rules may send failed deliveries to a queue encrypted with the key. */
+  readonly eventBusName: string;
+}
+
+export function createServiceKey(scope: Construct, props: ServiceKeyProps): kms.Key {
+  const stack = Stack.of(scope);
+  // Retained on stack deletion and replacement (the retained table and log groups stay readable only with it).
+  const key = new kms.Key(scope, SERVICE_KEY_ID, {
+    description: `Courtesy credits, stage ${props.stage}: encrypts the table, failure queues and log groups`,
+    enableKeyRotation: true,
+    removalPolicy: RETAINED,
+  });
+  // Grants on the key only for AWS resources or by AWS services (ct-kms-pr-3): DynamoDB's own grants still work.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'GrantsOnlyForAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }),
+  );
+  // CloudWatch Logs encrypts and decrypts log events with the key, only for log groups of this account and region.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchLogsForThisAccountsLogGroups',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
+  // EventBridge sends undeliverable events to the rule's dead-letter queue as itself, not as a role of the stack.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'EventBridgeDeadLettersOfTheServiceBus',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${props.eventBusName}/*` }) },
+        StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` },
+      },
+    }),
+  );
+  return key;
+}
+
+/**
+ * The key actions DynamoDB needs from a caller for `actions` on a table encrypted with the key (it decrypts the table
+ * key; writes may also encrypt), only through DynamoDB in this region.
+ */
+export function tableKeyStatement(key: kms.IKey, actions: readonly TableAction[]): iam.PolicyStatement {
+  const writes = actions.some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:UpdateItem');
+  return new iam.PolicyStatement({
+    actions: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(key).region}.amazonaws.com` } },
+  });
+}
+
+/**
+ * cdk-nag acknowledgements for the key actions CDK's SQS send grant adds to a function that sends failures to a
+ * KMS-encrypted queue (`kms:ReEncrypt*`, `kms:GenerateDataKey*`, on this key only). Call for functions with a failure
+ * queue when the key option is on.
+ */
+export function acknowledgeFailureQueueKeyGrant(role: iam.IRole): void {
+  const policy = (role as iam.Role).node.findChild('DefaultPolicy').node.defaultChild!;
+  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason:
+        `${action} comes with CDK's grant to send to the KMS-encrypted failure queue (SqsDlq, SqsDestination); ` +
+        "the statement names only the stack's own key, and SQS needs GenerateDataKey and Decrypt on it.",
+    });
+  }
+}

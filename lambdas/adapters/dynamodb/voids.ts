@@ -1,0 +1,33 @@
+import type { StoredCredit, VoidRecord } from '../../domain/credit';
+import type { VoidedEntry } from '../../domain/ledger';
+import type { CommitOutcome } from '../../app/ports';
+import type { Table } from './client';
+import { ledgerItem } from './codec';
+import { keys } from './layout';
+
+/** The void of a credit: one transaction of the credit's update (the guard), the VOIDED entry and the reminder's deletion. */
+export class Voids {
+  constructor(private readonly table: Table) {}
+
+  async commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>> {
+    const { credit, entry, record, now } = input;
+    const t = this.table;
+    const pk = keys.customer(credit.customerId);
+    const items = [
+      {
+        Update: {
+          TableName: t.name,
+          Key: { pk, sk: keys.credit(credit.expiresAt, credit.creditId) },
+          UpdateExpression: 'SET remaining = :zero, voided = :voided',
+          // Once, before expiry, and only the rest that was read (a redemption in between: re-read, void what is left).
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND remaining = :seen AND expiresAtMs > :now',
+          ExpressionAttributeValues: { ':zero': 0, ':voided': record, ':seen': credit.remaining, ':now': now.getTime() },
+        },
+      },
+      t.putNew(ledgerItem(entry)),
+      // No reminder for a voided credit (a DeleteItem by the service, not TTL: nothing reacts to it).
+      { Delete: { TableName: t.name, Key: { pk, sk: keys.reminder(credit.creditId) } } },
+    ];
+    return t.transact<never>(items, 0, async () => undefined);
+  }
+}

@@ -1,0 +1,20 @@
+import type { EraseRequest } from '../contracts';
+import type { Clock } from '../shared/clock';
+import type { EraseStore } from './ports';
+
+export interface EraseResponse {
+  customerId: string;
+  erasedAt: string;
+  /** Items changed by this call (0 when erased before: erasure is idempotent). */
+  itemsErased: number;
+}
+
+/**
+ * Erase a customer's personal data (domain/erasure.ts) from every item: amounts, ids and dates stay, so balances,
+ * history and the finance report are unchanged; no email can be sent about an erased credit afterwards.
+ */
+export async function eraseCustomer(req: EraseRequest, deps: { store: EraseStore; clock: Clock }): Promise<EraseResponse> {
+  const erasedAt = deps.clock.now().toISOString();
+  const itemsErased = await deps.store.eraseCustomer(req.customerId, erasedAt);
+  return { customerId: req.customerId, erasedAt, itemsErased };
+}

@@ -1,0 +1,66 @@
+import type { VoidRequest } from '../contracts';
+import { decideVoid } from '../domain/void';
+import { CreditError } from '../domain/errors';
+import type { Clock } from '../shared/clock';
+import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
+import type { VoidStore } from './ports';
+
+export interface VoidDeps {
+  store: VoidStore;
+  clock: Clock;
+  newId: (at: Date) => string;
+  retry?: RetryPolicy;
+}
+
+export interface VoidResponse {
+  voidId: string;
+  customerId: string;
+  creditId: string;
+  currency: string;
+  /** The unspent rest removed (0 if nothing was left). */
+  voided: number;
+  voidedAt: string;
+  /** True when the credit was voided before and this is that void's answer again. */
+  replayed: boolean;
+}
+
+/**
+ * Void a credit for operations: the unspent rest goes (VOIDED entry → CreditVoided), no reminder follows (its item
+ * is deleted in the same transaction), and nothing is restored into it later. Idempotent per credit. A redemption
+ * racing the void makes the void re-read and remove what is left after it.
+ */
+export async function voidCredit(req: VoidRequest, deps: VoidDeps): Promise<VoidResponse> {
+  const retry = deps.retry ?? CONFLICT_RETRY;
+  // A credit's GRANTED entry has the credit's id, and says where the credit item is (its expiry is in the key).
+  const grant = await deps.store.getLedgerEntry(req.customerId, req.creditId);
+  if (grant?.kind !== 'GRANTED') {
+    throw new CreditError('CREDIT_NOT_FOUND', `no credit ${req.creditId} for this customer`, { creditId: req.creditId });
+  }
+  for (let attempt = 0; attempt < retry.attempts; attempt++) {
+    const now = deps.clock.now();
+    const credit = await deps.store.getCredit(req.customerId, req.creditId, grant.expiresAt);
+    if (!credit) {
+      // Removed by TTL: it lapsed.
+      throw new CreditError('CREDIT_EXPIRED', `credit ${req.creditId} has lapsed: nothing is left to void`, {
+        creditId: req.creditId,
+        expiresAt: grant.expiresAt,
+      });
+    }
+    const decision = decideVoid(credit, req, now, deps.newId(now));
+    const answer = (replayed: boolean): VoidResponse => ({
+      voidId: decision.record.voidId,
+      customerId: credit.customerId,
+      creditId: credit.creditId,
+      currency: credit.currency,
+      voided: decision.record.amount,
+      voidedAt: decision.record.voidedAt,
+      replayed,
+    });
+    if (decision.kind === 'replay') return answer(true);
+    const result = await deps.store.commitVoid({ credit, entry: decision.entry, record: decision.record, now });
+    if (result.kind === 'committed') return answer(false);
+    // duplicate: the guard failed — voided meanwhile, or spent from meanwhile; either way re-read at once.
+    await pauseAfterConflict(attempt, retry, result.kind === 'duplicate' || result.stale);
+  }
+  throw new CreditError('CONCURRENT_MODIFICATION', `too many concurrent changes to credit ${req.creditId}; retry the void`);
+}

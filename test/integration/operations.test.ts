@@ -1,0 +1,279 @@
+/**
+ * Operations on DynamoDB Local through the local runtime: void (11.3), erasure (11.6) and the finance report with
+ * its reconciliation (11.4) — each with its bad inputs refused and the table unchanged by them.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient, DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
+import { aggregateEntry } from '../../lambdas/app/aggregate';
+import { startTestRuntime, type TestRuntime } from './harness';
+import { complaint, ServiceClient, unique } from './service-client';
+
+jest.setTimeout(180_000);
+
+let t: TestRuntime;
+let svc: ServiceClient;
+let store: DynamoCreditStore;
+
+beforeAll(async () => {
+  t = await startTestRuntime({ retryDelayMs: () => 10 });
+  svc = new ServiceClient(t);
+  const ddb = new DynamoDBClient({
+    endpoint: process.env.DDB_ENDPOINT,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  store = new DynamoCreditStore(createDocumentClient(ddb), t.tableName);
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const creditIdOf = async (customerId: string) =>
+  (await svc.balance(customerId)).history.find((h: any) => h.kind === 'GRANTED').entryId as string;
+const expectRefusal = (res: any, code: string, message: string) => {
+  expect(res.ok).toBe(false);
+  expect(res.error.code).toBe(code);
+  expect(res.error.message).toContain(message);
+};
+
+describe('void', () => {
+  test('removes the unspent rest once: VOIDED entry, CreditVoided, no reminder item, nothing restored into it later', async () => {
+    const c = complaint({ amount: 3000 });
+    await svc.grant(c);
+    const creditId = await creditIdOf(c.customerId);
+    const spent = await svc.redeem(c.customerId, 1000);
+    expect(spent.ok).toBe(true);
+    expect((await svc.items(c.customerId)).some((i) => i.type === 'REMINDER')).toBe(true);
+
+    const out = await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'granted twice by mistake', voidKey: 'ticket-1' });
+    expect(out).toEqual({
+      ok: true,
+      voidId: expect.any(String),
+      customerId: c.customerId,
+      creditId,
+      currency: 'EUR',
+      voided: 2000,
+      voidedAt: expect.any(String),
+      replayed: false,
+    });
+    await t.runtime.idle(30_000);
+    const items = await svc.items(c.customerId);
+    expect(items.some((i) => i.type === 'REMINDER')).toBe(false);
+    expect(items.find((i) => i.type === 'CREDIT')).toMatchObject({
+      remaining: 0,
+      voided: { voidId: out.voidId, amount: 2000, voidKey: 'ticket-1' },
+    });
+    expect(items.find((i) => i.type === 'LEDGER' && i.kind === 'VOIDED')).toMatchObject({
+      entryId: out.voidId,
+      amount: 2000,
+      creditId,
+      reason: 'granted twice by mistake',
+    });
+    const events = svc.events('CreditVoided', c.customerId);
+    expect(events).toHaveLength(1);
+    expect(events[0].detail).toEqual({
+      eventId: `VOIDED#${out.voidId}`,
+      customerId: c.customerId,
+      occurredAt: out.voidedAt,
+      currency: 'EUR',
+      amount: 2000,
+      voidId: out.voidId,
+      creditId,
+    });
+    expect((await svc.balance(c.customerId)).courtesyCredit.balances).toEqual([]);
+
+    // Idempotent: the same void again (same key, or none) answers the first; another key is refused.
+    const before = await svc.snapshot();
+    expect(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'again', voidKey: 'ticket-1' })).toEqual({
+      ...out,
+      replayed: true,
+    });
+    expect(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'again' })).toEqual({ ...out, replayed: true });
+    expectRefusal(
+      await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'x', voidKey: 'ticket-2' }),
+      'CREDIT_ALREADY_VOIDED',
+      'voided before under another void key',
+    );
+    await t.runtime.idle(30_000);
+    expect(await svc.snapshot()).toBe(before);
+
+    // The order is cancelled afterwards: nothing goes back onto the voided credit.
+    const rev = await svc.invoke('reverse', { customerId: c.customerId, redemptionId: spent.redemptionId });
+    expect(rev).toMatchObject({ ok: true, restored: 0, lapsed: 1000 });
+    expect((await svc.items(c.customerId)).find((i) => i.type === 'CREDIT')!.remaining).toBe(0);
+  });
+
+  test('bad input and unknown credits are refused, the table unchanged', async () => {
+    const c = complaint({ amount: 500 });
+    await svc.grant(c);
+    const creditId = await creditIdOf(c.customerId);
+    const other = complaint({ amount: 500 });
+    await svc.grant(other);
+    const before = await svc.snapshot();
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [{ customerId: c.customerId, creditId }, 'INVALID_INPUT', 'reason: Invalid input: expected string'],
+      [{ customerId: c.customerId, creditId, reason: '   ' }, 'INVALID_INPUT', 'reason: Too small'],
+      [{ customerId: c.customerId, creditId, reason: 'x'.repeat(501) }, 'INVALID_INPUT', 'reason: Too big'],
+      [{ customerId: c.customerId, creditId, reason: 'x', extra: 1 }, 'INVALID_INPUT', 'Unrecognized key: "extra"'],
+      [{ customerId: c.customerId, creditId, reason: 'x', voidKey: 'a b' }, 'INVALID_INPUT', 'voidKey: letters, digits'],
+      [
+        { customerId: c.customerId, creditId: 'no-such-credit', reason: 'x' },
+        'CREDIT_NOT_FOUND',
+        'no credit no-such-credit for this customer',
+      ],
+      // another customer's credit is not found from this customer
+      [{ customerId: other.customerId, creditId, reason: 'x' }, 'CREDIT_NOT_FOUND', `no credit ${creditId} for this customer`],
+    ];
+    for (const [request, code, message] of cases) expectRefusal(await svc.invoke('void', request), code, message);
+    await t.runtime.idle(30_000);
+    expect(await svc.snapshot()).toBe(before);
+  });
+});
+
+describe('erase', () => {
+  test('removes address, locale and free texts from every item, keeps the money; idempotent; the whole table is free of them', async () => {
+    const email = `${unique('erase-me')}@example.com`;
+    const reasonText = `Paket von ${unique('Frau Muster')} kaputt`;
+    const customerId = unique('cust-erase');
+    const a = complaint({ customerId, email, reason: reasonText, amount: 2000, locale: 'de-DE' });
+    const b = complaint({ customerId, email, reason: reasonText, amount: 1000, currency: 'USD', locale: 'de-DE' });
+    await svc.grant(a);
+    await svc.grant(b);
+    const spent = await svc.redeem(customerId, 500);
+    const reverseText = `storniert von ${unique('Herr Beispiel')}`;
+    expect((await svc.invoke('reverse', { customerId, redemptionId: spent.redemptionId, reason: reverseText })).ok).toBe(true);
+    const usdCredit = (await svc.balance(customerId)).history.find((h: any) => h.kind === 'GRANTED' && h.currency === 'USD').entryId;
+    const voidText = `Betrug laut ${unique('Kollegin')}`;
+    expect((await svc.invoke('void', { customerId, creditId: usdCredit, reason: voidText })).ok).toBe(true);
+    await t.runtime.idle(30_000);
+    const balanceBefore = (await svc.balance(customerId)).courtesyCredit;
+    const whole = await svc.snapshot();
+    for (const text of [email, reasonText, reverseText, voidText]) expect(whole).toContain(text);
+
+    const out = await svc.invoke('erase', { customerId });
+    expect(out).toEqual({ ok: true, customerId, erasedAt: expect.any(String), itemsErased: expect.any(Number) });
+    expect(out.itemsErased).toBeGreaterThanOrEqual(5); // 2 credits, 2 GRANTED entries, the REVERSED and VOIDED entries
+    await t.runtime.idle(30_000);
+
+    const after = await svc.snapshot();
+    for (const text of [email, email.toLowerCase(), reasonText, reverseText, voidText]) expect(after).not.toContain(text);
+    const items = await svc.items(customerId);
+    for (const item of items) {
+      expect(item).not.toHaveProperty('email');
+      expect(item).not.toHaveProperty('locale');
+      expect(item).not.toHaveProperty('reason');
+    }
+    for (const credit of items.filter((i) => i.type === 'CREDIT')) expect(credit.erasedAt).toBe(out.erasedAt);
+    // amounts, ids and dates stay: balance and history read the same
+    expect((await svc.balance(customerId)).courtesyCredit.balances).toEqual(balanceBefore.balances);
+    // idempotent
+    const again = await svc.invoke('erase', { customerId });
+    expect(again).toMatchObject({ ok: true, itemsErased: 0 });
+    await t.runtime.idle(30_000);
+    expect(await svc.snapshot()).toBe(after);
+  });
+
+  test('bad input is refused, the table unchanged; an unknown customer is erased as nothing', async () => {
+    const before = await svc.snapshot();
+    expectRefusal(await svc.invoke('erase', {}), 'INVALID_INPUT', 'customerId: Invalid input: expected string');
+    expectRefusal(await svc.invoke('erase', { customerId: 'a b' }), 'INVALID_INPUT', 'customerId: letters, digits');
+    expectRefusal(await svc.invoke('erase', { customerId: 'c', email: 'x@example.com' }), 'INVALID_INPUT', 'Unrecognized key: "email"');
+    expect(await svc.invoke('erase', { customerId: unique('nobody') })).toMatchObject({ ok: true, itemsErased: 0 });
+    expect(await svc.snapshot()).toBe(before);
+  });
+});
+
+describe('finance report and reconciliation', () => {
+  const today = () => new Date().toISOString().slice(0, 10);
+
+  test('after a random sequence of grants, redemptions, reversals and voids: closing liability = what remains on credits', async () => {
+    // mulberry32 with a fixed seed: the same sequence every run.
+    let seed = 20261125;
+    const rnd = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) % n;
+    };
+    const customers = Array.from({ length: 4 }, () => unique('cust-fin'));
+    const redemptions: Array<{ customerId: string; redemptionId: string }> = [];
+    const done = { grant: 0, redeem: 0, reverse: 0, void: 0 };
+    for (let step = 0; step < 40; step++) {
+      const customerId = customers[rnd(customers.length)]!;
+      const op = rnd(4);
+      if (op === 0 || step < 4) {
+        await svc.putComplaint(complaint({ customerId, amount: 100 + rnd(5000), currency: rnd(3) === 0 ? 'JPY' : 'EUR' }));
+        await t.runtime.idle(30_000);
+        done.grant++;
+      } else if (op === 1) {
+        const r = await svc.redeem(customerId, 1 + rnd(3000));
+        if (r.ok && r.redemptionId) {
+          redemptions.push({ customerId, redemptionId: r.redemptionId });
+          done.redeem++;
+        }
+      } else if (op === 2 && redemptions.length > 0) {
+        const r = redemptions.splice(rnd(redemptions.length), 1)[0]!;
+        expect((await svc.invoke('reverse', r)).ok).toBe(true);
+        done.reverse++;
+      } else if (op === 3) {
+        const granted = (await svc.balance(customerId)).history.filter((h: any) => h.kind === 'GRANTED');
+        if (granted.length > 0) {
+          const res = await svc.invoke('void', { customerId, creditId: granted[rnd(granted.length)].entryId, reason: 'random void' });
+          expect(res.ok).toBe(true);
+          done.void++;
+        }
+      }
+    }
+    await t.runtime.idle(60_000);
+    // the sequence exercised every kind of movement
+    expect(Object.values(done).every((n) => n > 0) ? 'all' : done).toBe('all');
+
+    const rec = await svc.invoke('report', { operation: 'reconcile' });
+    expect(rec.ok).toBe(true);
+    expect(rec.balanced).toBe(true);
+    expect(rec.lines.length).toBeGreaterThan(0);
+    for (const line of rec.lines) expect(line.difference).toBe(0);
+
+    // The report's closing liability for today is the reconciliation's ledger side.
+    const report = await svc.invoke('report', { operation: 'report', from: today(), to: today() });
+    expect(report.ok).toBe(true);
+    for (const line of rec.lines) {
+      const row = report.rows.find((r: any) => r.currency === line.currency);
+      expect(row.closing).toBe(line.ledger);
+      expect(row.closing).toBe(row.opening + row.granted - row.spent + row.refunded - row.expired - row.voided);
+    }
+    const csv = await svc.invoke('report', { operation: 'report', from: today(), to: today(), format: 'csv' });
+    expect(csv.csv.split('\n')[0]).toBe('currency,day,opening,granted,spent,refunded,expired,voided,closing');
+    expect(csv.csv.trim().split('\n')).toHaveLength(1 + report.rows.length);
+  });
+
+  test('a redelivered ledger entry is counted once', async () => {
+    const c = complaint({ amount: 777, currency: 'CHF' });
+    await svc.grant(c);
+    const entry = (await svc.balance(c.customerId)).history.find((h: any) => h.kind === 'GRANTED');
+    const stored = await store.getLedgerEntry(c.customerId, entry.entryId);
+    const before = await svc.invoke('report', { operation: 'report', from: today(), to: today() });
+    expect(await aggregateEntry(stored!, { store })).toBe('ALREADY_APPLIED');
+    expect(await aggregateEntry(stored!, { store })).toBe('ALREADY_APPLIED');
+    expect(await svc.invoke('report', { operation: 'report', from: today(), to: today() })).toEqual(before);
+    expect(before.rows.find((r: any) => r.currency === 'CHF')).toMatchObject({ granted: expect.any(Number) });
+  });
+
+  test('bad input is refused, the table unchanged', async () => {
+    const before = await svc.snapshot();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{}, "operation: Invalid discriminator value. Expected 'report' | 'reconcile'"],
+      [{ operation: 'delete' }, "operation: Invalid discriminator value. Expected 'report' | 'reconcile'"],
+      [{ operation: 'report', from: '2026-01-01' }, 'to: Invalid input: expected string'],
+      [{ operation: 'report', from: '2026-02-30', to: '2026-03-01' }, 'from: not a calendar day'],
+      [{ operation: 'report', from: '2026/01/01', to: '2026-03-01' }, 'from: a day as YYYY-MM-DD'],
+      [{ operation: 'report', from: '2026-03-02', to: '2026-03-01' }, 'to must be on or after from'],
+      [{ operation: 'report', from: '2025-01-01', to: '2026-03-01' }, 'at most 366 days'],
+      [{ operation: 'report', from: '2026-03-01', to: '2026-03-01', format: 'xml' }, 'format: Invalid option'],
+      [{ operation: 'reconcile', from: '2026-03-01' }, 'Unrecognized key: "from"'],
+    ];
+    for (const [request, message] of cases) expectRefusal(await svc.invoke('report', request), 'INVALID_INPUT', message);
+    expect(await svc.snapshot()).toBe(before);
+  });
+});
