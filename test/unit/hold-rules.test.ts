@@ -243,7 +243,7 @@ describe('payment-flow ledger entries and events', () => {
   const refundOfRedemption = refundedEntry({ refundId: 'ref-2', of: redemption, restored: [], lapsed: 0, at: at(2) });
 
   it('entries carry ids, amounts and what moved per credit', () => {
-    expect(LEDGER_KINDS).toEqual(['GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED', 'HELD', 'CAPTURED', 'RELEASED', 'REFUNDED']);
+    expect(LEDGER_KINDS).toEqual(['GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED', 'VOIDED', 'HELD', 'CAPTURED', 'RELEASED', 'REFUNDED']);
     expect(held).toEqual({
       entryId: 'h-1',
       customerId: 'c-1',

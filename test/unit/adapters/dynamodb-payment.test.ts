@@ -65,7 +65,7 @@ const restore = (creditId: string, amount: number, expiresAt: string, max: numbe
     TableName: TABLE,
     Key: { pk: 'C#cust-1', sk: `CREDIT#${expiresAt}#${creditId}` },
     UpdateExpression: 'SET remaining = remaining + :give',
-    ConditionExpression: 'attribute_exists(pk) AND expiresAtMs > :now AND remaining <= :max',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
     ExpressionAttributeValues: { ':give': amount, ':now': NOW.getTime(), ':max': max },
   },
 });
