@@ -7,9 +7,10 @@ import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 
 /**
- * Table stream: a hold item removed by TTL (its lifetime passed) → what it still held goes back to its credits
- * (HoldReleased, reason EXPIRED). Not in the function catalogue yet: the stream is being rewired (one route reader →
- * queues); route REMOVE records of `type = HOLD` whose userIdentity is DynamoDB's TTL sweeper to `onHoldRemoved`.
+ * A hold item removed by TTL (its lifetime passed) → what it still held goes back to its credits (HoldReleased,
+ * reason EXPIRED). An SQS worker of the router, like expire. Not in the function catalogue yet: wiring it is an entry
+ * in infra/functions.ts with trigger `{ kind: 'queue', queue: workQueue('ReleaseExpired', …), consumes:
+ * [{ change: 'expired', item: ITEM.HOLD }] }` (and the tests that count functions and queues).
  */
 export async function onHoldRemoved(change: TableChange): Promise<void> {
   if (change.change !== 'removed' || change.by !== 'ttl' || change.item.kind !== 'hold') return ignoreChange(change);
