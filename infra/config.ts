@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { DEFAULT_CAP_POLICY, parseCapPolicy, type CapPolicy } from '../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
+import { DEFAULT_HOLD_POLICY } from '../lambdas/domain/hold';
 import { placeholderProblems } from './deploy-checks';
 import { describe, publisherList, ROLE_ARN, sourceList } from './config-lists';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './names';
@@ -35,6 +36,10 @@ export interface CourtesyConfig extends LandingZoneSettings {
    * a CloudWatch event destination to it, which the bounce and complaint alarms read (infra/constructs/email-events.ts).
    */
   readonly sesConfigurationSetName?: string;
+  /** A hold's lifetime when the request names none (the payment flow, issue 10). */
+  readonly holdDefaultLifetimeSeconds: number;
+  /** The longest lifetime a hold may ask for; at most the domain's 30 days. */
+  readonly holdMaxLifetimeSeconds: number;
   /**
    * Who may publish ComplaintResolved with the complaint sources (the bus policy, infra/security/bus-policy.ts): IAM
    * roles, or whole accounts whose own IAM decides. Same or other account.
@@ -75,6 +80,8 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  holdDefaultLifetimeSeconds: 'courtesy:holdDefaultLifetimeSeconds',
+  holdMaxLifetimeSeconds: 'courtesy:holdMaxLifetimeSeconds',
   complaintPublisherPrincipals: 'courtesy:complaintPublisherPrincipals',
   breakGlassRole: 'courtesy:breakGlassRoleArn',
   // Encryption key, log retention and VPC placement: infra/options/settings.ts.
@@ -99,6 +106,8 @@ export const DEFAULTS = {
   stage: DEFAULT_STAGE,
   reminderDaysBeforeExpiry: DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry,
   maxGrantMajorUnits: DEFAULT_GRANT_POLICY.maxMajorUnits,
+  holdDefaultLifetimeSeconds: DEFAULT_HOLD_POLICY.defaultLifetimeSeconds,
+  holdMaxLifetimeSeconds: DEFAULT_HOLD_POLICY.maxLifetimeSeconds,
 } as const;
 
 export class ConfigError extends Error {
@@ -210,6 +219,24 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const financeRoleArn = str(CONTEXT_KEYS.financeRoleArn, false);
   const caps = parseCapPolicy(get(CONTEXT_KEYS.grantCaps));
   if ('problems' in caps) problems.push(...caps.problems.map((p) => `${CONTEXT_KEYS.grantCaps}: ${p}`));
+  const { minLifetimeSeconds, maxLifetimeSeconds } = DEFAULT_HOLD_POLICY;
+  const holdMaxLifetimeSeconds = int(
+    CONTEXT_KEYS.holdMaxLifetimeSeconds,
+    DEFAULTS.holdMaxLifetimeSeconds,
+    minLifetimeSeconds,
+    maxLifetimeSeconds,
+  );
+  const holdDefaultLifetimeSeconds = int(
+    CONTEXT_KEYS.holdDefaultLifetimeSeconds,
+    Math.min(DEFAULTS.holdDefaultLifetimeSeconds, holdMaxLifetimeSeconds),
+    minLifetimeSeconds,
+    maxLifetimeSeconds,
+  );
+  if (holdDefaultLifetimeSeconds > holdMaxLifetimeSeconds) {
+    problems.push(
+      `${CONTEXT_KEYS.holdDefaultLifetimeSeconds}: must not exceed ${CONTEXT_KEYS.holdMaxLifetimeSeconds} (${holdMaxLifetimeSeconds}), got ${holdDefaultLifetimeSeconds}`,
+    );
+  }
 
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`${CONTEXT_KEYS.stage}: 1-20 lower-case letters, digits or "-", starting with a letter, got "${stage}"`);
@@ -280,6 +307,8 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
+    holdDefaultLifetimeSeconds,
+    holdMaxLifetimeSeconds,
     complaintPublisherPrincipals,
     ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
     ...landingZone,

@@ -11,6 +11,9 @@ import { ATTR, ITEM, NOTICE } from '../lambdas/adapters/dynamodb/layout';
 import { filterPatterns, type ChangeSelector, type FilterPattern } from '../lambdas/adapters/dynamodb/table-changes';
 import type { CourtesyConfig } from './config';
 
+/** The payment flow's synchronous operations (issue 10). */
+export const PAYMENT_FLOW_FUNCTIONS = ['hold', 'capture', 'release', 'refund'] as const;
+export type PaymentFlowFunction = (typeof PAYMENT_FLOW_FUNCTIONS)[number];
 export const FUNCTION_NAMES = [
   'grant',
   'redeem',
@@ -24,6 +27,7 @@ export const FUNCTION_NAMES = [
   'erase',
   'report',
   'aggregate',
+  ...PAYMENT_FLOW_FUNCTIONS,
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -41,6 +45,8 @@ export const ENV_VARS = [
   'EMAIL_TIME_ZONE',
   'SES_CONFIGURATION_SET',
   'EVENT_BUS_NAME',
+  'HOLD_DEFAULT_LIFETIME_SECONDS',
+  'HOLD_MAX_LIFETIME_SECONDS',
   'GRANT_CAPS',
   'ROUTES',
 ] as const;
@@ -168,6 +174,21 @@ const workQueue = (name: string, what: string, maxReceiveCount = 5): WorkQueueSp
   },
   maxReceiveCount,
   batchSize: 10,
+});
+
+/** A synchronous payment-flow function: invoked by the payment flow's role only; reads and writes the customer's items. */
+const paymentFlowFunction = <N extends PaymentFlowFunction>(name: N, description: string): FunctionSpec & { readonly name: N } => ({
+  name,
+  entry: `lambdas/${name}/handler.ts`,
+  handler: 'handler',
+  memorySize: 512,
+  timeoutSeconds: 10,
+  description,
+  trigger: { kind: 'invoke', invokers: ['paymentFlowRoleArn'] },
+  tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  permissions: [],
+  env: [...COMMON_ENV],
+  optionalEnv: [],
 });
 
 export const FUNCTIONS = {
@@ -308,6 +329,14 @@ export const FUNCTIONS = {
     env: [...COMMON_ENV, 'EVENT_BUS_NAME'],
     optionalEnv: [],
   },
+  // the payment flow (issue 10)
+  hold: {
+    ...paymentFlowFunction('hold', 'Holds (authorizes) courtesy credit for an order (sync, called by the payment flow)'),
+    env: [...COMMON_ENV, 'HOLD_DEFAULT_LIFETIME_SECONDS', 'HOLD_MAX_LIFETIME_SECONDS'],
+  },
+  capture: paymentFlowFunction('capture', 'Captures part or all of a hold (sync, called by the payment flow)'),
+  release: paymentFlowFunction('release', 'Releases what a hold still holds (sync, called by the payment flow)'),
+  refund: paymentFlowFunction('refund', 'Refunds part of a redemption or capture onto its credits (sync, called by the payment flow)'),
   // Operations (issue 11): each invoked only by its configured role.
   void: {
     name: 'void',

@@ -142,6 +142,8 @@ export class CourtesyCreditsStack extends Stack {
       EMAIL_TIME_ZONE: config.emailTimeZone,
       SES_CONFIGURATION_SET: email.configurationSetName,
       EVENT_BUS_NAME: bus.eventBusName,
+      HOLD_DEFAULT_LIFETIME_SECONDS: String(config.holdDefaultLifetimeSeconds),
+      HOLD_MAX_LIFETIME_SECONDS: String(config.holdMaxLifetimeSeconds),
       GRANT_CAPS: JSON.stringify(config.grantCaps),
       ROUTES: this.toJsonString(routes),
     };

@@ -2,6 +2,7 @@ import type { BalanceRequest } from '../contracts';
 import { balances, spendOrder } from '../domain/allocation';
 import { isSpendable } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
+import { heldAmount, holdState, type HoldState } from '../domain/hold';
 import type { Clock } from '../shared/clock';
 import type { BalanceStore } from './ports';
 
@@ -13,8 +14,19 @@ export interface BalanceResponse {
    * may be paid out): their balance is never mixed in here.
    */
   courtesyCredit: {
-    balances: Array<{ currency: string; available: number; nextExpiry?: { expiresAt: string; amount: number } }>;
+    /** Per currency: `available` to spend, `held` by holds not yet captured or released (never available). */
+    balances: Array<{ currency: string; available: number; held: number; nextExpiry?: { expiresAt: string; amount: number } }>;
     credits: Array<{ creditId: string; currency: string; remaining: number; expiresAt: string }>;
+    /** Holds still holding money, soonest-expiring first; EXPIRED ones are released shortly (by the hold's TTL). */
+    holds: Array<{
+      holdId: string;
+      orderId: string;
+      currency: string;
+      held: number;
+      captured: number;
+      state: HoldState;
+      expiresAt: string;
+    }>;
   };
   history: LedgerEntry[];
   nextCursor?: string;
@@ -22,27 +34,43 @@ export interface BalanceResponse {
 
 export async function getBalance(req: BalanceRequest, deps: { store: BalanceStore; clock: Clock }): Promise<BalanceResponse> {
   const now = deps.clock.now();
-  const [credits, page] = await Promise.all([
+  const [credits, page, storedHolds] = await Promise.all([
     deps.store.listSpendableCredits(req.customerId, now),
     deps.store.history(req.customerId, req.limit ?? 20, req.cursor),
+    deps.store.listHolds(req.customerId),
   ]);
   const spendable = credits.filter((c) => isSpendable(c, now)).sort(spendOrder);
   const totals = balances(spendable, now);
+  const holds = storedHolds
+    .filter((h) => heldAmount(h) > 0)
+    .sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt) || (a.holdId < b.holdId ? -1 : 1))
+    .map((h) => ({
+      holdId: h.holdId,
+      orderId: h.orderId,
+      currency: h.currency,
+      held: heldAmount(h),
+      captured: h.captured,
+      state: holdState(h, now),
+      expiresAt: h.expiresAt,
+    }));
+  const held: Record<string, number> = {};
+  for (const h of holds) held[h.currency] = (held[h.currency] ?? 0) + h.held;
+  const currencies = [...new Set([...Object.keys(totals), ...Object.keys(held)])].sort();
   return {
     customerId: req.customerId,
     asOf: now.toISOString(),
     courtesyCredit: {
-      balances: Object.keys(totals)
-        .sort()
-        .map((currency) => {
-          const first = spendable.find((c) => c.currency === currency);
-          return {
-            currency,
-            available: totals[currency]!,
-            ...(first ? { nextExpiry: { expiresAt: first.expiresAt, amount: first.remaining } } : {}),
-          };
-        }),
+      balances: currencies.map((currency) => {
+        const first = spendable.find((c) => c.currency === currency);
+        return {
+          currency,
+          available: totals[currency] ?? 0,
+          held: held[currency] ?? 0,
+          ...(first ? { nextExpiry: { expiresAt: first.expiresAt, amount: first.remaining } } : {}),
+        };
+      }),
       credits: spendable.map(({ creditId, currency, remaining, expiresAt }) => ({ creditId, currency, remaining, expiresAt })),
+      holds,
     },
     history: page.entries,
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

@@ -1,6 +1,6 @@
 import type { ComplaintResolvedDetail } from '../contracts';
 import { decideCaps, utcDay, type Cap, type CapPolicy, type GrantRefusal } from '../domain/caps';
-import { decideGrant, type GrantPolicy } from '../domain/credit';
+import { canonicalCategories, decideGrant, type GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { grantedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
@@ -35,6 +35,8 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
     amount: detail.amount,
     currency: detail.currency,
     validityDays: detail.validityDays,
+    // Absent for grants without narrowing, so their fingerprint is what it was before categories existed.
+    categories: detail.categories ? canonicalCategories(detail.categories) : undefined,
   });
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
     const now = deps.clock.now();

@@ -1,10 +1,12 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
+import type { LineApplication } from '../domain/eligibility';
 import type { DayTotals, Movement } from '../domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
+import type { HoldList, PaymentFlowStore } from './payment-ports';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;
@@ -34,6 +36,8 @@ export interface RedeemResponse {
   /** Spendable balance in this currency right after this redemption, as this redemption saw it. */
   readonly remainingBalance: number;
   readonly redeemedAt: string;
+  /** Per purchase line, what was applied to it (only when the request named its purchase). */
+  readonly lines?: readonly LineApplication[];
 }
 
 /**
@@ -125,7 +129,7 @@ export interface ReverseStore {
   }): Promise<CommitOutcome<never>>;
 }
 
-export interface BalanceStore extends SpendableCredits {
+export interface BalanceStore extends SpendableCredits, HoldList {
   /** Ledger entries, newest first, `limit` per page; `cursor` continues a previous page. */
   history(customerId: string, limit: number, cursor?: string): Promise<{ entries: LedgerEntry[]; nextCursor?: string }>;
 }
@@ -182,7 +186,8 @@ export type CreditStore = GrantStore &
   VoidStore &
   EraseStore &
   AggregateStore &
-  ReportStore;
+  ReportStore &
+  PaymentFlowStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

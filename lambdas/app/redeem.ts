@@ -2,6 +2,7 @@ import type { RedeemRequest } from '../contracts';
 import { allocate } from '../domain/allocation';
 import { assertPositiveMinorUnits } from '../domain/credit';
 import { CreditError } from '../domain/errors';
+import { assertPurchase } from '../domain/eligibility';
 import { redeemedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
@@ -35,14 +36,23 @@ export interface RedeemResult {
  */
 export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promise<RedeemResult> {
   assertPositiveMinorUnits(req.amount, req.currency);
+  const lines = req.purchase?.lines;
+  if (lines) assertPurchase(lines);
   const retry = deps.retry ?? REDEEM_RETRY;
-  const requestHash = fingerprint({ customerId: req.customerId, orderId: req.orderId, amount: req.amount, currency: req.currency });
+  // `purchase` is left out when absent, so a request without it has the fingerprint it had before purchases existed.
+  const requestHash = fingerprint({
+    customerId: req.customerId,
+    orderId: req.orderId,
+    amount: req.amount,
+    currency: req.currency,
+    purchase: req.purchase,
+  });
 
   const budget = new RetryBudget(retry);
   for (let attempt = 0; budget.allows(attempt); attempt++) {
     const now = deps.clock.now();
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
-    const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION);
+    const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION, lines);
     const redemptionId = plan.applied > 0 ? deps.newId(now) : null;
     const response: RedeemResponse = {
       redemptionId,
@@ -54,6 +64,7 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       allocations: plan.allocations,
       remainingBalance: plan.availableBefore - plan.applied,
       redeemedAt: now.toISOString(),
+      ...(plan.lines ? { lines: plan.lines } : {}),
     };
     const ledger = redemptionId
       ? redeemedEntry({

@@ -1,5 +1,6 @@
 import type { ReverseRequest } from '../contracts';
 import type { Allocation } from '../domain/allocation';
+import { NOTHING_REFUNDED, planRestore, unrefunded } from '../domain/restore';
 import { CreditError } from '../domain/errors';
 import { reversedEntry } from '../domain/ledger';
 import { assertCurrency } from '../domain/money';
@@ -36,37 +37,32 @@ export interface ReverseResponse {
 export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps): Promise<ReverseResponse> {
   if (req.currency !== undefined) assertCurrency(req.currency);
   const retry = deps.retry ?? CONFLICT_RETRY;
-  const redemption = await deps.store.getLedgerEntry(req.customerId, req.redemptionId);
-  if (!redemption || redemption.kind !== 'REDEEMED') {
-    throw new CreditError('REDEMPTION_NOT_FOUND', `no redemption ${req.redemptionId} for this customer`, {
-      redemptionId: req.redemptionId,
-    });
-  }
-  if (req.currency !== undefined && req.currency !== redemption.currency) {
-    throw new CreditError('CURRENCY_MISMATCH', `redemption ${req.redemptionId} is in ${redemption.currency}, not ${req.currency}`, {
-      expected: redemption.currency,
-      got: req.currency,
-    });
-  }
   const alreadyReversed = () =>
     new CreditError('REDEMPTION_ALREADY_REVERSED', `redemption ${req.redemptionId} was reversed before`, {
       redemptionId: req.redemptionId,
     });
-  if (redemption.status === 'REVERSED') throw alreadyReversed();
 
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
+    // Read each attempt: a partial refund since the last read changes what is left to reverse.
+    const redemption = await deps.store.getLedgerEntry(req.customerId, req.redemptionId);
+    if (!redemption || redemption.kind !== 'REDEEMED') {
+      throw new CreditError('REDEMPTION_NOT_FOUND', `no redemption ${req.redemptionId} for this customer`, {
+        redemptionId: req.redemptionId,
+      });
+    }
+    if (req.currency !== undefined && req.currency !== redemption.currency) {
+      throw new CreditError('CURRENCY_MISMATCH', `redemption ${req.redemptionId} is in ${redemption.currency}, not ${req.currency}`, {
+        expected: redemption.currency,
+        got: req.currency,
+      });
+    }
+    if (redemption.status === 'REVERSED') throw alreadyReversed();
     const now = deps.clock.now();
     const stored = new Map((await deps.store.listStoredCredits(req.customerId)).map((c) => [c.creditId, c]));
-    const restore: Array<Allocation & { maxRemainingBefore: number }> = [];
-    let lapsed = 0;
-    for (const a of redemption.allocations) {
-      const credit = stored.get(a.creditId);
-      // Never into a lapsed or voided credit: that part is reported as lapsed.
-      if (credit && !credit.voided && Date.parse(credit.expiresAt) > now.getTime())
-        restore.push({ ...a, maxRemainingBefore: credit.amount - a.amount });
-      else lapsed += a.amount;
-    }
-    const restored = redemption.amount - lapsed;
+    // What partial refunds gave back already is not given back twice: the reversal is the refund of the rest.
+    const rest = unrefunded(redemption.allocations, redemption.refunds ?? NOTHING_REFUNDED);
+    const { restore, lapsed } = planRestore(rest, stored, now);
+    const restored = rest.reduce((sum, a) => sum + a.amount, 0) - lapsed;
     const reversal = reversedEntry({
       reversalId: deps.newId(now),
       redemption,
@@ -90,8 +86,8 @@ export async function reverseRedemption(req: ReverseRequest, deps: ReverseDeps):
         reversedAt: reversal.at,
       };
     }
-    if (result.kind === 'duplicate') throw alreadyReversed();
-    await pauseAfterConflict(attempt, retry, result.stale);
+    // The status guard failed: reversed meanwhile (the next read says so) or refunded in part (re-plan at once).
+    await pauseAfterConflict(attempt, retry, result.kind === 'duplicate' || result.stale);
   }
   throw new CreditError('CONCURRENT_MODIFICATION', "too many concurrent changes to this customer's credits; retry the reversal");
 }

@@ -3,6 +3,8 @@ import type { DayTotals } from '../domain/finance';
 import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
+import type { Hold } from '../domain/hold';
+import type { KeyedOperation, KeyedRecord } from './payment-ports';
 import type { GrantRecord, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
 
 /**
@@ -30,6 +32,9 @@ export type StoredItem =
   | { readonly kind: 'notice'; readonly notice: SentNotice }
   | { readonly kind: 'grantKey'; readonly grant: GrantRecord }
   | { readonly kind: 'redeemKey'; readonly record: RedeemRecord }
+  // the payment flow (issue 10)
+  | { readonly kind: 'hold'; readonly hold: Hold }
+  | { readonly kind: 'operationKey'; readonly operation: KeyedOperation; readonly record: KeyedRecord<unknown> }
   | { readonly kind: 'refusal'; readonly refusal: GrantRefusal; readonly requestHash: string }
   | { readonly kind: 'grantUsage'; readonly customerId: string; readonly usage: Versioned<CustomerUsage> }
   | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> }

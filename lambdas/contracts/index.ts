@@ -3,6 +3,7 @@ import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
 import { isBlankText, normalizeText } from '../domain/text';
 import { REASON_CODES } from '../domain/reason-code';
+import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '../domain/eligibility';
 import { isDay } from '../domain/finance';
 
 /**
@@ -34,11 +35,21 @@ export const ComplaintResolvedDetail = z.strictObject({
   reason: text(500),
   /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
   reasonCode: z.optional(z.enum(REASON_CODES)),
+  /** Optional narrowing of the credit to purchase categories (eligible ones only); absent: every eligible category. */
+  categories: z.optional(z.array(z.enum(ELIGIBLE_CATEGORIES)).check(z.minLength(1), z.maxLength(ELIGIBLE_CATEGORIES.length))),
   /** Who issued the grant (an agent or system id): the per-issuer daily cap counts by it. */
   issuedBy: z.optional(id),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';
+
+/** What a spend request buys: its lines, each with a category (README "Eligibility") and its price in minor units. */
+export const Purchase = z.strictObject({
+  lines: z
+    .array(z.strictObject({ lineId: id, category: z.enum(PURCHASE_CATEGORIES), amount: z.number() }))
+    .check(z.minLength(1), z.maxLength(MAX_PURCHASE_LINES)),
+});
+export type Purchase = z.infer<typeof Purchase>;
 
 export const RedeemRequest = z.strictObject({
   customerId: id,
@@ -46,8 +57,57 @@ export const RedeemRequest = z.strictObject({
   amount: z.number(),
   currency: z.string().check(z.length(3)),
   idempotencyKey: id,
+  /** Optional: without it every credit pays for anything (the contract before eligibility). */
+  purchase: z.optional(Purchase),
 });
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
+
+// --- The payment flow (issue 10) ---------------------------------------------------------------------------------
+
+export const HoldRequest = z.strictObject({
+  customerId: id,
+  orderId: id,
+  amount: z.number(),
+  currency: z.string().check(z.length(3)),
+  idempotencyKey: id,
+  purchase: z.optional(Purchase),
+  /** How long the hold stands unless captured or released (default 7 days, at most 30). */
+  lifetimeSeconds: z.optional(z.number()),
+});
+export type HoldRequest = z.infer<typeof HoldRequest>;
+
+export const CaptureRequest = z.strictObject({
+  customerId: id,
+  holdId: id,
+  amount: z.number(),
+  captureKey: id,
+  /** Let go of what the hold still holds after this capture. */
+  final: z.optional(z.boolean()),
+});
+export type CaptureRequest = z.infer<typeof CaptureRequest>;
+
+export const ReleaseRequest = z.strictObject({ customerId: id, holdId: id });
+export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
+
+/** A refund names exactly one of the redemption or the capture it gives money back for. */
+export const RefundRequest = z
+  .strictObject({
+    customerId: id,
+    redemptionId: z.optional(id),
+    captureId: z.optional(id),
+    amount: z.number(),
+    /** Optional guard: if given, must equal the currency of the redemption or capture. */
+    currency: z.optional(z.string().check(z.length(3))),
+    refundKey: id,
+    reason: z.optional(text(500)),
+  })
+  .check(
+    z.refine(
+      (r) => (r.redemptionId === undefined) !== (r.captureId === undefined),
+      'exactly one of redemptionId and captureId is required',
+    ),
+  );
+export type RefundRequest = z.infer<typeof RefundRequest>;
 
 export const ReverseRequest = z.strictObject({
   customerId: id,

@@ -1,12 +1,16 @@
 import { isSpendable } from './credit';
+import { maxCover, type CoverLine } from './cover';
+import type { EligibleCategory, LineApplication, PurchaseLine } from './eligibility';
 
-/** How a redemption is spread over a customer's credits. Pure. */
+/** How a spend (redemption or hold) is spread over a customer's credits and a purchase's lines. Pure. */
 
 export interface SpendableCredit {
   readonly creditId: string;
   readonly currency: string;
   readonly remaining: number;
   readonly expiresAt: string;
+  /** The purchase categories the credit is narrowed to; undefined: every eligible one. */
+  readonly categories?: readonly EligibleCategory[];
 }
 
 export interface Allocation {
@@ -21,19 +25,23 @@ export interface AllocationPlan {
   readonly applied: number;
   /** Spendable balance in the currency before this redemption. */
   readonly availableBefore: number;
+  /** Per purchase line, what credit paid of it (only when the request named its lines). */
+  readonly lines?: LineApplication[];
 }
 
 /** Order in which credits are spent: soonest expiry first, then oldest grant (ULIDs sort by time). */
-export function spendOrder(a: SpendableCredit, b: SpendableCredit): number {
+export function spendOrder(a: Pick<SpendableCredit, 'creditId' | 'expiresAt'>, b: Pick<SpendableCredit, 'creditId' | 'expiresAt'>): number {
   const byExpiry = Date.parse(a.expiresAt) - Date.parse(b.expiresAt);
   if (byExpiry !== 0) return byExpiry;
   return a.creditId < b.creditId ? -1 : a.creditId > b.creditId ? 1 : 0;
 }
 
 /**
- * Take up to `amount` from the spendable credits of `currency`, soonest-expiring first, partially from the last one.
- * Never takes more than a credit's remaining amount, never more than asked, and touches at most `maxCredits` credits
- * (a DynamoDB transaction holds 100 items); what does not fit stays unapplied.
+ * Take up to `amount` from the spendable credits of `currency`. Without `lines`, soonest-expiring first, partially
+ * from the last one. With `lines`, only credits that may pay for a line's category pay for it, and the most the
+ * credits can cover across the lines is applied; among allocations applying that most, soonest-expiring credits are
+ * used first (see cover.ts). Never takes more than a credit's remaining amount, never more than asked, and touches at
+ * most `maxCredits` credits (a DynamoDB transaction holds 100 items); what does not fit stays unapplied.
  */
 export function allocate(
   credits: readonly SpendableCredit[],
@@ -41,18 +49,23 @@ export function allocate(
   currency: string,
   now: Date,
   maxCredits = Number.POSITIVE_INFINITY,
+  lines?: readonly PurchaseLine[],
 ): AllocationPlan {
   const spendable = credits.filter((c) => c.currency === currency && isSpendable(c, now)).sort(spendOrder);
   const availableBefore = spendable.reduce((sum, c) => sum + c.remaining, 0);
+  const coverLines: readonly CoverLine[] = lines ?? [{ amount }];
+  const cover = maxCover(spendable, coverLines, amount, maxCredits);
   const allocations: Allocation[] = [];
-  let open = amount;
-  for (const credit of spendable) {
-    if (open <= 0 || allocations.length >= maxCredits) break;
-    const take = Math.min(open, credit.remaining);
-    allocations.push({ creditId: credit.creditId, amount: take, expiresAt: credit.expiresAt });
-    open -= take;
-  }
-  return { allocations, applied: amount - open, availableBefore };
+  spendable.forEach((credit, i) => {
+    const take = cover.perCredit[i]!;
+    if (take > 0) allocations.push({ creditId: credit.creditId, amount: take, expiresAt: credit.expiresAt });
+  });
+  return {
+    allocations,
+    applied: cover.total,
+    availableBefore,
+    ...(lines ? { lines: lines.map((l, j) => ({ ...l, applied: cover.perLine[j]! })) } : {}),
+  };
 }
 
 /** Spendable balance per currency; expired and used-up credits never count. */

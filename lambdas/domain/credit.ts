@@ -3,6 +3,7 @@ import { assertCurrency, maxMinorUnits, isMinorUnits } from './money';
 import { resolveLocale } from './locale';
 import type { ReasonCode } from './reason-code';
 import { isSendableAddress, toSendableAddress } from './email-address';
+import { ELIGIBLE_CATEGORIES, type EligibleCategory } from './eligibility';
 
 /** Business rules for granting a courtesy credit. Pure: no I/O, time and ids come in as arguments. */
 
@@ -37,6 +38,8 @@ export interface GrantRequest {
   readonly validityDays: number;
   readonly reason: string;
   readonly reasonCode?: ReasonCode;
+  /** Narrows the credit to these purchase categories; absent: every eligible one. */
+  readonly categories?: readonly EligibleCategory[];
 }
 
 /** A credit as stored. `remaining` only ever goes down by redemption and up by reversal, never above `amount`. */
@@ -52,6 +55,8 @@ export interface Credit {
   readonly reason: string;
   readonly locale: string;
   readonly email: string;
+  /** The purchase categories it may pay for; absent (also on credits granted before narrowing existed): every eligible one. */
+  readonly categories?: readonly EligibleCategory[];
   /** Set once operations voided it: `remaining` is 0 from then on and nothing is restored into it. */
   readonly voided?: VoidRecord;
   readonly erasedAt?: never;
@@ -146,8 +151,14 @@ export function decideGrant(req: GrantRequest, now: Date, creditId: string, poli
     reason: req.reason,
     locale: resolveLocale(req.locale).tag,
     email,
+    ...(req.categories ? { categories: canonicalCategories(req.categories) } : {}),
   };
   return { credit, remindAt: remindAtMs > now.getTime() ? new Date(remindAtMs) : undefined };
+}
+
+/** Each category once, in the order of the one definition: the same narrowing is stored (and fingerprinted) the same way. */
+export function canonicalCategories(categories: readonly EligibleCategory[]): EligibleCategory[] {
+  return ELIGIBLE_CATEGORIES.filter((c) => categories.includes(c));
 }
 
 /** True while the credit can still be spent: not expired (even if TTL has not deleted it yet) and not used up. */

@@ -25,6 +25,21 @@ export const ERROR_CODES = {
   REDEMPTION_ALREADY_REVERSED: { retryable: false },
   /** The request's currency differs from the record it refers to. */
   CURRENCY_MISMATCH: { retryable: false },
+  // --- The payment flow: eligibility, holds, captures, releases, refunds (issue 10) ---
+  /** No line of the purchase is of a category courtesy credit may pay for (gift cards, top-ups, cash-like). */
+  INELIGIBLE_PURCHASE: { retryable: false },
+  /** A hold's requested lifetime is outside the configured range. */
+  HOLD_LIFETIME_OUT_OF_RANGE: { retryable: false },
+  /** The hold does not exist for this customer (never placed, placed for someone else, or removed after expiry). */
+  HOLD_NOT_FOUND: { retryable: false },
+  /** The hold was captured in full, finally captured, released, or its lifetime has passed. */
+  HOLD_NOT_ACTIVE: { retryable: false },
+  /** A capture asks for more than the hold still holds. */
+  CAPTURE_EXCEEDS_HOLD: { retryable: false },
+  /** The redemption or capture to refund does not exist for this customer. */
+  REFUND_TARGET_NOT_FOUND: { retryable: false },
+  /** A refund asks for more than what is left of the redemption or capture after earlier refunds. */
+  REFUND_EXCEEDS_CAPTURED: { retryable: false },
   /** No such credit for this customer (void). */
   CREDIT_NOT_FOUND: { retryable: false },
   /** The credit has lapsed: nothing is left to void. */

@@ -15,6 +15,11 @@ export const DETAIL_TYPES = {
   REVERSED: 'CreditReversed',
   EXPIRED: 'CreditExpired',
   REMINDER_SENT: 'CreditExpiryReminderSent',
+  // the payment flow (issue 10)
+  HELD: 'HoldPlaced',
+  CAPTURED: 'HoldCaptured',
+  RELEASED: 'HoldReleased',
+  REFUNDED: 'CreditRefunded',
   GRANT_REFUSED: 'GrantRefused',
   VOIDED: 'CreditVoided',
 } as const;
@@ -52,6 +57,33 @@ export function eventForLedgerEntry(e: LedgerEntry): OutgoingEvent {
       };
     case 'EXPIRED':
       return { detailType: DETAIL_TYPES.EXPIRED, detail: { ...base, creditId: e.creditId, expiresAt: e.expiresAt } };
+    case 'HELD':
+      return {
+        detailType: DETAIL_TYPES.HELD,
+        detail: { ...base, holdId: e.entryId, orderId: e.orderId, allocations: e.allocations, holdExpiresAt: e.holdExpiresAt },
+      };
+    case 'CAPTURED':
+      return {
+        detailType: DETAIL_TYPES.CAPTURED,
+        detail: { ...base, captureId: e.entryId, holdId: e.holdId, orderId: e.orderId, allocations: e.allocations, final: e.final },
+      };
+    case 'RELEASED':
+      return {
+        detailType: DETAIL_TYPES.RELEASED,
+        detail: { ...base, holdId: e.holdId, orderId: e.orderId, reason: e.reason, allocations: e.allocations, lapsed: e.lapsed },
+      };
+    case 'REFUNDED':
+      return {
+        detailType: DETAIL_TYPES.REFUNDED,
+        detail: {
+          ...base,
+          refundId: e.entryId,
+          ...(e.refundOf === 'REDEMPTION' ? { redemptionId: e.redemptionId } : { captureId: e.captureId }),
+          orderId: e.orderId,
+          allocations: e.allocations,
+          lapsed: e.lapsed,
+        },
+      };
     case 'VOIDED':
       // The reason is free text from operations: never published.
       return { detailType: DETAIL_TYPES.VOIDED, detail: { ...base, voidId: e.entryId, creditId: e.creditId } };

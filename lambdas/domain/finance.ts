@@ -7,7 +7,8 @@ import type { LedgerEntry } from './ledger';
  *
  *   closing = opening + granted - spent + refunded - expired - voided;   opening(day) = closing(day before)
  *
- * `spent` is money redeemed against orders, `refunded` what reversals put back on credits, `expired` breakage.
+ * `spent` is money redeemed against orders or held for one (a hold takes it off the credits; its capture moves nothing),
+ * `refunded` what reversals, releases and refunds put back on credits, `expired` breakage.
  */
 export const REPORT_COLUMNS = ['granted', 'spent', 'refunded', 'expired', 'voided'] as const;
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
@@ -20,17 +21,20 @@ export interface Movement {
   readonly amount: number;
 }
 
-const COLUMN_OF: { readonly [K in LedgerEntry['kind']]: ReportColumn } = {
+const COLUMN_OF: { readonly [K in Exclude<LedgerEntry['kind'], 'CAPTURED'>]: ReportColumn } = {
   GRANTED: 'granted',
   REDEEMED: 'spent',
   REVERSED: 'refunded',
   EXPIRED: 'expired',
   VOIDED: 'voided',
+  HELD: 'spent',
+  RELEASED: 'refunded',
+  REFUNDED: 'refunded',
 };
 
-/** The movement a ledger entry makes (every kind moves the liability; a zero amount moves nothing). */
+/** The movement a ledger entry makes (a capture and a zero amount move nothing; every other entry moves the liability). */
 export function movementOf(entry: LedgerEntry): Movement | undefined {
-  if (entry.amount === 0) return undefined;
+  if (entry.amount === 0 || entry.kind === 'CAPTURED') return undefined;
   return { currency: entry.currency, day: entry.at.slice(0, 10), column: COLUMN_OF[entry.kind], amount: entry.amount };
 }
 

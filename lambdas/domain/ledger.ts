@@ -1,15 +1,28 @@
 import type { Allocation } from './allocation';
 import type { Credit } from './credit';
 import type { ReasonCode } from './reason-code';
+import type { RefundProgress } from './restore';
+import type { PaymentFlowEntry } from './payment-entries';
 
 /**
  * The ledger is the customer's history: one append-only entry per money movement, one shape per kind.
  * Amounts are positive; `kind` says which way the money moved. Entries are built by the constructors below.
  */
-export const LEDGER_KINDS = ['GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED', 'VOIDED'] as const;
+export const LEDGER_KINDS = [
+  'GRANTED',
+  'REDEEMED',
+  'REVERSED',
+  'EXPIRED',
+  'VOIDED',
+  // the payment flow (issue 10)
+  'HELD',
+  'CAPTURED',
+  'RELEASED',
+  'REFUNDED',
+] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-interface EntryBase {
+export interface EntryBase {
   /** ULID: sorts by time. For REDEEMED it is also the redemptionId. */
   readonly entryId: string;
   readonly customerId: string;
@@ -40,6 +53,8 @@ export type RedeemedEntry = EntryBase & {
   readonly kind: 'REDEEMED';
   readonly orderId: string;
   readonly allocations: readonly Allocation[];
+  /** Partial refunds so far; absent: none. */
+  readonly refunds?: RefundProgress;
 } & RedemptionState;
 
 export interface ReversedEntry extends EntryBase {
@@ -69,7 +84,10 @@ export interface VoidedEntry extends EntryBase {
   readonly reason?: string;
 }
 
-export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry | VoidedEntry;
+export type LedgerEntry = GrantedEntry | RedeemedEntry | ReversedEntry | ExpiredEntry | VoidedEntry | PaymentFlowEntry;
+
+// The payment flow's kinds (issue 10) live in payment-entries.ts; re-exported so callers import entries from here.
+export * from './payment-entries';
 
 /** The grant of `credit`: same id, time and terms as the credit. */
 export function grantedEntry(credit: Credit, reasonCode?: ReasonCode, issuedBy?: string): GrantedEntry {
@@ -165,7 +183,17 @@ export function voidedEntry(
   };
 }
 
-/** Signed effect on the balance. */
+/** Signed effect on the available balance (a capture moves held money to spent: no effect). */
 export function signedAmount(entry: Pick<LedgerEntry, 'kind' | 'amount'>): number {
-  return entry.kind === 'GRANTED' || entry.kind === 'REVERSED' ? entry.amount : -entry.amount;
+  switch (entry.kind) {
+    case 'GRANTED':
+    case 'REVERSED':
+    case 'RELEASED':
+    case 'REFUNDED':
+      return entry.amount;
+    case 'CAPTURED':
+      return 0;
+    default:
+      return -entry.amount;
+  }
 }

@@ -1,5 +1,6 @@
 import { parseCapPolicy, type CapPolicy } from '../domain/caps';
 import { DEFAULT_GRANT_POLICY, type GrantPolicy } from '../domain/credit';
+import { DEFAULT_HOLD_POLICY, type HoldPolicy } from '../domain/hold';
 import type { Route } from '../app/route';
 import type { ChangeSelector } from '../adapters/dynamodb/table-changes';
 
@@ -29,6 +30,15 @@ export function grantPolicy(): GrantPolicy {
     ...DEFAULT_GRANT_POLICY,
     reminderDaysBeforeExpiry: positiveInt('REMINDER_DAYS_BEFORE_EXPIRY', DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry),
     maxMajorUnits: positiveInt('MAX_GRANT_MAJOR_UNITS', DEFAULT_GRANT_POLICY.maxMajorUnits),
+  };
+}
+
+/** The hold lifetimes the deployment configured (infra/config.ts checks them), else the domain's defaults. */
+export function holdPolicy(): HoldPolicy {
+  return {
+    ...DEFAULT_HOLD_POLICY,
+    defaultLifetimeSeconds: positiveInt('HOLD_DEFAULT_LIFETIME_SECONDS', DEFAULT_HOLD_POLICY.defaultLifetimeSeconds),
+    maxLifetimeSeconds: positiveInt('HOLD_MAX_LIFETIME_SECONDS', DEFAULT_HOLD_POLICY.maxLifetimeSeconds),
   };
 }
 

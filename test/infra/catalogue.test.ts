@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../../infra/paths';
 const BUILTINS = new Set(builtinModules);
 
 describe('function catalogue', () => {
-  test('twelve functions, keyed by their own name, in a fixed order', () => {
+  test('sixteen functions, keyed by their own name, in a fixed order', () => {
     expect(FUNCTION_NAMES).toEqual([
       'grant',
       'redeem',
@@ -34,6 +34,10 @@ describe('function catalogue', () => {
       'erase',
       'report',
       'aggregate',
+      'hold',
+      'capture',
+      'release',
+      'refund',
     ]);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
@@ -65,7 +69,18 @@ describe('function catalogue', () => {
   test('triggers: grant via EventBridge, six synchronous APIs, ONE stream reader (the router), four queue workers', () => {
     const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
-    expect(byTrigger('invoke')).toEqual(['redeem', 'reverse', 'balance', 'void', 'erase', 'report']);
+    expect(byTrigger('invoke')).toEqual([
+      'redeem',
+      'reverse',
+      'balance',
+      'void',
+      'erase',
+      'report',
+      'hold',
+      'capture',
+      'release',
+      'refund',
+    ]);
     expect(byTrigger('stream')).toEqual(['route']);
     expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate']);
   });
@@ -102,7 +117,7 @@ describe('function catalogue', () => {
 });
 
 describe('catalogue entries carry everything about a function', () => {
-  test('who may invoke: the payment flow redeem, reverse and balance; the account service balance only; operations void, privacy erase, finance report', () => {
+  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void, privacy erase, finance report', () => {
     const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
     expect(invokers).toEqual({
       redeem: ['paymentFlowRoleArn'],
@@ -111,6 +126,10 @@ describe('catalogue entries carry everything about a function', () => {
       void: ['opsRoleArn'],
       erase: ['privacyRoleArn'],
       report: ['financeRoleArn'],
+      hold: ['paymentFlowRoleArn'],
+      capture: ['paymentFlowRoleArn'],
+      release: ['paymentFlowRoleArn'],
+      refund: ['paymentFlowRoleArn'],
     });
     // every invoker names a role setting of the configuration
     for (const setting of Object.values(invokers).flat()) expect(Object.keys(CONTEXT_KEYS)).toContain(setting);
@@ -130,6 +149,10 @@ describe('catalogue entries carry everything about a function', () => {
       erase: ['dynamodb:Query', 'dynamodb:UpdateItem'],
       report: ['dynamodb:Query', 'dynamodb:Scan'],
       aggregate: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      hold: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      capture: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      refund: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
   });
 

@@ -4,6 +4,7 @@ import { LANDING_ZONE_DEFAULTS, LOG_RETENTION_DAYS } from '../../infra/options/s
 import { CONTEXT_KEYS, ConfigError, DEFAULTS, loadConfig, parseConfig } from '../../infra/config';
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../../lambdas/domain/credit';
+import { DEFAULT_HOLD_POLICY } from '../../lambdas/domain/hold';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 const BASE: Record<string, unknown> = {
@@ -39,6 +40,8 @@ describe('parseConfig', () => {
       reminderDaysBeforeExpiry: 7,
       emailTimeZone: 'Europe/Berlin',
       maxGrantMajorUnits: 10_000,
+      holdDefaultLifetimeSeconds: 604_800,
+      holdMaxLifetimeSeconds: 2_592_000,
       complaintPublisherPrincipals: [{ kind: 'role', arn: 'arn:aws:iam::111111111111:role/complaint-service', account: '111111111111' }],
       kms: 'aws-managed',
       logRetentionDays: 365,
@@ -79,6 +82,29 @@ describe('parseConfig', () => {
     });
     expect(() => parse({ ...BASE, 'courtesy:financeRoleArn': 'arn:aws:iam::111111111111:user/bob' })).toThrow(
       /courtesy:financeRoleArn: must be an IAM role ARN/,
+    );
+  });
+
+  test('hold lifetimes: the domain defaults (7 and 30 days), configurable within 60 s … 30 days, the default not above the maximum', () => {
+    expect(DEFAULTS.holdDefaultLifetimeSeconds).toBe(DEFAULT_HOLD_POLICY.defaultLifetimeSeconds);
+    expect(DEFAULTS.holdMaxLifetimeSeconds).toBe(DEFAULT_HOLD_POLICY.maxLifetimeSeconds);
+    expect(parse({ ...BASE, 'courtesy:holdDefaultLifetimeSeconds': '3600', 'courtesy:holdMaxLifetimeSeconds': 86_400 })).toMatchObject({
+      holdDefaultLifetimeSeconds: 3600,
+      holdMaxLifetimeSeconds: 86_400,
+    });
+    // A lower maximum alone lowers the default with it.
+    expect(parse({ ...BASE, 'courtesy:holdMaxLifetimeSeconds': 86_400 })).toMatchObject({
+      holdDefaultLifetimeSeconds: 86_400,
+      holdMaxLifetimeSeconds: 86_400,
+    });
+    expect(problems({ ...BASE, 'courtesy:holdMaxLifetimeSeconds': 2_592_001 }).join()).toMatch(
+      /courtesy:holdMaxLifetimeSeconds: must be a whole number from 60 to 2592000/,
+    );
+    expect(problems({ ...BASE, 'courtesy:holdDefaultLifetimeSeconds': 59 }).join()).toMatch(
+      /courtesy:holdDefaultLifetimeSeconds: must be a whole number from 60/,
+    );
+    expect(problems({ ...BASE, 'courtesy:holdDefaultLifetimeSeconds': 7200, 'courtesy:holdMaxLifetimeSeconds': 3600 }).join()).toMatch(
+      /courtesy:holdDefaultLifetimeSeconds: must not exceed courtesy:holdMaxLifetimeSeconds \(3600\), got 7200/,
     );
   });
 

@@ -119,6 +119,10 @@ const EXPECTED: Record<FunctionName, string[]> = {
   grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem'), ...SEND_TO('GrantFailures')],
   redeem: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   reverse: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+  hold: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+  capture: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+  release: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+  refund: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   balance: on('table', 'dynamodb:Query'),
   // The one stream reader: send to the four work queues only; its failure bucket: write objects and list, no read.
   route: [
@@ -239,6 +243,10 @@ describe('resource policies: who may invoke what', () => {
         'reverse <- arn:aws:iam::111111111111:role/payment-flow',
         'balance <- arn:aws:iam::111111111111:role/payment-flow',
         'balance <- arn:aws:iam::111111111111:role/account-service',
+        'hold <- arn:aws:iam::111111111111:role/payment-flow',
+        'capture <- arn:aws:iam::111111111111:role/payment-flow',
+        'release <- arn:aws:iam::111111111111:role/payment-flow',
+        'refund <- arn:aws:iam::111111111111:role/payment-flow',
       ].sort(),
     );
   });

@@ -122,7 +122,7 @@ describe('who may invoke the synchronous functions', () => {
     ['cdk.json', base, PAYMENT, ACCOUNT],
     ['changed context', changed, OTHER_PAYMENT, OTHER_ACCOUNT],
   ] as const)(
-    '%s: redeem and reverse only by the payment-flow role; balance also by the account service; nothing else',
+    '%s: redeem, reverse, hold, capture, release and refund only by the payment-flow role; balance also by the account service; nothing else',
     (_name, json, payment, account) => {
       const perms = permissions(json);
       const by = (fn: FunctionName) =>
@@ -132,10 +132,11 @@ describe('who may invoke the synchronous functions', () => {
           .sort();
       expect(by('redeem')).toEqual([payment]);
       expect(by('reverse')).toEqual([payment]);
+      for (const fn of ['hold', 'capture', 'release', 'refund'] as const) expect(by(fn)).toEqual([payment]);
       expect(by('balance')).toEqual([account, payment].sort());
       expect(by('grant')).toEqual(['events.amazonaws.com']);
       for (const fn of ['expire', 'notify', 'publish'] as const) expect(by(fn)).toEqual([]);
-      expect(perms).toHaveLength(5);
+      expect(perms).toHaveLength(9);
       for (const p of perms) {
         expect(p.fn).toBeDefined();
         expect(p.p.Action).toBe('lambda:InvokeFunction');

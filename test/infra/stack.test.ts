@@ -127,6 +127,10 @@ describe('functions', () => {
     expire: COMMON,
     notify: [...COMMON, 'SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'], // the stack's own set when none is configured
     publish: [...COMMON, 'EVENT_BUS_NAME'],
+    hold: [...COMMON, 'HOLD_DEFAULT_LIFETIME_SECONDS', 'HOLD_MAX_LIFETIME_SECONDS'],
+    capture: COMMON,
+    release: COMMON,
+    refund: COMMON,
     void: COMMON,
     erase: COMMON,
     report: COMMON,
@@ -185,6 +189,10 @@ describe('functions', () => {
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
       GRANT_CAPS: JSON.stringify(DEFAULT_CAP_POLICY),
+    });
+    expect(resources[fnIds.hold].Properties.Environment.Variables).toMatchObject({
+      HOLD_DEFAULT_LIFETIME_SECONDS: '604800',
+      HOLD_MAX_LIFETIME_SECONDS: '2592000',
     });
     expect(resources[fnIds.notify].Properties.Environment.Variables).toMatchObject({
       SENDER_EMAIL: 'no-reply@courtesy-credits.example.com',

@@ -249,10 +249,10 @@ describe('table policy: only the function roles (and break-glass) read or write 
       expect(ids(TABLE_POLICY_SID.denyReads)).toEqual(rolesGranted(json, READS));
       const r = roleIds(json);
       expect(ids(TABLE_POLICY_SID.denyWrites)).toEqual(
-        [r.grant, r.redeem, r.reverse, r.expire, r.notify, r.void, r.erase, r.aggregate].sort(),
+        [r.grant, r.redeem, r.reverse, r.expire, r.notify, r.void, r.erase, r.aggregate, r.hold, r.capture, r.release, r.refund].sort(),
       );
       expect(ids(TABLE_POLICY_SID.denyReads)).toEqual(
-        [r.grant, r.redeem, r.reverse, r.balance, r.notify, r.void, r.erase, r.report].sort(),
+        [r.grant, r.redeem, r.reverse, r.balance, r.notify, r.void, r.erase, r.report, r.hold, r.capture, r.release, r.refund].sort(),
       );
     }
   });

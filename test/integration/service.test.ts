@@ -39,7 +39,7 @@ describe('grant → email → event', () => {
     const b = await grant(c);
     expect(b.ok).toBe(true);
     expect(b.courtesyCredit.balances).toEqual([
-      { currency: 'EUR', available: 2599, nextExpiry: expect.objectContaining({ amount: 2599 }) },
+      { currency: 'EUR', available: 2599, held: 0, nextExpiry: expect.objectContaining({ amount: 2599 }) },
     ]);
     const expiresAt = b.courtesyCredit.credits[0].expiresAt;
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(89 * DAY_MS);

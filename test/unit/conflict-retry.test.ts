@@ -68,12 +68,18 @@ class ScriptedStore implements MoneyStore {
     this.redeemHashes.push(input.record.requestHash);
     return this.next('commitRedemption', this.script.redeem);
   }
+  /** Set once a reversal commit was answered "duplicate": the redemption's status guard failed, someone reversed it. */
+  private reversedElsewhere = false;
   async getLedgerEntry() {
     this.count('getLedgerEntry');
+    if (this.reversedElsewhere && this.redemption)
+      return { ...this.redemption, status: 'REVERSED' as const, reversalId: 'rev-x', reversedAt: FUTURE };
     return this.redemption;
   }
   async commitReversal() {
-    return this.next('commitReversal', this.script.reverse);
+    const outcome = this.next('commitReversal', this.script.reverse);
+    if (outcome.kind === 'duplicate') this.reversedElsewhere = true;
+    return outcome;
   }
 }
 

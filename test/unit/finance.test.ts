@@ -27,6 +27,10 @@ const ENTRIES: Record<LedgerEntry['kind'], LedgerEntry> = {
   REVERSED: { ...base, kind: 'REVERSED', redemptionId: 'r', orderId: 'o', allocations: [], lapsed: 0 },
   EXPIRED: { ...base, kind: 'EXPIRED', creditId: 'cr', expiresAt: 'x' },
   VOIDED: { ...base, kind: 'VOIDED', creditId: 'cr', reason: 'r' },
+  HELD: { ...base, kind: 'HELD', orderId: 'o', allocations: [], holdExpiresAt: 'x' },
+  CAPTURED: { ...base, kind: 'CAPTURED', holdId: 'h', orderId: 'o', allocations: [], final: false },
+  RELEASED: { ...base, kind: 'RELEASED', holdId: 'h', orderId: 'o', reason: 'EXPIRED', allocations: [], lapsed: 0 },
+  REFUNDED: { ...base, kind: 'REFUNDED', refundOf: 'REDEMPTION', redemptionId: 'r', orderId: 'o', allocations: [], lapsed: 0 },
 };
 const zero = { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 };
 const totals = (currency: string, day: string, cols: Partial<typeof zero>): DayTotals => ({ currency, day, ...zero, ...cols });
@@ -38,6 +42,9 @@ describe('movementOf', () => {
     ['REVERSED', 'refunded'],
     ['EXPIRED', 'expired'],
     ['VOIDED', 'voided'],
+    ['HELD', 'spent'],
+    ['RELEASED', 'refunded'],
+    ['REFUNDED', 'refunded'],
   ] as const)('%s moves %s, on the UTC day of the entry, in its currency', (kind, column) => {
     expect(movementOf(ENTRIES[kind])).toEqual({ currency: 'EUR', day: '2026-03-01', column, amount: 500 });
   });
@@ -45,6 +52,9 @@ describe('movementOf', () => {
     expect(movementOf({ ...ENTRIES.VOIDED, amount: 0 })).toBeUndefined();
     expect(movementOf({ ...ENTRIES.REVERSED, amount: 0 })).toBeUndefined();
     expect(movementOf({ ...ENTRIES.GRANTED, amount: 1 })).toMatchObject({ amount: 1 });
+  });
+  test('a capture moves nothing: its hold already took the money off the credits', () => {
+    expect(movementOf(ENTRIES.CAPTURED)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import { REASON_CODES } from '../../domain/reason-code';
+import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { Allocation } from '../../domain/allocation';
 import { DAY_MS, type Credit, type StoredCredit, type VoidRecord } from '../../domain/credit';
 import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
@@ -8,6 +9,7 @@ import { decodeApplied, decodeDayTotals } from './finance-codec';
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
+import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
 
 /**
  * Item codecs: each domain value to the item that stores it, and every stored item back to a domain value
@@ -45,7 +47,7 @@ export function reminderItem(credit: Credit, remindAt: Date): RawItem {
 }
 
 export function ledgerItem(entry: LedgerEntry): RawItem {
-  return { pk: keys.customer(entry.customerId), sk: keys.ledger(entry.entryId), type: ITEM.LEDGER, ...entry };
+  return { pk: keys.customer(entry.customerId), sk: keys.ledger(entry.entryId), type: ITEM.LEDGER, ...refundAttributes(entry) };
 }
 
 export function grantKeyItem(grant: GrantRecord, at: string): RawItem {
@@ -90,7 +92,10 @@ export function decodeItem(raw: RawItem): StoredItem {
     case ITEM.GRANT:
       return { kind: 'grantKey', grant: decodeGrantRecord(f) };
     case ITEM.IDEMPOTENCY:
-      return { kind: 'redeemKey', record: decodeRedeemRecord(f) };
+      // Redeem's key items predate the `operation` attribute.
+      return f.has('operation') ? { kind: 'operationKey', ...decodeOperationKey(f) } : { kind: 'redeemKey', record: decodeRedeemRecord(f) };
+    case ITEM.HOLD:
+      return { kind: 'hold', hold: decodeHold(f) };
     case ITEM.REFUSAL:
       return { kind: 'refusal', ...decodeRefusal(f) };
     case ITEM.GRANT_USAGE:
@@ -116,6 +121,7 @@ export function decodeAs<K extends StoredItem['kind']>(raw: RawItem, kind: K): E
 /** A credit; one with `erasedAt` has no address, locale or reason any more (see erasure). */
 export function decodeCredit(f: Fields): StoredCredit {
   const voided = f.optMap('voided', decodeVoidRecord);
+  const categories = f.optOneOfList('categories', ELIGIBLE_CATEGORIES);
   const kept = {
     creditId: f.str('creditId'),
     customerId: f.str('customerId'),
@@ -126,6 +132,7 @@ export function decodeCredit(f: Fields): StoredCredit {
     grantedAt: f.str('grantedAt'),
     expiresAt: f.str('expiresAt'),
     ...(voided ? { voided } : {}),
+    ...(categories ? { categories } : {}),
   };
   const erasedAt = f.optStr('erasedAt');
   if (erasedAt !== undefined) return { ...kept, erasedAt };
@@ -167,7 +174,14 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
       };
     }
     case 'REDEEMED':
-      return { ...base, kind, orderId: f.str('orderId'), allocations: f.list('allocations', allocation), ...redemptionState(f) };
+      return {
+        ...base,
+        kind,
+        orderId: f.str('orderId'),
+        allocations: f.list('allocations', allocation),
+        ...refundProgress(f),
+        ...redemptionState(f),
+      };
     case 'REVERSED': {
       const reason = f.optStr('reason');
       return {
@@ -185,6 +199,8 @@ export function decodeLedgerEntry(f: Fields): LedgerEntry {
       return { ...base, kind, creditId: f.str('creditId'), expiresAt: f.str('expiresAt') };
     case 'VOIDED':
       return { ...base, kind, creditId: f.str('creditId'), ...optional('reason', f.optStr('reason')) };
+    default:
+      return decodePaymentFlowEntry(f, base, kind);
   }
 }
 

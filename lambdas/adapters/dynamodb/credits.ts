@@ -1,5 +1,6 @@
 import type { SpendableCredit } from '../../domain/allocation';
 import type { Credit, StoredCredit } from '../../domain/credit';
+import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { GrantedEntry } from '../../domain/ledger';
 import type { GrantRefusal } from '../../domain/caps';
 import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, UsageUpdate, Versioned } from '../../app/ports';
@@ -84,7 +85,7 @@ export class Credits {
         ':to': CREDIT_RANGE_END,
         ':zero': 0,
       },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories',
       ConsistentRead: true,
     });
     return items.map((item) => spendable(fields(item, PROJECTED)));
@@ -94,7 +95,7 @@ export class Credits {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':credit': PREFIX.CREDIT },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt, amount, voided',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories, amount, voided',
       ConsistentRead: true,
     });
     return items.map((item) => {
@@ -111,9 +112,13 @@ export class Credits {
 
 const PROJECTED = 'credit item (projected read)';
 const next = <T>(v: Versioned<T>): Versioned<T> => ({ value: v.value, version: v.version + 1 });
-const spendable = (f: Fields): SpendableCredit => ({
-  creditId: f.str('creditId'),
-  currency: f.str('currency'),
-  remaining: f.int('remaining'),
-  expiresAt: f.str('expiresAt'),
-});
+const spendable = (f: Fields): SpendableCredit => {
+  const categories = f.optOneOfList('categories', ELIGIBLE_CATEGORIES);
+  return {
+    creditId: f.str('creditId'),
+    currency: f.str('currency'),
+    remaining: f.int('remaining'),
+    expiresAt: f.str('expiresAt'),
+    ...(categories ? { categories } : {}),
+  };
+};

@@ -17,6 +17,11 @@ export interface Fields {
   optInt(name: string): number | undefined;
   oneOf<T extends string>(name: string, values: readonly T[]): T;
   list<T>(name: string, decode: (element: Fields, index: number) => T): T[];
+  bool(name: string): boolean;
+  /** Whether the attribute is there at all. */
+  has(name: string): boolean;
+  /** An optional list of strings, each one of `values`. */
+  optOneOfList<T extends string>(name: string, values: readonly T[]): T[] | undefined;
   /** An optional nested map, decoded. */
   optMap<T>(name: string, decode: (inner: Fields) => T): T | undefined;
   /** A map of safe integers (amounts per currency). */
@@ -54,6 +59,21 @@ export function fields(raw: RawItem, what: string): Fields {
       return v.map((element, i) => {
         if (!element || typeof element !== 'object') throw error(`${name}[${i}] must be a map`);
         return decode(fields(element as RawItem, `${what}: ${name}[${i}]`), i);
+      });
+    },
+    bool: (name) => {
+      const v = raw[name];
+      return typeof v === 'boolean' ? v : fail(name, 'a boolean');
+    },
+    has: (name) => raw[name] !== undefined,
+    optOneOfList: <T extends string>(name: string, values: readonly T[]): T[] | undefined => {
+      const v = raw[name];
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v)) return fail(name, 'a list');
+      return v.map((element, i) => {
+        if (typeof element !== 'string' || !(values as readonly string[]).includes(element))
+          throw error(`${name}[${i}] is not one of ${values.join(', ')}`);
+        return element as T;
       });
     },
     optMap: (name, decode) => {

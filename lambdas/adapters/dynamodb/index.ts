@@ -8,6 +8,7 @@ import { Credits } from './credits';
 import { Ledger } from './history';
 import { Notices } from './notices';
 import { Redemptions } from './redemptions';
+import { PaymentFlow } from './holds';
 import { Voids } from './voids';
 import { Erasure } from './erasure';
 import { Finance } from './finance';
@@ -28,6 +29,7 @@ export class DynamoCreditStore implements CreditStore {
   private readonly redemptions: Redemptions;
   private readonly ledger: Ledger;
   private readonly notices: Notices;
+  private readonly payments: PaymentFlow;
   private readonly voids: Voids;
   private readonly erasure: Erasure;
   private readonly finance: Finance;
@@ -41,6 +43,7 @@ export class DynamoCreditStore implements CreditStore {
     this.redemptions = new Redemptions(t);
     this.ledger = new Ledger(t);
     this.notices = new Notices(t);
+    this.payments = new PaymentFlow(t);
     this.voids = new Voids(t);
     this.erasure = new Erasure(t);
     this.finance = new Finance(t);
@@ -60,6 +63,15 @@ export class DynamoCreditStore implements CreditStore {
   history: CreditStore['history'] = (customerId, limit, cursor) => this.ledger.history(customerId, limit, cursor);
   hasNotice: CreditStore['hasNotice'] = (customerId, creditId, kind) => this.notices.hasNotice(customerId, creditId, kind);
   putNotice: CreditStore['putNotice'] = (kind, notice, expiresAt) => this.notices.putNotice(kind, notice, expiresAt);
+  // the payment flow (issue 10)
+  getHold: CreditStore['getHold'] = (customerId, holdId) => this.payments.getHold(customerId, holdId);
+  getKeyedRecord: CreditStore['getKeyedRecord'] = (customerId, operation, key) => this.payments.getKeyedRecord(customerId, operation, key);
+  commitHold: CreditStore['commitHold'] = (input) => this.payments.commitHold(input);
+  commitCapture: CreditStore['commitCapture'] = (input) => this.payments.commitCapture(input);
+  commitRelease: CreditStore['commitRelease'] = (input) => this.payments.commitRelease(input);
+  commitExpiredRelease: CreditStore['commitExpiredRelease'] = (input) => this.payments.commitExpiredRelease(input);
+  commitRefund: CreditStore['commitRefund'] = (input) => this.payments.commitRefund(input);
+  listHolds: CreditStore['listHolds'] = (customerId) => this.payments.listHolds(customerId);
   commitVoid: CreditStore['commitVoid'] = (input) => this.voids.commitVoid(input);
   eraseCustomer: CreditStore['eraseCustomer'] = (customerId, erasedAt) => this.erasure.eraseCustomer(customerId, erasedAt);
   applyMovement: CreditStore['applyMovement'] = (entryId, movement) => this.finance.applyMovement(entryId, movement);

@@ -11,6 +11,8 @@
  * | redeem key  | C#<customerId>      | IDEM#REDEEM#<idempotencyKey>         | +90 days                  |
  * | notice      | C#<customerId>      | NOTICE#<creditId>#ISSUED|REMINDER    | expiry + 90 days          |
  * | grant key   | COMPLAINT#<id>      | GRANT                                | none                      |
+ * | hold        | C#<customerId>      | HOLD#<holdId ULID>                   | hold expiry (drives the auto-release) |
+ * | hold/capture/refund key | C#<customerId> | IDEM#HOLD|CAPTURE|REFUND#<key>  | +90 days                  |
  * | refusal     | COMPLAINT#<id>      | GRANT (same key: one outcome per complaint; drives GrantRefused) | none |
  * | grant usage | C#<customerId>      | USAGE#GRANTS (per-day buckets, 365 days) | none                  |
  * | issuer usage| ISSUER#<issuedBy>   | USAGE#<YYYY-MM-DD>                   | day + 2 days              |
@@ -29,6 +31,8 @@ export const ITEM = {
   IDEMPOTENCY: 'IDEMPOTENCY',
   NOTICE: 'NOTICE',
   GRANT: 'GRANT_KEY',
+  // the payment flow (issue 10)
+  HOLD: 'HOLD',
   // Issuance controls (issue 11.1)
   REFUSAL: 'GRANT_REFUSED',
   GRANT_USAGE: 'GRANT_USAGE',
@@ -50,7 +54,15 @@ export const PREFIX = {
   LEDGER: 'LEDGER#',
   REDEEM_KEY: 'IDEM#REDEEM#',
   NOTICE: 'NOTICE#',
+  // the payment flow (issue 10)
+  HOLD: 'HOLD#',
+  OPERATION_KEY: 'IDEM#',
 } as const;
+
+/** Payment-flow operations idempotent by a caller's key (the `operation` attribute of their key items; redeem's predate it). */
+export const KEYED_OPERATIONS = ['HOLD', 'CAPTURE', 'REFUND'] as const;
+export type KeyedOperation = (typeof KEYED_OPERATIONS)[number];
+
 /** Sorts after every ISO timestamp: the upper bound of a credit range query. */
 export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
 export const GRANT_SK = 'GRANT';
@@ -70,6 +82,8 @@ export const keys = {
   redeemKey: (key: string) => `${PREFIX.REDEEM_KEY}${key}`,
   notice: (creditId: string, kind: NoticeKind) => `${PREFIX.NOTICE}${creditId}#${kind}`,
   complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
+  hold: (holdId: string) => `${PREFIX.HOLD}${holdId}`,
+  operationKey: (operation: KeyedOperation, key: string) => `${PREFIX.OPERATION_KEY}${operation}#${key}`,
   issuer: (issuedBy: string) => `ISSUER#${issuedBy}`,
   issuerDay: (day: string) => `USAGE#${day}`,
   finShard: (shard: number) => `FIN#${shard}`,

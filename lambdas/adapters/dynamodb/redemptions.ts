@@ -4,6 +4,7 @@ import type { CommitOutcome, RedeemRecord } from '../../app/ports';
 import type { Table } from './client';
 import { decodeAs, ledgerItem, redeemKeyItem } from './codec';
 import { keys } from './layout';
+import { debitCredit, restoreCredit } from './credit-writes';
 
 /** Redemptions and their reversal: the conditional debits and restorations, with the redeem idempotency record. */
 export class Redemptions {
@@ -19,17 +20,8 @@ export class Redemptions {
   }): Promise<CommitOutcome<RedeemRecord>> {
     const { customerId, idempotencyKey, record, ledger, now } = input;
     const t = this.table;
-    const pk = keys.customer(customerId);
-    const debits = record.response.allocations.map((a) => ({
-      Update: {
-        TableName: t.name,
-        Key: { pk, sk: keys.credit(a.expiresAt, a.creditId) },
-        UpdateExpression: 'SET remaining = remaining - :take',
-        // Never overdraw, never spend an expired credit: checked by DynamoDB at commit time.
-        ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
-        ExpressionAttributeValues: { ':take': a.amount, ':now': now.getTime() },
-      },
-    }));
+    // Never overdraw, never spend an expired credit: checked by DynamoDB at commit time.
+    const debits = record.response.allocations.map((a) => debitCredit(t, customerId, a, now));
     const items = [
       ...debits,
       ...(ledger ? [t.putNew(ledgerItem(ledger))] : []),
@@ -61,27 +53,22 @@ export class Redemptions {
           TableName: t.name,
           Key: { pk, sk: keys.ledger(redemption.entryId) },
           UpdateExpression: 'SET #status = :reversed, reversalId = :reversalId, reversedAt = :at',
-          ConditionExpression: '#status = :applied',
+          // Partial refunds since the read would change what is left to reverse: then the read was stale.
+          ConditionExpression: redemption.refunds
+            ? '#status = :applied AND refunded = :refunded'
+            : '#status = :applied AND attribute_not_exists(refunded)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':reversed': 'REVERSED',
             ':applied': 'APPLIED',
             ':reversalId': reversal.entryId,
             ':at': reversal.at,
+            ...(redemption.refunds ? { ':refunded': redemption.refunds.refunded } : {}),
           },
         },
       },
       t.putNew(ledgerItem(reversal)),
-      ...restore.map((r) => ({
-        Update: {
-          TableName: t.name,
-          Key: { pk, sk: keys.credit(r.expiresAt, r.creditId) },
-          UpdateExpression: 'SET remaining = remaining + :give',
-          // Restore only into a credit that is still there, unexpired and not voided, and never above its original amount.
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
-          ExpressionAttributeValues: { ':give': r.amount, ':now': now.getTime(), ':max': r.maxRemainingBefore },
-        },
-      })),
+      ...restore.map((r) => restoreCredit(t, redemption.customerId, r, now)),
     ];
     return t.transact<never>(items, 0, async () => undefined);
   }

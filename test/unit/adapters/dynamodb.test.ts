@@ -394,7 +394,7 @@ describe('reversal', () => {
           TableName: TABLE,
           Key: { pk: 'C#cust-1', sk: `LEDGER#${redemption.entryId}` },
           UpdateExpression: 'SET #status = :reversed, reversalId = :reversalId, reversedAt = :at',
-          ConditionExpression: '#status = :applied',
+          ConditionExpression: '#status = :applied AND attribute_not_exists(refunded)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':reversed': 'REVERSED',
@@ -524,7 +524,7 @@ describe('reads', () => {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       FilterExpression: 'remaining > :zero',
       ExpressionAttributeValues: { ':pk': 'C#cust-1', ':from': `CREDIT#${NOW.toISOString()}`, ':to': 'CREDIT#~', ':zero': 0 },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories',
       ConsistentRead: true,
       ExclusiveStartKey: undefined,
       ReturnConsumedCapacity: 'TOTAL',
@@ -547,9 +547,19 @@ describe('reads', () => {
     expect(sent(QueryCommand)[0]).toMatchObject({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
       ExpressionAttributeValues: { ':pk': 'C#cust-1', ':credit': 'CREDIT#' },
-      ProjectionExpression: 'creditId, currency, remaining, expiresAt, amount, voided',
+      ProjectionExpression: 'creditId, currency, remaining, expiresAt, categories, amount, voided',
       ConsistentRead: true,
     });
+  });
+
+  it('spendable credits carry their category narrowing; an unknown category in a stored credit fails loudly', async () => {
+    const narrowed = { creditId: 'n', currency: 'EUR', remaining: 1, expiresAt: EXPIRES, categories: ['SERVICES'] };
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [narrowed] })
+      .resolvesOnce({ Items: [{ ...narrowed, categories: ['GIFT_CARD'] }] });
+    expect(await store.listSpendableCredits('cust-1', NOW)).toEqual([narrowed]);
+    await expect(store.listSpendableCredits('cust-1', NOW)).rejects.toThrow(/categories\[0\] is not one of/);
   });
 
   it('a projected credit with a malformed field fails loudly', async () => {

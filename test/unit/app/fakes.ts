@@ -7,6 +7,7 @@ import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
 import type { DayTotals, Movement } from '../../../lambdas/domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../../../lambdas/domain/ledger';
+import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
 import type {
@@ -241,6 +242,12 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
   historyArgs: Array<{ customerId: string; limit: number; cursor?: string }> = [];
   remaining: Record<string, number> = {};
   dayTotalsTo: string[] = [];
+  /** The holds `listHolds` answers (the payment flow's fakes are in test/unit/fakes/memory-store.ts). */
+  holds: Hold[] = [];
+
+  async listHolds(customerId: string) {
+    return this.holds.filter((h) => h.customerId === customerId);
+  }
 
   async history(customerId: string, limit: number, cursor?: string) {
     this.historyArgs.push({ customerId, limit, ...(cursor !== undefined ? { cursor } : {}) });

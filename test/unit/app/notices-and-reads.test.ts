@@ -220,14 +220,15 @@ describe('getBalance', () => {
       asOf: NOW,
       courtesyCredit: {
         balances: [
-          { currency: 'EUR', available: 700, nextExpiry: { expiresAt: '2026-04-01T00:00:00.000Z', amount: 200 } },
-          { currency: 'USD', available: 300, nextExpiry: { expiresAt: '2026-05-01T00:00:00.000Z', amount: 300 } },
+          { currency: 'EUR', available: 700, held: 0, nextExpiry: { expiresAt: '2026-04-01T00:00:00.000Z', amount: 200 } },
+          { currency: 'USD', available: 300, held: 0, nextExpiry: { expiresAt: '2026-05-01T00:00:00.000Z', amount: 300 } },
         ],
         credits: [
           { creditId: 'c-eur-soon', currency: 'EUR', remaining: 200, expiresAt: '2026-04-01T00:00:00.000Z' },
           { creditId: 'c-usd', currency: 'USD', remaining: 300, expiresAt: '2026-05-01T00:00:00.000Z' },
           { creditId: 'c-eur-late', currency: 'EUR', remaining: 500, expiresAt: '2026-06-01T00:00:00.000Z' },
         ],
+        holds: [],
       },
       history: [expiredEntry(c1, 'e-1')],
       nextCursor: 'next',
@@ -259,7 +260,7 @@ describe('getBalance', () => {
       { creditId: 'b', currency: 'EUR', remaining: 0, expiresAt: '2026-06-01T00:00:00.000Z' },
     ];
     const answer = await getBalance({ customerId: 'cust-1' }, { store, clock: fixedClock(NOW) });
-    expect(answer.courtesyCredit).toEqual({ balances: [], credits: [] });
+    expect(answer.courtesyCredit).toEqual({ balances: [], credits: [], holds: [] });
   });
 });
 

@@ -146,8 +146,14 @@ describe('reverseRedemption', () => {
       details: { redemptionId: 'red-1' },
     });
 
+    // Another reversal commits first: this one's status guard fails, and its re-read finds the redemption reversed.
     const raced = setup();
-    raced.store.script.push({ kind: 'duplicate', existing: undefined });
+    raced.store.commitReversal = async (input) => {
+      raced.store.calls.push('commitReversal');
+      const key = `${input.redemption.customerId}#${input.redemption.entryId}`;
+      raced.store.ledger.set(key, { ...input.redemption, status: 'REVERSED', reversalId: 'rev-other', reversedAt: NOW });
+      return { kind: 'duplicate', existing: undefined };
+    };
     expect((await errorOf(reverseRedemption(req, raced.deps))).code).toBe('REDEMPTION_ALREADY_REVERSED');
     expect(raced.store.credits.get('c-late')!.remaining).toBe(300);
     expect(store.calls.filter((c) => c === 'commitReversal')).toHaveLength(1);

@@ -1,0 +1,98 @@
+import type { HoldRequest } from '../contracts';
+import { allocate } from '../domain/allocation';
+import { assertPositiveMinorUnits } from '../domain/credit';
+import { assertPurchase } from '../domain/eligibility';
+import { CreditError } from '../domain/errors';
+import { holdLifetimeSeconds, newHold, type HoldPolicy } from '../domain/hold';
+import { heldEntry } from '../domain/ledger';
+import type { Clock } from '../shared/clock';
+import { fingerprint } from '../shared/ids';
+import { REDEEM_RETRY, RetryBudget, type RetryPolicy } from '../shared/retry';
+import type { HoldResponse, HoldStore } from './payment-ports';
+
+/** A transaction holds 100 items: the hold, its ledger entry and the key record take three. */
+export const MAX_CREDITS_PER_HOLD = 97;
+
+export interface HoldDeps {
+  store: HoldStore;
+  clock: Clock;
+  newId: (at: Date) => string;
+  policy?: HoldPolicy;
+  retry?: RetryPolicy;
+  onConflict?: () => void;
+}
+
+/**
+ * Reserve up to `amount` of the customer's credits for an order (authorize), allocated like a redemption (eligible
+ * credits, the most the purchase allows, soonest-expiring first), partially if short. The held money leaves the
+ * credits' `remaining` in the same transaction that writes the hold, its HELD entry and the key record, so no other
+ * redeem or hold can spend it; conflicts are retried like redeem's.
+ */
+export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<{ response: HoldResponse; replayed: boolean }> {
+  assertPositiveMinorUnits(req.amount, req.currency);
+  const lines = req.purchase?.lines;
+  if (lines) assertPurchase(lines);
+  const lifetimeSeconds = holdLifetimeSeconds(req.lifetimeSeconds, deps.policy);
+  const requestHash = fingerprint({
+    customerId: req.customerId,
+    orderId: req.orderId,
+    amount: req.amount,
+    currency: req.currency,
+    purchase: req.purchase,
+    lifetimeSeconds: req.lifetimeSeconds,
+  });
+  const budget = new RetryBudget(deps.retry ?? REDEEM_RETRY);
+  for (let attempt = 0; budget.allows(attempt); attempt++) {
+    const now = deps.clock.now();
+    const credits = await deps.store.listSpendableCredits(req.customerId, now);
+    const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_HOLD, lines);
+    const hold =
+      plan.applied > 0
+        ? newHold({
+            holdId: deps.newId(now),
+            customerId: req.customerId,
+            orderId: req.orderId,
+            currency: req.currency,
+            allocations: plan.allocations,
+            lines: plan.lines,
+            now,
+            lifetimeSeconds,
+          })
+        : undefined;
+    const response: HoldResponse = {
+      holdId: hold?.holdId ?? null,
+      customerId: req.customerId,
+      orderId: req.orderId,
+      currency: req.currency,
+      requested: req.amount,
+      held: plan.applied,
+      allocations: plan.allocations,
+      ...(plan.lines ? { lines: plan.lines } : {}),
+      holdExpiresAt: hold?.expiresAt ?? null,
+      remainingBalance: plan.availableBefore - plan.applied,
+      heldAt: now.toISOString(),
+    };
+    const result = await deps.store.commitHold({
+      customerId: req.customerId,
+      idempotencyKey: req.idempotencyKey,
+      record: { requestHash, response },
+      placed: hold ? { hold, ledger: heldEntry(hold) } : undefined,
+      now,
+    });
+    if (result.kind === 'committed') return { response, replayed: false };
+    if (result.kind === 'duplicate' && result.existing) {
+      if (result.existing.requestHash !== requestHash) {
+        throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different hold request', {
+          idempotencyKey: req.idempotencyKey,
+        });
+      }
+      return { response: result.existing.response, replayed: true };
+    }
+    deps.onConflict?.();
+    await budget.pause(attempt, result.kind === 'conflict' && result.stale);
+  }
+  throw new CreditError(
+    'CONCURRENT_MODIFICATION',
+    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  );
+}

@@ -1,0 +1,157 @@
+import type { Allocation, SpendableCredit } from '../domain/allocation';
+import type { LineApplication } from '../domain/eligibility';
+import type { Hold } from '../domain/hold';
+import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/ledger';
+import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
+import type { KeyedOperation } from '../adapters/dynamodb/layout';
+import type { CommitOutcome, SpendableCredits } from './ports';
+
+/**
+ * The payment flow's answers and the narrow store ports of its use cases (hold, capture, release, refund, the
+ * auto-release of an expired hold). The DynamoDB adapter implements them (lambdas/adapters/dynamodb/holds.ts).
+ */
+
+/** An answer stored under the caller's idempotency key, with the fingerprint of the request that produced it. */
+export interface KeyedRecord<R> {
+  readonly requestHash: string;
+  readonly response: R;
+}
+export type { KeyedOperation } from '../adapters/dynamodb/layout';
+
+export interface HoldResponse {
+  /** null when nothing could be held (no spendable credit covers any of it). */
+  readonly holdId: string | null;
+  readonly customerId: string;
+  readonly orderId: string;
+  readonly currency: string;
+  readonly requested: number;
+  readonly held: number;
+  readonly allocations: readonly Allocation[];
+  readonly lines?: readonly LineApplication[];
+  readonly holdExpiresAt: string | null;
+  /** Available (spendable, not held) balance in this currency right after this hold. */
+  readonly remainingBalance: number;
+  readonly heldAt: string;
+}
+
+export interface CaptureResponse {
+  readonly captureId: string;
+  readonly holdId: string;
+  readonly customerId: string;
+  readonly orderId: string;
+  readonly currency: string;
+  readonly captured: number;
+  readonly allocations: readonly Allocation[];
+  /** Still held after this capture (0 once final). */
+  readonly stillHeld: number;
+  /** Let go of by a final capture: restored onto live credits and lapsed with expired ones. */
+  readonly released: { readonly restored: number; readonly lapsed: number };
+  readonly holdStatus: Hold['status'];
+  readonly capturedAt: string;
+}
+
+export interface ReleaseResponse {
+  readonly holdId: string;
+  readonly customerId: string;
+  readonly orderId: string;
+  readonly currency: string;
+  readonly restored: number;
+  readonly lapsed: number;
+  readonly allocations: readonly Allocation[];
+  readonly releasedAt: string;
+}
+
+export interface RefundResponse {
+  readonly refundId: string;
+  readonly refundOf: 'REDEMPTION' | 'CAPTURE';
+  readonly redemptionId?: string;
+  readonly captureId?: string;
+  readonly customerId: string;
+  readonly orderId: string;
+  readonly currency: string;
+  readonly requested: number;
+  readonly restored: number;
+  readonly lapsed: number;
+  readonly allocations: readonly Allocation[];
+  /** What is left to refund of the redemption or capture after this refund. */
+  readonly refundable: number;
+  readonly refundedAt: string;
+}
+
+export interface StoredCredits {
+  /** Every credit item still stored, including expired ones TTL has not removed yet. */
+  listStoredCredits(customerId: string): Promise<Array<SpendableCredit & StoredCredit>>;
+}
+
+export interface KeyedRecords {
+  /** The answer stored under a caller's key, if any (read before acting: a retry of a capture that closed its hold replays). */
+  getKeyedRecord(customerId: string, operation: KeyedOperation, key: string): Promise<KeyedRecord<unknown> | undefined>;
+}
+
+export interface HoldList {
+  /** The customer's hold items still stored (TTL removes them some time after their expiry), strongly consistent. */
+  listHolds(customerId: string): Promise<Hold[]>;
+}
+
+export interface HoldReader extends StoredCredits {
+  getHold(customerId: string, holdId: string): Promise<Hold | undefined>;
+}
+
+export interface HoldStore extends SpendableCredits {
+  /** One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, the key record (the guard). */
+  commitHold(input: {
+    customerId: string;
+    idempotencyKey: string;
+    record: KeyedRecord<HoldResponse>;
+    placed?: { hold: Hold; ledger: HeldEntry };
+    now: Date;
+  }): Promise<CommitOutcome<KeyedRecord<HoldResponse>>>;
+}
+
+/** Held money going back onto live credits: its RELEASED entry and the restorations. */
+export interface ReleaseWrite {
+  readonly entry: ReleasedEntry;
+  readonly restore: readonly Restoration[];
+}
+
+export interface CaptureStore extends HoldReader, KeyedRecords {
+  /** One transaction: the hold's update (only if unchanged since read and unexpired), the CAPTURED entry, a final release, the key record (the guard). */
+  commitCapture(input: {
+    before: Hold;
+    after: Hold;
+    capture: CapturedEntry;
+    release?: ReleaseWrite;
+    captureKey: string;
+    record: KeyedRecord<CaptureResponse>;
+    now: Date;
+  }): Promise<CommitOutcome<KeyedRecord<CaptureResponse>>>;
+}
+
+export interface ReleaseStore extends HoldReader {
+  /** One transaction: the hold's update (the guard: only if unchanged since read and unexpired), the release. */
+  commitRelease(input: { before: Hold; after: Hold; release: ReleaseWrite; now: Date }): Promise<CommitOutcome<never>>;
+}
+
+export interface ExpiredHoldStore extends StoredCredits {
+  /** One transaction: the RELEASED entry (the guard: its id derives from the hold, so it is written once), the restorations. */
+  commitExpiredRelease(input: { release: ReleaseWrite; now: Date }): Promise<CommitOutcome<never>>;
+}
+
+export interface RefundStore extends StoredCredits, KeyedRecords {
+  getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
+  /**
+   * One transaction: the refunded entry's progress (only if unchanged since read, and for a redemption only while
+   * APPLIED), the REFUNDED entry, the restorations, the key record (the guard).
+   */
+  commitRefund(input: {
+    target: RefundableEntry;
+    progress: RefundProgress;
+    refund: RefundedEntry;
+    restore: readonly Restoration[];
+    refundKey: string;
+    record: KeyedRecord<RefundResponse>;
+    now: Date;
+  }): Promise<CommitOutcome<KeyedRecord<RefundResponse>>>;
+}
+
+export type PaymentFlowStore = HoldStore & CaptureStore & ReleaseStore & ExpiredHoldStore & RefundStore & HoldList;
