@@ -26,5 +26,8 @@ module.exports = {
     },
   ],
   testTimeout: 60000,
+  // TTL-dependent files first (see the file), and two workers also under CI=true (jest would use one on 2 cores).
+  testSequencer: '<rootDir>/test/ttl-first-sequencer.js',
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
