@@ -224,6 +224,18 @@ export class StreamPoller {
   }
 
   private async iteratorFor(id: string, shard: ShardState): Promise<string | undefined> {
+    try {
+      return await this.shardIterator(id, shard);
+    } catch (e) {
+      // The last record read has been trimmed from the shard (DynamoDB Local 3.x trims too): start again from the
+      // oldest record still there, as Lambda does; consumers are idempotent, so a record seen twice is harmless.
+      if ((e as Error).name !== 'TrimmedDataAccessException' || !shard.lastSequence) throw e;
+      shard.lastSequence = undefined;
+      return this.shardIterator(id, shard);
+    }
+  }
+
+  private async shardIterator(id: string, shard: ShardState): Promise<string | undefined> {
     const out = await this.opts.client.send(
       new GetShardIteratorCommand({
         StreamArn: this.opts.streamArn,
@@ -250,6 +262,11 @@ export class StreamPoller {
       } catch (e) {
         if (e instanceof ExpiredIteratorException || (e as Error).name === 'ExpiredIteratorException') {
           shard.iterator = undefined;
+          continue;
+        }
+        if ((e as Error).name === 'TrimmedDataAccessException') {
+          shard.iterator = undefined; // re-read from the oldest record still in the shard (see iteratorFor)
+          shard.lastSequence = undefined;
           continue;
         }
         throw e;
