@@ -1,0 +1,95 @@
+/**
+ * The catalogue's asynchronous functions: grant (an EventBridge rule), the router (THE table stream reader) and the
+ * router's workers (each on its own SQS work queue, fed the table changes it `consumes`).
+ */
+import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
+import type { FunctionSpec } from './spec';
+import { COMMON_ENV } from './spec';
+import { worker, workQueue } from './builders';
+
+const grant = {
+  name: 'grant',
+  entry: 'lambdas/grant/handler.ts',
+  handler: 'handler',
+  memorySize: 256,
+  timeoutSeconds: 10,
+  description: 'Grants a courtesy credit for a ComplaintResolved event (async, from EventBridge)',
+  trigger: {
+    kind: 'eventbridge',
+    rule: {
+      id: 'ComplaintResolvedRule',
+      description: 'ComplaintResolved events trigger a courtesy credit grant',
+      deadLetter: { id: 'ComplaintRuleDlq', purpose: 'ComplaintResolved events EventBridge could not deliver to grant' },
+    },
+    sources: 'complaintEventSources',
+    ruleRetryAttempts: 2,
+    maxEventAgeSeconds: 2 * 60 * 60,
+    asyncRetryAttempts: 2,
+    onFailure: { id: 'GrantFailures', purpose: 'ComplaintResolved events grant failed to process after its async retries' },
+  },
+  tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  permissions: [],
+  env: [...COMMON_ENV, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
+  optionalEnv: [],
+} as const satisfies FunctionSpec;
+
+const route = {
+  name: 'route',
+  entry: 'lambdas/route/handler.ts',
+  handler: 'handler',
+  memorySize: 256,
+  timeoutSeconds: 30,
+  description: 'Reads the table stream and forwards each record to the work queue of the concern that consumes it',
+  trigger: {
+    kind: 'stream',
+    onFailure: {
+      id: 'StreamFailuresBucket',
+      purpose: 'Stream batches the router could not forward to SQS until they aged out of the stream (records included)',
+    },
+  },
+  tableActions: [],
+  permissions: [{ on: 'workQueues', actions: ['sqs:SendMessage'] }],
+  env: [...COMMON_ENV, 'ROUTES'],
+  optionalEnv: [],
+} as const satisfies FunctionSpec;
+
+export const ASYNCHRONOUS_FUNCTIONS = {
+  grant,
+  route,
+  expire: worker('expire', {
+    description: 'Records the expiry of credits removed by DynamoDB TTL (ExpireQueue consumer)',
+    queue: workQueue('Expire', 'expire'),
+    consumes: [{ change: 'expired', item: ITEM.CREDIT }],
+    tableActions: ['dynamodb:PutItem'],
+  }),
+  notify: worker('notify', {
+    description: 'Emails grant confirmations and expiry reminders via SES (NotifyQueue consumer)',
+    queue: workQueue('Notify', 'notify'),
+    consumes: [
+      { change: 'inserted', item: ITEM.CREDIT },
+      { change: 'expired', item: ITEM.REMINDER },
+    ],
+    timeoutSeconds: 60,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    permissions: [{ on: 'senderIdentity', actions: ['ses:SendEmail'] }],
+    env: ['SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'],
+  }),
+  publish: worker('publish', {
+    description: 'Publishes ledger entries, reminder notices and grant refusals as events on the service bus (PublishQueue consumer)',
+    queue: workQueue('Publish', 'publish'),
+    consumes: [
+      { change: 'inserted', item: ITEM.LEDGER },
+      { change: 'inserted', item: ITEM.NOTICE, where: { [ATTR.NOTICE]: NOTICE.REMINDER } },
+      { change: 'inserted', item: ITEM.REFUSAL },
+    ],
+    tableActions: [],
+    permissions: [{ on: 'eventBus', actions: ['events:PutEvents'] }],
+    env: ['EVENT_BUS_NAME'],
+  }),
+  aggregate: worker('aggregate', {
+    description: 'Adds each new ledger entry to the finance day totals, once per entry (AggregateQueue consumer)',
+    queue: workQueue('Aggregate', 'aggregate'),
+    consumes: [{ change: 'inserted', item: ITEM.LEDGER }],
+    tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  }),
+} as const;

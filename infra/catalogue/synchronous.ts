@@ -1,0 +1,48 @@
+/**
+ * The catalogue's synchronous functions: each invoked (RequestResponse) only by the configured roles it names —
+ * the payment flow's spends, the account service's balance, operations, privacy and finance.
+ */
+import { invoked, paymentFlow } from './builders';
+
+/** The payment flow's operations on a customer's credits (issue 10: hold, capture, release, refund). */
+export const PAYMENT_FLOW_FUNCTIONS = ['hold', 'capture', 'release', 'refund'] as const;
+export type PaymentFlowFunction = (typeof PAYMENT_FLOW_FUNCTIONS)[number];
+
+export const SYNCHRONOUS_FUNCTIONS = {
+  redeem: paymentFlow('redeem', 'Redeems courtesy credits against an order (sync, called by the payment flow)'),
+  reverse: paymentFlow('reverse', 'Reverses a redemption, restoring the credits it used (sync, called by the payment flow)'),
+  balance: invoked('balance', {
+    description: "Returns a customer's spendable balance and history (sync, payment flow and account service)",
+    invokers: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+    memorySize: 512,
+    timeoutSeconds: 6,
+    tableActions: ['dynamodb:Query'],
+  }),
+  hold: paymentFlow('hold', 'Holds (authorizes) courtesy credit for an order (sync, called by the payment flow)', [
+    'HOLD_DEFAULT_LIFETIME_SECONDS',
+    'HOLD_MAX_LIFETIME_SECONDS',
+  ]),
+  capture: paymentFlow('capture', 'Captures part or all of a hold (sync, called by the payment flow)'),
+  release: paymentFlow('release', 'Releases what a hold still holds (sync, called by the payment flow)'),
+  refund: paymentFlow('refund', 'Refunds part of a redemption or capture onto its credits (sync, called by the payment flow)'),
+  // Operations (issue 11): each invoked only by its configured role.
+  void: invoked('void', {
+    description: "Voids a credit's unspent rest (sync, called by operations)",
+    invokers: ['opsRoleArn'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  }),
+  erase: invoked('erase', {
+    description: "Erases a customer's address, locale and free texts from every item (sync, called by the privacy team)",
+    invokers: ['privacyRoleArn'],
+    timeoutSeconds: 60,
+    tableActions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+  }),
+  report: invoked('report', {
+    description: 'Finance liability report per currency and day, and its reconciliation with the credits (sync, finance)',
+    invokers: ['financeRoleArn'],
+    memorySize: 512,
+    timeoutSeconds: 120,
+    // Scan: the reconciliation sums what remains on every credit.
+    tableActions: ['dynamodb:Query', 'dynamodb:Scan'],
+  }),
+} as const;
