@@ -158,7 +158,7 @@ export class ServiceMonitoring extends Construct {
     const metric = this.serviceMetric(CONCURRENT_MODIFICATION_METRIC, ALARM_THRESHOLDS.concurrentModificationPeriod);
     this.countAlarm(
       'ConcurrentModification',
-      'CONCURRENT_MODIFICATION refusals (redeem, reverse)',
+      'CONCURRENT_MODIFICATION refusals (every synchronous operation)',
       'Refusals',
       metric,
       ALARM_THRESHOLDS.concurrentModifications,
