@@ -7,9 +7,9 @@ import { grantCredit, type GrantDeps } from '../../../lambdas/app/grant';
 import type { ComplaintResolvedDetail } from '../../../lambdas/contracts';
 import { DEFAULT_CAP_POLICY } from '../../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../../lambdas/domain/credit';
-import { CreditError } from '../../../lambdas/domain/errors';
 import { CONFLICT_RETRY } from '../../../lambdas/shared/retry';
 import { FakeStore, fixedClock, sequentialIds } from './fakes';
+import { creditErrorOf as errorOf } from '../../support/credit-errors';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const detail: ComplaintResolvedDetail = {
@@ -33,16 +33,6 @@ function setup() {
     newId: sequentialIds('cr'),
   };
   return { store, deps };
-}
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, message: e.message, details: e.details };
-    throw e;
-  }
-  throw new Error('expected a CreditError');
 }
 
 describe('grantCredit', () => {
