@@ -12,7 +12,7 @@ import { newHold, planCapture } from '../../../lambdas/domain/hold';
 import { capturedEntry, heldEntry, refundedEntry, releasedEntry } from '../../../lambdas/domain/ledger';
 import type { KeyedRecord } from '../../../lambdas/app/payment-ports';
 import { NOW, redemptionOf } from './fixtures';
-import { cancelled, TABLE, useMockedTable } from './mocked-table';
+import { cancelled, expectedDebit as debit, expectedRestore as restore, TABLE, useMockedTable } from './mocked-table';
 
 const E1 = '2026-04-01T00:00:00.000Z';
 const E2 = '2026-05-30T10:00:00.000Z';
@@ -35,24 +35,6 @@ const record: KeyedRecord<any> = { requestHash: 'h-1', response: { holdId: hold.
 let store: DynamoCreditStore;
 const { ddb, sent } = useMockedTable((s) => (store = s));
 
-const debit = (a: (typeof allocations)[number]) => ({
-  Update: {
-    TableName: TABLE,
-    Key: { pk: 'C#cust-1', sk: `CREDIT#${a.expiresAt}#${a.creditId}` },
-    UpdateExpression: 'SET remaining = remaining - :take',
-    ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
-    ExpressionAttributeValues: { ':take': a.amount, ':now': NOW.getTime() },
-  },
-});
-const restore = (creditId: string, amount: number, expiresAt: string, max: number) => ({
-  Update: {
-    TableName: TABLE,
-    Key: { pk: 'C#cust-1', sk: `CREDIT#${expiresAt}#${creditId}` },
-    UpdateExpression: 'SET remaining = remaining + :give',
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
-    ExpressionAttributeValues: { ':give': amount, ':now': NOW.getTime(), ':max': max },
-  },
-});
 const keyItem = (operation: string, key: string, r: KeyedRecord<unknown>) => ({
   Put: {
     TableName: TABLE,

@@ -11,7 +11,7 @@ import { CreditError } from '../../../lambdas/domain/errors';
 import { expiredEntry, grantedEntry, reversedEntry } from '../../../lambdas/domain/ledger';
 import type { RedeemRecord } from '../../../lambdas/app/ports';
 import { credit, EXPIRES, NOW, redemptionOf } from './fixtures';
-import { cancelled, TABLE, useMockedTable } from './mocked-table';
+import { cancelled, expectedDebit, expectedRestore, TABLE, useMockedTable } from './mocked-table';
 
 const EXPIRES_MS = 1780135200000;
 const REMIND_AT = new Date('2026-05-23T10:00:00.000Z');
@@ -273,17 +273,7 @@ describe('redemption: conditional debits, ledger entry, idempotency record', () 
     expect(await commit()).toEqual({ kind: 'committed' });
     const items = sent(TransactWriteCommand)[0].TransactItems;
     expect(items).toHaveLength(4);
-    expect(items.slice(0, 2)).toEqual(
-      allocations.map((a) => ({
-        Update: {
-          TableName: TABLE,
-          Key: { pk: 'C#cust-1', sk: `CREDIT#${a.expiresAt}#${a.creditId}` },
-          UpdateExpression: 'SET remaining = remaining - :take',
-          ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
-          ExpressionAttributeValues: { ':take': a.amount, ':now': NOW.getTime() },
-        },
-      })),
-    );
+    expect(items.slice(0, 2)).toEqual(allocations.map(expectedDebit));
     expect(items[2]).toEqual({
       Put: {
         TableName: TABLE,
@@ -403,15 +393,7 @@ describe('reversal', () => {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      {
-        Update: {
-          TableName: TABLE,
-          Key: { pk: 'C#cust-1', sk: `CREDIT#2026-04-01T00:00:00.000Z#cr-a` },
-          UpdateExpression: 'SET remaining = remaining + :give',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
-          ExpressionAttributeValues: { ':give': 300, ':now': NOW.getTime(), ':max': 700 },
-        },
-      },
+      expectedRestore('cr-a', 300, '2026-04-01T00:00:00.000Z', 700),
     ]);
   });
 

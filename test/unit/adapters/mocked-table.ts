@@ -1,7 +1,7 @@
 /**
  * The DynamoDB adapter on a mocked Document Client (aws-sdk-client-mock), set up the one way the adapter unit tests
- * use: the table's name, a fresh DynamoCreditStore before each test, the requests it sent, and a cancelled
- * transaction with given reasons.
+ * use: the table's name, a fresh DynamoCreditStore before each test, the requests it sent, a cancelled transaction
+ * with given reasons, and the two credit updates money transactions carry (debit, restore) as the tests expect them.
  *
  *   let store: DynamoCreditStore;
  *   const { ddb, sent } = useMockedTable((s) => (store = s));
@@ -10,6 +10,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDocumentClient, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
+import { NOW } from './fixtures';
 
 export const TABLE = 'CourtesyCredits';
 
@@ -34,3 +35,25 @@ export const cancelled = (...codes: Array<string | { Code: string; Item?: Record
     $metadata: {},
     CancellationReasons: codes.map((c) => (typeof c === 'string' ? { Code: c } : c)) as never,
   });
+
+/** The guarded debit of one credit of cust-1 in a redemption or hold transaction, at NOW. */
+export const expectedDebit = (a: { creditId: string; amount: number; expiresAt: string }) => ({
+  Update: {
+    TableName: TABLE,
+    Key: { pk: 'C#cust-1', sk: `CREDIT#${a.expiresAt}#${a.creditId}` },
+    UpdateExpression: 'SET remaining = remaining - :take',
+    ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
+    ExpressionAttributeValues: { ':take': a.amount, ':now': NOW.getTime() },
+  },
+});
+
+/** The guarded restore of `amount` onto one credit of cust-1 (never above `max` before it), at NOW. */
+export const expectedRestore = (creditId: string, amount: number, expiresAt: string, max: number) => ({
+  Update: {
+    TableName: TABLE,
+    Key: { pk: 'C#cust-1', sk: `CREDIT#${expiresAt}#${creditId}` },
+    UpdateExpression: 'SET remaining = remaining + :give',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
+    ExpressionAttributeValues: { ':give': amount, ':now': NOW.getTime(), ':max': max },
+  },
+});
