@@ -7,6 +7,8 @@
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { reverseRedemption } from '../../lambdas/app/reverse';
+import { complaintDetail } from '../support/complaints';
+import { recordSleeps } from '../support/sleeps';
 import type { CommitOutcome, ComplaintOutcome, GrantStore, RedeemRecord, RedeemStore, ReverseStore } from '../../lambdas/app/ports';
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
@@ -14,8 +16,6 @@ import { CreditError } from '../../lambdas/domain/errors';
 import type { RedeemedEntry } from '../../lambdas/domain/ledger';
 import { backoffDelay, CONFLICT_RETRY, REDEEM_RETRY, type RetryPolicy } from '../../lambdas/shared/retry';
 import { FUNCTIONS } from '../../infra/functions';
-import { complaintDetail } from '../support/complaints';
-import { recordSleeps } from '../support/sleeps';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const clock = { now: () => NOW };
