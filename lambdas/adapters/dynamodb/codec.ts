@@ -7,7 +7,7 @@ import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from
 import type { Reminder, StoredItem } from '../../app/stored';
 import { decodeApplied, decodeDayTotals } from './finance-codec';
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
-import { describe, fields, type Fields, type RawItem } from './fields';
+import { describe, fields, storedResponse, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
 import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
@@ -235,13 +235,7 @@ export function decodeGrantRecord(f: Fields): GrantRecord {
 
 export function decodeRedeemRecord(f: Fields): RedeemRecord {
   const requestHash = f.str('requestHash');
-  let response: unknown;
-  try {
-    response = JSON.parse(f.str('response'));
-  } catch {
-    throw f.error('response is not JSON');
-  }
-  if (!response || typeof response !== 'object') throw f.error('response is not a JSON object');
+  const response = storedResponse(f);
   // Replayed byte for byte as first sent: it was built by this service from a checked request.
   return { requestHash, response: response as RedeemRecord['response'] };
 }

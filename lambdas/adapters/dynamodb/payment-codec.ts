@@ -4,7 +4,7 @@ import type { HeldAllocation, Hold } from '../../domain/hold';
 import { RELEASE_REASONS, type LedgerEntry, type PaymentFlowEntry } from '../../domain/ledger';
 import type { RefundProgress } from '../../domain/restore';
 import type { KeyedRecord } from '../../app/payment-ports';
-import type { Fields, RawItem } from './fields';
+import { storedResponse, type Fields, type RawItem } from './fields';
 import { ITEM, KEYED_OPERATIONS, keys, type KeyedOperation } from './layout';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
@@ -78,13 +78,7 @@ export function decodeHold(f: Fields): Hold {
 
 export function decodeOperationKey(f: Fields): { operation: KeyedOperation; record: KeyedRecord<unknown> } {
   const operation = f.oneOf('operation', KEYED_OPERATIONS);
-  let response: unknown;
-  try {
-    response = JSON.parse(f.str('response'));
-  } catch {
-    throw f.error('response is not JSON');
-  }
-  if (!response || typeof response !== 'object') throw f.error('response is not a JSON object');
+  const response = storedResponse(f);
   return { operation, record: { requestHash: f.str('requestHash'), response } };
 }
 
