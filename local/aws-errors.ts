@@ -16,6 +16,8 @@ export class AwsError extends Error {
 
 export const validation = (message: string) => new AwsError(400, 'ValidationException', message);
 export const serialization = (message: string) => new AwsError(400, 'SerializationException', message);
+/** An SQS JSON-protocol error: `__type` is `com.amazonaws.sqs#<type>`. */
+export const sqsError = (type: string, message: string, status = 400) => new AwsError(status, `com.amazonaws.sqs#${type}`, message);
 
 /** Parse a JSON request body; bad JSON is a 400 SerializationException, as AWS answers. */
 export function parseJsonBody(body: Buffer | string): unknown {

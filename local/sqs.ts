@@ -2,11 +2,12 @@
  * The template's SQS queues, in memory: send, receive with a visibility timeout, delete, the redrive policy
  * (after maxReceiveCount receives a message moves to the dead-letter queue), retention, and a message move
  * task back from a dead-letter queue. Time-based settings are scaled by `visibilityDelayMs` locally.
- * `handle()` serves the SQS JSON protocol subset (AmazonSQS.<Operation>) the service and a redrive tool need.
+ * `handle()` serves the SQS JSON protocol subset the service and a redrive tool need (sqs-protocol.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { AwsError } from './aws-errors';
+import { sqsError } from './aws-errors';
 import { LOCAL_ACCOUNT } from './cfn';
+import { handleSqsOperation } from './sqs-protocol';
 import type { Activity } from './activity';
 import type { QueueModel } from './template-model';
 
@@ -33,7 +34,6 @@ export interface ReceivedMessage {
 }
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
-const sqsError = (type: string, message: string, status = 400) => new AwsError(status, `com.amazonaws.sqs#${type}`, message);
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
 export class Queues {
@@ -45,7 +45,7 @@ export class Queues {
     private readonly activity: Activity,
     /** Local delay for a visibility timeout of `seconds` (scaled down like the retry delays). */
     private readonly visibilityDelayMs: (seconds: number) => number,
-    private readonly log: (line: string) => void,
+    readonly log: (line: string) => void,
     private readonly baseUrl: () => string,
   ) {
     for (const q of models) {
@@ -197,101 +197,17 @@ export class Queues {
     for (const name of this.names) this.messages.set(name, []);
   }
 
-  // ---- the SQS JSON protocol -------------------------------------------------------------------------
+  /** Counts of a queue's messages: visible now, and in flight or delayed. */
+  counts(name: string): { visible: number; inFlight: number } {
+    const now = Date.now();
+    const list = this.list(name);
+    const visible = list.filter((m) => m.visibleAt <= now).length;
+    return { visible, inFlight: list.length - visible };
+  }
 
+  /** Serve one SQS JSON protocol operation (sqs-protocol.ts). */
   handle(operation: string, input: Record<string, any>): unknown {
-    switch (operation) {
-      case 'GetQueueUrl':
-        return { QueueUrl: this.url(this.model(String(input.QueueName)).name) };
-      case 'ListQueues':
-        return {
-          QueueUrls: this.names.filter((n) => !input.QueueNamePrefix || n.startsWith(input.QueueNamePrefix)).map((n) => this.url(n)),
-        };
-      case 'GetQueueAttributes': {
-        const q = this.resolve(input.QueueUrl);
-        const now = Date.now();
-        const list = this.list(q.name);
-        return {
-          Attributes: {
-            QueueArn: q.arn,
-            ApproximateNumberOfMessages: String(list.filter((m) => m.visibleAt <= now).length),
-            ApproximateNumberOfMessagesNotVisible: String(list.filter((m) => m.visibleAt > now).length),
-            VisibilityTimeout: String(q.visibilityTimeoutSeconds),
-            MessageRetentionPeriod: String(q.retentionSeconds),
-            ...(q.redrive
-              ? {
-                  RedrivePolicy: JSON.stringify({
-                    deadLetterTargetArn: this.model(q.redrive.deadLetterQueue).arn,
-                    maxReceiveCount: q.redrive.maxReceiveCount,
-                  }),
-                }
-              : {}),
-          },
-        };
-      }
-      case 'SendMessage': {
-        const q = this.resolve(input.QueueUrl);
-        if (input.MessageAttributes !== undefined)
-          throw sqsError('UnsupportedOperation', 'MessageAttributes are not emulated by the local runtime');
-        if (typeof input.MessageBody !== 'string' || input.MessageBody === '')
-          throw sqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
-        const m = this.send(q.name, input.MessageBody, Number(input.DelaySeconds ?? 0));
-        return { MessageId: m.messageId, MD5OfMessageBody: m.md5 };
-      }
-      case 'SendMessageBatch': {
-        const q = this.resolve(input.QueueUrl);
-        const entries = input.Entries;
-        if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10)
-          throw sqsError('TooManyEntriesInBatchRequest', 'A batch holds 1 to 10 entries.');
-        const Successful: unknown[] = [];
-        const Failed: unknown[] = [];
-        for (const e of entries) {
-          if (e?.MessageAttributes !== undefined)
-            throw sqsError('UnsupportedOperation', 'MessageAttributes are not emulated by the local runtime');
-          if (typeof e?.MessageBody !== 'string' || e.MessageBody === '') {
-            Failed.push({ Id: e?.Id, SenderFault: true, Code: 'MissingParameter', Message: 'MessageBody is required' });
-            continue;
-          }
-          const m = this.send(q.name, e.MessageBody, Number(e.DelaySeconds ?? 0));
-          Successful.push({ Id: e.Id, MessageId: m.messageId, MD5OfMessageBody: m.md5 });
-        }
-        return { Successful, Failed };
-      }
-      case 'ReceiveMessage': {
-        const q = this.resolve(input.QueueUrl);
-        const max = Number(input.MaxNumberOfMessages ?? 1);
-        if (!(max >= 1 && max <= 10)) throw sqsError('InvalidParameterValue', 'MaxNumberOfMessages must be between 1 and 10.');
-        const messages = this.receive(q.name, max, input.VisibilityTimeout === undefined ? undefined : Number(input.VisibilityTimeout));
-        return messages.length ? { Messages: messages } : {};
-      }
-      case 'DeleteMessage':
-        this.delete(this.resolve(input.QueueUrl).name, input.ReceiptHandle);
-        return {};
-      case 'DeleteMessageBatch': {
-        const q = this.resolve(input.QueueUrl);
-        const Successful: unknown[] = [];
-        const Failed: unknown[] = [];
-        for (const e of input.Entries ?? []) {
-          try {
-            this.delete(q.name, e?.ReceiptHandle);
-            Successful.push({ Id: e.Id });
-          } catch (err) {
-            Failed.push({ Id: e?.Id, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: (err as Error).message });
-          }
-        }
-        return { Successful, Failed };
-      }
-      case 'StartMessageMoveTask': {
-        const moved = this.moveMessages(
-          String(input.SourceArn),
-          input.DestinationArn === undefined ? undefined : String(input.DestinationArn),
-        );
-        this.log(`queue move task from ${input.SourceArn}: ${moved} messages`);
-        return { TaskHandle: randomUUID() };
-      }
-      default:
-        throw new AwsError(400, 'UnknownOperationException', `AmazonSQS.${operation} is not emulated by the local runtime`);
-    }
+    return handleSqsOperation(this, operation, input);
   }
 }
 

@@ -41,6 +41,17 @@ export const INERT_TYPES = new Set([
   ...Object.keys(LANDING_ZONE_RESOURCE_TYPES),
 ]);
 
+/** Event source mapping properties for stream sources only, and for queue sources only. */
+export const STREAM_ONLY = [
+  'StartingPosition',
+  'FilterCriteria',
+  'BisectBatchOnFunctionError',
+  'MaximumRetryAttempts',
+  'MaximumRecordAgeInSeconds',
+  'DestinationConfig',
+];
+export const QUEUE_ONLY = ['ScalingConfig'];
+
 /** Properties each emulated type may use; any other property is refused. */
 export const KNOWN_PROPERTIES: Record<string, string[]> = {
   'AWS::DynamoDB::Table': [
@@ -116,24 +127,8 @@ export const KNOWN_PROPERTIES: Record<string, string[]> = {
     'MaximumBatchingWindowInSeconds',
     'FunctionResponseTypes',
     'Tags',
-    // stream sources only
-    'StartingPosition',
-    'FilterCriteria',
-    'BisectBatchOnFunctionError',
-    'MaximumRetryAttempts',
-    'MaximumRecordAgeInSeconds',
-    'DestinationConfig',
-    // queue sources only
-    'ScalingConfig',
+    ...STREAM_ONLY,
+    ...QUEUE_ONLY,
   ],
 };
-export const STREAM_ONLY = [
-  'StartingPosition',
-  'FilterCriteria',
-  'BisectBatchOnFunctionError',
-  'MaximumRetryAttempts',
-  'MaximumRecordAgeInSeconds',
-  'DestinationConfig',
-];
-export const QUEUE_ONLY = ['ScalingConfig'];
 export const RULE_TARGET_PROPERTIES = ['Id', 'Arn', 'RetryPolicy', 'DeadLetterConfig'];

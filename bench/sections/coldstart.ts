@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { esbuildOptions } from '../../infra/bundling';
 import { FUNCTION_LIST, type FunctionName } from '../../infra/functions';
 import { median, quantile } from '../lib/stats';
 import { fmt, renderTable, verdict } from '../lib/table';
+import { type Build, bundleEntry, REPO, type SdkMode, timeInit, writeMeasureScript } from './coldstart-bundles';
 import { renderVariants, VARIANTS, type VariantKey, type VariantRow } from './coldstart-variants';
 
 /**
@@ -25,9 +23,10 @@ import { renderVariants, VARIANTS, type VariantKey, type VariantRow } from './co
  *
  * The same rounds also measure each function in the other variants of coldstart-variants.ts (SDK bundled in,
  * `--enable-source-maps` in the child's NODE_OPTIONS, both) against the same bare handlers.
+ *
+ * Bundling and timing one bundle: coldstart-bundles.ts; this module plans the builds, runs the rounds and renders.
  */
 
-const REPO = path.resolve(__dirname, '../..');
 const SDK_DYNAMO = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/util-dynamodb'];
 
 /**
@@ -90,63 +89,13 @@ export interface ColdStartResult {
   variants: VariantRow[];
 }
 
-function packageOf(input: string): string {
-  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-  return m ? m[1]! : input.split('/').slice(0, 2).join('/');
-}
-
-const MEASURE_JS = `'use strict';
-const file = process.argv[2];
-const t0 = process.hrtime.bigint();
-const mod = require(file);
-const t1 = process.hrtime.bigint();
-if (typeof mod.handler !== 'function') { process.stderr.write('no handler export in ' + file); process.exit(2); }
-process.stdout.write(JSON.stringify({ ms: Number(t1 - t0) / 1e6 }));
-`;
-
 export async function runColdStart(runs: number, progress: (msg: string) => void): Promise<ColdStartResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'courtesy-bench-'));
   try {
-    writeFileSync(path.join(dir, 'measure.js'), MEASURE_JS);
-    type SdkMode = 'deployed' | 'external' | 'bundled';
-    type Build = {
-      key: string;
-      file: string;
-      bytes: number;
-      mapBytes: number;
-      sdk: string[];
-      top: Array<[string, number]>;
-      nodeOptions: string;
-      sdkBundled: boolean;
-    };
+    writeMeasureScript(dir);
     const builds: Build[] = [];
     const bundle = async (key: string, entry: string, mode: SdkMode = 'deployed', nodeOptions = '') => {
-      const outfile = path.join(dir, key, 'index.js');
-      mkdirSync(path.dirname(outfile), { recursive: true });
-      const opts = esbuildOptions(entry, outfile);
-      const withoutSdk = (opts.external ?? []).filter((e) => !e.startsWith('@aws-sdk/'));
-      const external = mode === 'deployed' ? (opts.external ?? []) : mode === 'bundled' ? withoutSdk : [...withoutSdk, '@aws-sdk/*'];
-      const sdkBundled = !external.some((e) => e.startsWith('@aws-sdk/'));
-      // nodePaths: the bare handlers' sources are in the temp dir, and bundling the SDK must find it in this repo.
-      const result = await build({ ...opts, external, absWorkingDir: REPO, nodePaths: [path.join(REPO, 'node_modules')], metafile: true });
-      const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
-      if (!out) throw new Error(`esbuild produced no entry output for ${entry}`);
-      const sdk = [...new Set(out.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
-      const byPkg = new Map<string, number>();
-      for (const [input, info] of Object.entries(out.inputs))
-        byPkg.set(packageOf(input), (byPkg.get(packageOf(input)) ?? 0) + info.bytesInOutput);
-      const top = [...byPkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
-      const map = `${outfile}.map`;
-      builds.push({
-        key,
-        file: outfile,
-        bytes: statSync(outfile).size,
-        mapBytes: existsSync(map) ? statSync(map).size : 0,
-        sdk,
-        top,
-        nodeOptions,
-        sdkBundled,
-      });
+      builds.push(await bundleEntry(dir, key, entry, mode, nodeOptions));
     };
 
     // Functions, as the CDK builds them; then each in every variant (one of which repeats the deployed build:
@@ -171,27 +120,7 @@ export async function runColdStart(runs: number, progress: (msg: string) => void
       await bundle(`${key}@external`, src, 'external');
     }
 
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      NODE_PATH: path.join(REPO, 'node_modules'),
-      AWS_REGION: 'us-east-1',
-      TABLE_NAME: 'courtesy-credits-bench',
-      POWERTOOLS_SERVICE_NAME: 'courtesy-credits',
-      POWERTOOLS_METRICS_NAMESPACE: 'CourtesyCredits',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    };
-    const once = (b: Build): number => {
-      // A bundle with the SDK inside gets no NODE_PATH: it must stand alone, as it would on Lambda.
-      const { NODE_PATH, ...rest } = env;
-      const childEnv = { ...(b.sdkBundled ? rest : { ...rest, NODE_PATH }), ...(b.nodeOptions ? { NODE_OPTIONS: b.nodeOptions } : {}) };
-      const stdout = execFileSync(process.execPath, [path.join(dir, 'measure.js'), b.file], {
-        cwd: dir,
-        env: childEnv,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      return (JSON.parse(stdout) as { ms: number }).ms;
-    };
+    const once = (b: Build) => timeInit(dir, b);
 
     // One discarded warm-up run per bundle (file cache), then `runs` rounds, each round every bundle once,
     // starting at a different bundle each round so that drift on the machine hits all of them alike.

@@ -1,12 +1,15 @@
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
-import { CREDIT_RANGE_END, PREFIX } from '../../lambdas/adapters/dynamodb/layout';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import type { LocalDynamo } from '../lib/dynamo-local';
 import { complaint, grantDeps, redeemDeps, redeemRequest, uid } from '../lib/fixtures';
-import { median, quantile, runPool } from '../lib/stats';
+import { median, runPool } from '../lib/stats';
 import { fmt, fmtInt, renderTable, verdict } from '../lib/table';
+import { rawFloorTasks } from './throughput-floors';
+import { Accumulator, type Workload } from './throughput-workload';
+
+export type { Workload } from './throughput-workload';
 
 /**
  * Section 3: throughput across many customers at a fixed concurrency, as a ratio to raw PutItem throughput
@@ -20,27 +23,12 @@ import { fmt, fmtInt, renderTable, verdict } from '../lib/table';
  * The use cases run exactly as in Lambda (DynamoCreditStore over the service's Document Client), unmetered.
  * CPU per op: this process (the client: SDK + use case) and the DynamoDB Local JVM (the server), to show where
  * the time goes.
+ *
+ * The per-workload tally: throughput-workload.ts; the raw (diag) floors: throughput-floors.ts.
  */
 
 export const THROUGHPUT_TARGET = 0.5;
 const CUSTOMERS = 2000;
-
-export interface Workload {
-  name: string;
-  ops: number;
-  errors: number;
-  elapsedMs: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Per completed op: CPU ms of this node process and of the DynamoDB Local JVM. */
-  clientCpuMsPerOp: number;
-  serverCpuMsPerOp?: number;
-  /** ops/s of each slice, in order (shows drift). */
-  slicePerSecond: number[];
-  conflicts?: number;
-  firstError?: string;
-}
 
 export interface ThroughputResult {
   concurrency: number;
@@ -54,52 +42,6 @@ export interface ThroughputResult {
   grants: Workload & { ratio: number; pooledRatio: number; pass: boolean };
   redeems: Workload & { ratio: number; pooledRatio: number; pass: boolean };
   target: number;
-}
-
-class Accumulator {
-  ops = 0;
-  errors = 0;
-  elapsedMs = 0;
-  latencies: number[] = [];
-  clientCpuMs = 0;
-  serverCpuMs: number | undefined = 0;
-  slices: number[] = [];
-  firstError: unknown;
-  constructor(readonly name: string) {}
-
-  async slice(local: LocalDynamo, run: () => Promise<Awaited<ReturnType<typeof runPool>>>): Promise<void> {
-    const cpu0 = process.cpuUsage();
-    const srv0 = local.cpuMs();
-    const r = await run();
-    const cpu = process.cpuUsage(cpu0);
-    const srv1 = local.cpuMs();
-    this.ops += r.ops;
-    this.errors += r.errors;
-    this.elapsedMs += r.elapsedMs;
-    this.latencies.push(...r.latenciesMs);
-    this.clientCpuMs += (cpu.user + cpu.system) / 1000;
-    this.serverCpuMs =
-      srv0 === undefined || srv1 === undefined || this.serverCpuMs === undefined ? undefined : this.serverCpuMs + (srv1 - srv0);
-    this.slices.push((r.ops / r.elapsedMs) * 1000);
-    this.firstError ??= r.firstError;
-  }
-
-  result(extra: Partial<Workload> = {}): Workload {
-    return {
-      name: this.name,
-      ops: this.ops,
-      errors: this.errors,
-      elapsedMs: this.elapsedMs,
-      perSecond: (this.ops / this.elapsedMs) * 1000,
-      p50Ms: quantile(this.latencies, 0.5),
-      p99Ms: quantile(this.latencies, 0.99),
-      clientCpuMsPerOp: this.clientCpuMs / this.ops,
-      serverCpuMsPerOp: this.serverCpuMs === undefined ? undefined : this.serverCpuMs / this.ops,
-      slicePerSecond: this.slices.map((x) => Math.round(x)),
-      firstError: this.firstError ? String((this.firstError as Error).message ?? this.firstError) : undefined,
-      ...extra,
-    };
-  }
 }
 
 export async function runThroughput(
@@ -132,8 +74,6 @@ export async function runThroughput(
   const grants = new Accumulator('grants');
   const redeems = new Accumulator('redeems (1 credit each)');
   let putSeq = 0;
-  let rawSeq = 0;
-  const pad = 'x'.repeat(300); // items of about a credit's size
   let grantSeq = 0;
   let redeemSeq = 0;
   let conflicts = 0;
@@ -159,61 +99,7 @@ export async function runThroughput(
     );
     if (out.response.applied !== 100) throw new Error(`redeem applied ${out.response.applied}, expected 100`);
   };
-  /** What grant sends, without the service: one transaction of 4 conditional puts of about a credit's size. */
-  const rawGrantOne = async () => {
-    const i = rawSeq++;
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [0, 1, 2, 3].map((k) => ({
-          Put: {
-            TableName: table,
-            Item: { pk: `RAW#${run}#${i}`, sk: `K${k}`, type: 'BENCH', pad },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        })),
-      }),
-    );
-  };
-  /** What redeem sends, without the service: the spendable-credits Query, then 1 conditional debit + 2 puts. */
-  const rawRedeemOne = async () => {
-    const i = rawSeq++;
-    const pk = keys.customer(`${run}-c${i % customersGranted()}`);
-    const now = new Date();
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        FilterExpression: 'remaining > :zero',
-        ExpressionAttributeValues: { ':pk': pk, ':from': `${PREFIX.CREDIT}${now.toISOString()}`, ':to': CREDIT_RANGE_END, ':zero': 0 },
-        ProjectionExpression: 'creditId, currency, remaining, expiresAt',
-        ConsistentRead: true,
-      }),
-    );
-    const c = page.Items?.[0];
-    if (!c) throw new Error('raw redeem floor: customer has no credit');
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table,
-              Key: { pk, sk: keys.credit(c.expiresAt as string, c.creditId as string) },
-              UpdateExpression: 'SET remaining = remaining - :take',
-              ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
-              ExpressionAttributeValues: { ':take': 1, ':now': now.getTime() },
-            },
-          },
-          ...[0, 1].map((k) => ({
-            Put: {
-              TableName: table,
-              Item: { pk, sk: `RAW#${run}#${i}#${k}`, type: 'BENCH', pad },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          })),
-        ],
-      }),
-    );
-  };
+  const { rawGrantOne, rawRedeemOne } = rawFloorTasks(doc, table, run, customersGranted);
 
   // The order rotates each round (round 1 starts with grants: redeems need granted customers), so that no workload
   // always runs at the same point of a round.

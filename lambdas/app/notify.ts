@@ -1,8 +1,8 @@
-import { isErased, shouldRemind, type StoredCredit } from '../domain/credit';
-import { renderEmail } from '../domain/email/render';
+import { isErased, shouldRemind, type Credit, type StoredCredit } from '../domain/credit';
+import { renderEmail, type RenderedEmail } from '../domain/email/render';
 import type { Clock } from '../shared/clock';
 import { NOTICE } from '../adapters/dynamodb/layout';
-import type { Mailer, NoticeStore } from './ports';
+import type { Mailer, NoticeKind, NoticeStore } from './ports';
 import type { Reminder } from './stored';
 
 export interface NotifyDeps {
@@ -48,21 +48,7 @@ export async function sendCreditIssued(inserted: StoredCredit, deps: NotifyDeps)
     },
     { timeZone: deps.timeZone },
   );
-  const { messageId } = await deps.mailer.send({ to: credit.email, ...email, tags: { kind: 'credit-issued', creditId: credit.creditId } });
-  await deps.store.putNotice(
-    NOTICE.ISSUED,
-    {
-      customerId: credit.customerId,
-      creditId: credit.creditId,
-      currency: credit.currency,
-      remaining: credit.amount,
-      expiresAt: credit.expiresAt,
-      sentAt: deps.clock.now().toISOString(),
-      messageId,
-    },
-    credit.expiresAt,
-  );
-  return 'SENT';
+  return sendAndRecord(NOTICE.ISSUED, 'credit-issued', credit, credit.amount, email, deps);
 }
 
 export type DueReminder = Pick<Reminder, 'customerId' | 'creditId' | 'expiresAt'>;
@@ -86,19 +72,35 @@ export async function sendExpiryReminder(reminder: DueReminder, deps: NotifyDeps
     { kind: 'EXPIRY_REMINDER', locale: c.locale, remaining: c.remaining, currency: c.currency, expiresAt: c.expiresAt },
     { timeZone: deps.timeZone },
   );
-  const { messageId } = await deps.mailer.send({ to: c.email, ...email, tags: { kind: 'expiry-reminder', creditId: c.creditId } });
+  return sendAndRecord(NOTICE.REMINDER, 'expiry-reminder', c, c.remaining, email, deps, now);
+}
+
+/**
+ * Send `email` to the credit's owner (tagged `tag`), then record the `kind` notice that keeps a retried batch from
+ * sending it again; `sentAt` defaults to the clock once the send succeeded.
+ */
+async function sendAndRecord(
+  kind: NoticeKind,
+  tag: string,
+  credit: Credit,
+  remaining: number,
+  email: RenderedEmail,
+  deps: NotifyDeps,
+  sentAt?: Date,
+): Promise<'SENT'> {
+  const { messageId } = await deps.mailer.send({ to: credit.email, ...email, tags: { kind: tag, creditId: credit.creditId } });
   await deps.store.putNotice(
-    NOTICE.REMINDER,
+    kind,
     {
-      customerId: c.customerId,
-      creditId: c.creditId,
-      currency: c.currency,
-      remaining: c.remaining,
-      expiresAt: c.expiresAt,
-      sentAt: now.toISOString(),
+      customerId: credit.customerId,
+      creditId: credit.creditId,
+      currency: credit.currency,
+      remaining,
+      expiresAt: credit.expiresAt,
+      sentAt: (sentAt ?? deps.clock.now()).toISOString(),
       messageId,
     },
-    c.expiresAt,
+    credit.expiresAt,
   );
   return 'SENT';
 }

@@ -51,7 +51,8 @@ export const Purchase = z.strictObject({
 });
 export type Purchase = z.infer<typeof Purchase>;
 
-export const RedeemRequest = z.strictObject({
+/** What a spend (a redemption, or a hold for later capture) asks for: an amount for an order, once per idempotency key. */
+const spendRequest = {
   customerId: id,
   orderId: id,
   amount: z.number(),
@@ -59,18 +60,15 @@ export const RedeemRequest = z.strictObject({
   idempotencyKey: id,
   /** Optional: without it every credit pays for anything (the contract before eligibility). */
   purchase: z.optional(Purchase),
-});
+};
+
+export const RedeemRequest = z.strictObject(spendRequest);
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
 
 // --- The payment flow (issue 10) ---------------------------------------------------------------------------------
 
 export const HoldRequest = z.strictObject({
-  customerId: id,
-  orderId: id,
-  amount: z.number(),
-  currency: z.string().check(z.length(3)),
-  idempotencyKey: id,
-  purchase: z.optional(Purchase),
+  ...spendRequest,
   /** How long the hold stands unless captured or released (default 7 days, at most 30). */
   lifetimeSeconds: z.optional(z.number()),
 });

@@ -1,3 +1,4 @@
+import { DAY_MS } from './credit';
 import type { LedgerEntry } from './ledger';
 
 /**
@@ -53,7 +54,6 @@ export function liabilityChange(t: { readonly [C in ReportColumn]: number }): nu
 /** Longest report: a year and a day. */
 export const MAX_REPORT_DAYS = 366;
 
-const DAY_MS = 86_400_000;
 const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS).toISOString().slice(0, 10);
 export function isDay(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;

@@ -3,15 +3,15 @@
  * both pass — the counters are written in the grant transaction only at the version read — and through the deployed
  * grant function a refusal is an answer (GrantRefused on the bus), not a failure-queue record.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
+import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import { grantCredit, type GrantOutcome } from '../../lambdas/app/grant';
 import { DEFAULT_CAP_POLICY, type CapPolicy } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
-import { startTestRuntime, type TestRuntime } from './harness';
-import { complaint, ServiceClient, unique } from './service-client';
+import type { TestRuntime } from './harness';
+import { useService } from './service-fixture';
+import { complaint, type ServiceClient, unique } from './service-client';
 
 jest.setTimeout(180_000);
 
@@ -19,20 +19,7 @@ let t: TestRuntime;
 let svc: ServiceClient;
 let store: DynamoCreditStore;
 
-beforeAll(async () => {
-  t = await startTestRuntime({ retryDelayMs: () => 10 });
-  svc = new ServiceClient(t);
-  const ddb = new DynamoDBClient({
-    endpoint: process.env.DDB_ENDPOINT,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  store = new DynamoCreditStore(createDocumentClient(ddb), t.tableName);
-});
-
-afterAll(async () => {
-  await t?.stop();
-});
+useService({ retryDelayMs: () => 10 }, (s) => ({ t, svc, store } = s));
 
 const CAPS: CapPolicy = { ...DEFAULT_CAP_POLICY, customerGrants30d: 3, issuerAmountPerDayMajorUnits: 50 };
 const grant = (detail: ReturnType<typeof complaint>) =>

@@ -5,8 +5,9 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { InvokeHook } from '../../local/runtime';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { emailsTo, startTestRuntime, viaQueue, waitFor, withParsedBodies, type TestRuntime } from './harness';
-import { complaint, has, ServiceClient, unique } from './service-client';
+import { emailsTo, viaQueue, waitFor, withParsedBodies, type TestRuntime } from './harness';
+import { useService } from './service-fixture';
+import { complaint, has, type ServiceClient, unique } from './service-client';
 import { tapSdk } from './sdk-taps';
 
 jest.setTimeout(120_000);
@@ -14,13 +15,7 @@ jest.setTimeout(120_000);
 let t: TestRuntime;
 let svc: ServiceClient;
 
-beforeAll(async () => {
-  t = await startTestRuntime({ retryDelayMs: () => 20 });
-  svc = new ServiceClient(t);
-});
-afterAll(async () => {
-  await t?.stop();
-});
+useService({ retryDelayMs: () => 20 }, (s) => ({ t, svc } = s));
 afterEach(() => t.runtime.setInvokeHook(undefined));
 
 /** Let through every invocation; `watch` sees each one (and may wait before it runs). */

@@ -6,21 +6,16 @@
 import { setClock, offsetClock, systemClock } from '../../lambdas/shared/clock';
 import { DAY_MS } from '../../lambdas/domain/credit';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { emailsTo, startTestRuntime, TTL_WAIT_MS, waitFor, type TestRuntime } from './harness';
-import { complaint, ServiceClient } from './service-client';
+import { emailsTo, TTL_WAIT_MS, waitFor, type TestRuntime } from './harness';
+import { useService } from './service-fixture';
+import { complaint, type ServiceClient } from './service-client';
 
 jest.setTimeout(180_000);
 
 let t: TestRuntime;
 let svc: ServiceClient;
 
-beforeAll(async () => {
-  t = await startTestRuntime();
-  svc = new ServiceClient(t);
-});
-afterAll(async () => {
-  await t?.stop();
-});
+useService({}, (s) => ({ t, svc } = s));
 afterEach(() => setClock(systemClock));
 
 /** Run `fn` with the service's clock set `ms` away from real time. */

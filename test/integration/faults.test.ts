@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { startFaultProxy, type FaultProxy, type ProxyLogEntry } from '../support/faults';
@@ -26,6 +26,7 @@ import { ITEM, keys } from '../../lambdas/adapters/dynamodb/layout';
 import { FUNCTIONS } from '../../infra/functions';
 import { REPO_ROOT } from '../../infra/paths';
 import { emailsTo, startTestRuntime, TTL_WAIT_MS, waitFor, withParsedBodies, type TestRuntime } from './harness';
+import { localDynamoClient } from './service-fixture';
 import { complaint, has, ServiceClient, unique, type Complaint } from './service-client';
 
 jest.setTimeout(240_000);
@@ -57,11 +58,7 @@ beforeAll(async () => {
   // A visibility timeout of s seconds lasts 4·s ms here (NotifyQueue: 6 × 60 s → 1.44 s).
   t = await startTestRuntime({ sesEndpoint: proxy.url, retryDelayMs: () => 25, queueDelayMs: (s) => s * 4 });
   svc = new ServiceClient(t);
-  ddb = new DynamoDBClient({
-    endpoint: process.env.DDB_ENDPOINT,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  ddb = localDynamoClient();
   sqs = new SQSClient({ endpoint: t.runtime.url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   t.runtime.setInvokeHook(async (fn, event, next) => {
     const inv: Invocation = { fn, event };

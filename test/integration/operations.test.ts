@@ -2,11 +2,11 @@
  * Operations on DynamoDB Local through the local runtime: void (11.3), erasure (11.6) and the finance report with
  * its reconciliation (11.4) — each with its bad inputs refused and the table unchanged by them.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
+import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import { aggregateEntry } from '../../lambdas/app/aggregate';
-import { startTestRuntime, type TestRuntime } from './harness';
-import { complaint, ServiceClient, unique } from './service-client';
+import type { TestRuntime } from './harness';
+import { useService } from './service-fixture';
+import { complaint, type ServiceClient, unique } from './service-client';
 
 jest.setTimeout(180_000);
 
@@ -14,20 +14,7 @@ let t: TestRuntime;
 let svc: ServiceClient;
 let store: DynamoCreditStore;
 
-beforeAll(async () => {
-  t = await startTestRuntime({ retryDelayMs: () => 10 });
-  svc = new ServiceClient(t);
-  const ddb = new DynamoDBClient({
-    endpoint: process.env.DDB_ENDPOINT,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  store = new DynamoCreditStore(createDocumentClient(ddb), t.tableName);
-});
-
-afterAll(async () => {
-  await t?.stop();
-});
+useService({ retryDelayMs: () => 10 }, (s) => ({ t, svc, store } = s));
 
 const creditIdOf = async (customerId: string) =>
   (await svc.balance(customerId)).history.find((h: any) => h.kind === 'GRANTED').entryId as string;

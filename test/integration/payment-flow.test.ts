@@ -2,27 +2,20 @@
  * The payment flow end to end on DynamoDB Local through the local runtime's Lambda Invoke: eligibility, holds,
  * captures, releases (explicit, final capture, expiry), partial refunds, the balance's held amounts and the events.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setClock, offsetClock, systemClock } from '../../lambdas/shared/clock';
 import { DAY_MS } from '../../lambdas/domain/credit';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { DynamoCreditStore, createDocumentClient } from '../../lambdas/adapters/dynamodb';
 import { releaseExpiredHold } from '../../lambdas/app/release';
-import { startTestRuntime, type TestRuntime } from './harness';
-import { complaint, ServiceClient, unique } from './service-client';
+import type { TestRuntime } from './harness';
+import { tableStore, useService } from './service-fixture';
+import { complaint, type ServiceClient, unique } from './service-client';
 
 jest.setTimeout(120_000);
 
 let t: TestRuntime;
 let svc: ServiceClient;
 
-beforeAll(async () => {
-  t = await startTestRuntime();
-  svc = new ServiceClient(t);
-});
-afterAll(async () => {
-  await t?.stop();
-});
+useService({}, (s) => ({ t, svc } = s));
 afterEach(() => {
   setClock(systemClock);
 });
@@ -177,16 +170,7 @@ describe('release', () => {
     ]);
 
     // What the stream consumer does with the TTL removal (the stream wiring is being rebuilt): the use case on the table.
-    const store = new DynamoCreditStore(
-      createDocumentClient(
-        new DynamoDBClient({
-          endpoint: process.env.DDB_ENDPOINT,
-          region: 'eu-central-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }),
-      ),
-      t.tableName,
-    );
+    const store = tableStore(t);
     const stored = (await store.getHold(customerId, h.holdId))!;
     const clock = { now: () => new Date(Date.now() + 3600_000 + 1000) };
     expect(await releaseExpiredHold(stored, { store, clock })).toBe('RELEASED');

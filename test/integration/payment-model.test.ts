@@ -8,9 +8,8 @@
  * item deleted, then its consumer's use case (recordCreditExpiry, releaseExpiredHold) run on its old image.
  */
 import fc from 'fast-check';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoCreditStore, createDocumentClient, keys } from '../../lambdas/adapters/dynamodb';
+import { type DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { placeHold } from '../../lambdas/app/hold';
@@ -24,6 +23,7 @@ import type { CapPolicy } from '../../lambdas/domain/caps';
 import type { LedgerEntry } from '../../lambdas/domain/ledger';
 import { newId } from '../../lambdas/shared/ids';
 import { startTestRuntime, type TestRuntime } from './harness';
+import { tableStore } from './service-fixture';
 import { unique } from './service-client';
 
 /** The model checks money movements, not issuance caps: caps high enough never to refuse a model grant. */
@@ -41,16 +41,7 @@ let t: TestRuntime;
 let store: DynamoCreditStore;
 beforeAll(async () => {
   t = await startTestRuntime();
-  store = new DynamoCreditStore(
-    createDocumentClient(
-      new DynamoDBClient({
-        endpoint: process.env.DDB_ENDPOINT,
-        region: 'eu-central-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    ),
-    t.tableName,
-  );
+  store = tableStore(t);
 });
 afterAll(async () => {
   await t?.stop();

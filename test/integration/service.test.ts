@@ -5,22 +5,16 @@
 import { setClock, offsetClock, systemClock } from '../../lambdas/shared/clock';
 import { DAY_MS } from '../../lambdas/domain/credit';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
-import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
-import { complaint, ServiceClient, unique } from './service-client';
+import { emailsTo, waitFor, type TestRuntime } from './harness';
+import { useService } from './service-fixture';
+import { complaint, type ServiceClient, unique } from './service-client';
 
 jest.setTimeout(120_000);
 
 let t: TestRuntime;
 let svc: ServiceClient;
 
-beforeAll(async () => {
-  t = await startTestRuntime();
-  svc = new ServiceClient(t);
-});
-
-afterAll(async () => {
-  await t?.stop();
-});
+useService({}, (s) => ({ t, svc } = s));
 
 afterEach(() => {
   setClock(systemClock);

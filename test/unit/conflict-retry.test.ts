@@ -7,6 +7,8 @@
 import { grantCredit } from '../../lambdas/app/grant';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { reverseRedemption } from '../../lambdas/app/reverse';
+import { complaintDetail } from '../support/complaints';
+import { recordSleeps } from '../support/sleeps';
 import type { CommitOutcome, ComplaintOutcome, GrantStore, RedeemRecord, RedeemStore, ReverseStore } from '../../lambdas/app/ports';
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
@@ -87,28 +89,9 @@ const POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 4, maxDelayMs: 10 };
 /** With Math.random() = 0.5: floor(0.5 · min(10, 4 · 2^attempt)) = 2, 4, 5, 5, 5 ms. */
 const DELAYS = [2, 4, 5, 5, 5];
 
-let sleeps: number[];
-beforeEach(() => {
-  sleeps = [];
-  jest.spyOn(Math, 'random').mockReturnValue(0.5);
-  const real = global.setTimeout;
-  jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
-    sleeps.push(ms ?? 0);
-    return real(fn, ms);
-  }) as typeof setTimeout);
-});
-afterEach(() => jest.restoreAllMocks());
+const sleeps = recordSleeps('as asked');
 
-const grantDetail = {
-  complaintId: 'CMP-1',
-  customerId: 'cust-1',
-  email: 'kim@example.com',
-  locale: 'de-DE',
-  amount: 2500,
-  currency: 'EUR',
-  validityDays: 90,
-  reason: 'late',
-};
+const grantDetail = complaintDetail({ complaintId: 'CMP-1', amount: 2500 });
 const redeemReq = { customerId: 'cust-1', orderId: 'o-1', amount: 400, currency: 'EUR', idempotencyKey: 'k-1' };
 const redemption: RedeemedEntry = {
   entryId: '01JREDEEM000000000000000AA',

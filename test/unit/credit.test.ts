@@ -9,7 +9,7 @@ import {
   shouldRemind,
   type GrantRequest,
 } from '../../lambdas/domain/credit';
-import { CreditError } from '../../lambdas/domain/errors';
+import { thrownCreditError as thrown } from '../support/credit-errors';
 
 const NOW = new Date('2026-03-01T09:15:30.123Z');
 const EMAIL = 'kunde.mueller@example.de';
@@ -26,16 +26,6 @@ function request(overrides: Partial<GrantRequest> = {}): GrantRequest {
     reason: 'Lieferung verspätet',
     ...overrides,
   };
-}
-
-function thrown(fn: () => unknown): CreditError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CreditError) return e;
-    throw e;
-  }
-  throw new Error('expected a CreditError, nothing was thrown');
 }
 
 describe('decideGrant: validity', () => {

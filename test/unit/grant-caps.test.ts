@@ -10,6 +10,7 @@ import type { CapPolicy, CustomerUsage, DayUsage, GrantRefusal } from '../../lam
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
 import type { GrantedEntry } from '../../lambdas/domain/ledger';
+import { complaintDetail } from '../support/complaints';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const CAPS: CapPolicy = {
@@ -78,17 +79,7 @@ class MemoryGrantStore implements GrantStore {
 }
 
 let seq = 0;
-const detail = (over: Partial<ComplaintResolvedDetail> = {}): ComplaintResolvedDetail => ({
-  complaintId: `cmp-${++seq}`,
-  customerId: 'cust-1',
-  email: 'kim@example.com',
-  locale: 'de-DE',
-  amount: 4000,
-  currency: 'EUR',
-  validityDays: 90,
-  reason: 'late',
-  ...over,
-});
+const detail = (over: Partial<ComplaintResolvedDetail> = {}) => complaintDetail({ complaintId: `cmp-${++seq}`, ...over });
 let ids = 0;
 const deps = (store: GrantStore, now = NOW): GrantDeps => ({
   store,

@@ -1,20 +1,10 @@
 import { spendOrder, type SpendableCredit } from '../../lambdas/domain/allocation';
 import { assertPositiveMinorUnits, decideGrant, type GrantRequest } from '../../lambdas/domain/credit';
 import { renderEmail, type EmailMessage } from '../../lambdas/domain/email/render';
-import { CreditError } from '../../lambdas/domain/errors';
 import { sumAmounts, toDecimalString } from '../../lambdas/domain/money';
+import { thrownCreditError as thrown } from '../support/credit-errors';
 
 /** Domain behaviour issue 15's mutation run found unpinned: comparator contract, refusal messages and details, emails. */
-
-function thrown(fn: () => unknown): CreditError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CreditError) return e;
-    throw e;
-  }
-  throw new Error('expected a CreditError, nothing was thrown');
-}
 
 describe('spendOrder is a proper comparator (balance sorts with it too)', () => {
   const credit = (creditId: string, expiresAt: string): SpendableCredit => ({ creditId, currency: 'EUR', remaining: 100, expiresAt });

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { syncHandler } from '../../lambdas/shared/sync';
 import { CreditError } from '../../lambdas/domain/errors';
+import { writtenDuring } from '../support/output';
 
 /**
  * What a synchronous caller (redeem, reverse, balance) gets back: `{ ok: true, ... }` or `{ ok: false, error }`, with the
@@ -16,22 +17,7 @@ const context = {
 const Probe = z.strictObject({ customerId: z.string() });
 
 /** Powertools writes log and metric lines to stdout/stderr; keep the test output readable and collect them. */
-async function quietly<T>(run: () => Promise<T>): Promise<{ result: T; output: string }> {
-  const writes: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    writes.push(String(chunk));
-    return true;
-  };
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  try {
-    return { result: await run(), output: writes.join('') };
-  } finally {
-    for (const s of spies) s.mockRestore();
-  }
-}
+const quietly = writtenDuring;
 
 const answer = (run: (req: { customerId: string }) => Promise<object>, event: unknown = { customerId: 'cust-1' }) =>
   quietly(() => syncHandler('Probe', Probe, run)(event, context));

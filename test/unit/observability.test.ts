@@ -1,4 +1,5 @@
 import { logger, pseudonymizeEmail, scrubEmails } from '../../lambdas/shared/observability';
+import { writtenWhile } from '../support/output';
 
 describe('email addresses never reach a log line in clear', () => {
   it('replaces addresses anywhere in nested values with a stable pseudonym', () => {
@@ -24,23 +25,11 @@ describe('email addresses never reach a log line in clear', () => {
   });
 
   it('applies to what the Powertools logger writes', () => {
-    const writes: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    };
     // Powertools writes INFO to stdout and ERROR to stderr: capture both.
-    const spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
-    try {
+    const { output: out } = writtenWhile(() => {
       logger.info('sending to kim@example.com', { customer: { email: 'kim@example.com' }, customerId: 'c-1' });
       logger.error('failed', new Error('SES rejected kim@example.com'));
-    } finally {
-      for (const s of spies) s.mockRestore();
-    }
-    const out = writes.join('');
+    });
     expect(out).toContain('c-1'); // the capture works
     expect(out).toContain('SES rejected'); // and includes the error line
     expect(out).toContain(pseudonymizeEmail('kim@example.com'));

@@ -13,6 +13,7 @@ import { holdLifetimeSeconds, newHold, planCapture } from '../../lambdas/domain/
 import { planRefund } from '../../lambdas/domain/restore';
 import type { RetryPolicy } from '../../lambdas/shared/retry';
 import { MemoryStore } from './fakes/memory-store';
+import { recordSleeps } from '../support/sleeps';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const at = (days: number) => new Date(T0 + days * DAY_MS).toISOString();
@@ -249,17 +250,7 @@ describe('refusal messages and details', () => {
 });
 
 describe('waiting between attempts', () => {
-  let sleeps: number[];
-  beforeEach(() => {
-    sleeps = [];
-    jest.spyOn(Math, 'random').mockReturnValue(0.5);
-    const real = global.setTimeout;
-    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
-      sleeps.push(ms ?? 0);
-      return real(fn, 0);
-    }) as typeof setTimeout);
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const sleeps = recordSleeps('at once');
   /** floor(0.5 · min(40, 20 · 2^attempt)) = 10, 20 ms. */
   const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 20, maxDelayMs: 40, maxElapsedMs: 60_000 };
   const script = [
@@ -281,7 +272,7 @@ describe('waiting between attempts', () => {
       () => releaseHold({ customerId: 'c-1', holdId: h }, deps(POLICY)),
     ];
     for (const run of runs) {
-      sleeps = [];
+      sleeps.length = 0;
       store.failNext = [...script];
       await expect(run()).resolves.toBeDefined(); // the fourth attempt commits
       expect(sleeps).toEqual([10]);

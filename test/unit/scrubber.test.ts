@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { logger, pseudonymizeEmail, scrubEmails } from '../../lambdas/shared/observability';
+import { writtenWhile } from '../support/output';
 
 /** Characters that never belong to an address token in running text (see domain/email-address.ts). */
 const NOT_IN_TOKEN = /[\s<>()[\]",;:\\@\uFF20\uFE6B/'|`{}.\u3002\uFF0E\uFF61]/u;
@@ -77,24 +78,12 @@ describe('the log scrubber replaces every address-like token', () => {
 
   it('applies to what the Powertools logger writes: message, keys, nested error with cause, stack', () => {
     const addresses = ['jürgen@example.de', 'kim@[192.0.2.1]', '"kim doe"@example.com', 'andré@bücher.de', 'k\u200Bim@exa\u200Bmple.de'];
-    const writes: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      writes.push(String(chunk));
-      return true;
-    };
-    const spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
-    try {
+    const { output: out } = writtenWhile(() => {
       for (const a of addresses) {
         logger.info(`sending to ${a}`, { [a]: true, customer: { email: a }, customerId: 'c-1' });
         logger.error('SES failed', Object.assign(new Error(`MessageRejected: Illegal address <${a}>`), { cause: new Error(a) }));
       }
-    } finally {
-      for (const s of spies) s.mockRestore();
-    }
-    const out = writes.join('');
+    });
     expect(out).toContain('c-1');
     expect(out).toContain('MessageRejected');
     for (const a of addresses) {

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { ComplaintResolvedDetail, ReverseRequest, parseContract } from '../../lambdas/contracts';
-import { CreditError } from '../../lambdas/domain/errors';
 import { isBlankText, normalizeText } from '../../lambdas/domain/text';
+import { thrownCreditError } from '../support/credit-errors';
+
+const refusal = (fn: () => unknown) => thrownCreditError(fn, 'expected a refusal, the input was accepted');
 
 const complaint = {
   complaintId: 'C-1001',
@@ -13,16 +15,6 @@ const complaint = {
   validityDays: 90,
   reason: 'Lieferung verspätet',
 };
-
-function refusal(fn: () => unknown): CreditError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CreditError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal, the input was accepted');
-}
 
 /** Characters that show nothing: zero-width, bidi controls, BOM, soft hyphen, control characters, Unicode spaces, fillers. */
 const INVISIBLES = [

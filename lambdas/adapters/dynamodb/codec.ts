@@ -7,18 +7,17 @@ import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from
 import type { Reminder, StoredItem } from '../../app/stored';
 import { decodeApplied, decodeDayTotals } from './finance-codec';
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
-import { describe, fields, type Fields, type RawItem } from './fields';
+import { describe, fields, storedResponse, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
 import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
+import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
 /**
  * Item codecs: each domain value to the item that stores it, and every stored item back to a domain value
  * (`decodeItem`), checked field by field; pk, sk, ttl and the kind attribute stay here.
  */
 
-const IDEMPOTENCY_RETENTION_MS = 90 * DAY_MS;
 const NOTICE_RETENTION_MS = 90 * DAY_MS;
-const epochSeconds = (ms: number) => Math.ceil(ms / 1000);
 
 export function creditItem(credit: Credit): RawItem {
   const expiresAtMs = Date.parse(credit.expiresAt);
@@ -62,7 +61,7 @@ export function redeemKeyItem(customerId: string, idempotencyKey: string, record
     requestHash: record.requestHash,
     // Stored as the exact JSON sent the first time, so a replay answers byte for byte the same.
     response: JSON.stringify(record.response),
-    ttl: epochSeconds(now.getTime() + IDEMPOTENCY_RETENTION_MS),
+    ttl: epochSeconds(now.getTime() + KEY_RETENTION_MS),
   };
 }
 
@@ -236,13 +235,7 @@ export function decodeGrantRecord(f: Fields): GrantRecord {
 
 export function decodeRedeemRecord(f: Fields): RedeemRecord {
   const requestHash = f.str('requestHash');
-  let response: unknown;
-  try {
-    response = JSON.parse(f.str('response'));
-  } catch {
-    throw f.error('response is not JSON');
-  }
-  if (!response || typeof response !== 'object') throw f.error('response is not a JSON object');
+  const response = storedResponse(f);
   // Replayed byte for byte as first sent: it was built by this service from a checked request.
   return { requestHash, response: response as RedeemRecord['response'] };
 }

@@ -101,3 +101,15 @@ export function describe(raw: RawItem): string {
   const key = [raw.pk, raw.sk].filter((k) => typeof k === 'string').join(' ');
   return `stored ${typeof raw.type === 'string' ? raw.type : 'untyped'} item${key ? ` ${key}` : ''}`;
 }
+
+/** A key item's stored answer: the `response` attribute holds the JSON object first sent, replayed as it is. */
+export function storedResponse(f: Fields): object {
+  let response: unknown;
+  try {
+    response = JSON.parse(f.str('response'));
+  } catch {
+    throw f.error('response is not JSON');
+  }
+  if (!response || typeof response !== 'object') throw f.error('response is not a JSON object');
+  return response;
+}

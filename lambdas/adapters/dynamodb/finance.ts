@@ -5,6 +5,7 @@ import type { Table } from './client';
 import { decodeAs } from './codec';
 import type { RawItem } from './fields';
 import { APPLIED_SK, FIN_SHARDS, ITEM, keys } from './layout';
+import { epochSeconds } from './ttl';
 
 /**
  * The finance report's aggregates: a ledger entry's movement is added to its day totals in the same transaction that
@@ -35,7 +36,7 @@ export class Finance {
       sk: APPLIED_SK,
       type: ITEM.APPLIED,
       entryId,
-      ttl: Math.ceil((now.getTime() + APPLIED_RETENTION_MS) / 1000),
+      ttl: epochSeconds(now.getTime() + APPLIED_RETENTION_MS),
     };
     const items = [
       t.putNew(mark),

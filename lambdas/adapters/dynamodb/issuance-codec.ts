@@ -3,6 +3,7 @@ import { DAY_MS } from '../../domain/credit';
 import type { Versioned } from '../../app/ports';
 import type { Fields, RawItem } from './fields';
 import { GRANT_SK, GRANT_USAGE_SK, ITEM, keys } from './layout';
+import { epochSeconds } from './ttl';
 
 /** Item codecs of the issuance controls: a complaint's refusal record and the cap counters (customer, issuer/day). */
 
@@ -50,7 +51,7 @@ export function issuerUsageItem(issuedBy: string, usage: Versioned<DayUsage>): R
     issuedBy,
     ...usage.value,
     version: usage.version,
-    ttl: Math.ceil((Date.parse(`${usage.value.day}T00:00:00.000Z`) + ISSUER_DAY_RETENTION_MS) / 1000),
+    ttl: epochSeconds(Date.parse(`${usage.value.day}T00:00:00.000Z`) + ISSUER_DAY_RETENTION_MS),
   };
 }
 

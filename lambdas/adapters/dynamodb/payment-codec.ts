@@ -3,18 +3,15 @@ import { PURCHASE_CATEGORIES, type LineApplication } from '../../domain/eligibil
 import type { HeldAllocation, Hold } from '../../domain/hold';
 import { RELEASE_REASONS, type LedgerEntry, type PaymentFlowEntry } from '../../domain/ledger';
 import type { RefundProgress } from '../../domain/restore';
-import { DAY_MS } from '../../domain/credit';
 import type { KeyedRecord } from '../../app/payment-ports';
-import type { Fields, RawItem } from './fields';
+import { storedResponse, type Fields, type RawItem } from './fields';
 import { ITEM, KEYED_OPERATIONS, keys, type KeyedOperation } from './layout';
+import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
 /**
  * Item codecs of the payment flow (issue 10): the hold item, the key items of hold, capture and refund, the
  * payment-flow ledger kinds and the refund progress kept on a redemption or capture. codec.ts dispatches to these.
  */
-
-const KEY_RETENTION_MS = 90 * DAY_MS;
-const epochSeconds = (ms: number) => Math.ceil(ms / 1000);
 
 /** The hold item; its TTL (the hold's expiry) drives the auto-release. */
 export function holdItem(hold: Hold): RawItem {
@@ -81,13 +78,7 @@ export function decodeHold(f: Fields): Hold {
 
 export function decodeOperationKey(f: Fields): { operation: KeyedOperation; record: KeyedRecord<unknown> } {
   const operation = f.oneOf('operation', KEYED_OPERATIONS);
-  let response: unknown;
-  try {
-    response = JSON.parse(f.str('response'));
-  } catch {
-    throw f.error('response is not JSON');
-  }
-  if (!response || typeof response !== 'object') throw f.error('response is not a JSON object');
+  const response = storedResponse(f);
   return { operation, record: { requestHash: f.str('requestHash'), response } };
 }
 

@@ -9,21 +9,13 @@ import { decodeItem, decodeStreamRecord, StoredItemError } from '../../../lambda
 import { creditItem, ledgerItem, noticeItem, redeemKeyItem, reminderItem, grantKeyItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { TTL_REMOVER } from '../../../lambdas/adapters/dynamodb/layout';
 import type { Credit } from '../../../lambdas/domain/credit';
-import { credit as base, EXPIRES, NOW } from './fixtures';
+import { credit as base, EXPIRES, NOW, redemptionOf } from './fixtures';
 import { eventForLedgerEntry } from '../../../lambdas/domain/events';
-import { expiredEntry, grantedEntry, redeemedEntry, reversedEntry, type LedgerEntry } from '../../../lambdas/domain/ledger';
+import { expiredEntry, grantedEntry, reversedEntry, type LedgerEntry } from '../../../lambdas/domain/ledger';
 
 const credit: Credit = { ...base, remaining: 2000 };
 const allocations = [{ creditId: credit.creditId, amount: 400, expiresAt: EXPIRES }];
-const redeemed = redeemedEntry({
-  redemptionId: '01JREDEEM000000000000000AA',
-  customerId: 'cust-1',
-  orderId: 'o-1',
-  currency: 'EUR',
-  amount: 400,
-  allocations,
-  at: NOW.toISOString(),
-});
+const redeemed = redemptionOf(allocations);
 const entries: LedgerEntry[] = [
   grantedEntry(credit),
   redeemed,

@@ -3,31 +3,19 @@
  * what they store: exact keys, conditions and expressions. The SDK is mocked; the integration tests run the same
  * code on DynamoDB Local.
  */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+import { QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { createDocumentClient, decodeItem, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
+import { decodeItem, type DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { creditItem, ledgerItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { shardOf } from '../../../lambdas/adapters/dynamodb/finance';
 import { FIN_SHARDS } from '../../../lambdas/adapters/dynamodb/layout';
 import { voidedEntry } from '../../../lambdas/domain/ledger';
 import { credit, EXPIRES, NOW } from './fixtures';
+import { cancelled, TABLE, useMockedTable } from './mocked-table';
 
-const TABLE = 'CourtesyCredits';
-const ddb = mockClient(DynamoDBDocumentClient);
 let store: DynamoCreditStore;
-beforeEach(() => {
-  ddb.reset();
-  store = new DynamoCreditStore(
-    createDocumentClient(new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })),
-    TABLE,
-  );
-});
-afterAll(() => ddb.restore());
-const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) as never });
+const { ddb, sent } = useMockedTable((s) => (store = s));
 
 describe('void', () => {
   const record = { voidId: 'v-1', voidedAt: NOW.toISOString(), amount: 1800, voidKey: 'k' };
@@ -101,10 +89,7 @@ describe('codec: voided and erased credits, VOIDED entries', () => {
       kind: 'ledger',
       entry: { entryId: 'v-1', customerId: 'cust-1', kind: 'VOIDED', currency: 'EUR', amount: 2500, at: 'at', creditId: credit.creditId },
     });
-    const grant = {
-      pk: 'C#cust-1',
-      sk: 'LEDGER#g',
-      type: 'LEDGER',
+    const granted = {
       entryId: 'g',
       customerId: 'cust-1',
       kind: 'GRANTED',
@@ -115,20 +100,7 @@ describe('codec: voided and erased credits, VOIDED entries', () => {
       complaintId: 'c',
       expiresAt: 'x',
     };
-    expect(decodeItem(grant)).toEqual({
-      kind: 'ledger',
-      entry: {
-        entryId: 'g',
-        customerId: 'cust-1',
-        kind: 'GRANTED',
-        currency: 'EUR',
-        amount: 1,
-        at: 'a',
-        creditId: 'g',
-        complaintId: 'c',
-        expiresAt: 'x',
-      },
-    });
+    expect(decodeItem({ pk: 'C#cust-1', sk: 'LEDGER#g', type: 'LEDGER', ...granted })).toEqual({ kind: 'ledger', entry: granted });
   });
 });
 

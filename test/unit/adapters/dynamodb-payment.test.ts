@@ -3,18 +3,17 @@
  * guards and TTLs, with the SDK mocked (aws-sdk-client-mock); test/integration/payment-flow.test.ts runs the same code
  * on DynamoDB Local.
  */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { createDocumentClient, decodeItem, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
+import { decodeItem, type DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { ledgerItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { newHold, planCapture } from '../../../lambdas/domain/hold';
-import { capturedEntry, heldEntry, redeemedEntry, refundedEntry, releasedEntry } from '../../../lambdas/domain/ledger';
+import { capturedEntry, heldEntry, refundedEntry, releasedEntry } from '../../../lambdas/domain/ledger';
 import type { KeyedRecord } from '../../../lambdas/app/payment-ports';
-import { NOW } from './fixtures';
+import { NOW, redemptionOf } from './fixtures';
+import { cancelled, expectedDebit as debit, expectedRestore as restore, TABLE, useMockedTable } from './mocked-table';
 
-const TABLE = 'CourtesyCredits';
 const E1 = '2026-04-01T00:00:00.000Z';
 const E2 = '2026-05-30T10:00:00.000Z';
 const allocations = [
@@ -33,42 +32,9 @@ const hold = newHold({
 const HOLD_EXPIRES_MS = NOW.getTime() + 3_600_000;
 const record: KeyedRecord<any> = { requestHash: 'h-1', response: { holdId: hold.holdId, held: 400 } };
 
-const ddb = mockClient(DynamoDBDocumentClient);
 let store: DynamoCreditStore;
-beforeEach(() => {
-  ddb.reset();
-  store = new DynamoCreditStore(
-    createDocumentClient(new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })),
-    TABLE,
-  );
-});
-afterAll(() => ddb.restore());
-const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
-const cancelled = (...codes: Array<string | { Code: string; Item?: Record<string, unknown> }>) =>
-  new TransactionCanceledException({
-    message: 'cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((c) => (typeof c === 'string' ? { Code: c } : c)) as never,
-  });
+const { ddb, sent } = useMockedTable((s) => (store = s));
 
-const debit = (a: (typeof allocations)[number]) => ({
-  Update: {
-    TableName: TABLE,
-    Key: { pk: 'C#cust-1', sk: `CREDIT#${a.expiresAt}#${a.creditId}` },
-    UpdateExpression: 'SET remaining = remaining - :take',
-    ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
-    ExpressionAttributeValues: { ':take': a.amount, ':now': NOW.getTime() },
-  },
-});
-const restore = (creditId: string, amount: number, expiresAt: string, max: number) => ({
-  Update: {
-    TableName: TABLE,
-    Key: { pk: 'C#cust-1', sk: `CREDIT#${expiresAt}#${creditId}` },
-    UpdateExpression: 'SET remaining = remaining + :give',
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
-    ExpressionAttributeValues: { ':give': amount, ':now': NOW.getTime(), ':max': max },
-  },
-});
 const keyItem = (operation: string, key: string, r: KeyedRecord<unknown>) => ({
   Put: {
     TableName: TABLE,
@@ -200,15 +166,7 @@ describe('capture and release', () => {
 });
 
 describe('refund', () => {
-  const redemption = redeemedEntry({
-    redemptionId: '01JREDEEM000000000000000AA',
-    customerId: 'cust-1',
-    orderId: 'o-1',
-    currency: 'EUR',
-    amount: 400,
-    allocations,
-    at: NOW.toISOString(),
-  });
+  const redemption = redemptionOf(allocations);
   const refund = refundedEntry({
     refundId: '01JREFUND00000000000000000',
     of: redemption,
@@ -309,15 +267,7 @@ describe('reads', () => {
   });
 
   it('payment-flow ledger entries and refund progress survive the round trip through the table', () => {
-    const redemption = redeemedEntry({
-      redemptionId: 'r-1',
-      customerId: 'cust-1',
-      orderId: 'o-1',
-      currency: 'EUR',
-      amount: 400,
-      allocations,
-      at: NOW.toISOString(),
-    });
+    const redemption = redemptionOf(allocations, 'r-1');
     const refunds = { refunded: 100, refundedAllocations: [{ creditId: 'cr-b', amount: 100, expiresAt: E2 }] };
     const capture = capturedEntry({ captureId: 'cap-1', hold, taken: allocations, final: false, at: NOW.toISOString() });
     const entries = [

@@ -3,17 +3,16 @@
  * these pin the table layout. The SDK is mocked (aws-sdk-client-mock); the integration tests run the same code on
  * DynamoDB Local.
  */
-import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { createDocumentClient, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
+import type { DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { CreditError } from '../../../lambdas/domain/errors';
-import { expiredEntry, grantedEntry, redeemedEntry, reversedEntry } from '../../../lambdas/domain/ledger';
+import { expiredEntry, grantedEntry, reversedEntry } from '../../../lambdas/domain/ledger';
 import type { RedeemRecord } from '../../../lambdas/app/ports';
-import { credit, EXPIRES, NOW } from './fixtures';
+import { credit, EXPIRES, NOW, redemptionOf } from './fixtures';
+import { cancelled, expectedDebit, expectedRestore, TABLE, useMockedTable } from './mocked-table';
 
-const TABLE = 'CourtesyCredits';
 const EXPIRES_MS = 1780135200000;
 const REMIND_AT = new Date('2026-05-23T10:00:00.000Z');
 
@@ -29,15 +28,7 @@ const allocations = [
   { creditId: 'cr-a', amount: 300, expiresAt: '2026-04-01T00:00:00.000Z' },
   { creditId: 'cr-b', amount: 100, expiresAt: EXPIRES },
 ];
-const redemption = redeemedEntry({
-  redemptionId: '01JREDEEM000000000000000AA',
-  customerId: 'cust-1',
-  orderId: 'o-1',
-  currency: 'EUR',
-  amount: 400,
-  allocations,
-  at: NOW.toISOString(),
-});
+const redemption = redemptionOf(allocations);
 const redeemRecord: RedeemRecord = {
   requestHash: 'hash-1',
   response: {
@@ -53,22 +44,8 @@ const redeemRecord: RedeemRecord = {
   },
 };
 
-const ddb = mockClient(DynamoDBDocumentClient);
 let store: DynamoCreditStore;
-beforeEach(() => {
-  ddb.reset();
-  const client = new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  store = new DynamoCreditStore(createDocumentClient(client), TABLE);
-});
-afterAll(() => ddb.restore());
-
-const cancelled = (...codes: Array<string | { Code: string; Item?: Record<string, unknown> }>) =>
-  new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((c) => (typeof c === 'string' ? { Code: c } : c)) as never,
-  });
-const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
+const { ddb, sent } = useMockedTable((s) => (store = s));
 
 /** The cap counters of a customer's first grant (nothing stored yet: version 0). */
 const DAY = { day: '2026-03-01', count: 1, amounts: { EUR: 2500 } };
@@ -296,17 +273,7 @@ describe('redemption: conditional debits, ledger entry, idempotency record', () 
     expect(await commit()).toEqual({ kind: 'committed' });
     const items = sent(TransactWriteCommand)[0].TransactItems;
     expect(items).toHaveLength(4);
-    expect(items.slice(0, 2)).toEqual(
-      allocations.map((a) => ({
-        Update: {
-          TableName: TABLE,
-          Key: { pk: 'C#cust-1', sk: `CREDIT#${a.expiresAt}#${a.creditId}` },
-          UpdateExpression: 'SET remaining = remaining - :take',
-          ConditionExpression: 'attribute_exists(pk) AND remaining >= :take AND expiresAtMs > :now',
-          ExpressionAttributeValues: { ':take': a.amount, ':now': NOW.getTime() },
-        },
-      })),
-    );
+    expect(items.slice(0, 2)).toEqual(allocations.map(expectedDebit));
     expect(items[2]).toEqual({
       Put: {
         TableName: TABLE,
@@ -426,15 +393,7 @@ describe('reversal', () => {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      {
-        Update: {
-          TableName: TABLE,
-          Key: { pk: 'C#cust-1', sk: `CREDIT#2026-04-01T00:00:00.000Z#cr-a` },
-          UpdateExpression: 'SET remaining = remaining + :give',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(voided) AND expiresAtMs > :now AND remaining <= :max',
-          ExpressionAttributeValues: { ':give': 300, ':now': NOW.getTime(), ':max': 700 },
-        },
-      },
+      expectedRestore('cr-a', 300, '2026-04-01T00:00:00.000Z', 700),
     ]);
   });
 

@@ -4,24 +4,15 @@
  * and conflicts on the usage counters.
  */
 import { grantCredit, type GrantDeps } from '../../../lambdas/app/grant';
-import type { ComplaintResolvedDetail } from '../../../lambdas/contracts';
 import { DEFAULT_CAP_POLICY } from '../../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../../lambdas/domain/credit';
-import { CreditError } from '../../../lambdas/domain/errors';
 import { CONFLICT_RETRY } from '../../../lambdas/shared/retry';
 import { FakeStore, fixedClock, sequentialIds } from './fakes';
+import { creditErrorOf as errorOf } from '../../support/credit-errors';
+import { complaintDetail } from '../../support/complaints';
 
 const NOW = '2026-03-01T10:00:00.000Z';
-const detail: ComplaintResolvedDetail = {
-  complaintId: 'cmp-1',
-  customerId: 'cust-1',
-  email: 'kim@example.com',
-  locale: 'de-DE',
-  amount: 4000,
-  currency: 'EUR',
-  validityDays: 90,
-  reason: 'late',
-};
+const detail = complaintDetail();
 
 function setup() {
   const store = new FakeStore();
@@ -33,16 +24,6 @@ function setup() {
     newId: sequentialIds('cr'),
   };
   return { store, deps };
-}
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, message: e.message, details: e.details };
-    throw e;
-  }
-  throw new Error('expected a CreditError');
 }
 
 describe('grantCredit', () => {

@@ -5,23 +5,13 @@
 import { aggregateEntry } from '../../../lambdas/app/aggregate';
 import { finance } from '../../../lambdas/app/report';
 import { voidCredit } from '../../../lambdas/app/void';
-import { CreditError } from '../../../lambdas/domain/errors';
 import { grantedEntry, redeemedEntry } from '../../../lambdas/domain/ledger';
 import type { Credit } from '../../../lambdas/domain/credit';
 import { credit, FakeStore, fixedClock, sequentialIds } from './fakes';
+import { creditErrorOf as errorOf } from '../../support/credit-errors';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const EXPIRES = '2026-06-01T00:00:00.000Z';
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, message: e.message, details: e.details };
-    throw e;
-  }
-  throw new Error('expected a CreditError');
-}
 
 describe('voidCredit', () => {
   const c = credit({ creditId: 'c-1', remaining: 600, expiresAt: EXPIRES }) as Credit;

@@ -3,10 +3,10 @@
  * one (that part is reported as lapsed), exactly once, and only for the customer's own APPLIED redemption.
  */
 import { reverseRedemption } from '../../../lambdas/app/reverse';
-import { CreditError } from '../../../lambdas/domain/errors';
 import { grantedEntry, redeemedEntry, expiredEntry } from '../../../lambdas/domain/ledger';
 import { CONFLICT_RETRY } from '../../../lambdas/shared/retry';
 import { credit, FakeStore, fixedClock, sequentialIds } from './fakes';
+import { creditErrorOf as errorOf } from '../../support/credit-errors';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const SOON = '2026-04-01T00:00:00.000Z';
@@ -36,16 +36,6 @@ function setup() {
 }
 
 const req = { customerId: 'cust-1', redemptionId: 'red-1' };
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, message: e.message, details: e.details };
-    throw e;
-  }
-  throw new Error('expected a CreditError');
-}
 
 describe('reverseRedemption', () => {
   it('puts the whole amount back onto the credits it came from and records the reversal', async () => {
