@@ -1,5 +1,6 @@
 import { DAY_MS, decideGrant, type Credit, type ErasedCredit, type GrantPolicy, type GrantRequest } from './credit';
 import { CreditError } from './errors';
+import { grantedEntry, type GrantedEntry } from './ledger';
 import { assertCurrency, maxMinorUnits } from './money';
 import type { ReasonCode } from './reason-code';
 import type { EligibleCategory } from './eligibility';
@@ -167,7 +168,7 @@ export function decideApprove(
   now: Date,
   creditId: string,
   policy: GrantPolicy,
-): { credit: Credit | ErasedCredit; remindAt?: Date; decision: ApprovalDecision } {
+): { credit: Credit | ErasedCredit; ledger: GrantedEntry; remindAt?: Date; decision: ApprovalDecision } {
   assertNotIssuer(p, approverId);
   if (isPastDeadline(p, now)) {
     throw new CreditError('PENDING_GRANT_EXPIRED', `pending grant ${p.pendingId} was not approved by its deadline`, {
@@ -187,10 +188,20 @@ export function decideApprove(
     ...(p.erasedAt === undefined ? { email: p.email, locale: p.locale, reason: p.reason } : { email: 'erased@invalid.example', locale: 'en', reason: '-' }),
   };
   const { credit, remindAt } = decideGrant(request, now, creditId, policy);
-  const stored: Credit | ErasedCredit =
-    p.erasedAt === undefined ? credit : (({ email: _e, locale: _l, reason: _r, ...kept }) => ({ ...kept, erasedAt: p.erasedAt }))(credit);
+  const entry = grantedEntry(credit, p.reasonCode, p.issuedBy);
+  if (p.erasedAt !== undefined) {
+    const { email: _e, locale: _l, reason: _r, ...kept } = credit;
+    const { reason: _er, ...keptEntry } = entry;
+    return {
+      credit: { ...kept, erasedAt: p.erasedAt },
+      ledger: keptEntry,
+      ...(remindAt ? { remindAt } : {}),
+      decision: { ...base(p, now), outcome: 'APPROVED', approverId, creditId, expiresAt: credit.expiresAt },
+    };
+  }
   return {
-    credit: stored,
+    credit,
+    ledger: entry,
     ...(remindAt ? { remindAt } : {}),
     decision: { ...base(p, now), outcome: 'APPROVED', approverId, creditId, expiresAt: credit.expiresAt },
   };

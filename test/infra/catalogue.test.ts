@@ -117,7 +117,7 @@ describe('function catalogue', () => {
 });
 
 describe('catalogue entries carry everything about a function', () => {
-  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void, privacy erase, finance report', () => {
+  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void, privacy erase, finance report, approvers approval', () => {
     const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
     expect(invokers).toEqual({
       redeem: ['paymentFlowRoleArn'],
@@ -126,6 +126,7 @@ describe('catalogue entries carry everything about a function', () => {
       void: ['opsRoleArn'],
       erase: ['privacyRoleArn'],
       report: ['financeRoleArn'],
+      approval: ['approverRoleArn'],
       hold: ['paymentFlowRoleArn'],
       capture: ['paymentFlowRoleArn'],
       release: ['paymentFlowRoleArn'],
@@ -153,6 +154,8 @@ describe('catalogue entries carry everything about a function', () => {
       capture: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       refund: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      approval: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      'decline-expired': ['dynamodb:GetItem', 'dynamodb:PutItem'],
     });
   });
 

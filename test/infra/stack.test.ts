@@ -119,7 +119,7 @@ describe('functions', () => {
     'NODE_OPTIONS',
   ];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
-    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
+    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS', 'APPROVAL_THRESHOLDS', 'APPROVAL_TIMEOUT_HOURS'],
     redeem: COMMON,
     reverse: COMMON,
     balance: COMMON,
@@ -135,6 +135,8 @@ describe('functions', () => {
     erase: COMMON,
     report: COMMON,
     aggregate: COMMON,
+    approval: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+    'decline-expired': COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {
@@ -189,6 +191,9 @@ describe('functions', () => {
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
       GRANT_CAPS: JSON.stringify(DEFAULT_CAP_POLICY),
+      // No approval thresholds by default: no grant waits for an approver.
+      APPROVAL_THRESHOLDS: '{}',
+      APPROVAL_TIMEOUT_HOURS: '72',
     });
     expect(resources[fnIds.hold].Properties.Environment.Variables).toMatchObject({
       HOLD_DEFAULT_LIFETIME_SECONDS: '604800',
