@@ -212,12 +212,14 @@ describe('least privilege: execution roles', () => {
       'queue:NotifyQueue': 'notify',
       'queue:PublishQueue': 'publish',
       'queue:AggregateQueue': 'aggregate',
+      'queue:DeclineExpiredQueue': 'decline-expired',
     });
     expect(Object.fromEntries(senders)).toEqual({
       'queue:ExpireQueue': 'route',
       'queue:NotifyQueue': 'route',
       'queue:PublishQueue': 'route',
       'queue:AggregateQueue': 'route',
+      'queue:DeclineExpiredQueue': 'route',
       'queue:GrantFailures': 'grant',
     });
     // EventBridge's DLQ is written by events.amazonaws.com only; the DLQs by SQS's redrive only
