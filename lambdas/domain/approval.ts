@@ -1,4 +1,4 @@
-import { DAY_MS, decideGrant, type Credit, type ErasedCredit, type GrantPolicy, type GrantRequest } from './credit';
+import { creditTerms, DAY_MS, decideGrant, type Credit, type ErasedCredit, type GrantPolicy, type GrantRequest } from './credit';
 import { CreditError } from './errors';
 import { grantedEntry, type GrantedEntry } from './ledger';
 import { assertCurrency, maxMinorUnits } from './money';
@@ -176,34 +176,32 @@ export function decideApprove(
       decideBy: p.decideBy,
     });
   }
-  const request: GrantRequest = {
+  const terms = {
     complaintId: p.complaintId,
     customerId: p.customerId,
     amount: p.amount,
     currency: p.currency,
     validityDays: p.validityDays,
-    ...(p.reasonCode ? { reasonCode: p.reasonCode } : {}),
     ...(p.categories ? { categories: p.categories } : {}),
-    // An erased request still makes its credit (amounts and dates kept), erased in turn: nobody is emailed.
-    ...(p.erasedAt === undefined ? { email: p.email, locale: p.locale, reason: p.reason } : { email: 'erased@invalid.example', locale: 'en', reason: '-' }),
   };
-  const { credit, remindAt } = decideGrant(request, now, creditId, policy);
-  const entry = grantedEntry(credit, p.reasonCode, p.issuedBy);
+  const decision: ApprovalDecision = { ...base(p, now), outcome: 'APPROVED', approverId, creditId, expiresAt: '' };
   if (p.erasedAt !== undefined) {
-    const { email: _e, locale: _l, reason: _r, ...kept } = credit;
-    const { reason: _er, ...keptEntry } = entry;
+    // The customer was erased meanwhile: the credit is made (amounts and dates kept), erased in turn; nobody is emailed.
+    const { credit, remindAt } = creditTerms(terms, now, creditId, policy);
+    const { reason: _r, ...ledger } = grantedEntry({ ...credit, email: '', locale: '', reason: '' }, p.reasonCode, p.issuedBy);
     return {
-      credit: { ...kept, erasedAt: p.erasedAt },
-      ledger: keptEntry,
+      credit: { ...credit, erasedAt: p.erasedAt },
+      ledger,
       ...(remindAt ? { remindAt } : {}),
-      decision: { ...base(p, now), outcome: 'APPROVED', approverId, creditId, expiresAt: credit.expiresAt },
+      decision: { ...decision, expiresAt: credit.expiresAt },
     };
   }
+  const { credit, remindAt } = decideGrant({ ...terms, email: p.email, locale: p.locale, reason: p.reason }, now, creditId, policy);
   return {
     credit,
-    ledger: entry,
+    ledger: grantedEntry(credit, p.reasonCode, p.issuedBy),
     ...(remindAt ? { remindAt } : {}),
-    decision: { ...base(p, now), outcome: 'APPROVED', approverId, creditId, expiresAt: credit.expiresAt },
+    decision: { ...decision, expiresAt: credit.expiresAt },
   };
 }
 
