@@ -225,6 +225,22 @@ test('erasure covers a pending grant: the whole table is free of the address; ap
   expect(await emailsTo(email)).toEqual([]);
 });
 
+test("finance: a pending grant is no liability; its approval's GRANTED entry is, and the books reconcile", async () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const grantedToday = async () => {
+    await t.runtime.idle(30_000);
+    const report = await svc.invoke('report', { operation: 'report', from: today, to: today });
+    return (report.rows.find((r: any) => r.currency === 'EUR')?.granted ?? 0) as number;
+  };
+  const before = await grantedToday();
+  const c = await requestAbove();
+  expect(await grantedToday()).toBe(before);
+  const [p] = await pendingOf(c.customerId);
+  expect((await approval({ operation: 'approve', customerId: c.customerId, pendingId: p.pendingId, approverId: 'boss-1' })).ok).toBe(true);
+  expect(await grantedToday()).toBe(before + 15_000);
+  expect(await svc.invoke('report', { operation: 'reconcile' })).toMatchObject({ ok: true, balanced: true });
+});
+
 test('bad input is refused, the table unchanged', async () => {
   const c = await requestAbove();
   const [p] = await pendingOf(c.customerId);
