@@ -16,7 +16,11 @@ export const APPROVAL_HELP = `  pending --customer ID                 approvers:
   decline --customer ID (--pending ID | --complaint ID) --approver ID [--reason-code NOT_JUSTIFIED|AMOUNT_TOO_HIGH|DUPLICATE|SUSPECTED_FRAUD|OTHER]`;
 
 /** Run one approval command; `invoke` calls a function of the running service and returns its answer. */
-export async function approvalCli(command: ApprovalCommand, args: string[], invoke: (fn: string, payload: unknown) => Promise<unknown>): Promise<void> {
+export async function approvalCli(
+  command: ApprovalCommand,
+  args: string[],
+  invoke: (fn: string, payload: unknown) => Promise<unknown>,
+): Promise<void> {
   const { values: o } = parseArgs({
     args,
     options: {

@@ -29,7 +29,14 @@ const grant = {
   },
   tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
   permissions: [],
-  env: [...COMMON_ENV, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS', 'APPROVAL_THRESHOLDS', 'APPROVAL_TIMEOUT_HOURS'],
+  env: [
+    ...COMMON_ENV,
+    'REMINDER_DAYS_BEFORE_EXPIRY',
+    'MAX_GRANT_MAJOR_UNITS',
+    'GRANT_CAPS',
+    'APPROVAL_THRESHOLDS',
+    'APPROVAL_TIMEOUT_HOURS',
+  ],
   optionalEnv: [],
 } as const satisfies FunctionSpec;
 

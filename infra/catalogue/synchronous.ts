@@ -47,7 +47,7 @@ export const SYNCHRONOUS_FUNCTIONS = {
   }),
   // Approval above a threshold (issue 11.2): approve, decline, list; only the approvers' role.
   approval: invoked('approval', {
-    description: 'Approves or declines a grant waiting for approval, or lists a customer\'s (sync, called by approvers)',
+    description: "Approves or declines a grant waiting for approval, or lists a customer's (sync, called by approvers)",
     invokers: ['approverRoleArn'],
     // Approve: decision, credit, GRANTED entry, reminder and grant key put, pending grant deleted (one transaction).
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],

@@ -29,7 +29,15 @@ export interface ApprovalDeps {
 type Ref = Extract<ApprovalRequest, { operation: 'approve' | 'decline' }>;
 
 export type ApprovalAnswer =
-  | { decision: 'APPROVED'; pendingId: string; customerId: string; complaintId: string; creditId: string; expiresAt: string; decidedAt: string }
+  | {
+      decision: 'APPROVED';
+      pendingId: string;
+      customerId: string;
+      complaintId: string;
+      creditId: string;
+      expiresAt: string;
+      decidedAt: string;
+    }
   | {
       decision: 'DECLINED';
       pendingId: string;
@@ -134,7 +142,10 @@ export async function expirePendingGrant(removed: PendingGrant, deps: ApprovalDe
     if (result.kind === 'duplicate') return 'ALREADY_DECIDED';
     await pauseAfterConflict(attempt, retry, result.stale);
   }
-  throw new CreditError('CONCURRENT_MODIFICATION', `the auto-decline of pending grant ${removed.pendingId} kept conflicting; will be retried`);
+  throw new CreditError(
+    'CONCURRENT_MODIFICATION',
+    `the auto-decline of pending grant ${removed.pendingId} kept conflicting; will be retried`,
+  );
 }
 
 /** The usage counters with the pending grant's room given back on the day it was requested (at the versions read). */

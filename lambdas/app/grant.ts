@@ -109,7 +109,13 @@ export async function grantOrRequestApproval(
           });
     if (result.kind === 'committed') {
       if (pending) {
-        return { outcome: 'PENDING_APPROVAL', pendingId: pending.pendingId, customerId: pending.customerId, decideBy: pending.decideBy, replayed: false };
+        return {
+          outcome: 'PENDING_APPROVAL',
+          pendingId: pending.pendingId,
+          customerId: pending.customerId,
+          decideBy: pending.decideBy,
+          replayed: false,
+        };
       }
       return { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt };
     }
@@ -145,7 +151,11 @@ const refusedOutcome = (detail: ComplaintResolvedDetail, cap: Cap, limit: number
 /** The complaint was handled before: the same answer again, or GRANT_CONFLICT if it now asks for different terms. */
 function earlierOutcome(detail: ComplaintResolvedDetail, requestHash: string, existing: ComplaintOutcome | undefined): GrantRequestOutcome {
   const earlierHash =
-    existing?.kind === 'granted' ? existing.grant.requestHash : existing?.kind === 'pending' ? existing.key.requestHash : existing?.requestHash;
+    existing?.kind === 'granted'
+      ? existing.grant.requestHash
+      : existing?.kind === 'pending'
+        ? existing.key.requestHash
+        : existing?.requestHash;
   if (existing && earlierHash !== requestHash) {
     throw new CreditError(
       'GRANT_CONFLICT',
@@ -161,6 +171,7 @@ function earlierOutcome(detail: ComplaintResolvedDetail, requestHash: string, ex
     );
   }
   if (existing?.kind === 'refused') return refusedOutcome(detail, existing.refusal.cap, existing.refusal.limit);
-  if (existing?.kind === 'pending') return { outcome: 'PENDING_APPROVAL', pendingId: existing.key.pendingId, customerId: detail.customerId, replayed: true };
+  if (existing?.kind === 'pending')
+    return { outcome: 'PENDING_APPROVAL', pendingId: existing.key.pendingId, customerId: detail.customerId, replayed: true };
   return { outcome: 'DUPLICATE', creditId: existing?.grant.creditId ?? 'unknown', customerId: detail.customerId };
 }

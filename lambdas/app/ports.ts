@@ -144,7 +144,11 @@ export interface ApprovalStore {
    * One transaction: the decision (the guard), the pending item's deletion if it is still there (a decline by an
    * approver; after a TTL removal it is gone), and the usage given back (each only at the version read).
    */
-  commitDecline(input: { decision: ApprovalDecision; deletePending: boolean; usage: UsageUpdate }): Promise<CommitOutcome<ApprovalDecision>>;
+  commitDecline(input: {
+    decision: ApprovalDecision;
+    deletePending: boolean;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ApprovalDecision>>;
 }
 
 export interface SpendableCredits {

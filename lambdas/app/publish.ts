@@ -1,5 +1,12 @@
 import { NOTICE } from '../adapters/dynamodb/layout';
-import { eventForDecision, eventForLedgerEntry, eventForPendingGrant, eventForRefusal, eventForReminder, type OutgoingEvent } from '../domain/events';
+import {
+  eventForDecision,
+  eventForLedgerEntry,
+  eventForPendingGrant,
+  eventForRefusal,
+  eventForReminder,
+  type OutgoingEvent,
+} from '../domain/events';
 import type { StoredItem } from './stored';
 
 /**

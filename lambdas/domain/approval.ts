@@ -48,7 +48,8 @@ export function parseApprovalThresholds(raw: unknown): { thresholds: Record<stri
       problems.push(`${currency}: not an ISO 4217 currency code`);
       continue;
     }
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000_000) problems.push(`${currency}: must be a whole number from 0 to 1000000000`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000_000)
+      problems.push(`${currency}: must be a whole number from 0 to 1000000000`);
     else thresholds[currency] = v;
   }
   return problems.length > 0 ? { problems } : { thresholds };
@@ -61,7 +62,8 @@ export function needsApproval(amount: number, currency: string, policy: Approval
 }
 
 /** When an undecided grant requested at `requestedAt` is declined. */
-export const decideByFor = (requestedAt: Date, policy: ApprovalPolicy): Date => new Date(requestedAt.getTime() + policy.timeoutHours * HOUR_MS);
+export const decideByFor = (requestedAt: Date, policy: ApprovalPolicy): Date =>
+  new Date(requestedAt.getTime() + policy.timeoutHours * HOUR_MS);
 
 /** What a pending grant keeps: the whole request (the credit is made from it on approval) and its deadline. */
 interface PendingTerms {
@@ -136,7 +138,12 @@ interface DecisionBase {
 /** How a pending grant ended: approved into a credit, declined by an approver, or declined because nobody decided in time. */
 export type ApprovalDecision =
   | (DecisionBase & { readonly outcome: 'APPROVED'; readonly approverId: string; readonly creditId: string; readonly expiresAt: string })
-  | (DecisionBase & { readonly outcome: 'DECLINED'; readonly reason: 'DECLINED'; readonly approverId: string; readonly reasonCode?: DeclineReasonCode })
+  | (DecisionBase & {
+      readonly outcome: 'DECLINED';
+      readonly reason: 'DECLINED';
+      readonly approverId: string;
+      readonly reasonCode?: DeclineReasonCode;
+    })
   | (DecisionBase & { readonly outcome: 'DECLINED'; readonly reason: 'EXPIRED' });
 
 const base = (p: PendingGrant, now: Date): DecisionBase => ({

@@ -55,7 +55,8 @@ export function approvalPolicy(): ApprovalPolicy {
   const parsed = parseApprovalThresholds(process.env.APPROVAL_THRESHOLDS);
   if ('problems' in parsed) throw new Error(`environment variable APPROVAL_THRESHOLDS is invalid: ${parsed.problems.join('; ')}`);
   const timeoutHours = positiveInt('APPROVAL_TIMEOUT_HOURS', DEFAULT_APPROVAL_POLICY.timeoutHours);
-  if (timeoutHours > MAX_APPROVAL_TIMEOUT_HOURS) throw new Error(`environment variable APPROVAL_TIMEOUT_HOURS must be at most ${MAX_APPROVAL_TIMEOUT_HOURS}`);
+  if (timeoutHours > MAX_APPROVAL_TIMEOUT_HOURS)
+    throw new Error(`environment variable APPROVAL_TIMEOUT_HOURS must be at most ${MAX_APPROVAL_TIMEOUT_HOURS}`);
   return { thresholdsMajorUnits: parsed.thresholds, timeoutHours };
 }
 

@@ -120,7 +120,14 @@ describe('functions', () => {
     'NODE_OPTIONS',
   ];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
-    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS', 'APPROVAL_THRESHOLDS', 'APPROVAL_TIMEOUT_HOURS'],
+    grant: [
+      ...COMMON,
+      'REMINDER_DAYS_BEFORE_EXPIRY',
+      'MAX_GRANT_MAJOR_UNITS',
+      'GRANT_CAPS',
+      'APPROVAL_THRESHOLDS',
+      'APPROVAL_TIMEOUT_HOURS',
+    ],
     redeem: COMMON,
     reverse: COMMON,
     balance: COMMON,
@@ -249,7 +256,9 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     const absent = { [ATTR.KIND]: { S: [{ exists: false }] } };
     expect(patterns).toEqual([
       { dynamodb: { OldImage: { type: { S: ['CREDIT', 'PENDING_GRANT', 'REMINDER'] } }, NewImage: absent } },
-      { dynamodb: { NewImage: { type: { S: ['CREDIT', 'GRANT_DECISION', 'GRANT_REFUSED', 'LEDGER', 'PENDING_GRANT'] } }, OldImage: absent } },
+      {
+        dynamodb: { NewImage: { type: { S: ['CREDIT', 'GRANT_DECISION', 'GRANT_REFUSED', 'LEDGER', 'PENDING_GRANT'] } }, OldImage: absent },
+      },
       { dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } }, OldImage: absent } },
     ]);
     expect(patterns).toEqual(JSON.parse(JSON.stringify(routeFilters())));

@@ -51,7 +51,13 @@ async function requestAbove(overrides: Record<string, unknown> = {}) {
 test('above the threshold: pending (no credit, no email, balance unchanged); the issuer may not approve; approve → credit, email once, events', async () => {
   const c = await requestAbove();
   const [p] = await pendingOf(c.customerId);
-  expect(p).toMatchObject({ complaintId: c.complaintId, currency: 'EUR', amount: 15_000, issuedBy: 'agent-1', reasonCode: 'DAMAGED_ORDER' });
+  expect(p).toMatchObject({
+    complaintId: c.complaintId,
+    currency: 'EUR',
+    amount: 15_000,
+    issuedBy: 'agent-1',
+    reasonCode: 'DAMAGED_ORDER',
+  });
   expect((await svc.balance(c.customerId)).courtesyCredit.balances).toEqual([]);
   expect((await svc.items(c.customerId)).filter((i) => i.type === 'CREDIT' || i.type === 'LEDGER')).toEqual([]);
   expect(await emailsTo(c.email)).toEqual([]);
@@ -76,7 +82,11 @@ test('above the threshold: pending (no credit, no email, balance unchanged); the
 
   // Maker-checker: the issuer is refused, nothing changes.
   const before = await svc.snapshot();
-  expectRefusal(await approval({ operation: 'approve', customerId: c.customerId, pendingId: p.pendingId, approverId: 'agent-1' }), 'APPROVER_IS_ISSUER', 'issuer');
+  expectRefusal(
+    await approval({ operation: 'approve', customerId: c.customerId, pendingId: p.pendingId, approverId: 'agent-1' }),
+    'APPROVER_IS_ISSUER',
+    'issuer',
+  );
   expect(await svc.snapshot()).toBe(before);
 
   const out = await approval({ operation: 'approve', customerId: c.customerId, complaintId: c.complaintId, approverId: 'boss-1' });
@@ -130,12 +140,26 @@ test('above the threshold: pending (no credit, no email, balance unchanged); the
 test('decline: no credit, no email, GrantDeclined; a second decline answers the first', async () => {
   const c = await requestAbove();
   const [p] = await pendingOf(c.customerId);
-  const out = await approval({ operation: 'decline', customerId: c.customerId, pendingId: p.pendingId, approverId: 'boss-1', reasonCode: 'AMOUNT_TOO_HIGH' });
+  const out = await approval({
+    operation: 'decline',
+    customerId: c.customerId,
+    pendingId: p.pendingId,
+    approverId: 'boss-1',
+    reasonCode: 'AMOUNT_TOO_HIGH',
+  });
   expect(out).toMatchObject({ ok: true, decision: 'DECLINED', reason: 'DECLINED', replayed: false });
   await t.runtime.idle(30_000);
-  expect(await approval({ operation: 'decline', customerId: c.customerId, complaintId: c.complaintId, approverId: 'boss-2' })).toEqual({ ...out, replayed: true });
+  expect(await approval({ operation: 'decline', customerId: c.customerId, complaintId: c.complaintId, approverId: 'boss-2' })).toEqual({
+    ...out,
+    replayed: true,
+  });
   expect(svc.events('GrantDeclined', c.customerId).map((e) => e.detail)).toEqual([
-    expect.objectContaining({ eventId: `GRANT_DECLINED#${p.pendingId}`, reason: 'DECLINED', reasonCode: 'AMOUNT_TOO_HIGH', approverId: 'boss-1' }),
+    expect.objectContaining({
+      eventId: `GRANT_DECLINED#${p.pendingId}`,
+      reason: 'DECLINED',
+      reasonCode: 'AMOUNT_TOO_HIGH',
+      approverId: 'boss-1',
+    }),
   ]);
   const items = await svc.items(c.customerId);
   expect(items.filter((i) => i.type === 'CREDIT' || i.type === 'PENDING_GRANT')).toEqual([]);
@@ -257,7 +281,11 @@ test('bad input is refused, the table unchanged', async () => {
     [{ operation: 'pending' }, 'INVALID_INPUT', 'customerId'],
     [{ operation: 'approve', ...ref, pendingId: 'nope' }, 'PENDING_GRANT_NOT_FOUND', 'no pending grant nope'],
     [{ operation: 'decline', ...ref, customerId: 'someone-else' }, 'PENDING_GRANT_NOT_FOUND', 'no pending grant'],
-    [{ operation: 'approve', ...ref, pendingId: undefined, complaintId: 'cmp-unknown' }, 'PENDING_GRANT_NOT_FOUND', 'for complaint cmp-unknown'],
+    [
+      { operation: 'approve', ...ref, pendingId: undefined, complaintId: 'cmp-unknown' },
+      'PENDING_GRANT_NOT_FOUND',
+      'for complaint cmp-unknown',
+    ],
   ];
   for (const [request, code, message] of cases) expectRefusal(await approval(request), code, message);
   await t.runtime.idle(30_000);

@@ -275,7 +275,11 @@ describe('a full flow: least privilege measured, and no email address in any log
       await t.runtime.idle(30_000);
       const pendingIdOf = async (customerId: string) =>
         (await svc.invoke('approval', { operation: 'pending', customerId })).pending[0].pendingId as string;
-      const ref = async (c: (typeof above)[number]) => ({ customerId: c.customerId, pendingId: await pendingIdOf(c.customerId), approverId: 'boss' });
+      const ref = async (c: (typeof above)[number]) => ({
+        customerId: c.customerId,
+        pendingId: await pendingIdOf(c.customerId),
+        approverId: 'boss',
+      });
       approvals.push(await svc.invoke('approval', { operation: 'approve', ...(await ref(above[0]!)) }));
       const declineRef = await ref(above[1]!);
       approvals.push(await svc.invoke('approval', { operation: 'decline', ...declineRef }));

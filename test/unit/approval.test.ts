@@ -102,26 +102,36 @@ describe('the approval contract', () => {
       parseContract(ApprovalRequest, input);
     } catch (e) {
       expect(e).toBeInstanceOf(CreditError);
-      return ((e as CreditError).details as { issues: Array<{ path: string; problem: string }> }).issues.map((i) => `${i.path}: ${i.problem}`);
+      return ((e as CreditError).details as { issues: Array<{ path: string; problem: string }> }).issues.map(
+        (i) => `${i.path}: ${i.problem}`,
+      );
     }
     return [];
   };
   const ref = { customerId: 'c-1', approverId: 'boss' };
 
   test('approve and decline name the pending grant by exactly one of pendingId and complaintId', () => {
-    expect(parseContract(ApprovalRequest, { operation: 'approve', ...ref, pendingId: 'p-1' })).toEqual({ operation: 'approve', ...ref, pendingId: 'p-1' });
+    expect(parseContract(ApprovalRequest, { operation: 'approve', ...ref, pendingId: 'p-1' })).toEqual({
+      operation: 'approve',
+      ...ref,
+      pendingId: 'p-1',
+    });
     expect(parseContract(ApprovalRequest, { operation: 'decline', ...ref, complaintId: 'cmp-1', reasonCode: 'DUPLICATE' })).toMatchObject({
       reasonCode: 'DUPLICATE',
     });
     expect(issues({ operation: 'approve', ...ref })).toEqual(['(root): exactly one of pendingId and complaintId is required']);
-    expect(issues({ operation: 'decline', ...ref, pendingId: 'p', complaintId: 'c' })).toEqual(['(root): exactly one of pendingId and complaintId is required']);
+    expect(issues({ operation: 'decline', ...ref, pendingId: 'p', complaintId: 'c' })).toEqual([
+      '(root): exactly one of pendingId and complaintId is required',
+    ]);
   });
 
   test('refused: no approver, a free-text reason, an unknown reason code or field, an unknown operation', () => {
     expect(issues({ operation: 'approve', customerId: 'c-1', pendingId: 'p' }).join()).toContain('approverId');
     expect(issues({ operation: 'decline', ...ref, pendingId: 'p', reason: 'too much' }).join()).toContain('Unrecognized key: "reason"');
     expect(issues({ operation: 'decline', ...ref, pendingId: 'p', reasonCode: 'EXPIRED' }).join()).toContain('reasonCode');
-    expect(issues({ operation: 'approve', ...ref, pendingId: 'p', reasonCode: 'OTHER' }).join()).toContain('Unrecognized key: "reasonCode"');
+    expect(issues({ operation: 'approve', ...ref, pendingId: 'p', reasonCode: 'OTHER' }).join()).toContain(
+      'Unrecognized key: "reasonCode"',
+    );
     expect(issues({ operation: 'pending', customerId: 'c-1', approverId: 'boss' }).join()).toContain('Unrecognized key: "approverId"');
     expect(issues({ operation: 'list', customerId: 'c-1' })).not.toEqual([]);
   });

@@ -7,7 +7,6 @@ import { GRANT_SK, ITEM, keys } from './layout';
 
 /** Item codecs of the approval above a threshold: the pending grant, the complaint's pending key and the decision. */
 
-
 /** Its TTL is the deadline: DynamoDB removes it then, and that removal drives the auto-decline. */
 export function pendingGrantItem(p: PendingGrant): RawItem {
   const decideByMs = Date.parse(p.decideBy);

@@ -83,7 +83,11 @@ export class Approvals {
     return t.transact(items, 0, (old) => this.earlierDecision(pending.customerId, pending.pendingId, old));
   }
 
-  async commitDecline(input: { decision: ApprovalDecision; deletePending: boolean; usage: UsageUpdate }): Promise<CommitOutcome<ApprovalDecision>> {
+  async commitDecline(input: {
+    decision: ApprovalDecision;
+    deletePending: boolean;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ApprovalDecision>> {
     const { decision, deletePending, usage } = input;
     const t = this.table;
     const items = [

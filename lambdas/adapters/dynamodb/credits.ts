@@ -30,12 +30,20 @@ export class Credits {
     const { credit, ledger, remindAt, requestHash, usage } = input;
     const grant: GrantRecord = { complaintId: credit.complaintId, customerId: credit.customerId, creditId: credit.creditId, requestHash };
     const t = this.table;
-    const items = [t.putNew(grantKeyItem(grant, credit.grantedAt), true), ...creditWrites(t, credit, ledger, remindAt), ...usageWrites(t, usage)];
+    const items = [
+      t.putNew(grantKeyItem(grant, credit.grantedAt), true),
+      ...creditWrites(t, credit, ledger, remindAt),
+      ...usageWrites(t, usage),
+    ];
     return t.transact(items, 0, (old) => this.complaintOutcome(credit.complaintId, old));
   }
 
   /** The pending grant instead of the credit (approval above a threshold): its key, the pending item and the counters. */
-  async requestApproval(input: { pending: PendingGrant; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>> {
+  async requestApproval(input: {
+    pending: PendingGrant;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>> {
     const { pending, requestHash, usage } = input;
     const t = this.table;
     const key = { complaintId: pending.complaintId, customerId: pending.customerId, pendingId: pending.pendingId, requestHash };

@@ -76,7 +76,14 @@ describe('request approval', () => {
     expect(items[1]).toEqual({
       Put: {
         TableName: TABLE,
-        Item: { pk: 'C#cust-1', sk: 'PENDING#pg-1', type: 'PENDING_GRANT', ...pending, decideByMs: Date.parse(DECIDE_BY), ttl: Date.parse(DECIDE_BY) / 1000 },
+        Item: {
+          pk: 'C#cust-1',
+          sk: 'PENDING#pg-1',
+          type: 'PENDING_GRANT',
+          ...pending,
+          decideByMs: Date.parse(DECIDE_BY),
+          ttl: Date.parse(DECIDE_BY) / 1000,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
@@ -85,7 +92,15 @@ describe('request approval', () => {
   });
 
   test('a redelivery: the guard returns the pending key → duplicate naming the pending grant', async () => {
-    const key = { pk: 'COMPLAINT#cmp-1', sk: 'GRANT', type: 'GRANT_PENDING_KEY', complaintId: 'cmp-1', customerId: 'cust-1', pendingId: 'pg-1', requestHash: 'h' };
+    const key = {
+      pk: 'COMPLAINT#cmp-1',
+      sk: 'GRANT',
+      type: 'GRANT_PENDING_KEY',
+      complaintId: 'cmp-1',
+      customerId: 'cust-1',
+      pendingId: 'pg-1',
+      requestHash: 'h',
+    };
     ddb.on(TransactWriteCommand).rejects(cancelled(['ConditionalCheckFailed', 'None', 'None'], key));
     expect(await store.requestApproval({ pending, requestHash: 'h', usage })).toEqual({
       kind: 'duplicate',
@@ -117,20 +132,39 @@ describe('approve', () => {
     });
     expect(items[2].Put).toEqual({
       TableName: TABLE,
-      Item: { pk: 'COMPLAINT#cmp-1', sk: 'GRANT', type: 'GRANT_KEY', complaintId: 'cmp-1', customerId: 'cust-1', creditId: 'pg-1', requestHash: 'h', at: NOW.toISOString() },
+      Item: {
+        pk: 'COMPLAINT#cmp-1',
+        sk: 'GRANT',
+        type: 'GRANT_KEY',
+        complaintId: 'cmp-1',
+        customerId: 'cust-1',
+        creditId: 'pg-1',
+        requestHash: 'h',
+        at: NOW.toISOString(),
+      },
       ConditionExpression: '#type = :pendingKey AND pendingId = :pendingId',
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: { ':pendingKey': 'GRANT_PENDING_KEY', ':pendingId': 'pg-1' },
     });
-    expect(items[3].Put.Item).toMatchObject({ sk: `CREDIT#${approved.credit.expiresAt}#pg-1`, type: 'CREDIT', amount: 15_000, email: 'kim@example.com' });
+    expect(items[3].Put.Item).toMatchObject({
+      sk: `CREDIT#${approved.credit.expiresAt}#pg-1`,
+      type: 'CREDIT',
+      amount: 15_000,
+      email: 'kim@example.com',
+    });
     expect(items[4].Put.Item).toMatchObject({ sk: 'LEDGER#pg-1', type: 'LEDGER', kind: 'GRANTED' });
     expect(items[5].Put.Item).toMatchObject({ sk: 'REMINDER#pg-1', type: 'REMINDER' });
   });
 
   test('decided before: the guard returns the decision → duplicate with it; a condition elsewhere → stale conflict', async () => {
     const declined = decideDecline(pending, 'boss-2', NOW);
-    ddb.on(TransactWriteCommand).rejects(cancelled(['ConditionalCheckFailed', 'None', 'None', 'None', 'None', 'None'], decisionItem(declined)));
-    expect(await store.commitApproval({ pending, ...approved, requestHash: 'h', now: NOW })).toEqual({ kind: 'duplicate', existing: declined });
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelled(['ConditionalCheckFailed', 'None', 'None', 'None', 'None', 'None'], decisionItem(declined)));
+    expect(await store.commitApproval({ pending, ...approved, requestHash: 'h', now: NOW })).toEqual({
+      kind: 'duplicate',
+      existing: declined,
+    });
     ddb.reset();
     ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed', 'None', 'None', 'None', 'None']));
     expect(await store.commitApproval({ pending, ...approved, requestHash: 'h', now: NOW })).toEqual({ kind: 'conflict', stale: true });
@@ -163,7 +197,11 @@ describe('reads and codec', () => {
       ExpressionAttributeValues: { ':pk': 'C#cust-1', ':pending': 'PENDING#' },
       ConsistentRead: true,
     });
-    for (const d of [decideDecline(pending, 'b', NOW, 'OTHER'), decideExpired(pending, NOW), decideApprove(pending, 'b', NOW, 'pg-1', DEFAULT_GRANT_POLICY).decision]) {
+    for (const d of [
+      decideDecline(pending, 'b', NOW, 'OTHER'),
+      decideExpired(pending, NOW),
+      decideApprove(pending, 'b', NOW, 'pg-1', DEFAULT_GRANT_POLICY).decision,
+    ]) {
       expect(decodeItem(decisionItem(d))).toEqual({ kind: 'decision', decision: d });
     }
   });
@@ -178,6 +216,8 @@ describe('reads and codec', () => {
   });
 
   test('a malformed decision fails naming the attribute', () => {
-    expect(() => decodeItem({ ...decisionItem(decideExpired(pending, NOW)), reason: 'LATER' })).toThrow(/reason "LATER" is not one of DECLINED, EXPIRED/);
+    expect(() => decodeItem({ ...decisionItem(decideExpired(pending, NOW)), reason: 'LATER' })).toThrow(
+      /reason "LATER" is not one of DECLINED, EXPIRED/,
+    );
   });
 });

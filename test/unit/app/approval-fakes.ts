@@ -14,7 +14,11 @@ export class FakeApprovalStore extends FakeStore implements ApprovalStore {
   /** Called inside each decision's commit, before it applies (to interleave a competing decision). */
   beforeDecision?: () => Promise<void>;
 
-  async requestApproval(input: { pending: PendingGrant; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>> {
+  async requestApproval(input: {
+    pending: PendingGrant;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>> {
     this.calls.push('requestApproval');
     const { pending, requestHash, usage } = input;
     const earlier = this.complaints.get(pending.complaintId);
@@ -67,14 +71,23 @@ export class FakeApprovalStore extends FakeStore implements ApprovalStore {
     this.pending.delete(pending.pendingId);
     this.complaints.set(pending.complaintId, {
       kind: 'granted',
-      grant: { complaintId: pending.complaintId, customerId: pending.customerId, creditId: credit.creditId, requestHash: input.requestHash },
+      grant: {
+        complaintId: pending.complaintId,
+        customerId: pending.customerId,
+        creditId: credit.creditId,
+        requestHash: input.requestHash,
+      },
     });
     this.addCredit(credit).addEntry(input.ledger);
     this.reminders.set(credit.creditId, input.remindAt);
     return { kind: 'committed' };
   }
 
-  async commitDecline(input: { decision: ApprovalDecision; deletePending: boolean; usage: UsageUpdate }): Promise<CommitOutcome<ApprovalDecision>> {
+  async commitDecline(input: {
+    decision: ApprovalDecision;
+    deletePending: boolean;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ApprovalDecision>> {
     this.calls.push('commitDecline');
     await this.beforeDecision?.();
     const { decision, deletePending, usage } = input;

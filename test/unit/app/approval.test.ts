@@ -114,8 +114,18 @@ describe('approve', () => {
       expiresAt: '2026-05-31T10:00:00.000Z',
       decidedAt: '2026-03-02T10:00:00.000Z',
     });
-    expect(store.credits.get('pg-1')).toMatchObject({ amount: 15_000, remaining: 15_000, email: 'kim@example.com', grantedAt: '2026-03-02T10:00:00.000Z' });
-    expect(store.ledger.get('cust-1#pg-1')).toMatchObject({ kind: 'GRANTED', amount: 15_000, reasonCode: 'LATE_DELIVERY', issuedBy: 'agent-7' });
+    expect(store.credits.get('pg-1')).toMatchObject({
+      amount: 15_000,
+      remaining: 15_000,
+      email: 'kim@example.com',
+      grantedAt: '2026-03-02T10:00:00.000Z',
+    });
+    expect(store.ledger.get('cust-1#pg-1')).toMatchObject({
+      kind: 'GRANTED',
+      amount: 15_000,
+      reasonCode: 'LATE_DELIVERY',
+      issuedBy: 'agent-7',
+    });
     expect(store.reminders.get('pg-1')).toEqual(new Date('2026-05-24T10:00:00.000Z'));
     expect(store.pending.size).toBe(0);
     expect(store.decisions.get('pg-1')).toMatchObject({ outcome: 'APPROVED', approverId: 'boss-1' });
@@ -127,14 +137,23 @@ describe('approve', () => {
   it('by the complaint id as well', async () => {
     const { grantDeps, deps } = setup();
     await grantOrRequestApproval(detail, grantDeps);
-    expect(await approveGrant(approve({ pendingId: undefined, complaintId: 'cmp-1' }), deps)).toMatchObject({ decision: 'APPROVED', creditId: 'pg-1' });
+    expect(await approveGrant(approve({ pendingId: undefined, complaintId: 'cmp-1' }), deps)).toMatchObject({
+      decision: 'APPROVED',
+      creditId: 'pg-1',
+    });
   });
 
   it('refused when the approver is the issuer (maker-checker): nothing written', async () => {
     const { store, grantDeps, deps } = setup();
     await grantOrRequestApproval(detail, grantDeps);
-    expect(await errorOf(approveGrant(approve({ approverId: 'agent-7' }), deps))).toEqual({ code: 'APPROVER_IS_ISSUER', details: { pendingId: 'pg-1' } });
-    expect(await errorOf(declineGrant(decline({ approverId: 'agent-7' }), deps))).toEqual({ code: 'APPROVER_IS_ISSUER', details: { pendingId: 'pg-1' } });
+    expect(await errorOf(approveGrant(approve({ approverId: 'agent-7' }), deps))).toEqual({
+      code: 'APPROVER_IS_ISSUER',
+      details: { pendingId: 'pg-1' },
+    });
+    expect(await errorOf(declineGrant(decline({ approverId: 'agent-7' }), deps))).toEqual({
+      code: 'APPROVER_IS_ISSUER',
+      details: { pendingId: 'pg-1' },
+    });
     expect(store.credits.size + store.decisions.size).toBe(0);
     expect(store.pending.size).toBe(1);
   });
@@ -165,7 +184,12 @@ describe('approve', () => {
     const { grantDeps, deps } = setup();
     await grantOrRequestApproval(detail, grantDeps);
     await grantOrRequestApproval({ ...detail, complaintId: 'cmp-small', amount: 500 }, grantDeps);
-    for (const ref of [{ pendingId: 'pg-9' }, { customerId: 'cust-2' }, { pendingId: undefined, complaintId: 'cmp-small' }, { pendingId: undefined, complaintId: 'cmp-none' }]) {
+    for (const ref of [
+      { pendingId: 'pg-9' },
+      { customerId: 'cust-2' },
+      { pendingId: undefined, complaintId: 'cmp-small' },
+      { pendingId: undefined, complaintId: 'cmp-none' },
+    ]) {
       expect((await errorOf(approveGrant(approve(ref), deps))).code).toBe('PENDING_GRANT_NOT_FOUND');
     }
   });
@@ -197,7 +221,12 @@ describe('decline and auto-decline', () => {
       decidedAt: NOW,
       replayed: false,
     });
-    expect(store.decisions.get('pg-1')).toMatchObject({ outcome: 'DECLINED', reason: 'DECLINED', reasonCode: 'AMOUNT_TOO_HIGH', approverId: 'boss-1' });
+    expect(store.decisions.get('pg-1')).toMatchObject({
+      outcome: 'DECLINED',
+      reason: 'DECLINED',
+      reasonCode: 'AMOUNT_TOO_HIGH',
+      approverId: 'boss-1',
+    });
     expect(store.credits.size).toBe(0);
     expect(store.pending.size).toBe(0);
     expect(store.usage.get('cust-1')!.value).toEqual([{ day: '2026-03-01', count: 0, amounts: { EUR: 0 } }]);
@@ -249,7 +278,7 @@ describe('decline and auto-decline', () => {
     expect(store.usage.get('cust-1')!.value[0]).toMatchObject({ count: 1 });
   });
 
-  it('lists a customer\'s pending grants: ids, amounts, deadlines (no address, no free text)', async () => {
+  it("lists a customer's pending grants: ids, amounts, deadlines (no address, no free text)", async () => {
     const { store, grantDeps } = setup();
     await grantOrRequestApproval(detail, grantDeps);
     const listed = await listPendingGrants('cust-1', store);
