@@ -1,12 +1,5 @@
 import type { ApprovalRequest } from '../contracts';
-import {
-  decideApprove,
-  decideDecline,
-  decideExpired,
-  type ApprovalDecision,
-  type DeclineReasonCode,
-  type PendingGrant,
-} from '../domain/approval';
+import { decideApprove, decideDecline, decideExpired, type ApprovalDecision, type PendingGrant } from '../domain/approval';
 import { releaseFromBucket, releaseFromUsage, utcDay } from '../domain/caps';
 import type { GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
@@ -76,20 +69,25 @@ async function pendingIdOf(ref: Ref, store: ApprovalStore): Promise<string> {
   throw notFound(ref);
 }
 
-/** The pending grant still waiting, or the reason it is not: decided before (with the decision) or unknown. */
-async function waiting(ref: Ref, store: ApprovalStore): Promise<PendingGrant> {
+/** The pending grant still waiting, or its decision; PENDING_GRANT_NOT_FOUND when there is neither. */
+async function lookUp(
+  ref: Ref,
+  store: ApprovalStore,
+): Promise<{ kind: 'waiting'; pending: PendingGrant } | { kind: 'decided'; decision: ApprovalDecision }> {
   const pendingId = await pendingIdOf(ref, store);
   const pending = await store.getPending(ref.customerId, pendingId);
-  if (pending) return pending;
+  if (pending) return { kind: 'waiting', pending };
   const decision = await store.getDecision(ref.customerId, pendingId);
-  if (decision) throw alreadyDecided(decision);
+  if (decision) return { kind: 'decided', decision };
   throw notFound(ref);
 }
 
 export async function approveGrant(req: Extract<ApprovalRequest, { operation: 'approve' }>, deps: ApprovalDeps): Promise<ApprovalAnswer> {
   const retry = deps.retry ?? CONFLICT_RETRY;
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
-    const pending = await waiting(req, deps.store);
+    const found = await lookUp(req, deps.store);
+    if (found.kind === 'decided') throw alreadyDecided(found.decision);
+    const { pending } = found;
     const key = await deps.store.getComplaintOutcome(pending.complaintId);
     if (key?.kind !== 'pending' || key.key.pendingId !== pending.pendingId) throw notFound(req);
     const now = deps.clock.now();
@@ -110,18 +108,15 @@ export async function approveGrant(req: Extract<ApprovalRequest, { operation: 'a
 export async function declineGrant(req: Extract<ApprovalRequest, { operation: 'decline' }>, deps: ApprovalDeps): Promise<ApprovalAnswer> {
   const retry = deps.retry ?? CONFLICT_RETRY;
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
-    let pending: PendingGrant;
-    try {
-      pending = await waiting(req, deps.store);
-    } catch (error) {
-      // Idempotent: declined before by an approver → that decline again.
-      const d = (error as CreditError).details?.decision as ApprovalAnswer | undefined;
-      if (error instanceof CreditError && error.code === 'GRANT_ALREADY_DECIDED' && d?.decision === 'DECLINED' && d.reason === 'DECLINED') {
-        return { ...d, replayed: true };
-      }
-      throw error;
+    const found = await lookUp(req, deps.store);
+    if (found.kind === 'decided') {
+      // Idempotent: declined before by an approver → that decline again; approved or expired → refused with it.
+      const d = found.decision;
+      if (d.outcome === 'DECLINED' && d.reason === 'DECLINED') return answer(d, true);
+      throw alreadyDecided(d);
     }
-    const decision = decideDecline(pending, req.approverId, deps.clock.now(), req.reasonCode as DeclineReasonCode | undefined);
+    const { pending } = found;
+    const decision = decideDecline(pending, req.approverId, deps.clock.now(), req.reasonCode);
     const result = await deps.store.commitDecline({ decision, deletePending: true, usage: await givenBack(pending, deps.store) });
     if (result.kind === 'committed') return answer(decision);
     await pauseAfterConflict(attempt, retry, result.kind === 'duplicate' || result.stale);
