@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { DEFAULT_CAP_POLICY, parseCapPolicy, type CapPolicy } from '../lambdas/domain/caps';
+import { DEFAULT_APPROVAL_POLICY, MAX_APPROVAL_TIMEOUT_HOURS, parseApprovalThresholds } from '../lambdas/domain/approval';
 import { DEFAULT_GRANT_POLICY, isValidEmail } from '../lambdas/domain/credit';
 import { DEFAULT_HOLD_POLICY } from '../lambdas/domain/hold';
 import { placeholderProblems } from './deploy-checks';
@@ -62,6 +63,15 @@ export interface CourtesyConfig extends LandingZoneSettings {
   readonly privacyRoleArn?: string;
   /** Role of finance: may invoke report. Absent: nobody may. */
   readonly financeRoleArn?: string;
+  /**
+   * Approval above a threshold (lambdas/domain/approval.ts): per currency, the largest grant in whole units made
+   * without an approver. Default: none, so no grant ever waits.
+   */
+  readonly approvalThreshold: Readonly<Record<string, number>>;
+  /** Hours an approver has before a pending grant is declined automatically (default 72). */
+  readonly approvalTimeoutHours: number;
+  /** Role of the approvers: may invoke approval (approve, decline, list). Absent: nobody may. */
+  readonly approverRoleArn?: string;
 }
 
 /** A complaint publisher: one IAM role (the preferred form), or an account that delegates to its own principals. */
@@ -92,6 +102,9 @@ export const CONTEXT_KEYS = {
   opsRoleArn: 'courtesy:opsRoleArn',
   privacyRoleArn: 'courtesy:privacyRoleArn',
   financeRoleArn: 'courtesy:financeRoleArn',
+  approvalThreshold: 'courtesy:approvalThreshold',
+  approvalTimeoutHours: 'courtesy:approvalTimeoutHours',
+  approverRoleArn: 'courtesy:approverRoleArn',
 } as const satisfies { readonly [K in keyof CourtesyConfig]-?: `courtesy:${string}` };
 
 /**
@@ -108,6 +121,7 @@ export const DEFAULTS = {
   maxGrantMajorUnits: DEFAULT_GRANT_POLICY.maxMajorUnits,
   holdDefaultLifetimeSeconds: DEFAULT_HOLD_POLICY.defaultLifetimeSeconds,
   holdMaxLifetimeSeconds: DEFAULT_HOLD_POLICY.maxLifetimeSeconds,
+  approvalTimeoutHours: DEFAULT_APPROVAL_POLICY.timeoutHours,
 } as const;
 
 export class ConfigError extends Error {
@@ -217,6 +231,10 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const opsRoleArn = str(CONTEXT_KEYS.opsRoleArn, false);
   const privacyRoleArn = str(CONTEXT_KEYS.privacyRoleArn, false);
   const financeRoleArn = str(CONTEXT_KEYS.financeRoleArn, false);
+  const approverRoleArn = str(CONTEXT_KEYS.approverRoleArn, false);
+  const approvalTimeoutHours = int(CONTEXT_KEYS.approvalTimeoutHours, DEFAULTS.approvalTimeoutHours, 1, MAX_APPROVAL_TIMEOUT_HOURS);
+  const thresholds = parseApprovalThresholds(get(CONTEXT_KEYS.approvalThreshold));
+  if ('problems' in thresholds) problems.push(...thresholds.problems.map((p) => `${CONTEXT_KEYS.approvalThreshold}: ${p}`));
   const caps = parseCapPolicy(get(CONTEXT_KEYS.grantCaps));
   if ('problems' in caps) problems.push(...caps.problems.map((p) => `${CONTEXT_KEYS.grantCaps}: ${p}`));
   const { minLifetimeSeconds, maxLifetimeSeconds } = DEFAULT_HOLD_POLICY;
@@ -269,6 +287,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     [CONTEXT_KEYS.opsRoleArn, opsRoleArn],
     [CONTEXT_KEYS.privacyRoleArn, privacyRoleArn],
     [CONTEXT_KEYS.financeRoleArn, financeRoleArn],
+    [CONTEXT_KEYS.approverRoleArn, approverRoleArn],
   ] as const) {
     if (arn !== undefined && !ROLE_ARN.test(arn)) {
       problems.push(`${key}: must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "${arn}"`);
@@ -318,6 +337,9 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     ...(opsRoleArn !== undefined ? { opsRoleArn } : {}),
     ...(privacyRoleArn !== undefined ? { privacyRoleArn } : {}),
     ...(financeRoleArn !== undefined ? { financeRoleArn } : {}),
+    approvalThreshold: 'thresholds' in thresholds ? thresholds.thresholds : {},
+    approvalTimeoutHours,
+    ...(approverRoleArn !== undefined ? { approverRoleArn } : {}),
   };
 }
 

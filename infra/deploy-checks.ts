@@ -26,7 +26,14 @@ const domainOf = (addressOrDomain: string): string => addressOrDomain.slice(addr
 /** One line per placeholder setting, each starting with its context key. */
 export function placeholderProblems(config: CourtesyConfig, keys: { readonly [K in keyof CourtesyConfig]-?: string }): string[] {
   const problems: string[] = [];
-  for (const setting of ['paymentFlowRoleArn', 'accountServiceRoleArn', 'opsRoleArn', 'privacyRoleArn', 'financeRoleArn'] as const) {
+  for (const setting of [
+    'paymentFlowRoleArn',
+    'accountServiceRoleArn',
+    'opsRoleArn',
+    'privacyRoleArn',
+    'financeRoleArn',
+    'approverRoleArn',
+  ] as const) {
     const arn = config[setting];
     if (arn === undefined) continue;
     const account = accountOf(arn);

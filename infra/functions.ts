@@ -30,6 +30,9 @@ export const FUNCTION_NAMES = [
   'report',
   'aggregate',
   ...PAYMENT_FLOW_FUNCTIONS,
+  // Approval above a threshold (issue 11.2)
+  'approval',
+  'decline-expired',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -146,6 +146,8 @@ export class CourtesyCreditsStack extends Stack {
       HOLD_MAX_LIFETIME_SECONDS: String(config.holdMaxLifetimeSeconds),
       GRANT_CAPS: JSON.stringify(config.grantCaps),
       ROUTES: this.toJsonString(routes),
+      APPROVAL_THRESHOLDS: JSON.stringify(config.approvalThreshold),
+      APPROVAL_TIMEOUT_HOURS: String(config.approvalTimeoutHours),
     };
     // SES authorizes a send against the identity and against the configuration set it uses, so both are granted;
     // only From the configured sender.

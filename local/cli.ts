@@ -11,6 +11,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
 import { redriveCli } from './redrive';
+import { APPROVAL_HELP, approvalCli, isApprovalCommand } from './approval-cli';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -27,7 +28,7 @@ const region = 'eu-central-1';
 
 const HELP = `courtesy credits, local CLI (the service must be running: npm start)
 
-  grant   --customer ID --email ADDR --amount MINOR --currency EUR --days 30..365 --reason TEXT [--locale de-DE] [--complaint ID]
+  grant   --customer ID --email ADDR --amount MINOR --currency EUR --days 30..365 --reason TEXT [--locale de-DE] [--complaint ID] [--issued-by ID]
   redeem  --customer ID --order ID --amount MINOR --currency EUR [--key IDEMPOTENCY_KEY]
   reverse --customer ID --redemption ID [--currency EUR] [--reason TEXT]
   balance --customer ID [--limit N] [--cursor C]
@@ -35,6 +36,7 @@ const HELP = `courtesy credits, local CLI (the service must be running: npm star
   erase   --customer ID                 erase the customer's email, locale and free texts; amounts stay (privacy role)
   report  --from YYYY-MM-DD --to YYYY-MM-DD [--csv]   finance: liability, granted, spent, refunded, breakage, voided per day
   reconcile                             finance: closing liability = what remains on the credits
+${APPROVAL_HELP}
   emails  [--to ADDR]                 emails the SES emulator received (subject, recipient, text)
   events  [--type CreditGranted] [--wait SECONDS]
                                       events on the bus: what the service published, then what it received (addresses pseudonymized)
@@ -78,6 +80,7 @@ const req = (v: string | undefined, name: string): string => {
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'redrive') return redriveCli(rest, RUNTIME);
+  if (isApprovalCommand(command)) return approvalCli(command, rest, invoke);
   const { values: o } = parseArgs({
     args: rest,
     options: {
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
       reason: { type: 'string' },
       locale: { type: 'string', default: 'de-DE' },
       complaint: { type: 'string' },
+      'issued-by': { type: 'string' },
       order: { type: 'string' },
       key: { type: 'string' },
       redemption: { type: 'string' },
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
         currency: o.currency,
         validityDays: num(o.days, 'days'),
         reason: req(o.reason, 'reason'),
+        ...(o['issued-by'] ? { issuedBy: o['issued-by'] } : {}),
       };
       const eb = new EventBridgeClient({ endpoint: RUNTIME, region, credentials });
       const out = await eb.send(

@@ -51,6 +51,8 @@ export const SDK_NEEDED: Record<FunctionName, string[]> = {
   erase: SDK_DYNAMO,
   report: SDK_DYNAMO,
   aggregate: SDK_DYNAMO,
+  approval: SDK_DYNAMO,
+  'decline-expired': SDK_DYNAMO,
 };
 
 export const BUNDLE_TARGET_KB = 250;

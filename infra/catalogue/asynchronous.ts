@@ -29,7 +29,14 @@ const grant = {
   },
   tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
   permissions: [],
-  env: [...COMMON_ENV, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
+  env: [
+    ...COMMON_ENV,
+    'REMINDER_DAYS_BEFORE_EXPIRY',
+    'MAX_GRANT_MAJOR_UNITS',
+    'GRANT_CAPS',
+    'APPROVAL_THRESHOLDS',
+    'APPROVAL_TIMEOUT_HOURS',
+  ],
   optionalEnv: [],
 } as const satisfies FunctionSpec;
 
@@ -75,12 +82,16 @@ export const ASYNCHRONOUS_FUNCTIONS = {
     env: ['SENDER_EMAIL', 'EMAIL_TIME_ZONE', 'SES_CONFIGURATION_SET'],
   }),
   publish: worker('publish', {
-    description: 'Publishes ledger entries, reminder notices and grant refusals as events on the service bus (PublishQueue consumer)',
+    description:
+      'Publishes ledger entries, reminder notices, grant refusals, pending grants and their decisions as events on the service bus (PublishQueue consumer)',
     queue: workQueue('Publish', 'publish'),
     consumes: [
       { change: 'inserted', item: ITEM.LEDGER },
       { change: 'inserted', item: ITEM.NOTICE, where: { [ATTR.NOTICE]: NOTICE.REMINDER } },
       { change: 'inserted', item: ITEM.REFUSAL },
+      // Approval above a threshold (issue 11.2)
+      { change: 'inserted', item: ITEM.PENDING_GRANT },
+      { change: 'inserted', item: ITEM.DECISION },
     ],
     tableActions: [],
     permissions: [{ on: 'eventBus', actions: ['events:PutEvents'] }],
@@ -91,5 +102,13 @@ export const ASYNCHRONOUS_FUNCTIONS = {
     queue: workQueue('Aggregate', 'aggregate'),
     consumes: [{ change: 'inserted', item: ITEM.LEDGER }],
     tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  }),
+  // Approval above a threshold (issue 11.2): a pending grant TTL removed undecided is declined (EXPIRED).
+  'decline-expired': worker('decline-expired', {
+    description: 'Declines pending grants whose approval deadline passed, removed by DynamoDB TTL (DeclineExpiredQueue consumer)',
+    queue: workQueue('DeclineExpired', 'decline-expired'),
+    consumes: [{ change: 'expired', item: ITEM.PENDING_GRANT }],
+    // The decision and the cap counters given back (one transaction of Puts); the counters are read first.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   }),
 } as const;

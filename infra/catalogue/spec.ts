@@ -24,6 +24,9 @@ export const ENV_VARS = [
   'HOLD_MAX_LIFETIME_SECONDS',
   'GRANT_CAPS',
   'ROUTES',
+  // Approval above a threshold (issue 11.2)
+  'APPROVAL_THRESHOLDS',
+  'APPROVAL_TIMEOUT_HOURS',
 ] as const;
 export type EnvVarName = (typeof ENV_VARS)[number];
 

@@ -45,4 +45,12 @@ export const SYNCHRONOUS_FUNCTIONS = {
     // Scan: the reconciliation sums what remains on every credit.
     tableActions: ['dynamodb:Query', 'dynamodb:Scan'],
   }),
+  // Approval above a threshold (issue 11.2): approve, decline, list; only the approvers' role.
+  approval: invoked('approval', {
+    description: "Approves or declines a grant waiting for approval, or lists a customer's (sync, called by approvers)",
+    invokers: ['approverRoleArn'],
+    // Approve: decision, credit, GRANTED entry, reminder and grant key put, pending grant deleted (one transaction).
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    env: ['REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+  }),
 } as const;

@@ -44,7 +44,12 @@ export interface ServiceFunctionProps {
 /** Retained on stack deletion and on replacement, but removed when the stack operation that created it rolls back. */
 export const RETAINED = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
-export const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** A catalogue name as a construct id: `grant` → `Grant`, `decline-expired` → `DeclineExpired`. */
+export const pascal = (s: string) =>
+  s
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 export class ServiceFunction extends NodejsFunction {
   readonly spec: FunctionSpec;

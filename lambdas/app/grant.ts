@@ -6,7 +6,8 @@ import { grantedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import type { ComplaintOutcome, GrantStore } from './ports';
+import { needsApproval, pendingGrant, type ApprovalPolicy } from '../domain/approval';
+import type { ApprovalStore, ComplaintOutcome, GrantStore } from './ports';
 
 export interface GrantDeps {
   store: GrantStore;
@@ -17,18 +18,43 @@ export interface GrantDeps {
   retry?: RetryPolicy;
 }
 
+/** Approval above a threshold (issue 11.2): the thresholds and where a pending grant goes. */
+export interface ApprovalDeps {
+  policy: ApprovalPolicy;
+  store: Pick<ApprovalStore, 'requestApproval'>;
+}
+
 export type GrantOutcome =
   | { outcome: 'GRANTED' | 'DUPLICATE'; creditId: string; customerId: string; expiresAt?: string }
   | { outcome: 'REFUSED'; customerId: string; complaintId: string; code: 'GRANT_CAP_EXCEEDED'; cap: Cap; limit: number };
+
+/** The grant function's answer: a grant's, or a pending grant waiting for an approver (`replayed`: a redelivery). */
+export type GrantRequestOutcome =
+  | GrantOutcome
+  | { outcome: 'PENDING_APPROVAL'; pendingId: string; customerId: string; decideBy?: string; replayed: boolean };
+
+/** A grant without approval thresholds (every grant is made at once). */
+export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDeps): Promise<GrantOutcome> {
+  const result = await grantOrRequestApproval(detail, deps);
+  if (result.outcome === 'PENDING_APPROVAL') {
+    throw new CreditError('GRANT_CONFLICT', `complaint ${detail.complaintId} waits for approval`, { pendingId: result.pendingId });
+  }
+  return result;
+}
 
 /**
  * Turn a resolved complaint into a credit. The complaint id is the idempotency key: the credit, its ledger entry,
  * its reminder, the cap counters and the idempotency record are written in one transaction, so a redelivered event
  * grants nothing twice. The same complaint arriving with different money terms is a GRANT_CONFLICT (never silently
  * ignored). A grant over a cap is REFUSED: the refusal is recorded under the complaint's key (so a redelivery gets
- * the same answer) and published as GrantRefused; it is an answer, not a failure.
+ * the same answer) and published as GrantRefused; it is an answer, not a failure. A grant above the approval
+ * threshold is stored as a pending grant instead of a credit (same checks, same caps: it counts from its request
+ * on), answered PENDING_APPROVAL and published as GrantPendingApproval; app/approval.ts decides it.
  */
-export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDeps): Promise<GrantOutcome> {
+export async function grantOrRequestApproval(
+  detail: ComplaintResolvedDetail,
+  deps: GrantDeps & { approval?: ApprovalDeps },
+): Promise<GrantRequestOutcome> {
   const retry = deps.retry ?? CONFLICT_RETRY;
   const requestHash = fingerprint({
     customerId: detail.customerId,
@@ -54,24 +80,43 @@ export async function grantCredit(detail: ComplaintResolvedDetail, deps: GrantDe
       },
       deps.caps,
     );
+    // Above the threshold: a pending grant (same id as the credit it may become) instead of the credit.
+    const approval = deps.approval && needsApproval(credit.amount, credit.currency, deps.approval.policy) ? deps.approval : undefined;
+    const pending = approval ? pendingGrant(detail, credit, creditId, now, approval.policy) : undefined;
+    if (caps.kind === 'refused') {
+      const result = await deps.store.refuse(refusal(detail, caps, now), requestHash);
+      if (result.kind === 'committed') return refusedOutcome(detail, caps.cap, caps.limit);
+      if (result.kind === 'duplicate') return earlierOutcome(detail, requestHash, result.existing);
+      await pauseAfterConflict(attempt, retry, result.stale);
+      continue;
+    }
+    const usageUpdate = {
+      customerId: credit.customerId,
+      customer: { value: caps.customer, version: usage.customer.version },
+      ...(caps.issuer && detail.issuedBy !== undefined
+        ? { issuer: { issuedBy: detail.issuedBy, value: caps.issuer, version: usage.issuer?.version ?? 0 } }
+        : {}),
+    };
     const result =
-      caps.kind === 'refused'
-        ? await deps.store.refuse(refusal(detail, caps, now), requestHash)
+      approval && pending
+        ? await approval.store.requestApproval({ pending, requestHash, usage: usageUpdate })
         : await deps.store.grant({
             credit,
             ledger: grantedEntry(credit, detail.reasonCode, detail.issuedBy),
             remindAt,
             requestHash,
-            usage: {
-              customerId: credit.customerId,
-              customer: { value: caps.customer, version: usage.customer.version },
-              ...(caps.issuer && detail.issuedBy !== undefined
-                ? { issuer: { issuedBy: detail.issuedBy, value: caps.issuer, version: usage.issuer?.version ?? 0 } }
-                : {}),
-            },
+            usage: usageUpdate,
           });
     if (result.kind === 'committed') {
-      if (caps.kind === 'refused') return refusedOutcome(detail, caps.cap, caps.limit);
+      if (pending) {
+        return {
+          outcome: 'PENDING_APPROVAL',
+          pendingId: pending.pendingId,
+          customerId: pending.customerId,
+          decideBy: pending.decideBy,
+          replayed: false,
+        };
+      }
       return { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt };
     }
     if (result.kind === 'duplicate') return earlierOutcome(detail, requestHash, result.existing);
@@ -104,18 +149,29 @@ const refusedOutcome = (detail: ComplaintResolvedDetail, cap: Cap, limit: number
 });
 
 /** The complaint was handled before: the same answer again, or GRANT_CONFLICT if it now asks for different terms. */
-function earlierOutcome(detail: ComplaintResolvedDetail, requestHash: string, existing: ComplaintOutcome | undefined): GrantOutcome {
-  const earlierHash = existing?.kind === 'granted' ? existing.grant.requestHash : existing?.requestHash;
+function earlierOutcome(detail: ComplaintResolvedDetail, requestHash: string, existing: ComplaintOutcome | undefined): GrantRequestOutcome {
+  const earlierHash =
+    existing?.kind === 'granted'
+      ? existing.grant.requestHash
+      : existing?.kind === 'pending'
+        ? existing.key.requestHash
+        : existing?.requestHash;
   if (existing && earlierHash !== requestHash) {
     throw new CreditError(
       'GRANT_CONFLICT',
-      `complaint ${detail.complaintId} was already ${existing.kind === 'granted' ? 'compensated' : 'refused'} with different terms`,
+      `complaint ${detail.complaintId} was already ${existing.kind === 'refused' ? 'refused' : existing.kind === 'pending' ? 'put to approval' : 'compensated'} with different terms`,
       {
         complaintId: detail.complaintId,
-        ...(existing.kind === 'granted' ? { existingCreditId: existing.grant.creditId } : { refusedBy: existing.refusal.cap }),
+        ...(existing.kind === 'granted'
+          ? { existingCreditId: existing.grant.creditId }
+          : existing.kind === 'pending'
+            ? { pendingId: existing.key.pendingId }
+            : { refusedBy: existing.refusal.cap }),
       },
     );
   }
   if (existing?.kind === 'refused') return refusedOutcome(detail, existing.refusal.cap, existing.refusal.limit);
+  if (existing?.kind === 'pending')
+    return { outcome: 'PENDING_APPROVAL', pendingId: existing.key.pendingId, customerId: detail.customerId, replayed: true };
   return { outcome: 'DUPLICATE', creditId: existing?.grant.creditId ?? 'unknown', customerId: detail.customerId };
 }

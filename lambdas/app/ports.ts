@@ -1,6 +1,7 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
+import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { LineApplication } from '../domain/eligibility';
 import type { DayTotals, Movement } from '../domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
@@ -76,10 +77,19 @@ export interface UsageUpdate {
   readonly issuer?: { readonly issuedBy: string } & Versioned<DayUsage>;
 }
 
-/** What a complaint's key records: the grant it produced or the refusal. */
+/** The complaint waits for an approver: what its key records until the approval replaces it with the grant key. */
+export interface PendingKey {
+  readonly complaintId: string;
+  readonly customerId: string;
+  readonly pendingId: string;
+  readonly requestHash: string;
+}
+
+/** What a complaint's key records: the grant it produced, the refusal, or the pending grant waiting for (or declined by) an approver. */
 export type ComplaintOutcome =
   | { readonly kind: 'granted'; readonly grant: GrantRecord }
-  | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string };
+  | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string }
+  | { readonly kind: 'pending'; readonly key: PendingKey };
 
 /** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
 export interface GrantStore {
@@ -98,6 +108,47 @@ export interface GrantStore {
   }): Promise<CommitOutcome<ComplaintOutcome>>;
   /** Record a refusal under the complaint's key (the guard: once per complaint); its insertion is the GrantRefused outbox record. */
   refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
+}
+
+/** Approval above a threshold (issue 11.2): the pending grants and their decisions. */
+export interface ApprovalStore {
+  /**
+   * One transaction: the complaint's pending key (the guard), the pending grant (its insertion is the
+   * GrantPendingApproval outbox record) and the usage counters, as `grant` writes them: a pending grant counts
+   * against the caps from its request on.
+   */
+  requestApproval(input: { pending: PendingGrant; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>>;
+  getPending(customerId: string, pendingId: string): Promise<PendingGrant | undefined>;
+  getDecision(customerId: string, pendingId: string): Promise<ApprovalDecision | undefined>;
+  /** What the complaint's key records (a pending key, a grant key, a refusal), if anything. */
+  getComplaintOutcome(complaintId: string): Promise<ComplaintOutcome | undefined>;
+  /** The customer's pending grants still waiting (strongly consistent), oldest first. */
+  listPending(customerId: string): Promise<PendingGrant[]>;
+  /**
+   * One transaction: the decision (the guard: one per pending grant), the pending item's deletion (only if still
+   * there and before its deadline), the complaint key turned into the grant key, and the credit's writes exactly as
+   * a direct grant makes them (credit, GRANTED entry, reminder).
+   */
+  commitApproval(input: {
+    pending: PendingGrant;
+    decision: ApprovalDecision;
+    credit: StoredCredit;
+    ledger: GrantedEntry;
+    remindAt?: Date;
+    requestHash: string;
+    now: Date;
+  }): Promise<CommitOutcome<ApprovalDecision>>;
+  /** Strongly consistent read of the counters the pending grant was counted in (the buckets of its request day). */
+  readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
+  /**
+   * One transaction: the decision (the guard), the pending item's deletion if it is still there (a decline by an
+   * approver; after a TTL removal it is gone), and the usage given back (each only at the version read).
+   */
+  commitDecline(input: {
+    decision: ApprovalDecision;
+    deletePending: boolean;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ApprovalDecision>>;
 }
 
 export interface SpendableCredits {
@@ -187,7 +238,8 @@ export type CreditStore = GrantStore &
   EraseStore &
   AggregateStore &
   ReportStore &
-  PaymentFlowStore;
+  PaymentFlowStore &
+  ApprovalStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

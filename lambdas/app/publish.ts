@@ -1,9 +1,16 @@
 import { NOTICE } from '../adapters/dynamodb/layout';
-import { eventForLedgerEntry, eventForRefusal, eventForReminder, type OutgoingEvent } from '../domain/events';
+import {
+  eventForDecision,
+  eventForLedgerEntry,
+  eventForPendingGrant,
+  eventForRefusal,
+  eventForReminder,
+  type OutgoingEvent,
+} from '../domain/events';
 import type { StoredItem } from './stored';
 
 /**
- * The table is the outbox: every ledger entry, every sent reminder and every grant refusal becomes exactly one outgoing event
+ * The table is the outbox: every ledger entry, every sent reminder, every grant refusal, pending grant and approval decision becomes exactly one outgoing event
  * (at least once on the wire; `eventId` is stable for consumers to de-duplicate).
  */
 export function eventForStoredItem(item: StoredItem): OutgoingEvent | undefined {
@@ -14,6 +21,11 @@ export function eventForStoredItem(item: StoredItem): OutgoingEvent | undefined 
       return item.notice.kind === NOTICE.REMINDER ? eventForReminder(item.notice) : undefined;
     case 'refusal':
       return eventForRefusal(item.refusal);
+    // Approval above a threshold (issue 11.2): a pending grant inserted, a decision inserted.
+    case 'pendingGrant':
+      return eventForPendingGrant(item.pending);
+    case 'decision':
+      return eventForDecision(item.decision);
     default:
       return undefined;
   }

@@ -4,8 +4,9 @@ import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Hold } from '../domain/hold';
+import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { KeyedOperation, KeyedRecord } from './payment-ports';
-import type { GrantRecord, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
+import type { GrantRecord, PendingKey, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
 
 /**
  * What the table holds and how it changes, as domain values: the DynamoDB adapter decodes every stored item and
@@ -39,7 +40,11 @@ export type StoredItem =
   | { readonly kind: 'grantUsage'; readonly customerId: string; readonly usage: Versioned<CustomerUsage> }
   | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> }
   | { readonly kind: 'dayTotals'; readonly totals: DayTotals }
-  | { readonly kind: 'applied'; readonly entryId: string };
+  | { readonly kind: 'applied'; readonly entryId: string }
+  // Approval above a threshold (issue 11.2)
+  | { readonly kind: 'pendingGrant'; readonly pending: PendingGrant }
+  | { readonly kind: 'pendingKey'; readonly key: PendingKey }
+  | { readonly kind: 'decision'; readonly decision: ApprovalDecision };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

@@ -5,6 +5,7 @@ import { isBlankText, normalizeText } from '../domain/text';
 import { REASON_CODES } from '../domain/reason-code';
 import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '../domain/eligibility';
 import { isDay } from '../domain/finance';
+import { DECLINE_REASON_CODES } from '../domain/approval';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -153,6 +154,31 @@ export const FinanceRequest = z.discriminatedUnion('operation', [
   z.strictObject({ operation: z.literal('reconcile') }),
 ]);
 export type FinanceRequest = z.infer<typeof FinanceRequest>;
+
+// --- Approval above a threshold (issue 11.2) ----------------------------------------------------------------------
+
+/** A pending grant, by its id or by its complaint's (exactly one), always with its customer; and who decides. */
+const pendingRef = { customerId: id, pendingId: z.optional(id), complaintId: z.optional(id), approverId: id };
+
+/** The approver's function: approve or decline a pending grant, or list a customer's pending grants. */
+export const ApprovalRequest = z
+  .discriminatedUnion('operation', [
+    z.strictObject({ operation: z.literal('approve'), ...pendingRef }),
+    z.strictObject({
+      operation: z.literal('decline'),
+      ...pendingRef,
+      /** Optional closed code for why (published with GrantDeclined; no free text). */
+      reasonCode: z.optional(z.enum(DECLINE_REASON_CODES)),
+    }),
+    z.strictObject({ operation: z.literal('pending'), customerId: id }),
+  ])
+  .check(
+    z.refine(
+      (r) => r.operation === 'pending' || (r.pendingId === undefined) !== (r.complaintId === undefined),
+      'exactly one of pendingId and complaintId is required',
+    ),
+  );
+export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 
 /** Parse or throw INVALID_INPUT naming every offending field (never echoing values: they may be personal data). */
 export function parseContract<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {

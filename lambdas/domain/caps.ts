@@ -173,3 +173,21 @@ export interface GrantRefusal {
   readonly refusedAt: string;
   readonly issuedBy?: string;
 }
+
+/**
+ * A grant that never became a credit (a pending grant declined or expired) gives its room back: one grant and its
+ * amount off the bucket of the day it was requested on. A bucket already out of the window (or gone) has nothing
+ * to give back; a bucket never goes below zero.
+ */
+export function releaseFromBucket(bucket: DayUsage, currency: string, amount: number): DayUsage {
+  return {
+    day: bucket.day,
+    count: Math.max(0, bucket.count - 1),
+    amounts: { ...bucket.amounts, [currency]: Math.max(0, (bucket.amounts[currency] ?? 0) - amount) },
+  };
+}
+
+/** `days` with one grant of `amount` in `currency` given back on `day` (unchanged if that day has no bucket). */
+export function releaseFromUsage(days: CustomerUsage, day: string, currency: string, amount: number): CustomerUsage {
+  return days.map((d) => (d.day === day ? releaseFromBucket(d, currency, amount) : d));
+}

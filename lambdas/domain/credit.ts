@@ -137,9 +137,26 @@ export function decideGrant(req: GrantRequest, now: Date, creditId: string, poli
   if (email === undefined) {
     throw new CreditError('INVALID_EMAIL', 'email is not a valid address: SES cannot send to it'); // never echo the address
   }
+  const { credit: terms, remindAt } = creditTerms(req, now, creditId, policy);
+  const credit: Credit = { ...terms, reason: req.reason, locale: resolveLocale(req.locale).tag, email };
+  return { credit, remindAt };
+}
+
+/**
+ * A credit's money terms and dates (no address, locale or reason) and when to remind, amount and validity checked:
+ * a direct grant adds the customer's data (decideGrant); an approved grant whose customer was erased stays without.
+ */
+export function creditTerms(
+  req: Pick<GrantRequest, 'customerId' | 'complaintId' | 'currency' | 'amount' | 'validityDays' | 'categories'>,
+  now: Date,
+  creditId: string,
+  policy: GrantPolicy,
+): { credit: Omit<Credit, 'email' | 'locale' | 'reason' | 'erasedAt'>; remindAt?: Date } {
+  assertAmount(req.amount, req.currency, policy.maxMajorUnits);
+  assertValidity(req.validityDays, policy);
   const expiresAt = new Date(now.getTime() + req.validityDays * DAY_MS);
   const remindAtMs = expiresAt.getTime() - policy.reminderDaysBeforeExpiry * DAY_MS;
-  const credit: Credit = {
+  const credit = {
     creditId,
     customerId: req.customerId,
     complaintId: req.complaintId,
@@ -148,9 +165,6 @@ export function decideGrant(req: GrantRequest, now: Date, creditId: string, poli
     remaining: req.amount,
     grantedAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
-    reason: req.reason,
-    locale: resolveLocale(req.locale).tag,
-    email,
     ...(req.categories ? { categories: canonicalCategories(req.categories) } : {}),
   };
   return { credit, remindAt: remindAtMs > now.getTime() ? new Date(remindAtMs) : undefined };

@@ -46,6 +46,15 @@ export const ERROR_CODES = {
   CREDIT_EXPIRED: { retryable: false },
   /** The credit was voided before under another void key. */
   CREDIT_ALREADY_VOIDED: { retryable: false },
+  // --- Approval above a threshold (issue 11.2) ---
+  /** No pending grant with that id (or complaint) for this customer. */
+  PENDING_GRANT_NOT_FOUND: { retryable: false },
+  /** The approver is the grant's issuer (maker-checker: someone else must approve or decline it). */
+  APPROVER_IS_ISSUER: { retryable: false },
+  /** The pending grant was approved or declined before (`details.decision` says how). */
+  GRANT_ALREADY_DECIDED: { retryable: false },
+  /** The pending grant's deadline passed undecided: it is (being) declined as EXPIRED, it can no longer be approved. */
+  PENDING_GRANT_EXPIRED: { retryable: false },
   /** Too many concurrent writers on this customer's credits; retry with the same idempotency key. */
   CONCURRENT_MODIFICATION: { retryable: true },
   /** Unexpected failure; safe to retry with the same idempotency key. */

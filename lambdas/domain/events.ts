@@ -1,3 +1,4 @@
+import type { ApprovalDecision, PendingGrant } from './approval';
 import type { GrantRefusal } from './caps';
 import type { LedgerEntry } from './ledger';
 import { isReasonCode } from './reason-code';
@@ -22,6 +23,10 @@ export const DETAIL_TYPES = {
   REFUNDED: 'CreditRefunded',
   GRANT_REFUSED: 'GrantRefused',
   VOIDED: 'CreditVoided',
+  // Approval above a threshold (issue 11.2)
+  GRANT_PENDING: 'GrantPendingApproval',
+  GRANT_APPROVED: 'GrantApproved',
+  GRANT_DECLINED: 'GrantDeclined',
 } as const;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
@@ -139,6 +144,53 @@ export function eventForRefusal(r: GrantRefusal): OutgoingEvent {
       amount: r.amount,
       limit: r.limit,
       ...(r.issuedBy !== undefined ? { issuedBy: r.issuedBy } : {}),
+    },
+  };
+}
+
+/** A grant above the approval threshold waits for an approver: ids, amount and deadline only. */
+export function eventForPendingGrant(p: PendingGrant): OutgoingEvent {
+  return {
+    detailType: DETAIL_TYPES.GRANT_PENDING,
+    detail: {
+      eventId: `GRANT_PENDING#${p.pendingId}`,
+      customerId: p.customerId,
+      occurredAt: p.requestedAt,
+      pendingId: p.pendingId,
+      complaintId: p.complaintId,
+      currency: p.currency,
+      amount: p.amount,
+      decideBy: p.decideBy,
+      ...reasonCode(p.reasonCode),
+      ...(p.issuedBy !== undefined ? { issuedBy: p.issuedBy } : {}),
+    },
+  };
+}
+
+/** How a pending grant ended: GrantApproved (with the credit's id) or GrantDeclined (reason DECLINED | EXPIRED). */
+export function eventForDecision(d: ApprovalDecision): OutgoingEvent {
+  const base = {
+    customerId: d.customerId,
+    occurredAt: d.decidedAt,
+    pendingId: d.pendingId,
+    complaintId: d.complaintId,
+    currency: d.currency,
+    amount: d.amount,
+    ...(d.issuedBy !== undefined ? { issuedBy: d.issuedBy } : {}),
+  };
+  if (d.outcome === 'APPROVED') {
+    return {
+      detailType: DETAIL_TYPES.GRANT_APPROVED,
+      detail: { eventId: `GRANT_APPROVED#${d.pendingId}`, ...base, approverId: d.approverId, creditId: d.creditId, expiresAt: d.expiresAt },
+    };
+  }
+  return {
+    detailType: DETAIL_TYPES.GRANT_DECLINED,
+    detail: {
+      eventId: `GRANT_DECLINED#${d.pendingId}`,
+      ...base,
+      reason: d.reason,
+      ...(d.reason === 'DECLINED' ? { approverId: d.approverId, ...(d.reasonCode ? { reasonCode: d.reasonCode } : {}) } : {}),
     },
   };
 }

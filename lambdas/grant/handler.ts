@@ -1,10 +1,10 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { COMPLAINT_RESOLVED, ComplaintResolvedDetail, parseContract } from '../contracts';
-import { grantCredit } from '../app/grant';
+import { grantOrRequestApproval } from '../app/grant';
 import { CreditError } from '../domain/errors';
 import { clock } from '../shared/clock';
-import { capPolicy, grantPolicy } from '../shared/config';
+import { approvalPolicy, capPolicy, grantPolicy } from '../shared/config';
 import { newId } from '../shared/ids';
 import { withObservability } from '../shared/middleware';
 import { logger, metrics } from '../shared/observability';
@@ -16,7 +16,12 @@ import { creditStore } from '../adapters/dynamodb';
  * the grant is one transaction). A grant over an issuance cap is answered, not thrown: the refusal is stored and
  * published as GrantRefused.
  */
-const OUTCOME_METRIC = { GRANTED: 'CreditGranted', DUPLICATE: 'GrantDuplicate', REFUSED: 'GrantRefused' } as const;
+const OUTCOME_METRIC = {
+  GRANTED: 'CreditGranted',
+  DUPLICATE: 'GrantDuplicate',
+  REFUSED: 'GrantRefused',
+  PENDING_APPROVAL: 'GrantPendingApproval',
+} as const;
 
 export const handler = withObservability(async (event: EventBridgeEvent<string, unknown>) => {
   logger.appendKeys({ eventId: event.id, source: event.source });
@@ -26,11 +31,21 @@ export const handler = withObservability(async (event: EventBridgeEvent<string, 
     }
     const detail = parseContract(ComplaintResolvedDetail, event.detail);
     logger.appendKeys({ complaintId: detail.complaintId, customerId: detail.customerId });
-    const result = await grantCredit(detail, { store: creditStore(), clock, policy: grantPolicy(), caps: capPolicy(), newId });
+    const store = creditStore();
+    const result = await grantOrRequestApproval(detail, {
+      store,
+      clock,
+      policy: grantPolicy(),
+      caps: capPolicy(),
+      newId,
+      approval: { policy: approvalPolicy(), store },
+    });
     metrics.addMetric(OUTCOME_METRIC[result.outcome], MetricUnit.Count, 1);
     if (result.outcome === 'REFUSED') {
       // A business answer, not a failure: recorded and published as GrantRefused, so nothing is retried.
       logger.warn('grant refused by a cap', { ...result });
+    } else if (result.outcome === 'PENDING_APPROVAL') {
+      logger.info('grant above the approval threshold waits for an approver', { ...result });
     } else {
       logger.info(result.outcome === 'GRANTED' ? 'credit granted' : 'duplicate complaint event ignored', { ...result });
     }

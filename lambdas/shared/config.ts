@@ -1,4 +1,5 @@
 import { parseCapPolicy, type CapPolicy } from '../domain/caps';
+import { DEFAULT_APPROVAL_POLICY, MAX_APPROVAL_TIMEOUT_HOURS, parseApprovalThresholds, type ApprovalPolicy } from '../domain/approval';
 import { DEFAULT_GRANT_POLICY, type GrantPolicy } from '../domain/credit';
 import { DEFAULT_HOLD_POLICY, type HoldPolicy } from '../domain/hold';
 import type { Route } from '../app/route';
@@ -47,6 +48,16 @@ export function capPolicy(): CapPolicy {
   const parsed = parseCapPolicy(process.env.GRANT_CAPS);
   if ('problems' in parsed) throw new Error(`environment variable GRANT_CAPS is invalid: ${parsed.problems.join('; ')}`);
   return parsed.policy;
+}
+
+/** APPROVAL_THRESHOLDS (JSON, currency: whole units) and APPROVAL_TIMEOUT_HOURS; absent: no grant waits for approval. */
+export function approvalPolicy(): ApprovalPolicy {
+  const parsed = parseApprovalThresholds(process.env.APPROVAL_THRESHOLDS);
+  if ('problems' in parsed) throw new Error(`environment variable APPROVAL_THRESHOLDS is invalid: ${parsed.problems.join('; ')}`);
+  const timeoutHours = positiveInt('APPROVAL_TIMEOUT_HOURS', DEFAULT_APPROVAL_POLICY.timeoutHours);
+  if (timeoutHours > MAX_APPROVAL_TIMEOUT_HOURS)
+    throw new Error(`environment variable APPROVAL_TIMEOUT_HOURS must be at most ${MAX_APPROVAL_TIMEOUT_HOURS}`);
+  return { thresholdsMajorUnits: parsed.thresholds, timeoutHours };
 }
 
 /** Name of the router's setting: the work queues and the table changes each consumes (JSON, set by the stack). */

@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../../infra/paths';
 const BUILTINS = new Set(builtinModules);
 
 describe('function catalogue', () => {
-  test('sixteen functions, keyed by their own name, in a fixed order', () => {
+  test('eighteen functions, keyed by their own name, in a fixed order', () => {
     expect(FUNCTION_NAMES).toEqual([
       'grant',
       'redeem',
@@ -38,6 +38,8 @@ describe('function catalogue', () => {
       'capture',
       'release',
       'refund',
+      'approval',
+      'decline-expired',
     ]);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
@@ -66,7 +68,7 @@ describe('function catalogue', () => {
     expect(new Set([...spec.env, ...spec.optionalEnv]).size).toBe(spec.env.length + spec.optionalEnv.length);
   });
 
-  test('triggers: grant via EventBridge, six synchronous APIs, ONE stream reader (the router), four queue workers', () => {
+  test('triggers: grant via EventBridge, eleven synchronous APIs, ONE stream reader (the router), five queue workers', () => {
     const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
     expect(byTrigger('invoke')).toEqual([
@@ -80,9 +82,10 @@ describe('function catalogue', () => {
       'capture',
       'release',
       'refund',
+      'approval',
     ]);
     expect(byTrigger('stream')).toEqual(['route']);
-    expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate']);
+    expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate', 'decline-expired']);
   });
 
   test("what each worker consumes, as data (the router's filters and routes derive from it)", () => {
@@ -96,8 +99,11 @@ describe('function catalogue', () => {
         { change: 'inserted', item: 'LEDGER' },
         { change: 'inserted', item: 'NOTICE', where: { notice: 'REMINDER' } },
         { change: 'inserted', item: 'GRANT_REFUSED' },
+        { change: 'inserted', item: 'PENDING_GRANT' },
+        { change: 'inserted', item: 'GRANT_DECISION' },
       ],
       aggregate: [{ change: 'inserted', item: 'LEDGER' }],
+      'decline-expired': [{ change: 'expired', item: 'PENDING_GRANT' }],
     });
   });
 
@@ -112,12 +118,18 @@ describe('function catalogue', () => {
         maxReceiveCount: 5,
         batchSize: 10,
       },
+      'decline-expired': {
+        id: 'DeclineExpiredQueue',
+        deadLetter: { id: 'DeclineExpiredDlq', purpose: expect.any(String) },
+        maxReceiveCount: 5,
+        batchSize: 10,
+      },
     });
   });
 });
 
 describe('catalogue entries carry everything about a function', () => {
-  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void, privacy erase, finance report', () => {
+  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void, privacy erase, finance report, approvers approval', () => {
     const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
     expect(invokers).toEqual({
       redeem: ['paymentFlowRoleArn'],
@@ -126,6 +138,7 @@ describe('catalogue entries carry everything about a function', () => {
       void: ['opsRoleArn'],
       erase: ['privacyRoleArn'],
       report: ['financeRoleArn'],
+      approval: ['approverRoleArn'],
       hold: ['paymentFlowRoleArn'],
       capture: ['paymentFlowRoleArn'],
       release: ['paymentFlowRoleArn'],
@@ -153,6 +166,8 @@ describe('catalogue entries carry everything about a function', () => {
       capture: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       refund: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      approval: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      'decline-expired': ['dynamodb:GetItem', 'dynamodb:PutItem'],
     });
   });
 
@@ -177,6 +192,7 @@ describe('catalogue entries carry everything about a function', () => {
     expect(queues.map((q) => q.id).sort()).toEqual([
       'AggregateDlq',
       'ComplaintRuleDlq',
+      'DeclineExpiredDlq',
       'ExpireDlq',
       'GrantFailures',
       'NotifyDlq',

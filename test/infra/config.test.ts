@@ -47,7 +47,38 @@ describe('parseConfig', () => {
       logRetentionDays: 365,
       vpc: { placement: 'none' },
       grantCaps: DEFAULT_CAP_POLICY,
+      approvalThreshold: {},
+      approvalTimeoutHours: 72,
     });
+  });
+
+  test('approval: thresholds per currency in whole units (none by default), a timeout in hours, an optional approver role', () => {
+    const arn = 'arn:aws:iam::222222222222:role/approvers';
+    expect(
+      parse({
+        ...BASE,
+        'courtesy:approvalThreshold': { EUR: 100, JPY: 10_000 },
+        'courtesy:approvalTimeoutHours': 24,
+        'courtesy:approverRoleArn': arn,
+      }),
+    ).toMatchObject({ approvalThreshold: { EUR: 100, JPY: 10_000 }, approvalTimeoutHours: 24, approverRoleArn: arn });
+    expect(parse({ ...BASE, 'courtesy:approvalThreshold': '{"USD":50}' }).approvalThreshold).toEqual({ USD: 50 });
+    expect(parse(BASE).approverRoleArn).toBeUndefined();
+  });
+
+  test.each([
+    ['no currency', { 'courtesy:approvalThreshold': { EURO: 100 } }, /courtesy:approvalThreshold: EURO: not an ISO 4217 currency code/],
+    ['negative', { 'courtesy:approvalThreshold': { EUR: -1 } }, /courtesy:approvalThreshold: EUR: must be a whole number from 0/],
+    ['not an object', { 'courtesy:approvalThreshold': [100] }, /courtesy:approvalThreshold: must be an object of currency: whole units/],
+    ['timeout zero', { 'courtesy:approvalTimeoutHours': 0 }, /courtesy:approvalTimeoutHours: must be a whole number from 1 to 720/],
+    ['timeout too long', { 'courtesy:approvalTimeoutHours': 721 }, /courtesy:approvalTimeoutHours: must be a whole number from 1 to 720/],
+    [
+      'approver not a role',
+      { 'courtesy:approverRoleArn': 'arn:aws:iam::222222222222:user/x' },
+      /courtesy:approverRoleArn: must be an IAM role ARN/,
+    ],
+  ])('approval settings refused: %s', (_what, extra, message) => {
+    expect(() => parse({ ...BASE, ...extra })).toThrow(message);
   });
 
   test('grant caps: the domain defaults, overridden setting by setting (JSON object, also as a string from -c)', () => {

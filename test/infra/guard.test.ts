@@ -98,8 +98,8 @@ describe('Control Tower guard rules', () => {
         .sort();
     const queues = ofType('AWS::SQS::Queue');
     const terminal = queues.filter((id) => !template.Resources[id].Properties.RedrivePolicy);
-    expect(terminal).toHaveLength(6);
-    expect(queues.length - terminal.length).toBe(4); // ExpireQueue, NotifyQueue, PublishQueue, AggregateQueue, each with a DLQ
+    expect(terminal).toHaveLength(7);
+    expect(queues.length - terminal.length).toBe(5); // ExpireQueue, NotifyQueue, PublishQueue, AggregateQueue, DeclineExpiredQueue, each with a DLQ
     expect([...failureDestinations(template)].sort()).toEqual([...terminal, ...ofType('AWS::S3::Bucket')].sort());
     expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(terminal));
   });

@@ -131,6 +131,7 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...on('queue:NotifyQueue', 'sqs:SendMessage'),
     ...on('queue:PublishQueue', 'sqs:SendMessage'),
     ...on('queue:AggregateQueue', 'sqs:SendMessage'),
+    ...on('queue:DeclineExpiredQueue', 'sqs:SendMessage'),
     ...on('bucket-objects:StreamFailuresBucket', 's3:PutObject'),
     ...on('bucket:StreamFailuresBucket', 's3:ListBucket'),
   ],
@@ -147,6 +148,8 @@ const EXPECTED: Record<FunctionName, string[]> = {
   erase: on('table', 'dynamodb:Query', 'dynamodb:UpdateItem'),
   report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
   aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('AggregateQueue')],
+  approval: on('table', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),
+  'decline-expired': [...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem'), ...CONSUME('DeclineExpiredQueue')],
 };
 
 describe('least privilege: execution roles', () => {
@@ -209,12 +212,14 @@ describe('least privilege: execution roles', () => {
       'queue:NotifyQueue': 'notify',
       'queue:PublishQueue': 'publish',
       'queue:AggregateQueue': 'aggregate',
+      'queue:DeclineExpiredQueue': 'decline-expired',
     });
     expect(Object.fromEntries(senders)).toEqual({
       'queue:ExpireQueue': 'route',
       'queue:NotifyQueue': 'route',
       'queue:PublishQueue': 'route',
       'queue:AggregateQueue': 'route',
+      'queue:DeclineExpiredQueue': 'route',
       'queue:GrantFailures': 'grant',
     });
     // EventBridge's DLQ is written by events.amazonaws.com only; the DLQs by SQS's redrive only

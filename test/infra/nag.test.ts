@@ -98,7 +98,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(byRule.get('AwsSolutions-L1')).toHaveLength(FUNCTION_NAMES.length);
     expect(byRule.get('AwsSolutions-IAM5[Resource::*]')).toHaveLength(FUNCTION_NAMES.length);
     expect(byRule.get(`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`)).toHaveLength(1);
-    expect(byRule.get('AwsSolutions-SQS3')).toHaveLength(6);
+    expect(byRule.get('AwsSolutions-SQS3')).toHaveLength(7);
     expect(byRule.get('AwsSolutions-SNS2')).toHaveLength(1);
   });
 

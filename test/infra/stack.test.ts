@@ -1,3 +1,4 @@
+import { pascal } from '../../infra/constructs/service-function';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
@@ -119,7 +120,14 @@ describe('functions', () => {
     'NODE_OPTIONS',
   ];
   const EXPECTED_ENV: Record<FunctionName, string[]> = {
-    grant: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS', 'GRANT_CAPS'],
+    grant: [
+      ...COMMON,
+      'REMINDER_DAYS_BEFORE_EXPIRY',
+      'MAX_GRANT_MAJOR_UNITS',
+      'GRANT_CAPS',
+      'APPROVAL_THRESHOLDS',
+      'APPROVAL_TIMEOUT_HOURS',
+    ],
     redeem: COMMON,
     reverse: COMMON,
     balance: COMMON,
@@ -135,6 +143,8 @@ describe('functions', () => {
     erase: COMMON,
     report: COMMON,
     aggregate: COMMON,
+    approval: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
+    'decline-expired': COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {
@@ -189,6 +199,9 @@ describe('functions', () => {
       REMINDER_DAYS_BEFORE_EXPIRY: '7',
       MAX_GRANT_MAJOR_UNITS: '10000',
       GRANT_CAPS: JSON.stringify(DEFAULT_CAP_POLICY),
+      // No approval thresholds by default: no grant waits for an approver.
+      APPROVAL_THRESHOLDS: '{}',
+      APPROVAL_TIMEOUT_HOURS: '72',
     });
     expect(resources[fnIds.hold].Properties.Environment.Variables).toMatchObject({
       HOLD_DEFAULT_LIFETIME_SECONDS: '604800',
@@ -242,8 +255,10 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     for (const p of patterns) expect(Object.keys(p)).toEqual(['dynamodb']);
     const absent = { [ATTR.KIND]: { S: [{ exists: false }] } };
     expect(patterns).toEqual([
-      { dynamodb: { OldImage: { type: { S: ['CREDIT', 'REMINDER'] } }, NewImage: absent } },
-      { dynamodb: { NewImage: { type: { S: ['CREDIT', 'GRANT_REFUSED', 'LEDGER'] } }, OldImage: absent } },
+      { dynamodb: { OldImage: { type: { S: ['CREDIT', 'PENDING_GRANT', 'REMINDER'] } }, NewImage: absent } },
+      {
+        dynamodb: { NewImage: { type: { S: ['CREDIT', 'GRANT_DECISION', 'GRANT_REFUSED', 'LEDGER', 'PENDING_GRANT'] } }, OldImage: absent },
+      },
       { dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } }, OldImage: absent } },
     ]);
     expect(patterns).toEqual(JSON.parse(JSON.stringify(routeFilters())));
@@ -302,14 +317,14 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     );
   });
 
-  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)(
+  test.each(['expire', 'notify', 'publish', 'aggregate', 'decline-expired'] as const)(
     '%s: consumes its own queue, batches of 10, partial batch failures',
     (name) => {
       const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
       expect(m).toHaveLength(1);
       expect(m[0]).toEqual({
         FunctionName: { Ref: fnIds[name] },
-        EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
+        EventSourceArn: getAtt(queueId(`${pascal(name)}Queue`)),
         BatchSize: 10,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
@@ -319,10 +334,10 @@ describe('the table stream: one reader (the router), filters only on the dynamod
 
 describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
-  const FAILURE_QUEUES = ['AggregateDlq', 'ComplaintRuleDlq', 'ExpireDlq', 'GrantFailures', 'NotifyDlq', 'PublishDlq'];
-  const WORK_QUEUES = ['AggregateQueue', 'ExpireQueue', 'NotifyQueue', 'PublishQueue'];
+  const FAILURE_QUEUES = ['AggregateDlq', 'ComplaintRuleDlq', 'DeclineExpiredDlq', 'ExpireDlq', 'GrantFailures', 'NotifyDlq', 'PublishDlq'];
+  const WORK_QUEUES = ['AggregateQueue', 'DeclineExpiredQueue', 'ExpireQueue', 'NotifyQueue', 'PublishQueue'];
 
-  test('six failure queues (rule DLQ, grant async failures, one DLQ per worker) and four work queues', () => {
+  test('seven failure queues (rule DLQ, grant async failures, one DLQ per worker) and five work queues', () => {
     expect(
       queues()
         .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
@@ -350,10 +365,10 @@ describe('queues', () => {
     tlsOnly(id);
   });
 
-  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)(
+  test.each(['expire', 'notify', 'publish', 'aggregate', 'decline-expired'] as const)(
     '%s work queue: SSE-SQS, 4 days retention, visibility timeout ≥ 6 × the function timeout, redrive to its own DLQ after 5 receives',
     (name) => {
-      const prefix = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+      const prefix = pascal(name);
       const id = queueId(`${prefix}Queue`);
       const props = resources[id].Properties;
       expect(props).toEqual({
@@ -402,7 +417,7 @@ describe('outputs', () => {
     expect(outputs.TableName!.Value).toEqual({ Ref: tableId() });
     expect(outputs.EventBusName!.Value).toEqual({ Ref: ofType('AWS::Events::EventBus')[0]![0] });
     for (const n of FUNCTION_NAMES) {
-      expect(outputs[`${n[0]!.toUpperCase()}${n.slice(1)}FunctionName`]!.Value).toEqual({ Ref: fnIds[n] });
+      expect(outputs[`${pascal(n)}FunctionName`]!.Value).toEqual({ Ref: fnIds[n] });
     }
     for (const [id] of [...ofType('AWS::SQS::Queue'), ...ofType('AWS::S3::Bucket')]) {
       const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: id }));

@@ -26,6 +26,8 @@ const CROSS_ACCOUNT: Record<string, unknown> = {
   'courtesy:complaintPublisherPrincipals': [FORWARDER, PUBLISHER_ACCOUNT],
   'courtesy:breakGlassRoleArn': BREAK_GLASS,
   'courtesy:paymentFlowRoleArn': 'arn:aws:iam::222222222222:role/checkout/payments-v2',
+  // The approvers' role: the only invoker of approval (issue 11.2).
+  'courtesy:approverRoleArn': 'arn:aws:iam::222222222222:role/approvers',
 };
 const crossAccount = synthTemplate({ context: CROSS_ACCOUNT });
 
@@ -249,10 +251,40 @@ describe('table policy: only the function roles (and break-glass) read or write 
       expect(ids(TABLE_POLICY_SID.denyReads)).toEqual(rolesGranted(json, READS));
       const r = roleIds(json);
       expect(ids(TABLE_POLICY_SID.denyWrites)).toEqual(
-        [r.grant, r.redeem, r.reverse, r.expire, r.notify, r.void, r.erase, r.aggregate, r.hold, r.capture, r.release, r.refund].sort(),
+        [
+          r.grant,
+          r.redeem,
+          r.reverse,
+          r.expire,
+          r.notify,
+          r.void,
+          r.erase,
+          r.aggregate,
+          r.hold,
+          r.capture,
+          r.release,
+          r.refund,
+          r.approval,
+          r['decline-expired'],
+        ].sort(),
       );
       expect(ids(TABLE_POLICY_SID.denyReads)).toEqual(
-        [r.grant, r.redeem, r.reverse, r.balance, r.notify, r.void, r.erase, r.report, r.hold, r.capture, r.release, r.refund].sort(),
+        [
+          r.grant,
+          r.redeem,
+          r.reverse,
+          r.balance,
+          r.notify,
+          r.void,
+          r.erase,
+          r.report,
+          r.hold,
+          r.capture,
+          r.release,
+          r.refund,
+          r.approval,
+          r['decline-expired'],
+        ].sort(),
       );
     }
   });

@@ -15,7 +15,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { startFaultProxy, type FaultProxy } from '../support/faults';
 import { pseudonymizeEmail } from '../../lambdas/shared/observability';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
-import { functionLogicalIds } from '../../infra/synth';
+import { functionLogicalIds, synthTemplate } from '../../infra/synth';
+import type { CfnTemplate } from '../../local/template';
 import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import { emailsTo, startTestRuntime, viaQueue, waitFor, type TestRuntime } from './harness';
 import { complaint, has, ServiceClient, unique } from './service-client';
@@ -30,7 +31,10 @@ const grantCalls: string[] = [];
 
 beforeAll(async () => {
   proxy = await startFaultProxy({ target: process.env.SES_ENDPOINT! });
-  t = await startTestRuntime({ sesEndpoint: proxy.url, retryDelayMs: () => 20 });
+  // Deployed with an approval threshold (100 EUR) so the flow can exercise approval and the auto-decline too; every
+  // other grant of the flow is below it.
+  const template = synthTemplate({ context: { 'courtesy:approvalThreshold': { EUR: 100 } } }) as CfnTemplate;
+  t = await startTestRuntime({ template, sesEndpoint: proxy.url, retryDelayMs: () => 20 });
   svc = new ServiceClient(t);
   attributeCallsToFunctions(t.runtime, (fn, event, next) => {
     if (fn === 'grant') grantCalls.push(JSON.stringify(event));
@@ -140,6 +144,7 @@ describe('a full flow: least privilege measured, and no email address in any log
   const addresses: string[] = [];
   const customers: string[] = [];
   const paymentFlow: Array<{ ok: boolean }> = [];
+  const approvals: Array<{ ok: boolean; decision?: string }> = [];
   const rejected = complaint({ locale: 'en' }); // SES rejects its first send with an error naming the address
   const invalid = [`${unique('kim')}@localhost`, `${unique('kim')}@exa_mple.com`, `"${unique('kim')}"@example.com`];
 
@@ -261,6 +266,29 @@ describe('a full flow: least privilege measured, and no email address in any log
       await t.runtime.invoke('expire', viaQueue(removal));
       await t.runtime.idle(30_000);
       await waitFor(async () => (await emailsTo(a.email)).length === 2, 20_000);
+      // approval above the threshold: list, approve one, decline one (then again: a replay), one auto-declined by
+      // its TTL removal (delivered twice)
+      const above = [0, 1, 2].map(() => complaint({ amount: 15_000, issuedBy: 'agent-sec' }));
+      customers.push(...above.map((c) => c.customerId));
+      addresses.push(...above.map((c) => c.email));
+      await svc.putComplaints(above);
+      await t.runtime.idle(30_000);
+      const pendingIdOf = async (customerId: string) =>
+        (await svc.invoke('approval', { operation: 'pending', customerId })).pending[0].pendingId as string;
+      const ref = async (c: (typeof above)[number]) => ({
+        customerId: c.customerId,
+        pendingId: await pendingIdOf(c.customerId),
+        approverId: 'boss',
+      });
+      approvals.push(await svc.invoke('approval', { operation: 'approve', ...(await ref(above[0]!)) }));
+      const declineRef = await ref(above[1]!);
+      approvals.push(await svc.invoke('approval', { operation: 'decline', ...declineRef }));
+      approvals.push(await svc.invoke('approval', { operation: 'decline', ...declineRef }));
+      const pendingItem = (await svc.items(above[2]!.customerId)).find((i) => i.type === ITEM.PENDING_GRANT)!;
+      await svc.deleteItem(pendingItem); // what TTL does, then its stream record
+      await t.runtime.invoke('decline-expired', viaQueue(ttlRemove(pendingItem)));
+      await t.runtime.invoke('decline-expired', viaQueue(ttlRemove(pendingItem)));
+      await t.runtime.idle(30_000);
     } finally {
       logs = capture.text();
       capture.stop();
@@ -270,6 +298,12 @@ describe('a full flow: least privilege measured, and no email address in any log
 
   it('the flow did what it should (so the checks below are about real work)', async () => {
     expect(paymentFlow.map((x) => x.ok)).toEqual([true, true, true]);
+    expect(approvals.map((x) => [x.ok, x.decision])).toEqual([
+      [true, 'APPROVED'],
+      [true, 'DECLINED'],
+      [true, 'DECLINED'],
+    ]);
+    expect(svc.events('GrantDeclined', customers.at(-1)!).map((e) => e.detail.reason)).toEqual(['EXPIRED']);
     expect((await svc.balance(customers[3]!)).courtesyCredit.balances).toEqual([expect.objectContaining({ available: 850, held: 0 })]);
     expect((await emailsTo(addresses[0]!)).map((m) => m.subject)).toEqual([
       expect.stringContaining('Kulanzgutschrift'),
@@ -336,7 +370,7 @@ describe('a full flow: least privilege measured, and no email address in any log
     });
 
     it('none of the addresses used appears anywhere in the captured output', () => {
-      expect(addresses.length).toBe(7);
+      expect(addresses.length).toBe(10);
       for (const address of addresses) {
         expect(logs).not.toContain(address);
         expect(logs.toLowerCase()).not.toContain(address.toLowerCase());

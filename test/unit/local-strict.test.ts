@@ -151,7 +151,7 @@ describe('AWS compatibility (strict)', () => {
     expect(model.streamMappings.map((m) => m.functionName)).toEqual(['route']);
     for (const f of model.streamMappings[0]!.filters) expect(Object.keys(f)).toEqual(['dynamodb']);
     expect(model.streamMappings[0]!.onFailure?.kind).toBe('bucket');
-    expect(model.queueMappings.map((m) => m.functionName).sort()).toEqual(['aggregate', 'expire', 'notify', 'publish']);
+    expect(model.queueMappings.map((m) => m.functionName).sort()).toEqual(['aggregate', 'decline-expired', 'expire', 'notify', 'publish']);
     for (const m of model.queueMappings) expect(model.queues.find((q) => q.name === m.queueName)?.redrive?.maxReceiveCount).toBe(5);
   });
 

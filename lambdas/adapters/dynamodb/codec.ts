@@ -6,6 +6,7 @@ import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../doma
 import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../../app/ports';
 import type { Reminder, StoredItem } from '../../app/stored';
 import { decodeApplied, decodeDayTotals } from './finance-codec';
+import { decodeDecision, decodePendingGrant, decodePendingKey } from './approval-codec';
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, storedResponse, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
@@ -19,7 +20,7 @@ import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
 const NOTICE_RETENTION_MS = 90 * DAY_MS;
 
-export function creditItem(credit: Credit): RawItem {
+export function creditItem(credit: StoredCredit): RawItem {
   const expiresAtMs = Date.parse(credit.expiresAt);
   return {
     pk: keys.customer(credit.customerId),
@@ -32,7 +33,7 @@ export function creditItem(credit: Credit): RawItem {
 }
 
 /** Its TTL fires the "about to lapse" email. */
-export function reminderItem(credit: Credit, remindAt: Date): RawItem {
+export function reminderItem(credit: Pick<Credit, 'customerId' | 'creditId' | 'expiresAt'>, remindAt: Date): RawItem {
   return {
     pk: keys.customer(credit.customerId),
     sk: keys.reminder(credit.creditId),
@@ -105,6 +106,12 @@ export function decodeItem(raw: RawItem): StoredItem {
       return { kind: 'dayTotals', totals: decodeDayTotals(f) };
     case ITEM.APPLIED:
       return { kind: 'applied', ...decodeApplied(f) };
+    case ITEM.PENDING_GRANT:
+      return { kind: 'pendingGrant', pending: decodePendingGrant(f) };
+    case ITEM.PENDING_KEY:
+      return { kind: 'pendingKey', key: decodePendingKey(f) };
+    case ITEM.DECISION:
+      return { kind: 'decision', decision: decodeDecision(f) };
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }

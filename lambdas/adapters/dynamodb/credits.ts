@@ -8,6 +8,8 @@ import type { Table, TransactItems } from './client';
 import { creditItem, decodeAs, decodeItem, grantKeyItem, ledgerItem, reminderItem } from './codec';
 import { fields, StoredItemError, type Fields, type RawItem } from './fields';
 import { grantUsageItem, issuerUsageItem, refusalItem } from './issuance-codec';
+import { pendingGrantItem, pendingKeyItem } from './approval-codec';
+import type { PendingGrant } from '../../domain/approval';
 import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, PREFIX, keys } from './layout';
 
 /** Credit items: the grant transaction and the reads of a customer's credits. */
@@ -30,13 +32,23 @@ export class Credits {
     const t = this.table;
     const items = [
       t.putNew(grantKeyItem(grant, credit.grantedAt), true),
-      t.putNew(creditItem(credit)),
-      t.putNew(ledgerItem(ledger)),
-      ...(remindAt ? [{ Put: { TableName: t.name, Item: reminderItem(credit, remindAt) } }] : []),
-      this.putAtVersion(grantUsageItem(usage.customerId, next(usage.customer)), usage.customer.version),
-      ...(usage.issuer ? [this.putAtVersion(issuerUsageItem(usage.issuer.issuedBy, next(usage.issuer)), usage.issuer.version)] : []),
+      ...creditWrites(t, credit, ledger, remindAt),
+      ...usageWrites(t, usage),
     ];
     return t.transact(items, 0, (old) => this.complaintOutcome(credit.complaintId, old));
+  }
+
+  /** The pending grant instead of the credit (approval above a threshold): its key, the pending item and the counters. */
+  async requestApproval(input: {
+    pending: PendingGrant;
+    requestHash: string;
+    usage: UsageUpdate;
+  }): Promise<CommitOutcome<ComplaintOutcome>> {
+    const { pending, requestHash, usage } = input;
+    const t = this.table;
+    const key = { complaintId: pending.complaintId, customerId: pending.customerId, pendingId: pending.pendingId, requestHash };
+    const items = [t.putNew(pendingKeyItem(key, pending.requestedAt), true), t.putNew(pendingGrantItem(pending)), ...usageWrites(t, usage)];
+    return t.transact(items, 0, (old) => this.complaintOutcome(pending.complaintId, old));
   }
 
   /** The refusal under the complaint's key, if nothing is there yet. */
@@ -56,20 +68,13 @@ export class Credits {
     };
   }
 
-  /** Put `item` only if the stored one is still at `version` (0: only if there is none). */
-  private putAtVersion(item: RawItem, version: number): TransactItems[number] {
-    if (version === 0) return this.table.putNew(item);
-    return {
-      Put: { TableName: this.table.name, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } },
-    };
-  }
-
-  private async complaintOutcome(complaintId: string, old: RawItem | undefined): Promise<ComplaintOutcome | undefined> {
+  async complaintOutcome(complaintId: string, old?: RawItem): Promise<ComplaintOutcome | undefined> {
     const item = old ?? (await this.table.get(keys.complaint(complaintId), GRANT_SK));
     if (!item) return undefined;
     const stored = decodeItem(item);
     if (stored.kind === 'grantKey') return { kind: 'granted', grant: stored.grant };
     if (stored.kind === 'refusal') return { kind: 'refused', refusal: stored.refusal, requestHash: stored.requestHash };
+    if (stored.kind === 'pendingKey') return { kind: 'pending', key: stored.key };
     throw new StoredItemError(`${complaintId}: the complaint key holds a ${stored.kind} item`);
   }
 
@@ -108,6 +113,29 @@ export class Credits {
     const item = await this.table.get(keys.customer(customerId), keys.credit(expiresAt, creditId));
     return item ? decodeAs(item, 'credit').credit : undefined;
   }
+}
+
+/** The credit's own writes, the same for a direct grant and an approval: credit, GRANTED entry, reminder. */
+export function creditWrites(t: Table, credit: StoredCredit, ledger: GrantedEntry, remindAt: Date | undefined): TransactItems {
+  return [
+    t.putNew(creditItem(credit)),
+    t.putNew(ledgerItem(ledger)),
+    ...(remindAt ? [{ Put: { TableName: t.name, Item: reminderItem(credit, remindAt) } }] : []),
+  ];
+}
+
+/** The cap counters, each Put only if the stored one is still at the version they were computed from. */
+export function usageWrites(t: Table, usage: UsageUpdate): TransactItems {
+  return [
+    putAtVersion(t, grantUsageItem(usage.customerId, next(usage.customer)), usage.customer.version),
+    ...(usage.issuer ? [putAtVersion(t, issuerUsageItem(usage.issuer.issuedBy, next(usage.issuer)), usage.issuer.version)] : []),
+  ];
+}
+
+/** Put `item` only if the stored one is still at `version` (0: only if there is none). */
+function putAtVersion(t: Table, item: RawItem, version: number): TransactItems[number] {
+  if (version === 0) return t.putNew(item);
+  return { Put: { TableName: t.name, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } } };
 }
 
 const PROJECTED = 'credit item (projected read)';

@@ -24,14 +24,16 @@ export class Erasure {
         ExclusiveStartKey,
       });
       for (const item of page.items) {
-        if (await this.eraseItem(item.pk as string, item.sk as string, item.type === ITEM.CREDIT, names, erasedAt)) changed++;
+        // Credits and pending grants are marked erased (they decode without the personal attributes then).
+        const marked = item.type === ITEM.CREDIT || item.type === ITEM.PENDING_GRANT;
+        if (await this.eraseItem(item.pk as string, item.sk as string, marked, names, erasedAt)) changed++;
       }
       ExclusiveStartKey = page.lastKey;
     } while (ExclusiveStartKey);
     return changed;
   }
 
-  /** REMOVE the attributes (a credit also gets `erasedAt`), only if the item is still there: an update never creates one. */
+  /** REMOVE the attributes (a credit or pending grant also gets `erasedAt`), only if the item is still there: an update never creates one. */
   private async eraseItem(pk: string, sk: string, credit: boolean, names: Record<string, string>, erasedAt: string): Promise<boolean> {
     try {
       await this.table.update({

@@ -12,6 +12,7 @@ import { PaymentFlow } from './holds';
 import { Voids } from './voids';
 import { Erasure } from './erasure';
 import { Finance } from './finance';
+import { Approvals } from './approvals';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -33,6 +34,7 @@ export class DynamoCreditStore implements CreditStore {
   private readonly voids: Voids;
   private readonly erasure: Erasure;
   private readonly finance: Finance;
+  private readonly approvals: Approvals;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -47,6 +49,7 @@ export class DynamoCreditStore implements CreditStore {
     this.voids = new Voids(t);
     this.erasure = new Erasure(t);
     this.finance = new Finance(t);
+    this.approvals = new Approvals(t, this.credits);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
@@ -77,6 +80,14 @@ export class DynamoCreditStore implements CreditStore {
   applyMovement: CreditStore['applyMovement'] = (entryId, movement) => this.finance.applyMovement(entryId, movement);
   dayTotals: CreditStore['dayTotals'] = (to) => this.finance.dayTotals(to);
   remainingOnCredits: CreditStore['remainingOnCredits'] = () => this.finance.remainingOnCredits();
+  // Approval above a threshold (issue 11.2)
+  requestApproval: CreditStore['requestApproval'] = (input) => this.credits.requestApproval(input);
+  getPending: CreditStore['getPending'] = (customerId, pendingId) => this.approvals.getPending(customerId, pendingId);
+  getDecision: CreditStore['getDecision'] = (customerId, pendingId) => this.approvals.getDecision(customerId, pendingId);
+  getComplaintOutcome: CreditStore['getComplaintOutcome'] = (complaintId) => this.approvals.getComplaintOutcome(complaintId);
+  listPending: CreditStore['listPending'] = (customerId) => this.approvals.listPending(customerId);
+  commitApproval: CreditStore['commitApproval'] = (input) => this.approvals.commitApproval(input);
+  commitDecline: CreditStore['commitDecline'] = (input) => this.approvals.commitDecline(input);
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */

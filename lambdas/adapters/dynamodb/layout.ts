@@ -18,6 +18,9 @@
  * | issuer usage| ISSUER#<issuedBy>   | USAGE#<YYYY-MM-DD>                   | day + 2 days              |
  * | day totals  | FIN#<shard 0..31>   | DAY#<YYYY-MM-DD>#<currency>          | none: the finance report  |
  * | applied mark| AGG#<entryId>       | AGG                                  | +30 days (stream redelivery window is 24 h) |
+ * | pending grant | C#<customerId>    | PENDING#<pendingId ULID>             | decision deadline (drives the auto-decline; drives GrantPendingApproval) |
+ * | pending key | COMPLAINT#<id>      | GRANT (same key: the complaint waits; replaced by the grant key on approval) | none |
+ * | decision    | C#<customerId>      | DECISION#<pendingId>                 | none (the guard: one decision per pending grant; drives GrantApproved/GrantDeclined) |
  */
 
 /** Attribute names of the table's keys, TTL and item kind. */
@@ -40,6 +43,10 @@ export const ITEM = {
   // Finance report (issue 11.4)
   DAY_TOTALS: 'DAY_TOTALS',
   APPLIED: 'AGG_APPLIED',
+  // Approval above a threshold (issue 11.2)
+  PENDING_GRANT: 'PENDING_GRANT',
+  PENDING_KEY: 'GRANT_PENDING_KEY',
+  DECISION: 'GRANT_DECISION',
 } as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
@@ -57,6 +64,9 @@ export const PREFIX = {
   // the payment flow (issue 10)
   HOLD: 'HOLD#',
   OPERATION_KEY: 'IDEM#',
+  // Approval above a threshold (issue 11.2)
+  PENDING: 'PENDING#',
+  DECISION: 'DECISION#',
 } as const;
 
 /** Payment-flow operations idempotent by a caller's key (the `operation` attribute of their key items; redeem's predate it). */
@@ -89,6 +99,8 @@ export const keys = {
   finShard: (shard: number) => `FIN#${shard}`,
   dayTotals: (day: string, currency: string) => `DAY#${day}#${currency}`,
   applied: (entryId: string) => `AGG#${entryId}`,
+  pending: (pendingId: string) => `${PREFIX.PENDING}${pendingId}`,
+  decision: (pendingId: string) => `${PREFIX.DECISION}${pendingId}`,
 };
 
 /** Who removes an item whose TTL passed: stream records of those removals carry this `userIdentity`. */
