@@ -30,6 +30,7 @@ export const FUNCTION_NAMES = [
   'report',
   'aggregate',
   ...PAYMENT_FLOW_FUNCTIONS,
+  'releaseExpired',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

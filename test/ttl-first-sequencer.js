@@ -6,7 +6,12 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
-const TTL_FIRST = ['integration/expiry.test.ts', 'integration/faults.test.ts', 'integration/local-runtime.test.ts'];
+const TTL_FIRST = [
+  'integration/expiry.test.ts',
+  'integration/hold-expiry.test.ts',
+  'integration/faults.test.ts',
+  'integration/local-runtime.test.ts',
+];
 const rank = (path) => {
   const i = TTL_FIRST.findIndex((suffix) => path.replace(/\\/g, '/').endsWith(suffix));
   return i === -1 ? TTL_FIRST.length : i;

@@ -52,6 +52,7 @@ export const SDK_NEEDED: Record<FunctionName, string[]> = {
   erase: SDK_DYNAMO,
   report: SDK_DYNAMO,
   aggregate: SDK_DYNAMO,
+  releaseExpired: SDK_DYNAMO,
 };
 
 export const BUNDLE_TARGET_KB = 250;

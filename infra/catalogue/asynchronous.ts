@@ -1,6 +1,7 @@
 /**
  * The catalogue's asynchronous functions: grant (an EventBridge rule), the router (THE table stream reader) and the
- * router's workers (each on its own SQS work queue, fed the table changes it `consumes`).
+ * router's workers (each on its own SQS work queue, fed the table changes it `consumes`), the payment flow's
+ * auto-release of expired holds among them.
  */
 import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
 import type { FunctionSpec } from './spec';
@@ -91,5 +92,13 @@ export const ASYNCHRONOUS_FUNCTIONS = {
     queue: workQueue('Aggregate', 'aggregate'),
     consumes: [{ change: 'inserted', item: ITEM.LEDGER }],
     tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  }),
+  // The payment flow's auto-release (issue 10.2).
+  releaseExpired: worker('releaseExpired', {
+    description: 'Gives back what a hold still held when DynamoDB TTL removed it at the end of its lifetime (ReleaseExpiredQueue consumer)',
+    queue: workQueue('ReleaseExpired', 'releaseExpired'),
+    consumes: [{ change: 'expired', item: ITEM.HOLD }],
+    // Query: the customer's credits (where the money goes back); PutItem: the RELEASED entry; UpdateItem: the restorations.
+    tableActions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   }),
 } as const;

@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../../infra/paths';
 const BUILTINS = new Set(builtinModules);
 
 describe('function catalogue', () => {
-  test('sixteen functions, keyed by their own name, in a fixed order', () => {
+  test('seventeen functions, keyed by their own name, in a fixed order', () => {
     expect(FUNCTION_NAMES).toEqual([
       'grant',
       'redeem',
@@ -38,6 +38,7 @@ describe('function catalogue', () => {
       'capture',
       'release',
       'refund',
+      'releaseExpired',
     ]);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
@@ -66,7 +67,7 @@ describe('function catalogue', () => {
     expect(new Set([...spec.env, ...spec.optionalEnv]).size).toBe(spec.env.length + spec.optionalEnv.length);
   });
 
-  test('triggers: grant via EventBridge, six synchronous APIs, ONE stream reader (the router), four queue workers', () => {
+  test('triggers: grant via EventBridge, ten synchronous APIs, ONE stream reader (the router), five queue workers', () => {
     const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
     expect(byTrigger('invoke')).toEqual([
@@ -82,7 +83,7 @@ describe('function catalogue', () => {
       'refund',
     ]);
     expect(byTrigger('stream')).toEqual(['route']);
-    expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate']);
+    expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate', 'releaseExpired']);
   });
 
   test("what each worker consumes, as data (the router's filters and routes derive from it)", () => {
@@ -98,6 +99,7 @@ describe('function catalogue', () => {
         { change: 'inserted', item: 'GRANT_REFUSED' },
       ],
       aggregate: [{ change: 'inserted', item: 'LEDGER' }],
+      releaseExpired: [{ change: 'expired', item: 'HOLD' }],
     });
   });
 
@@ -109,6 +111,12 @@ describe('function catalogue', () => {
       aggregate: {
         id: 'AggregateQueue',
         deadLetter: { id: 'AggregateDlq', purpose: expect.any(String) },
+        maxReceiveCount: 5,
+        batchSize: 10,
+      },
+      releaseExpired: {
+        id: 'ReleaseExpiredQueue',
+        deadLetter: { id: 'ReleaseExpiredDlq', purpose: expect.any(String) },
         maxReceiveCount: 5,
         batchSize: 10,
       },
@@ -153,6 +161,7 @@ describe('catalogue entries carry everything about a function', () => {
       capture: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       refund: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      releaseExpired: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
   });
 
@@ -181,6 +190,7 @@ describe('catalogue entries carry everything about a function', () => {
       'GrantFailures',
       'NotifyDlq',
       'PublishDlq',
+      'ReleaseExpiredDlq',
       'StreamFailuresBucket',
     ]);
     for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);

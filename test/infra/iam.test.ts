@@ -124,13 +124,14 @@ const EXPECTED: Record<FunctionName, string[]> = {
   release: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   refund: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   balance: on('table', 'dynamodb:Query'),
-  // The one stream reader: send to the four work queues only; its failure bucket: write objects and list, no read.
+  // The one stream reader: send to the five work queues only; its failure bucket: write objects and list, no read.
   route: [
     ...STREAM_READ,
     ...on('queue:ExpireQueue', 'sqs:SendMessage'),
     ...on('queue:NotifyQueue', 'sqs:SendMessage'),
     ...on('queue:PublishQueue', 'sqs:SendMessage'),
     ...on('queue:AggregateQueue', 'sqs:SendMessage'),
+    ...on('queue:ReleaseExpiredQueue', 'sqs:SendMessage'),
     ...on('bucket-objects:StreamFailuresBucket', 's3:PutObject'),
     ...on('bucket:StreamFailuresBucket', 's3:ListBucket'),
   ],
@@ -147,6 +148,8 @@ const EXPECTED: Record<FunctionName, string[]> = {
   erase: on('table', 'dynamodb:Query', 'dynamodb:UpdateItem'),
   report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
   aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('AggregateQueue')],
+  // Reads the customer's credits, writes the RELEASED entry and the restorations; no GetItem, no DeleteItem.
+  releaseExpired: [...on('table', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('ReleaseExpiredQueue')],
 };
 
 describe('least privilege: execution roles', () => {
@@ -209,16 +212,18 @@ describe('least privilege: execution roles', () => {
       'queue:NotifyQueue': 'notify',
       'queue:PublishQueue': 'publish',
       'queue:AggregateQueue': 'aggregate',
+      'queue:ReleaseExpiredQueue': 'releaseExpired',
     });
     expect(Object.fromEntries(senders)).toEqual({
       'queue:ExpireQueue': 'route',
       'queue:NotifyQueue': 'route',
       'queue:PublishQueue': 'route',
       'queue:AggregateQueue': 'route',
+      'queue:ReleaseExpiredQueue': 'route',
       'queue:GrantFailures': 'grant',
     });
     // EventBridge's DLQ is written by events.amazonaws.com only; the DLQs by SQS's redrive only
-    for (const q of ['ComplaintRuleDlq', 'ExpireDlq', 'NotifyDlq', 'PublishDlq'])
+    for (const q of ['ComplaintRuleDlq', 'ExpireDlq', 'NotifyDlq', 'PublishDlq', 'AggregateDlq', 'ReleaseExpiredDlq'])
       expect(senders.has(`queue:${q}`) || consumers.has(`queue:${q}`)).toBe(false);
   });
 });

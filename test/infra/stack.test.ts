@@ -14,6 +14,9 @@ import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 /** One synthesis (no bundling) for the whole file. */
 const json = synthTemplate();
 const template = Template.fromJSON(json);
+/** The router's workers, from the catalogue: each has its own work queue and DLQ. */
+const WORKERS = functionsTriggeredBy('queue').map((f) => f.name);
+const pascal = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}`;
 const resources: Record<string, any> = json.Resources;
 const fnIds = functionLogicalIds(json);
 
@@ -135,6 +138,7 @@ describe('functions', () => {
     erase: COMMON,
     report: COMMON,
     aggregate: COMMON,
+    releaseExpired: COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {
@@ -242,7 +246,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     for (const p of patterns) expect(Object.keys(p)).toEqual(['dynamodb']);
     const absent = { [ATTR.KIND]: { S: [{ exists: false }] } };
     expect(patterns).toEqual([
-      { dynamodb: { OldImage: { type: { S: ['CREDIT', 'REMINDER'] } }, NewImage: absent } },
+      { dynamodb: { OldImage: { type: { S: ['CREDIT', 'HOLD', 'REMINDER'] } }, NewImage: absent } },
       { dynamodb: { NewImage: { type: { S: ['CREDIT', 'GRANT_REFUSED', 'LEDGER'] } }, OldImage: absent } },
       { dynamodb: { NewImage: { type: { S: ['NOTICE'] }, notice: { S: ['REMINDER'] } }, OldImage: absent } },
     ]);
@@ -302,7 +306,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     );
   });
 
-  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)(
+  test.each(WORKERS)(
     '%s: consumes its own queue, batches of 10, partial batch failures',
     (name) => {
       const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
@@ -319,10 +323,12 @@ describe('the table stream: one reader (the router), filters only on the dynamod
 
 describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
-  const FAILURE_QUEUES = ['AggregateDlq', 'ComplaintRuleDlq', 'ExpireDlq', 'GrantFailures', 'NotifyDlq', 'PublishDlq'];
-  const WORK_QUEUES = ['AggregateQueue', 'ExpireQueue', 'NotifyQueue', 'PublishQueue'];
+  // One work queue and one DLQ per worker of the catalogue (test/infra/catalogue.test.ts lists them), named after it.
+  const FAILURE_QUEUES = ['ComplaintRuleDlq', 'GrantFailures', ...WORKERS.map((n) => `${pascal(n)}Dlq`)].sort();
+  const WORK_QUEUES = WORKERS.map((n) => `${pascal(n)}Queue`).sort();
 
-  test('six failure queues (rule DLQ, grant async failures, one DLQ per worker) and four work queues', () => {
+  test('failure queues (rule DLQ, grant async failures, one DLQ per worker) and one work queue per worker, nothing else', () => {
+    expect(WORK_QUEUES).toContain('ReleaseExpiredQueue');
     expect(
       queues()
         .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
@@ -350,7 +356,7 @@ describe('queues', () => {
     tlsOnly(id);
   });
 
-  test.each(['expire', 'notify', 'publish', 'aggregate'] as const)(
+  test.each(WORKERS)(
     '%s work queue: SSE-SQS, 4 days retention, visibility timeout ≥ 6 × the function timeout, redrive to its own DLQ after 5 receives',
     (name) => {
       const prefix = `${name[0]!.toUpperCase()}${name.slice(1)}`;
