@@ -4,8 +4,8 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TestRuntime } from './harness';
 import { keys } from '../../lambdas/adapters/dynamodb/layout';
 
@@ -117,6 +117,11 @@ export class ServiceClient {
       }),
     );
     return (out.Items ?? []).map((i) => unmarshall(i));
+  }
+
+  /** Deletes an item read with items() straight from DynamoDB Local (as TTL would; the stream record says who deleted it). */
+  async deleteItem(item: Record<string, any>): Promise<void> {
+    await this.ddb.send(new DeleteItemCommand({ TableName: this.t.tableName, Key: marshall({ pk: item.pk, sk: item.sk }) }));
   }
 
   /** The whole table, for byte-for-byte "nothing changed" assertions. */
