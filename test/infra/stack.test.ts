@@ -306,19 +306,16 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     );
   });
 
-  test.each(WORKERS)(
-    '%s: consumes its own queue, batches of 10, partial batch failures',
-    (name) => {
-      const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
-      expect(m).toHaveLength(1);
-      expect(m[0]).toEqual({
-        FunctionName: { Ref: fnIds[name] },
-        EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
-        BatchSize: 10,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-      });
-    },
-  );
+  test.each(WORKERS)('%s: consumes its own queue, batches of 10, partial batch failures', (name) => {
+    const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
+    expect(m).toHaveLength(1);
+    expect(m[0]).toEqual({
+      FunctionName: { Ref: fnIds[name] },
+      EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
 });
 
 describe('queues', () => {

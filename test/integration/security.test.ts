@@ -282,7 +282,12 @@ describe('a full flow: least privilege measured, and no email address in any log
 
   it('the flow did what it should (so the checks below are about real work)', async () => {
     expect(paymentFlow.map((x) => x.ok)).toEqual([true, true, true, true]);
-    expect(svc.events('HoldReleased', customers[3]!).map((e) => e.detail.reason).sort()).toEqual(['EXPIRED', 'EXPLICIT', 'FINAL_CAPTURE']);
+    expect(
+      svc
+        .events('HoldReleased', customers[3]!)
+        .map((e) => e.detail.reason)
+        .sort(),
+    ).toEqual(['EXPIRED', 'EXPLICIT', 'FINAL_CAPTURE']);
     expect((await svc.balance(customers[3]!)).courtesyCredit.balances).toEqual([expect.objectContaining({ available: 850, held: 0 })]);
     expect((await emailsTo(addresses[0]!)).map((m) => m.subject)).toEqual([
       expect.stringContaining('Kulanzgutschrift'),

@@ -152,7 +152,11 @@ describe('AWS compatibility (strict)', () => {
     expect(model.streamMappings.map((m) => m.functionName)).toEqual(['route']);
     for (const f of model.streamMappings[0]!.filters) expect(Object.keys(f)).toEqual(['dynamodb']);
     expect(model.streamMappings[0]!.onFailure?.kind).toBe('bucket');
-    expect(model.queueMappings.map((m) => m.functionName).sort()).toEqual(functionsTriggeredBy('queue').map((f) => f.name).sort());
+    expect(model.queueMappings.map((m) => m.functionName).sort()).toEqual(
+      functionsTriggeredBy('queue')
+        .map((f) => f.name)
+        .sort(),
+    );
     expect(model.queueMappings.map((m) => m.functionName)).toContain('releaseExpired');
     for (const m of model.queueMappings) expect(model.queues.find((q) => q.name === m.queueName)?.redrive?.maxReceiveCount).toBe(5);
   });
