@@ -8,7 +8,6 @@ import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
 import { redriveCli } from './redrive';
 import {
