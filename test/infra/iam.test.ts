@@ -1,4 +1,4 @@
-import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
+import { FUNCTION_NAMES, PAYMENT_FLOW_FUNCTIONS, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 /**
@@ -254,6 +254,12 @@ describe('resource policies: who may invoke what', () => {
         'refund <- arn:aws:iam::111111111111:role/payment-flow',
       ].sort(),
     );
+  });
+
+  test.each(PAYMENT_FLOW_FUNCTIONS)('%s (a payment-flow function of the catalogue): invoked by the payment-flow role only', (fn) => {
+    expect(permissions().filter((p) => p.fn === fn)).toEqual([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: 'arn:aws:iam::111111111111:role/payment-flow' }),
+    ]);
   });
 
   test('only lambda:InvokeFunction, never a function URL or a public principal', () => {
