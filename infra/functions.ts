@@ -32,7 +32,8 @@ export const FUNCTION_NAMES = [
   ...PAYMENT_FLOW_FUNCTIONS,
   // Approval above a threshold (issue 11.2)
   'approval',
-  'decline-expired',
+  'declineExpired',
+  'releaseExpired',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -70,7 +70,7 @@ export const GUARD_ACKNOWLEDGEMENTS: GuardAcknowledgements = {
     scope: 'failure-destinations',
     reason:
       "These queues are terminal: the EventBridge rule's dead-letter queue, grant's async on-failure destination and " +
-      "the workers' dead-letter queues (ExpireDlq, NotifyDlq, PublishDlq; an operator redrives them to their source " +
+      "the workers' dead-letter queues (ExpireDlq, NotifyDlq, …, one per worker; an operator redrives them to their source " +
       'queue with StartMessageMoveTask). Nothing consumes them, so a dead-letter queue behind them would only move ' +
       "the same messages once more. The control's other way out, RedriveAllowPolicy allowAll/byQueue, would declare " +
       'them redrive targets for any SQS source queue (SQS allows every queue by default already).',

@@ -8,10 +8,22 @@ import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
 import { redriveCli } from './redrive';
 import { APPROVAL_HELP, approvalCli, isApprovalCommand } from './approval-cli';
+import {
+  captureRequest,
+  categoriesOf,
+  holdRequest,
+  number as num,
+  KEYS_HELP,
+  PAYMENT_HELP,
+  PAYMENT_OPTIONS,
+  redeemRequest,
+  refundRequest,
+  releaseRequest,
+  required as req,
+} from './cli-payment';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -29,9 +41,10 @@ const region = 'eu-central-1';
 const HELP = `courtesy credits, local CLI (the service must be running: npm start)
 
   grant   --customer ID --email ADDR --amount MINOR --currency EUR --days 30..365 --reason TEXT [--locale de-DE] [--complaint ID] [--issued-by ID]
-  redeem  --customer ID --order ID --amount MINOR --currency EUR [--key IDEMPOTENCY_KEY]
+          [--categories PHYSICAL_GOODS,SERVICES]   narrow the credit to these purchase categories
+${PAYMENT_HELP}
   reverse --customer ID --redemption ID [--currency EUR] [--reason TEXT]
-  balance --customer ID [--limit N] [--cursor C]
+  balance --customer ID [--limit N] [--cursor C]   available and held per currency, the credits, the holds, the history
   void    --customer ID --credit ID --reason TEXT [--void-key K]   remove a credit's unspent rest (ops role)
   erase   --customer ID                 erase the customer's email, locale and free texts; amounts stay (privacy role)
   report  --from YYYY-MM-DD --to YYYY-MM-DD [--csv]   finance: liability, granted, spent, refunded, breakage, voided per day
@@ -41,14 +54,14 @@ ${APPROVAL_HELP}
   events  [--type CreditGranted] [--wait SECONDS]
                                       events on the bus: what the service published, then what it received (addresses pseudonymized)
   queues                              queues: work queues (stream records the router forwarded), the workers' dead-letter
-                                      queues (ExpireDlq, NotifyDlq, PublishDlq, AggregateDlq: whole records), failed grants (with the event)
+                                      queues (ExpireDlq, NotifyDlq, …: whole records), failed grants (with the event)
   redrive --queue NotifyDlq [--to Q] [--wait] [--rate N] [--aws [--stage S]]
                                       move a dead-letter queue's messages back to their source queue (SQS
                                       StartMessageMoveTask), locally or, with --aws, in the stage's stack (AWS credentials)
   buckets                             stream failure bucket (batches the router gave up on, with their records)
   clock   --days=N | --reset          shift the service's clock by N days (negative: --days=-29.9999) to see expiry and reminders
 
-Amounts are minor units: 2500 EUR = 25,00 €.
+Amounts are minor units: 2500 EUR = 25,00 €. ${KEYS_HELP}
 Endpoints: runtime ${RUNTIME} (${source('COURTESY_LOCAL_URL')}), mailbox ${SES} (${source('COURTESY_SES_URL')}), bus ${BUS}.
 Another instance: COURTESY_ENDPOINTS=<its endpoints file> (npm start prints it).`;
 
@@ -65,17 +78,6 @@ async function getJson(url: string, init?: RequestInit): Promise<any> {
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
 }
-
-const num = (v: string | undefined, name: string): number => {
-  if (v === undefined) throw new Error(`--${name} is required`);
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
-  return n;
-};
-const req = (v: string | undefined, name: string): string => {
-  if (!v) throw new Error(`--${name} is required`);
-  return v;
-};
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
       'void-key': { type: 'string' },
       from: { type: 'string' },
       csv: { type: 'boolean' },
+      ...PAYMENT_OPTIONS,
     },
     allowPositionals: false,
   });
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
         validityDays: num(o.days, 'days'),
         reason: req(o.reason, 'reason'),
         ...(o['issued-by'] ? { issuedBy: o['issued-by'] } : {}),
+        ...categoriesOf(o.categories),
       };
       const eb = new EventBridgeClient({ endpoint: RUNTIME, region, credentials });
       const out = await eb.send(
@@ -135,15 +139,15 @@ async function main(): Promise<void> {
       return;
     }
     case 'redeem':
-      return print(
-        await invoke('redeem', {
-          customerId: req(o.customer, 'customer'),
-          orderId: req(o.order, 'order'),
-          amount: num(o.amount, 'amount'),
-          currency: o.currency,
-          idempotencyKey: o.key ?? `cli-${o.order}`,
-        }),
-      );
+      return print(await invoke('redeem', redeemRequest(o)));
+    case 'hold':
+      return print(await invoke('hold', holdRequest(o)));
+    case 'capture':
+      return print(await invoke('capture', captureRequest(o)));
+    case 'release':
+      return print(await invoke('release', releaseRequest(o)));
+    case 'refund':
+      return print(await invoke('refund', refundRequest(o, rest)));
     case 'reverse':
       return print(
         await invoke('reverse', {

@@ -8,9 +8,10 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 const TTL_FIRST = [
   'integration/expiry.test.ts',
+  'integration/hold-expiry.test.ts',
+  'integration/approval.test.ts',
   'integration/faults.test.ts',
   'integration/local-runtime.test.ts',
-  'integration/approval.test.ts',
 ];
 const rank = (path) => {
   const i = TTL_FIRST.findIndex((suffix) => path.replace(/\\/g, '/').endsWith(suffix));

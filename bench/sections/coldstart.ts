@@ -52,7 +52,8 @@ export const SDK_NEEDED: Record<FunctionName, string[]> = {
   report: SDK_DYNAMO,
   aggregate: SDK_DYNAMO,
   approval: SDK_DYNAMO,
-  'decline-expired': SDK_DYNAMO,
+  declineExpired: SDK_DYNAMO,
+  releaseExpired: SDK_DYNAMO,
 };
 
 export const BUNDLE_TARGET_KB = 250;

@@ -1,6 +1,7 @@
 /**
  * The catalogue's asynchronous functions: grant (an EventBridge rule), the router (THE table stream reader) and the
- * router's workers (each on its own SQS work queue, fed the table changes it `consumes`).
+ * router's workers (each on its own SQS work queue, fed the table changes it `consumes`), the payment flow's
+ * auto-release of expired holds among them.
  */
 import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
 import type { FunctionSpec } from './spec';
@@ -104,11 +105,19 @@ export const ASYNCHRONOUS_FUNCTIONS = {
     tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   }),
   // Approval above a threshold (issue 11.2): a pending grant TTL removed undecided is declined (EXPIRED).
-  'decline-expired': worker('decline-expired', {
+  declineExpired: worker('declineExpired', {
     description: 'Declines pending grants whose approval deadline passed, removed by DynamoDB TTL (DeclineExpiredQueue consumer)',
-    queue: workQueue('DeclineExpired', 'decline-expired'),
+    queue: workQueue('DeclineExpired', 'declineExpired'),
     consumes: [{ change: 'expired', item: ITEM.PENDING_GRANT }],
     // The decision and the cap counters given back (one transaction of Puts); the counters are read first.
     tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  }),
+  // The payment flow's auto-release (issue 10.2).
+  releaseExpired: worker('releaseExpired', {
+    description: 'Gives back what a hold still held when DynamoDB TTL removed it at the end of its lifetime (ReleaseExpiredQueue consumer)',
+    queue: workQueue('ReleaseExpired', 'releaseExpired'),
+    consumes: [{ change: 'expired', item: ITEM.HOLD }],
+    // Query: the customer's credits (where the money goes back); PutItem: the RELEASED entry; UpdateItem: the restorations.
+    tableActions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   }),
 } as const;

@@ -44,7 +44,7 @@ export interface ServiceFunctionProps {
 /** Retained on stack deletion and on replacement, but removed when the stack operation that created it rolls back. */
 export const RETAINED = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
-/** A catalogue name as a construct id: `grant` → `Grant`, `decline-expired` → `DeclineExpired`. */
+/** A catalogue name as a construct id: `grant` → `Grant`, `declineExpired` → `DeclineExpired`. */
 export const pascal = (s: string) =>
   s
     .split('-')

@@ -1,4 +1,4 @@
-import { creditCovers, type EligibleCategory, type PurchaseCategory } from './eligibility';
+import { creditPaysFor, type EligibleCategory, type PurchaseCategory } from './eligibility';
 
 /**
  * Which credits pay which purchase lines. Pure. The credits × lines network is a max-flow problem (source → credit,
@@ -18,7 +18,7 @@ export interface CoverCredit {
 }
 
 export interface CoverLine {
-  /** The line's category; undefined: a request without a purchase, payable by any credit (the contract before lines). */
+  /** The line's category; undefined: a request without a purchase, payable by any credit not narrowed to categories. */
   readonly category?: PurchaseCategory;
   readonly amount: number;
 }
@@ -41,7 +41,7 @@ export function maxCover(
   cap = Number.POSITIVE_INFINITY,
   maxCredits = Number.POSITIVE_INFINITY,
 ): Cover {
-  const covers = credits.map((c) => lines.map((l) => l.category === undefined || creditCovers(c.categories, l.category)));
+  const covers = credits.map((c) => lines.map((l) => creditPaysFor(c.categories, l.category)));
   const flow = credits.map(() => lines.map(() => 0));
   const lineFree = lines.map((l) => l.amount);
   const perCredit = credits.map(() => 0);

@@ -42,6 +42,14 @@ export function creditCovers(categories: readonly EligibleCategory[] | undefined
 }
 
 /**
+ * Whether a credit may pay for a spend line; a line without a category (a request that does not say what it buys)
+ * only from a credit not narrowed to categories: a narrowed credit pays for nothing it cannot be shown to cover.
+ */
+export function creditPaysFor(categories: readonly EligibleCategory[] | undefined, category: PurchaseCategory | undefined): boolean {
+  return category === undefined ? categories === undefined : creditCovers(categories, category);
+}
+
+/**
  * A purchase's lines: each a positive whole number of minor units, line ids unique; refused with
  * INELIGIBLE_PURCHASE when no line is of an eligible category (nothing courtesy credit could pay for).
  */

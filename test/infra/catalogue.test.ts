@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../../infra/paths';
 const BUILTINS = new Set(builtinModules);
 
 describe('function catalogue', () => {
-  test('eighteen functions, keyed by their own name, in a fixed order', () => {
+  test('nineteen functions, keyed by their own name, in a fixed order', () => {
     expect(FUNCTION_NAMES).toEqual([
       'grant',
       'redeem',
@@ -39,7 +39,8 @@ describe('function catalogue', () => {
       'release',
       'refund',
       'approval',
-      'decline-expired',
+      'declineExpired',
+      'releaseExpired',
     ]);
     expect(FUNCTION_LIST.map((f) => f.name)).toEqual([...FUNCTION_NAMES]);
     for (const [key, spec] of Object.entries(FUNCTIONS)) expect(spec.name).toBe(key);
@@ -68,7 +69,7 @@ describe('function catalogue', () => {
     expect(new Set([...spec.env, ...spec.optionalEnv]).size).toBe(spec.env.length + spec.optionalEnv.length);
   });
 
-  test('triggers: grant via EventBridge, eleven synchronous APIs, ONE stream reader (the router), five queue workers', () => {
+  test('triggers: grant via EventBridge, eleven synchronous APIs, ONE stream reader (the router), six queue workers', () => {
     const byTrigger = (t: string) => FUNCTION_LIST.filter((f) => f.trigger.kind === t).map((f) => f.name);
     expect(byTrigger('eventbridge')).toEqual(['grant']);
     expect(byTrigger('invoke')).toEqual([
@@ -85,7 +86,7 @@ describe('function catalogue', () => {
       'approval',
     ]);
     expect(byTrigger('stream')).toEqual(['route']);
-    expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate', 'decline-expired']);
+    expect(byTrigger('queue')).toEqual(['expire', 'notify', 'publish', 'aggregate', 'declineExpired', 'releaseExpired']);
   });
 
   test("what each worker consumes, as data (the router's filters and routes derive from it)", () => {
@@ -103,7 +104,8 @@ describe('function catalogue', () => {
         { change: 'inserted', item: 'GRANT_DECISION' },
       ],
       aggregate: [{ change: 'inserted', item: 'LEDGER' }],
-      'decline-expired': [{ change: 'expired', item: 'PENDING_GRANT' }],
+      declineExpired: [{ change: 'expired', item: 'PENDING_GRANT' }],
+      releaseExpired: [{ change: 'expired', item: 'HOLD' }],
     });
   });
 
@@ -118,9 +120,15 @@ describe('function catalogue', () => {
         maxReceiveCount: 5,
         batchSize: 10,
       },
-      'decline-expired': {
+      declineExpired: {
         id: 'DeclineExpiredQueue',
         deadLetter: { id: 'DeclineExpiredDlq', purpose: expect.any(String) },
+        maxReceiveCount: 5,
+        batchSize: 10,
+      },
+      releaseExpired: {
+        id: 'ReleaseExpiredQueue',
+        deadLetter: { id: 'ReleaseExpiredDlq', purpose: expect.any(String) },
         maxReceiveCount: 5,
         batchSize: 10,
       },
@@ -167,7 +175,8 @@ describe('catalogue entries carry everything about a function', () => {
       release: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       refund: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       approval: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-      'decline-expired': ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      declineExpired: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      releaseExpired: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
   });
 
@@ -197,6 +206,7 @@ describe('catalogue entries carry everything about a function', () => {
       'GrantFailures',
       'NotifyDlq',
       'PublishDlq',
+      'ReleaseExpiredDlq',
       'StreamFailuresBucket',
     ]);
     for (const q of queues) expect(q.purpose.length).toBeGreaterThan(20);

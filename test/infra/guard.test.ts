@@ -3,7 +3,7 @@ import { GUARD_ACKNOWLEDGEMENTS, guardAcknowledgementsFor, optionIsOn } from '..
 import { failureDestinations, guardFindings, guardRuleIds, guardVersion, triageFindings, type GuardFinding } from '../../infra/guard';
 import { LANDING_ZONE_DEFAULTS } from '../../infra/options/settings';
 import { cdkJsonContext, synthTemplate } from '../../infra/synth';
-import { FUNCTION_NAMES } from '../../infra/functions';
+import { FUNCTION_NAMES, functionsTriggeredBy } from '../../infra/functions';
 
 /**
  * The AWS Control Tower proactive controls (cfn-guard rules shipped in @cdklabs/cdk-validator-cfnguard, run by
@@ -98,8 +98,9 @@ describe('Control Tower guard rules', () => {
         .sort();
     const queues = ofType('AWS::SQS::Queue');
     const terminal = queues.filter((id) => !template.Resources[id].Properties.RedrivePolicy);
-    expect(terminal).toHaveLength(7);
-    expect(queues.length - terminal.length).toBe(5); // ExpireQueue, NotifyQueue, PublishQueue, AggregateQueue, DeclineExpiredQueue, each with a DLQ
+    const workers = functionsTriggeredBy('queue').length;
+    expect(terminal).toHaveLength(2 + workers); // the rule's DLQ, grant's async failures, each worker's DLQ
+    expect(queues.length - terminal.length).toBe(workers); // each worker's own queue (ExpireQueue, …), with its DLQ
     expect([...failureDestinations(template)].sort()).toEqual([...terminal, ...ofType('AWS::S3::Bucket')].sort());
     expect(new Set(findings.filter((f) => f.ruleId === 'ct-sqs-pr-1').map((f) => f.resource))).toEqual(new Set(terminal));
   });

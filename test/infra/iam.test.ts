@@ -1,4 +1,4 @@
-import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
+import { FUNCTION_NAMES, PAYMENT_FLOW_FUNCTIONS, type FunctionName } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 
 /**
@@ -124,7 +124,7 @@ const EXPECTED: Record<FunctionName, string[]> = {
   release: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   refund: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   balance: on('table', 'dynamodb:Query'),
-  // The one stream reader: send to the four work queues only; its failure bucket: write objects and list, no read.
+  // The one stream reader: send to the five work queues only; its failure bucket: write objects and list, no read.
   route: [
     ...STREAM_READ,
     ...on('queue:ExpireQueue', 'sqs:SendMessage'),
@@ -132,6 +132,7 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...on('queue:PublishQueue', 'sqs:SendMessage'),
     ...on('queue:AggregateQueue', 'sqs:SendMessage'),
     ...on('queue:DeclineExpiredQueue', 'sqs:SendMessage'),
+    ...on('queue:ReleaseExpiredQueue', 'sqs:SendMessage'),
     ...on('bucket-objects:StreamFailuresBucket', 's3:PutObject'),
     ...on('bucket:StreamFailuresBucket', 's3:ListBucket'),
   ],
@@ -149,7 +150,9 @@ const EXPECTED: Record<FunctionName, string[]> = {
   report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
   aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('AggregateQueue')],
   approval: on('table', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),
-  'decline-expired': [...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem'), ...CONSUME('DeclineExpiredQueue')],
+  declineExpired: [...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem'), ...CONSUME('DeclineExpiredQueue')],
+  // Reads the customer's credits, writes the RELEASED entry and the restorations; no GetItem, no DeleteItem.
+  releaseExpired: [...on('table', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('ReleaseExpiredQueue')],
 };
 
 describe('least privilege: execution roles', () => {
@@ -212,7 +215,8 @@ describe('least privilege: execution roles', () => {
       'queue:NotifyQueue': 'notify',
       'queue:PublishQueue': 'publish',
       'queue:AggregateQueue': 'aggregate',
-      'queue:DeclineExpiredQueue': 'decline-expired',
+      'queue:DeclineExpiredQueue': 'declineExpired',
+      'queue:ReleaseExpiredQueue': 'releaseExpired',
     });
     expect(Object.fromEntries(senders)).toEqual({
       'queue:ExpireQueue': 'route',
@@ -220,10 +224,11 @@ describe('least privilege: execution roles', () => {
       'queue:PublishQueue': 'route',
       'queue:AggregateQueue': 'route',
       'queue:DeclineExpiredQueue': 'route',
+      'queue:ReleaseExpiredQueue': 'route',
       'queue:GrantFailures': 'grant',
     });
     // EventBridge's DLQ is written by events.amazonaws.com only; the DLQs by SQS's redrive only
-    for (const q of ['ComplaintRuleDlq', 'ExpireDlq', 'NotifyDlq', 'PublishDlq'])
+    for (const q of ['ComplaintRuleDlq', 'ExpireDlq', 'NotifyDlq', 'PublishDlq', 'AggregateDlq', 'ReleaseExpiredDlq'])
       expect(senders.has(`queue:${q}`) || consumers.has(`queue:${q}`)).toBe(false);
   });
 });
@@ -254,6 +259,12 @@ describe('resource policies: who may invoke what', () => {
         'refund <- arn:aws:iam::111111111111:role/payment-flow',
       ].sort(),
     );
+  });
+
+  test.each(PAYMENT_FLOW_FUNCTIONS)('%s (a payment-flow function of the catalogue): invoked by the payment-flow role only', (fn) => {
+    expect(permissions().filter((p) => p.fn === fn)).toEqual([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: 'arn:aws:iam::111111111111:role/payment-flow' }),
+    ]);
   });
 
   test('only lambda:InvokeFunction, never a function URL or a public principal', () => {

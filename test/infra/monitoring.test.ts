@@ -128,6 +128,11 @@ describe('alarms', () => {
   test('failure queues: any visible message (Maximum >= 1)', () => {
     const list = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
     expect(list.map((a) => metricOf(a).dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual([...queueIds].sort());
+    // every worker's dead-letter queue (from the catalogue, the auto-release's among them) is such a watched queue
+    const watched = queueIds.map((id) => id.replace(/[0-9A-F]{8}$/, ''));
+    const dlqs = functionsTriggeredBy('queue').map((f) => f.trigger.queue.deadLetter.id);
+    expect(dlqs).toContain('ReleaseExpiredDlq');
+    for (const dlq of dlqs) expect(watched).toContain(dlq);
     for (const a of list) {
       expect(metricOf(a)).toMatchObject({ stat: 'Maximum', period: 300 });
       expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });

@@ -15,6 +15,8 @@ import { functionLogicalIds, synthTemplate } from '../../infra/synth';
 /** One synthesis (no bundling) for the whole file. */
 const json = synthTemplate();
 const template = Template.fromJSON(json);
+/** The router's workers, from the catalogue: each has its own work queue and DLQ. */
+const WORKERS = functionsTriggeredBy('queue').map((f) => f.name);
 const resources: Record<string, any> = json.Resources;
 const fnIds = functionLogicalIds(json);
 
@@ -144,7 +146,8 @@ describe('functions', () => {
     report: COMMON,
     aggregate: COMMON,
     approval: [...COMMON, 'REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
-    'decline-expired': COMMON,
+    declineExpired: COMMON,
+    releaseExpired: COMMON,
   };
 
   test('one function per catalogue entry, and nothing else', () => {
@@ -255,7 +258,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     for (const p of patterns) expect(Object.keys(p)).toEqual(['dynamodb']);
     const absent = { [ATTR.KIND]: { S: [{ exists: false }] } };
     expect(patterns).toEqual([
-      { dynamodb: { OldImage: { type: { S: ['CREDIT', 'PENDING_GRANT', 'REMINDER'] } }, NewImage: absent } },
+      { dynamodb: { OldImage: { type: { S: ['CREDIT', 'HOLD', 'PENDING_GRANT', 'REMINDER'] } }, NewImage: absent } },
       {
         dynamodb: { NewImage: { type: { S: ['CREDIT', 'GRANT_DECISION', 'GRANT_REFUSED', 'LEDGER', 'PENDING_GRANT'] } }, OldImage: absent },
       },
@@ -317,27 +320,26 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     );
   });
 
-  test.each(['expire', 'notify', 'publish', 'aggregate', 'decline-expired'] as const)(
-    '%s: consumes its own queue, batches of 10, partial batch failures',
-    (name) => {
-      const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
-      expect(m).toHaveLength(1);
-      expect(m[0]).toEqual({
-        FunctionName: { Ref: fnIds[name] },
-        EventSourceArn: getAtt(queueId(`${pascal(name)}Queue`)),
-        BatchSize: 10,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-      });
-    },
-  );
+  test.each(WORKERS)('%s: consumes its own queue, batches of 10, partial batch failures', (name) => {
+    const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
+    expect(m).toHaveLength(1);
+    expect(m[0]).toEqual({
+      FunctionName: { Ref: fnIds[name] },
+      EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
 });
 
 describe('queues', () => {
   const queues = () => ofType('AWS::SQS::Queue');
-  const FAILURE_QUEUES = ['AggregateDlq', 'ComplaintRuleDlq', 'DeclineExpiredDlq', 'ExpireDlq', 'GrantFailures', 'NotifyDlq', 'PublishDlq'];
-  const WORK_QUEUES = ['AggregateQueue', 'DeclineExpiredQueue', 'ExpireQueue', 'NotifyQueue', 'PublishQueue'];
+  // One work queue and one DLQ per worker of the catalogue (test/infra/catalogue.test.ts lists them), named after it.
+  const FAILURE_QUEUES = ['ComplaintRuleDlq', 'GrantFailures', ...WORKERS.map((n) => `${pascal(n)}Dlq`)].sort();
+  const WORK_QUEUES = WORKERS.map((n) => `${pascal(n)}Queue`).sort();
 
-  test('seven failure queues (rule DLQ, grant async failures, one DLQ per worker) and five work queues', () => {
+  test('failure queues (rule DLQ, grant async failures, one DLQ per worker) and one work queue per worker, nothing else', () => {
+    expect(WORK_QUEUES).toContain('ReleaseExpiredQueue');
     expect(
       queues()
         .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
@@ -365,7 +367,7 @@ describe('queues', () => {
     tlsOnly(id);
   });
 
-  test.each(['expire', 'notify', 'publish', 'aggregate', 'decline-expired'] as const)(
+  test.each(WORKERS)(
     '%s work queue: SSE-SQS, 4 days retention, visibility timeout ≥ 6 × the function timeout, redrive to its own DLQ after 5 receives',
     (name) => {
       const prefix = pascal(name);

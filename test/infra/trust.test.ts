@@ -252,38 +252,14 @@ describe('table policy: only the function roles (and break-glass) read or write 
       const r = roleIds(json);
       expect(ids(TABLE_POLICY_SID.denyWrites)).toEqual(
         [
-          r.grant,
-          r.redeem,
-          r.reverse,
-          r.expire,
-          r.notify,
-          r.void,
-          r.erase,
-          r.aggregate,
-          r.hold,
-          r.capture,
-          r.release,
-          r.refund,
-          r.approval,
-          r['decline-expired'],
+          ...[r.grant, r.redeem, r.reverse, r.expire, r.notify, r.void, r.erase, r.aggregate],
+          ...[r.hold, r.capture, r.release, r.refund, r.releaseExpired, r.approval, r.declineExpired],
         ].sort(),
       );
       expect(ids(TABLE_POLICY_SID.denyReads)).toEqual(
         [
-          r.grant,
-          r.redeem,
-          r.reverse,
-          r.balance,
-          r.notify,
-          r.void,
-          r.erase,
-          r.report,
-          r.hold,
-          r.capture,
-          r.release,
-          r.refund,
-          r.approval,
-          r['decline-expired'],
+          ...[r.grant, r.redeem, r.reverse, r.balance, r.notify, r.void, r.erase, r.report],
+          ...[r.hold, r.capture, r.release, r.refund, r.releaseExpired, r.approval, r.declineExpired],
         ].sort(),
       );
     }
@@ -348,9 +324,11 @@ describe('failure queues holding whole events: only break-glass reads them', () 
     return { queueId, policy: p.Properties.PolicyDocument };
   };
   // The rule's and grant's failure queues hold whole events; the workers' dead-letter queues whole stream records.
-  const PAYLOAD = ['ComplaintRuleDlq', 'GrantFailures', 'ExpireDlq', 'NotifyDlq', 'PublishDlq', 'AggregateDlq'];
+  // The workers' queues are the catalogue's (each worker's own queue and DLQ, test/infra/catalogue.test.ts).
+  const WORKER_QUEUES = FUNCTION_LIST.flatMap((f) => (f.trigger.kind === 'queue' ? [f.trigger.queue] : []));
+  const PAYLOAD = ['ComplaintRuleDlq', 'GrantFailures', ...WORKER_QUEUES.map((q) => q.deadLetter.id)];
   /** The work queues: their worker must receive from them, so no read deny (IAM grants only that worker). */
-  const WORK = ['ExpireQueue', 'NotifyQueue', 'PublishQueue', 'AggregateQueue'];
+  const WORK = WORKER_QUEUES.map((q) => q.id);
 
   test.each(PAYLOAD)('%s: ReceiveMessage denied to everyone (cdk.json), to everyone but break-glass (configured)', (prefix) => {
     for (const [json, condition] of [

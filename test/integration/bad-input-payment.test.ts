@@ -13,7 +13,10 @@ jest.setTimeout(120_000);
 let t: TestRuntime;
 let svc: ServiceClient;
 
-/** Customer A: a credit, an active hold, a closed (captured) and a released hold, a capture, a redemption, a reversed one. Customer B: a hold. */
+/**
+ * Customer A: a credit, an active hold, a closed (captured) and a released hold, a capture, a redemption, a reversed
+ * one. Customer B: a hold, a capture of part of it, a redemption.
+ */
 const fx = {
   a: complaint({ amount: 5000 }),
   b: complaint({ amount: 1000 }),
@@ -22,10 +25,14 @@ const fx = {
   released: '',
   shortLived: '',
   foreignHold: '',
+  foreignCapture: '',
+  foreignRedemption: '',
   capture: '',
   redemption: '',
   reversed: '',
   refundKey: unique('rk'),
+  holdKey: unique('hk'),
+  captureKey: unique('ck'),
 };
 
 beforeAll(async () => {
@@ -46,16 +53,22 @@ beforeAll(async () => {
     return h.holdId as string;
   };
   const A = fx.a.customerId;
-  fx.active = await hold(A, 1000);
+  fx.active = await hold(A, 1000, { idempotencyKey: fx.holdKey });
   fx.captured = await hold(A, 500);
   fx.released = await hold(A, 300);
   // An hour: the test moves the clock past it (a real 60 s hold would make DynamoDB Local's shared TTL sweep work).
   fx.shortLived = await hold(A, 100, { lifetimeSeconds: 3600 });
   fx.foreignHold = await hold(fx.b.customerId, 200);
-  const c = await svc.invoke('capture', { customerId: A, holdId: fx.captured, amount: 500, captureKey: unique('ck') });
+  const c = await svc.invoke('capture', { customerId: A, holdId: fx.captured, amount: 500, captureKey: fx.captureKey });
   expect(c).toMatchObject({ ok: true, holdStatus: 'CAPTURED' });
   fx.capture = c.captureId;
   expect((await svc.invoke('release', { customerId: A, holdId: fx.released })).ok).toBe(true);
+  const B = fx.b.customerId;
+  fx.foreignCapture = (
+    await svc.invoke('capture', { customerId: B, holdId: fx.foreignHold, amount: 50, captureKey: unique('ck') })
+  ).captureId;
+  fx.foreignRedemption = (await svc.redeem(B, 100)).redemptionId;
+  expect([fx.foreignCapture, fx.foreignRedemption]).toEqual([expect.any(String), expect.any(String)]);
   fx.redemption = (await svc.redeem(A, 400)).redemptionId;
   fx.reversed = (await svc.redeem(A, 200)).redemptionId;
   expect((await svc.invoke('reverse', { customerId: A, redemptionId: fx.reversed })).ok).toBe(true);
@@ -91,6 +104,12 @@ const HOLD_CASES: Case[] = [
     'lifetimeSeconds must be a whole number from 60 to 2592000, got 59',
   ],
   ['lifetime over 30 days', (r) => ({ ...r, lifetimeSeconds: 2_592_001 }), 'HOLD_LIFETIME_OUT_OF_RANGE', 'got 2592001'],
+  [
+    'idempotency key reused for another hold',
+    (r) => ({ ...r, idempotencyKey: fx.holdKey }),
+    'IDEMPOTENCY_KEY_REUSED',
+    'idempotencyKey was used before for a different hold request',
+  ],
   [
     'gift cards only',
     (r) => ({ ...r, purchase: lines(['GIFT_CARD', 5000]) }),
@@ -167,6 +186,12 @@ const CAPTURE_CASES: Case[] = [
   ['zero amount', (r) => ({ ...r, amount: 0 }), 'AMOUNT_OUT_OF_RANGE', 'got 0'],
   ['final as a string', (r) => ({ ...r, final: 'yes' }), 'INVALID_INPUT', 'final: Invalid input: expected boolean'],
   ['missing captureKey', (r) => without(r, 'captureKey'), 'INVALID_INPUT', 'captureKey: Invalid input: expected string'],
+  [
+    'capture key reused for another capture',
+    (r) => ({ ...r, captureKey: fx.captureKey }),
+    'IDEMPOTENCY_KEY_REUSED',
+    'captureKey was used before for a different capture request',
+  ],
 ];
 
 const RELEASE_CASES: Case[] = [
@@ -187,6 +212,18 @@ const REFUND_CASES: Case[] = [
   ['neither', (r) => without(r, 'redemptionId'), 'INVALID_INPUT', 'exactly one of redemptionId and captureId is required'],
   ['unknown redemption', (r) => ({ ...r, redemptionId: 'no-such' }), 'REFUND_TARGET_NOT_FOUND', 'no redemption no-such for this customer'],
   ['a capture named as a redemption', (r) => ({ ...r, redemptionId: fx.capture }), 'REFUND_TARGET_NOT_FOUND', 'no redemption'],
+  [
+    "another customer's redemption",
+    (r) => ({ ...r, redemptionId: fx.foreignRedemption }),
+    'REFUND_TARGET_NOT_FOUND',
+    () => `no redemption ${fx.foreignRedemption} for this customer`,
+  ],
+  [
+    "another customer's capture",
+    (r) => ({ ...without(r, 'redemptionId'), captureId: fx.foreignCapture }),
+    'REFUND_TARGET_NOT_FOUND',
+    () => `no capture ${fx.foreignCapture} for this customer`,
+  ],
   [
     'a redemption named as a capture',
     (r) => ({ ...without(r, 'redemptionId'), captureId: fx.redemption }),
@@ -260,6 +297,12 @@ describe('payment-flow refusals write nothing (whole table byte-for-byte unchang
   });
   it.each(rows(RELEASE_CASES))('release: $name → $code', async ({ make, code, message }) => {
     expectRefusal(await svc.invoke('release', make({ customerId: fx.a.customerId, holdId: fx.active })), code, message);
+  });
+  it('release: a hold past its lifetime → HOLD_NOT_ACTIVE (EXPIRED); its money waits for the auto-release', async () => {
+    setClock(offsetClock(3_601_000));
+    const answer = await svc.invoke('release', { customerId: fx.a.customerId, holdId: fx.shortLived });
+    expectRefusal(answer, 'HOLD_NOT_ACTIVE', 'is EXPIRED, not ACTIVE');
+    expect(answer.error.details).toEqual({ holdId: fx.shortLived, status: 'EXPIRED' });
   });
   it.each(rows(REFUND_CASES))('refund: $name → $code', async ({ make, code, message }) => {
     expectRefusal(

@@ -167,6 +167,14 @@ const GRANT_CASES: Array<[string, (c: Record<string, unknown>) => Record<string,
   ['reason of control and bidi characters only', (c) => ({ ...c, reason: '\u0007\u202E\u2066' }), 'INVALID_INPUT', 'reason: Too small'],
   ['reason of Unicode spaces only', (c) => ({ ...c, reason: '\u00A0\u2003\u3000' }), 'INVALID_INPUT', 'reason: Too small'],
   ['unknown reason code', (c) => ({ ...c, reasonCode: 'CALL_ME_AT_HOME' }), 'INVALID_INPUT', 'reasonCode'],
+  // A credit is never narrowed to a cash-like category (10.4): only eligible ones may be named.
+  [
+    'categories naming gift cards',
+    (c) => ({ ...c, categories: ['SERVICES', 'GIFT_CARD'] }),
+    'INVALID_INPUT',
+    'categories.1: Invalid option',
+  ],
+  ['categories empty', (c) => ({ ...c, categories: [] }), 'INVALID_INPUT', 'categories: Too small'],
   ['withdrawn currency HRK', (c) => ({ ...c, currency: 'HRK' }), 'UNSUPPORTED_CURRENCY', 'currency "HRK"'],
   ['withdrawn currency SLL', (c) => ({ ...c, currency: 'SLL' }), 'UNSUPPORTED_CURRENCY', 'currency "SLL"'],
 ];

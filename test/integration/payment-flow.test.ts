@@ -199,10 +199,26 @@ describe('eligibility', () => {
       ['repair', 800],
       ['voucher', 0],
     ]);
+    // The redemption's ledger entry reaches the day totals through the stream: let it settle before the snapshot.
+    await t.runtime.idle(30_000);
     const before = await svc.snapshot();
     const refused = await hold(customerId, 100, { purchase: { lines: [{ lineId: 'g', category: 'GIFT_CARD', amount: 100 }] } });
     expect(refused).toMatchObject({ ok: false, error: { code: 'INELIGIBLE_PURCHASE' } });
     expect(await svc.snapshot()).toBe(before);
+  });
+
+  it('a request that does not say what it buys is paid only by credits not narrowed to categories', async () => {
+    const customerId = await twoCredits({ categories: ['SERVICES'] }); // 10.00 for services only, 20.00 for anything eligible
+    const h = await hold(customerId, 3000);
+    expect(h).toMatchObject({ ok: true, requested: 3000, held: 2000, remainingBalance: 1000 });
+    expect(h.allocations.map((a: any) => a.amount)).toEqual([2000]);
+    const r = await svc.redeem(customerId, 500);
+    expect(r).toMatchObject({ ok: true, applied: 0, remainingBalance: 1000 });
+    // said: services, and the narrowed credit pays
+    expect(await svc.redeem(customerId, 500, { purchase: { lines: [{ lineId: 'l', category: 'SERVICES', amount: 500 }] } })).toMatchObject({
+      ok: true,
+      applied: 500,
+    });
   });
 });
 

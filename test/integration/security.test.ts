@@ -7,8 +7,8 @@
  *    DynamoDB omits data it normally returns).
  * 3. No log line carries a customer's email address in clear: stdout, stderr and console are captured during the
  *    whole flow (grants, an INVALID_EMAIL rejection, an SES rejection whose error message contains the address,
- *    email sends, redeem, reversal, reminder, expiry) — and the capture is proven live (customer ids and the
- *    `email#…` pseudonym of the address SES complained about are in it).
+ *    email sends, redeem, reversal, the payment flow, reminder, expiry, a hold's auto-release) — and the capture is
+ *    proven live (customer ids and the `email#…` pseudonym of the address SES complained about are in it).
  */
 import { format } from 'node:util';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -216,7 +216,14 @@ describe('a full flow: least privilege measured, and no email address in any log
         idempotencyKey: unique('k'),
       });
       await svc.invoke('release', { customerId: p.customerId, holdId: h2.holdId });
-      paymentFlow.push(h, fin, h2);
+      const h3 = await svc.invoke('hold', {
+        customerId: p.customerId,
+        orderId: 'o-6',
+        amount: 150,
+        currency: 'EUR',
+        idempotencyKey: unique('k'),
+      });
+      paymentFlow.push(h, fin, h2, h3);
       // balance, with paging
       const page = await svc.invoke('balance', { customerId: a.customerId, limit: 1 });
       await svc.invoke('balance', { customerId: a.customerId, limit: 1, cursor: page.nextCursor });
@@ -264,6 +271,11 @@ describe('a full flow: least privilege measured, and no email address in any log
       const removal = ttlRemove(await creditOf(a.customerId));
       await t.runtime.invoke('expire', viaQueue(removal));
       await t.runtime.invoke('expire', viaQueue(removal));
+      // auto-release (TTL removal of p's third hold, its item gone as TTL would leave it), delivered twice
+      const holdOf = (await svc.items(p.customerId)).find((i) => i.type === ITEM.HOLD && i.holdId === h3.holdId)!;
+      await svc.deleteItem(holdOf);
+      await t.runtime.invoke('releaseExpired', viaQueue(ttlRemove(holdOf)));
+      await t.runtime.invoke('releaseExpired', viaQueue(ttlRemove(holdOf)));
       await t.runtime.idle(30_000);
       await waitFor(async () => (await emailsTo(a.email)).length === 2, 20_000);
       // approval above the threshold: list, approve one, decline one (then again: a replay), one auto-declined by
@@ -286,8 +298,8 @@ describe('a full flow: least privilege measured, and no email address in any log
       approvals.push(await svc.invoke('approval', { operation: 'decline', ...declineRef }));
       const pendingItem = (await svc.items(above[2]!.customerId)).find((i) => i.type === ITEM.PENDING_GRANT)!;
       await svc.deleteItem(pendingItem); // what TTL does, then its stream record
-      await t.runtime.invoke('decline-expired', viaQueue(ttlRemove(pendingItem)));
-      await t.runtime.invoke('decline-expired', viaQueue(ttlRemove(pendingItem)));
+      await t.runtime.invoke('declineExpired', viaQueue(ttlRemove(pendingItem)));
+      await t.runtime.invoke('declineExpired', viaQueue(ttlRemove(pendingItem)));
       await t.runtime.idle(30_000);
     } finally {
       logs = capture.text();
@@ -297,7 +309,13 @@ describe('a full flow: least privilege measured, and no email address in any log
   });
 
   it('the flow did what it should (so the checks below are about real work)', async () => {
-    expect(paymentFlow.map((x) => x.ok)).toEqual([true, true, true]);
+    expect(paymentFlow.map((x) => x.ok)).toEqual([true, true, true, true]);
+    expect(
+      svc
+        .events('HoldReleased', customers[3]!)
+        .map((e) => e.detail.reason)
+        .sort(),
+    ).toEqual(['EXPIRED', 'EXPLICIT', 'FINAL_CAPTURE']);
     expect(approvals.map((x) => [x.ok, x.decision])).toEqual([
       [true, 'APPROVED'],
       [true, 'DECLINED'],
@@ -355,6 +373,7 @@ describe('a full flow: least privilege measured, and no email address in any log
       expect(logs).toMatch(/"message":"redemption reversed"/);
       expect(logs).toMatch(/"message":"expiry reminder"/);
       expect(logs).toMatch(/"message":"credit expired"/);
+      expect(logs).toMatch(/"message":"expired hold"/);
       expect(logs).toMatch(/"message":"credit voided"/);
       expect(logs).toMatch(/"message":"customer erased"/);
       expect(logs).toMatch(/"message":"reconciliation balanced"/);

@@ -11,7 +11,8 @@ function bruteForce(credits: readonly CoverCredit[], lines: readonly CoverLine[]
   const pairs: Array<[number, number]> = [];
   credits.forEach((c, i) => {
     lines.forEach((l, j) => {
-      if (l.category === undefined || creditCovers(c.categories, l.category)) pairs.push([i, j]);
+      // a line without a category (a spend that does not say what it buys) only from a credit not narrowed
+      if (l.category === undefined ? c.categories === undefined : creditCovers(c.categories, l.category)) pairs.push([i, j]);
     });
   });
   const creditLeft = credits.map((c) => c.remaining);
@@ -135,5 +136,15 @@ describe('maxCover against a brute-force model', () => {
     }
     expect(creditCovers(['SERVICES'], 'PHYSICAL_GOODS')).toBe(false);
     expect(creditCovers(['SERVICES'], 'SERVICES')).toBe(true);
+  });
+
+  it('a spend that does not say what it buys is paid only by credits not narrowed to categories', () => {
+    const credits: CoverCredit[] = [
+      { remaining: 3, categories: ['SERVICES'] },
+      { remaining: 2 },
+      { remaining: 4, categories: [...ELIGIBLE_CATEGORIES] },
+    ];
+    expect(maxCover(credits, [{ amount: 10 }])).toEqual({ perCredit: [0, 2, 0], perLine: [2], total: 2 });
+    expect(maxCover(credits, [{ category: 'SERVICES', amount: 10 }]).perCredit).toEqual([3, 2, 4]);
   });
 });

@@ -3,7 +3,7 @@ import type { RedeemStore } from '../../lambdas/app/ports';
 import { allocate, type SpendableCredit } from '../../lambdas/domain/allocation';
 import { canonicalCategories, decideGrant } from '../../lambdas/domain/credit';
 import { assertPurchase, type PurchaseLine } from '../../lambdas/domain/eligibility';
-import { CreditError } from '../../lambdas/domain/errors';
+import type { CreditError } from '../../lambdas/domain/errors';
 import { parseContract, ComplaintResolvedDetail, RedeemRequest } from '../../lambdas/contracts';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
@@ -129,9 +129,12 @@ describe('allocate with purchase lines', () => {
       { creditId: 'late', amount: 700, expiresAt: inDays(50) },
     ]);
   });
-  it('without lines: narrowed credits pay for anything, as before eligibility existed; no per-line answer', () => {
-    const plan = allocate(credits, 1500, 'EUR', NOW);
-    expect(plan.applied).toBe(1500);
+  it('without lines: only credits not narrowed pay (a narrowed credit pays only for lines of its categories); no per-line answer', () => {
+    expect(allocate(credits, 1500, 'EUR', NOW)).toMatchObject({ applied: 0, allocations: [] });
+    const any: SpendableCredit = { creditId: 'any', currency: 'EUR', remaining: 700, expiresAt: inDays(20) };
+    const plan = allocate([...credits, any], 1500, 'EUR', NOW);
+    expect(plan.applied).toBe(700);
+    expect(plan.allocations).toEqual([{ creditId: 'any', amount: 700, expiresAt: inDays(20) }]);
     expect(plan.lines).toBeUndefined();
   });
 });

@@ -60,13 +60,15 @@ async function grantedEntry(detail: ComplaintResolvedDetail): Promise<LedgerEntr
   return written!;
 }
 
-function expectNoPersonalText(detail: Record<string, unknown>, text: string): void {
+/** `closedReason`: the event's `reason` is a closed code (HoldReleased's), which must be it; else it has none. */
+function expectNoPersonalText(detail: Record<string, unknown>, text: string, closedReason?: string): void {
   const json = JSON.stringify(detail);
   expect(json).not.toMatch(/[@＠﹫]/);
   expect(findAddressLike(json)).toEqual([]);
   expect(json).not.toContain(JSON.stringify(text).slice(1, -1));
   expect(json).not.toContain('Rückruf');
-  expect(detail).not.toHaveProperty('reason');
+  if (closedReason === undefined) expect(detail).not.toHaveProperty('reason');
+  else expect(detail.reason).toBe(closedReason);
 }
 
 describe('no event carries an email address or the reason text, for any reason', () => {
@@ -87,8 +89,10 @@ describe('no event carries an email address or the reason text, for any reason',
 
   it('every other event, even from entries that hold such text', () => {
     const alloc = [{ creditId: 'cr-1', amount: 100, expiresAt: '2026-05-30T10:00:00.000Z' }];
+    // every kind, the payment flow's included (a refund and a void carry the caller's free-text reason)
+    const kinds = ['GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED', 'VOIDED', 'HELD', 'CAPTURED', 'RELEASED', 'REFUNDED'] as const;
     fc.assert(
-      fc.property(reason, fc.constantFrom('GRANTED', 'REDEEMED', 'REVERSED', 'EXPIRED'), (text, kind) => {
+      fc.property(reason, fc.constantFrom(...kinds), fc.constantFrom('REDEMPTION', 'CAPTURE'), (text, kind, refundOf) => {
         const entry = {
           entryId: '01JENTRY0000000000000000AA',
           customerId: 'c-42',
@@ -102,11 +106,17 @@ describe('no event carries an email address or the reason text, for any reason',
           orderId: 'o-1',
           redemptionId: '01JREDEEM000000000000000AA',
           allocations: alloc,
-          reason: text,
+          // a release's reason is a closed code (EXPLICIT, FINAL_CAPTURE, EXPIRED) and is published; every other is free text
+          reason: kind === 'RELEASED' ? 'EXPIRED' : text,
           status: 'APPLIED',
           lapsed: 0,
+          holdId: '01JHOLD0000000000000000000',
+          holdExpiresAt: '2026-03-08T10:00:00.000Z',
+          final: false,
+          refundOf,
+          captureId: '01JCAPTURE0000000000000000',
         } as unknown as LedgerEntry; // every kind's fields at once, plus free text where none belongs
-        expectNoPersonalText(eventForLedgerEntry(entry).detail, text);
+        expectNoPersonalText(eventForLedgerEntry(entry).detail, text, kind === 'RELEASED' ? 'EXPIRED' : undefined);
         const reminder = {
           customerId: 'c-42',
           creditId: 'cr-1',

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadTemplate, TemplateError, type CfnTemplate } from '../../local/template';
 import { assertAwsCompatible } from '../../local/aws-compat';
+import { functionsTriggeredBy } from '../../infra/functions';
 
 const fixture = (): CfnTemplate => JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/local-runtime/template.json'), 'utf8'));
 const R = (t: CfnTemplate) => t.Resources!;
@@ -151,7 +152,12 @@ describe('AWS compatibility (strict)', () => {
     expect(model.streamMappings.map((m) => m.functionName)).toEqual(['route']);
     for (const f of model.streamMappings[0]!.filters) expect(Object.keys(f)).toEqual(['dynamodb']);
     expect(model.streamMappings[0]!.onFailure?.kind).toBe('bucket');
-    expect(model.queueMappings.map((m) => m.functionName).sort()).toEqual(['aggregate', 'decline-expired', 'expire', 'notify', 'publish']);
+    expect(model.queueMappings.map((m) => m.functionName).sort()).toEqual(
+      functionsTriggeredBy('queue')
+        .map((f) => f.name)
+        .sort(),
+    );
+    expect(model.queueMappings.map((m) => m.functionName)).toContain('releaseExpired');
     for (const m of model.queueMappings) expect(model.queues.find((q) => q.name === m.queueName)?.redrive?.maxReceiveCount).toBe(5);
   });
 

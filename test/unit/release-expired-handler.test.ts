@@ -1,8 +1,16 @@
-/** The consumer of a hold's TTL removal (lambdas/release-expired/handler.ts): what it acts on and what it writes. */
+/**
+ * The consumer of a hold's TTL removal (lambdas/releaseExpired/handler.ts), driven as Lambda drives it: an SQS batch
+ * whose message bodies are the table's stream records (as the router forwards them). What it acts on, what it writes.
+ */
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { newHold } from '../../lambdas/domain/hold';
-import type { TableChange } from '../../lambdas/app/stored';
+import { reminderItem } from '../../lambdas/adapters/dynamodb/codec';
+import { holdItem } from '../../lambdas/adapters/dynamodb/payment-codec';
+import { TTL_REMOVER } from '../../lambdas/adapters/dynamodb/layout';
+import { credit } from './adapters/fixtures';
 
 process.env.TABLE_NAME = 'CourtesyCredits';
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -19,16 +27,55 @@ const hold = newHold({
   lifetimeSeconds: 3600,
 });
 
-describe('onHoldRemoved', () => {
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'releaseExpired',
+  invokedFunctionArn: 'arn:aws:lambda:eu-central-1:1:function:releaseExpired',
+  memoryLimitInMB: '256',
+} as Context;
+
+type Item = Record<string, unknown>;
+const removed = (item: Item, byTtl: boolean) => ({
+  eventID: 'ev-1',
+  eventName: 'REMOVE',
+  eventSource: 'aws:dynamodb',
+  ...(byTtl ? { userIdentity: { type: TTL_REMOVER.type, principalId: TTL_REMOVER.principalId } } : {}),
+  dynamodb: { Keys: marshall({ pk: item.pk, sk: item.sk }), OldImage: marshall(item), StreamViewType: 'NEW_AND_OLD_IMAGES' },
+});
+const inserted = (item: Item) => ({
+  eventID: 'ev-2',
+  eventName: 'INSERT',
+  eventSource: 'aws:dynamodb',
+  dynamodb: { Keys: marshall({ pk: item.pk, sk: item.sk }), NewImage: marshall(item), StreamViewType: 'NEW_AND_OLD_IMAGES' },
+});
+const batch = (...records: unknown[]): SQSEvent =>
+  ({
+    Records: records.map((r, i) => ({
+      messageId: `m-${i}`,
+      receiptHandle: `r-${i}`,
+      body: JSON.stringify(r),
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: {},
+      eventSource: 'aws:sqs',
+    })),
+  }) as unknown as SQSEvent;
+
+async function run(event: SQSEvent): Promise<SQSBatchResponse> {
+  const { handler } = (await import('../../lambdas/releaseExpired/handler')) as {
+    handler: (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
+  };
+  return handler(event, context);
+}
+
+describe('releaseExpired handler', () => {
   beforeEach(() => ddb.reset());
 
   it('a hold removed by TTL: what it held goes back, RELEASED with reason EXPIRED at the hold’s expiry', async () => {
-    const { onHoldRemoved } = await import('../../lambdas/release-expired/handler');
     ddb
       .on(QueryCommand)
       .resolves({ Items: [{ creditId: 'cr-a', currency: 'EUR', remaining: 0, amount: 500, expiresAt: '2099-05-01T00:00:00.000Z' }] });
     ddb.on(TransactWriteCommand).resolves({});
-    await onHoldRemoved({ change: 'removed', by: 'ttl', item: { kind: 'hold', hold } });
+    expect(await run(batch(removed(holdItem(hold), true)))).toEqual({ batchItemFailures: [] });
     const [tx] = ddb.commandCalls(TransactWriteCommand);
     const items = tx!.args[0].input.TransactItems!;
     expect(items[0]!.Put!.Item).toMatchObject({
@@ -43,17 +90,15 @@ describe('onHoldRemoved', () => {
   });
 
   it('ignores anything else: a hold deleted by someone, another item removed by TTL, an inserted hold', async () => {
-    const { onHoldRemoved } = await import('../../lambdas/release-expired/handler');
-    const others: TableChange[] = [
-      { change: 'removed', by: 'user', item: { kind: 'hold', hold } },
-      {
-        change: 'removed',
-        by: 'ttl',
-        item: { kind: 'reminder', reminder: { customerId: 'c', creditId: 'x', expiresAt: 'e', remindAt: 'r' } },
-      },
-      { change: 'inserted', item: { kind: 'hold', hold } },
-    ];
-    for (const change of others) await onHoldRemoved(change);
+    const reminder = reminderItem(credit, NOW);
+    const answer = await run(batch(removed(holdItem(hold), false), removed(reminder, true), inserted(holdItem(hold))));
+    expect(answer).toEqual({ batchItemFailures: [] });
     expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('a failed release is reported for that message only (SQS redelivers it, then its DLQ)', async () => {
+    ddb.on(QueryCommand).rejects(new Error('throttled'));
+    const answer = await run(batch(inserted(holdItem(hold)), removed(holdItem(hold), true)));
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
   });
 });

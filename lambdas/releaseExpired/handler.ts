@@ -7,12 +7,10 @@ import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 
 /**
- * A hold item removed by TTL (its lifetime passed) → what it still held goes back to its credits (HoldReleased,
- * reason EXPIRED). An SQS worker of the router, like expire. Not in the function catalogue yet: wiring it is an entry
- * in infra/functions.ts with trigger `{ kind: 'queue', queue: workQueue('ReleaseExpired', …), consumes:
- * [{ change: 'expired', item: ITEM.HOLD }] }` (and the tests that count functions and queues).
+ * ReleaseExpiredQueue (table stream, via the router): a hold item removed by TTL (its lifetime passed) → what it
+ * still held goes back to its credits (HoldReleased, reason EXPIRED), once. Catalogue entry `releaseExpired`.
  */
-export async function onHoldRemoved(change: TableChange): Promise<void> {
+async function onHoldRemoved(change: TableChange): Promise<void> {
   if (change.change !== 'removed' || change.by !== 'ttl' || change.item.kind !== 'hold') return ignoreChange(change);
   const { hold } = change.item;
   const outcome = await releaseExpiredHold(hold, { store: creditStore(), clock });
