@@ -105,13 +105,39 @@ export interface SpendableCredits {
   listSpendableCredits(customerId: string, now: Date): Promise<SpendableCredit[]>;
 }
 
-export interface RedeemStore extends SpendableCredits {
-  /** One transaction: debit each allocation (only if still there, unexpired and covering it), ledger entry, idempotency record. */
+/** A customer's spend queue, used only under contention (lambdas/app/spend.ts): the ticket now being served. */
+export interface SpendQueueState {
+  readonly serving: number;
+}
+
+/** The caller's turn in the spend queue: its commit advances `serving` past `ticket` in the same transaction. */
+export interface SpendTurn {
+  readonly ticket: number;
+}
+
+export interface SpendQueue {
+  /** One atomic ADD on the customer's sequencer item (a single-item write): the caller's ticket and the queue then. */
+  takeTicket(customerId: string, now: Date): Promise<SpendQueueState & SpendTurn>;
+  /** Strongly consistent read of the queue (nobody ever queued: serving 0). */
+  readQueue(customerId: string): Promise<SpendQueueState>;
+  /** Move `serving` from `ticket` to the next one, only if it is still at `ticket`; false if it had moved. */
+  passTurn(customerId: string, ticket: number, now: Date): Promise<boolean>;
+}
+
+/** What every spend (redeem, hold) needs: the customer's credits and, under contention, their queue. */
+export interface SpendStore extends SpendableCredits, SpendQueue {}
+
+export interface RedeemStore extends SpendStore {
+  /**
+   * One transaction: debit each allocation (only if still there, unexpired and covering it), ledger entry, idempotency
+   * record, and with `turn` the queue's advance (only if still serving that ticket).
+   */
   commitRedemption(input: {
     customerId: string;
     idempotencyKey: string;
     record: RedeemRecord;
     ledger?: RedeemedEntry;
+    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<RedeemRecord>>;
 }

@@ -39,7 +39,9 @@ export type StoredItem =
   | { readonly kind: 'grantUsage'; readonly customerId: string; readonly usage: Versioned<CustomerUsage> }
   | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> }
   | { readonly kind: 'dayTotals'; readonly totals: DayTotals }
-  | { readonly kind: 'applied'; readonly entryId: string };
+  | { readonly kind: 'applied'; readonly entryId: string }
+  // the spend queue under contention (issue 10.5)
+  | { readonly kind: 'spendQueue'; readonly customerId: string; readonly issued: number; readonly serving: number };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

@@ -9,6 +9,21 @@ export interface RetryPolicy {
   /** Stale conflicts are retried at once; after this many in a row, each further one waits 0…staleJitterMs first. */
   readonly staleRunBeforeJitter?: number;
   readonly staleJitterMs?: number;
+  /** Back off with exponential full jitter also after stale conflicts (spreads a herd of re-readers). */
+  readonly staleBackoff?: boolean;
+  /** Spends only: after a conflict, wait for a turn in the customer's spend queue instead of backing off (lambdas/app/spend.ts). */
+  readonly queue?: QueuePolicy;
+}
+
+/** How a queued spend waits for its turn. */
+export interface QueuePolicy {
+  /** First guess of one turn (read, plan, commit); refined from how fast `serving` moves while waiting. */
+  readonly turnEstimateMs: number;
+  /** Shortest and longest sleep between two reads of the queue. */
+  readonly minPollMs: number;
+  readonly maxPollMs: number;
+  /** A turn not taken for this long (its holder crashed or gave up) may be passed on by a waiter. */
+  readonly leaseMs: number;
 }
 
 export const CONFLICT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 10, maxDelayMs: 400 };
@@ -61,9 +76,16 @@ export class RetryBudget {
   async pause(attempt: number, stale: boolean): Promise<void> {
     if (!this.allows(attempt + 1)) return;
     this.staleRun = stale ? this.staleRun + 1 : 0;
-    const delay = stale ? this.staleDelay() : backoffDelay(attempt, this.policy);
+    const delay = stale && !this.policy.staleBackoff ? this.staleDelay() : backoffDelay(attempt, this.policy);
     const wait = Math.min(delay, this.remainingMs());
     if (wait > 0) await sleep(wait);
+  }
+
+  /** Sleep `ms`, or less if the budget ends first; false when the budget is spent. */
+  async wait(ms: number): Promise<boolean> {
+    const wait = Math.min(ms, this.remainingMs());
+    if (wait > 0) await sleep(wait);
+    return this.remainingMs() > 0;
   }
 
   private staleDelay(): number {
@@ -72,7 +94,7 @@ export class RetryBudget {
     return Math.floor(Math.random() * staleJitterMs);
   }
 
-  private remainingMs(): number {
+  remainingMs(): number {
     return this.policy.maxElapsedMs === undefined ? Number.POSITIVE_INFINITY : this.policy.maxElapsedMs - (Date.now() - this.started);
   }
 }

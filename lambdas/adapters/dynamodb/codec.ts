@@ -9,6 +9,7 @@ import { decodeApplied, decodeDayTotals } from './finance-codec';
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
+import { decodeSpendQueue } from './spend-queue';
 import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
 
 /**
@@ -106,6 +107,8 @@ export function decodeItem(raw: RawItem): StoredItem {
       return { kind: 'dayTotals', totals: decodeDayTotals(f) };
     case ITEM.APPLIED:
       return { kind: 'applied', ...decodeApplied(f) };
+    case ITEM.SPEND_QUEUE:
+      return { kind: 'spendQueue', ...decodeSpendQueue(f) };
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }

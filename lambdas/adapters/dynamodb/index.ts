@@ -12,6 +12,7 @@ import { PaymentFlow } from './holds';
 import { Voids } from './voids';
 import { Erasure } from './erasure';
 import { Finance } from './finance';
+import { SpendQueues } from './spend-queue';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -33,6 +34,7 @@ export class DynamoCreditStore implements CreditStore {
   private readonly voids: Voids;
   private readonly erasure: Erasure;
   private readonly finance: Finance;
+  private readonly queues: SpendQueues;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -47,6 +49,7 @@ export class DynamoCreditStore implements CreditStore {
     this.voids = new Voids(t);
     this.erasure = new Erasure(t);
     this.finance = new Finance(t);
+    this.queues = new SpendQueues(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
@@ -77,6 +80,10 @@ export class DynamoCreditStore implements CreditStore {
   applyMovement: CreditStore['applyMovement'] = (entryId, movement) => this.finance.applyMovement(entryId, movement);
   dayTotals: CreditStore['dayTotals'] = (to) => this.finance.dayTotals(to);
   remainingOnCredits: CreditStore['remainingOnCredits'] = () => this.finance.remainingOnCredits();
+  // the spend queue under contention (issue 10.5)
+  takeTicket: CreditStore['takeTicket'] = (customerId, now) => this.queues.takeTicket(customerId, now);
+  readQueue: CreditStore['readQueue'] = (customerId) => this.queues.readQueue(customerId);
+  passTurn: CreditStore['passTurn'] = (customerId, ticket, now) => this.queues.passTurn(customerId, ticket, now);
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */

@@ -18,6 +18,7 @@
  * | issuer usage| ISSUER#<issuedBy>   | USAGE#<YYYY-MM-DD>                   | day + 2 days              |
  * | day totals  | FIN#<shard 0..31>   | DAY#<YYYY-MM-DD>#<currency>          | none: the finance report  |
  * | applied mark| AGG#<entryId>       | AGG                                  | +30 days (stream redelivery window is 24 h) |
+ * | spend queue | C#<customerId>      | QUEUE#SPEND (tickets issued, ticket served; only under contention) | last use + 1 day |
  */
 
 /** Attribute names of the table's keys, TTL and item kind. */
@@ -40,6 +41,8 @@ export const ITEM = {
   // Finance report (issue 11.4)
   DAY_TOTALS: 'DAY_TOTALS',
   APPLIED: 'AGG_APPLIED',
+  // Spend queue under contention (issue 10.5)
+  SPEND_QUEUE: 'SPEND_QUEUE',
 } as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
@@ -68,6 +71,8 @@ export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
 export const GRANT_SK = 'GRANT';
 export const GRANT_USAGE_SK = 'USAGE#GRANTS';
 export const APPLIED_SK = 'AGG';
+/** The customer's spend-queue sequencer (issue 10.5); outside every prefix the service queries by. */
+export const SPEND_QUEUE_SK = 'QUEUE#SPEND';
 /**
  * Day totals are spread over this many partitions (by entry id) so that every ledger write of the service landing on
  * one day's totals stays under a partition's write throughput; the report reads all of them.

@@ -10,6 +10,7 @@ import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEn
 import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
+import { MemorySpendQueue } from '../fakes/spend-queue';
 import type {
   AggregateStore,
   BalanceStore,
@@ -25,6 +26,7 @@ import type {
   RedeemRecord,
   RedeemStore,
   ReminderNoticeRecord,
+  SpendTurn,
   ReportStore,
   ReverseStore,
   UsageUpdate,
@@ -75,6 +77,11 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
   readonly calls: string[] = [];
   /** Outcomes the next commits report instead of committing (consumed in order). */
   readonly script: Scripted[] = [];
+  /** The spend queue (used after a conflict). */
+  readonly queue = new MemorySpendQueue();
+  takeTicket: RedeemStore['takeTicket'] = (customerId) => this.queue.takeTicket(customerId);
+  readQueue: RedeemStore['readQueue'] = (customerId) => this.queue.readQueue(customerId);
+  passTurn: RedeemStore['passTurn'] = (customerId, ticket) => this.queue.passTurn(customerId, ticket);
 
   addCredit(...list: StoredCredit[]): this {
     for (const c of list) this.credits.set(c.creditId, c);
@@ -143,6 +150,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     idempotencyKey: string;
     record: RedeemRecord;
     ledger?: RedeemedEntry;
+    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<RedeemRecord>> {
     this.calls.push('commitRedemption');
@@ -151,6 +159,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     const key = `${input.customerId}#${input.idempotencyKey}`;
     const existing = this.redeemKeys.get(key);
     if (existing) return { kind: 'duplicate', existing };
+    if (!this.queue.holds(input.customerId, input.turn)) return { kind: 'conflict', stale: true };
     for (const a of input.record.response.allocations) {
       const c = this.credits.get(a.creditId);
       if (!c || c.remaining < a.amount || Date.parse(c.expiresAt) <= input.now.getTime()) return { kind: 'conflict', stale: true };
@@ -160,6 +169,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
       this.credits.set(a.creditId, { ...c, remaining: c.remaining - a.amount });
     }
     if (input.ledger) this.addEntry(input.ledger);
+    if (input.turn) this.queue.advance(input.customerId, input.turn);
     this.redeemKeys.set(key, input.record);
     return { kind: 'committed' };
   }
