@@ -100,7 +100,7 @@ export interface HoldReader extends StoredCredits {
 export interface HoldStore extends SpendStore {
   /**
    * One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, with `turn`
-   * the spend queue's advance, the key record (the guard).
+   * the spend queue's count of finished turns advanced, the key record (the guard).
    */
   commitHold(input: {
     customerId: string;

@@ -35,9 +35,10 @@ class ScriptedStore implements MoneyStore {
   grantHashes: string[] = [];
   /** Redeem's spend queue (these tests use policies without one: backoff only). */
   readonly queue = new MemorySpendQueue();
-  takeTicket: RedeemStore['takeTicket'] = (customerId) => this.queue.takeTicket(customerId);
-  readQueue: RedeemStore['readQueue'] = (customerId) => this.queue.readQueue(customerId);
-  passTurn: RedeemStore['passTurn'] = (customerId, ticket) => this.queue.passTurn(customerId, ticket);
+  takeTicket = this.queue.takeTicket;
+  readQueue = this.queue.readQueue;
+  finishTurn = this.queue.finishTurn;
+  passStalledTurn = this.queue.passStalledTurn;
   constructor(
     private readonly script: { grant?: Script<ComplaintOutcome>; redeem?: Script<RedeemRecord>; reverse?: Script<never> },
     private readonly redemption?: RedeemedEntry,

@@ -145,9 +145,10 @@ describe('redeem with a purchase', () => {
     const commits: Array<Parameters<RedeemStore['commitRedemption']>[0]> = [];
     const queue = new MemorySpendQueue();
     const store: RedeemStore = {
-      takeTicket: (customerId) => queue.takeTicket(customerId),
-      readQueue: (customerId) => queue.readQueue(customerId),
-      passTurn: (customerId, ticket) => queue.passTurn(customerId, ticket),
+      takeTicket: queue.takeTicket,
+      readQueue: queue.readQueue,
+      finishTurn: queue.finishTurn,
+      passStalledTurn: queue.passStalledTurn,
       listSpendableCredits: async () => credits,
       commitRedemption: async (input) => {
         commits.push(input);

@@ -83,7 +83,8 @@ export class DynamoCreditStore implements CreditStore {
   // the spend queue under contention (issue 10.5)
   takeTicket: CreditStore['takeTicket'] = (customerId, now) => this.queues.takeTicket(customerId, now);
   readQueue: CreditStore['readQueue'] = (customerId) => this.queues.readQueue(customerId);
-  passTurn: CreditStore['passTurn'] = (customerId, ticket, now) => this.queues.passTurn(customerId, ticket, now);
+  finishTurn: CreditStore['finishTurn'] = (customerId, now) => this.queues.finishTurn(customerId, now);
+  passStalledTurn: CreditStore['passStalledTurn'] = (customerId, seen, now) => this.queues.passStalledTurn(customerId, seen, now);
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */

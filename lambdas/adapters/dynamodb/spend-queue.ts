@@ -7,9 +7,9 @@ import { ITEM, SPEND_QUEUE_SK, keys } from './layout';
 
 /**
  * The customer's spend queue (issue 10.5, used only under contention; see lambdas/app/spend.ts): one sequencer item
- * holding `issued` (tickets handed out) and `serving` (the ticket whose holder may plan and commit now). A ticket is
- * one atomic ADD; the served holder's commit advances `serving` inside its own transaction; a stalled turn is passed
- * on with a conditional single-item update. The item lives one day past its last use (TTL), then the count restarts.
+ * holding `issued` (tickets handed out) and `serving` (turns finished). A ticket is one atomic ADD; a holder's commit
+ * counts its turn finished inside its own transaction; a turn given up is counted alone; a stalled one (no turn
+ * finished for a lease) with a single-item update conditioned on the count a waiter saw. The item lives one day past its last use (TTL), then the count restarts.
  */
 
 const QUEUE_RETENTION_MS = DAY_MS;
@@ -22,18 +22,20 @@ export function decodeSpendQueue(f: Fields): { customerId: string; issued: numbe
   return { customerId: f.str('customerId'), issued: f.int('issued'), serving: f.int('serving') };
 }
 
-/** Inside a spend's transaction: serving moves from the holder's ticket to the next, only if still at it. */
-export function advanceQueue(t: Table, customerId: string, turn: SpendTurn, now: Date): TransactItems[number] {
+/** The count of finished turns, one up (inside a spend's transaction, or alone for a turn given up). */
+function finished(t: Table, customerId: string, now: Date) {
   return {
-    Update: {
-      TableName: t.name,
-      Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
-      UpdateExpression: 'SET serving = :next, #ttl = :ttl',
-      ConditionExpression: 'serving = :mine',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':mine': turn.ticket, ':next': turn.ticket + 1, ':ttl': ttlAfter(now) },
-    },
+    TableName: t.name,
+    Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
+    UpdateExpression: 'SET #ttl = :ttl ADD serving :one',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':one': 1, ':ttl': ttlAfter(now) },
   };
+}
+
+/** Inside a spend's transaction: the holder's turn counted finished (no condition: the queue orders work, debits guard money). */
+export function advanceQueue(t: Table, customerId: string, _turn: SpendTurn, now: Date): TransactItems[number] {
+  return { Update: finished(t, customerId, now) };
 }
 
 export class SpendQueues {
@@ -77,14 +79,18 @@ export class SpendQueues {
     return { serving: out.Item ? fields(out.Item, describe(out.Item)).int('serving') : 0 };
   }
 
-  async passTurn(customerId: string, ticket: number, now: Date): Promise<boolean> {
+  async finishTurn(customerId: string, now: Date): Promise<void> {
+    await this.table.update(finished(this.table, customerId, now));
+  }
+
+  async passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean> {
     try {
       await this.table.update({
         Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
         UpdateExpression: 'SET serving = :next, #ttl = :ttl',
-        ConditionExpression: 'serving = :ticket',
+        ConditionExpression: 'serving = :seen',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':ticket': ticket, ':next': ticket + 1, ':ttl': ttlAfter(now) },
+        ExpressionAttributeValues: { ':seen': seen, ':next': seen + 1, ':ttl': ttlAfter(now) },
       });
       return true;
     } catch (error) {

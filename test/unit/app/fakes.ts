@@ -79,9 +79,10 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
   readonly script: Scripted[] = [];
   /** The spend queue (used after a conflict). */
   readonly queue = new MemorySpendQueue();
-  takeTicket: RedeemStore['takeTicket'] = (customerId) => this.queue.takeTicket(customerId);
-  readQueue: RedeemStore['readQueue'] = (customerId) => this.queue.readQueue(customerId);
-  passTurn: RedeemStore['passTurn'] = (customerId, ticket) => this.queue.passTurn(customerId, ticket);
+  takeTicket = this.queue.takeTicket;
+  readQueue = this.queue.readQueue;
+  finishTurn = this.queue.finishTurn;
+  passStalledTurn = this.queue.passStalledTurn;
 
   addCredit(...list: StoredCredit[]): this {
     for (const c of list) this.credits.set(c.creditId, c);
@@ -159,7 +160,6 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     const key = `${input.customerId}#${input.idempotencyKey}`;
     const existing = this.redeemKeys.get(key);
     if (existing) return { kind: 'duplicate', existing };
-    if (!this.queue.holds(input.customerId, input.turn)) return { kind: 'conflict', stale: true };
     for (const a of input.record.response.allocations) {
       const c = this.credits.get(a.creditId);
       if (!c || c.remaining < a.amount || Date.parse(c.expiresAt) <= input.now.getTime()) return { kind: 'conflict', stale: true };
@@ -169,7 +169,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
       this.credits.set(a.creditId, { ...c, remaining: c.remaining - a.amount });
     }
     if (input.ledger) this.addEntry(input.ledger);
-    if (input.turn) this.queue.advance(input.customerId, input.turn);
+    if (input.turn) this.queue.finish(input.customerId);
     this.redeemKeys.set(key, input.record);
     return { kind: 'committed' };
   }

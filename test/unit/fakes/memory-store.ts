@@ -38,9 +38,10 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
   beforeCommit?: () => void;
   /** The spend queue (redeem and hold wait in it after a conflict). */
   readonly queue = new MemorySpendQueue();
-  takeTicket: RedeemStore['takeTicket'] = (customerId) => this.queue.takeTicket(customerId);
-  readQueue: RedeemStore['readQueue'] = (customerId) => this.queue.readQueue(customerId);
-  passTurn: RedeemStore['passTurn'] = (customerId, ticket) => this.queue.passTurn(customerId, ticket);
+  takeTicket = this.queue.takeTicket;
+  readQueue = this.queue.readQueue;
+  finishTurn = this.queue.finishTurn;
+  passStalledTurn = this.queue.passStalledTurn;
 
   addCredit(
     row: Omit<StoredCreditRow, 'remaining' | 'customerId'> & Partial<Pick<StoredCreditRow, 'remaining' | 'customerId'>>,
@@ -132,12 +133,9 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     if (failed) return failed;
     const key = this.k(input.customerId, input.idempotencyKey);
     if (this.redeemKeys.has(key)) return { kind: 'duplicate', existing: this.redeemKeys.get(key) };
-    if (
-      !this.queue.holds(input.customerId, input.turn) ||
-      !input.record.response.allocations.every((a) => this.canDebit(input.customerId, a, input.now))
-    )
+    if (!input.record.response.allocations.every((a) => this.canDebit(input.customerId, a, input.now)))
       return { kind: 'conflict', stale: true };
-    if (input.turn) this.queue.advance(input.customerId, input.turn);
+    if (input.turn) this.queue.finish(input.customerId);
     for (const a of input.record.response.allocations) this.credits.get(a.creditId)!.remaining -= a.amount;
     if (input.ledger) this.ledger.set(this.k(input.customerId, input.ledger.entryId), input.ledger);
     this.redeemKeys.set(key, input.record);
@@ -178,9 +176,8 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     if (failed) return failed;
     const dup = this.keyedDuplicate<typeof record.response>(customerId, 'HOLD', idempotencyKey);
     if (dup) return dup;
-    if (!this.queue.holds(customerId, turn)) return { kind: 'conflict', stale: true };
     if (placed && !placed.hold.allocations.every((a) => this.canDebit(customerId, a, now))) return { kind: 'conflict', stale: true };
-    if (turn) this.queue.advance(customerId, turn);
+    if (turn) this.queue.finish(customerId);
     if (placed) {
       for (const a of placed.hold.allocations) this.credits.get(a.creditId)!.remaining -= a.amount;
       this.holds.set(this.k(customerId, placed.hold.holdId), placed.hold);

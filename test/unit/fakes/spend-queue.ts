@@ -1,7 +1,8 @@
 /**
- * An in-memory spend queue (the SpendQueue port of lambdas/app/ports.ts) with the adapter's semantics: a ticket is
- * handed out atomically, `serving` moves only from the ticket it is at. Fakes of the spend stores delegate to it and
- * call `advance` when a commit carries a turn. `calls` records what the use case asked of it.
+ * An in-memory spend queue (the SpendQueue port of lambdas/app/ports.ts) with the adapter's semantics: tickets are
+ * handed out in order, `serving` counts finished turns (a commit with a turn, a turn given up, a stalled turn passed
+ * only if the count is still the one seen). Fakes of the spend stores take its methods and call `finish` when a
+ * commit carries a turn. `calls` records what the use case asked of it.
  */
 import type { SpendQueue, SpendQueueState, SpendTurn } from '../../../lambdas/app/ports';
 
@@ -19,32 +20,32 @@ export class MemorySpendQueue implements SpendQueue {
     return { ...this.of(customerId) };
   }
 
-  async takeTicket(customerId: string): Promise<SpendQueueState & SpendTurn> {
+  takeTicket = async (customerId: string): Promise<SpendQueueState & SpendTurn> => {
     this.calls.push('takeTicket');
     const q = this.of(customerId);
     return { ticket: q.issued++, serving: q.serving };
-  }
+  };
 
-  async readQueue(customerId: string): Promise<SpendQueueState> {
+  readQueue = async (customerId: string): Promise<SpendQueueState> => {
     this.calls.push('readQueue');
     return { serving: this.of(customerId).serving };
-  }
+  };
 
-  async passTurn(customerId: string, ticket: number): Promise<boolean> {
-    this.calls.push('passTurn');
-    return this.advance(customerId, { ticket });
-  }
+  finishTurn = async (customerId: string): Promise<void> => {
+    this.calls.push('finishTurn');
+    this.finish(customerId);
+  };
 
-  /** A commit's advance: only if `serving` is still at the turn's ticket. */
-  advance(customerId: string, turn: SpendTurn): boolean {
+  passStalledTurn = async (customerId: string, seen: number): Promise<boolean> => {
+    this.calls.push('passStalledTurn');
     const q = this.of(customerId);
-    if (q.serving !== turn.ticket) return false;
-    q.serving = turn.ticket + 1;
+    if (q.serving !== seen) return false;
+    q.serving++;
     return true;
-  }
+  };
 
-  /** Whether a commit with this turn (if any) would pass the queue's condition. */
-  holds(customerId: string, turn: SpendTurn | undefined): boolean {
-    return !turn || this.of(customerId).serving === turn.ticket;
+  /** A commit's count of its turn finished. */
+  finish(customerId: string): void {
+    this.of(customerId).serving++;
   }
 }
