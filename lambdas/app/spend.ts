@@ -65,7 +65,7 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
 
 /**
  * Take a ticket and sleep until it is within `window` turns of those finished: (turns to go − ½) × the turn's length
- * at a time, that length learnt from how fast `serving` moved since the ticket was taken. When `serving` does not move
+ * at a time, that length learnt from how fast `serving` moved since we first saw it move. When `serving` does not move
  * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the ticket is
  * then left to the lease).
  */
@@ -75,11 +75,11 @@ export async function waitForTurn(
   q: QueuePolicy,
   budget: RetryBudget,
 ): Promise<SpendTurn | undefined> {
-  const { ticket, serving: first } = await deps.store.takeTicket(customerId, deps.clock.now());
-  const since = Date.now();
-  let serving = first;
+  let { ticket, serving } = await deps.store.takeTicket(customerId, deps.clock.now());
   let turnMs = q.turnEstimateMs;
-  let movedAt = since;
+  let movedAt = Date.now();
+  // The turn's length is measured from the first move we saw (a start-up lag before it would inflate it).
+  let firstMove: { at: number; serving: number } | undefined;
   for (;;) {
     const toGo = ticket - serving - q.window + 1;
     if (toGo <= 0) return { ticket };
@@ -88,9 +88,10 @@ export async function waitForTurn(
     const seen = (await deps.store.readQueue(customerId)).serving;
     const at = Date.now();
     if (seen > serving) {
+      if (firstMove) turnMs = (at - firstMove.at) / (seen - firstMove.serving);
+      else firstMove = { at, serving: seen };
       serving = seen;
       movedAt = at;
-      turnMs = (at - since) / (serving - first);
     } else if (at - movedAt >= q.leaseMs) {
       await deps.store.passStalledTurn(customerId, serving, deps.clock.now());
       movedAt = at;
