@@ -40,8 +40,25 @@ export interface HotScenario {
 
 export const SCENARIOS: HotScenario[] = [
   { name: 'covered, 40 at once', credits: 20, creditAmount: 500, requests: 40, requestAmount: 100, holdEvery: 3, maxRefused: 0 },
-  { name: 'covered, 100 at once', credits: 20, creditAmount: 500, requests: 100, requestAmount: 100, holdEvery: 3, maxRefused: 0, maxP99Ms: 2000 },
-  { name: 'contended, 100 x 3.00 on 100.00', credits: 20, creditAmount: 500, requests: 100, requestAmount: 300, holdEvery: 3, maxRefused: 0 },
+  {
+    name: 'covered, 100 at once',
+    credits: 20,
+    creditAmount: 500,
+    requests: 100,
+    requestAmount: 100,
+    holdEvery: 3,
+    maxRefused: 0,
+    maxP99Ms: 2000,
+  },
+  {
+    name: 'contended, 100 x 3.00 on 100.00',
+    credits: 20,
+    creditAmount: 500,
+    requests: 100,
+    requestAmount: 300,
+    holdEvery: 3,
+    maxRefused: 0,
+  },
 ];
 
 /** The strategies measured (README, Benchmarks/4): the service's policy and the two backoff-only ones it replaced. */
@@ -84,7 +101,12 @@ export interface HotSection {
   strategies: HotResult[];
 }
 
-export async function runHotCustomer(local: LocalDynamo, table: string, allStrategies: boolean, progress: (m: string) => void): Promise<HotSection> {
+export async function runHotCustomer(
+  local: LocalDynamo,
+  table: string,
+  allStrategies: boolean,
+  progress: (m: string) => void,
+): Promise<HotSection> {
   const runs: HotResult[] = [];
   const strategies: HotResult[] = [];
   for (const s of allStrategies ? STRATEGIES : STRATEGIES.slice(0, 1)) {
@@ -189,10 +211,20 @@ export async function runHotScenario(
 export function hotVerdicts(r: HotResult): Array<{ what: string; target: string; actual: string; pass: boolean }> {
   const s = r.scenario;
   const out = [
-    { what: `${s.name}: overdraft / table adds up`, target: '0 / yes', actual: `${r.overdraft} / ${r.tableConsistent ? 'yes' : 'no'}`, pass: r.overdraft === 0 && r.tableConsistent },
+    {
+      what: `${s.name}: overdraft / table adds up`,
+      target: '0 / yes',
+      actual: `${r.overdraft} / ${r.tableConsistent ? 'yes' : 'no'}`,
+      pass: r.overdraft === 0 && r.tableConsistent,
+    },
   ];
   if (s.maxRefused !== undefined)
-    out.push({ what: `${s.name}: refused`, target: `<= ${s.maxRefused}`, actual: String(r.failedRequests), pass: r.failedRequests <= s.maxRefused });
+    out.push({
+      what: `${s.name}: refused`,
+      target: `<= ${s.maxRefused}`,
+      actual: String(r.failedRequests),
+      pass: r.failedRequests <= s.maxRefused,
+    });
   if (s.maxP99Ms !== undefined)
     out.push({ what: `${s.name}: latency p99 ms`, target: `<= ${s.maxP99Ms}`, actual: fmt(r.p99Ms, 0), pass: r.p99Ms <= s.maxP99Ms });
   return out;

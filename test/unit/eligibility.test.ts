@@ -4,7 +4,7 @@ import { MemorySpendQueue } from './fakes/spend-queue';
 import { allocate, type SpendableCredit } from '../../lambdas/domain/allocation';
 import { canonicalCategories, decideGrant } from '../../lambdas/domain/credit';
 import { assertPurchase, type PurchaseLine } from '../../lambdas/domain/eligibility';
-import { CreditError } from '../../lambdas/domain/errors';
+import type { CreditError } from '../../lambdas/domain/errors';
 import { parseContract, ComplaintResolvedDetail, RedeemRequest } from '../../lambdas/contracts';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');

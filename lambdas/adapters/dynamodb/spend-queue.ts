@@ -52,7 +52,13 @@ export class SpendQueues {
             UpdateExpression:
               'SET #type = :type, customerId = :customerId, serving = if_not_exists(serving, :zero), #ttl = :ttl ADD issued :one',
             ExpressionAttributeNames: { '#type': 'type', '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':type': ITEM.SPEND_QUEUE, ':customerId': customerId, ':zero': 0, ':one': 1, ':ttl': ttlAfter(now) },
+            ExpressionAttributeValues: {
+              ':type': ITEM.SPEND_QUEUE,
+              ':customerId': customerId,
+              ':zero': 0,
+              ':one': 1,
+              ':ttl': ttlAfter(now),
+            },
             ReturnValues: 'ALL_NEW',
             ReturnConsumedCapacity: 'TOTAL',
           }),
