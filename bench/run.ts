@@ -11,6 +11,7 @@
  *   3  throughput vs. raw PutItem at the same concurrency           (bench/sections/throughput.ts)
  *   4  hot customer: 40 and 100 concurrent spends on one customer   (bench/sections/hot.ts; --strategies: compare)
  *   5  cost model: USD per million grants / redeems                 (bench/sections/cost.ts, bench/prices.ts)
+ *   6  payment flow: hold → capture → refund work vs. the minimum    (bench/sections/payment-capacity.ts)
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,7 @@ import { runThroughput, renderThroughput, type ThroughputResult } from './sectio
 import { hotVerdicts, runHotCustomer, renderHot, type HotSection } from './sections/hot';
 import { runCost, renderCost, type CostResult } from './sections/cost';
 import { renderTable } from './lib/table';
+import { runPaymentCapacity, renderPaymentCapacity, type PaymentCapacityResult } from './sections/payment-capacity';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -37,7 +39,7 @@ const quick = args.includes('--quick');
 const strategies = args.includes('--strategies');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const onlyValue = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? args[args.indexOf(onlyArg) + 1] : undefined;
-const selected = new Set((onlyValue ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim())));
+const selected = new Set((onlyValue ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
 if (selected.has(5)) selected.add(1); // the cost model uses section 1's capacity figures
 const outFile = path.join(__dirname, 'results.json');
 
@@ -59,6 +61,7 @@ interface Results {
     throughput?: ThroughputResult;
     hotCustomer?: HotSection;
     cost?: CostResult;
+    paymentCapacity?: PaymentCapacityResult;
   };
   verdicts: Array<{ section: number; what: string; target: string; actual: string; pass: boolean }>;
   errors: Array<{ section: number; message: string }>;
@@ -107,7 +110,7 @@ async function main(): Promise<number> {
   let local: LocalDynamo | undefined;
   const table = 'courtesy-credits-bench';
   try {
-    if ([1, 3, 4, 5].some((s) => selected.has(s))) {
+    if ([1, 3, 4, 5, 6].some((s) => selected.has(s))) {
       progress('starting DynamoDB Local');
       local = await startDynamoLocal();
       await local.createTable(table);
@@ -116,6 +119,10 @@ async function main(): Promise<number> {
     await attempt(1, async () => {
       progress('capacity per operation');
       results.sections.capacity = await runCapacity(local!, table, SETTINGS.capacityRepeats);
+    });
+    await attempt(6, async () => {
+      progress('payment flow: capacity per operation');
+      results.sections.paymentCapacity = await runPaymentCapacity(local!, table);
     });
     await attempt(5, async () => {
       if (!results.sections.capacity) throw new Error('section 1 did not produce capacity figures');
@@ -183,6 +190,14 @@ async function main(): Promise<number> {
         pass: w.pass,
       });
   }
+  for (const row of s.paymentCapacity?.rows ?? [])
+    v.push({
+      section: 6,
+      what: `${row.operation}: capacity / minimum`,
+      target: `<= ${s.paymentCapacity!.capacityTarget}`,
+      actual: row.capacityRatio.toFixed(2),
+      pass: row.capacityPass,
+    });
   for (const r of s.hotCustomer?.runs ?? []) for (const x of hotVerdicts(r)) v.push({ section: 4, ...x });
 
   const out: string[] = [];
@@ -191,6 +206,7 @@ async function main(): Promise<number> {
   if (s.throughput) out.push(renderThroughput(s.throughput));
   if (s.hotCustomer) out.push(renderHot(s.hotCustomer));
   if (s.cost) out.push(renderCost(s.cost));
+  if (s.paymentCapacity) out.push(renderPaymentCapacity(s.paymentCapacity));
   const misses = v.filter((x) => !x.pass);
   out.push(
     renderTable(
