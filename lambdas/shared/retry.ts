@@ -9,8 +9,6 @@ export interface RetryPolicy {
   /** Stale conflicts are retried at once; after this many in a row, each further one waits 0…staleJitterMs first. */
   readonly staleRunBeforeJitter?: number;
   readonly staleJitterMs?: number;
-  /** Back off with exponential full jitter also after stale conflicts (spreads a herd of re-readers). */
-  readonly staleBackoff?: boolean;
   /** Spends only: after a conflict, wait for a turn in the customer's spend queue instead of backing off (lambdas/app/spend.ts). */
   readonly queue?: QueuePolicy;
 }
@@ -80,7 +78,7 @@ export class RetryBudget {
   async pause(attempt: number, stale: boolean): Promise<void> {
     if (!this.allows(attempt + 1)) return;
     this.staleRun = stale ? this.staleRun + 1 : 0;
-    const delay = stale && !this.policy.staleBackoff ? this.staleDelay() : backoffDelay(attempt, this.policy);
+    const delay = stale ? this.staleDelay() : backoffDelay(attempt, this.policy);
     const wait = Math.min(delay, this.remainingMs());
     if (wait > 0) await sleep(wait);
   }
