@@ -9,6 +9,9 @@ import type { SpendTurn } from '../../../lambdas/app/ports';
 import { CreditError } from '../../../lambdas/domain/errors';
 import { REDEEM_RETRY, type RetryPolicy } from '../../../lambdas/shared/retry';
 import { MemorySpendQueue } from '../fakes/spend-queue';
+import { MemoryStore } from '../fakes/memory-store';
+import { placeHold } from '../../../lambdas/app/hold';
+import { redeemCredits } from '../../../lambdas/app/redeem';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const clock = { now: () => NOW };
@@ -188,5 +191,41 @@ describe('spendWithRetry', () => {
   it('the service policy queues spends, 8 at a time, and passes a stalled turn on after 1 s', () => {
     expect(REDEEM_RETRY.queue).toMatchObject({ window: 8, leaseMs: 1000 });
     expect(REDEEM_RETRY.queue!.maxPollMs).toBeLessThan(REDEEM_RETRY.queue!.leaseMs);
+  });
+});
+
+describe('redeem and hold go through the shared loop', () => {
+  const FUTURE = '2026-06-01T10:00:00.000Z';
+  let n = 0;
+  const newId = () => `01JSPEND${String(++n).padStart(18, '0')}`;
+  const setup = () => {
+    const store = new MemoryStore();
+    store.addCredit({ creditId: 'cr-1', customerId: C, currency: 'EUR', amount: 1000, expiresAt: FUTURE });
+    // another spend debits the credit between our read and our commit: the first commit is stale
+    let raced = false;
+    store.beforeCommit = () => {
+      if (!raced) {
+        raced = true;
+        store.credits.get('cr-1')!.remaining = 100;
+      }
+    };
+    return store;
+  };
+  const req = { customerId: C, orderId: 'o-1', amount: 300, currency: 'EUR', idempotencyKey: 'k-1' };
+
+  it('redeem: after the stale commit it queues, re-reads, and commits in its turn (partial: what is left)', async () => {
+    const store = setup();
+    const { response } = await redeemCredits(req, { store, clock, newId, retry: POLICY });
+    expect(response).toMatchObject({ requested: 300, applied: 100, remainingBalance: 0 });
+    expect(store.queue.calls).toEqual(['takeTicket']);
+    expect(store.queue.state(C)).toEqual({ issued: 1, serving: 1 });
+  });
+
+  it('hold: the same, its turn counted finished by the commit', async () => {
+    const store = setup();
+    const { response } = await placeHold(req, { store, clock, newId, retry: POLICY });
+    expect(response).toMatchObject({ requested: 300, held: 100, remainingBalance: 0 });
+    expect(store.queue.calls).toEqual(['takeTicket']);
+    expect(store.queue.state(C)).toEqual({ issued: 1, serving: 1 });
   });
 });
