@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=1,3]` — the service's benchmark (not a test).
+ * `npm run bench [-- --quick] [-- --only=1,3] [-- --strategies]` — the service's benchmark (not a test).
  *
  * Starts its own DynamoDB Local (port 8300-8399, in memory, killed at the end), runs the sections, prints one
  * fixed-width table per section to stdout (progress goes to stderr) and writes every raw number to
@@ -9,8 +9,9 @@
  *   1  DynamoDB work per operation vs. the theoretical minimum      (bench/sections/capacity.ts)
  *   2  cold start: bundle size, module init vs. a bare handler      (bench/sections/coldstart.ts)
  *   3  throughput vs. raw PutItem at the same concurrency           (bench/sections/throughput.ts)
- *   4  hot customer: 100 concurrent redeems on one customer         (bench/sections/hot.ts)
+ *   4  hot customer: 40 and 100 concurrent spends on one customer   (bench/sections/hot.ts; --strategies: compare)
  *   5  cost model: USD per million grants / redeems                 (bench/sections/cost.ts, bench/prices.ts)
+ *   6  payment flow: hold → capture → refund work vs. the minimum    (bench/sections/payment-capacity.ts)
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,15 +28,18 @@ import { startDynamoLocal, type LocalDynamo } from './lib/dynamo-local';
 import { runCapacity, renderCapacity, type CapacityResult } from './sections/capacity';
 import { runColdStart, renderColdStart, type ColdStartResult } from './sections/coldstart';
 import { runThroughput, renderThroughput, type ThroughputResult } from './sections/throughput';
-import { REFUSAL_BUDGET_MS, refusalsHonest, runHotCustomer, renderHot, type HotResult } from './sections/hot';
+import { hotVerdicts, runHotCustomer, renderHot, type HotSection } from './sections/hot';
 import { runCost, renderCost, type CostResult } from './sections/cost';
 import { renderTable } from './lib/table';
+import { runPaymentCapacity, renderPaymentCapacity, type PaymentCapacityResult } from './sections/payment-capacity';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** Section 4 also runs the backoff-only strategies the spend queue replaced (README, Benchmarks/4). */
+const strategies = args.includes('--strategies');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const onlyValue = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? args[args.indexOf(onlyArg) + 1] : undefined;
-const selected = new Set((onlyValue ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim())));
+const selected = new Set((onlyValue ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
 if (selected.has(5)) selected.add(1); // the cost model uses section 1's capacity figures
 const outFile = path.join(__dirname, 'results.json');
 
@@ -55,8 +59,9 @@ interface Results {
     capacity?: CapacityResult;
     coldStart?: ColdStartResult;
     throughput?: ThroughputResult;
-    hotCustomer?: HotResult;
+    hotCustomer?: HotSection;
     cost?: CostResult;
+    paymentCapacity?: PaymentCapacityResult;
   };
   verdicts: Array<{ section: number; what: string; target: string; actual: string; pass: boolean }>;
   errors: Array<{ section: number; message: string }>;
@@ -105,7 +110,7 @@ async function main(): Promise<number> {
   let local: LocalDynamo | undefined;
   const table = 'courtesy-credits-bench';
   try {
-    if ([1, 3, 4, 5].some((s) => selected.has(s))) {
+    if ([1, 3, 4, 5, 6].some((s) => selected.has(s))) {
       progress('starting DynamoDB Local');
       local = await startDynamoLocal();
       await local.createTable(table);
@@ -114,6 +119,10 @@ async function main(): Promise<number> {
     await attempt(1, async () => {
       progress('capacity per operation');
       results.sections.capacity = await runCapacity(local!, table, SETTINGS.capacityRepeats);
+    });
+    await attempt(6, async () => {
+      progress('payment flow: capacity per operation');
+      results.sections.paymentCapacity = await runPaymentCapacity(local!, table);
     });
     await attempt(5, async () => {
       if (!results.sections.capacity) throw new Error('section 1 did not produce capacity figures');
@@ -124,8 +133,7 @@ async function main(): Promise<number> {
       results.sections.throughput = await runThroughput(local!, table, SETTINGS, progress);
     });
     await attempt(4, async () => {
-      progress('hot customer');
-      results.sections.hotCustomer = await runHotCustomer(local!, table);
+      results.sections.hotCustomer = await runHotCustomer(local!, table, strategies, progress);
     });
   } catch (error) {
     results.errors.push({ section: 0, message: (error as Error)?.stack ?? String(error) });
@@ -182,39 +190,15 @@ async function main(): Promise<number> {
         pass: w.pass,
       });
   }
-  if (s.hotCustomer) {
-    const h = s.hotCustomer;
-    v.push({ section: 4, what: 'hot customer: overdraft', target: '0', actual: String(h.overdraft), pass: h.overdraft === 0 });
+  for (const row of s.paymentCapacity?.rows ?? [])
     v.push({
-      section: 4,
-      what: 'hot customer: table consistent',
-      target: 'remaining + applied = granted',
-      actual: `${h.remainingAfter} + ${h.applied} vs ${h.granted}`,
-      pass: h.tableConsistent,
+      section: 6,
+      what: `${row.operation}: capacity / minimum`,
+      target: `<= ${s.paymentCapacity!.capacityTarget}`,
+      actual: row.capacityRatio.toFixed(2),
+      pass: row.capacityPass,
     });
-    for (const [what, r] of [
-      ['hot customer', h],
-      ['covered redeems', h.covered],
-    ] as const) {
-      if (!r) continue;
-      if (r.refusedMs.length)
-        v.push({
-          section: 4,
-          what: `${what}: no refusal before the retry budget`,
-          target: `>= ${REFUSAL_BUDGET_MS} ms`,
-          actual: `min ${Math.round(Math.min(...r.refusedMs))} ms`,
-          pass: refusalsHonest(r),
-        });
-    }
-    if (h.covered)
-      v.push({
-        section: 4,
-        what: 'covered redeems: overdraft / table consistent',
-        target: '0 / yes',
-        actual: `${h.covered.overdraft} / ${h.covered.tableConsistent}`,
-        pass: h.covered.overdraft === 0 && h.covered.tableConsistent,
-      });
-  }
+  for (const r of s.hotCustomer?.runs ?? []) for (const x of hotVerdicts(r)) v.push({ section: 4, ...x });
 
   const out: string[] = [];
   if (s.capacity) out.push(renderCapacity(s.capacity));
@@ -222,6 +206,7 @@ async function main(): Promise<number> {
   if (s.throughput) out.push(renderThroughput(s.throughput));
   if (s.hotCustomer) out.push(renderHot(s.hotCustomer));
   if (s.cost) out.push(renderCost(s.cost));
+  if (s.paymentCapacity) out.push(renderPaymentCapacity(s.paymentCapacity));
   const misses = v.filter((x) => !x.pass);
   out.push(
     renderTable(

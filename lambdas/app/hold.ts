@@ -7,8 +7,9 @@ import { holdLifetimeSeconds, newHold, type HoldPolicy } from '../domain/hold';
 import { heldEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
-import { REDEEM_RETRY, RetryBudget, type RetryPolicy } from '../shared/retry';
+import type { RetryPolicy } from '../shared/retry';
 import type { HoldResponse, HoldStore } from './payment-ports';
+import { spendWithRetry, type SpendOutcome } from './spend';
 
 /** A transaction holds 100 items: the hold, its ledger entry and the key record take three. */
 export const MAX_CREDITS_PER_HOLD = 97;
@@ -26,9 +27,14 @@ export interface HoldDeps {
  * Reserve up to `amount` of the customer's credits for an order (authorize), allocated like a redemption (eligible
  * credits, the most the purchase allows, soonest-expiring first), partially if short. The held money leaves the
  * credits' `remaining` in the same transaction that writes the hold, its HELD entry and the key record, so no other
- * redeem or hold can spend it; conflicts are retried like redeem's.
+ * redeem or hold can spend it; conflicts are retried like redeem's (lambdas/app/spend.ts).
  */
-export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<{ response: HoldResponse; replayed: boolean }> {
+export interface HoldResult {
+  response: HoldResponse;
+  replayed: boolean;
+}
+
+export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldResult> {
   assertPositiveMinorUnits(req.amount, req.currency);
   const lines = req.purchase?.lines;
   if (lines) assertPurchase(lines);
@@ -41,9 +47,7 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<{ res
     purchase: req.purchase,
     lifetimeSeconds: req.lifetimeSeconds,
   });
-  const budget = new RetryBudget(deps.retry ?? REDEEM_RETRY);
-  for (let attempt = 0; budget.allows(attempt); attempt++) {
-    const now = deps.clock.now();
+  return spendWithRetry(req.customerId, deps, async (now, turn): Promise<SpendOutcome<HoldResult>> => {
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_HOLD, lines);
     const hold =
@@ -77,22 +81,18 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<{ res
       idempotencyKey: req.idempotencyKey,
       record: { requestHash, response },
       placed: hold ? { hold, ledger: heldEntry(hold) } : undefined,
+      ...(turn ? { turn } : {}),
       now,
     });
-    if (result.kind === 'committed') return { response, replayed: false };
+    if (result.kind === 'committed') return { kind: 'committed', value: { response, replayed: false } };
     if (result.kind === 'duplicate' && result.existing) {
       if (result.existing.requestHash !== requestHash) {
         throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different hold request', {
           idempotencyKey: req.idempotencyKey,
         });
       }
-      return { response: result.existing.response, replayed: true };
+      return { kind: 'replayed', value: { response: result.existing.response, replayed: true } };
     }
-    deps.onConflict?.();
-    await budget.pause(attempt, result.kind === 'conflict' && result.stale);
-  }
-  throw new CreditError(
-    'CONCURRENT_MODIFICATION',
-    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
-  );
+    return { kind: 'conflict', stale: result.kind === 'conflict' && result.stale };
+  });
 }

@@ -156,13 +156,44 @@ export interface SpendableCredits {
   listSpendableCredits(customerId: string, now: Date): Promise<SpendableCredit[]>;
 }
 
-export interface RedeemStore extends SpendableCredits {
-  /** One transaction: debit each allocation (only if still there, unexpired and covering it), ledger entry, idempotency record. */
+/**
+ * A customer's spend queue, used only under contention (lambdas/app/spend.ts): tickets are handed out in order and
+ * `serving` counts the turns finished; a ticket may plan and commit once it is within the policy's window of it.
+ */
+export interface SpendQueueState {
+  readonly serving: number;
+}
+
+/** The caller's turn in the spend queue: its commit counts the turn finished in the same transaction. */
+export interface SpendTurn {
+  readonly ticket: number;
+}
+
+export interface SpendQueue {
+  /** One atomic ADD on the customer's sequencer item (a single-item write): the caller's ticket and the queue then. */
+  takeTicket(customerId: string, now: Date): Promise<SpendQueueState & SpendTurn>;
+  /** Strongly consistent read of the queue (nobody ever queued: serving 0). */
+  readQueue(customerId: string): Promise<SpendQueueState>;
+  /** A turn given up without a commit: count it finished. */
+  finishTurn(customerId: string, now: Date): Promise<void>;
+  /** A stalled turn (nothing finished for a lease): count one finished, only if `serving` is still at `seen`; false if it moved. */
+  passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean>;
+}
+
+/** What every spend (redeem, hold) needs: the customer's credits and, under contention, their queue. */
+export interface SpendStore extends SpendableCredits, SpendQueue {}
+
+export interface RedeemStore extends SpendStore {
+  /**
+   * One transaction: debit each allocation (only if still there, unexpired and covering it), ledger entry, idempotency
+   * record, and with `turn` the queue's count of finished turns advanced.
+   */
   commitRedemption(input: {
     customerId: string;
     idempotencyKey: string;
     record: RedeemRecord;
     ledger?: RedeemedEntry;
+    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<RedeemRecord>>;
 }

@@ -6,8 +6,9 @@ import { assertPurchase } from '../domain/eligibility';
 import { redeemedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
-import { REDEEM_RETRY, RetryBudget, type RetryPolicy } from '../shared/retry';
+import type { RetryPolicy } from '../shared/retry';
 import type { RedeemResponse, RedeemStore } from './ports';
+import { spendWithRetry, type SpendOutcome } from './spend';
 
 /** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
 export const MAX_CREDITS_PER_REDEMPTION = 98;
@@ -30,15 +31,14 @@ export interface RedeemResult {
 /**
  * Spend up to `amount` of the customer's credits in `currency`, soonest-expiring first.
  * Common case: one Query and one transaction. The debit of every touched credit is conditional
- * (still there, unexpired, covers the take), so concurrent redemptions never overdraw; on a conflict
- * we re-read and re-plan, with backoff, until the policy's time budget (8 s) is spent. The idempotency record is
- * written in the same transaction.
+ * (still there, unexpired, covers the take), so concurrent redemptions never overdraw; on a conflict the spend
+ * waits for its turn in the customer's spend queue, then re-reads and re-plans (lambdas/app/spend.ts), within the
+ * policy's time budget (8 s). The idempotency record is written in the same transaction.
  */
 export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promise<RedeemResult> {
   assertPositiveMinorUnits(req.amount, req.currency);
   const lines = req.purchase?.lines;
   if (lines) assertPurchase(lines);
-  const retry = deps.retry ?? REDEEM_RETRY;
   // `purchase` is left out when absent, so a request without it has the fingerprint it had before purchases existed.
   const requestHash = fingerprint({
     customerId: req.customerId,
@@ -48,9 +48,7 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     purchase: req.purchase,
   });
 
-  const budget = new RetryBudget(retry);
-  for (let attempt = 0; budget.allows(attempt); attempt++) {
-    const now = deps.clock.now();
+  return spendWithRetry(req.customerId, deps, async (now, turn): Promise<SpendOutcome<RedeemResult>> => {
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION, lines);
     const redemptionId = plan.applied > 0 ? deps.newId(now) : null;
@@ -83,23 +81,19 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       idempotencyKey: req.idempotencyKey,
       record: { requestHash, response },
       ledger,
+      ...(turn ? { turn } : {}),
       now,
     });
-    if (result.kind === 'committed') return { response, replayed: false };
+    if (result.kind === 'committed') return { kind: 'committed', value: { response, replayed: false } };
     if (result.kind === 'duplicate' && result.existing) {
       if (result.existing.requestHash !== requestHash) {
         throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different redemption request', {
           idempotencyKey: req.idempotencyKey,
         });
       }
-      return { response: result.existing.response, replayed: true };
+      return { kind: 'replayed', value: { response: result.existing.response, replayed: true } };
     }
-    deps.onConflict?.();
-    // Someone spent or restored these credits since we read them: re-read now. Contention: back off first.
-    await budget.pause(attempt, result.kind === 'conflict' && result.stale);
-  }
-  throw new CreditError(
-    'CONCURRENT_MODIFICATION',
-    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
-  );
+    // Someone spent or restored these credits since we read them (stale), or held them (contended).
+    return { kind: 'conflict', stale: result.kind === 'conflict' && result.stale };
+  });
 }

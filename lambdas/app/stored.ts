@@ -44,7 +44,9 @@ export type StoredItem =
   // Approval above a threshold (issue 11.2)
   | { readonly kind: 'pendingGrant'; readonly pending: PendingGrant }
   | { readonly kind: 'pendingKey'; readonly key: PendingKey }
-  | { readonly kind: 'decision'; readonly decision: ApprovalDecision };
+  | { readonly kind: 'decision'; readonly decision: ApprovalDecision }
+  // the spend queue under contention (issue 10.5)
+  | { readonly kind: 'spendQueue'; readonly customerId: string; readonly issued: number; readonly serving: number };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

@@ -16,6 +16,7 @@ import { CreditError } from '../../lambdas/domain/errors';
 import type { RedeemedEntry } from '../../lambdas/domain/ledger';
 import { backoffDelay, CONFLICT_RETRY, REDEEM_RETRY, type RetryPolicy } from '../../lambdas/shared/retry';
 import { FUNCTIONS } from '../../infra/functions';
+import { MemorySpendQueue } from './fakes/spend-queue';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const clock = { now: () => NOW };
@@ -34,6 +35,12 @@ type MoneyStore = GrantStore & RedeemStore & ReverseStore;
 class ScriptedStore implements MoneyStore {
   readonly calls: Record<string, number> = {};
   grantHashes: string[] = [];
+  /** Redeem's spend queue (these tests use policies without one: backoff only). */
+  readonly queue = new MemorySpendQueue();
+  takeTicket = this.queue.takeTicket;
+  readQueue = this.queue.readQueue;
+  finishTurn = this.queue.finishTurn;
+  passStalledTurn = this.queue.passStalledTurn;
   constructor(
     private readonly script: { grant?: Script<ComplaintOutcome>; redeem?: Script<RedeemRecord>; reverse?: Script<never> },
     private readonly redemption?: RedeemedEntry,

@@ -1,5 +1,6 @@
 import { redeemCredits } from '../../lambdas/app/redeem';
 import type { RedeemStore } from '../../lambdas/app/ports';
+import { MemorySpendQueue } from './fakes/spend-queue';
 import { allocate, type SpendableCredit } from '../../lambdas/domain/allocation';
 import { canonicalCategories, decideGrant } from '../../lambdas/domain/credit';
 import { assertPurchase, type PurchaseLine } from '../../lambdas/domain/eligibility';
@@ -145,7 +146,12 @@ describe('redeem with a purchase', () => {
   ];
   const run = (purchase?: { lines: PurchaseLine[] }) => {
     const commits: Array<Parameters<RedeemStore['commitRedemption']>[0]> = [];
+    const queue = new MemorySpendQueue();
     const store: RedeemStore = {
+      takeTicket: queue.takeTicket,
+      readQueue: queue.readQueue,
+      finishTurn: queue.finishTurn,
+      passStalledTurn: queue.passStalledTurn,
       listSpendableCredits: async () => credits,
       commitRedemption: async (input) => {
         commits.push(input);

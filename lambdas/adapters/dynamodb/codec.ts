@@ -10,6 +10,7 @@ import { decodeDecision, decodePendingGrant, decodePendingKey } from './approval
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, storedResponse, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
+import { decodeSpendQueue } from './spend-queue';
 import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
@@ -112,6 +113,8 @@ export function decodeItem(raw: RawItem): StoredItem {
       return { kind: 'pendingKey', key: decodePendingKey(f) };
     case ITEM.DECISION:
       return { kind: 'decision', decision: decodeDecision(f) };
+    case ITEM.SPEND_QUEUE:
+      return { kind: 'spendQueue', ...decodeSpendQueue(f) };
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }

@@ -12,6 +12,7 @@ import type {
 import type { Table, TransactItems } from './client';
 import { decodeAs, ledgerItem } from './codec';
 import { debitCredit, restoreCredit } from './credit-writes';
+import { advanceQueue } from './spend-queue';
 import { holdItem, operationKeyItem } from './payment-codec';
 import { PREFIX, keys } from './layout';
 
@@ -52,15 +53,18 @@ export class PaymentFlow {
     );
   }
 
-  commitHold: HoldStore['commitHold'] = ({ customerId, idempotencyKey, record, placed, now }) => {
+  commitHold: HoldStore['commitHold'] = ({ customerId, idempotencyKey, record, placed, turn, now }) => {
     const t = this.table;
-    const items = placed
-      ? [
-          ...placed.hold.allocations.map((a) => debitCredit(t, customerId, a, now)),
-          t.putNew(holdItem(placed.hold)),
-          t.putNew(ledgerItem(placed.ledger)),
-        ]
-      : [];
+    const items = [
+      ...(placed
+        ? [
+            ...placed.hold.allocations.map((a) => debitCredit(t, customerId, a, now)),
+            t.putNew(holdItem(placed.hold)),
+            t.putNew(ledgerItem(placed.ledger)),
+          ]
+        : []),
+      ...(turn ? [advanceQueue(t, customerId, turn, now)] : []),
+    ];
     return this.keyed(items, customerId, 'HOLD', idempotencyKey, record, now);
   };
 

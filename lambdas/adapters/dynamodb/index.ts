@@ -13,6 +13,7 @@ import { Voids } from './voids';
 import { Erasure } from './erasure';
 import { Finance } from './finance';
 import { Approvals } from './approvals';
+import { SpendQueues } from './spend-queue';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -35,6 +36,7 @@ export class DynamoCreditStore implements CreditStore {
   private readonly erasure: Erasure;
   private readonly finance: Finance;
   private readonly approvals: Approvals;
+  private readonly queues: SpendQueues;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -50,6 +52,7 @@ export class DynamoCreditStore implements CreditStore {
     this.erasure = new Erasure(t);
     this.finance = new Finance(t);
     this.approvals = new Approvals(t, this.credits);
+    this.queues = new SpendQueues(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
@@ -88,6 +91,11 @@ export class DynamoCreditStore implements CreditStore {
   listPending: CreditStore['listPending'] = (customerId) => this.approvals.listPending(customerId);
   commitApproval: CreditStore['commitApproval'] = (input) => this.approvals.commitApproval(input);
   commitDecline: CreditStore['commitDecline'] = (input) => this.approvals.commitDecline(input);
+  // the spend queue under contention (issue 10.5)
+  takeTicket: CreditStore['takeTicket'] = (customerId, now) => this.queues.takeTicket(customerId, now);
+  readQueue: CreditStore['readQueue'] = (customerId) => this.queues.readQueue(customerId);
+  finishTurn: CreditStore['finishTurn'] = (customerId, now) => this.queues.finishTurn(customerId, now);
+  passStalledTurn: CreditStore['passStalledTurn'] = (customerId, seen, now) => this.queues.passStalledTurn(customerId, seen, now);
 }
 
 /** The store for this container, created on first use (a missing TABLE_NAME fails with its name, not at import). */

@@ -21,6 +21,7 @@
  * | pending grant | C#<customerId>    | PENDING#<pendingId ULID>             | decision deadline (drives the auto-decline; drives GrantPendingApproval) |
  * | pending key | COMPLAINT#<id>      | GRANT (same key: the complaint waits; replaced by the grant key on approval) | none |
  * | decision    | C#<customerId>      | DECISION#<pendingId>                 | none (the guard: one decision per pending grant; drives GrantApproved/GrantDeclined) |
+ * | spend queue | C#<customerId>      | QUEUE#SPEND (tickets issued, ticket served; only under contention) | last use + 1 day |
  */
 
 /** Attribute names of the table's keys, TTL and item kind. */
@@ -47,6 +48,8 @@ export const ITEM = {
   PENDING_GRANT: 'PENDING_GRANT',
   PENDING_KEY: 'GRANT_PENDING_KEY',
   DECISION: 'GRANT_DECISION',
+  // Spend queue under contention (issue 10.5)
+  SPEND_QUEUE: 'SPEND_QUEUE',
 } as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
@@ -78,6 +81,8 @@ export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;
 export const GRANT_SK = 'GRANT';
 export const GRANT_USAGE_SK = 'USAGE#GRANTS';
 export const APPLIED_SK = 'AGG';
+/** The customer's spend-queue sequencer (issue 10.5); outside every prefix the service queries by. */
+export const SPEND_QUEUE_SK = 'QUEUE#SPEND';
 /**
  * Day totals are spread over this many partitions (by entry id) so that every ledger write of the service landing on
  * one day's totals stays under a partition's write throughput; the report reads all of them.

@@ -10,6 +10,7 @@ import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEn
 import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
+import { MemorySpendQueue } from '../fakes/spend-queue';
 import type {
   AggregateStore,
   BalanceStore,
@@ -25,6 +26,7 @@ import type {
   RedeemRecord,
   RedeemStore,
   ReminderNoticeRecord,
+  SpendTurn,
   ReportStore,
   ReverseStore,
   UsageUpdate,
@@ -75,6 +77,12 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
   readonly calls: string[] = [];
   /** Outcomes the next commits report instead of committing (consumed in order). */
   readonly script: Scripted[] = [];
+  /** The spend queue (used after a conflict). */
+  readonly queue = new MemorySpendQueue();
+  takeTicket = this.queue.takeTicket;
+  readQueue = this.queue.readQueue;
+  finishTurn = this.queue.finishTurn;
+  passStalledTurn = this.queue.passStalledTurn;
 
   addCredit(...list: StoredCredit[]): this {
     for (const c of list) this.credits.set(c.creditId, c);
@@ -143,6 +151,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     idempotencyKey: string;
     record: RedeemRecord;
     ledger?: RedeemedEntry;
+    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<RedeemRecord>> {
     this.calls.push('commitRedemption');
@@ -160,6 +169,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
       this.credits.set(a.creditId, { ...c, remaining: c.remaining - a.amount });
     }
     if (input.ledger) this.addEntry(input.ledger);
+    if (input.turn) this.queue.finish(input.customerId);
     this.redeemKeys.set(key, input.record);
     return { kind: 'committed' };
   }

@@ -11,6 +11,7 @@ import type { LedgerEntry, RefundableEntry } from '../../../lambdas/domain/ledge
 import type { Restoration } from '../../../lambdas/domain/restore';
 import type { CommitOutcome, RedeemRecord, RedeemStore, ReverseStore, BalanceStore } from '../../../lambdas/app/ports';
 import type { KeyedOperation, KeyedRecord, PaymentFlowStore, ReleaseWrite } from '../../../lambdas/app/payment-ports';
+import { MemorySpendQueue } from './spend-queue';
 
 export interface StoredCreditRow {
   creditId: string;
@@ -35,6 +36,12 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
   commits = 0;
   /** Runs right before a commit is decided: a concurrent writer's chance to act between read and write. */
   beforeCommit?: () => void;
+  /** The spend queue (redeem and hold wait in it after a conflict). */
+  readonly queue = new MemorySpendQueue();
+  takeTicket = this.queue.takeTicket;
+  readQueue = this.queue.readQueue;
+  finishTurn = this.queue.finishTurn;
+  passStalledTurn = this.queue.passStalledTurn;
 
   addCredit(
     row: Omit<StoredCreditRow, 'remaining' | 'customerId'> & Partial<Pick<StoredCreditRow, 'remaining' | 'customerId'>>,
@@ -128,6 +135,7 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     if (this.redeemKeys.has(key)) return { kind: 'duplicate', existing: this.redeemKeys.get(key) };
     if (!input.record.response.allocations.every((a) => this.canDebit(input.customerId, a, input.now)))
       return { kind: 'conflict', stale: true };
+    if (input.turn) this.queue.finish(input.customerId);
     for (const a of input.record.response.allocations) this.credits.get(a.creditId)!.remaining -= a.amount;
     if (input.ledger) this.ledger.set(this.k(input.customerId, input.ledger.entryId), input.ledger);
     this.redeemKeys.set(key, input.record);
@@ -163,12 +171,13 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     return existing ? { kind: 'duplicate', existing: existing as KeyedRecord<R> } : undefined;
   }
 
-  commitHold: PaymentFlowStore['commitHold'] = async ({ customerId, idempotencyKey, record, placed, now }) => {
+  commitHold: PaymentFlowStore['commitHold'] = async ({ customerId, idempotencyKey, record, placed, turn, now }) => {
     const failed = this.scripted<never>();
     if (failed) return failed;
     const dup = this.keyedDuplicate<typeof record.response>(customerId, 'HOLD', idempotencyKey);
     if (dup) return dup;
     if (placed && !placed.hold.allocations.every((a) => this.canDebit(customerId, a, now))) return { kind: 'conflict', stale: true };
+    if (turn) this.queue.finish(customerId);
     if (placed) {
       for (const a of placed.hold.allocations) this.credits.get(a.creditId)!.remaining -= a.amount;
       this.holds.set(this.k(customerId, placed.hold.holdId), placed.hold);

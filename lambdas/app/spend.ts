@@ -1,0 +1,100 @@
+import { CreditError } from '../domain/errors';
+import type { Clock } from '../shared/clock';
+import { REDEEM_RETRY, RetryBudget, type QueuePolicy, type RetryPolicy } from '../shared/retry';
+import type { SpendQueue, SpendTurn } from './ports';
+
+/**
+ * The retry loop every spend (redeem, hold) shares. Optimistic first: read, plan, commit one transaction. After a
+ * conflict, with a queue policy, the spend takes a ticket in the customer's spend queue (one atomic ADD, never a
+ * transaction) and waits until its ticket is within `window` turns of the ones finished — sleeping about (turns to
+ * go) × (the time one turn takes, learnt while waiting), a few strongly consistent reads, no busy polling — then
+ * re-reads, re-plans and commits with the count of finished turns advanced in the same transaction. Only `window`
+ * queued spends plan at a time, so a crowd no longer re-plans on the same state round after round (the thundering
+ * herd: O(n²) work, refusals after the budget). When nothing finishes for a lease (a holder crashed), a waiter counts
+ * one turn finished. Everything is bounded by the policy's time budget; then the caller gets CONCURRENT_MODIFICATION
+ * (retryable). The queue orders work, it does not guard money: every debit stays conditional.
+ */
+
+/** One try's result: committed (counting the turn finished, if it held one), the earlier answer replayed, or a conflict. */
+export type SpendOutcome<T> =
+  | { readonly kind: 'committed'; readonly value: T }
+  | { readonly kind: 'replayed'; readonly value: T }
+  | { readonly kind: 'conflict'; readonly stale: boolean };
+
+/** Read, plan and commit once, at `now`; with `turn`, the commit must also count the turn finished. */
+export type SpendAttempt<T> = (now: Date, turn: SpendTurn | undefined) => Promise<SpendOutcome<T>>;
+
+export interface SpendRetryDeps {
+  store: SpendQueue;
+  clock: Clock;
+  retry?: RetryPolicy;
+  /** Called on every optimistic-concurrency conflict (metrics, benchmarks). */
+  onConflict?: () => void;
+}
+
+export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps, attempt: SpendAttempt<T>): Promise<T> {
+  const policy = deps.retry ?? REDEEM_RETRY;
+  const budget = new RetryBudget(policy);
+  let turn: SpendTurn | undefined;
+  try {
+    for (let n = 0; budget.allows(n); n++) {
+      const outcome = await attempt(deps.clock.now(), turn);
+      if (outcome.kind === 'committed') {
+        turn = undefined; // counted finished by the commit's own transaction
+        return outcome.value;
+      }
+      if (outcome.kind === 'replayed') return outcome.value;
+      deps.onConflict?.();
+      if (!policy.queue || turn) {
+        // no queue, or already our turn: retry as any conflict is retried (stale: re-read at once)
+        await budget.pause(n, outcome.stale);
+        continue;
+      }
+      turn = await waitForTurn(customerId, deps, policy.queue, budget);
+      if (!turn) break;
+    }
+  } finally {
+    // Gave up or failed in our turn: count it finished at once instead of making the queue wait out the lease.
+    if (turn) await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
+  }
+  throw new CreditError(
+    'CONCURRENT_MODIFICATION',
+    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  );
+}
+
+/**
+ * Take a ticket and sleep until it is within `window` turns of those finished: (turns to go − ½) × the turn's length
+ * at a time, that length learnt from how fast `serving` moved since we first saw it move. When `serving` does not move
+ * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the ticket is
+ * then left to the lease).
+ */
+export async function waitForTurn(
+  customerId: string,
+  deps: Pick<SpendRetryDeps, 'store' | 'clock'>,
+  q: QueuePolicy,
+  budget: RetryBudget,
+): Promise<SpendTurn | undefined> {
+  let { ticket, serving } = await deps.store.takeTicket(customerId, deps.clock.now());
+  let turnMs = q.turnEstimateMs;
+  let movedAt = Date.now();
+  // The turn's length is measured from the first move we saw (a start-up lag before it would inflate it).
+  let firstMove: { at: number; serving: number } | undefined;
+  for (;;) {
+    const toGo = ticket - serving - q.window + 1;
+    if (toGo <= 0) return { ticket };
+    const sleepMs = Math.min(q.maxPollMs, Math.max(q.minPollMs, (toGo - 0.5) * turnMs));
+    if (!(await budget.wait(sleepMs))) return undefined;
+    const seen = (await deps.store.readQueue(customerId)).serving;
+    const at = Date.now();
+    if (seen > serving) {
+      if (firstMove) turnMs = (at - firstMove.at) / (seen - firstMove.serving);
+      else firstMove = { at, serving: seen };
+      serving = seen;
+      movedAt = at;
+    } else if (at - movedAt >= q.leaseMs) {
+      await deps.store.passStalledTurn(customerId, serving, deps.clock.now());
+      movedAt = at;
+    }
+  }
+}
