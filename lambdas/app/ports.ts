@@ -110,6 +110,24 @@ export interface GrantStore {
   refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
 }
 
+/** What an approval writes (see ApprovalStore.commitApproval). */
+export interface ApprovalCommit {
+  readonly pending: PendingGrant;
+  readonly decision: ApprovalDecision;
+  readonly credit: StoredCredit;
+  readonly ledger: GrantedEntry;
+  readonly remindAt?: Date;
+  readonly requestHash: string;
+  readonly now: Date;
+}
+
+/** What a decline writes (see ApprovalStore.commitDecline). */
+export interface DeclineCommit {
+  readonly decision: ApprovalDecision;
+  readonly deletePending: boolean;
+  readonly usage: UsageUpdate;
+}
+
 /** Approval above a threshold (issue 11.2): the pending grants and their decisions. */
 export interface ApprovalStore {
   /**
@@ -129,26 +147,14 @@ export interface ApprovalStore {
    * there and before its deadline), the complaint key turned into the grant key, and the credit's writes exactly as
    * a direct grant makes them (credit, GRANTED entry, reminder).
    */
-  commitApproval(input: {
-    pending: PendingGrant;
-    decision: ApprovalDecision;
-    credit: StoredCredit;
-    ledger: GrantedEntry;
-    remindAt?: Date;
-    requestHash: string;
-    now: Date;
-  }): Promise<CommitOutcome<ApprovalDecision>>;
+  commitApproval(input: ApprovalCommit): Promise<CommitOutcome<ApprovalDecision>>;
   /** Strongly consistent read of the counters the pending grant was counted in (the buckets of its request day). */
   readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
   /**
    * One transaction: the decision (the guard), the pending item's deletion if it is still there (a decline by an
    * approver; after a TTL removal it is gone), and the usage given back (each only at the version read).
    */
-  commitDecline(input: {
-    decision: ApprovalDecision;
-    deletePending: boolean;
-    usage: UsageUpdate;
-  }): Promise<CommitOutcome<ApprovalDecision>>;
+  commitDecline(input: DeclineCommit): Promise<CommitOutcome<ApprovalDecision>>;
 }
 
 export interface SpendableCredits {

@@ -4,6 +4,7 @@ import { grantedEntry, type GrantedEntry } from './ledger';
 import { assertCurrency, maxMinorUnits } from './money';
 import type { ReasonCode } from './reason-code';
 import type { EligibleCategory } from './eligibility';
+import { readJsonObjectSetting } from './json-setting';
 
 /**
  * Approval above a threshold (maker-checker). Pure: which grants wait for an approver, what a pending grant holds,
@@ -29,19 +30,12 @@ const HOUR_MS = DAY_MS / 24;
  * ISO 4217 codes. Returns the problems instead when a key is no currency or a value is not a whole number from 0 up.
  */
 export function parseApprovalThresholds(raw: unknown): { thresholds: Record<string, number> } | { problems: string[] } {
-  if (raw === undefined || raw === null || raw === '') return { thresholds: {} };
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return { problems: ['not valid JSON'] };
-    }
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { problems: ['must be an object of currency: whole units'] };
+  const setting = readJsonObjectSetting(raw, 'currency: whole units');
+  if (setting.kind === 'absent') return { thresholds: {} };
+  if (setting.kind === 'invalid') return { problems: [setting.problem] };
   const problems: string[] = [];
   const thresholds: Record<string, number> = {};
-  for (const [currency, v] of Object.entries(value)) {
+  for (const [currency, v] of setting.entries) {
     try {
       assertCurrency(currency);
     } catch {

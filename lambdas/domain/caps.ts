@@ -1,4 +1,5 @@
 import { DAY_MS } from './credit';
+import { readJsonObjectSetting } from './json-setting';
 import { maxMinorUnits } from './money';
 
 /**
@@ -47,19 +48,12 @@ export const MAX_CAP_SETTING = 1_000_000_000;
  * settings given. Returns the problems instead when a setting is unknown or not a whole number from 1 to MAX_CAP_SETTING.
  */
 export function parseCapPolicy(raw: unknown): { policy: CapPolicy } | { problems: string[] } {
-  if (raw === undefined || raw === null || raw === '') return { policy: DEFAULT_CAP_POLICY };
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return { problems: ['not valid JSON'] };
-    }
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { problems: ['must be an object of cap settings'] };
+  const setting = readJsonObjectSetting(raw, 'cap settings');
+  if (setting.kind === 'absent') return { policy: DEFAULT_CAP_POLICY };
+  if (setting.kind === 'invalid') return { problems: [setting.problem] };
   const problems: string[] = [];
   const policy: Record<string, number> = { ...DEFAULT_CAP_POLICY };
-  for (const [key, v] of Object.entries(value)) {
+  for (const [key, v] of setting.entries) {
     if (!(CAP_SETTINGS as readonly string[]).includes(key)) problems.push(`${key}: unknown cap (known: ${CAP_SETTINGS.join(', ')})`);
     else if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_CAP_SETTING)
       problems.push(`${key}: must be a whole number from 1 to ${MAX_CAP_SETTING}`);

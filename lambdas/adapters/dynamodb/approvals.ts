@@ -1,7 +1,7 @@
 import type { ApprovalDecision, PendingGrant } from '../../domain/approval';
 import type { StoredCredit } from '../../domain/credit';
 import type { GrantedEntry } from '../../domain/ledger';
-import type { ApprovalStore, CommitOutcome, ComplaintOutcome, UsageUpdate } from '../../app/ports';
+import type { ApprovalCommit, ApprovalStore, CommitOutcome, ComplaintOutcome, DeclineCommit, UsageUpdate } from '../../app/ports';
 import type { Table } from './client';
 import { decisionItem } from './approval-codec';
 import { decodeAs, grantKeyItem } from './codec';
@@ -45,15 +45,7 @@ export class Approvals {
 
   readUsage: ApprovalStore['readUsage'] = (customerId, issuedBy, day) => this.credits.readUsage(customerId, issuedBy, day);
 
-  async commitApproval(input: {
-    pending: PendingGrant;
-    decision: ApprovalDecision;
-    credit: StoredCredit;
-    ledger: GrantedEntry;
-    remindAt?: Date;
-    requestHash: string;
-    now: Date;
-  }): Promise<CommitOutcome<ApprovalDecision>> {
+  async commitApproval(input: ApprovalCommit): Promise<CommitOutcome<ApprovalDecision>> {
     const { pending, decision, credit, ledger, remindAt, requestHash, now } = input;
     const t = this.table;
     const grant = { complaintId: pending.complaintId, customerId: pending.customerId, creditId: credit.creditId, requestHash };
@@ -83,11 +75,7 @@ export class Approvals {
     return t.transact(items, 0, (old) => this.earlierDecision(pending.customerId, pending.pendingId, old));
   }
 
-  async commitDecline(input: {
-    decision: ApprovalDecision;
-    deletePending: boolean;
-    usage: UsageUpdate;
-  }): Promise<CommitOutcome<ApprovalDecision>> {
+  async commitDecline(input: DeclineCommit): Promise<CommitOutcome<ApprovalDecision>> {
     const { decision, deletePending, usage } = input;
     const t = this.table;
     const items = [

@@ -5,7 +5,14 @@
 import type { ApprovalDecision, PendingGrant } from '../../../lambdas/domain/approval';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
 import type { GrantedEntry } from '../../../lambdas/domain/ledger';
-import type { ApprovalStore, CommitOutcome, ComplaintOutcome, UsageUpdate } from '../../../lambdas/app/ports';
+import type {
+  ApprovalCommit,
+  ApprovalStore,
+  CommitOutcome,
+  ComplaintOutcome,
+  DeclineCommit,
+  UsageUpdate,
+} from '../../../lambdas/app/ports';
 import { FakeStore } from './fakes';
 
 export class FakeApprovalStore extends FakeStore implements ApprovalStore {
@@ -51,15 +58,7 @@ export class FakeApprovalStore extends FakeStore implements ApprovalStore {
     return [...this.pending.values()].filter((p) => p.customerId === customerId);
   }
 
-  async commitApproval(input: {
-    pending: PendingGrant;
-    decision: ApprovalDecision;
-    credit: StoredCredit;
-    ledger: GrantedEntry;
-    remindAt?: Date;
-    requestHash: string;
-    now: Date;
-  }): Promise<CommitOutcome<ApprovalDecision>> {
+  async commitApproval(input: ApprovalCommit): Promise<CommitOutcome<ApprovalDecision>> {
     this.calls.push('commitApproval');
     await this.beforeDecision?.();
     const { pending, decision, credit } = input;
@@ -83,11 +82,7 @@ export class FakeApprovalStore extends FakeStore implements ApprovalStore {
     return { kind: 'committed' };
   }
 
-  async commitDecline(input: {
-    decision: ApprovalDecision;
-    deletePending: boolean;
-    usage: UsageUpdate;
-  }): Promise<CommitOutcome<ApprovalDecision>> {
+  async commitDecline(input: DeclineCommit): Promise<CommitOutcome<ApprovalDecision>> {
     this.calls.push('commitDecline');
     await this.beforeDecision?.();
     const { decision, deletePending, usage } = input;
