@@ -274,3 +274,60 @@ describe('the pending list', () => {
     );
   });
 });
+
+describe('the grant above the threshold, racing', () => {
+  it('over a cap it is REFUSED like any grant: no pending grant, nothing counted', async () => {
+    const { store, grantDeps } = setup();
+    const caps = { ...DEFAULT_CAP_POLICY, customerGrants30d: 1 };
+    await grantOrRequestApproval(small('cmp-0'), { ...grantDeps, caps });
+    expect(await grantOrRequestApproval(detail, { ...grantDeps, caps })).toEqual({
+      outcome: 'REFUSED',
+      customerId: 'cust-1',
+      complaintId: 'cmp-1',
+      code: 'GRANT_CAP_EXCEEDED',
+      cap: 'CUSTOMER_COUNT_30D',
+      limit: 1,
+    });
+    expect(store.pending.size).toBe(0);
+    expect(store.usage.get('cust-1')!.value).toEqual([{ day: '2026-03-01', count: 1, amounts: { EUR: 500 } }]);
+  });
+
+  it('another grant commits between reading the counters and storing the pending grant: retried, both counted', async () => {
+    const { store, grantDeps } = setup();
+    const request = store.requestApproval.bind(store);
+    let raced = false;
+    store.requestApproval = async (input) => {
+      if (!raced) {
+        raced = true;
+        await grantOrRequestApproval(small('cmp-2'), grantDeps);
+      }
+      return request(input);
+    };
+    expect(await grantOrRequestApproval(detail, { ...grantDeps, retry: NO_PAUSE })).toMatchObject({
+      outcome: 'PENDING_APPROVAL',
+      replayed: false,
+    });
+    expect(store.calls.filter((c) => c === 'requestApproval')).toHaveLength(2);
+    expect(store.usage.get('cust-1')!.value).toEqual([{ day: '2026-03-01', count: 2, amounts: { EUR: 15_500 } }]);
+  });
+
+  it('the same complaint stored as pending by a concurrent delivery: this one answers with it, replayed', async () => {
+    const { store, grantDeps } = setup();
+    const request = store.requestApproval.bind(store);
+    let raced = false;
+    store.requestApproval = async (input) => {
+      if (!raced) {
+        raced = true;
+        await grantOrRequestApproval(detail, grantDeps);
+      }
+      return request(input);
+    };
+    expect(await grantOrRequestApproval(detail, grantDeps)).toEqual({
+      outcome: 'PENDING_APPROVAL',
+      pendingId: 'pg-2',
+      customerId: 'cust-1',
+      replayed: true,
+    });
+    expect(store.pending.size).toBe(1);
+  });
+});
