@@ -168,6 +168,60 @@ describe('when a decline retries', () => {
   });
 });
 
+describe('when an approval retries', () => {
+  beforeEach(() => jest.useFakeTimers({ now: new Date(NOW) }));
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+  const retry = { attempts: 3, baseDelayMs: 100, maxDelayMs: 400 };
+
+  it('contended (not stale): backs off before trying again', async () => {
+    const { store, grantDeps, deps } = setup();
+    await grantOrRequestApproval(detail, grantDeps);
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    const commit = store.commitApproval.bind(store);
+    let n = 0;
+    store.commitApproval = async (input) => (++n === 1 ? { kind: 'conflict', stale: false } : commit(input));
+    const done = approveGrant({ operation: 'approve', ...ref, pendingId: 'pg-1' }, { ...deps, retry });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(n).toBe(1);
+    await jest.advanceTimersByTimeAsync(50);
+    expect(await done).toMatchObject({ decision: 'APPROVED' });
+    expect(n).toBe(2);
+  });
+
+  it('decided meanwhile by someone else: told at once (no timer needed), with that decision', async () => {
+    const { store, grantDeps, deps } = setup();
+    await grantOrRequestApproval(detail, grantDeps);
+    let raced = false;
+    store.beforeDecision = async () => {
+      if (raced) return;
+      raced = true;
+      await declineGrant({ operation: 'decline', ...ref, approverId: 'boss-2', pendingId: 'pg-1' }, deps);
+    };
+    const e = await errorOf(approveGrant({ operation: 'approve', ...ref, pendingId: 'pg-1' }, { ...deps, retry }));
+    expect(e.code).toBe('GRANT_ALREADY_DECIDED');
+    expect(e.details).toMatchObject({ decision: { decision: 'DECLINED', reason: 'DECLINED' } });
+  });
+
+  it('CONCURRENT_MODIFICATION tells the caller to retry', async () => {
+    const { store, grantDeps, deps } = setup();
+    await grantOrRequestApproval(detail, grantDeps);
+    jest.useRealTimers();
+    store.commitApproval = async () => ({ kind: 'conflict', stale: true });
+    store.commitDecline = async () => ({ kind: 'conflict', stale: true });
+    for (const p of [
+      approveGrant({ operation: 'approve', ...ref, pendingId: 'pg-1' }, deps),
+      declineGrant({ operation: 'decline', ...ref, pendingId: 'pg-1' }, deps),
+    ]) {
+      const e = await errorOf(p);
+      expect(e.code).toBe('CONCURRENT_MODIFICATION');
+      expect(e.message).toMatch(/retry the (approval|decline)/);
+    }
+  });
+});
+
 describe('grantCredit (no approval step)', () => {
   it('refuses to leave a grant pending: GRANT_CONFLICT naming the pending grant', async () => {
     const { grantDeps } = setup();
@@ -180,6 +234,14 @@ describe('grantCredit (no approval step)', () => {
 
 describe('a cap refusal', () => {
   const caps = { ...DEFAULT_CAP_POLICY, customerGrants30d: 0 };
+
+  it('the same complaint with other terms after a refusal: GRANT_CONFLICT says it was refused', async () => {
+    const { grantDeps } = setup();
+    await grantOrRequestApproval(detail, { ...grantDeps, caps });
+    const e = await errorOf(grantOrRequestApproval({ ...detail, amount: 20_000 }, { ...grantDeps, caps }));
+    expect(e.code).toBe('GRANT_CONFLICT');
+    expect(e.message).toContain('already refused');
+  });
 
   it('is written once', async () => {
     const { store, grantDeps } = setup();
