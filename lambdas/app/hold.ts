@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
 import type { HoldResponse, HoldStore } from './payment-ports';
-import { spendWithRetry, type SpendOutcome } from './spend';
+import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
 
 /** A transaction holds 100 items: the hold, its ledger entry and the key record take three. */
 export const MAX_CREDITS_PER_HOLD = 97;
@@ -84,15 +84,14 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldR
       ...(turn ? { turn } : {}),
       now,
     });
-    if (result.kind === 'committed') return { kind: 'committed', value: { response, replayed: false } };
-    if (result.kind === 'duplicate' && result.existing) {
-      if (result.existing.requestHash !== requestHash) {
-        throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different hold request', {
+    return spendOutcome(
+      result,
+      response,
+      requestHash,
+      () =>
+        new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different hold request', {
           idempotencyKey: req.idempotencyKey,
-        });
-      }
-      return { kind: 'replayed', value: { response: result.existing.response, replayed: true } };
-    }
-    return { kind: 'conflict', stale: result.kind === 'conflict' && result.stale };
+        }),
+    );
   });
 }

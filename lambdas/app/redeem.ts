@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
 import type { RedeemResponse, RedeemStore } from './ports';
-import { spendWithRetry, type SpendOutcome } from './spend';
+import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
 
 /** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
 export const MAX_CREDITS_PER_REDEMPTION = 98;
@@ -84,16 +84,14 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       ...(turn ? { turn } : {}),
       now,
     });
-    if (result.kind === 'committed') return { kind: 'committed', value: { response, replayed: false } };
-    if (result.kind === 'duplicate' && result.existing) {
-      if (result.existing.requestHash !== requestHash) {
-        throw new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different redemption request', {
+    return spendOutcome(
+      result,
+      response,
+      requestHash,
+      () =>
+        new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different redemption request', {
           idempotencyKey: req.idempotencyKey,
-        });
-      }
-      return { kind: 'replayed', value: { response: result.existing.response, replayed: true } };
-    }
-    // Someone spent or restored these credits since we read them (stale), or held them (contended).
-    return { kind: 'conflict', stale: result.kind === 'conflict' && result.stale };
+        }),
+    );
   });
 }

@@ -1,7 +1,9 @@
 import { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
 import { REDEEM_RETRY, RetryBudget, type QueuePolicy, type RetryPolicy } from '../shared/retry';
-import type { SpendQueue, SpendTurn } from './ports';
+import { replayOrRefuse } from './keyed';
+import type { KeyedRecord } from './payment-ports';
+import type { CommitOutcome, SpendQueue, SpendTurn } from './ports';
 
 /**
  * The retry loop every spend (redeem, hold) shares. Optimistic first: read, plan, commit one transaction. After a
@@ -20,6 +22,23 @@ export type SpendOutcome<T> =
   | { readonly kind: 'committed'; readonly value: T }
   | { readonly kind: 'replayed'; readonly value: T }
   | { readonly kind: 'conflict'; readonly stale: boolean };
+
+/**
+ * A spend's commit as the loop sees it: committed with `response`; the key met again (the first answer replayed, or
+ * `reused` thrown when the key came with another request); or a conflict (stale: re-read at once).
+ */
+export function spendOutcome<R>(
+  result: CommitOutcome<KeyedRecord<R>>,
+  response: R,
+  requestHash: string,
+  reused: () => CreditError,
+): SpendOutcome<{ response: R; replayed: boolean }> {
+  if (result.kind === 'committed') return { kind: 'committed', value: { response, replayed: false } };
+  if (result.kind === 'duplicate' && result.existing) {
+    return { kind: 'replayed', value: replayOrRefuse(result.existing, requestHash, reused) };
+  }
+  return { kind: 'conflict', stale: result.kind === 'conflict' && result.stale };
+}
 
 /** Read, plan and commit once, at `now`; with `turn`, the commit must also count the turn finished. */
 export type SpendAttempt<T> = (now: Date, turn: SpendTurn | undefined) => Promise<SpendOutcome<T>>;
