@@ -1,6 +1,6 @@
 import type { Allocation } from '../../domain/allocation';
 import type { RedeemedEntry, ReversedEntry } from '../../domain/ledger';
-import type { CommitOutcome, RedeemRecord, SpendTurn } from '../../app/ports';
+import type { CommitOutcome, RedeemRecord, RedeemStore } from '../../app/ports';
 import type { Table } from './client';
 import { decodeAs, ledgerItem, redeemKeyItem } from './codec';
 import { keys } from './layout';
@@ -15,14 +15,7 @@ export class Redemptions {
    * One transaction: each debit (still there, unexpired, covering the take), the ledger entry, with a turn the spend
    * queue's advance, the idempotency record (the guard, last).
    */
-  async commitRedemption(input: {
-    customerId: string;
-    idempotencyKey: string;
-    record: RedeemRecord;
-    ledger?: RedeemedEntry;
-    turn?: SpendTurn;
-    now: Date;
-  }): Promise<CommitOutcome<RedeemRecord>> {
+  commitRedemption: RedeemStore['commitRedemption'] = async (input) => {
     const { customerId, idempotencyKey, record, ledger, turn, now } = input;
     const t = this.table;
     // Never overdraw, never spend an expired credit: checked by DynamoDB at commit time.
@@ -36,7 +29,7 @@ export class Redemptions {
     return t.transact(items, items.length - 1, async (old) =>
       old ? decodeAs(old, 'redeemKey').record : this.getRedeemRecord(customerId, idempotencyKey),
     );
-  }
+  };
 
   async getRedeemRecord(customerId: string, idempotencyKey: string): Promise<RedeemRecord | undefined> {
     const item = await this.table.get(keys.customer(customerId), keys.redeemKey(idempotencyKey));

@@ -146,14 +146,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
       .map(({ creditId, currency, remaining, expiresAt }) => ({ creditId, currency, remaining, expiresAt }));
   }
 
-  async commitRedemption(input: {
-    customerId: string;
-    idempotencyKey: string;
-    record: RedeemRecord;
-    ledger?: RedeemedEntry;
-    turn?: SpendTurn;
-    now: Date;
-  }): Promise<CommitOutcome<RedeemRecord>> {
+  commitRedemption: RedeemStore['commitRedemption'] = async (input) => {
     this.calls.push('commitRedemption');
     const s = this.scripted<RedeemRecord>();
     if (s) return s;
@@ -172,7 +165,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     if (input.turn) this.queue.finish(input.customerId);
     this.redeemKeys.set(key, input.record);
     return { kind: 'committed' };
-  }
+  };
 
   async getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined> {
     return this.ledger.get(`${customerId}#${entryId}`);
