@@ -26,7 +26,6 @@ import type {
   RedeemRecord,
   RedeemStore,
   ReminderNoticeRecord,
-  SpendTurn,
   ReportStore,
   ReverseStore,
   UsageUpdate,
