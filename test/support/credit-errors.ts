@@ -16,13 +16,25 @@ export function thrownCreditError(fn: () => unknown, whenNothing = 'expected a C
   throw new Error(whenNothing);
 }
 
-/** Code, message and details of the CreditError `p` rejects with. */
-export async function creditErrorOf(p: Promise<unknown>): Promise<Pick<CreditError, 'code' | 'message' | 'details'>> {
+/** The CreditError `p` rejects with. */
+export async function rejectedCreditError(p: Promise<unknown>): Promise<CreditError> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, message: e.message, details: e.details };
+    if (e instanceof CreditError) return e;
     throw e;
   }
   throw new Error('expected a CreditError');
+}
+
+/** Code, message and details of the CreditError `p` rejects with. */
+export async function creditErrorOf(p: Promise<unknown>): Promise<Pick<CreditError, 'code' | 'message' | 'details'>> {
+  const { code, message, details } = await rejectedCreditError(p);
+  return { code, message, details };
+}
+
+/** Code and details of the CreditError `p` rejects with (for answers compared whole, messages aside). */
+export async function codeAndDetailsOf(p: Promise<unknown>): Promise<Pick<CreditError, 'code' | 'details'>> {
+  const { code, details } = await rejectedCreditError(p);
+  return { code, details };
 }

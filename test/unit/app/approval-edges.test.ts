@@ -4,16 +4,15 @@
  * before retrying (contended: backs off; stale or decided meanwhile: at once), grantCredit refusing to leave a grant
  * pending, and a cap refusal written once even when its first write conflicts.
  */
-import { declineGrant, expirePendingGrant, approveGrant, type ApprovalDeps } from '../../../lambdas/app/approval';
-import { grantCredit, grantOrRequestApproval, type GrantDeps } from '../../../lambdas/app/grant';
+import { declineGrant, expirePendingGrant, approveGrant } from '../../../lambdas/app/approval';
+import { grantCredit, grantOrRequestApproval } from '../../../lambdas/app/grant';
 import type { ComplaintResolvedDetail } from '../../../lambdas/contracts';
 import { DEFAULT_CAP_POLICY } from '../../../lambdas/domain/caps';
-import { DEFAULT_GRANT_POLICY } from '../../../lambdas/domain/credit';
-import { CreditError } from '../../../lambdas/domain/errors';
-import { FakeApprovalStore } from './approval-fakes';
-import { fixedClock, sequentialIds } from './fakes';
+import type { FakeApprovalStore } from './approval-fakes';
+import { NOW, setupApproval, NO_PAUSE } from './approval-setup';
+import { rejectedCreditError as errorOf } from '../../support/credit-errors';
 
-const NOW = '2026-03-01T10:00:00.000Z';
+const setup = () => setupApproval(NO_PAUSE);
 const detail: ComplaintResolvedDetail = {
   complaintId: 'cmp-1',
   customerId: 'cust-1',
@@ -25,33 +24,6 @@ const detail: ComplaintResolvedDetail = {
   reason: 'late',
   issuedBy: 'agent-7',
 };
-const NO_PAUSE = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
-
-function setup() {
-  const store = new FakeApprovalStore();
-  const clock = fixedClock(NOW);
-  const approval = { policy: { thresholdsMajorUnits: { EUR: 100 }, timeoutHours: 72 }, store };
-  const grantDeps: GrantDeps & { approval: typeof approval } = {
-    store,
-    clock,
-    policy: DEFAULT_GRANT_POLICY,
-    caps: DEFAULT_CAP_POLICY,
-    newId: sequentialIds('pg'),
-    approval,
-  };
-  const deps: ApprovalDeps = { store, clock, policy: DEFAULT_GRANT_POLICY, retry: NO_PAUSE };
-  return { store, clock, grantDeps, deps };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<CreditError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CreditError) return e;
-    throw e;
-  }
-  throw new Error('expected a CreditError');
-}
 
 const ref = { customerId: 'cust-1', approverId: 'boss-1' };
 

@@ -4,65 +4,22 @@
  * usage counters and are retried, giving up after the retry budget, cap room given back on the day of the request,
  * and a pending list without issuer or reason code.
  */
-import { approveGrant, declineGrant, expirePendingGrant, listPendingGrants, type ApprovalDeps } from '../../../lambdas/app/approval';
-import { grantOrRequestApproval, type GrantDeps } from '../../../lambdas/app/grant';
+import { approveGrant, declineGrant, expirePendingGrant, listPendingGrants } from '../../../lambdas/app/approval';
+import { grantOrRequestApproval } from '../../../lambdas/app/grant';
 import type { ComplaintResolvedDetail } from '../../../lambdas/contracts';
 import { DEFAULT_CAP_POLICY } from '../../../lambdas/domain/caps';
-import { DEFAULT_GRANT_POLICY } from '../../../lambdas/domain/credit';
-import { CreditError } from '../../../lambdas/domain/errors';
-import { FakeApprovalStore } from './approval-fakes';
-import { fixedClock, sequentialIds } from './fakes';
+import { ABOVE_THRESHOLD, approve, decline, NOW, setupApproval, NO_PAUSE } from './approval-setup';
+import { codeAndDetailsOf as errorOf } from '../../support/credit-errors';
 
-const NOW = '2026-03-01T10:00:00.000Z';
-const detail: ComplaintResolvedDetail = {
-  complaintId: 'cmp-1',
-  customerId: 'cust-1',
-  email: 'kim@example.com',
-  locale: 'de-DE',
-  amount: 15_000, // above the 100 EUR threshold
-  currency: 'EUR',
-  validityDays: 90,
-  reason: 'late',
-  reasonCode: 'LATE_DELIVERY',
-  issuedBy: 'agent-7',
-};
+const detail = ABOVE_THRESHOLD;
+const setup = () => setupApproval(NO_PAUSE);
 const small = (complaintId: string, over: Partial<ComplaintResolvedDetail> = {}): ComplaintResolvedDetail => ({
   ...detail,
   complaintId,
   amount: 500,
   ...over,
 });
-const NO_PAUSE = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
 
-function setup() {
-  const store = new FakeApprovalStore();
-  const clock = fixedClock(NOW);
-  const grantDeps: GrantDeps & Parameters<typeof grantOrRequestApproval>[1] = {
-    store,
-    clock,
-    policy: DEFAULT_GRANT_POLICY,
-    caps: DEFAULT_CAP_POLICY,
-    newId: sequentialIds('pg'),
-    approval: { policy: { thresholdsMajorUnits: { EUR: 100 }, timeoutHours: 72 }, store },
-  };
-  const deps: ApprovalDeps = { store, clock, policy: DEFAULT_GRANT_POLICY, retry: NO_PAUSE };
-  return { store, clock, grantDeps, deps };
-}
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  throw new Error('expected a CreditError');
-}
-
-const approve = (over: Record<string, unknown> = {}) =>
-  ({ operation: 'approve', customerId: 'cust-1', pendingId: 'pg-1', approverId: 'boss-1', ...over }) as const;
-const decline = (over: Record<string, unknown> = {}) =>
-  ({ operation: 'decline', customerId: 'cust-1', pendingId: 'pg-1', approverId: 'boss-1', ...over }) as const;
 const byComplaint = (complaintId: string, over: Record<string, unknown> = {}) => ({ pendingId: undefined, complaintId, ...over });
 
 describe('finding the pending grant', () => {

@@ -3,59 +3,14 @@
  * grant (no credit, counted against the caps), approve makes the credit as a direct grant would, decline and the
  * auto-decline end it and give the cap room back; maker-checker, deadline, idempotency and racing decisions.
  */
-import { approveGrant, declineGrant, expirePendingGrant, listPendingGrants, type ApprovalDeps } from '../../../lambdas/app/approval';
-import { grantOrRequestApproval, type GrantDeps } from '../../../lambdas/app/grant';
-import type { ComplaintResolvedDetail } from '../../../lambdas/contracts';
-import { DEFAULT_CAP_POLICY } from '../../../lambdas/domain/caps';
-import { DEFAULT_GRANT_POLICY } from '../../../lambdas/domain/credit';
-import { CreditError } from '../../../lambdas/domain/errors';
-import { FakeApprovalStore } from './approval-fakes';
-import { fixedClock, sequentialIds } from './fakes';
+import { approveGrant, declineGrant, expirePendingGrant, listPendingGrants } from '../../../lambdas/app/approval';
+import { grantOrRequestApproval } from '../../../lambdas/app/grant';
+import { ABOVE_THRESHOLD, approve, decline, NOW, setupApproval } from './approval-setup';
+import { codeAndDetailsOf as errorOf } from '../../support/credit-errors';
 
-const NOW = '2026-03-01T10:00:00.000Z';
+const detail = ABOVE_THRESHOLD;
+const setup = () => setupApproval();
 const HOUR = 3_600_000;
-const detail: ComplaintResolvedDetail = {
-  complaintId: 'cmp-1',
-  customerId: 'cust-1',
-  email: 'kim@example.com',
-  locale: 'de-DE',
-  amount: 15_000, // 150 EUR: above the 100 EUR threshold
-  currency: 'EUR',
-  validityDays: 90,
-  reason: 'late',
-  reasonCode: 'LATE_DELIVERY',
-  issuedBy: 'agent-7',
-};
-
-function setup() {
-  const store = new FakeApprovalStore();
-  const clock = fixedClock(NOW);
-  const grantDeps: GrantDeps & Parameters<typeof grantOrRequestApproval>[1] = {
-    store,
-    clock,
-    policy: DEFAULT_GRANT_POLICY,
-    caps: DEFAULT_CAP_POLICY,
-    newId: sequentialIds('pg'),
-    approval: { policy: { thresholdsMajorUnits: { EUR: 100 }, timeoutHours: 72 }, store },
-  };
-  const deps: ApprovalDeps = { store, clock, policy: DEFAULT_GRANT_POLICY };
-  return { store, clock, grantDeps, deps };
-}
-
-async function errorOf(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CreditError) return { code: e.code, details: e.details };
-    throw e;
-  }
-  throw new Error('expected a CreditError');
-}
-
-const approve = (over: Record<string, unknown> = {}) =>
-  ({ operation: 'approve', customerId: 'cust-1', pendingId: 'pg-1', approverId: 'boss-1', ...over }) as const;
-const decline = (over: Record<string, unknown> = {}) =>
-  ({ operation: 'decline', customerId: 'cust-1', pendingId: 'pg-1', approverId: 'boss-1', ...over }) as const;
 
 describe('grant above the threshold', () => {
   it('waits as a pending grant: no credit, no reminder, a deadline 72 h on, and it counts against the caps', async () => {
