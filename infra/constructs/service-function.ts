@@ -45,11 +45,7 @@ export interface ServiceFunctionProps {
 export const RETAINED = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
 /** A catalogue name as a construct id: `grant` → `Grant`, `declineExpired` → `DeclineExpired`. */
-export const pascal = (s: string) =>
-  s
-    .split('-')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
+export const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export class ServiceFunction extends NodejsFunction {
   readonly spec: FunctionSpec;

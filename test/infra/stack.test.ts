@@ -325,7 +325,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     expect(m).toHaveLength(1);
     expect(m[0]).toEqual({
       FunctionName: { Ref: fnIds[name] },
-      EventSourceArn: getAtt(queueId(`${name[0]!.toUpperCase()}${name.slice(1)}Queue`)),
+      EventSourceArn: getAtt(queueId(`${pascal(name)}Queue`)),
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
