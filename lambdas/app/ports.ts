@@ -246,7 +246,7 @@ export interface VoidStore {
 
 export interface EraseStore {
   /**
-   * Remove the personal attributes (domain/erasure.ts) from every item of the customer that has any, marking credits
+   * Remove the personal attributes (address, locale, free text) from every item of the customer that has any, marking credits
    * erased at `erasedAt`; items removed meanwhile are skipped. Returns how many items were changed.
    */
   eraseCustomer(customerId: string, erasedAt: string): Promise<number>;

@@ -2,6 +2,7 @@
  * Operations on DynamoDB Local through the local runtime: void (11.3), erasure (11.6) and the finance report with
  * its reconciliation (11.4) — each with its bad inputs refused and the table unchanged by them.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import { aggregateEntry } from '../../lambdas/app/aggregate';
 import type { TestRuntime } from './harness';
@@ -159,6 +160,63 @@ describe('erase', () => {
     expect(again).toMatchObject({ ok: true, itemsErased: 0 });
     await t.runtime.idle(30_000);
     expect(await svc.snapshot()).toBe(after);
+  });
+
+  test('closed codes stay: after a released hold and a final capture, erasure leaves balance and history readable, codes unchanged', async () => {
+    const c = complaint({ amount: 3000 });
+    await svc.grant(c);
+    const hold = (amount: number) =>
+      svc.invoke('hold', { customerId: c.customerId, orderId: unique('o'), amount, currency: 'EUR', idempotencyKey: unique('h') });
+    const released = await hold(1000);
+    expect((await svc.invoke('release', { customerId: c.customerId, holdId: released.holdId })).ok).toBe(true);
+    const captured = await hold(1000);
+    const capture = { customerId: c.customerId, holdId: captured.holdId, amount: 400, captureKey: unique('cap'), final: true };
+    expect(await svc.invoke('capture', capture)).toMatchObject({ ok: true, released: { restored: 600 } });
+    await t.runtime.idle(30_000);
+    const before = await svc.balance(c.customerId);
+    const codes = (b: any) => b.history.filter((h: any) => h.kind === 'RELEASED').map((h: any) => [h.holdId, h.reason]);
+    expect(codes(before)).toEqual([
+      [captured.holdId, 'FINAL_CAPTURE'],
+      [released.holdId, 'EXPLICIT'],
+    ]);
+
+    expect(await svc.invoke('erase', { customerId: c.customerId })).toMatchObject({ ok: true });
+    const after = await svc.balance(c.customerId);
+    expect(after).toMatchObject({ ok: true });
+    // Only the complaint's free text went; every amount, id, date and code reads as before.
+    const withoutText = (b: any) => ({
+      ...b,
+      asOf: 0,
+      history: b.history.map(({ reason, ...e }: any) => (e.kind === 'GRANTED' ? e : { ...e, reason })),
+    });
+    expect(withoutText(after)).toEqual(withoutText(before));
+    expect(codes(after)).toEqual(codes(before));
+  });
+
+  test('repair: a RELEASED entry written with its code as `reason` and erased before the fix reads again (DynamoDB Local)', async () => {
+    const c = complaint({ amount: 3000 });
+    await svc.grant(c);
+    const h = await svc.invoke('hold', {
+      customerId: c.customerId,
+      orderId: unique('o'),
+      amount: 700,
+      currency: 'EUR',
+      idempotencyKey: unique('h'),
+    });
+    expect((await svc.invoke('release', { customerId: c.customerId, holdId: h.holdId })).ok).toBe(true);
+    await t.runtime.idle(30_000);
+    // The entry as the service wrote it before closed codes had a name of their own; the erasure then removed it.
+    const entry = (await svc.items(c.customerId)).find((i) => i.type === 'LEDGER' && i.kind === 'RELEASED')!;
+    const { releaseReason, ...legacy } = entry;
+    expect(releaseReason).toBe('EXPLICIT');
+    await store.doc.send(new PutCommand({ TableName: t.tableName, Item: { ...legacy, reason: releaseReason } }));
+    expect(await svc.invoke('erase', { customerId: c.customerId })).toMatchObject({ ok: true });
+    const erased = (await svc.items(c.customerId)).find((i) => i.entryId === entry.entryId)!;
+    expect(erased).not.toHaveProperty('reason');
+    expect(erased).not.toHaveProperty('releaseReason');
+    const balance = await svc.balance(c.customerId);
+    expect(balance).toMatchObject({ ok: true, courtesyCredit: { balances: [{ currency: 'EUR', available: 3000, held: 0 }] } });
+    expect(balance.history.find((e: any) => e.kind === 'RELEASED')).toMatchObject({ holdId: h.holdId, amount: 700, reason: 'EXPLICIT' });
   });
 
   test('bad input is refused, the table unchanged; an unknown customer is erased as nothing', async () => {
