@@ -262,6 +262,8 @@ export interface ReportStore {
   dayTotals(to: string): Promise<DayTotals[]>;
   /** Sum of `remaining` over every stored credit, per currency. */
   remainingOnCredits(): Promise<Record<string, number>>;
+  /** Every ledger entry of every customer, page by page, in no particular order. */
+  forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void>;
 }
 
 /** Everything the service stores: what one DynamoDB table adapter provides. */

@@ -5,6 +5,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import { aggregateEntry } from '../../lambdas/app/aggregate';
+import { DAY_MS } from '../../lambdas/domain/credit';
+import { offsetClock, setClock, systemClock } from '../../lambdas/shared/clock';
 import type { TestRuntime } from './harness';
 import { useService } from './service-fixture';
 import { complaint, type ServiceClient, unique } from './service-client';
@@ -16,6 +18,7 @@ let svc: ServiceClient;
 let store: DynamoCreditStore;
 
 useService({ retryDelayMs: () => 10 }, (s) => ({ t, svc, store } = s));
+afterEach(() => setClock(systemClock));
 
 const creditIdOf = async (customerId: string) =>
   (await svc.balance(customerId)).history.find((h: any) => h.kind === 'GRANTED').entryId as string;
@@ -279,6 +282,8 @@ describe('finance report and reconciliation', () => {
     expect(rec.balanced).toBe(true);
     expect(rec.lines.length).toBeGreaterThan(0);
     for (const line of rec.lines) expect(line.difference).toBe(0);
+    // each report column against the ledger entries, not only the closing liability
+    for (const line of rec.lines) for (const column of Object.values(line.columns) as any[]) expect(column.difference).toBe(0);
 
     // The report's closing liability for today is the reconciliation's ledger side.
     const report = await svc.invoke('report', { operation: 'report', from: today(), to: today() });
@@ -291,6 +296,41 @@ describe('finance report and reconciliation', () => {
     const csv = await svc.invoke('report', { operation: 'report', from: today(), to: today(), format: 'csv' });
     expect(csv.csv.split('\n')[0]).toBe('currency,day,opening,granted,spent,refunded,expired,voided,closing');
     expect(csv.csv.trim().split('\n')).toHaveLength(1 + report.rows.length);
+  });
+
+  test('a hold released after its credit expired: what lapses is breakage (refunded and expired), never spent; the columns reconcile', async () => {
+    const c = complaint({ amount: 1000, currency: 'SEK', validityDays: 30 });
+    await svc.grant(c);
+    // A day later a 30-day hold takes all of it; 30 days and an hour after the grant the credit has lapsed, the hold stands.
+    setClock(offsetClock(DAY_MS));
+    const h = await svc.invoke('hold', {
+      customerId: c.customerId,
+      orderId: unique('o'),
+      amount: 1000,
+      currency: 'SEK',
+      idempotencyKey: unique('h'),
+      lifetimeSeconds: 30 * 86_400,
+    });
+    expect(h).toMatchObject({ ok: true, held: 1000 });
+    setClock(offsetClock(30 * DAY_MS + 3_600_000));
+    const released = await svc.invoke('release', { customerId: c.customerId, holdId: h.holdId });
+    expect(released).toMatchObject({ ok: true, restored: 0, lapsed: 1000 });
+    await t.runtime.idle(30_000);
+    const day = (at: string) => at.slice(0, 10);
+    const row = async (on: string) =>
+      (await svc.invoke('report', { operation: 'report', from: on, to: on })).rows.find((r: any) => r.currency === 'SEK');
+    expect(await row(day(h.heldAt))).toMatchObject({ spent: 1000 });
+    expect(await row(day(released.releasedAt))).toMatchObject({ spent: 0, refunded: 1000, expired: 1000, closing: 0 });
+    const rec = await svc.invoke('report', { operation: 'reconcile' });
+    expect(rec.lines.find((l: any) => l.currency === 'SEK')).toMatchObject({
+      ledger: 0,
+      difference: 0,
+      columns: {
+        spent: { totals: 1000, difference: 0 },
+        refunded: { totals: 1000, difference: 0 },
+        expired: { totals: 1000, difference: 0 },
+      },
+    });
   });
 
   test('a redelivered ledger entry is counted once', async () => {

@@ -20,6 +20,7 @@ import { recordCreditExpiry } from '../../lambdas/app/expire';
 import { getBalance } from '../../lambdas/app/balance';
 import { DAY_MS, DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import type { CapPolicy } from '../../lambdas/domain/caps';
+import { addMovement, movementOf, type ReportColumn } from '../../lambdas/domain/finance';
 import type { LedgerEntry } from '../../lambdas/domain/ledger';
 import { newId } from '../../lambdas/shared/ids';
 import { startTestRuntime, type TestRuntime } from './harness';
@@ -114,6 +115,8 @@ class Model {
   holds: MHold[] = [];
   taken: MTaken[] = [];
   sums = { GRANTED: 0, REDEEMED: 0, CAPTURED: 0, HELD: 0, back: 0, expired: 0 };
+  /** The finance report's columns as the model books them: money given back that lapses is breakage (expired). */
+  report = { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 };
   constructor(public now: number) {}
   live = (id: string) => {
     const c = this.credits.get(id);
@@ -140,8 +143,12 @@ class Model {
   }
   /** Money going back: onto live credits, else it lapses. */
   giveBack(creditId: string, amount: number): void {
+    this.report.refunded += amount;
     if (this.live(creditId)) this.credits.get(creditId)!.remaining += amount;
-    else this.sums.expired += amount;
+    else {
+      this.sums.expired += amount;
+      this.report.expired += amount;
+    }
   }
   order(ids: Iterable<string>, latestFirst: boolean): string[] {
     const cs = [...ids].map((id) => this.credits.get(id)!);
@@ -202,6 +209,7 @@ async function runSequence(ops: Op[]): Promise<void> {
           gone: false,
         });
         m.sums.GRANTED += o.amount;
+        m.report.granted += o.amount;
         break;
       }
       case 'redeem': {
@@ -213,6 +221,7 @@ async function runSequence(ops: Op[]): Promise<void> {
         expect([where, response.allocations.map((a) => [a.creditId, a.amount])]).toEqual([where, [...expected]]);
         if (response.redemptionId) m.taken.push({ id: response.redemptionId, kind: 'redemption', taken: expected, refunded: new Map() });
         m.sums.REDEEMED += sum(expected);
+        m.report.spent += sum(expected);
         break;
       }
       case 'hold': {
@@ -231,6 +240,7 @@ async function runSequence(ops: Op[]): Promise<void> {
         expect([where, response.allocations.map((a) => [a.creditId, a.amount])]).toEqual([where, [...expected]]);
         if (response.holdId) m.holds.push({ id: response.holdId, held: expected, open: true, expiresAt: m.now + o.lifetimeDays * DAY_MS });
         m.sums.HELD += sum(expected);
+        m.report.spent += sum(expected);
         break;
       }
       case 'capture': {
@@ -328,6 +338,7 @@ async function runSequence(ops: Op[]): Promise<void> {
           );
           await recordCreditExpiry(stored!, { store });
           m.sums.expired += c.remaining;
+          m.report.expired += c.remaining;
           c.gone = true;
         }
         break;
@@ -357,6 +368,10 @@ async function runSequence(ops: Op[]): Promise<void> {
       expired: total('EXPIRED') + lapsed,
     };
     expect([where, sums]).toEqual([where, m.sums]);
+    // Each finance report column, as the aggregator books these entries, against the model's books.
+    const columns: Record<string, Record<ReportColumn, number>> = {};
+    for (const e of entries) addMovement(columns, movementOf(e));
+    expect([where, columns.EUR ?? { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 }]).toEqual([where, m.report]);
     expect([where, sums.GRANTED]).toEqual([where, eur.available + eur.held + sums.CAPTURED + sums.REDEEMED - sums.back + sums.expired]);
   }
 }

@@ -173,7 +173,7 @@ describe('finance aggregates', () => {
 
   test('applyMovement: the applied mark (the guard, if absent, 30-day TTL) and ADD to the day totals, one transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    const movement = { currency: 'EUR', day: '2026-03-01', column: 'spent' as const, amount: 300 };
+    const movement = { currency: 'EUR', day: '2026-03-01', amounts: { spent: 300 } };
     expect(await store.applyMovement('e-1', movement)).toEqual({ kind: 'committed' });
     const [mark, update] = sent(TransactWriteCommand)[0].TransactItems;
     expect(mark).toEqual({
@@ -190,10 +190,19 @@ describe('finance aggregates', () => {
       Update: {
         TableName: TABLE,
         Key: { pk: `FIN#${shardOf('e-1')}`, sk: 'DAY#2026-03-01#EUR' },
-        UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #column :amount',
-        ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#column': 'spent' },
-        ExpressionAttributeValues: { ':type': 'DAY_TOTALS', ':currency': 'EUR', ':day': '2026-03-01', ':amount': 300 },
+        UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #c0 :a0',
+        ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#c0': 'spent' },
+        ExpressionAttributeValues: { ':type': 'DAY_TOTALS', ':currency': 'EUR', ':day': '2026-03-01', ':a0': 300 },
       },
+    });
+    // A lapse moves two columns in the same update: given back (refunded) and gone at once (expired).
+    ddb.reset();
+    ddb.on(TransactWriteCommand).resolves({});
+    await store.applyMovement('e-2', { currency: 'EUR', day: '2026-03-01', amounts: { refunded: 1000, expired: 1000 } });
+    expect(sent(TransactWriteCommand)[0].TransactItems[1].Update).toMatchObject({
+      UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #c0 :a0, #c1 :a1',
+      ExpressionAttributeNames: { '#c0': 'refunded', '#c1': 'expired' },
+      ExpressionAttributeValues: { ':a0': 1000, ':a1': 1000 },
     });
     ddb.reset();
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));

@@ -5,7 +5,7 @@
  */
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
-import type { DayTotals, Movement } from '../../../lambdas/domain/finance';
+import { REPORT_COLUMNS, type DayTotals, type Movement } from '../../../lambdas/domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../../../lambdas/domain/ledger';
 import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
@@ -294,7 +294,8 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
       expired: 0,
       voided: 0,
     };
-    this.totals.set(key, { ...t, [movement.column]: t[movement.column] + movement.amount });
+    const added = Object.fromEntries(REPORT_COLUMNS.map((c) => [c, t[c] + (movement.amounts[c] ?? 0)]));
+    this.totals.set(key, { ...t, ...added });
     return { kind: 'committed' };
   }
 
@@ -305,6 +306,10 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
 
   async remainingOnCredits(): Promise<Record<string, number>> {
     return this.remaining;
+  }
+
+  async forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void> {
+    for (const entry of this.ledger.values()) visit(entry);
   }
 }
 
