@@ -12,7 +12,7 @@ import type { LedgerEntry } from './ledger';
  * `refunded` everything reversals, releases and refunds give back, `expired` breakage: a credit's unused rest at its
  * expiry, and every part given back that lapses because its credit expired or was voided (`lapsed` of a reversal,
  * release or refund: given back, and gone at once, so it is in both `refunded` and `expired`), `voided` what a void
- * removed.
+ * removed (a credit's rest, and its part of active holds: a RELEASED entry with reason VOIDED, refunded and voided).
  */
 export const REPORT_COLUMNS = ['granted', 'spent', 'refunded', 'expired', 'voided'] as const;
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
@@ -38,8 +38,11 @@ function amountsOf(entry: LedgerEntry): ColumnAmounts {
     case 'REDEEMED':
     case 'HELD':
       return { spent: entry.amount };
-    case 'REVERSED':
     case 'RELEASED':
+      // What a void took out of a hold is voided money, not breakage.
+      if (entry.reason === 'VOIDED') return { refunded: entry.amount + entry.lapsed, voided: entry.lapsed };
+      return { refunded: entry.amount + entry.lapsed, expired: entry.lapsed };
+    case 'REVERSED':
     case 'REFUNDED':
       return { refunded: entry.amount + entry.lapsed, expired: entry.lapsed };
     case 'EXPIRED':

@@ -45,6 +45,7 @@ describe('void', () => {
       creditId,
       currency: 'EUR',
       voided: 2000,
+      fromHolds: [],
       voidedAt: expect.any(String),
       replayed: false,
     });
@@ -93,6 +94,53 @@ describe('void', () => {
     const rev = await svc.invoke('reverse', { customerId: c.customerId, redemptionId: spent.redemptionId });
     expect(rev).toMatchObject({ ok: true, restored: 0, lapsed: 1000 });
     expect((await svc.items(c.customerId)).find((i) => i.type === 'CREDIT')!.remaining).toBe(0);
+  });
+
+  test('reaches held money: grant 10,00 → hold 10,00 → void takes it out of the hold; a capture of 10,00 is CAPTURE_EXCEEDS_HOLD', async () => {
+    const c = complaint({ amount: 1000, currency: 'NOK' });
+    await svc.grant(c);
+    const creditId = await creditIdOf(c.customerId);
+    const h = await svc.invoke('hold', {
+      customerId: c.customerId,
+      orderId: unique('o'),
+      amount: 1000,
+      currency: 'NOK',
+      idempotencyKey: unique('h'),
+      lifetimeSeconds: 30 * 86_400,
+    });
+    expect(h).toMatchObject({ ok: true, held: 1000 });
+    const out = await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'fraud ring' });
+    expect(out).toMatchObject({ ok: true, voided: 0, fromHolds: [{ holdId: h.holdId, orderId: h.orderId, amount: 1000 }] });
+    const capture = { customerId: c.customerId, holdId: h.holdId, amount: 1000, captureKey: unique('cap') };
+    expectRefusal(await svc.invoke('capture', capture), 'CAPTURE_EXCEEDS_HOLD', 'holds 0');
+    await t.runtime.idle(30_000);
+    // The payment flow learns it: HoldReleased, reason VOIDED, nothing restored, all of it lapsed.
+    expect(
+      svc.events('HoldReleased', c.customerId).map((e) => [e.detail.holdId, e.detail.reason, e.detail.amount, e.detail.lapsed]),
+    ).toEqual([[h.holdId, 'VOIDED', 0, 1000]]);
+    const balance = await svc.balance(c.customerId);
+    expect(balance.courtesyCredit).toMatchObject({ balances: [], holds: [] });
+    // Booked as voided money (the hold's spent given back, then voided), and the books reconcile column by column.
+    const today = new Date().toISOString().slice(0, 10);
+    const report = await svc.invoke('report', { operation: 'report', from: today, to: today });
+    expect(report.rows.find((r: any) => r.currency === 'NOK')).toMatchObject({
+      granted: 1000,
+      spent: 1000,
+      refunded: 1000,
+      voided: 1000,
+      expired: 0,
+      closing: 0,
+    });
+    expect((await svc.invoke('report', { operation: 'reconcile' })).lines.find((l: any) => l.currency === 'NOK')).toMatchObject({
+      ledger: 0,
+      credits: 0,
+      difference: 0,
+      columns: { voided: { totals: 1000, entries: 1000, difference: 0 } },
+    });
+    // Again: the same answer, holds included; nothing written.
+    const before = await svc.snapshot();
+    expect(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'again' })).toEqual({ ...out, replayed: true });
+    expect(await svc.snapshot()).toBe(before);
   });
 
   test('bad input and unknown credits are refused, the table unchanged', async () => {

@@ -1,9 +1,12 @@
 /**
  * Model-based property test of the payment flow on DynamoDB Local (issue 10.9): random sequences of grant, redeem,
- * hold, capture, release, refund and clock jumps past hold and credit expiries run through the use cases on the real
- * DynamoDB adapter, and after every step the table must agree with a small in-memory model: the available and held
- * balance, each answer (or refusal code), the ledger's sums per kind, and conservation
- *   granted = available + held + captured + redeemed − refunded(restored + lapsed) + expired(EXPIRED + every lapsed).
+ * hold, capture, release, refund, void (which reaches the credit's part of open holds) and clock jumps past hold and
+ * credit expiries run through the use cases on the real DynamoDB adapter, and after every step the table must agree
+ * with a small in-memory model: the available and held balance, each answer (or refusal code), the ledger's sums per
+ * kind, each finance report column as the aggregator books the entries (money given back into a lapsed credit is
+ * refunded and expired: breakage, never spent), and conservation
+ *   granted = available + held + captured + redeemed − refunded(restored + lapsed) + expired(EXPIRED + every lapsed)
+ *             + voided(VOIDED + what voids took out of holds).
  * The TTL removals a clock jump makes due (credits, holds) are played as the stream consumers would see them: the
  * item deleted, then its consumer's use case (recordCreditExpiry, releaseExpiredHold) run on its old image.
  */
@@ -18,6 +21,7 @@ import { releaseExpiredHold, releaseHold } from '../../lambdas/app/release';
 import { refundTaken } from '../../lambdas/app/refund';
 import { recordCreditExpiry } from '../../lambdas/app/expire';
 import { getBalance } from '../../lambdas/app/balance';
+import { voidCredit } from '../../lambdas/app/void';
 import { DAY_MS, DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import type { CapPolicy } from '../../lambdas/domain/caps';
 import { addMovement, movementOf, type ReportColumn } from '../../lambdas/domain/finance';
@@ -55,6 +59,7 @@ type Op =
   | { op: 'capture'; pick: number; amount: number; final: boolean }
   | { op: 'release'; pick: number }
   | { op: 'refund'; pick: number; amount: number }
+  | { op: 'void'; pick: number }
   | { op: 'jump'; days: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -86,6 +91,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), amount: fc.integer({ min: 1, max: 2000 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('void' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('jump' as const), days: fc.integer({ min: 1, max: 40 }) }) },
 );
 
@@ -95,6 +101,8 @@ interface MCredit {
   remaining: number;
   expiresAt: number;
   gone: boolean;
+  /** The void's answer, once voided: voided rest and what it took out of holds. */
+  voided?: { voided: number; fromHolds: Array<[string, number]> };
 }
 interface MHold {
   id: string;
@@ -114,13 +122,13 @@ class Model {
   credits = new Map<string, MCredit>();
   holds: MHold[] = [];
   taken: MTaken[] = [];
-  sums = { GRANTED: 0, REDEEMED: 0, CAPTURED: 0, HELD: 0, back: 0, expired: 0 };
+  sums = { GRANTED: 0, REDEEMED: 0, CAPTURED: 0, HELD: 0, back: 0, expired: 0, voided: 0 };
   /** The finance report's columns as the model books them: money given back that lapses is breakage (expired). */
   report = { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 };
   constructor(public now: number) {}
   live = (id: string) => {
     const c = this.credits.get(id);
-    return !!c && !c.gone && c.expiresAt > this.now;
+    return !!c && !c.gone && !c.voided && c.expiresAt > this.now;
   };
   spendOrder = () =>
     [...this.credits.values()]
@@ -314,6 +322,38 @@ async function runSequence(ops: Op[]): Promise<void> {
         m.sums.back += o.amount;
         break;
       }
+      case 'void': {
+        const credits = [...m.credits.values()];
+        const c = credits[o.pick % credits.length]!;
+        const outcome = voidCredit({ customerId, creditId: c.id, reason: 'model' }, deps);
+        if (c.gone) {
+          expect([where, await errorCode(outcome)]).toEqual([where, 'CREDIT_EXPIRED']);
+          break;
+        }
+        const out = await outcome;
+        const answer = (v: { voided: number; fromHolds: Array<{ holdId: string; amount: number }> }) => ({
+          voided: v.voided,
+          fromHolds: v.fromHolds.map((h): [string, number] => [h.holdId, h.amount]),
+        });
+        if (c.voided) {
+          expect([where, out.replayed, answer(out)]).toEqual([where, true, c.voided]);
+          break;
+        }
+        // Its rest, and its part of every open hold (the hold shrinks): voided money.
+        const fromHolds: Array<[string, number]> = [];
+        for (const h of m.holds.filter((x) => x.open && (x.held.get(c.id) ?? 0) > 0)) {
+          fromHolds.push([h.id, h.held.get(c.id)!]);
+          h.held.set(c.id, 0);
+        }
+        const held = fromHolds.reduce((s, [, x]) => s + x, 0);
+        c.voided = { voided: c.remaining, fromHolds };
+        expect([where, out.replayed, answer(out)]).toEqual([where, false, c.voided]);
+        m.sums.voided += c.remaining + held;
+        m.report.voided += c.remaining + held;
+        m.report.refunded += held;
+        c.remaining = 0;
+        break;
+      }
       case 'jump': {
         m.now += o.days * DAY_MS;
         // What DynamoDB's TTL would remove by now, as the stream consumers see it: holds first (their money may go
@@ -354,7 +394,8 @@ async function runSequence(ops: Op[]): Promise<void> {
     expect([where, perCredit(balance.courtesyCredit.credits)]).toEqual([where, perCredit(m.spendOrder())]);
     const entries = await allEntries(customerId, clock);
     const total = (kind: LedgerEntry['kind']) => entries.filter((e) => e.kind === kind).reduce((s, e) => s + e.amount, 0);
-    const lapsed = entries.reduce((s, e) => s + ('lapsed' in e ? e.lapsed : 0), 0);
+    const voidedFromHolds = (e: LedgerEntry) => e.kind === 'RELEASED' && e.reason === 'VOIDED';
+    const lapsed = entries.reduce((s, e) => s + ('lapsed' in e && !voidedFromHolds(e) ? e.lapsed : 0), 0);
     const back =
       total('REFUNDED') +
       total('REVERSED') +
@@ -366,13 +407,17 @@ async function runSequence(ops: Op[]): Promise<void> {
       HELD: total('HELD'),
       back,
       expired: total('EXPIRED') + lapsed,
+      voided: total('VOIDED') + entries.reduce((s, e) => s + (e.kind === 'RELEASED' && voidedFromHolds(e) ? e.lapsed : 0), 0),
     };
     expect([where, sums]).toEqual([where, m.sums]);
     // Each finance report column, as the aggregator books these entries, against the model's books.
     const columns: Record<string, Record<ReportColumn, number>> = {};
     for (const e of entries) addMovement(columns, movementOf(e));
     expect([where, columns.EUR ?? { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 }]).toEqual([where, m.report]);
-    expect([where, sums.GRANTED]).toEqual([where, eur.available + eur.held + sums.CAPTURED + sums.REDEEMED - sums.back + sums.expired]);
+    expect([where, sums.GRANTED]).toEqual([
+      where,
+      eur.available + eur.held + sums.CAPTURED + sums.REDEEMED - sums.back + sums.expired + sums.voided,
+    ]);
   }
 }
 

@@ -62,6 +62,13 @@ describe('movementOf', () => {
       });
     },
   );
+  test('what a void took out of a hold (RELEASED, reason VOIDED) is voided money: refunded and voided, never breakage', () => {
+    expect(movementOf({ ...ENTRIES.RELEASED, reason: 'VOIDED', amount: 0, lapsed: 1000 } as LedgerEntry)).toEqual({
+      currency: 'EUR',
+      day: '2026-03-01',
+      amounts: { refunded: 1000, voided: 1000 },
+    });
+  });
   test('a zero amount moves nothing (a void of a used-up credit, a reversal that gave nothing back)', () => {
     expect(movementOf({ ...ENTRIES.VOIDED, amount: 0 })).toBeUndefined();
     expect(movementOf({ ...ENTRIES.REVERSED, amount: 0 })).toBeUndefined();

@@ -150,7 +150,16 @@ export function decodeCredit(f: Fields): StoredCredit {
 
 function decodeVoidRecord(f: Fields): VoidRecord {
   const voidKey = f.optStr('voidKey');
-  return { voidId: f.str('voidId'), voidedAt: f.str('voidedAt'), amount: f.int('amount'), ...(voidKey !== undefined ? { voidKey } : {}) };
+  const fromHolds = f.has('fromHolds')
+    ? f.list('fromHolds', (h) => ({ holdId: h.str('holdId'), orderId: h.str('orderId'), amount: h.int('amount') }))
+    : undefined;
+  return {
+    voidId: f.str('voidId'),
+    voidedAt: f.str('voidedAt'),
+    amount: f.int('amount'),
+    ...(voidKey !== undefined ? { voidKey } : {}),
+    ...(fromHolds ? { fromHolds } : {}),
+  };
 }
 
 function decodeReminder(f: Fields): Reminder {

@@ -139,7 +139,17 @@ const ITEMS: { readonly [K in ItemKind]: fc.Arbitrary<RawItem> } = {
       locale: personal,
       email: personal,
       categories: maybe(fc.subarray([...ELIGIBLE_CATEGORIES], { minLength: 1 })),
-      voided: maybe(fc.record({ voidId: id, voidedAt: date, amount: money, voidKey: maybe(id) }).map(defined)),
+      voided: maybe(
+        fc
+          .record({
+            voidId: id,
+            voidedAt: date,
+            amount: money,
+            voidKey: maybe(id),
+            fromHolds: maybe(fc.array(fc.record({ holdId: id, orderId: id, amount: money }), { minLength: 1, maxLength: 2 })),
+          })
+          .map(defined),
+      ),
     })
     .map((c) => creditItem(defined(c))),
   [ITEM.REMINDER]: fc

@@ -220,7 +220,14 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     return c && c.customerId === customerId && c.expiresAt === expiresAt ? c : undefined;
   }
 
-  async commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>> {
+  /** The holds `listHolds` answers (the payment flow's fakes are in test/unit/fakes/memory-store.ts). */
+  holds: Hold[] = [];
+
+  async listHolds(customerId: string) {
+    return this.holds.filter((h) => h.customerId === customerId);
+  }
+
+  async commitVoid(input: Parameters<VoidStore['commitVoid']>[0]): Promise<CommitOutcome<never>> {
     this.calls.push('commitVoid');
     const s = this.scripted<never>();
     if (s) return s;
@@ -244,12 +251,6 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
   historyArgs: Array<{ customerId: string; limit: number; cursor?: string }> = [];
   remaining: Record<string, number> = {};
   dayTotalsTo: string[] = [];
-  /** The holds `listHolds` answers (the payment flow's fakes are in test/unit/fakes/memory-store.ts). */
-  holds: Hold[] = [];
-
-  async listHolds(customerId: string) {
-    return this.holds.filter((h) => h.customerId === customerId);
-  }
 
   async history(customerId: string, limit: number, cursor?: string) {
     this.historyArgs.push({ customerId, limit, ...(cursor !== undefined ? { cursor } : {}) });

@@ -29,6 +29,7 @@ describe('voidCredit', () => {
       creditId: 'c-1',
       currency: 'EUR',
       voided: 600,
+      fromHolds: [],
       voidedAt: NOW,
       replayed: false,
     });
