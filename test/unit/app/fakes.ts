@@ -6,7 +6,7 @@
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
 import { REPORT_COLUMNS, type DayTotals, type Movement } from '../../../lambdas/domain/finance';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../../../lambdas/domain/ledger';
+import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../../../lambdas/domain/ledger';
 import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
@@ -32,7 +32,7 @@ import type {
   VoidStore,
 } from '../../../lambdas/app/ports';
 import type { Allocation } from '../../../lambdas/domain/allocation';
-import type { Credit, VoidRecord } from '../../../lambdas/domain/credit';
+import type { Credit } from '../../../lambdas/domain/credit';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../../../lambdas/domain/caps';
 
 export const fixedClock = (at: string | Date): Clock & { set(next: string | Date): void } => {
