@@ -1,6 +1,6 @@
 /**
  * Model-based property test of the payment flow on DynamoDB Local (issue 10.9): random sequences of grant, redeem,
- * hold, capture, release, refund, void (which reaches the credit's part of open holds) and clock jumps past hold and
+ * hold, capture, release, refund, reversal, void (which reaches the credit's part of open holds) and clock jumps past hold and
  * credit expiries run through the use cases on the real DynamoDB adapter, and after every step the table must agree
  * with a small in-memory model: the available and held balance, each answer (or refusal code), the ledger's sums per
  * kind, each finance report column as the aggregator books the entries (money given back into a lapsed credit is
@@ -19,6 +19,7 @@ import { placeHold } from '../../lambdas/app/hold';
 import { captureHold } from '../../lambdas/app/capture';
 import { releaseExpiredHold, releaseHold } from '../../lambdas/app/release';
 import { refundTaken } from '../../lambdas/app/refund';
+import { reverseRedemption } from '../../lambdas/app/reverse';
 import { recordCreditExpiry } from '../../lambdas/app/expire';
 import { getBalance } from '../../lambdas/app/balance';
 import { voidCredit } from '../../lambdas/app/void';
@@ -59,6 +60,7 @@ type Op =
   | { op: 'capture'; pick: number; amount: number; final: boolean }
   | { op: 'release'; pick: number }
   | { op: 'refund'; pick: number; amount: number }
+  | { op: 'reverse'; pick: number }
   | { op: 'void'; pick: number }
   | { op: 'jump'; days: number };
 
@@ -91,6 +93,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), amount: fc.integer({ min: 1, max: 2000 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('reverse' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('void' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('jump' as const), days: fc.integer({ min: 1, max: 40 }) }) },
 );
@@ -115,6 +118,7 @@ interface MTaken {
   kind: 'redemption' | 'capture';
   taken: Map<string, number>;
   refunded: Map<string, number>;
+  reversed?: boolean;
 }
 
 /** The model: credits, holds, what was taken, and the expected ledger sums. */
@@ -303,6 +307,10 @@ async function runSequence(ops: Op[]): Promise<void> {
         const left = sum(tk.taken) - sum(tk.refunded);
         const target = tk.kind === 'redemption' ? { redemptionId: tk.id } : { captureId: tk.id };
         const outcome = refundTaken({ customerId, ...target, amount: o.amount, refundKey: key() }, deps);
+        if (tk.reversed) {
+          expect([where, await errorCode(outcome)]).toEqual([where, 'REDEMPTION_ALREADY_REVERSED']);
+          break;
+        }
         if (o.amount > left) {
           expect([where, await errorCode(outcome)]).toEqual([where, 'REFUND_EXCEEDS_CAPTURED']);
           break;
@@ -320,6 +328,32 @@ async function runSequence(ops: Op[]): Promise<void> {
         }
         expect([where, response.restored, response.lapsed]).toEqual([where, o.amount - lapsed, lapsed]);
         m.sums.back += o.amount;
+        break;
+      }
+      case 'reverse': {
+        const redemptions = m.taken.filter((x) => x.kind === 'redemption');
+        if (redemptions.length === 0) break;
+        const tk = redemptions[o.pick % redemptions.length]!;
+        const outcome = reverseRedemption({ customerId, redemptionId: tk.id }, deps);
+        if (tk.reversed) {
+          expect([where, await errorCode(outcome)]).toEqual([where, 'REDEMPTION_ALREADY_REVERSED']);
+          break;
+        }
+        // Everything not refunded yet goes back to its credits; the part of lapsed or voided ones is breakage.
+        let back = 0;
+        let lapsed = 0;
+        for (const [id, x] of tk.taken) {
+          const rest = x - (tk.refunded.get(id) ?? 0);
+          if (rest <= 0) continue;
+          if (!m.live(id)) lapsed += rest;
+          m.giveBack(id, rest);
+          tk.refunded.set(id, x);
+          back += rest;
+        }
+        const response = await outcome;
+        expect([where, response.restored, response.lapsed]).toEqual([where, back - lapsed, lapsed]);
+        tk.reversed = true;
+        m.sums.back += back;
         break;
       }
       case 'void': {
