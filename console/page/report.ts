@@ -72,7 +72,8 @@ function chart(columns: readonly ReportColumn[], currency: string, rows: readonl
       root.append(day);
     }
   });
-  const points = rows.map((r, i) => `${PAD.left + i * slot + slot / 2},${y(r.closing)}`).join(' ');
+  // A step: the liability is what it closed at over the whole day (no slope between two closings).
+  const points = rows.map((r, i) => `${PAD.left + i * slot},${y(r.closing)} ${PAD.left + (i + 1) * slot},${y(r.closing)}`).join(' ');
   root.append(svg('polyline', { points, class: 'liability' }));
   return root;
 }

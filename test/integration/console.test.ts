@@ -13,7 +13,9 @@ import { localBackend } from '../../console/backend';
 import { startConsole, type ConsoleServer } from '../../console/server';
 import { REPO_ROOT } from '../../infra/paths';
 import { synthTemplate } from '../../infra/synth';
+import { DAY_MS } from '../../lambdas/domain/credit';
 import { formatMoney } from '../../lambdas/domain/money';
+import { offsetClock, setClock } from '../../lambdas/shared/clock';
 import type { CfnTemplate } from '../../local/template';
 import { startFaultProxy, type FaultProxy } from '../support/faults';
 import { emailsTo, startTestRuntime, waitFor, type TestRuntime } from './harness';
@@ -55,6 +57,18 @@ function browserSuite(): void {
     reasonCode: 'DAMAGED_ORDER',
   });
   const poison = complaint({ locale: 'en' });
+  /** Another customer's last days, so the report has a past: EUR granted 9 and 5 days ago, spent 3, put back 1; USD 4. */
+  const past = complaint({ amount: 5000 });
+  const PAST_EUR = 5000 + 3000 - 2000 + 2000;
+  const daysAgo = async (days: number, act: () => Promise<unknown>) => {
+    const restore = setClock(offsetClock(-days * DAY_MS));
+    try {
+      await act();
+      await t.runtime.idle(30_000);
+    } finally {
+      restore();
+    }
+  };
 
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   const open = async (screen: string) => {
@@ -70,6 +84,12 @@ function browserSuite(): void {
     proxy = await startFaultProxy({ target: process.env.SES_ENDPOINT! });
     t = await startTestRuntime({ template, sesEndpoint: proxy.url, retryDelayMs: () => 25, queueDelayMs: (s) => s * 4 });
     svc = new ServiceClient(t);
+    await daysAgo(9, () => svc.grant(past));
+    await daysAgo(5, () => svc.grant(complaint({ customerId: past.customerId, email: past.email, amount: 3000 })));
+    await daysAgo(4, () => svc.grant(complaint({ customerId: past.customerId, email: past.email, amount: 4000, currency: 'USD' })));
+    let redemptionId = '';
+    await daysAgo(3, async () => (redemptionId = (await svc.redeem(past.customerId, 2000)).redemptionId));
+    await daysAgo(1, () => svc.invoke('reverse', { customerId: past.customerId, redemptionId }));
     await svc.grant(a);
     await svc.grant(pendingGrant);
     // SES refuses the poison address until the fault is fixed: its "issued" email ends in NotifyDlq
@@ -168,7 +188,8 @@ function browserSuite(): void {
       await page.getByText('The EUR figures as a table').click();
       return page.getByRole('table', { name: 'EUR per day' }).getByRole('row', { name: new RegExp(`^${today}`) });
     };
-    expect(await (await todayRow()).textContent()).toContain(eur(15_000 + 2500 + poison.amount));
+    expect(await (await todayRow()).textContent()).toContain(eur(PAST_EUR + 15_000 + 2500 + poison.amount));
+    await page.getByRole('img', { name: /^USD: liability/ }).waitFor();
 
     await open('customer');
     await page.getByLabel('Customer id').fill(a.customerId);
@@ -194,14 +215,17 @@ function browserSuite(): void {
     const cells = await (await todayRow()).getByRole('cell').allTextContents();
     // Day, Opening, granted, spent, refunded, breakage, voided, Closing
     expect(cells[6]).toBe(eur(2500));
-    expect(cells[7]).toBe(eur(15_000 + poison.amount));
+    expect(cells[1]).toBe(eur(PAST_EUR));
+    expect(cells[7]).toBe(eur(PAST_EUR + 15_000 + poison.amount));
     await shot('report');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\n')[0]).toBe('currency,day,opening,granted,spent,refunded,expired,voided,closing');
     expect(csv).toContain(`EUR,${today},`);
-    expect(csv).toMatch(new RegExp(`EUR,${today},\\d+,\\d+,0,0,0,2500,${15_000 + poison.amount}\\n`));
+    const todayTotals = [PAST_EUR, 2500 + 15_000 + poison.amount, 0, 0, 0, 2500, PAST_EUR + 15_000 + poison.amount];
+    expect(csv).toContain(`EUR,${today},${todayTotals.join(',')}\n`);
+    expect(csv).toMatch(/^USD,/m);
   });
 
   test('erase: the confirmation says what stays, needs the id typed; amounts stay', async () => {
