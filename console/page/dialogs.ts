@@ -100,6 +100,11 @@ export function eraseDialog(customerId: string, region: HTMLElement, done: () =>
       h('li', {}, 'amounts, ids and dates: the balance, the history and the finance report are unchanged'),
       h('li', {}, 'what already left: emails sent, and events (which never carry an address or free text)'),
       h('li', {}, "the table stream's 24-hour window of earlier images"),
+      h(
+        'li',
+        {},
+        'copies that failures keep until their retention ends: stream records in the workers’ dead-letter queues and the stream failure bucket, failed ComplaintResolved events (address and reason included) in ComplaintRuleDlq and GrantFailures',
+      ),
       h('li', {}, 'the credits themselves: they can still be spent; no email is sent about them any more'),
     ),
     field(`Type the customer id (${customerId}) to confirm`, confirm),
