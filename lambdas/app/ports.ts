@@ -45,6 +45,9 @@ export interface RedeemResponse {
  * `conflict.stale`: a condition failed because the data changed since it was read (re-read and re-plan at once);
  * otherwise another transaction held the items (back off, then retry).
  */
+/** Most items one atomic write of the store holds (a DynamoDB transaction: 100); every per-credit limit derives from it. */
+export const TRANSACTION_MAX_ITEMS = 100;
+
 export type CommitOutcome<T> =
   | { kind: 'committed' }
   | { kind: 'duplicate'; existing: T | undefined }
