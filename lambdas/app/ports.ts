@@ -94,8 +94,12 @@ export type ComplaintOutcome =
   | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string }
   | { readonly kind: 'pending'; readonly key: PendingKey };
 
-/** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
-export interface GrantStore {
+/**
+ * Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`).
+ * A grant contends on the customer's usage counter and queues like a spend (lambdas/app/spend.ts): with `turn`, its
+ * commit counts the turn finished in the same transaction.
+ */
+export interface GrantStore extends SpendQueue {
   /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
   readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
   /**
@@ -108,9 +112,10 @@ export interface GrantStore {
     remindAt?: Date;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>>;
   /** Record a refusal under the complaint's key (the guard: once per complaint); its insertion is the GrantRefused outbox record. */
-  refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
+  refuse(refusal: GrantRefusal, requestHash: string, turn?: SpendTurn): Promise<CommitOutcome<ComplaintOutcome>>;
 }
 
 /** What an approval writes (see ApprovalStore.commitApproval). */
@@ -138,7 +143,12 @@ export interface ApprovalStore {
    * GrantPendingApproval outbox record) and the usage counters, as `grant` writes them: a pending grant counts
    * against the caps from its request on.
    */
-  requestApproval(input: { pending: PendingGrant; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>>;
+  requestApproval(input: {
+    pending: PendingGrant;
+    requestHash: string;
+    usage: UsageUpdate;
+    turn?: SpendTurn;
+  }): Promise<CommitOutcome<ComplaintOutcome>>;
   getPending(customerId: string, pendingId: string): Promise<PendingGrant | undefined>;
   getDecision(customerId: string, pendingId: string): Promise<ApprovalDecision | undefined>;
   /** What the complaint's key records (a pending key, a grant key, a refusal), if anything. */

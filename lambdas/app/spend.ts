@@ -6,7 +6,7 @@ import type { KeyedRecord } from './payment-ports';
 import type { CommitOutcome, SpendQueue, SpendTurn } from './ports';
 
 /**
- * The retry loop every spend (redeem, hold) shares. Optimistic first: read, plan, commit one transaction. After a
+ * The retry loop every spend (redeem, hold) and grant shares. Optimistic first: read, plan, commit one transaction. After a
  * conflict, with a queue policy, the spend takes a ticket in the customer's spend queue (one atomic ADD, never a
  * transaction) and waits until its ticket is within `window` turns of the ones finished — sleeping about (turns to
  * go) × (the time one turn takes, learnt while waiting), a few strongly consistent reads, no busy polling — then
@@ -49,6 +49,8 @@ export interface SpendRetryDeps {
   retry?: RetryPolicy;
   /** Called on every optimistic-concurrency conflict (metrics, benchmarks). */
   onConflict?: () => void;
+  /** The error when the budget is spent (default: a spend's CONCURRENT_MODIFICATION). */
+  exhausted?: () => CreditError;
 }
 
 export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps, attempt: SpendAttempt<T>): Promise<T> {
@@ -76,9 +78,9 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
     // Gave up or failed in our turn: count it finished at once instead of making the queue wait out the lease.
     if (turn) await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
   }
-  throw new CreditError(
-    'CONCURRENT_MODIFICATION',
-    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  throw (
+    deps.exhausted?.() ??
+    new CreditError('CONCURRENT_MODIFICATION', "too many concurrent changes to this customer's credits; retry with the same idempotencyKey")
   );
 }
 

@@ -1,22 +1,22 @@
 /**
- * Retries racing each other, on DynamoDB Local through the real use cases and adapter: a payment flow that timed out
- * sends the same request again while the first is still in flight. Ten identical captures (same captureKey), ten
- * identical refunds (same refundKey), ten releases of one hold, at once, burst after burst: every call gets the one
- * success answer, never a refusal meant for a different request; the money moves once.
+ * Bursts on one customer, on DynamoDB Local through the real use cases and adapter. Retries racing each other (a
+ * payment flow that timed out sends the same request again while the first is still in flight): ten identical
+ * captures (same captureKey), ten identical refunds (same refundKey), ten releases of one hold, at once, burst after
+ * burst: every call gets the one success answer, never a refusal meant for a different request; the money moves
+ * once. Rivals: approvers deciding one pending grant at once; a hundred grants to one customer with the caps raised.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
+import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import { captureHold } from '../../lambdas/app/capture';
-import { grantCredit } from '../../lambdas/app/grant';
+import { approveGrant } from '../../lambdas/app/approval';
+import { grantCredit, grantOrRequestApproval } from '../../lambdas/app/grant';
 import { placeHold } from '../../lambdas/app/hold';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { refundTaken } from '../../lambdas/app/refund';
 import { releaseHold } from '../../lambdas/app/release';
-import type { CapPolicy } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
-import { systemClock } from '../../lambdas/shared/clock';
-import { newId } from '../../lambdas/shared/ids';
+import { customerWith as grantedTo, directStore, NO_CAPS, realTime } from './direct-store';
+import { FUNCTIONS } from '../../infra/functions';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { unique } from './service-client';
 
@@ -25,51 +25,18 @@ jest.setTimeout(180_000);
 const BURSTS = 12;
 const RETRIES = 10;
 
-const NO_CAPS: CapPolicy = {
-  customerAmount30dMajorUnits: 1_000_000_000,
-  customerAmount365dMajorUnits: 1_000_000_000,
-  customerGrants30d: 1_000_000_000,
-  customerGrants365d: 1_000_000_000,
-  issuerAmountPerDayMajorUnits: 1_000_000_000,
-};
-
 let t: TestRuntime;
 let store: DynamoCreditStore;
 beforeAll(async () => {
   t = await startTestRuntime();
-  const client = new DynamoDBClient({
-    endpoint: process.env.DDB_ENDPOINT,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  store = new DynamoCreditStore(createDocumentClient(client), t.tableName);
+  store = directStore(t.tableName);
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-const deps = () => ({ store, clock: systemClock, newId });
-
-async function customerWith(amounts: number[]): Promise<string> {
-  const customerId = unique('c');
-  for (const amount of amounts) {
-    const out = await grantCredit(
-      {
-        complaintId: unique('cmp'),
-        customerId,
-        email: 'r@example.com',
-        locale: 'de-DE',
-        amount,
-        currency: 'EUR',
-        validityDays: 30,
-        reason: 'retries',
-      },
-      { ...deps(), policy: DEFAULT_GRANT_POLICY, caps: NO_CAPS },
-    );
-    if (out.outcome !== 'GRANTED') throw new Error(`grant: ${out.outcome}`);
-  }
-  return customerId;
-}
+const deps = () => ({ store, ...realTime });
+const customerWith = (amounts: number[]) => grantedTo(store, amounts);
 
 async function heldFor(customerId: string, amount: number) {
   const { response } = await placeHold({ customerId, orderId: unique('o'), amount, currency: 'EUR', idempotencyKey: unique('hk') }, deps());
@@ -149,4 +116,67 @@ test(`${RETRIES} releases of one hold at once, ${BURSTS} bursts: each call gets 
     expect(answer).toMatchObject({ holdId, restored: 400, lapsed: 0 });
     expect(await available(customerId)).toBe(500);
   }
+});
+
+test(`${RETRIES} approvers deciding one pending grant at once, ${BURSTS} bursts: one approval, every other told GRANT_ALREADY_DECIDED`, async () => {
+  const approval = { policy: { thresholdsMajorUnits: { EUR: 100 }, timeoutHours: 72 }, store };
+  for (let b = 0; b < BURSTS; b++) {
+    const customerId = unique('c');
+    const requested = await grantOrRequestApproval(
+      {
+        complaintId: unique('cmp'),
+        customerId,
+        email: 'a@example.com',
+        locale: 'de-DE',
+        amount: 15_000,
+        currency: 'EUR',
+        validityDays: 30,
+        reason: 'big',
+        issuedBy: 'agent-7',
+      },
+      { ...deps(), policy: DEFAULT_GRANT_POLICY, caps: NO_CAPS, approval },
+    );
+    if (requested.outcome !== 'PENDING_APPROVAL') throw new Error(`grant: ${requested.outcome}`);
+    let approver = 0;
+    const outcomes = await burst(() =>
+      approveGrant(
+        { operation: 'approve', customerId, pendingId: requested.pendingId, approverId: `boss-${++approver}` },
+        { store, clock: realTime.clock, policy: DEFAULT_GRANT_POLICY },
+      ),
+    );
+    const codes = outcomes.map((o) => (o.ok ? o.value.decision : o.code)).sort();
+    expect(codes).toEqual(['APPROVED', ...Array.from({ length: RETRIES - 1 }, () => 'GRANT_ALREADY_DECIDED')]);
+  }
+});
+
+/** A grant as its function's event source runs it: asynchronous retries after a retryable failure, then the failure queue. */
+async function grantAsInvoked(detail: Parameters<typeof grantCredit>[0]): Promise<string> {
+  const { asyncRetryAttempts } = FUNCTIONS.grant.trigger;
+  for (let invocation = 0; ; invocation++) {
+    try {
+      return (await grantCredit(detail, { ...deps(), policy: DEFAULT_GRANT_POLICY, caps: NO_CAPS })).outcome;
+    } catch (e) {
+      if (!(e instanceof CreditError)) throw e;
+      if (!e.retryable || invocation >= asyncRetryAttempts) return `GrantFailures: ${e.code}`;
+    }
+  }
+}
+
+test('100 grants to one customer at once, caps raised: every one granted, none in the failure queue, counted once', async () => {
+  const customerId = unique('c');
+  const detail = (n: number) => ({
+    complaintId: unique(`burst-${n}`),
+    customerId,
+    email: 'b@example.com',
+    locale: 'de-DE',
+    amount: 100 + n,
+    currency: 'EUR',
+    validityDays: 30,
+    reason: 'burst',
+  });
+  const outcomes = await Promise.all(Array.from({ length: 100 }, (_, n) => grantAsInvoked(detail(n))));
+  expect(outcomes.filter((o) => o !== 'GRANTED')).toEqual([]);
+  const usage = await store.readUsage(customerId, undefined, new Date().toISOString().slice(0, 10));
+  expect(usage.customer.value.reduce((sum, day) => sum + day.count, 0)).toBe(100);
+  expect(await available(customerId)).toBe(100 * 100 + (99 * 100) / 2);
 });
