@@ -72,7 +72,12 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
         continue;
       }
       turn = await waitForTurn(customerId, deps, policy.queue, budget);
-      if (!turn) break;
+      if (!turn) {
+        // Gave up waiting: the ticket will never be used, so it is counted finished now, not after a lease at its turn
+        // (a retried grant takes a new ticket; a burst's abandoned tickets would each stall the queue a lease).
+        await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
+        break;
+      }
     }
   } finally {
     // Gave up or failed in our turn: count it finished at once instead of making the queue wait out the lease.
@@ -87,8 +92,8 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
 /**
  * Take a ticket and sleep until it is within `window` turns of those finished: (turns to go − ½) × the turn's length
  * at a time, that length learnt from how fast `serving` moved since we first saw it move. When `serving` does not move
- * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the ticket is
- * then left to the lease).
+ * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the caller
+ * then counts its ticket finished).
  */
 export async function waitForTurn(
   customerId: string,
