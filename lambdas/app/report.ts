@@ -1,22 +1,12 @@
 import type { FinanceRequest } from '../contracts';
+import type { AnswerOf, FinanceAnswer } from '../contracts/answers';
 import { CreditError } from '../domain/errors';
-import {
-  buildReport,
-  daysBetween,
-  MAX_REPORT_DAYS,
-  reconcile,
-  reportCsv,
-  totalLiability,
-  type ReconciliationLine,
-  type ReportRow,
-} from '../domain/finance';
+import { buildReport, daysBetween, MAX_REPORT_DAYS, reconcile, reportCsv, totalLiability } from '../domain/finance';
 import type { Clock } from '../shared/clock';
 import type { ReportStore } from './ports';
 
-export type FinanceResponse =
-  | { operation: 'report'; from: string; to: string; rows: ReportRow[] }
-  | { operation: 'report'; from: string; to: string; csv: string }
-  | { operation: 'reconcile'; at: string; balanced: boolean; lines: ReconciliationLine[] };
+/** The report function's answer (its contract: lambdas/contracts/answers.ts). */
+export type FinanceResponse = AnswerOf<typeof FinanceAnswer>;
 
 /**
  * Finance: the liability report over days (from the day totals the aggregator keeps), and the reconciliation of the

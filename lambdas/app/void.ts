@@ -1,4 +1,5 @@
 import type { VoidRequest } from '../contracts';
+import type { AnswerOf, VoidAnswer } from '../contracts/answers';
 import { decideVoid } from '../domain/void';
 import { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
@@ -12,17 +13,8 @@ export interface VoidDeps {
   retry?: RetryPolicy;
 }
 
-export interface VoidResponse {
-  voidId: string;
-  customerId: string;
-  creditId: string;
-  currency: string;
-  /** The unspent rest removed (0 if nothing was left). */
-  voided: number;
-  voidedAt: string;
-  /** True when the credit was voided before and this is that void's answer again. */
-  replayed: boolean;
-}
+/** The void function's answer (its contract: lambdas/contracts/answers.ts). */
+export type VoidResponse = AnswerOf<typeof VoidAnswer>;
 
 /**
  * Void a credit for operations: the unspent rest goes (VOIDED entry → CreditVoided), no reminder follows (its item
