@@ -20,35 +20,33 @@ const LineApplication = z.strictObject({
   applied: minor,
 });
 
-export const RedeemAnswer = z.strictObject({
-  /** null when nothing could be applied (no spendable credit covers any of it). */
-  redemptionId: z.nullable(ref),
+/** What a spend (redeem, hold) answers besides its id, amount and time. */
+const spent = {
   customerId: ref,
   orderId: ref,
   currency,
   requested: z.number().check(z.int()),
-  applied: minor,
   allocations: z.array(Allocation),
-  /** Spendable balance in this currency right after this redemption, as this redemption saw it. */
+  /** Available (spendable, not held) balance in this currency right after this spend, as it saw it. */
   remainingBalance: minor,
-  redeemedAt: instant,
   /** Per purchase line, what was applied to it (only when the request named its purchase). */
   lines: z.optional(z.array(LineApplication)),
+};
+
+export const RedeemAnswer = z.strictObject({
+  /** null when nothing could be applied (no spendable credit covers any of it). */
+  redemptionId: z.nullable(ref),
+  ...spent,
+  applied: minor,
+  redeemedAt: instant,
 });
 
 export const HoldAnswer = z.strictObject({
   /** null when nothing could be held (no spendable credit covers any of it). */
   holdId: z.nullable(ref),
-  customerId: ref,
-  orderId: ref,
-  currency,
-  requested: z.number().check(z.int()),
+  ...spent,
   held: minor,
-  allocations: z.array(Allocation),
-  lines: z.optional(z.array(LineApplication)),
   holdExpiresAt: z.nullable(instant),
-  /** Available (spendable, not held) balance in this currency right after this hold. */
-  remainingBalance: minor,
   heldAt: instant,
 });
 
