@@ -35,9 +35,11 @@ it('the checkout of the README: 30,00 € held of 45,00 €, 25,00 € captured 
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   });
-  const { code } = await transform(checkout!, { loader: 'ts', format: 'cjs' });
-  const run = new Function('credits', `return (async () => {\n${code}\n})();`) as (c: CourtesyCreditsClient) => Promise<void>;
-  await run(credits);
+  // The block as the body of an async function of `credits`, its types stripped.
+  const { code } = await transform(`module.exports = async (credits) => {\n${checkout}\n};`, { loader: 'ts', format: 'cjs' });
+  const module = { exports: undefined as unknown as (c: CourtesyCreditsClient) => Promise<void> };
+  new Function('module', code)(module);
+  await module.exports(credits);
 
   const balance = await credits.balance({ customerId: 'cust-42' });
   expect(balance).toMatchObject({ ok: true, courtesyCredit: { balances: [{ currency: 'EUR', available: 5000 - 2500 + 800, held: 0 }] } });
