@@ -457,6 +457,9 @@ describe('no stray resources', () => {
         'AWS::SNS::TopicPolicy',
         'AWS::SES::ConfigurationSet',
         'AWS::SES::ConfigurationSetEventDestination',
+        // the events' schema registry (infra/constructs/event-schemas.ts)
+        'AWS::EventSchemas::Registry',
+        'AWS::EventSchemas::Schema',
       ].sort(),
     );
   });

@@ -12,15 +12,22 @@ import { INCOMING_EVENTS, OPERATIONS } from '../../lambdas/contracts/operations'
 import { EVENT_SOURCE } from '../../lambdas/domain/events';
 import { ContractSchemas } from '../support/contract-schemas';
 
-/** One Ajv for the file: the schemas compile once. */
+/** One Ajv for the file, every schema compiled before the first test (never in the middle of a timed burst). */
 let shared: ContractSchemas | undefined;
+function compiled(): ContractSchemas {
+  if (!shared) {
+    shared = new ContractSchemas();
+    shared.compileAll();
+  }
+  return shared;
+}
 
 const isOperation = (fn: string): fn is keyof typeof OPERATIONS => Object.hasOwn(OPERATIONS, fn);
 const isIncoming = (e: unknown): e is EventEnvelope =>
   typeof e === 'object' && e !== null && Object.hasOwn(INCOMING_EVENTS, (e as { 'detail-type'?: unknown })['detail-type'] as string);
 
 export class ContractCheck implements RuntimeObserver {
-  private readonly schemas = (shared ??= new ContractSchemas());
+  private readonly schemas = compiled();
   private found: string[] = [];
   /** What was held against a schema, for the record (a check that saw nothing proves nothing). */
   readonly checked = { answers: 0, requests: 0, eventsOut: 0, eventsIn: 0 };
