@@ -34,7 +34,7 @@ export class ContractSchemas {
     return (v.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
   }
 
-  event(envelope: { 'detail-type': string }): string[] {
+  event(envelope: { readonly 'detail-type': string }): string[] {
     return this.problems(`events/${envelope['detail-type']}.json`, envelope);
   }
 
