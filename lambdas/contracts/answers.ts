@@ -4,7 +4,7 @@ import { ERROR_CODES, type ErrorCode } from '../domain/errors';
 import { REPORT_COLUMNS } from '../domain/finance';
 import { HOLD_STATES, HOLD_STATUSES } from '../domain/hold';
 import { LEDGER_KINDS } from '../domain/ledger';
-import { Allocation, count, currency, dayText, instant, minor, reasonCode, ref } from './fields';
+import { Allocation, count, currency, dayText, instant, minor, reasonCode, ref } from './published';
 
 /**
  * What the synchronous functions answer: `{ ok: true, ...answer }` or `{ ok: false, error }`. The schemas are the

@@ -3,7 +3,7 @@ import { DECLINE_REASON_CODES } from '../domain/approval';
 import { CAPS } from '../domain/caps';
 import { DETAIL_TYPES, type DetailType } from '../domain/events';
 import { RELEASE_REASONS } from '../domain/ledger';
-import { Allocation, currency, instant, minor, reasonCode, ref } from './fields';
+import { Allocation, currency, instant, minor, reasonCode, ref } from './published';
 
 /**
  * The `detail` of every event the service publishes (source courtesy-credits), by detail-type: the events' one
