@@ -10,6 +10,7 @@ import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEn
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
 import type { HoldList, PaymentFlowStore } from './payment-ports';
+import type { AnswerOf, RedeemAnswer } from '../contracts/answers';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;
@@ -28,20 +29,8 @@ export interface RedeemRecord {
   readonly response: RedeemResponse;
 }
 
-export interface RedeemResponse {
-  readonly redemptionId: string | null;
-  readonly customerId: string;
-  readonly orderId: string;
-  readonly currency: string;
-  readonly requested: number;
-  readonly applied: number;
-  readonly allocations: readonly Allocation[];
-  /** Spendable balance in this currency right after this redemption, as this redemption saw it. */
-  readonly remainingBalance: number;
-  readonly redeemedAt: string;
-  /** Per purchase line, what was applied to it (only when the request named its purchase). */
-  readonly lines?: readonly LineApplication[];
-}
+/** The redeem function's answer (its contract: lambdas/contracts/answers.ts). */
+export type RedeemResponse = AnswerOf<typeof RedeemAnswer>;
 
 /**
  * `conflict.stale`: a condition failed because the data changed since it was read (re-read and re-plan at once);
