@@ -9,7 +9,8 @@
  *
  * Switches (environment): DDB_STRICT=0 turns the layer off (on by default); DDB_STRICT_TXN_MS the window;
  * DDB_STRICT_PARTITION_WCU / DDB_STRICT_PARTITION_RCU the partition ceilings. Tests reach POST /_strict/induce
- * ({ TableName, Key, count }: the next `count` writes of that item meet a phantom transaction) and GET /_strict.
+ * ({ TableName, Key, count }: the next `count` writes of that item meet a phantom transaction; the answer's
+ * `before` is how many were still unmet) and GET /_strict.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -251,8 +252,10 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
       });
     const body = JSON.parse(raw.toString('utf8') || '{}');
     const table = body.TableName as string;
-    inFlight.induce(itemId(table, await schemaOf(table), body.Key), Number(body.count ?? 1));
-    return json(200, { induced: inFlight.pendingInduced() });
+    const item = itemId(table, await schemaOf(table), body.Key);
+    const before = inFlight.pendingInduced()[item] ?? 0;
+    inFlight.induce(item, Number(body.count ?? 1));
+    return json(200, { before });
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
