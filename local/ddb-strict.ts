@@ -27,7 +27,6 @@ import {
   type KeySchema,
   type Touch,
 } from './ddb-strict-requests';
-import { dynamoCall } from './dynamodb-local';
 import { HOST } from './service-ports';
 
 /** What the layer refused so far (benchmarks and tests read it at GET /_strict). */
@@ -81,49 +80,69 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(upstream);
 
-  const schemaOf = (table: string): Promise<KeySchema> => {
-    let s = schemas.get(table);
+  /**
+   * A table's keys, asked of DynamoDB Local with the caller's own credentials: without a shared database DynamoDB
+   * Local keeps each access key's and region's tables apart.
+   */
+  const schemaOf = (req: http.IncomingMessage, table: string): Promise<KeySchema> => {
+    const auth = String(req.headers.authorization ?? '');
+    const scope = /Credential=([^/]+\/[^/]+\/([^/]+))/.exec(auth);
+    const id = `${scope ? `${scope[1]?.split('/')[0]}/${scope[2]}` : ''} ${table}`;
+    let s = schemas.get(id);
     if (!s) {
-      s = dynamoCall(upstream, 'DescribeTable', { TableName: table }).then((r) => {
-        const t = r.body?.Table;
-        if (r.status !== 200 || !t) throw new UnknownTable(table);
+      const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.DescribeTable', authorization: auth };
+      s = send(headers, '/', Buffer.from(JSON.stringify({ TableName: table }))).then((r) => {
+        const t = r.status === 200 ? parsed(r)?.Table : undefined;
+        if (!t) throw new UnknownTable(table);
         const hashOf = (ks: Array<{ AttributeName: string; KeyType: string }>) => ks.find((k) => k.KeyType === 'HASH')!.AttributeName;
         const indexHash: Record<string, string> = {};
-        for (const i of [...(t.GlobalSecondaryIndexes ?? []), ...(t.LocalSecondaryIndexes ?? [])])
-          indexHash[i.IndexName] = hashOf(i.KeySchema);
+        for (const i of [...(t.GlobalSecondaryIndexes ?? []), ...(t.LocalSecondaryIndexes ?? [])]) indexHash[i.IndexName] = hashOf(i.KeySchema);
         return { hash: hashOf(t.KeySchema), range: t.KeySchema.find((k: any) => k.KeyType === 'RANGE')?.AttributeName, indexHash };
       });
-      s.catch(() => schemas.delete(table));
-      schemas.set(table, s);
+      s.catch(() => schemas.delete(id));
+      schemas.set(id, s);
     }
     return s;
   };
 
-  const forward = (req: http.IncomingMessage, body: Buffer): Promise<Reply> =>
+  const send = (headers: http.OutgoingHttpHeaders, path: string, body: Buffer): Promise<Reply> =>
     new Promise((resolve, reject) => {
-      stats.forwarded++;
-      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
-      const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const out: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'connection') out[k] = v;
-          resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
-        });
-        res.on('error', reject);
-      });
+      const up = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: 'POST',
+          headers: { ...headers, host: target.host, 'content-length': String(body.length) },
+          agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const out: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'connection') out[k] = v;
+            resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
+          });
+          res.on('error', reject);
+        },
+      );
       up.on('error', reject);
       up.end(body);
     });
 
-  const parsed = (r: Reply): any => {
+  const forward = (req: http.IncomingMessage, body: Buffer): Promise<Reply> => {
+    stats.forwarded++;
+    return send(req.headers, req.url ?? '/', body);
+  };
+
+  function parsed(r: Reply): any {
     try {
       return JSON.parse(r.body.toString('utf8'));
     } catch {
       return undefined;
     }
-  };
+  }
 
   /** Hold `holder`'s items for the request and at least `holdMs`, then release them. */
   const held = async (holder: Holder, holdMs: number, run: () => Promise<Reply>): Promise<Reply> => {
@@ -139,11 +158,11 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
     }
   };
 
-  const touches = async (actions: Array<{ table: string; action: Record<string, any> }>, write: boolean) =>
-    Promise.all(actions.map(async ({ table, action }) => touch(await schemaOf(table), table, action, write)));
+  const touches = async (req: http.IncomingMessage, actions: Array<{ table: string; action: Record<string, any> }>, write: boolean) =>
+    Promise.all(actions.map(async ({ table, action }) => touch(await schemaOf(req, table), table, action, write)));
 
   const transactWrite = async (req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
-    const ts = await touches(transactWriteActions(body), true);
+    const ts = await touches(req, transactWriteActions(body), true);
     const meeting = inFlight.meet(
       'transactWrite',
       ts.map((t) => t.item),
@@ -169,7 +188,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
   };
 
   const transactGet = async (req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
-    const ts = await touches(transactGetActions(body), false);
+    const ts = await touches(req, transactGetActions(body), false);
     const items = ts.map((t) => t.item);
     const meeting = inFlight.meet('transactGet', items);
     if (meeting.conflict) {
@@ -195,7 +214,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
 
   const singleWrite = async (req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
     const table = body?.TableName as string;
-    const t = touch(await schemaOf(table), table, body, true);
+    const t = touch(await schemaOf(req, table), table, body, true);
     if (inFlight.meet('write', [t.item]).conflict) {
       stats.writesConflicted++;
       return json(400, strictErrors.conflict());
@@ -223,7 +242,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
     const reply = await forward(req, raw);
     if (reply.status !== 200) return reply;
     const table = body?.TableName as string;
-    const schema = await schemaOf(table);
+    const schema = await schemaOf(req, table);
     const consistent = body?.ConsistentRead === true;
     const out = parsed(reply);
     const reads = new Map<string, number>();
@@ -252,7 +271,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
       });
     const body = JSON.parse(raw.toString('utf8') || '{}');
     const table = body.TableName as string;
-    const item = itemId(table, await schemaOf(table), body.Key);
+    const item = itemId(table, await schemaOf(req, table), body.Key);
     const before = inFlight.pendingInduced()[item] ?? 0;
     inFlight.induce(item, Number(body.count ?? 1));
     return json(200, { before });
@@ -271,7 +290,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
         else if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') reply = await singleWrite(req, raw, body);
         else if (op === 'GetItem' || op === 'Query') reply = await read(op, req, raw, body);
         else {
-          if (op === 'DeleteTable' || op === 'CreateTable') schemas.delete(body?.TableName);
+          if (op === 'DeleteTable' || op === 'CreateTable') schemas.clear();
           reply = await forward(req, raw);
         }
       }
