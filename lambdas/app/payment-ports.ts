@@ -4,7 +4,7 @@ import type { Hold } from '../domain/hold';
 import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/ledger';
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
 import type { KeyedOperation } from '../adapters/dynamodb/layout';
-import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
+import type { CommitOutcome, SpendStore } from './ports';
 
 /**
  * The payment flow's answers and the narrow store ports of its use cases (hold, capture, release, refund, the
@@ -99,15 +99,14 @@ export interface HoldReader extends StoredCredits {
 
 export interface HoldStore extends SpendStore {
   /**
-   * One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, with `turn`
-   * the spend queue's count of finished turns advanced, the key record (the guard).
+   * One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, the key
+   * record (the guard).
    */
   commitHold(input: {
     customerId: string;
     idempotencyKey: string;
     record: KeyedRecord<HoldResponse>;
     placed?: { hold: Hold; ledger: HeldEntry };
-    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<KeyedRecord<HoldResponse>>>;
 }

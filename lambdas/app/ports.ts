@@ -170,7 +170,7 @@ export interface SpendQueueState {
   readonly serving: number;
 }
 
-/** The caller's turn in the spend queue: its commit counts the turn finished in the same transaction. */
+/** The caller's turn in the spend queue, counted finished after its commit (a single-item write on the sequencer). */
 export interface SpendTurn {
   readonly ticket: number;
 }
@@ -180,7 +180,7 @@ export interface SpendQueue {
   takeTicket(customerId: string, now: Date): Promise<SpendQueueState & SpendTurn>;
   /** Strongly consistent read of the queue (nobody ever queued: serving 0). */
   readQueue(customerId: string): Promise<SpendQueueState>;
-  /** A turn given up without a commit: count it finished. */
+  /** A turn over (committed, or given up): count it finished. */
   finishTurn(customerId: string, now: Date): Promise<void>;
   /** A stalled turn (nothing finished for a lease): count one finished, only if `serving` is still at `seen`; false if it moved. */
   passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean>;
@@ -192,14 +192,13 @@ export interface SpendStore extends SpendableCredits, SpendQueue {}
 export interface RedeemStore extends SpendStore {
   /**
    * One transaction: debit each allocation (only if still there, unexpired and covering it), ledger entry, idempotency
-   * record, and with `turn` the queue's count of finished turns advanced.
+   * record.
    */
   commitRedemption(input: {
     customerId: string;
     idempotencyKey: string;
     record: RedeemRecord;
     ledger?: RedeemedEntry;
-    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<RedeemRecord>>;
 }
