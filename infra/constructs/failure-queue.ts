@@ -11,7 +11,7 @@ import type { FailureQueueSpec } from '../functions';
 
 /**
  * How long a failure queue keeps a message: 14 days, the most SQS allows. After that SQS deletes it, unread and
- * without trace, so the failure-queue alarms must page well before (README, Landing zone: failure queues).
+ * without trace, so the failure-queue alarms must page well before (docs/deploy.md, Landing zone: failure queues).
  */
 export const FAILURE_QUEUE_RETENTION = Duration.days(14);
 
