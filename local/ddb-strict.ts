@@ -64,6 +64,8 @@ const readBody = (req: http.IncomingMessage) =>
     req.on('error', reject);
   });
 
+const ANY_CREDENTIALS = 'AWS4-HMAC-SHA256 Credential=local/20240101/eu-central-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+
 /** A table DynamoDB Local does not describe: the request goes through for DynamoDB Local to answer. */
 class UnknownTable extends Error {}
 
@@ -85,18 +87,24 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
    * Local keeps each access key's and region's tables apart.
    */
   const schemaOf = (req: http.IncomingMessage, table: string): Promise<KeySchema> => {
-    const auth = String(req.headers.authorization ?? '');
+    // a control request (tests) carries no credentials: any will do for a shared DynamoDB Local
+    const auth = String(req.headers.authorization ?? ANY_CREDENTIALS);
     const scope = /Credential=([^/]+\/[^/]+\/([^/]+))/.exec(auth);
     const id = `${scope ? `${scope[1]?.split('/')[0]}/${scope[2]}` : ''} ${table}`;
     let s = schemas.get(id);
     if (!s) {
-      const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.DescribeTable', authorization: auth };
+      const headers = {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.DescribeTable',
+        authorization: auth,
+      };
       s = send(headers, '/', Buffer.from(JSON.stringify({ TableName: table }))).then((r) => {
         const t = r.status === 200 ? parsed(r)?.Table : undefined;
         if (!t) throw new UnknownTable(table);
         const hashOf = (ks: Array<{ AttributeName: string; KeyType: string }>) => ks.find((k) => k.KeyType === 'HASH')!.AttributeName;
         const indexHash: Record<string, string> = {};
-        for (const i of [...(t.GlobalSecondaryIndexes ?? []), ...(t.LocalSecondaryIndexes ?? [])]) indexHash[i.IndexName] = hashOf(i.KeySchema);
+        for (const i of [...(t.GlobalSecondaryIndexes ?? []), ...(t.LocalSecondaryIndexes ?? [])])
+          indexHash[i.IndexName] = hashOf(i.KeySchema);
         return { hash: hashOf(t.KeySchema), range: t.KeySchema.find((k: any) => k.KeyType === 'RANGE')?.AttributeName, indexHash };
       });
       s.catch(() => schemas.delete(id));
@@ -281,7 +289,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
     let reply: Reply;
     const raw = await readBody(req);
     try {
-      if (req.url?.startsWith('/_strict')) reply = await control(req, raw);
+      if (req.url?.startsWith('/_strict')) reply = await control(req, raw).catch((e) => json(400, { message: String(e) }));
       else {
         const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
         const body = op === '' ? undefined : JSON.parse(raw.toString('utf8') || '{}');

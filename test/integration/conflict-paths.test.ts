@@ -52,6 +52,7 @@ async function induce(key: Key, count: number): Promise<number> {
     method: 'POST',
     body: JSON.stringify({ TableName: t.tableName, Key: marshall(key), count }),
   });
+  if (!res.ok) throw new Error(`induce: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { before: number }).before;
 }
 /** How many induced conflicts on the item were not met (and forget them). */
