@@ -47,15 +47,14 @@ export interface HoldReader extends StoredCredits {
 
 export interface HoldStore extends SpendStore {
   /**
-   * One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, with `turn`
-   * the spend queue's count of finished turns advanced, the key record (the guard).
+   * One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, the key
+   * record (the guard).
    */
   commitHold(input: {
     customerId: string;
     idempotencyKey: string;
     record: KeyedRecord<HoldResponse>;
     placed?: { hold: Hold; ledger: HeldEntry };
-    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<KeyedRecord<HoldResponse>>>;
 }
