@@ -23,7 +23,7 @@ import type { CourtesyConfig } from './config';
 import { EmailEvents } from './constructs/email-events';
 import { FailureBucket } from './constructs/failure-bucket';
 import { FailureQueue } from './constructs/failure-queue';
-import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
+import { RETAINED, ServiceFunction } from './constructs/service-function';
 import { WorkQueue } from './constructs/work-queue';
 import {
   FUNCTION_LIST,
@@ -36,7 +36,7 @@ import {
   type FunctionSpec,
   type Trigger,
 } from './functions';
-import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
+import { functionNameOutputKey, METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
 import { applyFailureQueueReadPolicy } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
@@ -265,7 +265,7 @@ export class CourtesyCreditsStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'EventBridge bus' });
     for (const spec of functions) {
-      new CfnOutput(this, `${pascal(spec.name)}FunctionName`, {
+      new CfnOutput(this, functionNameOutputKey(spec.name), {
         value: this.functions[spec.name].functionName,
         description: `Lambda function "${spec.name}"`,
       });

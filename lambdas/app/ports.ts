@@ -47,6 +47,9 @@ export interface RedeemResponse {
  * `conflict.stale`: a condition failed because the data changed since it was read (re-read and re-plan at once);
  * otherwise another transaction held the items (back off, then retry).
  */
+/** Most items one atomic write of the store holds (a DynamoDB transaction: 100); every per-credit limit derives from it. */
+export const TRANSACTION_MAX_ITEMS = 100;
+
 export type CommitOutcome<T> =
   | { kind: 'committed' }
   | { kind: 'duplicate'; existing: T | undefined }
@@ -93,8 +96,12 @@ export type ComplaintOutcome =
   | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string }
   | { readonly kind: 'pending'; readonly key: PendingKey };
 
-/** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
-export interface GrantStore {
+/**
+ * Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`).
+ * A grant contends on the customer's usage counter and queues like a spend (lambdas/app/spend.ts): with `turn`, its
+ * commit counts the turn finished in the same transaction.
+ */
+export interface GrantStore extends SpendQueue {
   /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
   readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
   /**
@@ -107,9 +114,10 @@ export interface GrantStore {
     remindAt?: Date;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>>;
   /** Record a refusal under the complaint's key (the guard: once per complaint); its insertion is the GrantRefused outbox record. */
-  refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
+  refuse(refusal: GrantRefusal, requestHash: string, turn?: SpendTurn): Promise<CommitOutcome<ComplaintOutcome>>;
 }
 
 /** What an approval writes (see ApprovalStore.commitApproval). */
@@ -137,7 +145,12 @@ export interface ApprovalStore {
    * GrantPendingApproval outbox record) and the usage counters, as `grant` writes them: a pending grant counts
    * against the caps from its request on.
    */
-  requestApproval(input: { pending: PendingGrant; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>>;
+  requestApproval(input: {
+    pending: PendingGrant;
+    requestHash: string;
+    usage: UsageUpdate;
+    turn?: SpendTurn;
+  }): Promise<CommitOutcome<ComplaintOutcome>>;
   getPending(customerId: string, pendingId: string): Promise<PendingGrant | undefined>;
   getDecision(customerId: string, pendingId: string): Promise<ApprovalDecision | undefined>;
   /** What the complaint's key records (a pending key, a grant key, a refusal), if anything. */
