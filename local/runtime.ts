@@ -24,7 +24,7 @@ export { FunctionError } from './lambda';
 export type { SerializedError, InvokeOutcome } from './lambda';
 export { REPO_ROOT, defaultHandlerModule, unionEnvironment, type InvokeHook } from './functions';
 export type { EventEnvelope, RecordedEvent, PutEventsEntryInput, PutEventsOutput } from './eventbridge';
-export type { LocalRuntime, LocalRuntimeOptions } from './runtime-api';
+export type { LocalRuntime, LocalRuntimeOptions, RuntimeObserver } from './runtime-api';
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const runtime = new Runtime(opts);
@@ -77,8 +77,9 @@ class Runtime implements LocalRuntime {
       retryDelay,
       sendToQueue,
       log: this.log,
+      ...(opts.observe ? { observe: opts.observe } : {}),
     });
-    this.buses = new EventBuses(this.model, this.functions, this.activity, this.log);
+    this.buses = new EventBuses(this.model, this.functions, this.activity, this.log, opts.observe);
     this.streamMappings = new StreamMappings({
       mappings: this.model.streamMappings.filter((m) => m.tableLogicalId === this.model.table.logicalId),
       functions: this.functions,

@@ -37,6 +37,10 @@ export const INERT_TYPES = new Set([
   'AWS::SNS::Subscription',
   'AWS::SES::ConfigurationSet',
   'AWS::SES::ConfigurationSetEventDestination',
+  // The schema registry: documentation for the events' consumers (code bindings), nothing to run. The contract tests
+  // validate every event on the local bus against the same files (schemas/, test/integration/contract-check.ts).
+  'AWS::EventSchemas::Registry',
+  'AWS::EventSchemas::Schema',
   // The landing-zone options' types (key, VPC, endpoints), each with its reason in infra/options/resource-types.ts.
   ...Object.keys(LANDING_ZONE_RESOURCE_TYPES),
 ]);

@@ -1,16 +1,13 @@
 import type { EraseRequest } from '../contracts';
+import type { AnswerOf, EraseAnswer } from '../contracts/answers';
 import type { Clock } from '../shared/clock';
 import type { EraseStore } from './ports';
 
-export interface EraseResponse {
-  customerId: string;
-  erasedAt: string;
-  /** Items changed by this call (0 when erased before: erasure is idempotent). */
-  itemsErased: number;
-}
+/** The erase function's answer (its contract: lambdas/contracts/answers.ts). */
+export type EraseResponse = AnswerOf<typeof EraseAnswer>;
 
 /**
- * Erase a customer's personal data (domain/erasure.ts) from every item: amounts, ids and dates stay, so balances,
+ * Erase a customer's personal data (the address, locale and free text) from every item: amounts, ids and dates stay, so balances,
  * history and the finance report are unchanged; no email can be sent about an erased credit afterwards.
  */
 export async function eraseCustomer(req: EraseRequest, deps: { store: EraseStore; clock: Clock }): Promise<EraseResponse> {

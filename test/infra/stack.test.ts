@@ -414,10 +414,11 @@ describe('queues', () => {
 });
 
 describe('outputs', () => {
-  test('table, bus, every function and every failure queue', () => {
+  test('table, bus, schema registry, every function and every failure queue', () => {
     const outputs = json.Outputs as Record<string, { Value: unknown }>;
     expect(outputs.TableName!.Value).toEqual({ Ref: tableId() });
     expect(outputs.EventBusName!.Value).toEqual({ Ref: ofType('AWS::Events::EventBus')[0]![0] });
+    expect(outputs.SchemaRegistryName!.Value).toEqual({ 'Fn::GetAtt': [ofType('AWS::EventSchemas::Registry')[0]![0], 'RegistryName'] });
     for (const n of FUNCTION_NAMES) {
       expect(outputs[`${pascal(n)}FunctionName`]!.Value).toEqual({ Ref: fnIds[n] });
     }
@@ -426,8 +427,8 @@ describe('outputs', () => {
       expect(out).toHaveLength(1);
     }
     expect(Object.keys(outputs)).toHaveLength(
-      2 + FUNCTION_NAMES.length + ofType('AWS::SQS::Queue').length + ofType('AWS::S3::Bucket').length,
-    ); // table, bus, functions, every queue and bucket
+      3 + FUNCTION_NAMES.length + ofType('AWS::SQS::Queue').length + ofType('AWS::S3::Bucket').length,
+    ); // table, bus, registry, functions, every queue and bucket
   });
 });
 
@@ -457,6 +458,9 @@ describe('no stray resources', () => {
         'AWS::SNS::TopicPolicy',
         'AWS::SES::ConfigurationSet',
         'AWS::SES::ConfigurationSetEventDestination',
+        // the events' schema registry (infra/constructs/event-schemas.ts)
+        'AWS::EventSchemas::Registry',
+        'AWS::EventSchemas::Schema',
       ].sort(),
     );
   });

@@ -15,13 +15,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
+import { shiftableServiceClock } from '../../local/service-clock';
 import type { CfnTemplate } from '../../local/template';
+import { ContractCheck } from './contract-check';
 
 export interface TestRuntime {
   runtime: LocalRuntime;
   /** This file's table (unique per test file). */
   tableName: string;
   template: CfnTemplate;
+  /** The contract checks (contract-check.ts) on the service's own template; undefined on another template. */
+  contracts: ContractCheck | undefined;
   stop(): Promise<void>;
 }
 
@@ -35,9 +39,19 @@ export interface TestRuntimeOptions {
   queueDelayMs?: (seconds: number) => number;
   /** SES endpoint the handlers use (default: the shared emulator, SES_ENDPOINT), e.g. a fault proxy in front of it. */
   sesEndpoint?: string;
+  /** Let `/_local/clock` (the CLI's `clock`) shift the service's clock, as `npm start` does. */
+  shiftableClock?: boolean;
   /** Print runtime log lines (also enabled by LOCAL_DEBUG=1). */
   log?: (line: string) => void;
+  /** Hold every event, request and answer against schemas/ (default: on the service's own template). */
+  contracts?: boolean;
 }
+
+/** The runtimes of this test file that check contracts: each test fails on a violation it caused. */
+const checked = new Set<ContractCheck>();
+afterEach(() => {
+  for (const c of checked) c.assertKept();
+});
 
 function requireEnv(name: string): string {
   const v = process.env[name];
@@ -89,9 +103,18 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
     ...(opts.queueDelayMs ? { queueDelayMs: opts.queueDelayMs } : {}),
     ...(log ? { log } : {}),
+    ...(opts.shiftableClock ? { clock: shiftableServiceClock() } : {}),
   };
-  const runtime = await startLocalRuntime(runtimeOpts);
-  return { runtime, tableName, template, stop: () => runtime.stop() };
+  const contracts = (opts.contracts ?? opts.template === undefined) ? new ContractCheck() : undefined;
+  const runtime = await startLocalRuntime({ ...runtimeOpts, ...(contracts ? { observe: contracts } : {}) });
+  if (contracts) checked.add(contracts);
+  const stop = async () => {
+    await runtime.stop();
+    if (!contracts) return;
+    checked.delete(contracts);
+    contracts.assertKept(); // what happened after the last test
+  };
+  return { runtime, tableName, template, contracts, stop };
 }
 
 /** An email as the SES emulator stored it, flattened. */

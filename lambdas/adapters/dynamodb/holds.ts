@@ -12,9 +12,20 @@ import type {
 import type { Table, TransactItems } from './client';
 import { decodeAs, ledgerItem } from './codec';
 import { debitCredit, restoreCredit } from './credit-writes';
-import { advanceQueue } from './spend-queue';
 import { holdItem, operationKeyItem } from './payment-codec';
 import { PREFIX, keys } from './layout';
+
+/** The hold replaced by its next state: only if nobody changed it since it was read and its lifetime has not passed. */
+export function holdUpdate(table: Table, before: Hold, after: Hold, now: Date): TransactItems[number] {
+  return {
+    Put: {
+      TableName: table.name,
+      Item: holdItem(after),
+      ConditionExpression: 'version = :version AND expiresAtMs > :now',
+      ExpressionAttributeValues: { ':version': before.version, ':now': now.getTime() },
+    },
+  };
+}
 
 /**
  * The payment flow's writes (issue 10): placing, capturing and releasing holds, the auto-release of an expired hold,
@@ -53,7 +64,7 @@ export class PaymentFlow {
     );
   }
 
-  commitHold: HoldStore['commitHold'] = ({ customerId, idempotencyKey, record, placed, turn, now }) => {
+  commitHold: HoldStore['commitHold'] = ({ customerId, idempotencyKey, record, placed, now }) => {
     const t = this.table;
     const items = [
       ...(placed
@@ -63,22 +74,9 @@ export class PaymentFlow {
             t.putNew(ledgerItem(placed.ledger)),
           ]
         : []),
-      ...(turn ? [advanceQueue(t, customerId, turn, now)] : []),
     ];
     return this.keyed(items, customerId, 'HOLD', idempotencyKey, record, now);
   };
-
-  /** The hold replaced by its next state: only if nobody changed it since it was read and its lifetime has not passed. */
-  private holdUpdate(before: Hold, after: Hold, now: Date): TransactItems[number] {
-    return {
-      Put: {
-        TableName: this.table.name,
-        Item: holdItem(after),
-        ConditionExpression: 'version = :version AND expiresAtMs > :now',
-        ExpressionAttributeValues: { ':version': before.version, ':now': now.getTime() },
-      },
-    };
-  }
 
   private releaseItems(customerId: string, release: ReleaseWrite, now: Date): TransactItems {
     return [this.table.putNew(ledgerItem(release.entry)), ...release.restore.map((r) => restoreCredit(this.table, customerId, r, now))];
@@ -86,7 +84,7 @@ export class PaymentFlow {
 
   commitCapture: CaptureStore['commitCapture'] = ({ before, after, capture, release, captureKey, record, now }) => {
     const items = [
-      this.holdUpdate(before, after, now),
+      holdUpdate(this.table, before, after, now),
       this.table.putNew(ledgerItem(capture)),
       ...(release ? this.releaseItems(before.customerId, release, now) : []),
     ];
@@ -96,7 +94,7 @@ export class PaymentFlow {
   /** No guard: a failed hold condition means it changed since read; the caller re-reads and sees why. */
   commitRelease: ReleaseStore['commitRelease'] = ({ before, after, release, now }) =>
     this.table.transact<never>(
-      [this.holdUpdate(before, after, now), ...this.releaseItems(before.customerId, release, now)],
+      [holdUpdate(this.table, before, after, now), ...this.releaseItems(before.customerId, release, now)],
       -1,
       async () => undefined,
     );
