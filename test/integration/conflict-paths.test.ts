@@ -23,7 +23,7 @@ import { CreditError } from '../../lambdas/domain/errors';
 import type { LedgerEntry } from '../../lambdas/domain/ledger';
 import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
-import { CONFLICT_RETRY, REDEEM_RETRY } from '../../lambdas/shared/retry';
+import { CONFLICT_RETRY, GRANT_RETRY, REDEEM_RETRY } from '../../lambdas/shared/retry';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { unique } from './service-client';
 
@@ -182,6 +182,8 @@ describe('capture and refund under conflicts', () => {
 });
 
 describe('grant with caps under conflicts', () => {
+  /** The grant policy (it queues like a spend) with a short time budget, so that running it out takes a second. */
+  const SHORT_GRANT = { ...GRANT_RETRY, maxElapsedMs: 1_000 };
   it.each([
     ['the customer usage item', (customerId: string) => ({ pk: keys.customer(customerId), sk: GRANT_USAGE_SK }), undefined],
     [
@@ -190,16 +192,20 @@ describe('grant with caps under conflicts', () => {
       'agent-conflict',
     ],
   ])(
-    'on %s: 10 conflicts refused after exactly 10 tries with nothing granted; 9 conflicts, granted once and counted once',
+    'on %s: conflicts past the time budget refused no sooner, nothing granted, the turn given back; 5 conflicts, granted once and counted once',
     async (_, keyOf, issuedBy) => {
       const customerId = unique('cust');
       const key = keyOf(customerId);
       const first = detail(customerId, 1_000, issuedBy);
-      await induce(key, CONFLICT_RETRY.attempts);
-      expect(await concurrent(grantOrRequestApproval(first, deps()))).toBe('CONCURRENT_MODIFICATION');
-      expect(await unmet(key)).toBe(0);
+      await induce(key, 100_000);
+      const started = Date.now();
+      expect(await concurrent(grantOrRequestApproval(first, { ...deps(), retry: SHORT_GRANT }))).toBe('CONCURRENT_MODIFICATION');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(SHORT_GRANT.maxElapsedMs - 50);
       expect(await ofType(customerId, 'CREDIT')).toHaveLength(0);
-      await induce(key, CONFLICT_RETRY.attempts - 1);
+      const [queue] = (await items(keys.customer(customerId))).filter((i) => i.sk === SPEND_QUEUE_SK);
+      expect(queue?.serving).toBe(queue?.issued);
+      expect(await unmet(key)).toBeGreaterThan(0); // conflicts were still induced when it gave up (and are forgotten now)
+      await induce(key, 5);
       expect((await grantOrRequestApproval(first, deps())).outcome).toBe('GRANTED');
       expect((await grantOrRequestApproval(first, deps())).outcome).toBe('DUPLICATE');
       expect(await unmet(key)).toBe(0);
