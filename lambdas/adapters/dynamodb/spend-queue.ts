@@ -22,16 +22,22 @@ export function decodeSpendQueue(f: Fields): { customerId: string; issued: numbe
   return { customerId: f.str('customerId'), issued: f.int('issued'), serving: f.int('serving') };
 }
 
-/** The count of finished turns, one up. */
-function finished(t: Table, customerId: string, now: Date) {
+/**
+ * The count of finished turns, one up — never past the tickets handed out: a turn that was passed as stalled (its
+ * holder slower than a lease, not crashed) and then finishes would otherwise be counted twice, leaving `serving` above
+ * `issued` and the next turns unordered.
+ */
+function finished(customerId: string, now: Date) {
   return {
-    TableName: t.name,
     Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
     UpdateExpression: 'SET #ttl = :ttl ADD serving :one',
+    ConditionExpression: 'serving < issued',
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     ExpressionAttributeValues: { ':one': 1, ':ttl': ttlAfter(now) },
   };
 }
+
+const conditionFailed = (error: unknown) => (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export class SpendQueues {
   constructor(private readonly table: Table) {}
@@ -75,7 +81,11 @@ export class SpendQueues {
   }
 
   async finishTurn(customerId: string, now: Date): Promise<void> {
-    await this.table.update(finished(this.table, customerId, now));
+    try {
+      await this.table.update(finished(customerId, now));
+    } catch (error) {
+      if (!conditionFailed(error)) throw error; // every ticket's turn is counted already (this one was passed as stalled)
+    }
   }
 
   async passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean> {
@@ -89,7 +99,7 @@ export class SpendQueues {
       });
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }

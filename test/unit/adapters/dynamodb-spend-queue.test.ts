@@ -80,15 +80,22 @@ describe('readQueue: strongly consistent GetItem of `serving`', () => {
 });
 
 describe('finishing and passing turns', () => {
-  it('finishTurn: ADD serving 1, unconditional', async () => {
-    ddb.on(UpdateCommand).resolves({});
+  it('finishTurn: ADD serving 1, never past the tickets issued (a turn passed as stalled that then finishes counts once)', async () => {
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     await store.finishTurn('cust-1', NOW);
     expect(sent(UpdateCommand)[0]).toMatchObject({
       Key: KEY,
       UpdateExpression: 'SET #ttl = :ttl ADD serving :one',
+      ConditionExpression: 'serving < issued',
       ExpressionAttributeValues: { ':one': 1, ':ttl': TTL_ONE_DAY },
     });
-    expect(sent(UpdateCommand)[0].ConditionExpression).toBeUndefined();
+    await expect(store.finishTurn('cust-1', NOW)).resolves.toBeUndefined();
+    ddb.reset();
+    ddb.on(UpdateCommand).rejects(new Error('boom'));
+    await expect(store.finishTurn('cust-1', NOW)).rejects.toThrow('boom');
   });
 
   it('passStalledTurn: serving + 1 only if still at the count seen; false when it moved', async () => {
