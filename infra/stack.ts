@@ -187,7 +187,7 @@ export class CourtesyCreditsStack extends Stack {
     applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
 
     this.addOutputs(FUNCTION_LIST);
-    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email }); // last: watches every function and queue
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email, ...(key ? { encryptionKey: key } : {}) }); // last: watches every function and queue
   }
 
   /**

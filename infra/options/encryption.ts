@@ -1,9 +1,10 @@
 /**
  * The `courtesy:kms` = `customer-managed` option: the stack's one customer-managed KMS key (yearly rotation, retained
- * like the data it protects), with a key policy letting CloudWatch Logs encrypt the stack's log groups and EventBridge
- * write to an encrypted dead-letter queue of the service's bus; and the key permissions a function needs for its table
- * actions. DynamoDB and SQS use the key on behalf of the calling roles (IAM permissions, enabled by the key policy's
- * account statement), so they need no service statement of their own.
+ * like the data it protects), with a key policy letting CloudWatch Logs encrypt the stack's log groups, EventBridge
+ * write to an encrypted dead-letter queue of the service's bus and CloudWatch publish to the encrypted alarm topic;
+ * and the key permissions a role needs through DynamoDB (table actions, stream) and SQS (send, consume). DynamoDB and
+ * SQS use the key on behalf of the calling roles (IAM permissions, enabled by the key policy's account statement), so
+ * they need no service statement of their own.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -73,6 +74,23 @@ export function createServiceKey(scope: Construct, props: ServiceKeyProps): kms.
     }),
   );
   return key;
+}
+
+/**
+ * Lets CloudWatch use the key to publish alarm notifications to the alarm topic encrypted with it (SNS generates and
+ * decrypts the data key on CloudWatch's behalf). The statement is AWS's documented one, without conditions: which
+ * alarms may publish is decided by the topic policy (this stack's alarms only, infra/monitoring.ts), and no topic of
+ * another account can be encrypted with this key.
+ */
+export function allowAlarmTopicEncryption(key: kms.Key): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsToTheAlarmTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+    }),
+  );
 }
 
 /**

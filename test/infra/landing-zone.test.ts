@@ -153,12 +153,26 @@ describe('customer-managed key (courtesy:kms)', () => {
     expect(key.UpdateReplacePolicy).toBe('Retain');
   });
 
-  test('key policy: account, grants only for AWS services, CloudWatch Logs for this account, EventBridge for the bus rules', () => {
+  test('key policy: account, grants only for AWS services, CloudWatch Logs for this account, EventBridge for the bus rules, CloudWatch alarms for the alarm topic', () => {
     const statements: any[] = keys[0]![1].Properties.KeyPolicy.Statement;
-    expect(statements.map((s) => s.Sid ?? 'account').sort()).toEqual(
-      ['CloudWatchLogsForThisAccountsLogGroups', 'EventBridgeDeadLettersOfTheServiceBus', 'GrantsOnlyForAwsServices', 'account'].sort(),
-    );
     const sid = (id: string) => statements.find((s) => s.Sid === id);
+    expect(statements.map((s) => s.Sid ?? 'account').sort()).toEqual(
+      [
+        'CloudWatchAlarmsToTheAlarmTopic',
+        'CloudWatchLogsForThisAccountsLogGroups',
+        'EventBridgeDeadLettersOfTheServiceBus',
+        'GrantsOnlyForAwsServices',
+        'account',
+      ].sort(),
+    );
+    // The alarm topic is encrypted with the key: CloudWatch publishes through SNS, which generates and decrypts the data key.
+    const [, topic] = ofType(template, 'AWS::SNS::Topic')[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toEqual(keyArn);
+    expect(sid('CloudWatchAlarmsToTheAlarmTopic')).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    });
     expect(sid('GrantsOnlyForAwsServices')).toMatchObject({ Effect: 'Deny', Action: 'kms:CreateGrant' });
     expect(JSON.stringify(sid('CloudWatchLogsForThisAccountsLogGroups').Condition)).toContain(':log-group:*');
     expect(JSON.stringify(sid('EventBridgeDeadLettersOfTheServiceBus').Condition)).toContain(':rule/courtesy-credits-dev/*');
