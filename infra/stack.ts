@@ -7,14 +7,13 @@
  * infra/security/, one hook each. The landing-zone settings add the customer-managed key and the VPC placement
  * (infra/options/).
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ATTR } from '../lambdas/adapters/dynamodb/layout';
 import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
@@ -40,7 +39,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
 import { applyFailureQueueReadPolicy } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
-import { acknowledgeFailureQueueKeyGrant, createServiceKey, tableKeyStatement } from './options/encryption';
+import { createServiceKey, queueKeyStatement, tableKeyStatement } from './options/encryption';
 import { ServiceNetwork } from './options/network';
 import { ServiceMonitoring } from './monitoring';
 
@@ -172,9 +171,8 @@ export class CourtesyCreditsStack extends Stack {
         logs: { retentionDays: config.logRetentionDays, ...(key ? { encryptionKey: key } : {}) },
         ...(network ? { placement: network.placement } : {}),
       });
-      if (key && spec.tableActions.length > 0) fn.addToRolePolicy(tableKeyStatement(key, spec.tableActions));
+      if (key) this.grantKeyUse(fn, key);
       this.wireTrigger(fn, spec.trigger);
-      if (key && spec.trigger.kind !== 'invoke') acknowledgeFailureQueueKeyGrant(fn.role!);
       fns[spec.name] = fn;
     }
     this.functions = fns;
@@ -189,7 +187,17 @@ export class CourtesyCreditsStack extends Stack {
     applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
 
     this.addOutputs(FUNCTION_LIST);
-    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email }); // last: watches every function and queue
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email, ...(key ? { encryptionKey: key } : {}) }); // last: watches every function and queue
+  }
+
+  /**
+   * The customer-managed key's use a function needs beyond its triggers (failure destinations and event sources grant
+   * their own): through DynamoDB for its table actions or the stream it reads, through SQS for the queues it sends to.
+   */
+  private grantKeyUse(fn: ServiceFunction, key: kms.IKey): void {
+    const { spec } = fn;
+    if (spec.tableActions.length > 0 || spec.trigger.kind === 'stream') fn.addToRolePolicy(tableKeyStatement(key, spec.tableActions));
+    if (spec.permissions.some((p) => p.on === 'workQueues')) fn.addToRolePolicy(queueKeyStatement(key, 'send'));
   }
 
   /** Connects a function to what triggers it; `invoke` permissions are the function's own (ServiceFunction). */
@@ -214,7 +222,7 @@ export class CourtesyCreditsStack extends Stack {
         });
         fn.configureAsyncInvoke({
           retryAttempts: trigger.asyncRetryAttempts,
-          onFailure: new destinations.SqsDestination(this.failureQueue(trigger.onFailure)),
+          onFailure: this.failureQueue(trigger.onFailure).asOnFailureDestination(),
         });
         return;
       }
@@ -222,19 +230,28 @@ export class CourtesyCreditsStack extends Stack {
         if (this.failureBucketMap[trigger.onFailure.id] !== undefined)
           throw new Error(`failure bucket ${trigger.onFailure.id} is named by two triggers`);
         const bucket = (this.failureBucketMap[trigger.onFailure.id] = new FailureBucket(this, trigger.onFailure, this.encryptionKey));
-        fn.addEventSource(
-          new DynamoEventSource(this.table, {
-            ...STREAM_MAPPING,
-            onFailure: bucket.asOnFailureDestination(),
-            filters: routeFilters().map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
+        const streamArn = this.table.tableStreamArn!;
+        // The stream read actions on this table's stream (ListStreams has no resource-level permissions). Wired here
+        // rather than with DynamoEventSource, whose grant adds the key without a kms:ViaService condition.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+            resources: [streamArn],
           }),
         );
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
+        // The id DynamoEventSource used, so a deployed mapping keeps its logical id.
+        fn.addEventSourceMapping(`DynamoDBEventSource:${Names.nodeUniqueId(this.table.node)}`, {
+          eventSourceArn: streamArn,
+          ...STREAM_MAPPING,
+          onFailure: bucket.asOnFailureDestination(),
+          supportS3OnFailureDestination: true,
+          filters: routeFilters().map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
+        });
         return;
       }
       case 'queue':
-        fn.addEventSource(
-          new SqsEventSource(this.workQueueMap[trigger.queue.id]!, { batchSize: trigger.queue.batchSize, reportBatchItemFailures: true }),
-        );
+        this.workQueueMap[trigger.queue.id]!.consumeWith(fn);
         return;
       case 'invoke':
         return;

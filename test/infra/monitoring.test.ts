@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FailureQueue } from '../../infra/constructs/failure-queue';
 import { FUNCTION_LIST, functionsTriggeredBy, type FunctionName } from '../../infra/functions';
-import { ALARM_THRESHOLDS } from '../../infra/monitoring';
+import { ALARM_THRESHOLDS, ALARM_TOPIC_SID } from '../../infra/monitoring';
 import { buildApp, functionLogicalIds, synthTemplate } from '../../infra/synth';
 import { pascal } from '../../infra/constructs/service-function';
 
@@ -227,11 +227,52 @@ describe('SES configuration set', () => {
 });
 
 describe('alarm topic', () => {
+  const topicPolicy = () => ofType('AWS::SNS::TopicPolicy')[0]![1].Properties.PolicyDocument.Statement as any[];
+
   test('created by default: TLS-only, no subscription unless an address is configured', () => {
     expect(ofType('AWS::SNS::Topic')).toHaveLength(1);
     expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
-    const policy = ofType('AWS::SNS::TopicPolicy')[0]![1].Properties.PolicyDocument.Statement;
-    expect(policy).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+    expect(topicPolicy().filter((st) => st.Effect === 'Deny')).toEqual([
+      expect.objectContaining({ Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+  });
+
+  // A topic policy replaces SNS's default one: without an allow, CloudWatch may not publish and every alarm fires into nothing.
+  test("its policy lets CloudWatch publish, for this account's alarms named like this stack's, and nothing else is allowed", () => {
+    const allows = topicPolicy().filter((st) => st.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: ALARM_TOPIC_SID,
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudwatch:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':alarm:CourtesyCredits-dev-*',
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    // every alarm of the stack is one the SourceArn pattern names (ArnLike: `*` matches any characters)
+    const pattern = allows[0].Condition.ArnLike['aws:SourceArn']['Fn::Join'][1].at(-1).replace(/^:alarm:/, '');
+    const matches = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) expect([a.AlarmName, matches.test(a.AlarmName)]).toEqual([a.AlarmName, true]);
   });
 
   test('courtesy:alarmEmail subscribes that address to the created topic', () => {
