@@ -40,6 +40,8 @@ export function defaultLocalName(logicalId: string, resource: CfnResource): stri
       return literal(p.BucketName) ?? logicalId.toLowerCase();
     case 'AWS::Lambda::Function':
       return literal(resource.Metadata?.[FUNCTION_METADATA_KEY]) ?? literal(p.FunctionName) ?? logicalId;
+    case 'AWS::CloudWatch::Alarm':
+      return literal(p.AlarmName) ?? logicalId;
     default:
       return logicalId;
   }

@@ -27,6 +27,15 @@ export const describeRequest = (r: IamRequest) => `${r.action} on ${r.resource}`
 
 export class Authorizer {
   private readonly cache = new Map<string, Promise<Decision>>();
+  private readonly policySets = new WeakMap<object, number>();
+  private policySetCount = 0;
+
+  /** One number per identity-policy list (the same role may be evaluated with its own or with assumed policies). */
+  private policySetId(policies: object): number {
+    let id = this.policySets.get(policies);
+    if (id === undefined) this.policySets.set(policies, (id = ++this.policySetCount));
+    return id;
+  }
 
   constructor(readonly picture: IamPicture) {}
 
@@ -44,8 +53,7 @@ export class Authorizer {
   }
 
   decide(req: IamRequest): Promise<Decision> {
-    // A role's policies are fixed per ARN for the life of the picture.
-    const who = req.principal.kind === 'role' ? req.principal.arn : req.principal.service;
+    const who = req.principal.kind === 'role' ? `${req.principal.arn}#${this.policySetId(req.principal.policies)}` : req.principal.service;
     const key = JSON.stringify([who, req.action, req.resource, req.context]);
     let d = this.cache.get(key);
     if (!d) {
