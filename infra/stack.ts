@@ -89,7 +89,7 @@ export class CourtesyCreditsStack extends Stack {
       config.kms === 'customer-managed' ? createServiceKey(this, { stage: config.stage, eventBusName: names.eventBusName }) : undefined);
 
     // Retained on stack deletion and replacement; removed only if the deploy that created it rolls back. No
-    // deletion protection: CloudFormation could not remove a protected table on that rollback (README, Deploy).
+    // deletion protection: CloudFormation could not remove a protected table on that rollback (docs/deploy.md).
     const table = (this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: ATTR.PK, type: dynamodb.AttributeType.STRING },
       sortKey: { name: ATTR.SK, type: dynamodb.AttributeType.STRING },

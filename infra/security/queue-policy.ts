@@ -5,8 +5,8 @@
  * ComplaintResolved event, customer email address and complaint reason included, for 14 days. Their queue policies
  * deny sqs:ReceiveMessage to every principal but the break-glass role (`courtesy:breakGlassRoleArn`); without one,
  * to everyone: reading or redriving them is then a deliberate act (configure the role, deploy, assume it).
- * The stream consumers' failure queues hold only the batch's position in the stream (shard and sequence numbers,
- * no item data), so they stay readable under IAM as before.
+ * The stream workers' dead-letter queues keep whole stream records (a credit's image holds the address and reason),
+ * so the same policy closes them.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';

@@ -2,7 +2,7 @@
  * Trust boundaries of the synthesized template (issue 13): the bus policy (who may publish complaint events, who may
  * speak as the service), the table policy (who may read or write items), the invoke permissions of every function,
  * and the settings behind them. Each statement is checked exactly, and the IAM engine (local/iam,
- * @cloud-copilot/iam-simulate) evaluates the template for the attacks the README threat model names.
+ * @cloud-copilot/iam-simulate) evaluates the template for the attacks the threat model in docs/security.md names.
  */
 import { parseConfig } from '../../infra/config';
 import { FUNCTION_LIST, FUNCTION_NAMES, type FunctionName } from '../../infra/functions';

@@ -1,5 +1,5 @@
 /**
- * Names the payment flow shares with its callers and consumers (README "Events" and "Eligibility"): the detail types
+ * Names the payment flow shares with its callers and consumers (docs/contracts.md "Events out" and "Eligibility"): the detail types
  * of its events, the reasons a HoldReleased carries, the purchase categories a spend request may name (and which of
  * them courtesy credit may pay), and how many lines one request may carry. Renaming any of them breaks a consumer's
  * rule or a caller's request, so each is pinned by what a caller sends or a consumer receives.
