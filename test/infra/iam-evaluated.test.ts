@@ -114,6 +114,6 @@ describe('operator and caller journeys (every role configured)', () => {
   });
 });
 
-const JOURNEY_DOC = 'README.md';
+const JOURNEY_DOC = 'docs/security.md';
 const MARK_START = '<!-- iam-journeys:start (test/infra/iam-evaluated.test.ts) -->';
 const MARK_END = '<!-- iam-journeys:end -->';
