@@ -74,6 +74,20 @@ describe.each(VARIANTS.map(([v]) => v))('%s template', (variant) => {
   });
 });
 
+test('the key policy lets CloudWatch Logs use the key for this account's log groups only (encryption context evaluated)', async () => {
+  const auth = authorizer('customer-managed key');
+  const key = [...auth.picture.keys.values()][0]!;
+  const logs = { kind: 'service' as const, service: `logs.${auth.picture.region}.amazonaws.com` };
+  const encrypt = (group: string) =>
+    auth.check(logs, {
+      action: 'kms:Encrypt',
+      resource: key,
+      context: { 'kms:EncryptionContext:aws:logs:arn': group, 'kms:EncryptionContextKeys': ['aws:logs:arn'] },
+    });
+  expect(await encrypt(`arn:aws:logs:${auth.picture.region}:${LOCAL_ACCOUNT}:log-group:any`)).toBeUndefined();
+  expect((await encrypt(`arn:aws:logs:${auth.picture.region}:666666666666:log-group:any`))?.decision.result).toBe('ImplicitlyDenied');
+});
+
 describe('operator and caller journeys (every role configured)', () => {
   const config = parseConfig((k) => ({ ...cdkJsonContext(), ...ALL_ROLES })[k]);
   const evaluate = async (variant: string) => {
