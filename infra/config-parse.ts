@@ -66,6 +66,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     problems,
   );
   const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
+  const redriveRole = str(CONTEXT_KEYS.redriveRole, false);
   const landingZone = parseLandingZone(get, problems);
   const opsRoleArn = str(CONTEXT_KEYS.opsRoleArn, false);
   const privacyRoleArn = str(CONTEXT_KEYS.privacyRoleArn, false);
@@ -123,6 +124,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
     [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
     [CONTEXT_KEYS.breakGlassRole, breakGlassRole],
+    [CONTEXT_KEYS.redriveRole, redriveRole],
     [CONTEXT_KEYS.opsRoleArn, opsRoleArn],
     [CONTEXT_KEYS.privacyRoleArn, privacyRoleArn],
     [CONTEXT_KEYS.financeRoleArn, financeRoleArn],
@@ -169,6 +171,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     holdMaxLifetimeSeconds,
     complaintPublisherPrincipals,
     ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
+    ...(redriveRole !== undefined ? { redriveRole } : {}),
     ...landingZone,
     ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),

@@ -53,6 +53,12 @@ export interface CourtesyConfig extends LandingZoneSettings {
    * items (infra/security/table-policy.ts). Not a `…RoleArn` field: it is no invoker of any function.
    */
   readonly breakGlassRole?: string;
+  /**
+   * Optional redrive role: may move the messages of the workers' dead-letter queues back to their work queues (SQS
+   * StartMessageMoveTask), which SQS authorizes with the receive and delete rights on the dead-letter queue, so it may
+   * read those messages too (infra/security/queue-policy.ts). Absent: only break-glass may.
+   */
+  readonly redriveRole?: string;
   /** Optional existing SNS topic every alarm notifies; when absent the stack creates one (infra/monitoring.ts). */
   readonly alarmTopicArn?: string;
   /** Optional address subscribed to the topic the stack creates (not allowed together with `alarmTopicArn`). */
@@ -96,6 +102,7 @@ export const CONTEXT_KEYS = {
   holdMaxLifetimeSeconds: 'courtesy:holdMaxLifetimeSeconds',
   complaintPublisherPrincipals: 'courtesy:complaintPublisherPrincipals',
   breakGlassRole: 'courtesy:breakGlassRoleArn',
+  redriveRole: 'courtesy:redriveRoleArn',
   // Encryption key, log retention and VPC placement: infra/options/settings.ts.
   ...LANDING_ZONE_KEYS,
   alarmTopicArn: 'courtesy:alarmTopicArn',

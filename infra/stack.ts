@@ -37,9 +37,9 @@ import {
 } from './functions';
 import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
-import { applyFailureQueueReadPolicy } from './security/queue-policy';
+import { applyFailureQueuePolicies } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
-import { createServiceKey, queueKeyStatement, tableKeyStatement } from './options/encryption';
+import { allowRedrive, createServiceKey, queueKeyStatement, tableKeyStatement } from './options/encryption';
 import { ServiceNetwork } from './options/network';
 import { ServiceMonitoring } from './monitoring';
 
@@ -177,14 +177,20 @@ export class CourtesyCreditsStack extends Stack {
     }
     this.functions = fns;
 
-    // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read failed events.
+    // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read or redrive failures.
     const roles = FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! }));
     applyBusPolicy(bus, {
       config,
       servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role),
     });
     applyTablePolicy(table, { functions: roles, breakGlassRole: config.breakGlassRole });
-    applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
+    applyFailureQueuePolicies({
+      queues: { ...this.failureQueues, ...this.workQueueMap },
+      specs: FUNCTION_LIST,
+      breakGlassRole: config.breakGlassRole,
+      redriveRole: config.redriveRole,
+    });
+    if (key && config.redriveRole !== undefined) allowRedrive(key, config.redriveRole);
 
     this.addOutputs(FUNCTION_LIST);
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email, ...(key ? { encryptionKey: key } : {}) }); // last: watches every function and queue

@@ -94,6 +94,23 @@ export function allowAlarmTopicEncryption(key: kms.Key): void {
 }
 
 /**
+ * Lets the redrive role (`courtesy:redriveRoleArn`) use the key as a move task out of a dead-letter queue needs it:
+ * SQS decrypts what it receives and generates a data key for what it sends back, through SQS only. Which queues is
+ * decided by the queue policies (infra/security/queue-policy.ts).
+ */
+export function allowRedrive(key: kms.Key, redriveRole: string): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'RedriveRoleThroughSqs',
+      principals: [new iam.ArnPrincipal(redriveRole)],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
+    }),
+  );
+}
+
+/**
  * The key actions DynamoDB needs from a caller for `actions` on a table encrypted with the key (it decrypts the table
  * key; writes may also encrypt), only through DynamoDB in this region. The stream reader passes no table action: its
  * records are encrypted under the table's key too, so it gets the read set.

@@ -1,8 +1,8 @@
 /**
  * The outside roles a configuration names (payment flow, account service, ops, privacy, finance, approver,
- * break-glass, complaint publishers) as principals for the IAM engine. Their identity policies live in their own
- * accounts, outside the template: each is taken to be granted everything there, so only this service's resource and
- * key policies limit it (the strongest such caller).
+ * break-glass, redrive, complaint publishers) as principals for the IAM engine. Their identity policies live in
+ * their own accounts, outside the template: each is taken to be granted everything there, so only this service's
+ * resource and key policies limit it (the strongest such caller).
  */
 import type { CourtesyConfig } from '../../infra/config-schema';
 import { ALLOW_ALL } from './authorizer';
@@ -16,6 +16,7 @@ export type OutsideRole =
   | 'finance'
   | 'approver'
   | 'breakGlass'
+  | 'redrive'
   | 'complaintPublisher';
 
 /** The configured outside roles by purpose (absent when not configured; the first complaint publisher role). */
@@ -31,6 +32,7 @@ export function outsideRoles(config: CourtesyConfig): Partial<Record<OutsideRole
     finance: role(config.financeRoleArn),
     approver: role(config.approverRoleArn),
     breakGlass: role(config.breakGlassRole),
+    redrive: role(config.redriveRole),
     complaintPublisher: role(publisher?.kind === 'role' ? publisher.arn : undefined),
   };
   return Object.fromEntries(Object.entries(out).filter(([, p]) => p !== undefined)) as Partial<Record<OutsideRole, Principal>>;

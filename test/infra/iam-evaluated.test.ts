@@ -17,10 +17,11 @@ import { LOCAL_ACCOUNT } from '../../local/cfn';
 import { journeys, journeyTable } from './journeys';
 
 const role = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
-/** Every outside role configured: ops and break-glass in the service's account, the other callers in theirs. */
+/** Every outside role configured: ops, redrive and break-glass in the service's account, the other callers in theirs. */
 const ALL_ROLES: Record<string, unknown> = {
   'courtesy:opsRoleArn': role('ops'),
   'courtesy:breakGlassRoleArn': role('break-glass'),
+  'courtesy:redriveRoleArn': role('redrive'),
   'courtesy:privacyRoleArn': 'arn:aws:iam::333333333333:role/privacy',
   'courtesy:financeRoleArn': 'arn:aws:iam::222222222222:role/finance',
   'courtesy:approverRoleArn': 'arn:aws:iam::222222222222:role/approvers',
@@ -74,7 +75,7 @@ describe.each(VARIANTS.map(([v]) => v))('%s template', (variant) => {
   });
 });
 
-test('the key policy lets CloudWatch Logs use the key for this account's log groups only (encryption context evaluated)', async () => {
+test('the key policy lets CloudWatch Logs use the key for log groups of this account only (encryption context evaluated)', async () => {
   const auth = authorizer('customer-managed key');
   const key = [...auth.picture.keys.values()][0]!;
   const logs = { kind: 'service' as const, service: `logs.${auth.picture.region}.amazonaws.com` };

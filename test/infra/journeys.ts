@@ -96,10 +96,15 @@ export function journeys(auth: Authorizer, config: CourtesyConfig): Journey[] {
   };
   const ops: [string, Principal] = ['ops role (courtesy:opsRoleArn)', need('ops')];
 
+  const redriver: [string, Principal] = ['redrive role (courtesy:redriveRoleArn)', need('redrive')];
   for (const spec of FUNCTION_LIST) {
     if (spec.trigger.kind !== 'queue') continue;
     const q = spec.trigger.queue;
-    add(`redrive ${q.deadLetter.id} to ${q.id}`, redrive(queueArn(auth, q.deadLetter.id), queueArn(auth, q.id)), ops, [insider, outsider]);
+    add(`redrive ${q.deadLetter.id} to ${q.id}`, redrive(queueArn(auth, q.deadLetter.id), queueArn(auth, q.id)), redriver, [
+      insider,
+      outsider,
+      ops,
+    ]);
   }
   const complaint = config.complaintEventSources[0]!;
   add(

@@ -253,6 +253,25 @@ describe('customer-managed key (courtesy:kms)', () => {
     }
   });
 
+  test('a configured redrive role may use the key through SQS only (the move decrypts what it receives, encrypts what it sends back)', () => {
+    const redrive = 'arn:aws:iam::123456789012:role/ops/redrive';
+    const withRole = synthTemplate({ context: { 'courtesy:kms': 'customer-managed', 'courtesy:redriveRoleArn': redrive } });
+    const [keyId, key] = ofType(withRole, 'AWS::KMS::Key')[0]!;
+    const statements: any[] = key.Properties.KeyPolicy.Statement;
+    expect(statements.filter((s) => JSON.stringify(s.Principal).includes(redrive))).toEqual([
+      {
+        Sid: 'RedriveRoleThroughSqs',
+        Effect: 'Allow',
+        Principal: { AWS: redrive },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: via('sqs'),
+      },
+    ]);
+    expect(keyId).toBeDefined();
+    expect(JSON.stringify(ofType(template, 'AWS::KMS::Key')[0]![1].Properties.KeyPolicy)).not.toContain('RedriveRole'); // not configured
+  });
+
   test('without the option there is no key and nothing names one', () => {
     const { template: off } = variant('vpc on');
     expect(ofType(off, 'AWS::KMS::Key')).toEqual([]);

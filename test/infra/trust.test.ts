@@ -7,7 +7,7 @@
 import { parseConfig } from '../../infra/config';
 import { FUNCTION_LIST, FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
 import { BUS_POLICY_SID } from '../../infra/security/bus-policy';
-import { QUEUE_POLICY_SID } from '../../infra/security/queue-policy';
+import { QUEUE_POLICY_SID, REDRIVE_SOURCE_ACTIONS } from '../../infra/security/queue-policy';
 import { TABLE_POLICY_SID } from '../../infra/security/table-policy';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
 import { compilePattern } from '../../local/pattern';
@@ -21,6 +21,7 @@ const SAME_ACCOUNT_PUBLISHER = `arn:aws:iam::${MODEL_ACCOUNT}:role/complaints/pu
 const FORWARDER = 'arn:aws:iam::444444444444:role/complaints/forwarder';
 const PUBLISHER_ACCOUNT = '555555555555';
 const BREAK_GLASS = `arn:aws:iam::${MODEL_ACCOUNT}:role/ops/break-glass`;
+const REDRIVE = `arn:aws:iam::${MODEL_ACCOUNT}:role/ops/redrive`;
 
 const base = synthTemplate();
 const sameAccount = synthTemplate({ context: { 'courtesy:complaintPublisherPrincipals': [SAME_ACCOUNT_PUBLISHER] } });
@@ -28,6 +29,7 @@ const CROSS_ACCOUNT: Record<string, unknown> = {
   'courtesy:complaintEventSources': ['crm.cases', 'shop.returns'],
   'courtesy:complaintPublisherPrincipals': [FORWARDER, PUBLISHER_ACCOUNT],
   'courtesy:breakGlassRoleArn': BREAK_GLASS,
+  'courtesy:redriveRoleArn': REDRIVE,
   'courtesy:paymentFlowRoleArn': 'arn:aws:iam::222222222222:role/checkout/payments-v2',
   // The approvers' role: the only invoker of approval (issue 11.2).
   'courtesy:approverRoleArn': 'arn:aws:iam::222222222222:role/approvers',
@@ -349,22 +351,28 @@ describe('failure queues holding whole events: only break-glass reads them', () 
   /** The work queues: their worker must receive from them, so no read deny (IAM grants only that worker). */
   const WORK = WORKER_QUEUES.map((q) => q.id);
 
-  test.each(PAYLOAD)('%s: ReceiveMessage denied to everyone (cdk.json), to everyone but break-glass (configured)', (prefix) => {
-    for (const [json, condition] of [
-      [base, undefined],
-      [crossAccount, { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } }],
-    ] as const) {
-      const { queueId, policy } = queuePolicy(json, prefix);
-      expect(bySid(policy, QUEUE_POLICY_SID.denyReads)).toEqual({
-        Sid: QUEUE_POLICY_SID.denyReads,
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 'sqs:ReceiveMessage',
-        Resource: getAtt(queueId),
-        ...(condition ? { Condition: condition } : {}),
-      });
-    }
-  });
+  const WORKER_DLQS = WORKER_QUEUES.map((q) => q.deadLetter.id);
+
+  test.each(PAYLOAD)(
+    '%s: ReceiveMessage denied to everyone (cdk.json), to everyone but break-glass (and redrive, on a worker DLQ)',
+    (prefix) => {
+      const readers = WORKER_DLQS.includes(prefix) ? [BREAK_GLASS, REDRIVE] : [BREAK_GLASS];
+      for (const [json, condition] of [
+        [base, undefined],
+        [crossAccount, { ArnNotEquals: { 'aws:PrincipalArn': readers } }],
+      ] as const) {
+        const { queueId, policy } = queuePolicy(json, prefix);
+        expect(bySid(policy, QUEUE_POLICY_SID.denyReads)).toEqual({
+          Sid: QUEUE_POLICY_SID.denyReads,
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sqs:ReceiveMessage',
+          Resource: getAtt(queueId),
+          ...(condition ? { Condition: condition } : {}),
+        });
+      }
+    },
+  );
 
   test.each(WORK)('%s (its worker receives from it): no read deny', (prefix) => {
     const [queueId] = only(ofType(base, 'AWS::SQS::Queue').filter(([id]) => id.replace(/[0-9A-F]{8}$/, '') === prefix));
@@ -382,6 +390,68 @@ describe('failure queues holding whole events: only break-glass reads them', () 
     expect(await call(caller(BREAK_GLASS), 'sqs:ReceiveMessage')).toBe('allow');
     expect(await call(someone(MODEL_ACCOUNT), 'sqs:GetQueueAttributes')).toBe('allow'); // depth alarms and metrics still work
     expect(await call(caller(BREAK_GLASS), 'sqs:ReceiveMessage', { 'aws:SecureTransport': 'false' })).toBe('deny'); // TLS only
+  });
+});
+
+describe('redrive: the redrive role may move a worker dead-letter queue back to its work queue, and nothing else', () => {
+  const statementsOf = (json: Record<string, any>, prefix: string) => {
+    const [queueId] = only(ofType(json, 'AWS::SQS::Queue').filter(([id]) => id.replace(/[0-9A-F]{8}$/, '') === prefix));
+    const policies = ofType(json, 'AWS::SQS::QueuePolicy').filter(
+      ([, r]) => JSON.stringify(r.Properties.Queues) === JSON.stringify([{ Ref: queueId }]),
+    );
+    return { queueId, statements: policies.flatMap(([, r]) => r.Properties.PolicyDocument.Statement) as any[] };
+  };
+  const WORKER_QUEUES = FUNCTION_LIST.flatMap((f) => (f.trigger.kind === 'queue' ? [f.trigger.queue] : []));
+
+  // StartMessageMoveTask is authorized with ReceiveMessage, DeleteMessage and GetQueueAttributes on the DLQ and
+  // SendMessage on the destination, as the caller: without these, the documented redrive is refused.
+  test.each(WORKER_QUEUES.map((q) => [q.deadLetter.id, q.id]))('%s → %s: the move allowed to the redrive role only', (dlq, work) => {
+    const from = statementsOf(crossAccount, dlq);
+    expect(bySid({ Statement: from.statements }, QUEUE_POLICY_SID.redriveFrom)).toEqual({
+      Sid: QUEUE_POLICY_SID.redriveFrom,
+      Effect: 'Allow',
+      Principal: { AWS: REDRIVE },
+      Action: [...REDRIVE_SOURCE_ACTIONS].sort(),
+      Resource: getAtt(from.queueId),
+    });
+    for (const a of ['sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'])
+      expect(REDRIVE_SOURCE_ACTIONS).toContain(a);
+    const to = statementsOf(crossAccount, work);
+    expect(bySid({ Statement: to.statements }, QUEUE_POLICY_SID.redriveTo)).toEqual({
+      Sid: QUEUE_POLICY_SID.redriveTo,
+      Effect: 'Allow',
+      Principal: { AWS: REDRIVE },
+      Action: 'sqs:SendMessage',
+      Resource: getAtt(to.queueId),
+    });
+    // not configured: nobody is allowed in its place
+    for (const q of [dlq, work]) {
+      expect(statementsOf(base, q).statements.filter((st) => st.Effect === 'Allow')).toEqual([]);
+    }
+  });
+
+  test('the redrive role is allowed nothing on the queues that hold whole complaint events (no source queue to move back to)', () => {
+    for (const q of ['ComplaintRuleDlq', 'GrantFailures']) {
+      expect(JSON.stringify(statementsOf(crossAccount, q).statements)).not.toContain(REDRIVE);
+    }
+  });
+
+  test('evaluated: the redrive role reads (and so redrives) a worker DLQ; not a grant failure; no other role of the account', async () => {
+    const arnOf = (json: Record<string, any>, prefix: string) => engine(json).picture.arns.get(statementsOf(json, prefix).queueId)!;
+    const on = (json: Record<string, any>, prefix: string, who: Principal, action: string) =>
+      decideOn(json, who, action, arnOf(json, prefix));
+    expect(await on(crossAccount, 'ExpireDlq', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('allow');
+    expect(await on(crossAccount, 'ExpireDlq', caller(REDRIVE), 'sqs:StartMessageMoveTask')).toBe('allow');
+    expect(await on(crossAccount, 'ExpireDlq', someone(MODEL_ACCOUNT), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await on(crossAccount, 'GrantFailures', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await on(crossAccount, 'ComplaintRuleDlq', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('deny');
+    // the allows are what let a redrive role of another account in (its own IAM must allow it too)
+    const elsewhere = 'arn:aws:iam::777777777777:role/ops/redrive';
+    const other = synthTemplate({ context: { ...CROSS_ACCOUNT, 'courtesy:redriveRoleArn': elsewhere } });
+    expect(await on(other, 'NotifyDlq', caller(elsewhere), 'sqs:ReceiveMessage')).toBe('allow');
+    expect(await on(other, 'NotifyQueue', caller(elsewhere), 'sqs:SendMessage')).toBe('allow');
+    expect(await on(other, 'NotifyQueue', caller(elsewhere), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await on(other, 'NotifyDlq', someone('777777777777'), 'sqs:ReceiveMessage')).toBe('deny');
   });
 });
 
