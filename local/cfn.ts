@@ -34,6 +34,8 @@ export function defaultLocalName(logicalId: string, resource: CfnResource): stri
       return literal(p.TableName) ?? logicalId;
     case 'AWS::Events::EventBus':
       return literal(p.Name) ?? logicalId;
+    case 'AWS::Events::Archive':
+      return literal(p.ArchiveName) ?? logicalId;
     case 'AWS::SQS::Queue':
       return literal(p.QueueName) ?? logicalId;
     case 'AWS::S3::Bucket':
@@ -56,6 +58,8 @@ export function arnFor(type: string, name: string, region = LOCAL_REGION, accoun
       return `arn:aws:events:${region}:${account}:event-bus/${name}`;
     case 'AWS::Events::Rule':
       return `arn:aws:events:${region}:${account}:rule/${name}`;
+    case 'AWS::Events::Archive':
+      return `arn:aws:events:${region}:${account}:archive/${name}`;
     case 'AWS::SQS::Queue':
       return `arn:aws:sqs:${region}:${account}:${name}`;
     case 'AWS::S3::Bucket':

@@ -58,6 +58,7 @@ const ARN_TYPES = [
   'AWS::DynamoDB::Table',
   'AWS::Events::EventBus',
   'AWS::Events::Rule',
+  'AWS::Events::Archive',
   'AWS::SQS::Queue',
   'AWS::S3::Bucket',
   'AWS::Lambda::Function',
