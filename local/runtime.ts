@@ -73,12 +73,16 @@ class Runtime implements LocalRuntime {
     this.sqs = new Queues(this.model.queues, this.activity, queueDelay, this.log, () => this.url);
     this.bucketStore = new Buckets(this.model.buckets, opts.bucketDir, this.log);
     const sendToQueue = (queue: string, body: unknown) => void this.sqs.send(queue, JSON.stringify(body));
+    // A failure destination AWS would refuse (IAM, local/iam/deliveries.ts) receives nothing; the denial is logged.
+    const queueArn = (name: string) => this.model.queues.find((q) => q.name === name)?.arn ?? name;
+    const gated = (kind: string, arn: string, deliver: () => void) =>
+      this.iam?.deniedTo(kind, arn) ? this.log(`IAM: ${kind} to ${arn} not delivered: AWS would refuse it`) : deliver();
     this.functions = new Functions({
       model: this.model,
       activity: this.activity,
       resolveModule: opts.resolveHandlerModule ?? defaultHandlerModule,
       retryDelay,
-      sendToQueue,
+      sendToQueue: (q, body) => gated('async-failure', queueArn(q), () => sendToQueue(q, body)),
       log: this.log,
       ...(this.iam ? { around: this.iam.runAs.bind(this.iam) } : {}),
     });
@@ -87,7 +91,10 @@ class Runtime implements LocalRuntime {
       mappings: this.model.streamMappings.filter((m) => m.tableLogicalId === this.model.table.logicalId),
       functions: this.functions,
       activity: this.activity,
-      destinations: { sendToQueue, putObject: (b, k, body) => this.bucketStore.put(b, k, body) },
+      destinations: {
+        sendToQueue: (q, body) => gated('mapping-failure', queueArn(q), () => sendToQueue(q, body)),
+        putObject: (b, k, body) => gated('mapping-failure', `arn:aws:s3:::${b}`, () => this.bucketStore.put(b, k, body)),
+      },
       retryDelay,
       log: this.log,
     });

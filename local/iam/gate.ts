@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Authorizer, describeRequest, type Denial } from './authorizer';
-import { evaluateDeliveries } from './deliveries';
+import { evaluateDeliveries, type Delivery } from './deliveries';
 import { callerArn } from './engine';
 import type { IamPicture } from './picture';
 import { iamCallsOf, UnmappedCall, type IamCall } from './sdk-calls';
@@ -76,7 +76,7 @@ function sdkError(serviceId: string, d: Denial): Error {
 
 export class IamGate {
   readonly denials: IamDenial[] = [];
-  private readonly deliveryDenials = new Map<string, Denial>();
+  private readonly deliveryDenials = new Map<string, { delivery: Delivery; denial: Denial }>();
   private readonly auth: Authorizer;
 
   constructor(
@@ -92,7 +92,7 @@ export class IamGate {
     const grouped = new Map<string, string[]>();
     for (const v of await evaluateDeliveries(this.auth)) {
       if (!v.denial) continue;
-      this.deliveryDenials.set(v.delivery.id, v.denial);
+      this.deliveryDenials.set(v.delivery.id, { delivery: v.delivery, denial: v.denial });
       const reason = `${v.delivery.id.split(':')[0]}: ${deniedMessage(v.denial)} (${v.denial.decision.why})`;
       grouped.set(reason, [...(grouped.get(reason) ?? []), v.delivery.what]);
     }
@@ -105,6 +105,14 @@ export class IamGate {
   /** Whether AWS would refuse the delivery with this id (see deliveries.ts). */
   deliveryDenied(id: string): boolean {
     return this.deliveryDenials.has(id);
+  }
+
+  /** Whether AWS would refuse a delivery of this kind (e.g. `mapping-failure`) to the resource `arn` (or an object of it). */
+  deniedTo(kind: string, arn: string): boolean {
+    return [...this.deliveryDenials.values()].some(
+      ({ delivery }) =>
+        delivery.id.startsWith(`${kind}:`) && delivery.calls.some((c) => c.resource === arn || c.resource.startsWith(`${arn}/`)),
+    );
   }
 
   /** Runs one handler invocation of `fn`: its SDK calls are evaluated as its execution role. */
