@@ -41,7 +41,7 @@ export function templateDeliveries(auth: Authorizer): Delivery[] {
     if (!name) throw new TemplateError(`${where}: not a catalogue function`);
     return { name, principal: auth.functionRole(name) };
   };
-  const toQueueOrBucket = (principal: Principal, dest: string, where: string): IamCall[] => {
+  const toQueueOrBucket = (dest: string, where: string): IamCall[] => {
     if (dest.startsWith('arn:aws:sqs:')) return [sqsSend(dest)];
     if (dest.startsWith('arn:aws:s3:::')) {
       return [
@@ -54,7 +54,7 @@ export function templateDeliveries(auth: Authorizer): Delivery[] {
         { action: 's3:ListBucket', resource: dest, context: {} },
       ];
     }
-    throw new TemplateError(`${where}: destination ${dest} is not evaluated locally (${JSON.stringify(principal)})`);
+    throw new TemplateError(`${where}: destination ${dest} is not evaluated locally`);
   };
 
   for (const [id, r] of Object.entries(pic.resources)) {
@@ -112,7 +112,7 @@ export function templateDeliveries(auth: Authorizer): Delivery[] {
             id: `mapping-failure:${id}`,
             what: `the ${fn.name} mapping sends a discarded batch to ${dest}`,
             principal: fn.principal,
-            calls: toQueueOrBucket(fn.principal, dest, where),
+            calls: toQueueOrBucket(dest, where),
           });
         }
         break;
@@ -127,7 +127,7 @@ export function templateDeliveries(auth: Authorizer): Delivery[] {
             id: `async-${kind === 'OnFailure' ? 'failure' : 'success'}:${id}`,
             what: `${fn.name}'s failed async invocation goes to ${dest}`,
             principal: fn.principal,
-            calls: toQueueOrBucket(fn.principal, dest, where),
+            calls: toQueueOrBucket(dest, where),
           });
         }
         break;
