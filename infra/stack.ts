@@ -21,7 +21,7 @@ import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
 import { EmailEvents } from './constructs/email-events';
 import { FailureBucket } from './constructs/failure-bucket';
-import { FailureQueue } from './constructs/failure-queue';
+import { FAILURE_QUEUE_RETENTION, FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
 import { WorkQueue } from './constructs/work-queue';
 import {
@@ -210,14 +210,15 @@ export class CourtesyCreditsStack extends Stack {
   private wireTrigger(fn: ServiceFunction, trigger: Trigger): void {
     switch (trigger.kind) {
       case 'eventbridge': {
-        new events.Rule(this, trigger.rule.id, {
+        const eventPattern: events.EventPattern = {
+          source: [...this.config[trigger.sources]],
+          detailType: [COMPLAINT_RESOLVED],
+          ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
+        };
+        const rule = new events.Rule(this, trigger.rule.id, {
           description: trigger.rule.description,
           eventBus: this.bus,
-          eventPattern: {
-            source: [...this.config[trigger.sources]],
-            detailType: [COMPLAINT_RESOLVED],
-            ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
-          },
+          eventPattern,
           targets: [
             new targets.LambdaFunction(fn, {
               deadLetterQueue: this.failureQueue(trigger.rule.deadLetter),
@@ -229,6 +230,21 @@ export class CourtesyCreditsStack extends Stack {
         fn.configureAsyncInvoke({
           retryAttempts: trigger.asyncRetryAttempts,
           onFailure: this.failureQueue(trigger.onFailure).asOnFailureDestination(),
+        });
+        // What the rule matched, kept as long as its failure queues keep a failure: a failed event is replayed from
+        // here to this rule (StartReplay), not put again, so replaying mints nothing the publishers did not send.
+        const archive = this.bus.archive(`${trigger.rule.id}Archive`, {
+          description: `${trigger.rule.description}: every matched event, for replay after a failure`,
+          eventPattern,
+          retention: Duration.days(FAILURE_QUEUE_RETENTION.toDays() + Math.ceil(trigger.maxEventAgeSeconds / 86_400)),
+        });
+        new CfnOutput(this, `${trigger.rule.id}ArchiveArn`, {
+          value: archive.archiveArn,
+          description: `Replay source of ${trigger.rule.id}`,
+        });
+        new CfnOutput(this, `${trigger.rule.id}Arn`, {
+          value: rule.ruleArn,
+          description: `Replay destination filter (${trigger.rule.id})`,
         });
         return;
       }

@@ -37,6 +37,9 @@ export const INERT_TYPES = new Set([
   'AWS::SNS::Subscription',
   'AWS::SES::ConfigurationSet',
   'AWS::SES::ConfigurationSetEventDestination',
+  // The complaint rule's archive: kept for an operator's StartReplay after a failure; nothing replays locally
+  // (checked on the template, test/infra/trust.test.ts).
+  'AWS::Events::Archive',
   // The landing-zone options' types (key, VPC, endpoints), each with its reason in infra/options/resource-types.ts.
   ...Object.keys(LANDING_ZONE_RESOURCE_TYPES),
 ]);

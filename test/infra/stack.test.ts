@@ -414,7 +414,7 @@ describe('queues', () => {
 });
 
 describe('outputs', () => {
-  test('table, bus, every function and every failure queue', () => {
+  test('table, bus, every function, every failure queue, and the replay source and filter of each rule', () => {
     const outputs = json.Outputs as Record<string, { Value: unknown }>;
     expect(outputs.TableName!.Value).toEqual({ Ref: tableId() });
     expect(outputs.EventBusName!.Value).toEqual({ Ref: ofType('AWS::Events::EventBus')[0]![0] });
@@ -425,9 +425,18 @@ describe('outputs', () => {
       const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: id }));
       expect(out).toHaveLength(1);
     }
+    for (const [id] of [...ofType('AWS::Events::Archive'), ...ofType('AWS::Events::Rule')]) {
+      const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
+      expect(out).toHaveLength(1);
+    }
     expect(Object.keys(outputs)).toHaveLength(
-      2 + FUNCTION_NAMES.length + ofType('AWS::SQS::Queue').length + ofType('AWS::S3::Bucket').length,
-    ); // table, bus, functions, every queue and bucket
+      2 +
+        FUNCTION_NAMES.length +
+        ofType('AWS::SQS::Queue').length +
+        ofType('AWS::S3::Bucket').length +
+        ofType('AWS::Events::Archive').length +
+        ofType('AWS::Events::Rule').length,
+    ); // table, bus, functions, every queue and bucket, every archive and rule
   });
 });
 
@@ -439,6 +448,7 @@ describe('no stray resources', () => {
         'AWS::DynamoDB::Table',
         'AWS::Events::EventBus',
         'AWS::Events::Rule',
+        'AWS::Events::Archive', // the complaint rule's, for replay (test/infra/trust.test.ts)
         'AWS::IAM::Policy',
         'AWS::IAM::Role',
         'AWS::Lambda::EventInvokeConfig',

@@ -5,6 +5,7 @@
  * @cloud-copilot/iam-simulate) evaluates the template for the attacks the threat model in docs/security.md names.
  */
 import { parseConfig } from '../../infra/config';
+import { FAILURE_QUEUE_RETENTION } from '../../infra/constructs/failure-queue';
 import { FUNCTION_LIST, FUNCTION_NAMES, type FunctionName } from '../../infra/functions';
 import { BUS_POLICY_SID } from '../../infra/security/bus-policy';
 import { QUEUE_POLICY_SID, REDRIVE_SOURCE_ACTIONS } from '../../infra/security/queue-policy';
@@ -199,6 +200,43 @@ describe('bus policy: who may put events on the service bus', () => {
     expect(match(event(PUBLISHER_ACCOUNT))).toBe(true);
     expect(match(event('444444444444'))).toBe(true);
     expect(match(event('666666666666'))).toBe(false);
+  });
+});
+
+describe('complaint replay: from the archive of what the rule matched, never by putting the event again', () => {
+  const rule = (json: Record<string, any>) => only(ofType(json, 'AWS::Events::Rule'));
+  const archive = (json: Record<string, any>) => only(ofType(json, 'AWS::Events::Archive'))[1].Properties;
+  const grantTrigger = only(FUNCTION_LIST.flatMap((f) => (f.trigger.kind === 'eventbridge' ? [f.trigger] : [])));
+
+  // The bus policy lets no operator put a complaint source (who may mint credit stays the publishers); StartReplay
+  // re-delivers only events the bus accepted from them, and grant is idempotent by complaintId.
+  test('the service bus archives exactly what the complaint rule matches (every configuration)', () => {
+    for (const json of [base, sameAccount, crossAccount]) {
+      const a = archive(json);
+      expect(a.SourceArn).toEqual(getAtt(only(ofType(json, 'AWS::Events::EventBus'))[0]));
+      expect(a.EventPattern).toEqual(rule(json)[1].Properties.EventPattern);
+    }
+  });
+
+  test('kept at least as long as a failure queue keeps the failure, counted from the event (plus the rule’s maximum event age)', () => {
+    const days = archive(base).RetentionDays;
+    expect(days * 86_400).toBeGreaterThanOrEqual(FAILURE_QUEUE_RETENTION.toSeconds() + grantTrigger.maxEventAgeSeconds);
+    expect(days).toBeLessThanOrEqual(FAILURE_QUEUE_RETENTION.toDays() + 1); // personal data: no longer than that
+  });
+
+  test('the stack outputs the replay source (archive) and destination filter (rule)', () => {
+    const [ruleId] = rule(base);
+    const outputs = Object.values<any>(base.Outputs).map((o) => o.Value);
+    expect(outputs).toContainEqual(getAtt(only(ofType(base, 'AWS::Events::Archive'))[0]));
+    expect(outputs).toContainEqual(getAtt(ruleId));
+  });
+
+  test('replay needs no change to the bus policy: still only the complaint publishers may put a complaint source', () => {
+    const statements = busPolicy(crossAccount).Statement;
+    expect(statements.filter((st: any) => st.Effect === 'Allow').map((st: any) => st.Sid)).toEqual([
+      BUS_POLICY_SID.allowComplaintPublishers,
+    ]);
+    expect(JSON.stringify(statements)).not.toContain(REDRIVE);
   });
 });
 
