@@ -107,16 +107,23 @@ export function journeys(auth: Authorizer, config: CourtesyConfig): Journey[] {
     ]);
   }
   const complaint = config.complaintEventSources[0]!;
+  // A rejected complaint is replayed from the archive of what the complaint rule matched (StartReplay), never put on
+  // the bus again: who may mint credit stays the configured publishers.
+  const archive = [...auth.picture.arns].find(([id]) => auth.picture.resources[id]!.Type === 'AWS::Events::Archive');
+  if (!archive) throw new Error('journeys need the complaint rule archive in the template');
   add(
-    'replay a rejected complaint from ComplaintRuleDlq onto the bus',
-    [
-      receive(queueArn(auth, 'ComplaintRuleDlq')),
-      onQueue('sqs:DeleteMessage', queueArn(auth, 'ComplaintRuleDlq')),
-      putEvents(auth, complaint, 'ComplaintResolved'),
-    ],
+    'replay rejected complaints from the complaint rule archive',
+    [{ action: 'events:StartReplay', resource: archive[1], context: {} }],
     ops,
-    [insider, outsider, fnRole('publish')],
+    [outsider, fnRole('publish')],
   );
+  out.push({
+    journey: 'put a rejected complaint from ComplaintRuleDlq back on the bus',
+    who: ops[0],
+    principal: ops[1],
+    calls: [putEvents(auth, complaint, 'ComplaintResolved')],
+    expected: 'denied',
+  });
   add(
     'publish a ComplaintResolved event',
     [putEvents(auth, complaint, 'ComplaintResolved')],
@@ -125,31 +132,34 @@ export function journeys(auth: Authorizer, config: CourtesyConfig): Journey[] {
   );
   // Invokers of another account: there only the function's permission decides (in the service's own account, a role
   // whose identity policy grants lambda:InvokeFunction may invoke any function; a permission cannot deny).
-  const sibling = (r: OutsideRole): [string, Principal] => [`another role of the ${r} role's account`, someRole(accountOf(need(r)))];
+  const sibling = (r: OutsideRole, name: string): [string, Principal] => [
+    `another role of the ${name} account`,
+    someRole(accountOf(need(r))),
+  ];
   add(
     'report (invoke report)',
     [invoke(auth, 'report')],
     ['finance role (courtesy:financeRoleArn)', need('finance')],
-    [outsider, sibling('finance'), ['privacy role', need('privacy')]],
+    [outsider, sibling('finance', "finance role's"), ['privacy role', need('privacy')]],
   );
   add('void (invoke void)', [invoke(auth, 'void')], ops, [outsider, ['finance role', need('finance')]]);
   add(
     'erase (invoke erase)',
     [invoke(auth, 'erase')],
     ['privacy role (courtesy:privacyRoleArn)', need('privacy')],
-    [outsider, sibling('privacy'), ['finance role', need('finance')]],
+    [outsider, sibling('privacy', "privacy role's"), ['finance role', need('finance')]],
   );
   add(
     'approve (invoke approval)',
     [invoke(auth, 'approval')],
     ['approver role (courtesy:approverRoleArn)', need('approver')],
-    [outsider, sibling('approver'), ['finance role', need('finance')]],
+    [outsider, sibling('approver', "approver role's"), ['finance role', need('finance')]],
   );
   add(
     'redeem (invoke redeem)',
     [invoke(auth, 'redeem')],
     ['payment flow role', need('paymentFlow')],
-    [outsider, sibling('paymentFlow'), ['account service role', need('accountService')]],
+    [outsider, sibling('paymentFlow', "payment flow role's"), ['account service role', need('accountService')]],
   );
   add(
     'break-glass read of the table',
@@ -170,7 +180,9 @@ export function journeys(auth: Authorizer, config: CourtesyConfig): Journey[] {
 
 /** The docs table: one row per journey and principal, with the engine's result. */
 export function journeyTable(rows: Array<Journey & { actual: string }>): string {
-  const lines = ['| journey | principal | result |', '| --- | --- | --- |'];
-  for (const r of rows) lines.push(`| ${r.journey} | ${r.who} | ${r.actual} |`);
-  return lines.join('\n');
+  const cells = [['journey', 'principal', 'result'], ...rows.map((r) => [r.journey, r.who, r.actual])];
+  const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
+  // Aligned as the formatter (biome) writes Markdown tables, so the docs stay formatted.
+  return [line(cells[0]!), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
