@@ -13,7 +13,8 @@ const grant = {
   entry: 'lambdas/grant/handler.ts',
   handler: 'handler',
   memorySize: 256,
-  timeoutSeconds: 10,
+  // A contended grant queues for its customer's usage counter up to GRANT_RETRY's budget (25 s).
+  timeoutSeconds: 30,
   description: 'Grants a courtesy credit for a ComplaintResolved event (async, from EventBridge)',
   trigger: {
     kind: 'eventbridge',

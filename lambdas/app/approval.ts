@@ -89,7 +89,11 @@ export async function approveGrant(req: Extract<ApprovalRequest, { operation: 'a
     if (found.kind === 'decided') throw alreadyDecided(found.decision);
     const { pending } = found;
     const key = await deps.store.getComplaintOutcome(pending.complaintId);
-    if (key?.kind !== 'pending' || key.key.pendingId !== pending.pendingId) throw notFound(req);
+    if (key?.kind !== 'pending' || key.key.pendingId !== pending.pendingId) {
+      // Decided between the two reads (a concurrent approval turned the key into the grant's): that decision.
+      const decision = await deps.store.getDecision(pending.customerId, pending.pendingId);
+      throw decision ? alreadyDecided(decision) : notFound(req);
+    }
     const now = deps.clock.now();
     // The credit takes the pending grant's id: one id from request to credit.
     const approved = decideApprove(pending, req.approverId, now, pending.pendingId, deps.policy);

@@ -132,6 +132,7 @@ export interface CaptureStore extends HoldReader, KeyedRecords {
 }
 
 export interface ReleaseStore extends HoldReader {
+  getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
   /** One transaction: the hold's update (the guard: only if unchanged since read and unexpired), the release. */
   commitRelease(input: { before: Hold; after: Hold; release: ReleaseWrite; now: Date }): Promise<CommitOutcome<never>>;
 }

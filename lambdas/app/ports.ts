@@ -3,6 +3,8 @@ import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { LineApplication } from '../domain/eligibility';
+import type { Hold } from '../domain/hold';
+import type { HoldShrink } from '../domain/void';
 import type { DayTotals, Movement } from '../domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
@@ -45,6 +47,9 @@ export interface RedeemResponse {
  * `conflict.stale`: a condition failed because the data changed since it was read (re-read and re-plan at once);
  * otherwise another transaction held the items (back off, then retry).
  */
+/** Most items one atomic write of the store holds (a DynamoDB transaction: 100); every per-credit limit derives from it. */
+export const TRANSACTION_MAX_ITEMS = 100;
+
 export type CommitOutcome<T> =
   | { kind: 'committed' }
   | { kind: 'duplicate'; existing: T | undefined }
@@ -91,8 +96,12 @@ export type ComplaintOutcome =
   | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string }
   | { readonly kind: 'pending'; readonly key: PendingKey };
 
-/** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
-export interface GrantStore {
+/**
+ * Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`).
+ * A grant contends on the customer's usage counter and queues like a spend (lambdas/app/spend.ts): with `turn`, its
+ * commit counts the turn finished in the same transaction.
+ */
+export interface GrantStore extends SpendQueue {
   /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
   readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
   /**
@@ -105,9 +114,10 @@ export interface GrantStore {
     remindAt?: Date;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>>;
   /** Record a refusal under the complaint's key (the guard: once per complaint); its insertion is the GrantRefused outbox record. */
-  refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>>;
+  refuse(refusal: GrantRefusal, requestHash: string, turn?: SpendTurn): Promise<CommitOutcome<ComplaintOutcome>>;
 }
 
 /** What an approval writes (see ApprovalStore.commitApproval). */
@@ -135,7 +145,12 @@ export interface ApprovalStore {
    * GrantPendingApproval outbox record) and the usage counters, as `grant` writes them: a pending grant counts
    * against the caps from its request on.
    */
-  requestApproval(input: { pending: PendingGrant; requestHash: string; usage: UsageUpdate }): Promise<CommitOutcome<ComplaintOutcome>>;
+  requestApproval(input: {
+    pending: PendingGrant;
+    requestHash: string;
+    usage: UsageUpdate;
+    turn?: SpendTurn;
+  }): Promise<CommitOutcome<ComplaintOutcome>>;
   getPending(customerId: string, pendingId: string): Promise<PendingGrant | undefined>;
   getDecision(customerId: string, pendingId: string): Promise<ApprovalDecision | undefined>;
   /** What the complaint's key records (a pending key, a grant key, a refusal), if anything. */
@@ -237,16 +252,24 @@ export interface NoticeStore {
 export interface VoidStore {
   getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
   getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined>;
+  listHolds(customerId: string): Promise<Hold[]>;
   /**
    * One transaction: the credit's remaining set to 0 with its void record (only if unvoided, unexpired and still at
-   * `remainingSeen`: the guard), the VOIDED entry, and the reminder item deleted.
+   * `remainingSeen`: the guard), the VOIDED entry, the reminder item deleted, and each shrunk hold replaced (only if
+   * unchanged since read and unexpired) with its RELEASED entry.
    */
-  commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>>;
+  commitVoid(input: {
+    credit: StoredCredit;
+    entry: VoidedEntry;
+    record: VoidRecord;
+    holds: readonly HoldShrink[];
+    now: Date;
+  }): Promise<CommitOutcome<never>>;
 }
 
 export interface EraseStore {
   /**
-   * Remove the personal attributes (domain/erasure.ts) from every item of the customer that has any, marking credits
+   * Remove the personal attributes (address, locale, free text) from every item of the customer that has any, marking credits
    * erased at `erasedAt`; items removed meanwhile are skipped. Returns how many items were changed.
    */
   eraseCustomer(customerId: string, erasedAt: string): Promise<number>;
@@ -262,6 +285,8 @@ export interface ReportStore {
   dayTotals(to: string): Promise<DayTotals[]>;
   /** Sum of `remaining` over every stored credit, per currency. */
   remainingOnCredits(): Promise<Record<string, number>>;
+  /** Every ledger entry of every customer, page by page, in no particular order. */
+  forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void>;
 }
 
 /** Everything the service stores: what one DynamoDB table adapter provides. */

@@ -7,11 +7,15 @@ import { redeemedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
-import type { RedeemResponse, RedeemStore } from './ports';
+import { TRANSACTION_MAX_ITEMS, type RedeemResponse, type RedeemStore } from './ports';
 import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
 
-/** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
-export const MAX_CREDITS_PER_REDEMPTION = 98;
+/**
+ * The most credits one redemption takes from, so that every transaction over its credits fits: its own commit (the
+ * ledger entry, the idempotency record, a queue turn) and a full refund (the progress, the REFUNDED entry, the key
+ * record) take three besides one item per credit; a reversal two.
+ */
+export const MAX_CREDITS_PER_REDEMPTION = TRANSACTION_MAX_ITEMS - 3;
 
 export interface RedeemDeps {
   store: RedeemStore;

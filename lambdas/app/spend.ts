@@ -6,7 +6,7 @@ import type { KeyedRecord } from './payment-ports';
 import type { CommitOutcome, SpendQueue, SpendTurn } from './ports';
 
 /**
- * The retry loop every spend (redeem, hold) shares. Optimistic first: read, plan, commit one transaction. After a
+ * The retry loop every spend (redeem, hold) and grant shares. Optimistic first: read, plan, commit one transaction. After a
  * conflict, with a queue policy, the spend takes a ticket in the customer's spend queue (one atomic ADD, never a
  * transaction) and waits until its ticket is within `window` turns of the ones finished — sleeping about (turns to
  * go) × (the time one turn takes, learnt while waiting), a few strongly consistent reads, no busy polling — then
@@ -49,6 +49,8 @@ export interface SpendRetryDeps {
   retry?: RetryPolicy;
   /** Called on every optimistic-concurrency conflict (metrics, benchmarks). */
   onConflict?: () => void;
+  /** The error when the budget is spent (default: a spend's CONCURRENT_MODIFICATION). */
+  exhausted?: () => CreditError;
 }
 
 export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps, attempt: SpendAttempt<T>): Promise<T> {
@@ -70,23 +72,28 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
         continue;
       }
       turn = await waitForTurn(customerId, deps, policy.queue, budget);
-      if (!turn) break;
+      if (!turn) {
+        // Gave up waiting: the ticket will never be used, so it is counted finished now, not after a lease at its turn
+        // (a retried grant takes a new ticket; a burst's abandoned tickets would each stall the queue a lease).
+        await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
+        break;
+      }
     }
   } finally {
     // Gave up or failed in our turn: count it finished at once instead of making the queue wait out the lease.
     if (turn) await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
   }
-  throw new CreditError(
-    'CONCURRENT_MODIFICATION',
-    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  throw (
+    deps.exhausted?.() ??
+    new CreditError('CONCURRENT_MODIFICATION', "too many concurrent changes to this customer's credits; retry with the same idempotencyKey")
   );
 }
 
 /**
  * Take a ticket and sleep until it is within `window` turns of those finished: (turns to go − ½) × the turn's length
  * at a time, that length learnt from how fast `serving` moved since we first saw it move. When `serving` does not move
- * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the ticket is
- * then left to the lease).
+ * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the caller
+ * then counts its ticket finished).
  */
 export async function waitForTurn(
   customerId: string,

@@ -6,6 +6,7 @@ import { REASON_CODES } from '../domain/reason-code';
 import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '../domain/eligibility';
 import { isDay } from '../domain/finance';
 import { DECLINE_REASON_CODES } from '../domain/approval';
+import { actorId } from '../domain/actor';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -15,7 +16,10 @@ import { DECLINE_REASON_CODES } from '../domain/approval';
 // zod/mini keeps every function bundle small (cold start); the English messages are loaded explicitly.
 z.config(en());
 
-const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'));
+const idChecks = [z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only')] as const;
+const id = z.string().check(...idChecks);
+/** Who issues or approves: an id in its one comparable form (domain/actor.ts). */
+const actor = z.string().check(...idChecks, z.overwrite(actorId));
 /** Free text: normalised (NFC, no control/format characters, see domain/text.ts); refused when nothing visible is left. */
 const text = (max: number) =>
   z.string().check(
@@ -39,7 +43,7 @@ export const ComplaintResolvedDetail = z.strictObject({
   /** Optional narrowing of the credit to purchase categories (eligible ones only); absent: every eligible category. */
   categories: z.optional(z.array(z.enum(ELIGIBLE_CATEGORIES)).check(z.minLength(1), z.maxLength(ELIGIBLE_CATEGORIES.length))),
   /** Who issued the grant (an agent or system id): the per-issuer daily cap counts by it. */
-  issuedBy: z.optional(id),
+  issuedBy: z.optional(actor),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';
@@ -158,7 +162,7 @@ export type FinanceRequest = z.infer<typeof FinanceRequest>;
 // --- Approval above a threshold (issue 11.2) ----------------------------------------------------------------------
 
 /** A pending grant, by its id or by its complaint's (exactly one), always with its customer; and who decides. */
-const pendingRef = { customerId: id, pendingId: z.optional(id), complaintId: z.optional(id), approverId: id };
+const pendingRef = { customerId: id, pendingId: z.optional(id), complaintId: z.optional(id), approverId: actor };
 
 /** The approver's function: approve or decline a pending grant, or list a customer's pending grants. */
 export const ApprovalRequest = z

@@ -62,6 +62,8 @@ export interface Hold {
   readonly expiresAt: string;
   /** Bumped by every change: the optimistic-concurrency check of captures and releases. */
   readonly version: number;
+  /** RELEASED by an explicit release: that release's ledger entry (a release asked for again answers from it). */
+  readonly releaseId?: string;
 }
 
 /** Still held: placed less captured less released. */
@@ -161,12 +163,18 @@ export function planCapture(hold: Hold, amount: number, final: boolean, now: Dat
   return { taken, released, next };
 }
 
-/** Explicit release of an ACTIVE hold: everything still held goes back; the hold is RELEASED. */
-export function planRelease(hold: Hold, now: Date): { released: Allocation[]; next: Hold } {
+/** Explicit release of an ACTIVE hold: everything still held goes back; the hold is RELEASED, naming the release's entry. */
+export function planRelease(hold: Hold, now: Date, releaseId: string): { released: Allocation[]; next: Hold } {
   assertHoldActive(hold, now);
   return {
     released: stillHeld(hold),
-    next: { ...hold, allocations: hold.allocations.map((a) => ({ ...a, held: 0 })), status: 'RELEASED', version: hold.version + 1 },
+    next: {
+      ...hold,
+      allocations: hold.allocations.map((a) => ({ ...a, held: 0 })),
+      status: 'RELEASED',
+      version: hold.version + 1,
+      releaseId,
+    },
   };
 }
 

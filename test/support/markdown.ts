@@ -45,3 +45,68 @@ export function anchorsOf(text: string): Set<string> {
   }
   return anchors;
 }
+
+/** A command shown in a fenced block: its words (double quotes as a shell reads them) and its trailing `# comment`. */
+export interface ShownCommand {
+  line: number;
+  words: string[];
+  comment: string;
+}
+
+/** Shell words of a command line without its comment (double-quoted words and `<placeholders>` may hold blanks). */
+function shellWords(text: string): { words: string[]; comment: string } {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') quoted = false;
+      else word += c;
+    } else if (c === '"') {
+      quoted = true;
+      word ??= '';
+    } else if (c === '<' && word === undefined && text.indexOf('>', i) > i) {
+      word = text.slice(i, text.indexOf('>', i) + 1); // a placeholder such as <holdId of o-79> is one word
+      i = text.indexOf('>', i);
+    } else if (c === '#' && word === undefined) {
+      return { words, comment: text.slice(i + 1).trim() };
+    } else if (c === ' ' || c === '\t') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return { words, comment: '' };
+}
+
+/**
+ * The commands starting with `prefix` in the fenced blocks of the section under `heading` (up to the next heading of
+ * its level or higher), a `$ ` prompt removed; a comment-only line right after a command adds to its comment.
+ */
+export function commandsUnder(text: string, heading: string, prefix: string): ShownCommand[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === heading);
+  if (start < 0) throw new Error(`no heading "${heading}"`);
+  const level = /^#+/.exec(heading)![0].length;
+  const commands: ShownCommand[] = [];
+  let fenced = false;
+  for (let i = start + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (/^\s*```/.test(l)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (!fenced) {
+      const h = /^(#+)\s/.exec(l);
+      if (h && h[1]!.length <= level) break;
+      continue;
+    }
+    const body = l.replace(/^\$ /, '');
+    if (body.startsWith(prefix)) commands.push({ line: i + 1, ...shellWords(body) });
+    else if (/^#\s/.test(body.trim()) && commands.at(-1)?.line === i) commands.at(-1)!.comment += ` ${body.trim().slice(1).trim()}`;
+  }
+  return commands;
+}

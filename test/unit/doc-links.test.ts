@@ -28,6 +28,10 @@ describe('documentation links', () => {
     );
   });
 
+  it('the README stays a README a newcomer finishes: at most 300 lines, the rest in docs/', () => {
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(300);
+  });
+
   it.each(files.map((f) => [relative(ROOT, f), f]))('%s: every relative link and anchor resolves', (_name, file) => {
     const text = readFileSync(file, 'utf8');
     const broken = linksOf(text)

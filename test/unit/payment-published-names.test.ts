@@ -34,8 +34,8 @@ describe('the payment flow’s events, as consumers subscribe to them', () => {
     ]);
   });
 
-  it('a HoldReleased says why with one of EXPLICIT, FINAL_CAPTURE, EXPIRED', () => {
-    expect(RELEASE_REASONS).toEqual(['EXPLICIT', 'FINAL_CAPTURE', 'EXPIRED']);
+  it('a HoldReleased says why with one of EXPLICIT, FINAL_CAPTURE, EXPIRED, VOIDED', () => {
+    expect(RELEASE_REASONS).toEqual(['EXPLICIT', 'FINAL_CAPTURE', 'EXPIRED', 'VOIDED']);
     for (const reason of RELEASE_REASONS) {
       const entry = releasedEntry({ releaseId: `rel-${reason}`, hold, reason, restored: [], lapsed: 0, at: NOW.toISOString() });
       expect(eventForLedgerEntry(entry).detail.reason).toBe(reason);

@@ -12,7 +12,8 @@ import {
   type UpdateCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { CommitOutcome } from '../../app/ports';
+import { TRANSACTION_MAX_ITEMS, type CommitOutcome } from '../../app/ports';
+import { CreditError } from '../../domain/errors';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RawItem } from './fields';
 import { ATTR } from './layout';
@@ -87,15 +88,20 @@ export class Table {
   /** Every page of a Scan (the whole table: only for the finance reconciliation). */
   async scanAll(input: Omit<ScanCommandInput, 'TableName'>): Promise<RawItem[]> {
     const items: RawItem[] = [];
+    await this.scanEach(input, (item) => items.push(item));
+    return items;
+  }
+
+  /** Every item of a Scan handed to `visit`, page by page (none kept). */
+  async scanEach(input: Omit<ScanCommandInput, 'TableName'>, visit: (item: RawItem) => void): Promise<void> {
     let ExclusiveStartKey: RawItem | undefined;
     do {
       const out = await this.doc.send(
         new ScanCommand({ ...input, TableName: this.name, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }),
       );
-      items.push(...((out.Items ?? []) as RawItem[]));
+      for (const item of (out.Items ?? []) as RawItem[]) visit(item);
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return items;
   }
 
   /** PutItem only if no item has that key; false if one had (a redelivery, not an error). */
@@ -133,6 +139,13 @@ export class Table {
     guardIndex: number,
     existing: (oldGuardItem: RawItem | undefined) => Promise<T | undefined>,
   ): Promise<CommitOutcome<T>> {
+    if (items.length > TRANSACTION_MAX_ITEMS) {
+      // Only a hold or redemption stored before the per-credit limits were lowered gets here.
+      throw new CreditError('TOO_MANY_CREDITS', `this write touches too many credits for one transaction (${items.length} items)`, {
+        items: items.length,
+        max: TRANSACTION_MAX_ITEMS,
+      });
+    }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
       return { kind: 'committed' };

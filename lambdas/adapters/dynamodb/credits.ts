@@ -3,7 +3,7 @@ import type { Credit, StoredCredit } from '../../domain/credit';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { GrantedEntry } from '../../domain/ledger';
 import type { GrantRefusal } from '../../domain/caps';
-import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, UsageUpdate, Versioned } from '../../app/ports';
+import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, SpendTurn, UsageUpdate, Versioned } from '../../app/ports';
 import type { Table, TransactItems } from './client';
 import { creditItem, decodeAs, decodeItem, grantKeyItem, ledgerItem, reminderItem } from './codec';
 import { fields, StoredItemError, type Fields, type RawItem } from './fields';
@@ -11,6 +11,7 @@ import { grantUsageItem, issuerUsageItem, refusalItem } from './issuance-codec';
 import { pendingGrantItem, pendingKeyItem } from './approval-codec';
 import type { PendingGrant } from '../../domain/approval';
 import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, PREFIX, keys } from './layout';
+import { advanceQueue } from './spend-queue';
 
 /** Credit items: the grant transaction and the reads of a customer's credits. */
 export class Credits {
@@ -26,14 +27,16 @@ export class Credits {
     remindAt?: Date;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>> {
-    const { credit, ledger, remindAt, requestHash, usage } = input;
+    const { credit, ledger, remindAt, requestHash, usage, turn } = input;
     const grant: GrantRecord = { complaintId: credit.complaintId, customerId: credit.customerId, creditId: credit.creditId, requestHash };
     const t = this.table;
     const items = [
       t.putNew(grantKeyItem(grant, credit.grantedAt), true),
       ...creditWrites(t, credit, ledger, remindAt),
       ...usageWrites(t, usage),
+      ...turnFinished(t, credit.customerId, turn, credit.grantedAt),
     ];
     return t.transact(items, 0, (old) => this.complaintOutcome(credit.complaintId, old));
   }
@@ -43,18 +46,25 @@ export class Credits {
     pending: PendingGrant;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>> {
-    const { pending, requestHash, usage } = input;
+    const { pending, requestHash, usage, turn } = input;
     const t = this.table;
     const key = { complaintId: pending.complaintId, customerId: pending.customerId, pendingId: pending.pendingId, requestHash };
-    const items = [t.putNew(pendingKeyItem(key, pending.requestedAt), true), t.putNew(pendingGrantItem(pending)), ...usageWrites(t, usage)];
+    const items = [
+      t.putNew(pendingKeyItem(key, pending.requestedAt), true),
+      t.putNew(pendingGrantItem(pending)),
+      ...usageWrites(t, usage),
+      ...turnFinished(t, pending.customerId, turn, pending.requestedAt),
+    ];
     return t.transact(items, 0, (old) => this.complaintOutcome(pending.complaintId, old));
   }
 
   /** The refusal under the complaint's key, if nothing is there yet. */
-  async refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>> {
+  async refuse(refusal: GrantRefusal, requestHash: string, turn?: SpendTurn): Promise<CommitOutcome<ComplaintOutcome>> {
     const t = this.table;
-    return t.transact([t.putNew(refusalItem(refusal, requestHash), true)], 0, (old) => this.complaintOutcome(refusal.complaintId, old));
+    const items = [t.putNew(refusalItem(refusal, requestHash), true), ...turnFinished(t, refusal.customerId, turn, refusal.refusedAt)];
+    return t.transact(items, 0, (old) => this.complaintOutcome(refusal.complaintId, old));
   }
 
   async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
@@ -137,6 +147,10 @@ function putAtVersion(t: Table, item: RawItem, version: number): TransactItems[n
   if (version === 0) return t.putNew(item);
   return { Put: { TableName: t.name, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } } };
 }
+
+/** With `turn` (a queued grant), the customer's queue counts it finished in the grant's own transaction. */
+const turnFinished = (t: Table, customerId: string, turn: SpendTurn | undefined, at: string): TransactItems =>
+  turn ? [advanceQueue(t, customerId, turn, new Date(at))] : [];
 
 const PROJECTED = 'credit item (projected read)';
 const next = <T>(v: Versioned<T>): Versioned<T> => ({ value: v.value, version: v.version + 1 });

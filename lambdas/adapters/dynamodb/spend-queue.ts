@@ -16,6 +16,17 @@ const QUEUE_RETENTION_MS = DAY_MS;
 /** A single-item write meeting a transaction on the same item is refused with TransactionConflict on AWS: try again. */
 const TICKET_TRIES = 5;
 
+/** A single-item write that met a transaction on the item (TransactionConflict on AWS), tried again up to TICKET_TRIES times. */
+async function triedAgainOnConflict<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'TransactionConflictException' || attempt >= TICKET_TRIES) throw error;
+    }
+  }
+}
+
 const ttlAfter = (now: Date) => Math.ceil((now.getTime() + QUEUE_RETENTION_MS) / 1000);
 
 export function decodeSpendQueue(f: Fields): { customerId: string; issued: number; serving: number } {
@@ -43,33 +54,29 @@ export class SpendQueues {
 
   async takeTicket(customerId: string, now: Date): Promise<SpendQueueState & SpendTurn> {
     const t = this.table;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const out = await t.doc.send(
-          new UpdateCommand({
-            TableName: t.name,
-            Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
-            UpdateExpression:
-              'SET #type = :type, customerId = :customerId, serving = if_not_exists(serving, :zero), #ttl = :ttl ADD issued :one',
-            ExpressionAttributeNames: { '#type': 'type', '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':type': ITEM.SPEND_QUEUE,
-              ':customerId': customerId,
-              ':zero': 0,
-              ':one': 1,
-              ':ttl': ttlAfter(now),
-            },
-            ReturnValues: 'ALL_NEW',
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-        const raw = out.Attributes ?? {};
-        const queue = decodeSpendQueue(fields(raw, describe(raw)));
-        return { ticket: queue.issued - 1, serving: queue.serving };
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'TransactionConflictException' || attempt >= TICKET_TRIES) throw error;
-      }
-    }
+    const out = await triedAgainOnConflict(() =>
+      t.doc.send(
+        new UpdateCommand({
+          TableName: t.name,
+          Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
+          UpdateExpression:
+            'SET #type = :type, customerId = :customerId, serving = if_not_exists(serving, :zero), #ttl = :ttl ADD issued :one',
+          ExpressionAttributeNames: { '#type': 'type', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':type': ITEM.SPEND_QUEUE,
+            ':customerId': customerId,
+            ':zero': 0,
+            ':one': 1,
+            ':ttl': ttlAfter(now),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    const raw = out.Attributes ?? {};
+    const queue = decodeSpendQueue(fields(raw, describe(raw)));
+    return { ticket: queue.issued - 1, serving: queue.serving };
   }
 
   async readQueue(customerId: string): Promise<SpendQueueState> {
@@ -86,7 +93,7 @@ export class SpendQueues {
   }
 
   async finishTurn(customerId: string, now: Date): Promise<void> {
-    await this.table.update(finished(this.table, customerId, now));
+    await triedAgainOnConflict(() => this.table.update(finished(this.table, customerId, now)));
   }
 
   async passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean> {

@@ -107,6 +107,16 @@ describe('finishing and passing turns', () => {
     expect(sent(UpdateCommand)[0].ConditionExpression).toBeUndefined();
   });
 
+  it('finishTurn tries again when it meets a transaction on the item (TransactionConflict on AWS), up to 5 times', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(conflict()).resolves({});
+    await store.finishTurn('cust-1', NOW);
+    expect(sent(UpdateCommand)).toHaveLength(2);
+    ddb.reset();
+    ddb.on(UpdateCommand).rejects(conflict());
+    await expect(store.finishTurn('cust-1', NOW)).rejects.toThrow(/ongoing/);
+    expect(sent(UpdateCommand)).toHaveLength(5);
+  });
+
   it('passStalledTurn: serving + 1 only if still at the count seen; false when it moved or met a transaction', async () => {
     ddb.on(UpdateCommand).resolvesOnce({});
     await expect(store.passStalledTurn('cust-1', 4, NOW)).resolves.toBe(true);

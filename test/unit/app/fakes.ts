@@ -5,8 +5,8 @@
  */
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
-import type { DayTotals, Movement } from '../../../lambdas/domain/finance';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../../../lambdas/domain/ledger';
+import { REPORT_COLUMNS, type DayTotals, type Movement } from '../../../lambdas/domain/finance';
+import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../../../lambdas/domain/ledger';
 import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
@@ -28,11 +28,12 @@ import type {
   ReminderNoticeRecord,
   ReportStore,
   ReverseStore,
+  SpendTurn,
   UsageUpdate,
   VoidStore,
 } from '../../../lambdas/app/ports';
 import type { Allocation } from '../../../lambdas/domain/allocation';
-import type { Credit, VoidRecord } from '../../../lambdas/domain/credit';
+import type { Credit } from '../../../lambdas/domain/credit';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../../../lambdas/domain/caps';
 
 export const fixedClock = (at: string | Date): Clock & { set(next: string | Date): void } => {
@@ -109,6 +110,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     remindAt?: Date;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>> {
     this.calls.push('grant');
     const s = this.scripted<ComplaintOutcome>();
@@ -125,16 +127,18 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     this.complaints.set(complaintId, { kind: 'granted', grant: { complaintId, customerId, creditId, requestHash: input.requestHash } });
     this.addCredit(input.credit).addEntry(input.ledger);
     this.reminders.set(creditId, input.remindAt);
+    if (input.turn) this.queue.finish(customerId);
     return { kind: 'committed' };
   }
 
-  async refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>> {
+  async refuse(refusal: GrantRefusal, requestHash: string, turn?: SpendTurn): Promise<CommitOutcome<ComplaintOutcome>> {
     this.calls.push('refuse');
     const s = this.scripted<ComplaintOutcome>();
     if (s) return s;
     const earlier = this.complaints.get(refusal.complaintId);
     if (earlier) return { kind: 'duplicate', existing: earlier };
     this.complaints.set(refusal.complaintId, { kind: 'refused', refusal, requestHash });
+    if (turn) this.queue.finish(refusal.customerId);
     return { kind: 'committed' };
   }
 
@@ -220,7 +224,14 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     return c && c.customerId === customerId && c.expiresAt === expiresAt ? c : undefined;
   }
 
-  async commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>> {
+  /** The holds `listHolds` answers (the payment flow's fakes are in test/unit/fakes/memory-store.ts). */
+  holds: Hold[] = [];
+
+  async listHolds(customerId: string) {
+    return this.holds.filter((h) => h.customerId === customerId);
+  }
+
+  async commitVoid(input: Parameters<VoidStore['commitVoid']>[0]): Promise<CommitOutcome<never>> {
     this.calls.push('commitVoid');
     const s = this.scripted<never>();
     if (s) return s;
@@ -244,12 +255,6 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
   historyArgs: Array<{ customerId: string; limit: number; cursor?: string }> = [];
   remaining: Record<string, number> = {};
   dayTotalsTo: string[] = [];
-  /** The holds `listHolds` answers (the payment flow's fakes are in test/unit/fakes/memory-store.ts). */
-  holds: Hold[] = [];
-
-  async listHolds(customerId: string) {
-    return this.holds.filter((h) => h.customerId === customerId);
-  }
 
   async history(customerId: string, limit: number, cursor?: string) {
     this.historyArgs.push({ customerId, limit, ...(cursor !== undefined ? { cursor } : {}) });
@@ -294,7 +299,8 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
       expired: 0,
       voided: 0,
     };
-    this.totals.set(key, { ...t, [movement.column]: t[movement.column] + movement.amount });
+    const added = Object.fromEntries(REPORT_COLUMNS.map((c) => [c, t[c] + (movement.amounts[c] ?? 0)]));
+    this.totals.set(key, { ...t, ...added });
     return { kind: 'committed' };
   }
 
@@ -305,6 +311,10 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
 
   async remainingOnCredits(): Promise<Record<string, number>> {
     return this.remaining;
+  }
+
+  async forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void> {
+    for (const entry of this.ledger.values()) visit(entry);
   }
 }
 
