@@ -29,7 +29,8 @@ const grant = {
     asyncRetryAttempts: 2,
     onFailure: { id: 'GrantFailures', purpose: 'ComplaintResolved events grant failed to process after its async retries' },
   },
-  tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  // UpdateItem: a grant queues for the customer's usage counter like a spend (the ticket and the finished turn).
+  tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   permissions: [],
   env: [
     ...COMMON_ENV,
