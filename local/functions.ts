@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { arnFor } from './cfn';
 import { callHandler, createContext, FunctionError, serializeError, type Handler, type InvokeOutcome } from './lambda';
 import type { Activity } from './activity';
+import type { RuntimeObserver } from './runtime-api';
 import type { FunctionModel, InvokeConfigModel, TemplateModel } from './template-model';
 
 /** Repository root (this file lives in <root>/local). */
@@ -34,6 +35,7 @@ export interface FunctionsDeps {
   retryDelay: (retry: number) => number;
   /** Send a message body to a queue of the template (on-failure destinations). */
   sendToQueue: (queue: string, body: unknown) => void;
+  observe?: RuntimeObserver;
   log: (line: string) => void;
   /** Runs each handler invocation (e.g. in the IAM gate's context naming the function). */
   around?: <T>(functionName: string, run: () => Promise<T>) => Promise<T>;
@@ -153,6 +155,7 @@ export class Functions {
       this.inflight--;
       this.deps.activity.mark();
     }
+    this.deps.observe?.invoked?.(fn.name, payload, outcome);
     return outcome;
   }
 

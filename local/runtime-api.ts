@@ -3,6 +3,7 @@ import type { CfnTemplate, TemplateModel } from './template';
 import type { EventEnvelope, PutEventsOutput, RecordedEvent } from './eventbridge';
 import type { InvokeHook } from './functions';
 import type { IamDenial } from './iam/gate';
+import type { InvokeOutcome } from './lambda';
 
 export interface LocalRuntimeOptions {
   /** The synthesized CloudFormation template (e.g. `synthTemplate()` from infra/synth). */
@@ -38,6 +39,15 @@ export interface LocalRuntimeOptions {
    * deliveries. Default on; `false`, or COURTESY_LOCAL_IAM=off in the environment, turns it off.
    */
   iam?: boolean;
+  /** Told of every invocation's outcome and every event a bus accepts (e.g. the contract tests' checks). */
+  observe?: RuntimeObserver;
+}
+
+/** Watches the runtime without changing it: called after the fact, and must not throw. */
+export interface RuntimeObserver {
+  /** Any source (Invoke, a rule, a mapping); `event` as the handler got it, before any invoke hook changed it. */
+  invoked?(functionName: string, event: unknown, outcome: InvokeOutcome): void;
+  published?(envelope: EventEnvelope): void;
 }
 
 export interface LocalRuntime {

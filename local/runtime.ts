@@ -26,7 +26,7 @@ export { FunctionError } from './lambda';
 export type { SerializedError, InvokeOutcome } from './lambda';
 export { REPO_ROOT, defaultHandlerModule, unionEnvironment, type InvokeHook } from './functions';
 export type { EventEnvelope, RecordedEvent, PutEventsEntryInput, PutEventsOutput } from './eventbridge';
-export type { LocalRuntime, LocalRuntimeOptions } from './runtime-api';
+export type { LocalRuntime, LocalRuntimeOptions, RuntimeObserver } from './runtime-api';
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const runtime = new Runtime(opts);
@@ -85,8 +85,9 @@ class Runtime implements LocalRuntime {
       sendToQueue: (q, body) => gated('async-failure', queueArn(q), () => sendToQueue(q, body)),
       log: this.log,
       ...(this.iam ? { around: this.iam.runAs.bind(this.iam) } : {}),
+      ...(opts.observe ? { observe: opts.observe } : {}),
     });
-    this.buses = new EventBuses(this.model, this.functions, this.activity, this.log);
+    this.buses = new EventBuses(this.model, this.functions, this.activity, this.log, opts.observe);
     this.streamMappings = new StreamMappings({
       mappings: this.model.streamMappings.filter((m) => m.tableLogicalId === this.model.table.logicalId),
       functions: this.functions,

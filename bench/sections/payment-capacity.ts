@@ -7,7 +7,7 @@ import { refundTaken } from '../../lambdas/app/refund';
 import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
 import { PRICES } from '../prices';
-import { getReadUnits, itemSize, queryReadUnits, transactWriteUnits, type Units } from '../lib/capacity';
+import { getReadUnits, itemSize, queryReadUnits, transactWriteUnits, type Units } from '../../local/ddb-capacity';
 import { CapacityMeter, summarize, type OperationCost } from '../lib/meter';
 import type { LocalDynamo } from '../lib/dynamo-local';
 import { grantMany, redeemRequest, uid } from '../lib/fixtures';

@@ -29,7 +29,8 @@ const grant = {
     asyncRetryAttempts: 2,
     onFailure: { id: 'GrantFailures', purpose: 'ComplaintResolved events grant failed to process after its async retries' },
   },
-  // UpdateItem: a grant queues for the customer's usage counter like a spend (the ticket and the finished turn).
+  // PutItem: the grant's writes (in one transaction); GetItem: the usage counters, the complaint's key, the spend
+  // queue's count; UpdateItem: a contended grant's ticket and finished turn on the customer's spend queue.
   tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   permissions: [],
   env: [

@@ -1,4 +1,5 @@
 import type { ApprovalRequest } from '../contracts';
+import type { AnswerOf, ApprovalDecisionAnswer, PendingGrantsAnswer } from '../contracts/answers';
 import { decideApprove, decideDecline, decideExpired, type ApprovalDecision, type PendingGrant } from '../domain/approval';
 import { releaseFromBucket, releaseFromUsage, utcDay } from '../domain/caps';
 import type { GrantPolicy } from '../domain/credit';
@@ -21,26 +22,8 @@ export interface ApprovalDeps {
 
 type Ref = Extract<ApprovalRequest, { operation: 'approve' | 'decline' }>;
 
-export type ApprovalAnswer =
-  | {
-      decision: 'APPROVED';
-      pendingId: string;
-      customerId: string;
-      complaintId: string;
-      creditId: string;
-      expiresAt: string;
-      decidedAt: string;
-    }
-  | {
-      decision: 'DECLINED';
-      pendingId: string;
-      customerId: string;
-      complaintId: string;
-      reason: 'DECLINED' | 'EXPIRED';
-      decidedAt: string;
-      /** True when it was declined before and this is that decline's answer again. */
-      replayed: boolean;
-    };
+/** A decision as the approval function answers it (its contract: lambdas/contracts/answers.ts). */
+export type ApprovalAnswer = AnswerOf<typeof ApprovalDecisionAnswer>;
 
 /** The decision as an answer (and as `details.decision` of GRANT_ALREADY_DECIDED). */
 function answer(d: ApprovalDecision, replayed = false): ApprovalAnswer {
@@ -162,7 +145,7 @@ async function givenBack(p: PendingGrant, store: ApprovalStore): Promise<UsageUp
 }
 
 /** A customer's pending grants (ids, amounts and deadlines: no address or free text leaves here). */
-export async function listPendingGrants(customerId: string, store: ApprovalStore) {
+export async function listPendingGrants(customerId: string, store: ApprovalStore): Promise<AnswerOf<typeof PendingGrantsAnswer>> {
   const pending = await store.listPending(customerId);
   return {
     customerId,

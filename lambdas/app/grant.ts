@@ -70,7 +70,7 @@ export async function grantOrRequestApproval(
   return spendWithRetry(
     detail.customerId,
     { ...deps, retry: deps.retry ?? GRANT_RETRY, exhausted },
-    async (now, turn): Promise<SpendOutcome<GrantRequestOutcome>> => {
+    async (now): Promise<SpendOutcome<GrantRequestOutcome>> => {
       const creditId = deps.newId(now);
       const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
       const usage = await deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now));
@@ -89,7 +89,7 @@ export async function grantOrRequestApproval(
       const approval = deps.approval && needsApproval(credit.amount, credit.currency, deps.approval.policy) ? deps.approval : undefined;
       const pending = approval ? pendingGrant(detail, credit, creditId, now, approval.policy) : undefined;
       if (caps.kind === 'refused') {
-        const result = await deps.store.refuse(refusal(detail, caps, now), requestHash, turn);
+        const result = await deps.store.refuse(refusal(detail, caps, now), requestHash);
         return outcomeOf(result, () => refusedOutcome(detail, caps.cap, caps.limit), detail, requestHash);
       }
       const usageUpdate = {
@@ -99,17 +99,15 @@ export async function grantOrRequestApproval(
           ? { issuer: { issuedBy: detail.issuedBy, value: caps.issuer, version: usage.issuer?.version ?? 0 } }
           : {}),
       };
-      const queued = turn ? { turn } : {};
       const result =
         approval && pending
-          ? await approval.store.requestApproval({ pending, requestHash, usage: usageUpdate, ...queued })
+          ? await approval.store.requestApproval({ pending, requestHash, usage: usageUpdate })
           : await deps.store.grant({
               credit,
               ledger: grantedEntry(credit, detail.reasonCode, detail.issuedBy),
               remindAt,
               requestHash,
               usage: usageUpdate,
-              ...queued,
             });
       return outcomeOf(
         result,

@@ -52,7 +52,7 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldR
     purchase: req.purchase,
     lifetimeSeconds: req.lifetimeSeconds,
   });
-  return spendWithRetry(req.customerId, deps, async (now, turn): Promise<SpendOutcome<HoldResult>> => {
+  return spendWithRetry(req.customerId, deps, async (now): Promise<SpendOutcome<HoldResult>> => {
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_HOLD, lines);
     const hold =
@@ -86,7 +86,6 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldR
       idempotencyKey: req.idempotencyKey,
       record: { requestHash, response },
       placed: hold ? { hold, ledger: heldEntry(hold) } : undefined,
-      ...(turn ? { turn } : {}),
       now,
     });
     return spendOutcome(

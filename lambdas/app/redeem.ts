@@ -52,7 +52,7 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     purchase: req.purchase,
   });
 
-  return spendWithRetry(req.customerId, deps, async (now, turn): Promise<SpendOutcome<RedeemResult>> => {
+  return spendWithRetry(req.customerId, deps, async (now): Promise<SpendOutcome<RedeemResult>> => {
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION, lines);
     const redemptionId = plan.applied > 0 ? deps.newId(now) : null;
@@ -85,7 +85,6 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       idempotencyKey: req.idempotencyKey,
       record: { requestHash, response },
       ledger,
-      ...(turn ? { turn } : {}),
       now,
     });
     return spendOutcome(

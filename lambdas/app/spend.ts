@@ -10,14 +10,15 @@ import type { CommitOutcome, SpendQueue, SpendTurn } from './ports';
  * conflict, with a queue policy, the spend takes a ticket in the customer's spend queue (one atomic ADD, never a
  * transaction) and waits until its ticket is within `window` turns of the ones finished — sleeping about (turns to
  * go) × (the time one turn takes, learnt while waiting), a few strongly consistent reads, no busy polling — then
- * re-reads, re-plans and commits with the count of finished turns advanced in the same transaction. Only `window`
+ * re-reads, re-plans and commits, then counts its turn finished (a single-item ADD: the sequencer is never part of a
+ * transaction, so on DynamoDB it never cancels a commit nor meets one with TransactionConflict). Only `window`
  * queued spends plan at a time, so a crowd no longer re-plans on the same state round after round (the thundering
  * herd: O(n²) work, refusals after the budget). When nothing finishes for a lease (a holder crashed), a waiter counts
  * one turn finished. Everything is bounded by the policy's time budget; then the caller gets CONCURRENT_MODIFICATION
  * (retryable). The queue orders work, it does not guard money: every debit stays conditional.
  */
 
-/** One try's result: committed (counting the turn finished, if it held one), the earlier answer replayed, or a conflict. */
+/** One try's result: committed, the earlier answer replayed, or a conflict. */
 export type SpendOutcome<T> =
   | { readonly kind: 'committed'; readonly value: T }
   | { readonly kind: 'replayed'; readonly value: T }
@@ -40,8 +41,8 @@ export function spendOutcome<R>(
   return { kind: 'conflict', stale: result.kind === 'conflict' && result.stale };
 }
 
-/** Read, plan and commit once, at `now`; with `turn`, the commit must also count the turn finished. */
-export type SpendAttempt<T> = (now: Date, turn: SpendTurn | undefined) => Promise<SpendOutcome<T>>;
+/** Read, plan and commit once, at `now`. */
+export type SpendAttempt<T> = (now: Date) => Promise<SpendOutcome<T>>;
 
 export interface SpendRetryDeps {
   store: SpendQueue;
@@ -59,11 +60,8 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
   let turn: SpendTurn | undefined;
   try {
     for (let n = 0; budget.allows(n); n++) {
-      const outcome = await attempt(deps.clock.now(), turn);
-      if (outcome.kind === 'committed') {
-        turn = undefined; // counted finished by the commit's own transaction
-        return outcome.value;
-      }
+      const outcome = await attempt(deps.clock.now());
+      if (outcome.kind === 'committed') return outcome.value;
       if (outcome.kind === 'replayed') return outcome.value;
       deps.onConflict?.();
       if (!policy.queue || turn) {
@@ -80,7 +78,7 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
       }
     }
   } finally {
-    // Gave up or failed in our turn: count it finished at once instead of making the queue wait out the lease.
+    // Our turn is over (committed, replayed, gave up or failed): count it finished at once, never leave it to the lease.
     if (turn) await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
   }
   throw (

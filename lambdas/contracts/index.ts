@@ -1,12 +1,11 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
-import { isBlankText, normalizeText } from '../domain/text';
 import { REASON_CODES } from '../domain/reason-code';
 import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '../domain/eligibility';
 import { isDay } from '../domain/finance';
 import { DECLINE_REASON_CODES } from '../domain/approval';
-import { actorId } from '../domain/actor';
+import { actor, currencyCode, id, text } from './fields';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -16,26 +15,13 @@ import { actorId } from '../domain/actor';
 // zod/mini keeps every function bundle small (cold start); the English messages are loaded explicitly.
 z.config(en());
 
-const idChecks = [z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only')] as const;
-const id = z.string().check(...idChecks);
-/** Who issues or approves: an id in its one comparable form (domain/actor.ts). */
-const actor = z.string().check(...idChecks, z.overwrite(actorId));
-/** Free text: normalised (NFC, no control/format characters, see domain/text.ts); refused when nothing visible is left. */
-const text = (max: number) =>
-  z.string().check(
-    z.overwrite(normalizeText),
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine((s) => !isBlankText(s), 'Too small: nothing visible left after removing invisible characters'),
-  );
-
 export const ComplaintResolvedDetail = z.strictObject({
   complaintId: id,
   customerId: id,
   email: z.string().check(z.trim(), z.minLength(3), z.maxLength(254)),
   locale: z.string().check(z.trim(), z.minLength(2), z.maxLength(35)),
   amount: z.number(),
-  currency: z.string().check(z.length(3)),
+  currency: currencyCode,
   validityDays: z.number(),
   reason: text(500),
   /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
@@ -61,7 +47,7 @@ const spendRequest = {
   customerId: id,
   orderId: id,
   amount: z.number(),
-  currency: z.string().check(z.length(3)),
+  currency: currencyCode,
   idempotencyKey: id,
   /** Optional: without it every credit pays for anything (the contract before eligibility). */
   purchase: z.optional(Purchase),
@@ -100,7 +86,7 @@ export const RefundRequest = z
     captureId: z.optional(id),
     amount: z.number(),
     /** Optional guard: if given, must equal the currency of the redemption or capture. */
-    currency: z.optional(z.string().check(z.length(3))),
+    currency: z.optional(currencyCode),
     refundKey: id,
     reason: z.optional(text(500)),
   })
@@ -116,7 +102,7 @@ export const ReverseRequest = z.strictObject({
   customerId: id,
   redemptionId: id,
   /** Optional guard: if given, must equal the redemption's currency. */
-  currency: z.optional(z.string().check(z.length(3))),
+  currency: z.optional(currencyCode),
   reason: z.optional(text(500)),
 });
 export type ReverseRequest = z.infer<typeof ReverseRequest>;

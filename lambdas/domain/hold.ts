@@ -43,8 +43,11 @@ export interface HeldAllocation extends Allocation {
 }
 
 /** ACTIVE until captured in full or finally (CAPTURED) or released explicitly (RELEASED); past its lifetime it is EXPIRED. */
-export type HoldStatus = 'ACTIVE' | 'CAPTURED' | 'RELEASED';
-export type HoldState = HoldStatus | 'EXPIRED';
+export const HOLD_STATUSES = ['ACTIVE', 'CAPTURED', 'RELEASED'] as const;
+export type HoldStatus = (typeof HOLD_STATUSES)[number];
+/** What the balance shows of a hold: its status, or EXPIRED once an ACTIVE hold's lifetime has passed. */
+export const HOLD_STATES = [...HOLD_STATUSES, 'EXPIRED'] as const;
+export type HoldState = (typeof HOLD_STATES)[number];
 
 export interface Hold {
   readonly holdId: string;

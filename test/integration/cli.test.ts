@@ -131,3 +131,24 @@ it('the CLI refuses its own syntax errors before calling anything', async () => 
     stderr: expect.stringContaining('exactly one of --capture and --redemption'),
   });
 });
+
+it("operators' and approvers' commands answer through the client: refusals by code, reports, pending grants", async () => {
+  const customer = unique('cust');
+  expect(await cliJson('void', '--customer', customer, '--credit', 'no-such-credit', '--reason', 'made in error')).toMatchObject({
+    ok: false,
+    error: { code: 'CREDIT_NOT_FOUND', retryable: false },
+  });
+  expect(await cliJson('erase', '--customer', customer)).toMatchObject({ ok: true, customerId: customer, itemsErased: 0 });
+  expect(await cli('report', '--from', '2026-01-01', '--to', '2026-01-02', '--csv')).toMatch(/^currency,day,opening,/);
+  expect(await cliJson('reconcile')).toMatchObject({ ok: true, operation: 'reconcile' });
+  expect(await cliJson('pending', '--customer', customer)).toEqual({ ok: true, customerId: customer, pending: [] });
+  expect(await cliJson('approve', '--customer', customer, '--pending', 'p-1', '--approver', 'a-1')).toMatchObject({
+    ok: false,
+    error: { code: 'PENDING_GRANT_NOT_FOUND' },
+  });
+  await expect(
+    cli('decline', '--customer', customer, '--pending', 'p-1', '--approver', 'a-1', '--reason-code', 'BORED'),
+  ).rejects.toMatchObject({
+    stderr: expect.stringContaining('--reason-code must be one of NOT_JUSTIFIED'),
+  });
+});

@@ -17,12 +17,15 @@ import { randomBytes } from 'node:crypto';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
 import { shiftableServiceClock } from '../../local/service-clock';
 import type { CfnTemplate } from '../../local/template';
+import { ContractCheck } from './contract-check';
 
 export interface TestRuntime {
   runtime: LocalRuntime;
   /** This file's table (unique per test file). */
   tableName: string;
   template: CfnTemplate;
+  /** The contract checks (contract-check.ts) on the service's own template; undefined on another template. */
+  contracts: ContractCheck | undefined;
   stop(): Promise<void>;
 }
 
@@ -42,7 +45,15 @@ export interface TestRuntimeOptions {
   log?: (line: string) => void;
   /** Evaluate IAM (default true); only a fixture template without IAM turns it off. */
   iam?: boolean;
+  /** Hold every event, request and answer against schemas/ (default: on the service's own template). */
+  contracts?: boolean;
 }
+
+/** The runtimes of this test file that check contracts: each test fails on a violation it caused. */
+const checked = new Set<ContractCheck>();
+afterEach(() => {
+  for (const c of checked) c.assertKept();
+});
 
 function requireEnv(name: string): string {
   const v = process.env[name];
@@ -110,9 +121,15 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     ...(opts.iam !== undefined ? { iam: opts.iam } : {}),
     ...(opts.shiftableClock ? { clock: shiftableServiceClock() } : {}),
   };
-  const runtime = await startLocalRuntime(runtimeOpts);
+  const contracts = (opts.contracts ?? opts.template === undefined) ? new ContractCheck() : undefined;
+  const runtime = await startLocalRuntime({ ...runtimeOpts, ...(contracts ? { observe: contracts } : {}) });
+  if (contracts) checked.add(contracts);
   const stop = async () => {
     await runtime.stop();
+    if (contracts) {
+      checked.delete(contracts);
+      contracts.assertKept(); // what happened after the last test
+    }
     // Every call a handler made and every delivery was evaluated as AWS would (local/iam): none may be refused.
     if (runtime.iamDenials.length > 0) {
       throw new Error(
@@ -120,7 +137,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
       );
     }
   };
-  return { runtime, tableName, template, stop };
+  return { runtime, tableName, template, contracts, stop };
 }
 
 /** An email as the SES emulator stored it, flattened. */

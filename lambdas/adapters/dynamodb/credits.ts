@@ -11,7 +11,6 @@ import { grantUsageItem, issuerUsageItem, refusalItem } from './issuance-codec';
 import { pendingGrantItem, pendingKeyItem } from './approval-codec';
 import type { PendingGrant } from '../../domain/approval';
 import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, PREFIX, keys } from './layout';
-import { advanceQueue } from './spend-queue';
 
 /** Credit items: the grant transaction and the reads of a customer's credits. */
 export class Credits {
@@ -27,16 +26,14 @@ export class Credits {
     remindAt?: Date;
     requestHash: string;
     usage: UsageUpdate;
-    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>> {
-    const { credit, ledger, remindAt, requestHash, usage, turn } = input;
+    const { credit, ledger, remindAt, requestHash, usage } = input;
     const grant: GrantRecord = { complaintId: credit.complaintId, customerId: credit.customerId, creditId: credit.creditId, requestHash };
     const t = this.table;
     const items = [
       t.putNew(grantKeyItem(grant, credit.grantedAt), true),
       ...creditWrites(t, credit, ledger, remindAt),
       ...usageWrites(t, usage),
-      ...turnFinished(t, credit.customerId, turn, credit.grantedAt),
     ];
     return t.transact(items, 0, (old) => this.complaintOutcome(credit.complaintId, old));
   }
@@ -46,24 +43,18 @@ export class Credits {
     pending: PendingGrant;
     requestHash: string;
     usage: UsageUpdate;
-    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>> {
-    const { pending, requestHash, usage, turn } = input;
+    const { pending, requestHash, usage } = input;
     const t = this.table;
     const key = { complaintId: pending.complaintId, customerId: pending.customerId, pendingId: pending.pendingId, requestHash };
-    const items = [
-      t.putNew(pendingKeyItem(key, pending.requestedAt), true),
-      t.putNew(pendingGrantItem(pending)),
-      ...usageWrites(t, usage),
-      ...turnFinished(t, pending.customerId, turn, pending.requestedAt),
-    ];
+    const items = [t.putNew(pendingKeyItem(key, pending.requestedAt), true), t.putNew(pendingGrantItem(pending)), ...usageWrites(t, usage)];
     return t.transact(items, 0, (old) => this.complaintOutcome(pending.complaintId, old));
   }
 
   /** The refusal under the complaint's key, if nothing is there yet. */
-  async refuse(refusal: GrantRefusal, requestHash: string, turn?: SpendTurn): Promise<CommitOutcome<ComplaintOutcome>> {
+  async refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>> {
     const t = this.table;
-    const items = [t.putNew(refusalItem(refusal, requestHash), true), ...turnFinished(t, refusal.customerId, turn, refusal.refusedAt)];
+    const items = [t.putNew(refusalItem(refusal, requestHash), true)];
     return t.transact(items, 0, (old) => this.complaintOutcome(refusal.complaintId, old));
   }
 
@@ -147,10 +138,6 @@ function putAtVersion(t: Table, item: RawItem, version: number): TransactItems[n
   if (version === 0) return t.putNew(item);
   return { Put: { TableName: t.name, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } } };
 }
-
-/** With `turn` (a queued grant), the customer's queue counts it finished in the grant's own transaction. */
-const turnFinished = (t: Table, customerId: string, turn: SpendTurn | undefined, at: string): TransactItems =>
-  turn ? [advanceQueue(t, customerId, turn, new Date(at))] : [];
 
 const PROJECTED = 'credit item (projected read)';
 const next = <T>(v: Versioned<T>): Versioned<T> => ({ value: v.value, version: v.version + 1 });

@@ -165,7 +165,6 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
       this.credits.set(a.creditId, { ...c, remaining: c.remaining - a.amount });
     }
     if (input.ledger) this.addEntry(input.ledger);
-    if (input.turn) this.queue.finish(input.customerId);
     this.redeemKeys.set(key, input.record);
     return { kind: 'committed' };
   };
