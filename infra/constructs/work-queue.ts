@@ -37,6 +37,7 @@ export class WorkQueue extends sqs.Queue {
     });
     this.spec = props.spec;
     this.deadLetter = props.deadLetter;
+    props.deadLetter.deadLetterOf(WORK_QUEUE_RETENTION);
     this.key = props.encryptionKey;
   }
 

@@ -11,6 +11,7 @@ import {
   type FunctionName,
 } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
+import { STREAM_RETENTION } from '../../infra/stack';
 
 /** One synthesis (no bundling) for the whole file. */
 const json = synthTemplate();
@@ -231,7 +232,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     expect(mappings()).toHaveLength(streamMappings().length + queueMappings().length); // no other source
   });
 
-  test('router mapping: retried until the records age out of the stream, bisected, partial failures, on-failure to the S3 bucket', () => {
+  test('router mapping: retried until shortly before the records age out of the stream, bisected, partial failures, on-failure to the S3 bucket', () => {
     const { FilterCriteria, ...rest } = only(streamMappings());
     expect(rest).toEqual({
       FunctionName: { Ref: fnIds.route },
@@ -241,8 +242,11 @@ describe('the table stream: one reader (the router), filters only on the dynamod
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: getAtt(bucketId()) } },
+      MaximumRecordAgeInSeconds: 22 * 3600,
     });
-    // no MaximumRetryAttempts / MaximumRecordAgeInSeconds: AWS's default -1, retry until the record expires (24 h)
+    // Given up before DynamoDB Streams trims the records (24 h), so the failure object still holds them; no retry
+    // limit (MaximumRetryAttempts absent: AWS's default -1) before that.
+    expect(rest.MaximumRecordAgeInSeconds).toBeLessThan(STREAM_RETENTION.toSeconds());
     expect(FilterCriteria.Filters.length).toBeLessThanOrEqual(5);
   });
 
