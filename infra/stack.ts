@@ -23,7 +23,7 @@ import { EmailEvents } from './constructs/email-events';
 import { FailureBucket } from './constructs/failure-bucket';
 import { FAILURE_QUEUE_RETENTION, FailureQueue } from './constructs/failure-queue';
 import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
-import { WorkQueue } from './constructs/work-queue';
+import { boundToRate, WorkQueue } from './constructs/work-queue';
 import {
   FUNCTION_LIST,
   functionsTriggeredBy,
@@ -280,9 +280,15 @@ export class CourtesyCreditsStack extends Stack {
         });
         return;
       }
-      case 'queue':
-        this.workQueueMap[trigger.queue.id]!.consumeWith(fn);
+      case 'queue': {
+        // A worker that sends email (SES) is bounded to the account's send rate: the mapping's MaximumConcurrency
+        // stops the poller receiving more (reserved concurrency would throttle invocations instead, and every
+        // throttled batch would come back with its receive count raised, towards the dead-letter queue).
+        const sendsEmail = fn.spec.permissions.some((p) => p.on === 'senderIdentity');
+        const queue = this.workQueueMap[trigger.queue.id]!;
+        queue.consumeWith(fn, sendsEmail ? boundToRate(this.config.sesMaxSendRate, trigger.queue.batchSize) : undefined);
         return;
+      }
       case 'invoke':
         return;
     }

@@ -324,7 +324,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     );
   });
 
-  test.each(WORKERS)('%s: consumes its own queue, batches of 10, partial batch failures', (name) => {
+  test.each(WORKERS.filter((w) => w !== 'notify'))('%s: consumes its own queue, batches of 10, partial batch failures', (name) => {
     const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
     expect(m).toHaveLength(1);
     expect(m[0]).toEqual({
@@ -333,6 +333,37 @@ describe('the table stream: one reader (the router), filters only on the dynamod
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  // notify sends one email per message, a batch's at once: batches in flight × batch size ≤ the SES send rate, bounded
+  // by the mapping (MaximumConcurrency), not reserved concurrency (throttled batches would count receives towards the DLQ).
+  test('notify: at most the SES send rate (courtesy:sesMaxSendRate, default 14/s) emails in flight', () => {
+    const notifyMapping = (json: Record<string, any>) => {
+      const ids = functionLogicalIds(json);
+      return only(
+        Object.values<any>(json.Resources).filter(
+          (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.FunctionName.Ref === ids.notify,
+        ),
+      ).Properties;
+    };
+    expect(notifyMapping(json)).toEqual({
+      FunctionName: { Ref: fnIds.notify },
+      EventSourceArn: getAtt(queueId('NotifyQueue')),
+      BatchSize: 7,
+      ScalingConfig: { MaximumConcurrency: 2 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    for (const [rate, concurrency, batch] of [
+      [100, 10, 10],
+      [25, 2, 10],
+      [15, 2, 7],
+      [1000, 100, 10],
+    ] as const) {
+      const m = notifyMapping(synthTemplate({ context: { 'courtesy:sesMaxSendRate': rate } }));
+      expect([rate, m.ScalingConfig.MaximumConcurrency, m.BatchSize]).toEqual([rate, concurrency, batch]);
+      expect(m.ScalingConfig.MaximumConcurrency * m.BatchSize).toBeLessThanOrEqual(rate);
+    }
+    expect(() => synthTemplate({ context: { 'courtesy:sesMaxSendRate': 0 } })).toThrow(/courtesy:sesMaxSendRate/);
   });
 });
 
