@@ -35,7 +35,7 @@ import { runPaymentCapacity, renderPaymentCapacity, type PaymentCapacityResult }
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-/** Section 4 also runs the backoff-only strategies the spend queue replaced (README, Benchmarks/4). */
+/** Section 4 also runs the backoff-only strategies the spend queue replaced (docs/benchmarks.md, section 4). */
 const strategies = args.includes('--strategies');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const onlyValue = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? args[args.indexOf(onlyArg) + 1] : undefined;

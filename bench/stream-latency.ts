@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/stream-latency.ts`: latency of the stream topology on the local runtime (README "Stream
+ * `npx tsx bench/stream-latency.ts`: latency of the stream topology on the local runtime (docs/architecture.md "Stream
  * topology"): from a ledger entry written to the table to the start of the router (one stream poll) and of the
  * publish worker (plus one SQS hop). Starts its own DynamoDB Local and SES emulator, 20 samples, poll interval
  * 100 ms (npm start's): the numbers are dominated by the local poll intervals, not by AWS's.

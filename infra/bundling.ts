@@ -17,8 +17,8 @@ export const BUNDLE_SETTINGS = {
   /**
    * Nothing external: the AWS SDK is bundled, so Lambda runs the SDK version the tests ran (package-lock.json), not
    * whatever version the Node.js 22 runtime ships that day. The bundles grow about 2.5×, yet load faster than with
-   * the runtime's SDK (one file instead of hundreds); measured in the benchmark's section 2b, figures in the README
-   * (Benchmarks, Cold start). An empty list, not an omitted one: NodejsFunction's default would leave `@aws-sdk/*`
+   * the runtime's SDK (one file instead of hundreds); measured in the benchmark's section 2b, figures in docs/benchmarks.md
+   * (Cold start). An empty list, not an omitted one: NodejsFunction's default would leave `@aws-sdk/*`
    * out. SDK fixes then arrive by a dependency bump and a redeploy, no longer with the runtime.
    */
   externalModules: [],

@@ -27,7 +27,7 @@ import { allowAlarmTopicEncryption } from './options/encryption';
 import { pascal, ServiceFunction } from './constructs/service-function';
 import { SERVICE_NAME, stageNames } from './names';
 
-/** Every alarm threshold, in one place (README "Alarms" explains each). */
+/** Every alarm threshold, in one place (docs/operations.md "Alarms" explains each). */
 export const ALARM_THRESHOLDS = {
   /** A failure queue alarms on its first visible message. */
   failureQueueMessages: 1,

@@ -42,3 +42,6 @@ export function stageNames(stage: string): StageNames {
     metricsNamespace: `${METRICS_NAMESPACE}/${stage}`,
   };
 }
+
+/** The stack output naming a function's generated name (`void` → `VoidFunctionName`): the stack writes it, operator tools read it. */
+export const functionNameOutputKey = (fn: string): string => `${fn.charAt(0).toUpperCase()}${fn.slice(1)}FunctionName`;

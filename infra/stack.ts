@@ -22,7 +22,7 @@ import type { CourtesyConfig } from './config';
 import { EmailEvents } from './constructs/email-events';
 import { FailureBucket } from './constructs/failure-bucket';
 import { FAILURE_QUEUE_RETENTION, FailureQueue } from './constructs/failure-queue';
-import { pascal, RETAINED, ServiceFunction } from './constructs/service-function';
+import { RETAINED, ServiceFunction } from './constructs/service-function';
 import { boundToRate, WorkQueue } from './constructs/work-queue';
 import {
   FUNCTION_LIST,
@@ -35,7 +35,7 @@ import {
   type FunctionSpec,
   type Trigger,
 } from './functions';
-import { METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
+import { functionNameOutputKey, METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
 import { applyFailureQueuePolicies } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
@@ -97,7 +97,7 @@ export class CourtesyCreditsStack extends Stack {
       config.kms === 'customer-managed' ? createServiceKey(this, { stage: config.stage, eventBusName: names.eventBusName }) : undefined);
 
     // Retained on stack deletion and replacement; removed only if the deploy that created it rolls back. No
-    // deletion protection: CloudFormation could not remove a protected table on that rollback (README, Deploy).
+    // deletion protection: CloudFormation could not remove a protected table on that rollback (docs/deploy.md).
     const table = (this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: ATTR.PK, type: dynamodb.AttributeType.STRING },
       sortKey: { name: ATTR.SK, type: dynamodb.AttributeType.STRING },
@@ -318,7 +318,7 @@ export class CourtesyCreditsStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'EventBridge bus' });
     for (const spec of functions) {
-      new CfnOutput(this, `${pascal(spec.name)}FunctionName`, {
+      new CfnOutput(this, functionNameOutputKey(spec.name), {
         value: this.functions[spec.name].functionName,
         description: `Lambda function "${spec.name}"`,
       });

@@ -7,8 +7,9 @@ import { scrubEmails } from '../lambdas/shared/observability';
 import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
+import { invokeFunction } from './invoke';
 import { redriveCli } from './redrive';
 import { APPROVAL_HELP, approvalCli, isApprovalCommand } from './approval-cli';
 import {
@@ -65,13 +66,7 @@ Amounts are minor units: 2500 EUR = 25,00 €. ${KEYS_HELP}
 Endpoints: runtime ${RUNTIME} (${source('COURTESY_LOCAL_URL')}), mailbox ${SES} (${source('COURTESY_SES_URL')}), bus ${BUS}.
 Another instance: COURTESY_ENDPOINTS=<its endpoints file> (npm start prints it).`;
 
-async function invoke(fn: string, payload: unknown): Promise<unknown> {
-  const lambda = new LambdaClient({ endpoint: RUNTIME, region, credentials });
-  const out = await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(payload)) }));
-  const body = JSON.parse(Buffer.from(out.Payload ?? []).toString() || 'null');
-  if (out.FunctionError) throw new Error(`${fn} failed: ${JSON.stringify(body)}`);
-  return body;
-}
+const invoke = (fn: string, payload: unknown) => invokeFunction(new LambdaClient({ endpoint: RUNTIME, region, credentials }), fn, payload);
 
 async function getJson(url: string, init?: RequestInit): Promise<any> {
   const res = await fetch(url, init);

@@ -151,5 +151,10 @@ export function createHttpFront(deps: HttpFrontDeps): http.Server {
     res.writeHead(200, headers).end(JSON.stringify(out.ok ? out.result : out.error));
   };
 
-  return http.createServer((req, res) => void route(req, res));
+  const server = http.createServer((req, res) => void route(req, res));
+  // Never close an idle keep-alive connection: the client does. With Node's default (5 s, closed at 6 s) the front
+  // closed them itself, and a client reusing one as it closed (the SDK's agent, its event loop too busy to act on the
+  // `Keep-Alive: timeout=5` hint at 4 s) got `socket hang up` for a request the front never saw.
+  server.keepAliveTimeout = 0;
+  return server;
 }

@@ -7,9 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { offsetClock, setClock, systemClock } from '../lambdas/shared/clock';
 import { localDir, removeEndpoints, writeEndpoints } from './endpoints';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
+import { shiftableServiceClock } from './service-clock';
 import { isPortFree, startLocalServices, type LocalServices } from './services';
 import type { CfnTemplate } from './template';
 
@@ -72,7 +72,6 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const { port, note: runtimeNote } = await runtimePort();
-  let offsetMs = 0;
   runtime = await startLocalRuntime({
     template,
     dynamoEndpoint: services.dynamoEndpoint,
@@ -81,13 +80,7 @@ async function main(): Promise<void> {
     port,
     bucketDir: path.join(localDir(), 'buckets'),
     log,
-    clock: {
-      get: () => offsetMs,
-      set: (ms) => {
-        offsetMs = ms;
-        setClock(ms === 0 ? systemClock : offsetClock(ms));
-      },
-    },
+    clock: shiftableServiceClock(),
   });
   if (stopping) return;
   const bus = runtime.model.buses[0]?.name ?? 'default';

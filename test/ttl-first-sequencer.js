@@ -12,6 +12,7 @@ const TTL_FIRST = [
   'integration/approval.test.ts',
   'integration/faults.test.ts',
   'integration/local-runtime.test.ts',
+  'integration/readme-tour.test.ts',
 ];
 const rank = (path) => {
   const i = TTL_FIRST.findIndex((suffix) => path.replace(/\\/g, '/').endsWith(suffix));

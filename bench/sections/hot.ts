@@ -64,7 +64,7 @@ export const SCENARIOS: HotScenario[] = [
 /**
  * `--strategies`: the service's policy next to the queue one at a time and the backoff-only policy it replaced (the
  * third option measured, full-jitter backoff also on stale conflicts, lost and was removed; its numbers are in the
- * README, Benchmarks/4).
+ * docs/benchmarks.md, section 4).
  */
 const { queue: _queue, ...BACKOFF_ONLY } = REDEEM_RETRY;
 export const STRATEGIES: Array<{ name: string; retry: RetryPolicy }> = [

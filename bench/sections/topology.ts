@@ -1,5 +1,5 @@
 /**
- * The table-stream topologies compared (README "Stream topology"), priced per million stream records that some
+ * The table-stream topologies compared (docs/architecture.md "Stream topology"), priced per million stream records that some
  * worker consumes, from bench/prices.ts and the catalogue's memory sizes. Pure arithmetic, no measurement: each
  * option pays its worker invocation; what differs is what sits between the stream and the worker.
  *  (a) three filtered mappings, (b) two mappings, (c) router + SQS (chosen), (d) EventBridge Pipes, one per worker.

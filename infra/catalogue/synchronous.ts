@@ -27,9 +27,9 @@ export const SYNCHRONOUS_FUNCTIONS = {
   refund: paymentFlow('refund', 'Refunds part of a redemption or capture onto its credits (sync, called by the payment flow)'),
   // Operations (issue 11): each invoked only by its configured role.
   void: invoked('void', {
-    description: "Voids a credit's unspent rest (sync, called by operations)",
+    description: "Voids a credit's unspent rest and its part of active holds (sync, called by operations)",
     invokers: ['opsRoleArn'],
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   }),
   erase: invoked('erase', {
     description: "Erases a customer's address, locale and free texts from every item (sync, called by the privacy team)",

@@ -14,7 +14,7 @@ import { queueKeyStatement } from '../options/encryption';
 
 /**
  * How long a failure queue keeps a message: 14 days, the most SQS allows. After that SQS deletes it, unread and
- * without trace, so the failure-queue alarms must page well before (README, Landing zone: failure queues).
+ * without trace, so the failure-queue alarms must page well before (docs/deploy.md, Landing zone: failure queues).
  */
 export const FAILURE_QUEUE_RETENTION = Duration.days(14);
 

@@ -25,7 +25,7 @@ import { COMPLAINT_RESOLVED } from '../../lambdas/contracts';
 import type { CourtesyConfig, PublisherPrincipal } from '../config';
 import { SERVICE_NAME, stageNames } from '../names';
 
-/** Statement ids of the bus policy (the tests and the README refer to them). */
+/** Statement ids of the bus policy (the tests and docs/security.md refer to them). */
 export const BUS_POLICY_SID = {
   allowComplaintPublishers: 'ComplaintPublishersMayPublishComplaintResolved',
   denyComplaintSources: 'OnlyComplaintPublishersUseComplaintSources',

@@ -11,7 +11,7 @@
  *   sits on the credit items of every customer partition, so a key- or attribute-scoped deny would leave most of the
  *   table open; all item reads are denied instead. Support and reporting read through `balance` or the events.
  *
- * Not covered (documented in the README threat model): the stream (a stream policy cannot be attached in the deploy
+ * Not covered (documented in the threat model in docs/security.md): the stream (a stream policy cannot be attached in the deploy
  * that creates the stream), control-plane actions (backups, exports, restores, PutResourcePolicy/DeleteResourcePolicy
  * themselves: changing or removing this policy is the deliberate, CloudTrail-logged admin act).
  *

@@ -10,7 +10,7 @@ export interface EraseResponse {
 }
 
 /**
- * Erase a customer's personal data (domain/erasure.ts) from every item: amounts, ids and dates stay, so balances,
+ * Erase a customer's personal data (the address, locale and free text) from every item: amounts, ids and dates stay, so balances,
  * history and the finance report are unchanged; no email can be sent about an erased credit afterwards.
  */
 export async function eraseCustomer(req: EraseRequest, deps: { store: EraseStore; clock: Clock }): Promise<EraseResponse> {

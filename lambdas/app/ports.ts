@@ -3,6 +3,8 @@ import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { LineApplication } from '../domain/eligibility';
+import type { Hold } from '../domain/hold';
+import type { HoldShrink } from '../domain/void';
 import type { DayTotals, Movement } from '../domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
 import type { NoticeKind } from '../adapters/dynamodb/layout';
@@ -237,16 +239,24 @@ export interface NoticeStore {
 export interface VoidStore {
   getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
   getCredit(customerId: string, creditId: string, expiresAt: string): Promise<StoredCredit | undefined>;
+  listHolds(customerId: string): Promise<Hold[]>;
   /**
    * One transaction: the credit's remaining set to 0 with its void record (only if unvoided, unexpired and still at
-   * `remainingSeen`: the guard), the VOIDED entry, and the reminder item deleted.
+   * `remainingSeen`: the guard), the VOIDED entry, the reminder item deleted, and each shrunk hold replaced (only if
+   * unchanged since read and unexpired) with its RELEASED entry.
    */
-  commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>>;
+  commitVoid(input: {
+    credit: StoredCredit;
+    entry: VoidedEntry;
+    record: VoidRecord;
+    holds: readonly HoldShrink[];
+    now: Date;
+  }): Promise<CommitOutcome<never>>;
 }
 
 export interface EraseStore {
   /**
-   * Remove the personal attributes (domain/erasure.ts) from every item of the customer that has any, marking credits
+   * Remove the personal attributes (address, locale, free text) from every item of the customer that has any, marking credits
    * erased at `erasedAt`; items removed meanwhile are skipped. Returns how many items were changed.
    */
   eraseCustomer(customerId: string, erasedAt: string): Promise<number>;
@@ -262,6 +272,8 @@ export interface ReportStore {
   dayTotals(to: string): Promise<DayTotals[]>;
   /** Sum of `remaining` over every stored credit, per currency. */
   remainingOnCredits(): Promise<Record<string, number>>;
+  /** Every ledger entry of every customer, page by page, in no particular order. */
+  forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void>;
 }
 
 /** Everything the service stores: what one DynamoDB table adapter provides. */

@@ -5,7 +5,7 @@ import { heldAmount, planRelease, stillHeld, type Hold } from '../domain/hold';
 import { releasedEntry, type ReleaseReason } from '../domain/ledger';
 import { planRestore } from '../domain/restore';
 import type { Clock } from '../shared/clock';
-import { deterministicId } from '../shared/ids';
+import { expiredReleaseId } from '../shared/ids';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
 import type { ExpiredHoldStore, ReleaseResponse, ReleaseStore, ReleaseWrite, StoredCredits } from './payment-ports';
 
@@ -79,7 +79,7 @@ export async function releaseExpiredHold(
 ): Promise<ExpiredHoldOutcome> {
   if (hold.status !== 'ACTIVE' || heldAmount(hold) === 0) return 'NOTHING_HELD';
   const retry = deps.retry ?? CONFLICT_RETRY;
-  const releaseId = deterministicId(new Date(hold.expiresAt), `RELEASED#${hold.holdId}`);
+  const releaseId = expiredReleaseId(hold.holdId, hold.expiresAt);
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
     const now = deps.clock.now();
     const release = await releaseWrite(deps.store, hold, stillHeld(hold), 'EXPIRED', releaseId, hold.expiresAt, now);

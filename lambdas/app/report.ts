@@ -1,13 +1,15 @@
 import type { FinanceRequest } from '../contracts';
 import { CreditError } from '../domain/errors';
 import {
+  addMovement,
   buildReport,
   daysBetween,
   MAX_REPORT_DAYS,
+  movementOf,
   reconcile,
   reportCsv,
-  totalLiability,
   type ReconciliationLine,
+  type ReportColumn,
   type ReportRow,
 } from '../domain/finance';
 import type { Clock } from '../shared/clock';
@@ -20,16 +22,18 @@ export type FinanceResponse =
 
 /**
  * Finance: the liability report over days (from the day totals the aggregator keeps), and the reconciliation of the
- * closing liability with what remains on the credits. The reconciliation is exact once the table's stream is drained
- * (entries not aggregated yet show as a difference).
+ * closing liability with what remains on the credits and of each column with the ledger entries. The reconciliation
+ * is exact once the table's stream is drained (entries not aggregated yet show as a difference).
  */
 export async function finance(req: FinanceRequest, deps: { store: ReportStore; clock: Clock }): Promise<FinanceResponse> {
   if (req.operation === 'reconcile') {
     const at = deps.clock.now().toISOString();
     // Remaining first: an entry aggregated in between can only make the ledger side newer, never older.
     const remaining = await deps.store.remainingOnCredits();
+    const entries: Record<string, Record<ReportColumn, number>> = {};
+    await deps.store.forEachLedgerEntry((entry) => addMovement(entries, movementOf(entry)));
     const totals = await deps.store.dayTotals('9999-12-31');
-    return { operation: 'reconcile', at, ...reconcile(totalLiability(totals), remaining) };
+    return { operation: 'reconcile', at, ...reconcile(totals, entries, remaining) };
   }
   const { from, to } = req;
   const days = daysBetween(from, to);

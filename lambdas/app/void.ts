@@ -17,17 +17,20 @@ export interface VoidResponse {
   customerId: string;
   creditId: string;
   currency: string;
-  /** The unspent rest removed (0 if nothing was left). */
+  /** The unspent rest removed from the credit (0 if nothing was left). */
   voided: number;
+  /** Its part of each active hold, taken out of the hold (the hold shrinks; a capture beyond it is CAPTURE_EXCEEDS_HOLD). */
+  fromHolds: Array<{ holdId: string; orderId: string; amount: number }>;
   voidedAt: string;
   /** True when the credit was voided before and this is that void's answer again. */
   replayed: boolean;
 }
 
 /**
- * Void a credit for operations: the unspent rest goes (VOIDED entry → CreditVoided), no reminder follows (its item
- * is deleted in the same transaction), and nothing is restored into it later. Idempotent per credit. A redemption
- * racing the void makes the void re-read and remove what is left after it.
+ * Void a credit for operations: the unspent rest goes (VOIDED entry → CreditVoided), and so does its part of every
+ * active hold (each hold shrinks, a RELEASED entry with reason VOIDED → HoldReleased), no reminder follows (its item
+ * is deleted), all in one transaction; nothing is restored into it later. Idempotent per credit. A redemption,
+ * capture or release racing the void makes the void re-read and remove what is left after it.
  */
 export async function voidCredit(req: VoidRequest, deps: VoidDeps): Promise<VoidResponse> {
   const retry = deps.retry ?? CONFLICT_RETRY;
@@ -46,20 +49,22 @@ export async function voidCredit(req: VoidRequest, deps: VoidDeps): Promise<Void
         expiresAt: grant.expiresAt,
       });
     }
-    const decision = decideVoid(credit, req, now, deps.newId(now));
+    const holds = await deps.store.listHolds(req.customerId);
+    const decision = decideVoid(credit, req, now, deps.newId(now), { holds, newId: () => deps.newId(now) });
     const answer = (replayed: boolean): VoidResponse => ({
       voidId: decision.record.voidId,
       customerId: credit.customerId,
       creditId: credit.creditId,
       currency: credit.currency,
       voided: decision.record.amount,
+      fromHolds: [...(decision.record.fromHolds ?? [])],
       voidedAt: decision.record.voidedAt,
       replayed,
     });
     if (decision.kind === 'replay') return answer(true);
-    const result = await deps.store.commitVoid({ credit, entry: decision.entry, record: decision.record, now });
+    const result = await deps.store.commitVoid({ credit, entry: decision.entry, record: decision.record, holds: decision.holds, now });
     if (result.kind === 'committed') return answer(false);
-    // duplicate: the guard failed — voided meanwhile, or spent from meanwhile; either way re-read at once.
+    // duplicate: the guard failed — voided meanwhile, or spent from meanwhile; conflict: a hold changed. Re-read at once.
     await pauseAfterConflict(attempt, retry, result.kind === 'duplicate' || result.stale);
   }
   throw new CreditError('CONCURRENT_MODIFICATION', `too many concurrent changes to credit ${req.creditId}; retry the void`);

@@ -44,7 +44,7 @@ export const ComplaintResolvedDetail = z.strictObject({
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';
 
-/** What a spend request buys: its lines, each with a category (README "Eligibility") and its price in minor units. */
+/** What a spend request buys: its lines, each with a category (docs/contracts.md "Eligibility") and its price in minor units. */
 export const Purchase = z.strictObject({
   lines: z
     .array(z.strictObject({ lineId: id, category: z.enum(PURCHASE_CATEGORIES), amount: z.number() }))

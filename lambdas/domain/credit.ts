@@ -75,12 +75,22 @@ export type StoredCredit = Credit | ErasedCredit;
 
 export const isErased = (credit: StoredCredit): credit is ErasedCredit => credit.erasedAt !== undefined;
 
-/** A credit's void: which one, when, how much it removed, under which caller key. */
+/** A credit's void: which one, when, how much it removed (its rest, and its part of each active hold), under which caller key. */
 export interface VoidRecord {
   readonly voidId: string;
   readonly voidedAt: string;
+  /** The credit's unspent rest removed. */
   readonly amount: number;
   readonly voidKey?: string;
+  /** What it took out of active holds, per hold (absent: none held any of it). */
+  readonly fromHolds?: readonly HeldVoid[];
+}
+
+/** The part of one active hold a void took. */
+export interface HeldVoid {
+  readonly holdId: string;
+  readonly orderId: string;
+  readonly amount: number;
 }
 
 export interface GrantDecision {

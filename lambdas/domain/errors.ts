@@ -1,6 +1,6 @@
 /**
  * Every error a caller can see carries a stable `code` it can branch on.
- * Codes are part of the public contract (README "Error codes"): never rename one.
+ * Codes are part of the public contract (docs/contracts.md "Errors"): never rename one.
  */
 export const ERROR_CODES = {
   /** The request or event does not match the contract (missing/extra field, wrong type, too long). */

@@ -3,40 +3,69 @@ import type { LedgerEntry } from './ledger';
 
 /**
  * Finance report: per currency and UTC day, what the service owes its customers (liability) and how it moved.
- * Pure: each ledger entry is one movement in one column; the store adds movements into day totals (once per entry)
+ * Pure: each ledger entry moves one or two columns; the store adds movements into day totals (once per entry)
  * and the report is built from those totals.
  *
  *   closing = opening + granted - spent + refunded - expired - voided;   opening(day) = closing(day before)
  *
  * `spent` is money redeemed against orders or held for one (a hold takes it off the credits; its capture moves nothing),
- * `refunded` what reversals, releases and refunds put back on credits, `expired` breakage.
+ * `refunded` everything reversals, releases and refunds give back, `expired` breakage: a credit's unused rest at its
+ * expiry, and every part given back that lapses because its credit expired or was voided (`lapsed` of a reversal,
+ * release or refund: given back, and gone at once, so it is in both `refunded` and `expired`), `voided` what a void
+ * removed (a credit's rest, and its part of active holds: a RELEASED entry with reason VOIDED, refunded and voided).
  */
 export const REPORT_COLUMNS = ['granted', 'spent', 'refunded', 'expired', 'voided'] as const;
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
+
+/** An amount per report column (absent: 0). */
+export type ColumnAmounts = { readonly [C in ReportColumn]?: number };
 
 export interface Movement {
   readonly currency: string;
   /** YYYY-MM-DD (UTC) of the entry's time. */
   readonly day: string;
-  readonly column: ReportColumn;
-  readonly amount: number;
+  /** What the entry adds to each column it moves (never 0). */
+  readonly amounts: ColumnAmounts;
 }
 
-const COLUMN_OF: { readonly [K in Exclude<LedgerEntry['kind'], 'CAPTURED'>]: ReportColumn } = {
-  GRANTED: 'granted',
-  REDEEMED: 'spent',
-  REVERSED: 'refunded',
-  EXPIRED: 'expired',
-  VOIDED: 'voided',
-  HELD: 'spent',
-  RELEASED: 'refunded',
-  REFUNDED: 'refunded',
-};
+const noMovement = (): Record<ReportColumn, number> => ({ granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 });
 
-/** The movement a ledger entry makes (a capture and a zero amount move nothing; every other entry moves the liability). */
+/** The columns an entry moves (a capture moves held money to spent: nothing). */
+function amountsOf(entry: LedgerEntry): ColumnAmounts {
+  switch (entry.kind) {
+    case 'GRANTED':
+      return { granted: entry.amount };
+    case 'REDEEMED':
+    case 'HELD':
+      return { spent: entry.amount };
+    case 'RELEASED':
+      // What a void took out of a hold is voided money, not breakage.
+      if (entry.reason === 'VOIDED') return { refunded: entry.amount + entry.lapsed, voided: entry.lapsed };
+      return { refunded: entry.amount + entry.lapsed, expired: entry.lapsed };
+    case 'REVERSED':
+    case 'REFUNDED':
+      return { refunded: entry.amount + entry.lapsed, expired: entry.lapsed };
+    case 'EXPIRED':
+      return { expired: entry.amount };
+    case 'VOIDED':
+      return { voided: entry.amount };
+    case 'CAPTURED':
+      return {};
+  }
+}
+
+/** The movement a ledger entry makes; undefined when it moves nothing (a capture, a zero amount with nothing lapsed). */
 export function movementOf(entry: LedgerEntry): Movement | undefined {
-  if (entry.amount === 0 || entry.kind === 'CAPTURED') return undefined;
-  return { currency: entry.currency, day: entry.at.slice(0, 10), column: COLUMN_OF[entry.kind], amount: entry.amount };
+  const amounts = Object.fromEntries(Object.entries(amountsOf(entry)).filter(([, n]) => n !== 0)) as ColumnAmounts;
+  if (Object.keys(amounts).length === 0) return undefined;
+  return { currency: entry.currency, day: entry.at.slice(0, 10), amounts };
+}
+
+/** Every column's sum, per currency, over movements (what the day totals must hold once every entry is aggregated). */
+export function addMovement(sums: Record<string, Record<ReportColumn, number>>, movement: Movement | undefined): void {
+  if (!movement) return;
+  const sum = (sums[movement.currency] ??= noMovement());
+  for (const c of REPORT_COLUMNS) sum[c] += movement.amounts[c] ?? 0;
 }
 
 /** One day's movements in one currency (several stored totals of a day — shards — are summed). */
@@ -78,7 +107,7 @@ export function buildReport(totals: readonly DayTotals[], from: string, to: stri
     if (t.day > to) continue;
     const byDay = sums.get(t.currency) ?? new Map<string, Record<ReportColumn, number>>();
     sums.set(t.currency, byDay);
-    const sum = byDay.get(t.day) ?? { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 };
+    const sum = byDay.get(t.day) ?? noMovement();
     for (const c of REPORT_COLUMNS) sum[c] += t[c];
     byDay.set(t.day, sum);
   }
@@ -87,7 +116,7 @@ export function buildReport(totals: readonly DayTotals[], from: string, to: stri
     let opening = 0;
     for (const [day, sum] of byDay) if (day < from) opening += liabilityChange(sum);
     for (let day = from; day <= to; day = dayAfter(day)) {
-      const sum = byDay.get(day) ?? { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 };
+      const sum = byDay.get(day) ?? noMovement();
       const closing = opening + liabilityChange(sum);
       rows.push({ currency, day, opening, ...sum, closing });
       opening = closing;
@@ -103,6 +132,14 @@ export function reportCsv(rows: readonly ReportRow[]): string {
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
+export interface ColumnCheck {
+  /** All-time sum of the column in the day totals (what the report shows). */
+  readonly totals: number;
+  /** The same sum recomputed from every ledger entry. */
+  readonly entries: number;
+  readonly difference: number;
+}
+
 export interface ReconciliationLine {
   readonly currency: string;
   /** Closing liability from the ledger's aggregates. */
@@ -110,20 +147,37 @@ export interface ReconciliationLine {
   /** Sum of what remains on the stored credits. */
   readonly credits: number;
   readonly difference: number;
+  /** Each report column: the day totals against the ledger entries (an entry counted twice, or not yet, shows here). */
+  readonly columns: { readonly [C in ReportColumn]: ColumnCheck };
 }
 
-/** Closing liability per currency against the sum of remaining on credits; `balanced` when every difference is 0. */
+/**
+ * Per currency: the closing liability of the day totals against the sum of remaining on credits, and each column of
+ * the day totals against the movements of every ledger entry; `balanced` when every difference is 0.
+ */
 export function reconcile(
-  liability: Readonly<Record<string, number>>,
+  totals: readonly DayTotals[],
+  entries: Readonly<Record<string, Readonly<Record<ReportColumn, number>>>>,
   remaining: Readonly<Record<string, number>>,
 ): { balanced: boolean; lines: ReconciliationLine[] } {
-  const currencies = [...new Set([...Object.keys(liability), ...Object.keys(remaining)])].sort();
+  const liability = totalLiability(totals);
+  const reported: Record<string, Record<ReportColumn, number>> = {};
+  for (const t of totals) addMovement(reported, { currency: t.currency, day: t.day, amounts: t });
+  const currencies = [...new Set([...Object.keys(liability), ...Object.keys(remaining), ...Object.keys(entries)])].sort();
   const lines = currencies.map((currency) => {
     const ledger = liability[currency] ?? 0;
     const credits = remaining[currency] ?? 0;
-    return { currency, ledger, credits, difference: ledger - credits };
+    const columns = Object.fromEntries(
+      REPORT_COLUMNS.map((c) => {
+        const fromTotals = reported[currency]?.[c] ?? 0;
+        const fromEntries = entries[currency]?.[c] ?? 0;
+        return [c, { totals: fromTotals, entries: fromEntries, difference: fromTotals - fromEntries }];
+      }),
+    ) as ReconciliationLine['columns'];
+    return { currency, ledger, credits, difference: ledger - credits, columns };
   });
-  return { balanced: lines.every((l) => l.difference === 0), lines };
+  const balanced = lines.every((l) => l.difference === 0 && REPORT_COLUMNS.every((c) => l.columns[c].difference === 0));
+  return { balanced, lines };
 }
 
 /** Closing liability per currency over all totals. */

@@ -8,8 +8,11 @@ import type { RefundProgress } from './restore';
  * per kind with its constructor. Part of the ledger's `LedgerEntry` union (ledger.ts).
  */
 
-/** Why held money went back: the caller released it, a final capture let go of the rest, or the hold's lifetime passed. */
-export const RELEASE_REASONS = ['EXPLICIT', 'FINAL_CAPTURE', 'EXPIRED'] as const;
+/**
+ * Why held money went back: the caller released it, a final capture let go of the rest, the hold's lifetime passed,
+ * or a void of its credit took it out of the hold (nothing restored: all of it `lapsed` into the voided credit).
+ */
+export const RELEASE_REASONS = ['EXPLICIT', 'FINAL_CAPTURE', 'EXPIRED', 'VOIDED'] as const;
 export type ReleaseReason = (typeof RELEASE_REASONS)[number];
 
 /** A hold placed: `amount` moved from available to held. The entry id is the hold id. */

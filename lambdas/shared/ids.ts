@@ -15,6 +15,10 @@ export function deterministicId(at: Date, seed: string): string {
   return encodeTime(at.getTime(), 10) + random;
 }
 
+/** The RELEASED entry id of a hold's auto-release: derived from the hold, at its expiry, so a redelivery releases nothing twice. */
+export const expiredReleaseId = (holdId: string, holdExpiresAt: string): string =>
+  deterministicId(new Date(holdExpiresAt), `RELEASED#${holdId}`);
+
 /** Stable fingerprint of a request, to tell a retry from a different request reusing the same key. */
 export function fingerprint(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');

@@ -34,7 +34,7 @@ export const CONFLICT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 10, maxD
  * CONCURRENT_MODIFICATION (retryable). The attempt count is only a safety cap, far above what 8 s allows. After a
  * conflict the spend waits for its turn in the customer's spend queue (lambdas/app/spend.ts): 8 queued spends plan
  * and commit at a time (1, 4, 12 and 20 measured worse), one turn is first guessed at 10 ms and then learnt, the queue
- * is re-read every 5…500 ms, and when no turn finishes for 1 s a waiter counts one finished (a holder crashed). Measured against backoff-only strategies with `npm run bench -- --only=4` (README, Benchmarks/4).
+ * is re-read every 5…500 ms, and when no turn finishes for 1 s a waiter counts one finished (a holder crashed). Measured against backoff-only strategies with `npm run bench -- --only=4` (docs/benchmarks.md, section 4).
  */
 export const REDEEM_RETRY: RetryPolicy = {
   attempts: 1000,

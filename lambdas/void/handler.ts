@@ -7,7 +7,7 @@ import { syncHandler } from '../shared/sync';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 
-/** Invoked synchronously by operations: { customerId, creditId, reason, voidKey? } → the credit's unspent rest is voided. */
+/** Invoked synchronously by operations: { customerId, creditId, reason, voidKey? } → the credit's unspent rest and its part of active holds are voided. */
 export const handler = syncHandler('Void', VoidRequest, async (request) => {
   const result = await voidCredit(request, { store: creditStore(), clock, newId });
   if (!result.replayed) metrics.addMetric('CreditVoided', MetricUnit.Count, 1);

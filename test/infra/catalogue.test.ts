@@ -166,7 +166,7 @@ describe('catalogue entries carry everything about a function', () => {
       expire: ['dynamodb:PutItem'],
       notify: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       publish: [],
-      void: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      void: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       erase: ['dynamodb:Query', 'dynamodb:UpdateItem'],
       report: ['dynamodb:Query', 'dynamodb:Scan'],
       aggregate: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],

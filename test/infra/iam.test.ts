@@ -145,7 +145,7 @@ const EXPECTED: Record<FunctionName, string[]> = {
     ...CONSUME('NotifyQueue'),
   ],
   publish: [...on('bus', 'events:PutEvents'), ...CONSUME('PublishQueue')],
-  void: on('table', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+  void: on('table', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
   erase: on('table', 'dynamodb:Query', 'dynamodb:UpdateItem'),
   report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
   aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('AggregateQueue')],

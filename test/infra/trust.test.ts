@@ -2,7 +2,7 @@
  * Trust boundaries of the synthesized template (issue 13): the bus policy (who may publish complaint events, who may
  * speak as the service), the table policy (who may read or write items), the invoke permissions of every function,
  * and the settings behind them. IAM is not evaluated locally: each statement is checked exactly, and the documented
- * evaluation logic is run over it (test/infra/policy-model.ts) for the attacks the README threat model names.
+ * evaluation logic is run over it (test/infra/policy-model.ts) for the attacks the threat model in docs/security.md names.
  */
 import { parseConfig } from '../../infra/config';
 import { FAILURE_QUEUE_RETENTION } from '../../infra/constructs/failure-queue';

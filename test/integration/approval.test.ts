@@ -5,12 +5,14 @@
  * approve racing a decline loses or wins whole, the deadline declines it by REAL TTL exactly once, erasure covers it,
  * and bad input is refused with the table unchanged.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { synthTemplate } from '../../infra/synth';
 import { DAY_MS } from '../../lambdas/domain/credit';
 import { offsetClock, setClock, systemClock } from '../../lambdas/shared/clock';
 import type { CfnTemplate } from '../../local/template';
 import { emailsTo, startTestRuntime, TTL_WAIT_MS, waitFor, type TestRuntime } from './harness';
 import { complaint, ServiceClient, unique } from './service-client';
+import { tableStore } from './service-fixture';
 
 jest.setTimeout(240_000);
 
@@ -247,6 +249,25 @@ test('erasure covers a pending grant: the whole table is free of the address; ap
   expect((await svc.items(c.customerId)).find((i) => i.type === 'CREDIT')).toMatchObject({ erasedAt: erased.erasedAt, amount: 15_000 });
   expect(await svc.snapshot()).not.toContain(email);
   expect(await emailsTo(email)).toEqual([]);
+});
+
+test('a declined pending grant, erased: deciding again still answers GRANT_ALREADY_DECIDED, also for a decline stored before the fix', async () => {
+  for (const legacy of [false, true]) {
+    const c = await requestAbove();
+    const [p] = await pendingOf(c.customerId);
+    const ref = { customerId: c.customerId, pendingId: p.pendingId, approverId: 'boss-1' };
+    expect(await approval({ operation: 'decline', ...ref, reasonCode: 'DUPLICATE' })).toMatchObject({ ok: true, decision: 'DECLINED' });
+    await t.runtime.idle(30_000);
+    if (legacy) {
+      // The decision as the service wrote it before closed codes had a name of their own (the erasure then removed it).
+      const { declineReason, ...item } = (await svc.items(c.customerId)).find((i) => i.type === 'GRANT_DECISION')!;
+      await tableStore(t).doc.send(new PutCommand({ TableName: t.tableName, Item: { ...item, reason: declineReason } }));
+    }
+    expect(await svc.invoke('erase', { customerId: c.customerId })).toMatchObject({ ok: true });
+    const again = await approval({ operation: 'approve', ...ref });
+    expectRefusal(again, 'GRANT_ALREADY_DECIDED', 'decided before');
+    expect(again.error.details.decision).toMatchObject({ decision: 'DECLINED', reason: 'DECLINED' });
+  }
 });
 
 test("finance: a pending grant is no liability; its approval's GRANTED entry is, and the books reconcile", async () => {

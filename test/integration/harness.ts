@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
+import { shiftableServiceClock } from '../../local/service-clock';
 import type { CfnTemplate } from '../../local/template';
 
 export interface TestRuntime {
@@ -35,6 +36,8 @@ export interface TestRuntimeOptions {
   queueDelayMs?: (seconds: number) => number;
   /** SES endpoint the handlers use (default: the shared emulator, SES_ENDPOINT), e.g. a fault proxy in front of it. */
   sesEndpoint?: string;
+  /** Let `/_local/clock` (the CLI's `clock`) shift the service's clock, as `npm start` does. */
+  shiftableClock?: boolean;
   /** Print runtime log lines (also enabled by LOCAL_DEBUG=1). */
   log?: (line: string) => void;
 }
@@ -89,6 +92,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
     ...(opts.queueDelayMs ? { queueDelayMs: opts.queueDelayMs } : {}),
     ...(log ? { log } : {}),
+    ...(opts.shiftableClock ? { clock: shiftableServiceClock() } : {}),
   };
   const runtime = await startLocalRuntime(runtimeOpts);
   return { runtime, tableName, template, stop: () => runtime.stop() };

@@ -2,8 +2,11 @@
  * Operations on DynamoDB Local through the local runtime: void (11.3), erasure (11.6) and the finance report with
  * its reconciliation (11.4) — each with its bad inputs refused and the table unchanged by them.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import { aggregateEntry } from '../../lambdas/app/aggregate';
+import { DAY_MS } from '../../lambdas/domain/credit';
+import { offsetClock, setClock, systemClock } from '../../lambdas/shared/clock';
 import type { TestRuntime } from './harness';
 import { useService } from './service-fixture';
 import { complaint, type ServiceClient, unique } from './service-client';
@@ -15,6 +18,7 @@ let svc: ServiceClient;
 let store: DynamoCreditStore;
 
 useService({ retryDelayMs: () => 10 }, (s) => ({ t, svc, store } = s));
+afterEach(() => setClock(systemClock));
 
 const creditIdOf = async (customerId: string) =>
   (await svc.balance(customerId)).history.find((h: any) => h.kind === 'GRANTED').entryId as string;
@@ -41,6 +45,7 @@ describe('void', () => {
       creditId,
       currency: 'EUR',
       voided: 2000,
+      fromHolds: [],
       voidedAt: expect.any(String),
       replayed: false,
     });
@@ -89,6 +94,53 @@ describe('void', () => {
     const rev = await svc.invoke('reverse', { customerId: c.customerId, redemptionId: spent.redemptionId });
     expect(rev).toMatchObject({ ok: true, restored: 0, lapsed: 1000 });
     expect((await svc.items(c.customerId)).find((i) => i.type === 'CREDIT')!.remaining).toBe(0);
+  });
+
+  test('reaches held money: grant 10,00 → hold 10,00 → void takes it out of the hold; a capture of 10,00 is CAPTURE_EXCEEDS_HOLD', async () => {
+    const c = complaint({ amount: 1000, currency: 'NOK' });
+    await svc.grant(c);
+    const creditId = await creditIdOf(c.customerId);
+    const h = await svc.invoke('hold', {
+      customerId: c.customerId,
+      orderId: unique('o'),
+      amount: 1000,
+      currency: 'NOK',
+      idempotencyKey: unique('h'),
+      lifetimeSeconds: 30 * 86_400,
+    });
+    expect(h).toMatchObject({ ok: true, held: 1000 });
+    const out = await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'fraud ring' });
+    expect(out).toMatchObject({ ok: true, voided: 0, fromHolds: [{ holdId: h.holdId, orderId: h.orderId, amount: 1000 }] });
+    const capture = { customerId: c.customerId, holdId: h.holdId, amount: 1000, captureKey: unique('cap') };
+    expectRefusal(await svc.invoke('capture', capture), 'CAPTURE_EXCEEDS_HOLD', 'holds 0');
+    await t.runtime.idle(30_000);
+    // The payment flow learns it: HoldReleased, reason VOIDED, nothing restored, all of it lapsed.
+    expect(
+      svc.events('HoldReleased', c.customerId).map((e) => [e.detail.holdId, e.detail.reason, e.detail.amount, e.detail.lapsed]),
+    ).toEqual([[h.holdId, 'VOIDED', 0, 1000]]);
+    const balance = await svc.balance(c.customerId);
+    expect(balance.courtesyCredit).toMatchObject({ balances: [], holds: [] });
+    // Booked as voided money (the hold's spent given back, then voided), and the books reconcile column by column.
+    const today = new Date().toISOString().slice(0, 10);
+    const report = await svc.invoke('report', { operation: 'report', from: today, to: today });
+    expect(report.rows.find((r: any) => r.currency === 'NOK')).toMatchObject({
+      granted: 1000,
+      spent: 1000,
+      refunded: 1000,
+      voided: 1000,
+      expired: 0,
+      closing: 0,
+    });
+    expect((await svc.invoke('report', { operation: 'reconcile' })).lines.find((l: any) => l.currency === 'NOK')).toMatchObject({
+      ledger: 0,
+      credits: 0,
+      difference: 0,
+      columns: { voided: { totals: 1000, entries: 1000, difference: 0 } },
+    });
+    // Again: the same answer, holds included; nothing written.
+    const before = await svc.snapshot();
+    expect(await svc.invoke('void', { customerId: c.customerId, creditId, reason: 'again' })).toEqual({ ...out, replayed: true });
+    expect(await svc.snapshot()).toBe(before);
   });
 
   test('bad input and unknown credits are refused, the table unchanged', async () => {
@@ -161,6 +213,63 @@ describe('erase', () => {
     expect(await svc.snapshot()).toBe(after);
   });
 
+  test('closed codes stay: after a released hold and a final capture, erasure leaves balance and history readable, codes unchanged', async () => {
+    const c = complaint({ amount: 3000 });
+    await svc.grant(c);
+    const hold = (amount: number) =>
+      svc.invoke('hold', { customerId: c.customerId, orderId: unique('o'), amount, currency: 'EUR', idempotencyKey: unique('h') });
+    const released = await hold(1000);
+    expect((await svc.invoke('release', { customerId: c.customerId, holdId: released.holdId })).ok).toBe(true);
+    const captured = await hold(1000);
+    const capture = { customerId: c.customerId, holdId: captured.holdId, amount: 400, captureKey: unique('cap'), final: true };
+    expect(await svc.invoke('capture', capture)).toMatchObject({ ok: true, released: { restored: 600 } });
+    await t.runtime.idle(30_000);
+    const before = await svc.balance(c.customerId);
+    const codes = (b: any) => b.history.filter((h: any) => h.kind === 'RELEASED').map((h: any) => [h.holdId, h.reason]);
+    expect(codes(before)).toEqual([
+      [captured.holdId, 'FINAL_CAPTURE'],
+      [released.holdId, 'EXPLICIT'],
+    ]);
+
+    expect(await svc.invoke('erase', { customerId: c.customerId })).toMatchObject({ ok: true });
+    const after = await svc.balance(c.customerId);
+    expect(after).toMatchObject({ ok: true });
+    // Only the complaint's free text went; every amount, id, date and code reads as before.
+    const withoutText = (b: any) => ({
+      ...b,
+      asOf: 0,
+      history: b.history.map(({ reason, ...e }: any) => (e.kind === 'GRANTED' ? e : { ...e, reason })),
+    });
+    expect(withoutText(after)).toEqual(withoutText(before));
+    expect(codes(after)).toEqual(codes(before));
+  });
+
+  test('repair: a RELEASED entry written with its code as `reason` and erased before the fix reads again (DynamoDB Local)', async () => {
+    const c = complaint({ amount: 3000 });
+    await svc.grant(c);
+    const h = await svc.invoke('hold', {
+      customerId: c.customerId,
+      orderId: unique('o'),
+      amount: 700,
+      currency: 'EUR',
+      idempotencyKey: unique('h'),
+    });
+    expect((await svc.invoke('release', { customerId: c.customerId, holdId: h.holdId })).ok).toBe(true);
+    await t.runtime.idle(30_000);
+    // The entry as the service wrote it before closed codes had a name of their own; the erasure then removed it.
+    const entry = (await svc.items(c.customerId)).find((i) => i.type === 'LEDGER' && i.kind === 'RELEASED')!;
+    const { releaseReason, ...legacy } = entry;
+    expect(releaseReason).toBe('EXPLICIT');
+    await store.doc.send(new PutCommand({ TableName: t.tableName, Item: { ...legacy, reason: releaseReason } }));
+    expect(await svc.invoke('erase', { customerId: c.customerId })).toMatchObject({ ok: true });
+    const erased = (await svc.items(c.customerId)).find((i) => i.entryId === entry.entryId)!;
+    expect(erased).not.toHaveProperty('reason');
+    expect(erased).not.toHaveProperty('releaseReason');
+    const balance = await svc.balance(c.customerId);
+    expect(balance).toMatchObject({ ok: true, courtesyCredit: { balances: [{ currency: 'EUR', available: 3000, held: 0 }] } });
+    expect(balance.history.find((e: any) => e.kind === 'RELEASED')).toMatchObject({ holdId: h.holdId, amount: 700, reason: 'EXPLICIT' });
+  });
+
   test('bad input is refused, the table unchanged; an unknown customer is erased as nothing', async () => {
     const before = await svc.snapshot();
     expectRefusal(await svc.invoke('erase', {}), 'INVALID_INPUT', 'customerId: Invalid input: expected string');
@@ -221,6 +330,8 @@ describe('finance report and reconciliation', () => {
     expect(rec.balanced).toBe(true);
     expect(rec.lines.length).toBeGreaterThan(0);
     for (const line of rec.lines) expect(line.difference).toBe(0);
+    // each report column against the ledger entries, not only the closing liability
+    for (const line of rec.lines) for (const column of Object.values(line.columns) as any[]) expect(column.difference).toBe(0);
 
     // The report's closing liability for today is the reconciliation's ledger side.
     const report = await svc.invoke('report', { operation: 'report', from: today(), to: today() });
@@ -233,6 +344,41 @@ describe('finance report and reconciliation', () => {
     const csv = await svc.invoke('report', { operation: 'report', from: today(), to: today(), format: 'csv' });
     expect(csv.csv.split('\n')[0]).toBe('currency,day,opening,granted,spent,refunded,expired,voided,closing');
     expect(csv.csv.trim().split('\n')).toHaveLength(1 + report.rows.length);
+  });
+
+  test('a hold released after its credit expired: what lapses is breakage (refunded and expired), never spent; the columns reconcile', async () => {
+    const c = complaint({ amount: 1000, currency: 'SEK', validityDays: 30 });
+    await svc.grant(c);
+    // A day later a 30-day hold takes all of it; 30 days and an hour after the grant the credit has lapsed, the hold stands.
+    setClock(offsetClock(DAY_MS));
+    const h = await svc.invoke('hold', {
+      customerId: c.customerId,
+      orderId: unique('o'),
+      amount: 1000,
+      currency: 'SEK',
+      idempotencyKey: unique('h'),
+      lifetimeSeconds: 30 * 86_400,
+    });
+    expect(h).toMatchObject({ ok: true, held: 1000 });
+    setClock(offsetClock(30 * DAY_MS + 3_600_000));
+    const released = await svc.invoke('release', { customerId: c.customerId, holdId: h.holdId });
+    expect(released).toMatchObject({ ok: true, restored: 0, lapsed: 1000 });
+    await t.runtime.idle(30_000);
+    const day = (at: string) => at.slice(0, 10);
+    const row = async (on: string) =>
+      (await svc.invoke('report', { operation: 'report', from: on, to: on })).rows.find((r: any) => r.currency === 'SEK');
+    expect(await row(day(h.heldAt))).toMatchObject({ spent: 1000 });
+    expect(await row(day(released.releasedAt))).toMatchObject({ spent: 0, refunded: 1000, expired: 1000, closing: 0 });
+    const rec = await svc.invoke('report', { operation: 'reconcile' });
+    expect(rec.lines.find((l: any) => l.currency === 'SEK')).toMatchObject({
+      ledger: 0,
+      difference: 0,
+      columns: {
+        spent: { totals: 1000, difference: 0 },
+        refunded: { totals: 1000, difference: 0 },
+        expired: { totals: 1000, difference: 0 },
+      },
+    });
   });
 
   test('a redelivered ledger entry is counted once', async () => {

@@ -1,9 +1,12 @@
 /**
  * Model-based property test of the payment flow on DynamoDB Local (issue 10.9): random sequences of grant, redeem,
- * hold, capture, release, refund and clock jumps past hold and credit expiries run through the use cases on the real
- * DynamoDB adapter, and after every step the table must agree with a small in-memory model: the available and held
- * balance, each answer (or refusal code), the ledger's sums per kind, and conservation
- *   granted = available + held + captured + redeemed − refunded(restored + lapsed) + expired(EXPIRED + every lapsed).
+ * hold, capture, release, refund, reversal, void (which reaches the credit's part of open holds) and clock jumps past hold and
+ * credit expiries run through the use cases on the real DynamoDB adapter, and after every step the table must agree
+ * with a small in-memory model: the available and held balance, each answer (or refusal code), the ledger's sums per
+ * kind, each finance report column as the aggregator books the entries (money given back into a lapsed credit is
+ * refunded and expired: breakage, never spent), and conservation
+ *   granted = available + held + captured + redeemed − refunded(restored + lapsed) + expired(EXPIRED + every lapsed)
+ *             + voided(VOIDED + what voids took out of holds).
  * The TTL removals a clock jump makes due (credits, holds) are played as the stream consumers would see them: the
  * item deleted, then its consumer's use case (recordCreditExpiry, releaseExpiredHold) run on its old image.
  */
@@ -16,10 +19,13 @@ import { placeHold } from '../../lambdas/app/hold';
 import { captureHold } from '../../lambdas/app/capture';
 import { releaseExpiredHold, releaseHold } from '../../lambdas/app/release';
 import { refundTaken } from '../../lambdas/app/refund';
+import { reverseRedemption } from '../../lambdas/app/reverse';
 import { recordCreditExpiry } from '../../lambdas/app/expire';
 import { getBalance } from '../../lambdas/app/balance';
+import { voidCredit } from '../../lambdas/app/void';
 import { DAY_MS, DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import type { CapPolicy } from '../../lambdas/domain/caps';
+import { addMovement, movementOf, type ReportColumn } from '../../lambdas/domain/finance';
 import type { LedgerEntry } from '../../lambdas/domain/ledger';
 import { newId } from '../../lambdas/shared/ids';
 import { startTestRuntime, type TestRuntime } from './harness';
@@ -54,6 +60,8 @@ type Op =
   | { op: 'capture'; pick: number; amount: number; final: boolean }
   | { op: 'release'; pick: number }
   | { op: 'refund'; pick: number; amount: number }
+  | { op: 'reverse'; pick: number }
+  | { op: 'void'; pick: number }
   | { op: 'jump'; days: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -85,6 +93,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), amount: fc.integer({ min: 1, max: 2000 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('reverse' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('void' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('jump' as const), days: fc.integer({ min: 1, max: 40 }) }) },
 );
 
@@ -94,6 +104,8 @@ interface MCredit {
   remaining: number;
   expiresAt: number;
   gone: boolean;
+  /** The void's answer, once voided: voided rest and what it took out of holds. */
+  voided?: { voided: number; fromHolds: Array<[string, number]> };
 }
 interface MHold {
   id: string;
@@ -106,6 +118,7 @@ interface MTaken {
   kind: 'redemption' | 'capture';
   taken: Map<string, number>;
   refunded: Map<string, number>;
+  reversed?: boolean;
 }
 
 /** The model: credits, holds, what was taken, and the expected ledger sums. */
@@ -113,11 +126,13 @@ class Model {
   credits = new Map<string, MCredit>();
   holds: MHold[] = [];
   taken: MTaken[] = [];
-  sums = { GRANTED: 0, REDEEMED: 0, CAPTURED: 0, HELD: 0, back: 0, expired: 0 };
+  sums = { GRANTED: 0, REDEEMED: 0, CAPTURED: 0, HELD: 0, back: 0, expired: 0, voided: 0 };
+  /** The finance report's columns as the model books them: money given back that lapses is breakage (expired). */
+  report = { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 };
   constructor(public now: number) {}
   live = (id: string) => {
     const c = this.credits.get(id);
-    return !!c && !c.gone && c.expiresAt > this.now;
+    return !!c && !c.gone && !c.voided && c.expiresAt > this.now;
   };
   spendOrder = () =>
     [...this.credits.values()]
@@ -140,8 +155,12 @@ class Model {
   }
   /** Money going back: onto live credits, else it lapses. */
   giveBack(creditId: string, amount: number): void {
+    this.report.refunded += amount;
     if (this.live(creditId)) this.credits.get(creditId)!.remaining += amount;
-    else this.sums.expired += amount;
+    else {
+      this.sums.expired += amount;
+      this.report.expired += amount;
+    }
   }
   order(ids: Iterable<string>, latestFirst: boolean): string[] {
     const cs = [...ids].map((id) => this.credits.get(id)!);
@@ -202,6 +221,7 @@ async function runSequence(ops: Op[]): Promise<void> {
           gone: false,
         });
         m.sums.GRANTED += o.amount;
+        m.report.granted += o.amount;
         break;
       }
       case 'redeem': {
@@ -213,6 +233,7 @@ async function runSequence(ops: Op[]): Promise<void> {
         expect([where, response.allocations.map((a) => [a.creditId, a.amount])]).toEqual([where, [...expected]]);
         if (response.redemptionId) m.taken.push({ id: response.redemptionId, kind: 'redemption', taken: expected, refunded: new Map() });
         m.sums.REDEEMED += sum(expected);
+        m.report.spent += sum(expected);
         break;
       }
       case 'hold': {
@@ -231,6 +252,7 @@ async function runSequence(ops: Op[]): Promise<void> {
         expect([where, response.allocations.map((a) => [a.creditId, a.amount])]).toEqual([where, [...expected]]);
         if (response.holdId) m.holds.push({ id: response.holdId, held: expected, open: true, expiresAt: m.now + o.lifetimeDays * DAY_MS });
         m.sums.HELD += sum(expected);
+        m.report.spent += sum(expected);
         break;
       }
       case 'capture': {
@@ -285,6 +307,10 @@ async function runSequence(ops: Op[]): Promise<void> {
         const left = sum(tk.taken) - sum(tk.refunded);
         const target = tk.kind === 'redemption' ? { redemptionId: tk.id } : { captureId: tk.id };
         const outcome = refundTaken({ customerId, ...target, amount: o.amount, refundKey: key() }, deps);
+        if (tk.reversed) {
+          expect([where, await errorCode(outcome)]).toEqual([where, 'REDEMPTION_ALREADY_REVERSED']);
+          break;
+        }
         if (o.amount > left) {
           expect([where, await errorCode(outcome)]).toEqual([where, 'REFUND_EXCEEDS_CAPTURED']);
           break;
@@ -302,6 +328,64 @@ async function runSequence(ops: Op[]): Promise<void> {
         }
         expect([where, response.restored, response.lapsed]).toEqual([where, o.amount - lapsed, lapsed]);
         m.sums.back += o.amount;
+        break;
+      }
+      case 'reverse': {
+        const redemptions = m.taken.filter((x) => x.kind === 'redemption');
+        if (redemptions.length === 0) break;
+        const tk = redemptions[o.pick % redemptions.length]!;
+        const outcome = reverseRedemption({ customerId, redemptionId: tk.id }, deps);
+        if (tk.reversed) {
+          expect([where, await errorCode(outcome)]).toEqual([where, 'REDEMPTION_ALREADY_REVERSED']);
+          break;
+        }
+        // Everything not refunded yet goes back to its credits; the part of lapsed or voided ones is breakage.
+        let back = 0;
+        let lapsed = 0;
+        for (const [id, x] of tk.taken) {
+          const rest = x - (tk.refunded.get(id) ?? 0);
+          if (rest <= 0) continue;
+          if (!m.live(id)) lapsed += rest;
+          m.giveBack(id, rest);
+          tk.refunded.set(id, x);
+          back += rest;
+        }
+        const response = await outcome;
+        expect([where, response.restored, response.lapsed]).toEqual([where, back - lapsed, lapsed]);
+        tk.reversed = true;
+        m.sums.back += back;
+        break;
+      }
+      case 'void': {
+        const credits = [...m.credits.values()];
+        const c = credits[o.pick % credits.length]!;
+        const outcome = voidCredit({ customerId, creditId: c.id, reason: 'model' }, deps);
+        if (c.gone) {
+          expect([where, await errorCode(outcome)]).toEqual([where, 'CREDIT_EXPIRED']);
+          break;
+        }
+        const out = await outcome;
+        const answer = (v: { voided: number; fromHolds: Array<{ holdId: string; amount: number }> }) => ({
+          voided: v.voided,
+          fromHolds: v.fromHolds.map((h): [string, number] => [h.holdId, h.amount]),
+        });
+        if (c.voided) {
+          expect([where, out.replayed, answer(out)]).toEqual([where, true, c.voided]);
+          break;
+        }
+        // Its rest, and its part of every open hold (the hold shrinks): voided money.
+        const fromHolds: Array<[string, number]> = [];
+        for (const h of m.holds.filter((x) => x.open && (x.held.get(c.id) ?? 0) > 0)) {
+          fromHolds.push([h.id, h.held.get(c.id)!]);
+          h.held.set(c.id, 0);
+        }
+        const held = fromHolds.reduce((s, [, x]) => s + x, 0);
+        c.voided = { voided: c.remaining, fromHolds };
+        expect([where, out.replayed, answer(out)]).toEqual([where, false, c.voided]);
+        m.sums.voided += c.remaining + held;
+        m.report.voided += c.remaining + held;
+        m.report.refunded += held;
+        c.remaining = 0;
         break;
       }
       case 'jump': {
@@ -328,6 +412,7 @@ async function runSequence(ops: Op[]): Promise<void> {
           );
           await recordCreditExpiry(stored!, { store });
           m.sums.expired += c.remaining;
+          m.report.expired += c.remaining;
           c.gone = true;
         }
         break;
@@ -343,7 +428,8 @@ async function runSequence(ops: Op[]): Promise<void> {
     expect([where, perCredit(balance.courtesyCredit.credits)]).toEqual([where, perCredit(m.spendOrder())]);
     const entries = await allEntries(customerId, clock);
     const total = (kind: LedgerEntry['kind']) => entries.filter((e) => e.kind === kind).reduce((s, e) => s + e.amount, 0);
-    const lapsed = entries.reduce((s, e) => s + ('lapsed' in e ? e.lapsed : 0), 0);
+    const voidedFromHolds = (e: LedgerEntry) => e.kind === 'RELEASED' && e.reason === 'VOIDED';
+    const lapsed = entries.reduce((s, e) => s + ('lapsed' in e && !voidedFromHolds(e) ? e.lapsed : 0), 0);
     const back =
       total('REFUNDED') +
       total('REVERSED') +
@@ -355,9 +441,17 @@ async function runSequence(ops: Op[]): Promise<void> {
       HELD: total('HELD'),
       back,
       expired: total('EXPIRED') + lapsed,
+      voided: total('VOIDED') + entries.reduce((s, e) => s + (e.kind === 'RELEASED' && voidedFromHolds(e) ? e.lapsed : 0), 0),
     };
     expect([where, sums]).toEqual([where, m.sums]);
-    expect([where, sums.GRANTED]).toEqual([where, eur.available + eur.held + sums.CAPTURED + sums.REDEEMED - sums.back + sums.expired]);
+    // Each finance report column, as the aggregator books these entries, against the model's books.
+    const columns: Record<string, Record<ReportColumn, number>> = {};
+    for (const e of entries) addMovement(columns, movementOf(e));
+    expect([where, columns.EUR ?? { granted: 0, spent: 0, refunded: 0, expired: 0, voided: 0 }]).toEqual([where, m.report]);
+    expect([where, sums.GRANTED]).toEqual([
+      where,
+      eur.available + eur.held + sums.CAPTURED + sums.REDEEMED - sums.back + sums.expired + sums.voided,
+    ]);
   }
 }
 

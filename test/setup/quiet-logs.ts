@@ -4,6 +4,8 @@
  * The reporter (test/summary-reporter.js) prints the file when the test file fails. Everything else written to
  * stdout/stderr passes through unchanged; a test that captures the streams itself (spyOn, or replacing `write`)
  * still sees every line, because it replaces this wrapper while it captures.
+ * The wrapper stays until the next test file of the worker installs its own: jest runs this file's afterAll before
+ * the test file's, so a restore there let the lines of a runtime stopping in the test's afterAll reach the terminal.
  */
 import fs from 'node:fs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,8 +22,12 @@ type Write = typeof process.stdout.write;
 /** The streams' own `write`, looked up at each call (a test may stand in for the terminal here). */
 export const terminalWrites = new Map<NodeJS.WriteStream, Write>();
 
-for (const stream of [process.stdout, process.stderr]) {
-  const original = stream.write;
+/** The stream's `write` before any test file wrapped it, kept on the stream (shared by every file of a worker). */
+const UNWRAPPED = Symbol.for('courtesy-credits.quiet-logs.unwrapped');
+type Wrapped = NodeJS.WriteStream & { [UNWRAPPED]?: Write };
+
+for (const stream of [process.stdout, process.stderr] as Wrapped[]) {
+  const original = (stream[UNWRAPPED] ??= stream.write);
   terminalWrites.set(stream, original);
   stream.write = function quietWrite(this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
     const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : undefined;
@@ -34,7 +40,3 @@ for (const stream of [process.stdout, process.stderr]) {
     return (terminalWrites.get(stream) as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as Write;
 }
-
-afterAll(() => {
-  for (const [stream, original] of terminalWrites) stream.write = original;
-});

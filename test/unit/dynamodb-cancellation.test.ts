@@ -1,7 +1,7 @@
 /**
  * How DynamoCreditStore reads a cancelled transaction. DynamoDB cancels a transaction that meets another one on the
  * same item with reason `TransactionConflict`; DynamoDB Local serialises such transactions and never answers that
- * (see README, "DynamoDB Local vs DynamoDB"), so only a mocked client can show the adapter's answer to it.
+ * (see docs/local-runtime.md, "DynamoDB Local vs DynamoDB"), so only a mocked client can show the adapter's answer to it.
  */
 import { DynamoDBClient, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';

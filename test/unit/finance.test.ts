@@ -46,12 +46,33 @@ describe('movementOf', () => {
     ['RELEASED', 'refunded'],
     ['REFUNDED', 'refunded'],
   ] as const)('%s moves %s, on the UTC day of the entry, in its currency', (kind, column) => {
-    expect(movementOf(ENTRIES[kind])).toEqual({ currency: 'EUR', day: '2026-03-01', column, amount: 500 });
+    expect(movementOf(ENTRIES[kind])).toEqual({ currency: 'EUR', day: '2026-03-01', amounts: { [column]: 500 } });
   });
-  test('a zero amount moves nothing (a void of a used-up credit, a reversal that all lapsed)', () => {
+  test.each(['REVERSED', 'RELEASED', 'REFUNDED'] as const)(
+    'what a %s gives back into a lapsed credit is breakage: refunded and expired',
+    (kind) => {
+      // A hold released after its credit expired: restored 0, lapsed 1000 → the held money is given back and lapses.
+      expect(movementOf({ ...ENTRIES[kind], amount: 0, lapsed: 1000 } as LedgerEntry)).toEqual({
+        currency: 'EUR',
+        day: '2026-03-01',
+        amounts: { refunded: 1000, expired: 1000 },
+      });
+      expect(movementOf({ ...ENTRIES[kind], amount: 300, lapsed: 200 } as LedgerEntry)).toMatchObject({
+        amounts: { refunded: 500, expired: 200 },
+      });
+    },
+  );
+  test('what a void took out of a hold (RELEASED, reason VOIDED) is voided money: refunded and voided, never breakage', () => {
+    expect(movementOf({ ...ENTRIES.RELEASED, reason: 'VOIDED', amount: 0, lapsed: 1000 } as LedgerEntry)).toEqual({
+      currency: 'EUR',
+      day: '2026-03-01',
+      amounts: { refunded: 1000, voided: 1000 },
+    });
+  });
+  test('a zero amount moves nothing (a void of a used-up credit, a reversal that gave nothing back)', () => {
     expect(movementOf({ ...ENTRIES.VOIDED, amount: 0 })).toBeUndefined();
     expect(movementOf({ ...ENTRIES.REVERSED, amount: 0 })).toBeUndefined();
-    expect(movementOf({ ...ENTRIES.GRANTED, amount: 1 })).toMatchObject({ amount: 1 });
+    expect(movementOf({ ...ENTRIES.GRANTED, amount: 1 })).toMatchObject({ amounts: { granted: 1 } });
   });
   test('a capture moves nothing: its hold already took the money off the credits', () => {
     expect(movementOf(ENTRIES.CAPTURED)).toBeUndefined();
@@ -143,22 +164,39 @@ describe('buildReport', () => {
 });
 
 describe('reconcile', () => {
-  test('balanced when every currency matches; a currency on one side only is a difference', () => {
-    expect(reconcile({ EUR: 700, JPY: 5 }, { JPY: 5, EUR: 700 })).toEqual({
+  const cols = (c: Partial<typeof zero>) => ({ ...zero, ...c });
+  const check = (totals: number, entries: number) => ({ totals, entries, difference: totals - entries });
+  const same = (c: typeof zero) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, check(v, v)]));
+
+  test('balanced when every currency matches, closing liability and every column; a currency on one side only is a difference', () => {
+    const days = [totals('EUR', '2026-03-01', { granted: 1000, spent: 300 }), totals('JPY', '2026-03-01', { granted: 5 })];
+    const entries = { EUR: cols({ granted: 1000, spent: 300 }), JPY: cols({ granted: 5 }) };
+    expect(reconcile(days, entries, { JPY: 5, EUR: 700 })).toEqual({
       balanced: true,
       lines: [
-        { currency: 'EUR', ledger: 700, credits: 700, difference: 0 },
-        { currency: 'JPY', ledger: 5, credits: 5, difference: 0 },
+        { currency: 'EUR', ledger: 700, credits: 700, difference: 0, columns: same(cols({ granted: 1000, spent: 300 })) },
+        { currency: 'JPY', ledger: 5, credits: 5, difference: 0, columns: same(cols({ granted: 5 })) },
       ],
     });
-    expect(reconcile({ EUR: 700 }, { EUR: 690, USD: 1 })).toEqual({
+    expect(reconcile(days, entries, { EUR: 690, JPY: 5, USD: 1 })).toMatchObject({
       balanced: false,
       lines: [
         { currency: 'EUR', ledger: 700, credits: 690, difference: 10 },
+        { currency: 'JPY', difference: 0 },
         { currency: 'USD', ledger: 0, credits: 1, difference: -1 },
       ],
     });
-    expect(reconcile({}, {})).toEqual({ balanced: true, lines: [] });
+    expect(reconcile([], {}, {})).toEqual({ balanced: true, lines: [] });
+  });
+
+  test('a column off is unbalanced even when the closing liability matches (a lapse booked as spent, not breakage)', () => {
+    // The hold's 1000 lapsed on release: the entries say refunded 1000, expired 1000; the totals booked nothing.
+    const days = [totals('EUR', '2026-03-01', { granted: 1000, spent: 1000 })];
+    const entries = { EUR: cols({ granted: 1000, spent: 1000, refunded: 1000, expired: 1000 }) };
+    const out = reconcile(days, entries, { EUR: 0 });
+    expect(out.balanced).toBe(false);
+    expect(out.lines[0]).toMatchObject({ ledger: 0, credits: 0, difference: 0 });
+    expect(out.lines[0]!.columns).toMatchObject({ refunded: check(0, 1000), expired: check(0, 1000), spent: check(1000, 1000) });
   });
 });
 
@@ -178,7 +216,7 @@ describe('aggregateEntry', () => {
   test('applied once, keyed by the entry id', async () => {
     const s = store([{ kind: 'committed' }]);
     expect(await aggregateEntry(ENTRIES.REDEEMED, { store: s, retry })).toBe('APPLIED');
-    expect(s.calls).toEqual([['e-1', { currency: 'EUR', day: '2026-03-01', column: 'spent', amount: 500 }]]);
+    expect(s.calls).toEqual([['e-1', { currency: 'EUR', day: '2026-03-01', amounts: { spent: 500 } }]]);
   });
   test('applied before (a redelivery) → ALREADY_APPLIED, not applied again', async () => {
     const s = store([{ kind: 'duplicate', existing: undefined }]);
@@ -210,10 +248,18 @@ describe('finance use case', () => {
         return days;
       },
       remainingOnCredits: async () => remaining,
+      forEachLedgerEntry: async (visit) => {
+        for (const e of entries) visit(e);
+      },
     };
     return { store, asked };
   };
   const days = [totals('EUR', '2026-03-01', { granted: 1000 }), totals('EUR', '2026-03-02', { spent: 400 })];
+  /** The ledger the days above were aggregated from. */
+  const entries: LedgerEntry[] = [
+    { ...ENTRIES.GRANTED, amount: 1000 },
+    { ...ENTRIES.REDEEMED, entryId: 'e-2', amount: 400, at: '2026-03-02T10:00:00.000Z' },
+  ];
 
   test('report: rows from the totals up to `to`', async () => {
     const { store, asked } = fake(days, {});
@@ -262,16 +308,42 @@ describe('finance use case', () => {
     ).resolves.toMatchObject({ rows: [] });
   });
 
-  test("reconcile: every day's totals against what remains on the credits", async () => {
+  test("reconcile: every day's totals against what remains on the credits, and each column against the ledger entries", async () => {
     const { store, asked } = fake(days, { EUR: 600 });
     expect(await finance({ operation: 'reconcile' }, { store, clock: { now: () => NOW } })).toEqual({
       operation: 'reconcile',
       at: NOW.toISOString(),
       balanced: true,
-      lines: [{ currency: 'EUR', ledger: 600, credits: 600, difference: 0 }],
+      lines: [
+        {
+          currency: 'EUR',
+          ledger: 600,
+          credits: 600,
+          difference: 0,
+          columns: {
+            granted: { totals: 1000, entries: 1000, difference: 0 },
+            spent: { totals: 400, entries: 400, difference: 0 },
+            refunded: { totals: 0, entries: 0, difference: 0 },
+            expired: { totals: 0, entries: 0, difference: 0 },
+            voided: { totals: 0, entries: 0, difference: 0 },
+          },
+        },
+      ],
     });
     expect(asked).toEqual(['9999-12-31']);
     const off = fake(days, { EUR: 601 });
     expect(await finance({ operation: 'reconcile' }, { store: off.store, clock: { now: () => NOW } })).toMatchObject({ balanced: false });
+    // An entry never aggregated: the credits agree with the totals, the entries do not.
+    entries.push({ ...ENTRIES.EXPIRED, entryId: 'e-3', amount: 0 }, {
+      ...ENTRIES.RELEASED,
+      entryId: 'e-4',
+      amount: 0,
+      lapsed: 50,
+    } as LedgerEntry);
+    const missed = await finance({ operation: 'reconcile' }, { store: fake(days, { EUR: 600 }).store, clock: { now: () => NOW } });
+    expect(missed).toMatchObject({
+      balanced: false,
+      lines: [{ difference: 0, columns: { expired: { totals: 0, entries: 50, difference: -50 } } }],
+    });
   });
 });

@@ -1,6 +1,6 @@
 /** The runtime's HTTP front answers protocol errors as AWS does: 4xx with `{ __type, message }`, never 500. */
 import type { AddressInfo } from 'node:net';
-import type http from 'node:http';
+import http from 'node:http';
 import { Activity } from '../../local/activity';
 import { EventBuses } from '../../local/eventbridge';
 import { createHttpFront } from '../../local/http-front';
@@ -70,3 +70,28 @@ it('an operation that is not emulated is a 400 UnknownOperationException', async
     body: { __type: 'UnknownOperationException' },
   });
 });
+
+it('a client reusing a keep-alive connection after 6 s idle is answered, not hung up (issue 20.10)', async () => {
+  // The SDK's agent closes an idle connection 1 s before the server's `Keep-Alive: timeout` hint (Node's server
+  // closes it 1 s after), unless its event loop is busy then: this agent is that client (it ignores the hint), and
+  // the busy wait is the busy loop.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  agent.keepSocketAlive = () => true;
+  const health = () =>
+    new Promise<{ status: number; keepAlive: string | undefined }>((resolve, reject) =>
+      http
+        .get(`${url}/_local/health`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, keepAlive: res.headers['keep-alive'] as string | undefined }));
+        })
+        .on('error', reject),
+    );
+  try {
+    expect(await health()).toEqual({ status: 200, keepAlive: undefined }); // no hint a client would count down from
+    const idleSince = Date.now();
+    while (Date.now() - idleSince < 6_100); // past Node's default keepAliveTimeout (5 s, closed at 6), before the loop turns
+    expect(await health()).toMatchObject({ status: 200 });
+  } finally {
+    agent.destroy();
+  }
+}, 20_000);

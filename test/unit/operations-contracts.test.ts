@@ -2,7 +2,6 @@
 import { EraseRequest, FinanceRequest, parseContract, VoidRequest, ComplaintResolvedDetail } from '../../lambdas/contracts';
 import { eraseCustomer } from '../../lambdas/app/erase';
 import { CreditError } from '../../lambdas/domain/errors';
-import { PERSONAL_ATTRIBUTES } from '../../lambdas/domain/erasure';
 
 const issues = (schema: Parameters<typeof parseContract>[0], input: unknown) => {
   try {
@@ -79,8 +78,4 @@ test("erase use case: the store erases at the clock's time and the count is answ
     itemsErased: 4,
   });
   expect(calls).toEqual([['c-1', now.toISOString()]]);
-});
-
-test('the personal attributes are the address, the locale and the free text', () => {
-  expect([...PERSONAL_ATTRIBUTES]).toEqual(['email', 'locale', 'reason']);
 });

@@ -1,5 +1,5 @@
 /**
- * Names the payment flow shares with its callers and consumers (README "Events" and "Eligibility"): the detail types
+ * Names the payment flow shares with its callers and consumers (docs/contracts.md "Events out" and "Eligibility"): the detail types
  * of its events, the reasons a HoldReleased carries, the purchase categories a spend request may name (and which of
  * them courtesy credit may pay), and how many lines one request may carry. Renaming any of them breaks a consumer's
  * rule or a caller's request, so each is pinned by what a caller sends or a consumer receives.
@@ -34,8 +34,8 @@ describe('the payment flow’s events, as consumers subscribe to them', () => {
     ]);
   });
 
-  it('a HoldReleased says why with one of EXPLICIT, FINAL_CAPTURE, EXPIRED', () => {
-    expect(RELEASE_REASONS).toEqual(['EXPLICIT', 'FINAL_CAPTURE', 'EXPIRED']);
+  it('a HoldReleased says why with one of EXPLICIT, FINAL_CAPTURE, EXPIRED, VOIDED', () => {
+    expect(RELEASE_REASONS).toEqual(['EXPLICIT', 'FINAL_CAPTURE', 'EXPIRED', 'VOIDED']);
     for (const reason of RELEASE_REASONS) {
       const entry = releasedEntry({ releaseId: `rel-${reason}`, hold, reason, restored: [], lapsed: 0, at: NOW.toISOString() });
       expect(eventForLedgerEntry(entry).detail.reason).toBe(reason);

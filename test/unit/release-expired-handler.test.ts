@@ -80,7 +80,7 @@ describe('releaseExpired handler', () => {
     const items = tx!.args[0].input.TransactItems!;
     expect(items[0]!.Put!.Item).toMatchObject({
       kind: 'RELEASED',
-      reason: 'EXPIRED',
+      releaseReason: 'EXPIRED',
       holdId: hold.holdId,
       amount: 300,
       lapsed: 0,

@@ -5,6 +5,7 @@
 import type { CommitOutcome, VoidStore } from '../../lambdas/app/ports';
 import { voidCredit } from '../../lambdas/app/void';
 import type { Credit, StoredCredit, VoidRecord } from '../../lambdas/domain/credit';
+import { newHold, planCapture, type Hold } from '../../lambdas/domain/hold';
 import { CreditError } from '../../lambdas/domain/errors';
 import { grantedEntry, type LedgerEntry, type VoidedEntry } from '../../lambdas/domain/ledger';
 import { decideVoid } from '../../lambdas/domain/void';
@@ -29,6 +30,7 @@ describe('decideVoid', () => {
         reason: 'fraud',
       },
       record: { voidId: 'v-1', voidedAt: LATER.toISOString(), amount: 1800, voidKey: 'k-1' },
+      holds: [],
     });
     const noKey = decideVoid(granted, { reason: 'x' }, LATER, 'v-2');
     expect(noKey.kind === 'void' && noKey.record).toEqual({ voidId: 'v-2', voidedAt: LATER.toISOString(), amount: 2500 });
@@ -73,11 +75,12 @@ describe('decideVoid', () => {
   });
 });
 
-/** The void port in memory: the credit, its GRANTED entry, and the guard (unvoided, unexpired, remaining as read). */
+/** The void port in memory: the credit, its GRANTED entry, the holds, and the guards (credit unvoided, unexpired, remaining as read; holds unchanged). */
 class MemoryVoidStore implements VoidStore {
   credit: StoredCredit | undefined;
   entries: LedgerEntry[];
   voids: VoidedEntry[] = [];
+  holds: Hold[] = [];
   reminderDeleted = false;
   commits = 0;
   /** Runs before each commit (a redemption racing the void). */
@@ -92,13 +95,20 @@ class MemoryVoidStore implements VoidStore {
   async getCredit() {
     return this.credit;
   }
-  async commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>> {
+  async listHolds() {
+    return this.holds;
+  }
+  async commitVoid(input: Parameters<VoidStore['commitVoid']>[0]): Promise<CommitOutcome<never>> {
     this.commits++;
     this.beforeCommit?.();
     const c = this.credit;
     if (!c || c.voided || c.remaining !== input.credit.remaining || Date.parse(c.expiresAt) <= input.now.getTime())
       return { kind: 'duplicate', existing: undefined };
+    const current = (h: Hold) => this.holds.find((x) => x.holdId === h.holdId);
+    if (input.holds.some((s) => current(s.before)?.version !== s.before.version)) return { kind: 'conflict', stale: true };
     this.credit = { ...c, remaining: 0, voided: input.record } as StoredCredit;
+    this.holds = this.holds.map((h) => input.holds.find((s) => s.before.holdId === h.holdId)?.after ?? h);
+    this.entries.push(...input.holds.map((s) => s.entry));
     this.voids.push(input.entry);
     this.reminderDeleted = true;
     return { kind: 'committed' };
@@ -122,6 +132,7 @@ describe('voidCredit', () => {
       creditId: granted.creditId,
       currency: 'EUR',
       voided: 1200,
+      fromHolds: [],
       voidedAt: LATER.toISOString(),
       replayed: false,
     });
@@ -177,5 +188,65 @@ describe('voidCredit', () => {
     expect(e.code).toBe('CONCURRENT_MODIFICATION');
     expect(e.retryable).toBe(true);
     expect(store.commits).toBe(3);
+  });
+
+  describe('held money: a void reaches what its credit has in active holds', () => {
+    const holdOf = (holdId: string, parts: Array<[string, number]>, lifetimeSeconds = 30 * 86_400) =>
+      newHold({
+        holdId,
+        customerId: 'cust-1',
+        orderId: `o-${holdId}`,
+        currency: 'EUR',
+        allocations: parts.map(([creditId, amount]) => ({ creditId, amount, expiresAt: granted.expiresAt })),
+        now: NOW,
+        lifetimeSeconds,
+      });
+    let ids = 0;
+    const withIds = (store: VoidStore) => ({ ...deps(store), newId: () => `id-${++ids}` });
+
+    test('grant 10,00 → hold 10,00 → void: the hold shrinks to 0, a capture of 10,00 is CAPTURE_EXCEEDS_HOLD', async () => {
+      const store = new MemoryVoidStore({ ...granted, amount: 1000, remaining: 0 });
+      store.holds = [holdOf('h-1', [[granted.creditId, 1000]])];
+      const out = await voidCredit(req, withIds(store));
+      expect(out).toMatchObject({ voided: 0, fromHolds: [{ holdId: 'h-1', orderId: 'o-h-1', amount: 1000 }], replayed: false });
+      expect(store.holds[0]).toMatchObject({ status: 'ACTIVE', version: 1, allocations: [{ creditId: granted.creditId, held: 0 }] });
+      expect(store.entries.filter((e) => e.kind === 'RELEASED')).toEqual([
+        expect.objectContaining({ holdId: 'h-1', orderId: 'o-h-1', reason: 'VOIDED', amount: 0, lapsed: 1000, allocations: [] }),
+      ]);
+      expect(() => planCapture(store.holds[0]!, 1000, false, LATER)).toThrow(expect.objectContaining({ code: 'CAPTURE_EXCEEDS_HOLD' }));
+      // The replay answers the same, holds included, and writes nothing.
+      expect(await voidCredit(req, withIds(store))).toEqual({ ...out, replayed: true });
+      expect(store.commits).toBe(1);
+    });
+
+    test("only the credit's part of an active hold: other credits' parts, captured money and closed or lapsed holds stay", async () => {
+      const store = new MemoryVoidStore({ ...granted, remaining: 300 });
+      const mixed = holdOf('h-1', [
+        [granted.creditId, 400],
+        ['other', 500],
+      ]);
+      const captured = { ...holdOf('h-2', [[granted.creditId, 200]]), status: 'CAPTURED' as const };
+      const lapsed = holdOf('h-3', [[granted.creditId, 100]], 60);
+      store.holds = [mixed, captured, lapsed];
+      const out = await voidCredit(req, withIds(store));
+      expect(out).toMatchObject({ voided: 300, fromHolds: [{ holdId: 'h-1', amount: 400 }] });
+      expect(store.holds[0]!.allocations.map((a) => [a.creditId, a.held])).toEqual([
+        [granted.creditId, 0],
+        ['other', 500],
+      ]);
+      expect(store.holds.slice(1)).toEqual([captured, lapsed]);
+    });
+
+    test('a capture between read and commit: re-read, take what the hold still holds then', async () => {
+      const store = new MemoryVoidStore({ ...granted, remaining: 0 });
+      store.holds = [holdOf('h-1', [[granted.creditId, 1000]])];
+      store.beforeCommit = () => {
+        store.beforeCommit = undefined;
+        store.holds = [planCapture(store.holds[0]!, 600, false, NOW).next];
+      };
+      expect(await voidCredit(req, withIds(store))).toMatchObject({ fromHolds: [{ holdId: 'h-1', amount: 400 }] });
+      expect(store.commits).toBe(2);
+      expect(store.holds[0]).toMatchObject({ captured: 600, allocations: [{ held: 0 }] });
+    });
   });
 });

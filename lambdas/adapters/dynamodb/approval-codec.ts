@@ -3,7 +3,7 @@ import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import { REASON_CODES } from '../../domain/reason-code';
 import type { PendingKey } from '../../app/ports';
 import type { Fields, RawItem } from './fields';
-import { GRANT_SK, ITEM, keys } from './layout';
+import { CODE_ATTRIBUTES, GRANT_SK, ITEM, keys } from './layout';
 
 /** Item codecs of the approval above a threshold: the pending grant, the complaint's pending key and the decision. */
 
@@ -24,8 +24,23 @@ export function pendingKeyItem(key: PendingKey, at: string): RawItem {
   return { pk: keys.complaint(key.complaintId), sk: GRANT_SK, type: ITEM.PENDING_KEY, ...key, at };
 }
 
+/** A decline's closed code is stored under its own name (never `reason`, which is free text and erased). */
 export function decisionItem(d: ApprovalDecision): RawItem {
-  return { pk: keys.customer(d.customerId), sk: keys.decision(d.pendingId), type: ITEM.DECISION, ...d };
+  const item = { pk: keys.customer(d.customerId), sk: keys.decision(d.pendingId), type: ITEM.DECISION };
+  if (d.outcome === 'APPROVED') return { ...item, ...d };
+  const { reason, ...rest } = d;
+  return { ...item, ...rest, [CODE_ATTRIBUTES.DECLINE_REASON]: reason };
+}
+
+/**
+ * A decline's code: under its own name; under `reason` in decisions written before it had one; and if an erasure
+ * before this fix removed that, told apart exactly (repair): an approver's decline names the approver, an expiry none.
+ */
+function declineReason(f: Fields): 'DECLINED' | 'EXPIRED' {
+  const codes = ['DECLINED', 'EXPIRED'] as const;
+  if (f.has(CODE_ATTRIBUTES.DECLINE_REASON)) return f.oneOf(CODE_ATTRIBUTES.DECLINE_REASON, codes);
+  if (f.has('reason')) return f.oneOf('reason', codes);
+  return f.has('approverId') ? 'DECLINED' : 'EXPIRED';
 }
 
 const optional = <K extends string, V>(key: K, value: V | undefined) => (value !== undefined ? ({ [key]: value } as { [P in K]: V }) : {});
@@ -72,7 +87,7 @@ export function decodeDecision(f: Fields): ApprovalDecision {
   if (f.oneOf('outcome', ['APPROVED', 'DECLINED'] as const) === 'APPROVED') {
     return { ...base, outcome: 'APPROVED', approverId: f.str('approverId'), creditId: f.str('creditId'), expiresAt: f.str('expiresAt') };
   }
-  if (f.oneOf('reason', ['DECLINED', 'EXPIRED'] as const) === 'EXPIRED') return { ...base, outcome: 'DECLINED', reason: 'EXPIRED' };
+  if (declineReason(f) === 'EXPIRED') return { ...base, outcome: 'DECLINED', reason: 'EXPIRED' };
   const reasonCode = f.has('reasonCode') ? f.oneOf('reasonCode', DECLINE_REASON_CODES) : undefined;
   return { ...base, outcome: 'DECLINED', reason: 'DECLINED', approverId: f.str('approverId'), ...optional('reasonCode', reasonCode) };
 }

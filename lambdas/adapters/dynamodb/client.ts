@@ -87,15 +87,20 @@ export class Table {
   /** Every page of a Scan (the whole table: only for the finance reconciliation). */
   async scanAll(input: Omit<ScanCommandInput, 'TableName'>): Promise<RawItem[]> {
     const items: RawItem[] = [];
+    await this.scanEach(input, (item) => items.push(item));
+    return items;
+  }
+
+  /** Every item of a Scan handed to `visit`, page by page (none kept). */
+  async scanEach(input: Omit<ScanCommandInput, 'TableName'>, visit: (item: RawItem) => void): Promise<void> {
     let ExclusiveStartKey: RawItem | undefined;
     do {
       const out = await this.doc.send(
         new ScanCommand({ ...input, TableName: this.name, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }),
       );
-      items.push(...((out.Items ?? []) as RawItem[]));
+      for (const item of (out.Items ?? []) as RawItem[]) visit(item);
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return items;
   }
 
   /** PutItem only if no item has that key; false if one had (a redelivery, not an error). */

@@ -11,7 +11,7 @@ import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-c
 import { describe, fields, storedResponse, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
 import { decodeSpendQueue } from './spend-queue';
-import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, refundAttributes, refundProgress } from './payment-codec';
+import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, entryAttributes, refundProgress } from './payment-codec';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
 /**
@@ -48,7 +48,7 @@ export function reminderItem(credit: Pick<Credit, 'customerId' | 'creditId' | 'e
 }
 
 export function ledgerItem(entry: LedgerEntry): RawItem {
-  return { pk: keys.customer(entry.customerId), sk: keys.ledger(entry.entryId), type: ITEM.LEDGER, ...refundAttributes(entry) };
+  return { pk: keys.customer(entry.customerId), sk: keys.ledger(entry.entryId), type: ITEM.LEDGER, ...entryAttributes(entry) };
 }
 
 export function grantKeyItem(grant: GrantRecord, at: string): RawItem {
@@ -150,7 +150,16 @@ export function decodeCredit(f: Fields): StoredCredit {
 
 function decodeVoidRecord(f: Fields): VoidRecord {
   const voidKey = f.optStr('voidKey');
-  return { voidId: f.str('voidId'), voidedAt: f.str('voidedAt'), amount: f.int('amount'), ...(voidKey !== undefined ? { voidKey } : {}) };
+  const fromHolds = f.has('fromHolds')
+    ? f.list('fromHolds', (h) => ({ holdId: h.str('holdId'), orderId: h.str('orderId'), amount: h.int('amount') }))
+    : undefined;
+  return {
+    voidId: f.str('voidId'),
+    voidedAt: f.str('voidedAt'),
+    amount: f.int('amount'),
+    ...(voidKey !== undefined ? { voidKey } : {}),
+    ...(fromHolds ? { fromHolds } : {}),
+  };
 }
 
 function decodeReminder(f: Fields): Reminder {

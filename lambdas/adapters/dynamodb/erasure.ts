@@ -1,8 +1,20 @@
-import { PERSONAL_ATTRIBUTES } from '../../domain/erasure';
 import type { Table } from './client';
-import { ITEM, keys } from './layout';
+import type { RawItem } from './fields';
+import { ERASED_AT, ERASURE_MARKED, keys, PERSONAL_ATTRIBUTES, type ItemKind } from './layout';
 
-/** Erasure: the personal attributes removed from every item in the customer's partition, page by page. */
+/**
+ * Erasure: the personal attributes (layout.ts, PERSONAL_ATTRIBUTES) removed from every item in the customer's
+ * partition, page by page; closed codes live under other names and stay.
+ */
+
+const marks = (kind: unknown): boolean => ERASURE_MARKED.includes(kind as ItemKind);
+
+/** An item as erasure leaves it: what the update below does, as a pure function (the codec's property test uses it). */
+export function erasedItem(raw: RawItem, erasedAt: string): RawItem {
+  const kept = Object.fromEntries(Object.entries(raw).filter(([name]) => !(PERSONAL_ATTRIBUTES as readonly string[]).includes(name)));
+  return marks(raw.type) ? { ...kept, [ERASED_AT]: raw[ERASED_AT] ?? erasedAt } : kept;
+}
+
 export class Erasure {
   constructor(private readonly table: Table) {}
 
@@ -24,24 +36,22 @@ export class Erasure {
         ExclusiveStartKey,
       });
       for (const item of page.items) {
-        // Credits and pending grants are marked erased (they decode without the personal attributes then).
-        const marked = item.type === ITEM.CREDIT || item.type === ITEM.PENDING_GRANT;
-        if (await this.eraseItem(item.pk as string, item.sk as string, marked, names, erasedAt)) changed++;
+        if (await this.eraseItem(item.pk as string, item.sk as string, marks(item.type), names, erasedAt)) changed++;
       }
       ExclusiveStartKey = page.lastKey;
     } while (ExclusiveStartKey);
     return changed;
   }
 
-  /** REMOVE the attributes (a credit or pending grant also gets `erasedAt`), only if the item is still there: an update never creates one. */
-  private async eraseItem(pk: string, sk: string, credit: boolean, names: Record<string, string>, erasedAt: string): Promise<boolean> {
+  /** REMOVE the attributes (a marked kind also gets `erasedAt`), only if the item is still there: an update never creates one. */
+  private async eraseItem(pk: string, sk: string, marked: boolean, names: Record<string, string>, erasedAt: string): Promise<boolean> {
     try {
       await this.table.update({
         Key: { pk, sk },
-        UpdateExpression: `${credit ? 'SET erasedAt = if_not_exists(erasedAt, :at) ' : ''}REMOVE ${Object.keys(names).join(', ')}`,
+        UpdateExpression: `${marked ? `SET ${ERASED_AT} = if_not_exists(${ERASED_AT}, :at) ` : ''}REMOVE ${Object.keys(names).join(', ')}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: names,
-        ...(credit ? { ExpressionAttributeValues: { ':at': erasedAt } } : {}),
+        ...(marked ? { ExpressionAttributeValues: { ':at': erasedAt } } : {}),
       });
       return true;
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { DayTotals, Movement } from '../../domain/finance';
+import type { LedgerEntry } from '../../domain/ledger';
 import { DAY_MS } from '../../domain/credit';
 import type { CommitOutcome } from '../../app/ports';
 import type { Table } from './client';
@@ -31,6 +32,7 @@ export class Finance {
 
   async applyMovement(entryId: string, movement: Movement, now = new Date()): Promise<CommitOutcome<never>> {
     const t = this.table;
+    const columns = Object.entries(movement.amounts);
     const mark: RawItem = {
       pk: keys.applied(entryId),
       sk: APPLIED_SK,
@@ -44,13 +46,13 @@ export class Finance {
         Update: {
           TableName: t.name,
           Key: { pk: keys.finShard(shardOf(entryId)), sk: keys.dayTotals(movement.day, movement.currency) },
-          UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #column :amount',
-          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#column': movement.column },
+          UpdateExpression: `SET #type = :type, currency = :currency, #day = :day ADD ${columns.map((_, i) => `#c${i} :a${i}`).join(', ')}`,
+          ExpressionAttributeNames: { '#type': 'type', '#day': 'day', ...Object.fromEntries(columns.map(([c], i) => [`#c${i}`, c])) },
           ExpressionAttributeValues: {
             ':type': ITEM.DAY_TOTALS,
             ':currency': movement.currency,
             ':day': movement.day,
-            ':amount': movement.amount,
+            ...Object.fromEntries(columns.map(([, amount], i) => [`:a${i}`, amount])),
           },
         },
       },
@@ -87,6 +89,19 @@ export class Finance {
       out[currency] = (out[currency] ?? 0) + (item.remaining as number);
     }
     return out;
+  }
+
+  /** Every ledger entry in the table, decoded, page by page (the reconciliation recomputes each report column). */
+  async forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void> {
+    await this.table.scanEach(
+      {
+        FilterExpression: '#type = :ledger',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':ledger': ITEM.LEDGER },
+        ConsistentRead: true,
+      },
+      (item) => visit(decodeAs(item, 'ledger').entry),
+    );
   }
 }
 

@@ -16,6 +16,18 @@ import { advanceQueue } from './spend-queue';
 import { holdItem, operationKeyItem } from './payment-codec';
 import { PREFIX, keys } from './layout';
 
+/** The hold replaced by its next state: only if nobody changed it since it was read and its lifetime has not passed. */
+export function holdUpdate(table: Table, before: Hold, after: Hold, now: Date): TransactItems[number] {
+  return {
+    Put: {
+      TableName: table.name,
+      Item: holdItem(after),
+      ConditionExpression: 'version = :version AND expiresAtMs > :now',
+      ExpressionAttributeValues: { ':version': before.version, ':now': now.getTime() },
+    },
+  };
+}
+
 /**
  * The payment flow's writes (issue 10): placing, capturing and releasing holds, the auto-release of an expired hold,
  * partial refunds; each one transaction, idempotent by the caller's key or by a guard item.
@@ -68,25 +80,13 @@ export class PaymentFlow {
     return this.keyed(items, customerId, 'HOLD', idempotencyKey, record, now);
   };
 
-  /** The hold replaced by its next state: only if nobody changed it since it was read and its lifetime has not passed. */
-  private holdUpdate(before: Hold, after: Hold, now: Date): TransactItems[number] {
-    return {
-      Put: {
-        TableName: this.table.name,
-        Item: holdItem(after),
-        ConditionExpression: 'version = :version AND expiresAtMs > :now',
-        ExpressionAttributeValues: { ':version': before.version, ':now': now.getTime() },
-      },
-    };
-  }
-
   private releaseItems(customerId: string, release: ReleaseWrite, now: Date): TransactItems {
     return [this.table.putNew(ledgerItem(release.entry)), ...release.restore.map((r) => restoreCredit(this.table, customerId, r, now))];
   }
 
   commitCapture: CaptureStore['commitCapture'] = ({ before, after, capture, release, captureKey, record, now }) => {
     const items = [
-      this.holdUpdate(before, after, now),
+      holdUpdate(this.table, before, after, now),
       this.table.putNew(ledgerItem(capture)),
       ...(release ? this.releaseItems(before.customerId, release, now) : []),
     ];
@@ -96,7 +96,7 @@ export class PaymentFlow {
   /** No guard: a failed hold condition means it changed since read; the caller re-reads and sees why. */
   commitRelease: ReleaseStore['commitRelease'] = ({ before, after, release, now }) =>
     this.table.transact<never>(
-      [this.holdUpdate(before, after, now), ...this.releaseItems(before.customerId, release, now)],
+      [holdUpdate(this.table, before, after, now), ...this.releaseItems(before.customerId, release, now)],
       -1,
       async () => undefined,
     );

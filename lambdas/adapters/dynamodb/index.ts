@@ -83,6 +83,7 @@ export class DynamoCreditStore implements CreditStore {
   applyMovement: CreditStore['applyMovement'] = (entryId, movement) => this.finance.applyMovement(entryId, movement);
   dayTotals: CreditStore['dayTotals'] = (to) => this.finance.dayTotals(to);
   remainingOnCredits: CreditStore['remainingOnCredits'] = () => this.finance.remainingOnCredits();
+  forEachLedgerEntry: CreditStore['forEachLedgerEntry'] = (visit) => this.finance.forEachLedgerEntry(visit);
   // Approval above a threshold (issue 11.2)
   requestApproval: CreditStore['requestApproval'] = (input) => this.credits.requestApproval(input);
   getPending: CreditStore['getPending'] = (customerId, pendingId) => this.approvals.getPending(customerId, pendingId);

@@ -53,6 +53,23 @@ export const ITEM = {
 } as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
+/**
+ * What an item's attributes hold, declared once. PERSONAL: the customer's address, locale and free text (a
+ * complaint's, reversal's, refund's or void's reason) — erasure removes exactly these names from every item of the
+ * customer, and marks the kinds in ERASURE_MARKED `erasedAt` (they decode without them then). CODE: the closed codes
+ * the ledger needs, each stored under a name of its own that never holds free text, so erasure never touches one.
+ */
+export const PERSONAL_ATTRIBUTES = ['email', 'locale', 'reason'] as const;
+export type PersonalAttribute = (typeof PERSONAL_ATTRIBUTES)[number];
+export const CODE_ATTRIBUTES = {
+  /** A RELEASED entry's EXPLICIT | FINAL_CAPTURE | EXPIRED (items before it held this code as `reason`). */
+  RELEASE_REASON: 'releaseReason',
+  /** A decline decision's DECLINED | EXPIRED (items before it held this code as `reason`). */
+  DECLINE_REASON: 'declineReason',
+} as const;
+export const ERASED_AT = 'erasedAt';
+export const ERASURE_MARKED: readonly ItemKind[] = [ITEM.CREDIT, ITEM.PENDING_GRANT];
+
 /** Which email a notice item records (the `notice` attribute). */
 export const NOTICE = { ISSUED: 'ISSUED', REMINDER: 'REMINDER' } as const;
 export type NoticeKind = (typeof NOTICE)[keyof typeof NOTICE];

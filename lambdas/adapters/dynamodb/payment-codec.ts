@@ -1,11 +1,12 @@
 import type { Allocation } from '../../domain/allocation';
 import { PURCHASE_CATEGORIES, type LineApplication } from '../../domain/eligibility';
 import type { HeldAllocation, Hold } from '../../domain/hold';
-import { RELEASE_REASONS, type LedgerEntry, type PaymentFlowEntry } from '../../domain/ledger';
+import { RELEASE_REASONS, type LedgerEntry, type PaymentFlowEntry, type ReleaseReason } from '../../domain/ledger';
 import type { RefundProgress } from '../../domain/restore';
 import type { KeyedRecord } from '../../app/payment-ports';
+import { expiredReleaseId } from '../../shared/ids';
 import { storedResponse, type Fields, type RawItem } from './fields';
-import { ITEM, KEYED_OPERATIONS, keys, type KeyedOperation } from './layout';
+import { CODE_ATTRIBUTES, ITEM, KEYED_OPERATIONS, keys, type KeyedOperation } from './layout';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
 /**
@@ -82,11 +83,30 @@ export function decodeOperationKey(f: Fields): { operation: KeyedOperation; reco
   return { operation, record: { requestHash: f.str('requestHash'), response } };
 }
 
-/** An entry's attributes, its refund progress (if any) as the two attributes a refund's update sets. */
-export function refundAttributes(entry: LedgerEntry): RawItem {
+/**
+ * An entry's attributes: its refund progress (if any) as the two attributes a refund's update sets, a RELEASED
+ * entry's closed code under its own name (never `reason`, which is free text and erased).
+ */
+export function entryAttributes(entry: LedgerEntry): RawItem {
+  if (entry.kind === 'RELEASED') {
+    const { reason, ...rest } = entry;
+    return { ...rest, [CODE_ATTRIBUTES.RELEASE_REASON]: reason };
+  }
   if (!('refunds' in entry) || entry.refunds === undefined) return { ...entry };
   const { refunds, ...rest } = entry;
   return { ...rest, refunded: refunds.refunded, refundedAllocations: refunds.refundedAllocations };
+}
+
+/**
+ * A RELEASED entry's code: under its own name; under `reason` in entries written before it had one; and if an erasure
+ * before this fix removed that, the entry still decodes (repair): EXPIRED when its id is the one the auto-release
+ * derives from the hold (release.ts), else EXPLICIT (a final capture's rest erased then reads EXPLICIT too; amounts,
+ * credits and `lapsed` are exact either way).
+ */
+function releaseReason(f: Fields, base: Base, holdId: string): ReleaseReason {
+  if (f.has(CODE_ATTRIBUTES.RELEASE_REASON)) return f.oneOf(CODE_ATTRIBUTES.RELEASE_REASON, RELEASE_REASONS);
+  if (f.has('reason')) return f.oneOf('reason', RELEASE_REASONS);
+  return base.entryId === expiredReleaseId(holdId, base.at) ? 'EXPIRED' : 'EXPLICIT';
 }
 
 /** Refund progress on a REDEEMED or CAPTURED entry; absent on entries never refunded (and on those written before refunds existed). */
@@ -123,7 +143,7 @@ export function decodePaymentFlowEntry(f: Fields, base: Base, kind: PaymentFlowE
         kind,
         holdId: f.str('holdId'),
         orderId: f.str('orderId'),
-        reason: f.oneOf('reason', RELEASE_REASONS),
+        reason: releaseReason(f, base, f.str('holdId')),
         allocations: f.list('allocations', allocation),
         lapsed: f.int('lapsed'),
       };

@@ -178,10 +178,16 @@ describe('decline', () => {
     await store.commitDecline({ decision: decideExpired(pending, NOW), deletePending: false, usage });
     const [byApprover, expired] = sent(TransactWriteCommand).map((c) => c.TransactItems);
     expect(byApprover.map((i: any) => Object.keys(i)[0])).toEqual(['Put', 'Delete', 'Put']);
-    expect(byApprover[0].Put.Item).toMatchObject({ sk: 'DECISION#pg-1', outcome: 'DECLINED', reason: 'DECLINED', reasonCode: 'DUPLICATE' });
+    expect(byApprover[0].Put.Item).toMatchObject({
+      sk: 'DECISION#pg-1',
+      outcome: 'DECLINED',
+      declineReason: 'DECLINED',
+      reasonCode: 'DUPLICATE',
+    });
     expect(byApprover[1]).toEqual({ Delete: { TableName: TABLE, Key: { pk: 'C#cust-1', sk: 'PENDING#pg-1' } } });
     expect(expired.map((i: any) => Object.keys(i)[0])).toEqual(['Put', 'Put']);
-    expect(expired[0].Put.Item).toMatchObject({ sk: 'DECISION#pg-1', outcome: 'DECLINED', reason: 'EXPIRED' });
+    expect(expired[0].Put.Item).toMatchObject({ sk: 'DECISION#pg-1', outcome: 'DECLINED', declineReason: 'EXPIRED' });
+    expect(expired[0].Put.Item).not.toHaveProperty('reason');
     expect(expired[0].Put.Item.approverId).toBeUndefined();
   });
 });
@@ -216,8 +222,8 @@ describe('reads and codec', () => {
   });
 
   test('a malformed decision fails naming the attribute', () => {
-    expect(() => decodeItem({ ...decisionItem(decideExpired(pending, NOW)), reason: 'LATER' })).toThrow(
-      /reason "LATER" is not one of DECLINED, EXPIRED/,
+    expect(() => decodeItem({ ...decisionItem(decideExpired(pending, NOW)), declineReason: 'LATER' })).toThrow(
+      /declineReason "LATER" is not one of DECLINED, EXPIRED/,
     );
   });
 });

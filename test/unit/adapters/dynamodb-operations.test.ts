@@ -10,7 +10,9 @@ import { decodeItem, type DynamoCreditStore } from '../../../lambdas/adapters/dy
 import { creditItem, ledgerItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { shardOf } from '../../../lambdas/adapters/dynamodb/finance';
 import { FIN_SHARDS } from '../../../lambdas/adapters/dynamodb/layout';
+import { newHold } from '../../../lambdas/domain/hold';
 import { voidedEntry } from '../../../lambdas/domain/ledger';
+import { decideVoid } from '../../../lambdas/domain/void';
 import { credit, EXPIRES, NOW } from './fixtures';
 import { cancelled, TABLE, useMockedTable } from './mocked-table';
 
@@ -23,7 +25,9 @@ describe('void', () => {
 
   test('credit update (the guard), VOIDED entry, reminder deleted: one transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    expect(await store.commitVoid({ credit: { ...credit, remaining: 1800 }, entry, record, now: NOW })).toEqual({ kind: 'committed' });
+    expect(await store.commitVoid({ credit: { ...credit, remaining: 1800 }, entry, record, holds: [], now: NOW })).toEqual({
+      kind: 'committed',
+    });
     expect(sent(TransactWriteCommand)[0].TransactItems).toEqual([
       {
         Update: {
@@ -45,12 +49,42 @@ describe('void', () => {
     ]);
   });
 
+  test('an active hold holding the credit: shrunk in the same transaction (unchanged since read, unexpired) with its RELEASED entry', async () => {
+    const hold = newHold({
+      holdId: 'h-1',
+      customerId: 'cust-1',
+      orderId: 'o-1',
+      currency: 'EUR',
+      allocations: [{ creditId: credit.creditId, amount: 700, expiresAt: EXPIRES }],
+      now: NOW,
+      lifetimeSeconds: 86_400,
+    });
+    const decision = decideVoid({ ...credit, remaining: 1800 }, { reason: 'fraud' }, NOW, 'v-1', {
+      holds: [hold],
+      newId: () => 'rel-1',
+    });
+    const shrink = decision.kind === 'void' ? decision.holds[0]! : undefined!;
+    ddb.on(TransactWriteCommand).resolves({});
+    await store.commitVoid({ credit: { ...credit, remaining: 1800 }, entry, record, holds: [shrink], now: NOW });
+    const items = sent(TransactWriteCommand)[0].TransactItems;
+    expect(items).toHaveLength(5);
+    expect(items[3]).toEqual({
+      Put: {
+        TableName: TABLE,
+        Item: expect.objectContaining({ sk: 'HOLD#h-1', version: 1, allocations: [expect.objectContaining({ held: 0 })] }),
+        ConditionExpression: 'version = :version AND expiresAtMs > :now',
+        ExpressionAttributeValues: { ':version': 0, ':now': NOW.getTime() },
+      },
+    });
+    expect(items[4].Put.Item).toMatchObject({ sk: 'LEDGER#rel-1', kind: 'RELEASED', releaseReason: 'VOIDED', amount: 0, lapsed: 700 });
+  });
+
   test('the guard failing → duplicate (re-read); another cancellation → conflict', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
-    expect(await store.commitVoid({ credit, entry, record, now: NOW })).toEqual({ kind: 'duplicate', existing: undefined });
+    expect(await store.commitVoid({ credit, entry, record, holds: [], now: NOW })).toEqual({ kind: 'duplicate', existing: undefined });
     ddb.reset();
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict', 'None'));
-    expect(await store.commitVoid({ credit, entry, record, now: NOW })).toEqual({ kind: 'conflict', stale: false });
+    expect(await store.commitVoid({ credit, entry, record, holds: [], now: NOW })).toEqual({ kind: 'conflict', stale: false });
   });
 });
 
@@ -173,7 +207,7 @@ describe('finance aggregates', () => {
 
   test('applyMovement: the applied mark (the guard, if absent, 30-day TTL) and ADD to the day totals, one transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    const movement = { currency: 'EUR', day: '2026-03-01', column: 'spent' as const, amount: 300 };
+    const movement = { currency: 'EUR', day: '2026-03-01', amounts: { spent: 300 } };
     expect(await store.applyMovement('e-1', movement)).toEqual({ kind: 'committed' });
     const [mark, update] = sent(TransactWriteCommand)[0].TransactItems;
     expect(mark).toEqual({
@@ -190,10 +224,19 @@ describe('finance aggregates', () => {
       Update: {
         TableName: TABLE,
         Key: { pk: `FIN#${shardOf('e-1')}`, sk: 'DAY#2026-03-01#EUR' },
-        UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #column :amount',
-        ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#column': 'spent' },
-        ExpressionAttributeValues: { ':type': 'DAY_TOTALS', ':currency': 'EUR', ':day': '2026-03-01', ':amount': 300 },
+        UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #c0 :a0',
+        ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#c0': 'spent' },
+        ExpressionAttributeValues: { ':type': 'DAY_TOTALS', ':currency': 'EUR', ':day': '2026-03-01', ':a0': 300 },
       },
+    });
+    // A lapse moves two columns in the same update: given back (refunded) and gone at once (expired).
+    ddb.reset();
+    ddb.on(TransactWriteCommand).resolves({});
+    await store.applyMovement('e-2', { currency: 'EUR', day: '2026-03-01', amounts: { refunded: 1000, expired: 1000 } });
+    expect(sent(TransactWriteCommand)[0].TransactItems[1].Update).toMatchObject({
+      UpdateExpression: 'SET #type = :type, currency = :currency, #day = :day ADD #c0 :a0, #c1 :a1',
+      ExpressionAttributeNames: { '#c0': 'refunded', '#c1': 'expired' },
+      ExpressionAttributeValues: { ':a0': 1000, ':a1': 1000 },
     });
     ddb.reset();
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));

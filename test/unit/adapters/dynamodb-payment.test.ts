@@ -115,6 +115,7 @@ describe('capture and release', () => {
     }),
     restore: [{ creditId: 'cr-b', amount: 50, expiresAt: E2, maxRemainingBefore: 950 }],
   };
+  const { reason: _reason, ...releaseAttrs } = release.entry;
   const holdPut = {
     Put: {
       TableName: TABLE,
@@ -139,7 +140,8 @@ describe('capture and release', () => {
       {
         Put: {
           TableName: TABLE,
-          Item: { pk: 'C#cust-1', sk: `LEDGER#${release.entry.entryId}`, type: 'LEDGER', ...release.entry },
+          // the closed code under its own name, never `reason` (free text, erased)
+          Item: { pk: 'C#cust-1', sk: `LEDGER#${release.entry.entryId}`, type: 'LEDGER', ...releaseAttrs, releaseReason: 'FINAL_CAPTURE' },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },

@@ -5,8 +5,8 @@
  */
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
-import type { DayTotals, Movement } from '../../../lambdas/domain/finance';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../../../lambdas/domain/ledger';
+import { REPORT_COLUMNS, type DayTotals, type Movement } from '../../../lambdas/domain/finance';
+import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../../../lambdas/domain/ledger';
 import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
@@ -32,7 +32,7 @@ import type {
   VoidStore,
 } from '../../../lambdas/app/ports';
 import type { Allocation } from '../../../lambdas/domain/allocation';
-import type { Credit, VoidRecord } from '../../../lambdas/domain/credit';
+import type { Credit } from '../../../lambdas/domain/credit';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../../../lambdas/domain/caps';
 
 export const fixedClock = (at: string | Date): Clock & { set(next: string | Date): void } => {
@@ -220,7 +220,14 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     return c && c.customerId === customerId && c.expiresAt === expiresAt ? c : undefined;
   }
 
-  async commitVoid(input: { credit: StoredCredit; entry: VoidedEntry; record: VoidRecord; now: Date }): Promise<CommitOutcome<never>> {
+  /** The holds `listHolds` answers (the payment flow's fakes are in test/unit/fakes/memory-store.ts). */
+  holds: Hold[] = [];
+
+  async listHolds(customerId: string) {
+    return this.holds.filter((h) => h.customerId === customerId);
+  }
+
+  async commitVoid(input: Parameters<VoidStore['commitVoid']>[0]): Promise<CommitOutcome<never>> {
     this.calls.push('commitVoid');
     const s = this.scripted<never>();
     if (s) return s;
@@ -244,12 +251,6 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
   historyArgs: Array<{ customerId: string; limit: number; cursor?: string }> = [];
   remaining: Record<string, number> = {};
   dayTotalsTo: string[] = [];
-  /** The holds `listHolds` answers (the payment flow's fakes are in test/unit/fakes/memory-store.ts). */
-  holds: Hold[] = [];
-
-  async listHolds(customerId: string) {
-    return this.holds.filter((h) => h.customerId === customerId);
-  }
 
   async history(customerId: string, limit: number, cursor?: string) {
     this.historyArgs.push({ customerId, limit, ...(cursor !== undefined ? { cursor } : {}) });
@@ -294,7 +295,8 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
       expired: 0,
       voided: 0,
     };
-    this.totals.set(key, { ...t, [movement.column]: t[movement.column] + movement.amount });
+    const added = Object.fromEntries(REPORT_COLUMNS.map((c) => [c, t[c] + (movement.amounts[c] ?? 0)]));
+    this.totals.set(key, { ...t, ...added });
     return { kind: 'committed' };
   }
 
@@ -305,6 +307,10 @@ export class FakeStore extends FakeMoneyStore implements BalanceStore, NoticeSto
 
   async remainingOnCredits(): Promise<Record<string, number>> {
     return this.remaining;
+  }
+
+  async forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void> {
+    for (const entry of this.ledger.values()) visit(entry);
   }
 }
 

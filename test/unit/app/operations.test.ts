@@ -29,6 +29,7 @@ describe('voidCredit', () => {
       creditId: 'c-1',
       currency: 'EUR',
       voided: 600,
+      fromHolds: [],
       voidedAt: NOW,
       replayed: false,
     });
@@ -117,7 +118,9 @@ describe('finance report refusal', () => {
 
   it('a one-day report reads the totals up to that day; reconcile reads all of them', async () => {
     const store = new FakeStore();
-    await aggregateEntry(grantedEntry(credit({ creditId: 'c-1', grantedAt: '2026-03-01T09:00:00.000Z' }) as Credit), { store });
+    const granted = grantedEntry(credit({ creditId: 'c-1', grantedAt: '2026-03-01T09:00:00.000Z' }) as Credit);
+    store.addEntry(granted);
+    await aggregateEntry(granted, { store });
     store.remaining = { EUR: 1000 };
     expect(await finance({ operation: 'report', from: '2026-03-01', to: '2026-03-01' }, { store, clock: fixedClock(NOW) })).toMatchObject({
       rows: [{ currency: 'EUR', day: '2026-03-01', opening: 0, granted: 1000, closing: 1000 }],
