@@ -59,6 +59,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const alarmEmail = str(CONTEXT_KEYS.alarmEmail, false);
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
+  const sesMaxSendRate = int(CONTEXT_KEYS.sesMaxSendRate, DEFAULTS.sesMaxSendRate, 1, 100_000);
   const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
   const complaintPublisherPrincipals = publisherList(
     CONTEXT_KEYS.complaintPublisherPrincipals,
@@ -166,6 +167,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     reminderDaysBeforeExpiry,
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
+    sesMaxSendRate,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
     holdDefaultLifetimeSeconds,
     holdMaxLifetimeSeconds,

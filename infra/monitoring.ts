@@ -31,7 +31,7 @@ import { SERVICE_NAME, stageNames } from './names';
 export const ALARM_THRESHOLDS = {
   /** A failure queue alarms on its first visible message. */
   failureQueueMessages: 1,
-  /** A failure queue alarms when its oldest message is this close to being deleted by the retention. */
+  /** A failure queue alarms when its oldest message is this close to being deleted by the retention (counted from the original enqueue). */
   failureQueueAgeMargin: Duration.days(3),
   /** A stream consumer alarms when it lags this far behind the table's writes. */
   iteratorAge: Duration.minutes(15),
@@ -184,7 +184,9 @@ export class ServiceMonitoring extends Construct {
   }
 
   private monitorFailureQueue(queue: FailureQueue): void {
-    const maxAge = queue.retention.minus(ALARM_THRESHOLDS.failureQueueAgeMargin);
+    // A dead-letter queue's messages are deleted at their original enqueue time + retention, but its age metric counts
+    // from the move: alarm on what is left after the longest time a message may have spent in the source queue.
+    const maxAge = queue.retentionAfterArrival.minus(ALARM_THRESHOLDS.failureQueueAgeMargin);
     this.facade.monitorSqsQueue({
       queue,
       alarmFriendlyName: queue.node.id,

@@ -24,7 +24,7 @@ import { EventSchemas } from './constructs/event-schemas';
 import { FailureBucket } from './constructs/failure-bucket';
 import { FAILURE_QUEUE_RETENTION, FailureQueue } from './constructs/failure-queue';
 import { RETAINED, ServiceFunction } from './constructs/service-function';
-import { WorkQueue } from './constructs/work-queue';
+import { boundToRate, WorkQueue } from './constructs/work-queue';
 import {
   FUNCTION_LIST,
   functionsTriggeredBy,
@@ -44,15 +44,23 @@ import { allowRedrive, createServiceKey, queueKeyStatement, tableKeyStatement } 
 import { ServiceNetwork } from './options/network';
 import { ServiceMonitoring } from './monitoring';
 
+/** How long DynamoDB Streams keeps a record (not configurable). */
+export const STREAM_RETENTION = Duration.hours(24);
+/** How long before the stream trims a record the router gives up on it, so the on-failure object still holds it. */
+export const STREAM_GIVE_UP_MARGIN = Duration.hours(2);
+
 /**
- * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit and no record
- * age limit: a batch is retried until its records leave the stream (24 h) — the router fails only when SQS does.
+ * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit, but a record age
+ * limit below the stream's retention: a failing batch is retried for 22 hours (the router fails only when SQS does),
+ * then written whole to the failure bucket while its records still exist (Lambda reads them from the stream for the
+ * on-failure object; at 24 h they are gone).
  */
 const STREAM_MAPPING = {
   startingPosition: lambda.StartingPosition.TRIM_HORIZON,
   batchSize: 100,
   bisectBatchOnError: true,
   reportBatchItemFailures: true,
+  maxRecordAge: STREAM_RETENTION.minus(STREAM_GIVE_UP_MARGIN),
 } as const;
 
 export interface CourtesyCreditsStackProps extends StackProps {
@@ -276,9 +284,15 @@ export class CourtesyCreditsStack extends Stack {
         });
         return;
       }
-      case 'queue':
-        this.workQueueMap[trigger.queue.id]!.consumeWith(fn);
+      case 'queue': {
+        // A worker that sends email (SES) is bounded to the account's send rate: the mapping's MaximumConcurrency
+        // stops the poller receiving more (reserved concurrency would throttle invocations instead, and every
+        // throttled batch would come back with its receive count raised, towards the dead-letter queue).
+        const sendsEmail = fn.spec.permissions.some((p) => p.on === 'senderIdentity');
+        const queue = this.workQueueMap[trigger.queue.id]!;
+        queue.consumeWith(fn, sendsEmail ? boundToRate(this.config.sesMaxSendRate, trigger.queue.batchSize) : undefined);
         return;
+      }
       case 'invoke':
         return;
     }

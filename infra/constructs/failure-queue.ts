@@ -21,6 +21,11 @@ export const FAILURE_QUEUE_RETENTION = Duration.days(14);
 export class FailureQueue extends sqs.Queue {
   readonly purpose: string;
   readonly retention: Duration = FAILURE_QUEUE_RETENTION;
+  /**
+   * How long a message may already have spent in a source queue before SQS moved it here: SQS keeps the original
+   * enqueue time, so its retention here counts from then (and ApproximateAgeOfOldestMessage from the move).
+   */
+  private priorAge: Duration = Duration.seconds(0);
 
   private readonly key?: kms.IKey;
 
@@ -42,6 +47,16 @@ export class FailureQueue extends sqs.Queue {
       id: 'AwsSolutions-SQS3',
       reason: `${spec.purpose}: this queue is itself the terminal dead-letter destination; a DLQ behind it would only move the same messages again.`,
     });
+  }
+
+  /** This queue is the dead-letter queue of a queue that keeps messages `sourceRetention`. */
+  deadLetterOf(sourceRetention: Duration): void {
+    if (sourceRetention.toSeconds() > this.priorAge.toSeconds()) this.priorAge = sourceRetention;
+  }
+
+  /** The shortest time a message is sure to stay here after it arrived (retention minus time spent in a source queue). */
+  get retentionAfterArrival(): Duration {
+    return this.retention.minus(this.priorAge);
   }
 
   /**

@@ -139,14 +139,27 @@ describe('alarms', () => {
     }
   });
 
-  test('failure queues: the oldest message is older than retention minus 3 days (before SQS deletes it)', () => {
+  // SQS deletes a dead-lettered message at its ORIGINAL enqueue time + the DLQ's retention, while the DLQ's
+  // ApproximateAgeOfOldestMessage counts from the move: the time it may have spent in the work queue comes off.
+  test('failure queues: the oldest message is 3 days from deletion, counted from the original enqueue', () => {
     const list = alarmsOn('AWS/SQS', 'ApproximateAgeOfOldestMessage');
     expect(list.map((a) => metricOf(a).dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual([...queueIds].sort());
     for (const id of queueIds) expect(resources[id].Properties.MessageRetentionPeriod).toBe(14 * 86400);
-    for (const a of list) {
-      expect(metricOf(a)).toMatchObject({ stat: 'Maximum' });
-      expect(a).toMatchObject({ Threshold: 11 * 86400, ComparisonOperator: 'GreaterThanThreshold' });
+    const sourceRetention = new Map<string, number>(); // DLQ logical id → its source queue's retention
+    for (const [, q] of ofType('AWS::SQS::Queue')) {
+      const dlq = q.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+      if (dlq) sourceRetention.set(dlq, Math.max(sourceRetention.get(dlq) ?? 0, q.Properties.MessageRetentionPeriod));
     }
+    expect(sourceRetention.size).toBe(functionsTriggeredBy('queue').length);
+    for (const a of list) {
+      const id = metricOf(a).dimensions[0].Value['Fn::GetAtt'][0];
+      expect(metricOf(a)).toMatchObject({ stat: 'Maximum' });
+      // the workers' DLQs: 14 days − 4 days in the work queue − 3 days' margin; the others receive fresh messages
+      const expected = 14 * 86400 - (sourceRetention.get(id) ?? 0) - 3 * 86400;
+      expect([id, a.Threshold]).toEqual([id, expected]);
+      expect(a.ComparisonOperator).toBe('GreaterThanThreshold');
+    }
+    expect(new Set(list.map((a) => a.Threshold))).toEqual(new Set([7 * 86400, 11 * 86400]));
   });
 
   test('CONCURRENT_MODIFICATION: Sum of the service metric over 5 minutes >= 5', () => {
