@@ -59,6 +59,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
   const alarmEmail = str(CONTEXT_KEYS.alarmEmail, false);
   const reminderDaysBeforeExpiry = int(CONTEXT_KEYS.reminderDaysBeforeExpiry, DEFAULTS.reminderDaysBeforeExpiry, 1, 364);
   const maxGrantMajorUnits = int(CONTEXT_KEYS.maxGrantMajorUnits, DEFAULTS.maxGrantMajorUnits, 1, 1_000_000_000);
+  const sesMaxSendRate = int(CONTEXT_KEYS.sesMaxSendRate, DEFAULTS.sesMaxSendRate, 1, 100_000);
   const complaintEventSources = sourceList(CONTEXT_KEYS.complaintEventSources, get(CONTEXT_KEYS.complaintEventSources), problems);
   const complaintPublisherPrincipals = publisherList(
     CONTEXT_KEYS.complaintPublisherPrincipals,
@@ -66,6 +67,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     problems,
   );
   const breakGlassRole = str(CONTEXT_KEYS.breakGlassRole, false);
+  const redriveRole = str(CONTEXT_KEYS.redriveRole, false);
   const landingZone = parseLandingZone(get, problems);
   const opsRoleArn = str(CONTEXT_KEYS.opsRoleArn, false);
   const privacyRoleArn = str(CONTEXT_KEYS.privacyRoleArn, false);
@@ -123,6 +125,7 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     [CONTEXT_KEYS.paymentFlowRoleArn, paymentFlowRoleArn],
     [CONTEXT_KEYS.accountServiceRoleArn, accountServiceRoleArn],
     [CONTEXT_KEYS.breakGlassRole, breakGlassRole],
+    [CONTEXT_KEYS.redriveRole, redriveRole],
     [CONTEXT_KEYS.opsRoleArn, opsRoleArn],
     [CONTEXT_KEYS.privacyRoleArn, privacyRoleArn],
     [CONTEXT_KEYS.financeRoleArn, financeRoleArn],
@@ -164,11 +167,13 @@ export function parseConfig(get: (key: string) => unknown, unknownKeys: readonly
     reminderDaysBeforeExpiry,
     emailTimeZone: emailTimeZone!,
     maxGrantMajorUnits,
+    sesMaxSendRate,
     ...(sesConfigurationSetName !== undefined ? { sesConfigurationSetName } : {}),
     holdDefaultLifetimeSeconds,
     holdMaxLifetimeSeconds,
     complaintPublisherPrincipals,
     ...(breakGlassRole !== undefined ? { breakGlassRole } : {}),
+    ...(redriveRole !== undefined ? { redriveRole } : {}),
     ...landingZone,
     ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),

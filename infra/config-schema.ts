@@ -39,6 +39,11 @@ export interface CourtesyConfig extends LandingZoneSettings {
    * a CloudWatch event destination to it, which the bounce and complaint alarms read (infra/constructs/email-events.ts).
    */
   readonly sesConfigurationSetName?: string;
+  /**
+   * The SES account's maximum send rate (emails per second, the sending quota of the account and region; SES's default
+   * for a production account is 14). The email worker's mapping is bounded by it (infra/constructs/work-queue.ts).
+   */
+  readonly sesMaxSendRate: number;
   /** A hold's lifetime when the request names none (the payment flow, issue 10). */
   readonly holdDefaultLifetimeSeconds: number;
   /** The longest lifetime a hold may ask for; at most the domain's 30 days. */
@@ -53,6 +58,12 @@ export interface CourtesyConfig extends LandingZoneSettings {
    * items (infra/security/table-policy.ts). Not a `…RoleArn` field: it is no invoker of any function.
    */
   readonly breakGlassRole?: string;
+  /**
+   * Optional redrive role: may move the messages of the workers' dead-letter queues back to their work queues (SQS
+   * StartMessageMoveTask), which SQS authorizes with the receive and delete rights on the dead-letter queue, so it may
+   * read those messages too (infra/security/queue-policy.ts). Absent: only break-glass may.
+   */
+  readonly redriveRole?: string;
   /** Optional existing SNS topic every alarm notifies; when absent the stack creates one (infra/monitoring.ts). */
   readonly alarmTopicArn?: string;
   /** Optional address subscribed to the topic the stack creates (not allowed together with `alarmTopicArn`). */
@@ -92,10 +103,12 @@ export const CONTEXT_KEYS = {
   emailTimeZone: 'courtesy:emailTimeZone',
   maxGrantMajorUnits: 'courtesy:maxGrantMajorUnits',
   sesConfigurationSetName: 'courtesy:sesConfigurationSet',
+  sesMaxSendRate: 'courtesy:sesMaxSendRate',
   holdDefaultLifetimeSeconds: 'courtesy:holdDefaultLifetimeSeconds',
   holdMaxLifetimeSeconds: 'courtesy:holdMaxLifetimeSeconds',
   complaintPublisherPrincipals: 'courtesy:complaintPublisherPrincipals',
   breakGlassRole: 'courtesy:breakGlassRoleArn',
+  redriveRole: 'courtesy:redriveRoleArn',
   // Encryption key, log retention and VPC placement: infra/options/settings.ts.
   ...LANDING_ZONE_KEYS,
   alarmTopicArn: 'courtesy:alarmTopicArn',
@@ -121,6 +134,7 @@ export const DEFAULTS = {
   stage: DEFAULT_STAGE,
   reminderDaysBeforeExpiry: DEFAULT_GRANT_POLICY.reminderDaysBeforeExpiry,
   maxGrantMajorUnits: DEFAULT_GRANT_POLICY.maxMajorUnits,
+  sesMaxSendRate: 14,
   holdDefaultLifetimeSeconds: DEFAULT_HOLD_POLICY.defaultLifetimeSeconds,
   holdMaxLifetimeSeconds: DEFAULT_HOLD_POLICY.maxLifetimeSeconds,
   approvalTimeoutHours: DEFAULT_APPROVAL_POLICY.timeoutHours,

@@ -52,11 +52,12 @@ export function placeholderProblems(config: CourtesyConfig, keys: { readonly [K 
       );
     }
   }
-  const breakGlass = config.breakGlassRole !== undefined ? accountOf(config.breakGlassRole) : undefined;
-  if (breakGlass !== undefined && isExampleAccount(breakGlass)) {
-    problems.push(
-      `${keys.breakGlassRole}: "${config.breakGlassRole}" is a placeholder (example account ${breakGlass}); give an existing role or leave it unset`,
-    );
+  for (const setting of ['breakGlassRole', 'redriveRole'] as const) {
+    const arn = config[setting];
+    const account = arn !== undefined ? accountOf(arn) : undefined;
+    if (account !== undefined && isExampleAccount(account)) {
+      problems.push(`${keys[setting]}: "${arn}" is a placeholder (example account ${account}); give an existing role or leave it unset`);
+    }
   }
   for (const setting of ['senderEmail', 'sesIdentity'] as const) {
     const domain = domainOf(config[setting]);

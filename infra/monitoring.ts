@@ -6,9 +6,15 @@
  * refusals. Every alarm notifies one SNS topic: the configured `courtesy:alarmTopicArn`, or one created here
  * (optionally with an email subscription, `courtesy:alarmEmail`). Created last in the stack: a function or failure
  * queue added after it fails synthesis instead of going unwatched.
+ *
+ * The created topic's policy allows CloudWatch to publish for this stack's alarms only (a topic policy replaces SNS's
+ * default one, and `enforceSSL` alone leaves nothing but a deny); with the customer-managed key the topic is encrypted
+ * with it and the key policy lets CloudWatch use it (infra/options/encryption.ts).
  */
-import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, type Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefaultDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy, type CustomMetricGroup } from 'cdk-monitoring-constructs';
@@ -17,6 +23,7 @@ import { CONCURRENT_MODIFICATION_METRIC, operationFailedMetric } from '../lambda
 import type { CourtesyConfig } from './config';
 import type { EmailEvents } from './constructs/email-events';
 import { FailureQueue } from './constructs/failure-queue';
+import { allowAlarmTopicEncryption } from './options/encryption';
 import { pascal, ServiceFunction } from './constructs/service-function';
 import { SERVICE_NAME, stageNames } from './names';
 
@@ -24,7 +31,7 @@ import { SERVICE_NAME, stageNames } from './names';
 export const ALARM_THRESHOLDS = {
   /** A failure queue alarms on its first visible message. */
   failureQueueMessages: 1,
-  /** A failure queue alarms when its oldest message is this close to being deleted by the retention. */
+  /** A failure queue alarms when its oldest message is this close to being deleted by the retention (counted from the original enqueue). */
   failureQueueAgeMargin: Duration.days(3),
   /** A stream consumer alarms when it lags this far behind the table's writes. */
   iteratorAge: Duration.minutes(15),
@@ -48,7 +55,12 @@ export const ALARM_THRESHOLDS = {
 export interface ServiceMonitoringProps {
   readonly config: CourtesyConfig;
   readonly email: EmailEvents;
+  /** The service's customer-managed key (courtesy:kms=customer-managed): the created topic is encrypted with it. */
+  readonly encryptionKey?: kms.Key;
 }
+
+/** Statement id of the created alarm topic's policy that lets CloudWatch publish (the tests refer to it). */
+export const ALARM_TOPIC_SID = 'CloudWatchAlarmsOfThisStackPublish';
 
 export class ServiceMonitoring extends Construct {
   readonly alarmTopic: sns.ITopic;
@@ -62,7 +74,9 @@ export class ServiceMonitoring extends Construct {
     const names = stageNames(config.stage);
     this.namespace = names.metricsNamespace;
     this.alarmTopic =
-      config.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) : this.createTopic(config);
+      config.alarmTopicArn !== undefined
+        ? sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn)
+        : this.createTopic(config, names.stackName, props.encryptionKey);
 
     this.facade = new MonitoringFacade(this, 'Facade', {
       alarmFactoryDefaults: {
@@ -99,14 +113,45 @@ export class ServiceMonitoring extends Construct {
     });
   }
 
-  private createTopic(config: CourtesyConfig): sns.Topic {
-    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: `Courtesy credits ${config.stage} alarms`, enforceSSL: true });
+  /** `alarmNamePrefix`: every alarm's name starts with it (the facade's default), so the policy can name them all. */
+  private createTopic(config: CourtesyConfig, alarmNamePrefix: string, key: kms.Key | undefined): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Courtesy credits ${config.stage} alarms`,
+      enforceSSL: true,
+      ...(key ? { masterKey: key } : {}),
+    });
+    const stack = topic.stack;
+    // As AWS documents against the confused deputy: only alarms of this account, and of them only this stack's.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: ALARM_TOPIC_SID,
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${alarmNamePrefix}-*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     if (config.alarmEmail !== undefined) topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    if (key) {
+      allowAlarmTopicEncryption(key);
+      return topic;
+    }
     Validations.of(topic.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
         'Alarm notifications carry alarm names and metric values only, no customer data; CloudWatch cannot publish to a topic ' +
-        'encrypted with the AWS-managed SNS key, and a customer-managed key for this alone is not worth its cost.',
+        'encrypted with the AWS-managed SNS key, and a customer-managed key for this alone is not worth its cost ' +
+        '(with courtesy:kms=customer-managed the topic is encrypted with the service key).',
     });
     return topic;
   }
@@ -139,7 +184,9 @@ export class ServiceMonitoring extends Construct {
   }
 
   private monitorFailureQueue(queue: FailureQueue): void {
-    const maxAge = queue.retention.minus(ALARM_THRESHOLDS.failureQueueAgeMargin);
+    // A dead-letter queue's messages are deleted at their original enqueue time + retention, but its age metric counts
+    // from the move: alarm on what is left after the longest time a message may have spent in the source queue.
+    const maxAge = queue.retentionAfterArrival.minus(ALARM_THRESHOLDS.failureQueueAgeMargin);
     this.facade.monitorSqsQueue({
       queue,
       alarmFriendlyName: queue.node.id,

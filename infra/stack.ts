@@ -7,14 +7,13 @@
  * infra/security/, one hook each. The landing-zone settings add the customer-managed key and the VPC placement
  * (infra/options/).
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ATTR } from '../lambdas/adapters/dynamodb/layout';
 import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
@@ -23,9 +22,9 @@ import type { CourtesyConfig } from './config';
 import { EmailEvents } from './constructs/email-events';
 import { EventSchemas } from './constructs/event-schemas';
 import { FailureBucket } from './constructs/failure-bucket';
-import { FailureQueue } from './constructs/failure-queue';
+import { FAILURE_QUEUE_RETENTION, FailureQueue } from './constructs/failure-queue';
 import { RETAINED, ServiceFunction } from './constructs/service-function';
-import { WorkQueue } from './constructs/work-queue';
+import { boundToRate, WorkQueue } from './constructs/work-queue';
 import {
   FUNCTION_LIST,
   functionsTriggeredBy,
@@ -39,21 +38,29 @@ import {
 } from './functions';
 import { functionNameOutputKey, METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
 import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
-import { applyFailureQueueReadPolicy } from './security/queue-policy';
+import { applyFailureQueuePolicies } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
-import { acknowledgeFailureQueueKeyGrant, createServiceKey, tableKeyStatement } from './options/encryption';
+import { allowRedrive, createServiceKey, queueKeyStatement, tableKeyStatement } from './options/encryption';
 import { ServiceNetwork } from './options/network';
 import { ServiceMonitoring } from './monitoring';
 
+/** How long DynamoDB Streams keeps a record (not configurable). */
+export const STREAM_RETENTION = Duration.hours(24);
+/** How long before the stream trims a record the router gives up on it, so the on-failure object still holds it. */
+export const STREAM_GIVE_UP_MARGIN = Duration.hours(2);
+
 /**
- * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit and no record
- * age limit: a batch is retried until its records leave the stream (24 h) — the router fails only when SQS does.
+ * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit, but a record age
+ * limit below the stream's retention: a failing batch is retried for 22 hours (the router fails only when SQS does),
+ * then written whole to the failure bucket while its records still exist (Lambda reads them from the stream for the
+ * on-failure object; at 24 h they are gone).
  */
 const STREAM_MAPPING = {
   startingPosition: lambda.StartingPosition.TRIM_HORIZON,
   batchSize: 100,
   bisectBatchOnError: true,
   reportBatchItemFailures: true,
+  maxRecordAge: STREAM_RETENTION.minus(STREAM_GIVE_UP_MARGIN),
 } as const;
 
 export interface CourtesyCreditsStackProps extends StackProps {
@@ -176,38 +183,54 @@ export class CourtesyCreditsStack extends Stack {
         logs: { retentionDays: config.logRetentionDays, ...(key ? { encryptionKey: key } : {}) },
         ...(network ? { placement: network.placement } : {}),
       });
-      if (key && spec.tableActions.length > 0) fn.addToRolePolicy(tableKeyStatement(key, spec.tableActions));
+      if (key) this.grantKeyUse(fn, key);
       this.wireTrigger(fn, spec.trigger);
-      if (key && spec.trigger.kind !== 'invoke') acknowledgeFailureQueueKeyGrant(fn.role!);
       fns[spec.name] = fn;
     }
     this.functions = fns;
 
-    // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read failed events.
+    // Trust boundaries (infra/security/): who may put events on the bus, read or write items, read or redrive failures.
     const roles = FUNCTION_LIST.map((spec) => ({ spec, role: fns[spec.name].role! }));
     applyBusPolicy(bus, {
       config,
       servicePublisherRoles: roles.filter((f) => f.spec.permissions.some((p) => p.on === 'eventBus')).map((f) => f.role),
     });
     applyTablePolicy(table, { functions: roles, breakGlassRole: config.breakGlassRole });
-    applyFailureQueueReadPolicy(this.failureQueues, FUNCTION_LIST, config.breakGlassRole);
+    applyFailureQueuePolicies({
+      queues: { ...this.failureQueues, ...this.workQueueMap },
+      specs: FUNCTION_LIST,
+      breakGlassRole: config.breakGlassRole,
+      redriveRole: config.redriveRole,
+    });
+    if (key && config.redriveRole !== undefined) allowRedrive(key, config.redriveRole);
 
     this.addOutputs(FUNCTION_LIST);
-    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email }); // last: watches every function and queue
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', { config, email, ...(key ? { encryptionKey: key } : {}) }); // last: watches every function and queue
+  }
+
+  /**
+   * The customer-managed key's use a function needs beyond its triggers (failure destinations and event sources grant
+   * their own): through DynamoDB for its table actions or the stream it reads, through SQS for the queues it sends to.
+   */
+  private grantKeyUse(fn: ServiceFunction, key: kms.IKey): void {
+    const { spec } = fn;
+    if (spec.tableActions.length > 0 || spec.trigger.kind === 'stream') fn.addToRolePolicy(tableKeyStatement(key, spec.tableActions));
+    if (spec.permissions.some((p) => p.on === 'workQueues')) fn.addToRolePolicy(queueKeyStatement(key, 'send'));
   }
 
   /** Connects a function to what triggers it; `invoke` permissions are the function's own (ServiceFunction). */
   private wireTrigger(fn: ServiceFunction, trigger: Trigger): void {
     switch (trigger.kind) {
       case 'eventbridge': {
-        new events.Rule(this, trigger.rule.id, {
+        const eventPattern: events.EventPattern = {
+          source: [...this.config[trigger.sources]],
+          detailType: [COMPLAINT_RESOLVED],
+          ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
+        };
+        const rule = new events.Rule(this, trigger.rule.id, {
           description: trigger.rule.description,
           eventBus: this.bus,
-          eventPattern: {
-            source: [...this.config[trigger.sources]],
-            detailType: [COMPLAINT_RESOLVED],
-            ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
-          },
+          eventPattern,
           targets: [
             new targets.LambdaFunction(fn, {
               deadLetterQueue: this.failureQueue(trigger.rule.deadLetter),
@@ -218,7 +241,22 @@ export class CourtesyCreditsStack extends Stack {
         });
         fn.configureAsyncInvoke({
           retryAttempts: trigger.asyncRetryAttempts,
-          onFailure: new destinations.SqsDestination(this.failureQueue(trigger.onFailure)),
+          onFailure: this.failureQueue(trigger.onFailure).asOnFailureDestination(),
+        });
+        // What the rule matched, kept as long as its failure queues keep a failure: a failed event is replayed from
+        // here to this rule (StartReplay), not put again, so replaying mints nothing the publishers did not send.
+        const archive = this.bus.archive(`${trigger.rule.id}Archive`, {
+          description: `${trigger.rule.description}: every matched event, for replay after a failure`,
+          eventPattern,
+          retention: Duration.days(FAILURE_QUEUE_RETENTION.toDays() + Math.ceil(trigger.maxEventAgeSeconds / 86_400)),
+        });
+        new CfnOutput(this, `${trigger.rule.id}ArchiveArn`, {
+          value: archive.archiveArn,
+          description: `Replay source of ${trigger.rule.id}`,
+        });
+        new CfnOutput(this, `${trigger.rule.id}Arn`, {
+          value: rule.ruleArn,
+          description: `Replay destination filter (${trigger.rule.id})`,
         });
         return;
       }
@@ -226,20 +264,35 @@ export class CourtesyCreditsStack extends Stack {
         if (this.failureBucketMap[trigger.onFailure.id] !== undefined)
           throw new Error(`failure bucket ${trigger.onFailure.id} is named by two triggers`);
         const bucket = (this.failureBucketMap[trigger.onFailure.id] = new FailureBucket(this, trigger.onFailure, this.encryptionKey));
-        fn.addEventSource(
-          new DynamoEventSource(this.table, {
-            ...STREAM_MAPPING,
-            onFailure: bucket.asOnFailureDestination(),
-            filters: routeFilters().map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
+        const streamArn = this.table.tableStreamArn!;
+        // The stream read actions on this table's stream (ListStreams has no resource-level permissions). Wired here
+        // rather than with DynamoEventSource, whose grant adds the key without a kms:ViaService condition.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+            resources: [streamArn],
           }),
         );
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
+        // The id DynamoEventSource used, so a deployed mapping keeps its logical id.
+        fn.addEventSourceMapping(`DynamoDBEventSource:${Names.nodeUniqueId(this.table.node)}`, {
+          eventSourceArn: streamArn,
+          ...STREAM_MAPPING,
+          onFailure: bucket.asOnFailureDestination(),
+          supportS3OnFailureDestination: true,
+          filters: routeFilters().map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
+        });
         return;
       }
-      case 'queue':
-        fn.addEventSource(
-          new SqsEventSource(this.workQueueMap[trigger.queue.id]!, { batchSize: trigger.queue.batchSize, reportBatchItemFailures: true }),
-        );
+      case 'queue': {
+        // A worker that sends email (SES) is bounded to the account's send rate: the mapping's MaximumConcurrency
+        // stops the poller receiving more (reserved concurrency would throttle invocations instead, and every
+        // throttled batch would come back with its receive count raised, towards the dead-letter queue).
+        const sendsEmail = fn.spec.permissions.some((p) => p.on === 'senderIdentity');
+        const queue = this.workQueueMap[trigger.queue.id]!;
+        queue.consumeWith(fn, sendsEmail ? boundToRate(this.config.sesMaxSendRate, trigger.queue.batchSize) : undefined);
         return;
+      }
       case 'invoke':
         return;
     }

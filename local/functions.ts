@@ -37,6 +37,8 @@ export interface FunctionsDeps {
   sendToQueue: (queue: string, body: unknown) => void;
   observe?: RuntimeObserver;
   log: (line: string) => void;
+  /** Runs each handler invocation (e.g. in the IAM gate's context naming the function). */
+  around?: <T>(functionName: string, run: () => Promise<T>) => Promise<T>;
 }
 
 /** Union of the functions' environments; a variable two functions set differently is an error. */
@@ -134,9 +136,9 @@ export class Functions {
         return callHandler(handler, e, createContext(spec, Date.now() + fn.timeoutSeconds * 1000), fn.timeoutSeconds);
       };
       const hook = this.hook;
-      const result = hook
-        ? await hook(fn.name, event, (e?: unknown) => call(e === undefined ? event : JSON.parse(JSON.stringify(e))))
-        : await call(event);
+      const invoke = async () =>
+        hook ? hook(fn.name, event, (e?: unknown) => call(e === undefined ? event : JSON.parse(JSON.stringify(e)))) : call(event);
+      const result = await (this.deps.around ? this.deps.around(fn.name, invoke) : invoke());
       outcome = {
         ok: true,
         result: result === undefined ? null : JSON.parse(JSON.stringify(result)),

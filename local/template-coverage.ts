@@ -37,6 +37,9 @@ export const INERT_TYPES = new Set([
   'AWS::SNS::Subscription',
   'AWS::SES::ConfigurationSet',
   'AWS::SES::ConfigurationSetEventDestination',
+  // The complaint rule's archive: kept for an operator's StartReplay after a failure; nothing replays locally
+  // (checked on the template, test/infra/trust.test.ts).
+  'AWS::Events::Archive',
   // The schema registry: documentation for the events' consumers (code bindings), nothing to run. The contract tests
   // validate every event on the local bus against the same files (schemas/, test/integration/contract-check.ts).
   'AWS::EventSchemas::Registry',

@@ -1,11 +1,12 @@
 /**
  * The `courtesy:kms` = `customer-managed` option: the stack's one customer-managed KMS key (yearly rotation, retained
- * like the data it protects), with a key policy letting CloudWatch Logs encrypt the stack's log groups and EventBridge
- * write to an encrypted dead-letter queue of the service's bus; and the key permissions a function needs for its table
- * actions. DynamoDB and SQS use the key on behalf of the calling roles (IAM permissions, enabled by the key policy's
- * account statement), so they need no service statement of their own.
+ * like the data it protects), with a key policy letting CloudWatch Logs encrypt the stack's log groups, EventBridge
+ * write to an encrypted dead-letter queue of the service's bus and CloudWatch publish to the encrypted alarm topic;
+ * and the key permissions a role needs through DynamoDB (table actions, stream) and SQS (send, consume). DynamoDB and
+ * SQS use the key on behalf of the calling roles (IAM permissions, enabled by the key policy's account statement), so
+ * they need no service statement of their own.
  */
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -76,8 +77,43 @@ export function createServiceKey(scope: Construct, props: ServiceKeyProps): kms.
 }
 
 /**
+ * Lets CloudWatch use the key to publish alarm notifications to the alarm topic encrypted with it (SNS generates and
+ * decrypts the data key on CloudWatch's behalf). The statement is AWS's documented one, without conditions: which
+ * alarms may publish is decided by the topic policy (this stack's alarms only, infra/monitoring.ts), and no topic of
+ * another account can be encrypted with this key.
+ */
+export function allowAlarmTopicEncryption(key: kms.Key): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsToTheAlarmTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+    }),
+  );
+}
+
+/**
+ * Lets the redrive role (`courtesy:redriveRoleArn`) use the key as a move task out of a dead-letter queue needs it:
+ * SQS decrypts what it receives and generates a data key for what it sends back, through SQS only. Which queues is
+ * decided by the queue policies (infra/security/queue-policy.ts).
+ */
+export function allowRedrive(key: kms.Key, redriveRole: string): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'RedriveRoleThroughSqs',
+      principals: [new iam.ArnPrincipal(redriveRole)],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
+    }),
+  );
+}
+
+/**
  * The key actions DynamoDB needs from a caller for `actions` on a table encrypted with the key (it decrypts the table
- * key; writes may also encrypt), only through DynamoDB in this region.
+ * key; writes may also encrypt), only through DynamoDB in this region. The stream reader passes no table action: its
+ * records are encrypted under the table's key too, so it gets the read set.
  */
 export function tableKeyStatement(key: kms.IKey, actions: readonly TableAction[]): iam.PolicyStatement {
   const writes = actions.some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:UpdateItem');
@@ -89,18 +125,14 @@ export function tableKeyStatement(key: kms.IKey, actions: readonly TableAction[]
 }
 
 /**
- * cdk-nag acknowledgements for the key actions CDK's SQS send grant adds to a function that sends failures to a
- * KMS-encrypted queue (`kms:ReEncrypt*`, `kms:GenerateDataKey*`, on this key only). Call for functions with a failure
- * queue when the key option is on.
+ * The key actions SQS needs from a caller on a queue encrypted with the key, only through SQS in this region: a sender
+ * (SendMessage) has SQS generate and decrypt the data key, a consumer (ReceiveMessage) has it decrypt the data key.
+ * SQS calls KMS on the caller's behalf with `kms:ViaService = sqs.<region>.amazonaws.com`.
  */
-export function acknowledgeFailureQueueKeyGrant(role: iam.IRole): void {
-  const policy = (role as iam.Role).node.findChild('DefaultPolicy').node.defaultChild!;
-  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions-IAM5[Action::${action}]`,
-      reason:
-        `${action} comes with CDK's grant to send to the KMS-encrypted failure queue (SqsDlq, SqsDestination); ` +
-        "the statement names only the stack's own key, and SQS needs GenerateDataKey and Decrypt on it.",
-    });
-  }
+export function queueKeyStatement(key: kms.IKey, use: 'send' | 'consume'): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: use === 'send' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'],
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
+  });
 }

@@ -40,6 +40,7 @@ describe('parseConfig', () => {
       reminderDaysBeforeExpiry: 7,
       emailTimeZone: 'Europe/Berlin',
       maxGrantMajorUnits: 10_000,
+      sesMaxSendRate: 14,
       holdDefaultLifetimeSeconds: 604_800,
       holdMaxLifetimeSeconds: 2_592_000,
       complaintPublisherPrincipals: [{ kind: 'role', arn: 'arn:aws:iam::111111111111:role/complaint-service', account: '111111111111' }],

@@ -102,9 +102,9 @@ const STREAM_READ = [
   // Added by DynamoEventSource (table.grantStreamRead); ListStreams has no resource-level permissions.
   ...on('*', 'dynamodb:ListStreams'),
 ];
-/** What SqsDestination grants the execution role on its failure queue (Lambda sends as the function). */
-const SEND_TO = (queue: string) => on(`queue:${queue}`, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
-/** What SqsEventSource grants a worker on its own queue: consume, nothing else (no SendMessage, no purge). */
+/** What a function needs on its async on-failure queue (Lambda sends the record as the function's role). */
+const SEND_TO = (queue: string) => on(`queue:${queue}`, 'sqs:SendMessage');
+/** What a worker is granted on its own queue for its event source mapping: consume, nothing else (no SendMessage, no purge). */
 const CONSUME = (queue: string) =>
   on(
     `queue:${queue}`,
@@ -116,7 +116,7 @@ const CONSUME = (queue: string) =>
   );
 
 const EXPECTED: Record<FunctionName, string[]> = {
-  grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem'), ...SEND_TO('GrantFailures')],
+  grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'), ...SEND_TO('GrantFailures')],
   redeem: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   reverse: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   hold: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),

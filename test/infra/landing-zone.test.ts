@@ -153,12 +153,26 @@ describe('customer-managed key (courtesy:kms)', () => {
     expect(key.UpdateReplacePolicy).toBe('Retain');
   });
 
-  test('key policy: account, grants only for AWS services, CloudWatch Logs for this account, EventBridge for the bus rules', () => {
+  test('key policy: account, grants only for AWS services, CloudWatch Logs for this account, EventBridge for the bus rules, CloudWatch alarms for the alarm topic', () => {
     const statements: any[] = keys[0]![1].Properties.KeyPolicy.Statement;
-    expect(statements.map((s) => s.Sid ?? 'account').sort()).toEqual(
-      ['CloudWatchLogsForThisAccountsLogGroups', 'EventBridgeDeadLettersOfTheServiceBus', 'GrantsOnlyForAwsServices', 'account'].sort(),
-    );
     const sid = (id: string) => statements.find((s) => s.Sid === id);
+    expect(statements.map((s) => s.Sid ?? 'account').sort()).toEqual(
+      [
+        'CloudWatchAlarmsToTheAlarmTopic',
+        'CloudWatchLogsForThisAccountsLogGroups',
+        'EventBridgeDeadLettersOfTheServiceBus',
+        'GrantsOnlyForAwsServices',
+        'account',
+      ].sort(),
+    );
+    // The alarm topic is encrypted with the key: CloudWatch publishes through SNS, which generates and decrypts the data key.
+    const [, topic] = ofType(template, 'AWS::SNS::Topic')[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toEqual(keyArn);
+    expect(sid('CloudWatchAlarmsToTheAlarmTopic')).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    });
     expect(sid('GrantsOnlyForAwsServices')).toMatchObject({ Effect: 'Deny', Action: 'kms:CreateGrant' });
     expect(JSON.stringify(sid('CloudWatchLogsForThisAccountsLogGroups').Condition)).toContain(':log-group:*');
     expect(JSON.stringify(sid('EventBridgeDeadLettersOfTheServiceBus').Condition)).toContain(':rule/courtesy-credits-dev/*');
@@ -177,13 +191,13 @@ describe('customer-managed key (courtesy:kms)', () => {
     for (const [, g] of groups) expect(g.Properties.KmsKeyId).toEqual(keyArn);
   });
 
-  test('each function may use the key only through DynamoDB, and only to decrypt unless it writes', () => {
+  test('each function may use the key through DynamoDB only for its table actions or the stream it reads, and only to decrypt unless it writes', () => {
     const fnIds = functionLogicalIds(template);
     for (const spec of FUNCTION_LIST) {
       const viaDynamo = rolePolicyStatements(template, roleOf(template, fnIds[spec.name])).filter((s: any) =>
         JSON.stringify(s.Condition ?? {}).includes('dynamodb.'),
       );
-      if (spec.tableActions.length === 0) {
+      if (spec.tableActions.length === 0 && spec.trigger.kind !== 'stream') {
         expect(viaDynamo).toEqual([]);
         continue;
       }
@@ -194,6 +208,68 @@ describe('customer-managed key (courtesy:kms)', () => {
       );
       expect(viaDynamo[0].Resource).toEqual(keyArn);
     }
+  });
+
+  /** `kms:ViaService` = <service>.<this region>.amazonaws.com, as the template writes it. */
+  const via = (service: string) => ({
+    StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+  });
+  /** Queues a role may call `action` on (resolved to logical ids). */
+  const queuesWith = (roleId: string, action: string): string[] =>
+    rolePolicyStatements(template, roleId)
+      .filter((s: any) => [s.Action].flat().includes(action))
+      .flatMap((s: any) => [s.Resource].flat())
+      .map((r: any) => r?.['Fn::GetAtt']?.[0])
+      .filter((id: string | undefined) => id !== undefined && template.Resources[id].Type === 'AWS::SQS::Queue');
+  const keyStatements = (roleId: string) =>
+    rolePolicyStatements(template, roleId).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+
+  test('every role that sends to or consumes from a queue may use the key through SQS, exactly as SQS needs it', () => {
+    const fnIds = functionLogicalIds(template);
+    const checked = { send: 0, consume: 0 };
+    for (const spec of FUNCTION_LIST) {
+      const roleId = roleOf(template, fnIds[spec.name]);
+      const viaSqs = keyStatements(roleId).filter((s: any) => JSON.stringify(s.Condition) === JSON.stringify(via('sqs')));
+      const sends = queuesWith(roleId, 'sqs:SendMessage');
+      const consumes = queuesWith(roleId, 'sqs:ReceiveMessage');
+      // SQS generates the data key for a sender and decrypts it for sender and consumer (kms:ViaService sqs.<region>).
+      const expected = sends.length > 0 ? ['kms:Decrypt', 'kms:GenerateDataKey'] : consumes.length > 0 ? ['kms:Decrypt'] : [];
+      expect([spec.name, [...new Set(viaSqs.flatMap((s: any) => [s.Action].flat()))].sort()]).toEqual([spec.name, expected]);
+      for (const s of viaSqs) expect(s.Resource).toEqual(keyArn);
+      if (sends.length > 0) checked.send++;
+      if (consumes.length > 0) checked.consume++;
+    }
+    // the router (six work queues) and grant (its on-failure destination) send; the six workers consume
+    expect(checked).toEqual({ send: 2, consume: functionsTriggeredBy('queue').length });
+  });
+
+  test('no role may use the key except through the service that holds the data (no unconditioned key grant)', () => {
+    const fnIds = functionLogicalIds(template);
+    for (const spec of FUNCTION_LIST) {
+      for (const s of keyStatements(roleOf(template, fnIds[spec.name]))) {
+        expect(Object.keys(s.Condition?.StringEquals ?? {})).toEqual(['kms:ViaService']);
+        expect([s.Action].flat().every((a: string) => !a.includes('*'))).toBe(true);
+      }
+    }
+  });
+
+  test('a configured redrive role may use the key through SQS only (the move decrypts what it receives, encrypts what it sends back)', () => {
+    const redrive = 'arn:aws:iam::123456789012:role/ops/redrive';
+    const withRole = synthTemplate({ context: { 'courtesy:kms': 'customer-managed', 'courtesy:redriveRoleArn': redrive } });
+    const [keyId, key] = ofType(withRole, 'AWS::KMS::Key')[0]!;
+    const statements: any[] = key.Properties.KeyPolicy.Statement;
+    expect(statements.filter((s) => JSON.stringify(s.Principal).includes(redrive))).toEqual([
+      {
+        Sid: 'RedriveRoleThroughSqs',
+        Effect: 'Allow',
+        Principal: { AWS: redrive },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: via('sqs'),
+      },
+    ]);
+    expect(keyId).toBeDefined();
+    expect(JSON.stringify(ofType(template, 'AWS::KMS::Key')[0]![1].Properties.KeyPolicy)).not.toContain('RedriveRole'); // not configured
   });
 
   test('without the option there is no key and nothing names one', () => {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FailureQueue } from '../../infra/constructs/failure-queue';
 import { FUNCTION_LIST, functionsTriggeredBy, type FunctionName } from '../../infra/functions';
-import { ALARM_THRESHOLDS } from '../../infra/monitoring';
+import { ALARM_THRESHOLDS, ALARM_TOPIC_SID } from '../../infra/monitoring';
 import { buildApp, functionLogicalIds, synthTemplate } from '../../infra/synth';
 import { pascal } from '../../infra/constructs/service-function';
 
@@ -139,14 +139,27 @@ describe('alarms', () => {
     }
   });
 
-  test('failure queues: the oldest message is older than retention minus 3 days (before SQS deletes it)', () => {
+  // SQS deletes a dead-lettered message at its ORIGINAL enqueue time + the DLQ's retention, while the DLQ's
+  // ApproximateAgeOfOldestMessage counts from the move: the time it may have spent in the work queue comes off.
+  test('failure queues: the oldest message is 3 days from deletion, counted from the original enqueue', () => {
     const list = alarmsOn('AWS/SQS', 'ApproximateAgeOfOldestMessage');
     expect(list.map((a) => metricOf(a).dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual([...queueIds].sort());
     for (const id of queueIds) expect(resources[id].Properties.MessageRetentionPeriod).toBe(14 * 86400);
-    for (const a of list) {
-      expect(metricOf(a)).toMatchObject({ stat: 'Maximum' });
-      expect(a).toMatchObject({ Threshold: 11 * 86400, ComparisonOperator: 'GreaterThanThreshold' });
+    const sourceRetention = new Map<string, number>(); // DLQ logical id → its source queue's retention
+    for (const [, q] of ofType('AWS::SQS::Queue')) {
+      const dlq = q.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+      if (dlq) sourceRetention.set(dlq, Math.max(sourceRetention.get(dlq) ?? 0, q.Properties.MessageRetentionPeriod));
     }
+    expect(sourceRetention.size).toBe(functionsTriggeredBy('queue').length);
+    for (const a of list) {
+      const id = metricOf(a).dimensions[0].Value['Fn::GetAtt'][0];
+      expect(metricOf(a)).toMatchObject({ stat: 'Maximum' });
+      // the workers' DLQs: 14 days − 4 days in the work queue − 3 days' margin; the others receive fresh messages
+      const expected = 14 * 86400 - (sourceRetention.get(id) ?? 0) - 3 * 86400;
+      expect([id, a.Threshold]).toEqual([id, expected]);
+      expect(a.ComparisonOperator).toBe('GreaterThanThreshold');
+    }
+    expect(new Set(list.map((a) => a.Threshold))).toEqual(new Set([7 * 86400, 11 * 86400]));
   });
 
   test('CONCURRENT_MODIFICATION: Sum of the service metric over 5 minutes >= 5', () => {
@@ -227,11 +240,52 @@ describe('SES configuration set', () => {
 });
 
 describe('alarm topic', () => {
+  const topicPolicy = () => ofType('AWS::SNS::TopicPolicy')[0]![1].Properties.PolicyDocument.Statement as any[];
+
   test('created by default: TLS-only, no subscription unless an address is configured', () => {
     expect(ofType('AWS::SNS::Topic')).toHaveLength(1);
     expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
-    const policy = ofType('AWS::SNS::TopicPolicy')[0]![1].Properties.PolicyDocument.Statement;
-    expect(policy).toEqual([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+    expect(topicPolicy().filter((st) => st.Effect === 'Deny')).toEqual([
+      expect.objectContaining({ Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+  });
+
+  // A topic policy replaces SNS's default one: without an allow, CloudWatch may not publish and every alarm fires into nothing.
+  test("its policy lets CloudWatch publish, for this account's alarms named like this stack's, and nothing else is allowed", () => {
+    const allows = topicPolicy().filter((st) => st.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: ALARM_TOPIC_SID,
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudwatch:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':alarm:CourtesyCredits-dev-*',
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    // every alarm of the stack is one the SourceArn pattern names (ArnLike: `*` matches any characters)
+    const pattern = allows[0].Condition.ArnLike['aws:SourceArn']['Fn::Join'][1].at(-1).replace(/^:alarm:/, '');
+    const matches = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) expect([a.AlarmName, matches.test(a.AlarmName)]).toEqual([a.AlarmName, true]);
   });
 
   test('courtesy:alarmEmail subscribes that address to the created topic', () => {

@@ -11,6 +11,7 @@ import {
   type FunctionName,
 } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
+import { STREAM_RETENTION } from '../../infra/stack';
 
 /** One synthesis (no bundling) for the whole file. */
 const json = synthTemplate();
@@ -231,7 +232,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     expect(mappings()).toHaveLength(streamMappings().length + queueMappings().length); // no other source
   });
 
-  test('router mapping: retried until the records age out of the stream, bisected, partial failures, on-failure to the S3 bucket', () => {
+  test('router mapping: retried until shortly before the records age out of the stream, bisected, partial failures, on-failure to the S3 bucket', () => {
     const { FilterCriteria, ...rest } = only(streamMappings());
     expect(rest).toEqual({
       FunctionName: { Ref: fnIds.route },
@@ -241,8 +242,11 @@ describe('the table stream: one reader (the router), filters only on the dynamod
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: getAtt(bucketId()) } },
+      MaximumRecordAgeInSeconds: 22 * 3600,
     });
-    // no MaximumRetryAttempts / MaximumRecordAgeInSeconds: AWS's default -1, retry until the record expires (24 h)
+    // Given up before DynamoDB Streams trims the records (24 h), so the failure object still holds them; no retry
+    // limit (MaximumRetryAttempts absent: AWS's default -1) before that.
+    expect(rest.MaximumRecordAgeInSeconds).toBeLessThan(STREAM_RETENTION.toSeconds());
     expect(FilterCriteria.Filters.length).toBeLessThanOrEqual(5);
   });
 
@@ -320,7 +324,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     );
   });
 
-  test.each(WORKERS)('%s: consumes its own queue, batches of 10, partial batch failures', (name) => {
+  test.each(WORKERS.filter((w) => w !== 'notify'))('%s: consumes its own queue, batches of 10, partial batch failures', (name) => {
     const m = queueMappings().filter((p) => fnName(p.FunctionName) === name);
     expect(m).toHaveLength(1);
     expect(m[0]).toEqual({
@@ -329,6 +333,37 @@ describe('the table stream: one reader (the router), filters only on the dynamod
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  // notify sends one email per message, a batch's at once: batches in flight × batch size ≤ the SES send rate, bounded
+  // by the mapping (MaximumConcurrency), not reserved concurrency (throttled batches would count receives towards the DLQ).
+  test('notify: at most the SES send rate (courtesy:sesMaxSendRate, default 14/s) emails in flight', () => {
+    const notifyMapping = (json: Record<string, any>) => {
+      const ids = functionLogicalIds(json);
+      return only(
+        Object.values<any>(json.Resources).filter(
+          (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.FunctionName.Ref === ids.notify,
+        ),
+      ).Properties;
+    };
+    expect(notifyMapping(json)).toEqual({
+      FunctionName: { Ref: fnIds.notify },
+      EventSourceArn: getAtt(queueId('NotifyQueue')),
+      BatchSize: 7,
+      ScalingConfig: { MaximumConcurrency: 2 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    for (const [rate, concurrency, batch] of [
+      [100, 10, 10],
+      [25, 2, 10],
+      [15, 2, 7],
+      [1000, 100, 10],
+    ] as const) {
+      const m = notifyMapping(synthTemplate({ context: { 'courtesy:sesMaxSendRate': rate } }));
+      expect([rate, m.ScalingConfig.MaximumConcurrency, m.BatchSize]).toEqual([rate, concurrency, batch]);
+      expect(m.ScalingConfig.MaximumConcurrency * m.BatchSize).toBeLessThanOrEqual(rate);
+    }
+    expect(() => synthTemplate({ context: { 'courtesy:sesMaxSendRate': 0 } })).toThrow(/courtesy:sesMaxSendRate/);
   });
 });
 
@@ -414,7 +449,7 @@ describe('queues', () => {
 });
 
 describe('outputs', () => {
-  test('table, bus, schema registry, every function and every failure queue', () => {
+  test('table, bus, schema registry, every function, every failure queue, and the replay source and filter of each rule', () => {
     const outputs = json.Outputs as Record<string, { Value: unknown }>;
     expect(outputs.TableName!.Value).toEqual({ Ref: tableId() });
     expect(outputs.EventBusName!.Value).toEqual({ Ref: ofType('AWS::Events::EventBus')[0]![0] });
@@ -426,9 +461,18 @@ describe('outputs', () => {
       const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ Ref: id }));
       expect(out).toHaveLength(1);
     }
+    for (const [id] of [...ofType('AWS::Events::Archive'), ...ofType('AWS::Events::Rule')]) {
+      const out = Object.values(outputs).filter((o) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
+      expect(out).toHaveLength(1);
+    }
     expect(Object.keys(outputs)).toHaveLength(
-      3 + FUNCTION_NAMES.length + ofType('AWS::SQS::Queue').length + ofType('AWS::S3::Bucket').length,
-    ); // table, bus, registry, functions, every queue and bucket
+      3 +
+        FUNCTION_NAMES.length +
+        ofType('AWS::SQS::Queue').length +
+        ofType('AWS::S3::Bucket').length +
+        ofType('AWS::Events::Archive').length +
+        ofType('AWS::Events::Rule').length,
+    ); // table, bus, registry, functions, every queue and bucket, every archive and rule
   });
 });
 
@@ -440,6 +484,7 @@ describe('no stray resources', () => {
         'AWS::DynamoDB::Table',
         'AWS::Events::EventBus',
         'AWS::Events::Rule',
+        'AWS::Events::Archive', // the complaint rule's, for replay (test/infra/trust.test.ts)
         'AWS::IAM::Policy',
         'AWS::IAM::Role',
         'AWS::Lambda::EventInvokeConfig',
