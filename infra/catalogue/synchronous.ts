@@ -12,8 +12,10 @@ export const SYNCHRONOUS_FUNCTIONS = {
   redeem: paymentFlow('redeem', 'Redeems courtesy credits against an order (sync, called by the payment flow)'),
   reverse: paymentFlow('reverse', 'Reverses a redemption, restoring the credits it used (sync, called by the payment flow)'),
   balance: invoked('balance', {
-    description: "Returns a customer's spendable balance and history (sync, payment flow and account service)",
-    invokers: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+    description: "Returns a customer's spendable balance and history (sync, payment flow, account service, operators)",
+    // Operators read it too: on-call before a void, approvers next to a pending grant (the console's customer screen).
+    // The answer carries amounts, ids, dates and closed codes, never an address.
+    invokers: ['paymentFlowRoleArn', 'accountServiceRoleArn', 'opsRoleArn', 'approverRoleArn'],
     memorySize: 512,
     timeoutSeconds: 6,
     tableActions: ['dynamodb:Query'],

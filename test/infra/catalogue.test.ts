@@ -137,12 +137,12 @@ describe('function catalogue', () => {
 });
 
 describe('catalogue entries carry everything about a function', () => {
-  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void, privacy erase, finance report, approvers approval', () => {
+  test('who may invoke: the payment flow redeem, reverse, balance, hold, capture, release, refund; the account service balance only; operations void and balance, privacy erase, finance report, approvers approval and balance', () => {
     const invokers = Object.fromEntries(functionsTriggeredBy('invoke').map((f) => [f.name, f.trigger.invokers]));
     expect(invokers).toEqual({
       redeem: ['paymentFlowRoleArn'],
       reverse: ['paymentFlowRoleArn'],
-      balance: ['paymentFlowRoleArn', 'accountServiceRoleArn'],
+      balance: ['paymentFlowRoleArn', 'accountServiceRoleArn', 'opsRoleArn', 'approverRoleArn'],
       void: ['opsRoleArn'],
       erase: ['privacyRoleArn'],
       report: ['financeRoleArn'],
