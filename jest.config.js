@@ -1,4 +1,4 @@
-/** Two projects: fast pure tests, and integration tests that share one DynamoDB Local + SES emulator per run. */
+/** Two projects: fast pure tests (with the client package's), and integration tests that share one DynamoDB Local + SES emulator per run. */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // @middy/core ships ES modules only: let swc turn it into CommonJS for jest.
 const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
@@ -8,7 +8,7 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/infra/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/infra/**/*.test.ts', '<rootDir>/client/test/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
       setupFilesAfterEnv,

@@ -138,6 +138,7 @@ async function main(): Promise<number> {
   } catch (error) {
     results.errors.push({ section: 0, message: (error as Error)?.stack ?? String(error) });
   } finally {
+    results.machine.strictLayer = local?.strict ? { ...local.strict.settings, refused: local.strict.stats() } : 'off (DDB_STRICT=0)';
     if (local) {
       await local.stop();
       progress('DynamoDB Local stopped');
@@ -220,6 +221,7 @@ async function main(): Promise<number> {
       misses.map((m) => [String(m.section), m.what, m.target, m.actual]),
       [
         `mode ${results.mode}; ${String(results.machine.cpus)} CPUs (${String(results.machine.cpuModel)}), node ${process.version}; ${new Date().toISOString()}; raw numbers: bench/results.json`,
+        `load average at start ${JSON.stringify(results.machine.loadAverageAtStart)}, at end ${JSON.stringify(os.loadavg().map((x) => +x.toFixed(2)))}; DynamoDB strict layer: ${JSON.stringify(results.machine.strictLayer)}`,
         ...results.errors.map((e) => `ERROR in section ${e.section}: ${e.message.split('\n')[0]}`),
       ],
     ),

@@ -32,6 +32,8 @@ export interface StageNames {
    * in one account never feed each other's alarms (Powertools' only default dimension is the service name).
    */
   readonly metricsNamespace: string;
+  /** Name of the stage's EventBridge schema registry: the events' schemas, for consumers' code bindings. */
+  readonly schemaRegistryName: string;
 }
 
 export function stageNames(stage: string): StageNames {
@@ -40,6 +42,7 @@ export function stageNames(stage: string): StageNames {
     stackName: `${METRICS_NAMESPACE}-${stage}`,
     eventBusName: `${SERVICE_NAME}-${stage}`,
     metricsNamespace: `${METRICS_NAMESPACE}/${stage}`,
+    schemaRegistryName: `${SERVICE_NAME}-${stage}`,
   };
 }
 

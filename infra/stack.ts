@@ -20,6 +20,7 @@ import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
 import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
 import { EmailEvents } from './constructs/email-events';
+import { EventSchemas } from './constructs/event-schemas';
 import { FailureBucket } from './constructs/failure-bucket';
 import { FAILURE_QUEUE_RETENTION, FailureQueue } from './constructs/failure-queue';
 import { RETAINED, ServiceFunction } from './constructs/service-function';
@@ -66,6 +67,8 @@ export class CourtesyCreditsStack extends Stack {
   readonly config: CourtesyConfig;
   readonly table: dynamodb.Table;
   readonly bus: events.EventBus;
+  /** The EventBridge schema registry of the bus's events (infra/constructs/event-schemas.ts). */
+  readonly schemaRegistryName: string;
   readonly functions: { readonly [N in FunctionName]: ServiceFunction };
   /** The customer-managed key of table, queues and log groups (courtesy:kms=customer-managed), else undefined. */
   readonly encryptionKey?: kms.Key;
@@ -105,6 +108,7 @@ export class CourtesyCreditsStack extends Stack {
     }));
 
     const bus = (this.bus = new events.EventBus(this, 'EventBus', { eventBusName: names.eventBusName }));
+    this.schemaRegistryName = new EventSchemas(this, 'EventSchemas', { registryName: names.schemaRegistryName }).registryName;
     const network = (this.network =
       config.vpc.placement === 'none'
         ? undefined
@@ -312,6 +316,10 @@ export class CourtesyCreditsStack extends Stack {
   private addOutputs(functions: readonly FunctionSpec[]): void {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'DynamoDB table' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'EventBridge bus' });
+    new CfnOutput(this, 'SchemaRegistryName', {
+      value: this.schemaRegistryName,
+      description: "EventBridge schema registry of the bus's events (code bindings: aws schemas get-code-binding-source)",
+    });
     for (const spec of functions) {
       new CfnOutput(this, functionNameOutputKey(spec.name), {
         value: this.functions[spec.name].functionName,

@@ -34,12 +34,16 @@ export function defaultLocalName(logicalId: string, resource: CfnResource): stri
       return literal(p.TableName) ?? logicalId;
     case 'AWS::Events::EventBus':
       return literal(p.Name) ?? logicalId;
+    case 'AWS::Events::Archive':
+      return literal(p.ArchiveName) ?? logicalId;
     case 'AWS::SQS::Queue':
       return literal(p.QueueName) ?? logicalId;
     case 'AWS::S3::Bucket':
       return literal(p.BucketName) ?? logicalId.toLowerCase();
     case 'AWS::Lambda::Function':
       return literal(resource.Metadata?.[FUNCTION_METADATA_KEY]) ?? literal(p.FunctionName) ?? logicalId;
+    case 'AWS::CloudWatch::Alarm':
+      return literal(p.AlarmName) ?? logicalId;
     default:
       return logicalId;
   }
@@ -54,6 +58,8 @@ export function arnFor(type: string, name: string, region = LOCAL_REGION, accoun
       return `arn:aws:events:${region}:${account}:event-bus/${name}`;
     case 'AWS::Events::Rule':
       return `arn:aws:events:${region}:${account}:rule/${name}`;
+    case 'AWS::Events::Archive':
+      return `arn:aws:events:${region}:${account}:archive/${name}`;
     case 'AWS::SQS::Queue':
       return `arn:aws:sqs:${region}:${account}:${name}`;
     case 'AWS::S3::Bucket':
@@ -64,6 +70,14 @@ export function arnFor(type: string, name: string, region = LOCAL_REGION, accoun
       return `arn:aws:sns:${region}:${account}:${name}`;
     case 'AWS::IAM::Role':
       return `arn:aws:iam::${account}:role/${name}`;
+    case 'AWS::KMS::Key':
+      return `arn:aws:kms:${region}:${account}:key/${name}`;
+    case 'AWS::Logs::LogGroup':
+      return `arn:aws:logs:${region}:${account}:log-group:${name}:*`;
+    case 'AWS::SES::ConfigurationSet':
+      return `arn:aws:ses:${region}:${account}:configuration-set/${name}`;
+    case 'AWS::CloudWatch::Alarm':
+      return `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`;
     default:
       return `arn:aws:local:${region}:${account}:${type.replace(/::/g, '-').toLowerCase()}/${name}`;
   }
@@ -172,8 +186,11 @@ export class Intrinsics {
       if (param.Default === undefined) throw new TemplateError(`${where}: parameter ${id} has no Default`);
       return param.Default;
     }
-    if (!this.resources[id]) throw new TemplateError(`${where}: Ref to unknown resource ${id}`);
-    return this.resources[id]!.Type === 'AWS::SQS::Queue' ? this.queueUrl(this.nameOf(id)) : this.nameOf(id);
+    const r = this.resources[id];
+    if (!r) throw new TemplateError(`${where}: Ref to unknown resource ${id}`);
+    if (r.Type === 'AWS::SQS::Queue') return this.queueUrl(this.nameOf(id));
+    if (r.Type === 'AWS::SNS::Topic') return this.arnOf(id); // a topic's Ref is its ARN
+    return this.nameOf(id);
   }
 
   queueUrl(name: string): string {
@@ -186,7 +203,7 @@ export class Intrinsics {
     const name = this.nameOf(id);
     switch (attr) {
       case 'Arn':
-        return arnFor(r.Type, name, this.region, this.account);
+        return r.Type === 'AWS::Events::Rule' ? this.ruleArn(id, name, where) : arnFor(r.Type, name, this.region, this.account);
       case 'StreamArn':
         return `${arnFor(r.Type, name, this.region, this.account)}/stream/${STREAM_LABEL}`;
       case 'QueueName':
@@ -197,6 +214,13 @@ export class Intrinsics {
       default:
         throw new TemplateError(`${where}: Fn::GetAtt ${id}.${attr} is not supported by the local runtime`);
     }
+  }
+
+  /** A rule on a custom bus has the ARN rule/<bus>/<rule>. */
+  private ruleArn(id: string, name: string, where: string): string {
+    const bus = this.resources[id]!.Properties?.EventBusName;
+    const busName = bus === undefined ? 'default' : String(this.resolve(bus, `${where}.EventBusName`)).replace(/^.*:event-bus\//, '');
+    return arnFor('AWS::Events::Rule', busName === 'default' ? name : `${busName}/${name}`, this.region, this.account);
   }
 
   private sub(arg: unknown, where: string): string {

@@ -1,8 +1,11 @@
 /**
  * What `npm run cli` sends for the spends and the payment flow's commands (redeem, hold, capture, release, refund)
  * and for a grant's categories: the request each builds from its parsed options, nothing else (local/cli.ts invokes).
- * The service validates every field; here only the CLI's own syntax (`--line CATEGORY:AMOUNT`, `--categories a,b`).
+ * The service validates every field; here only the CLI's own syntax (`--line CATEGORY:AMOUNT`, `--categories a,b`)
+ * and what the requests' types need (a line's category is one of the purchase categories).
  */
+import type { CaptureRequest, HoldRequest, RedeemRequest, RefundRequest, ReleaseRequest } from '../client/src';
+import { PURCHASE_CATEGORIES, type PurchaseCategory } from '../lambdas/domain/eligibility';
 
 /** The options these commands read, as node:util parseArgs gives them. */
 export interface PaymentOptions {
@@ -63,10 +66,16 @@ export function purchaseOf(lines: readonly string[] | undefined) {
       lines: lines.map((spec, i) => {
         const m = /^([A-Z_]+):(-?\d+)$/.exec(spec.trim());
         if (!m) throw new Error(`--line ${JSON.stringify(spec)}: CATEGORY:AMOUNT expected, e.g. PHYSICAL_GOODS:2500`);
-        return { lineId: String(i + 1), category: m[1]!, amount: Number(m[2]) };
+        return { lineId: String(i + 1), category: category(m[1]!, spec), amount: Number(m[2]) };
       }),
     },
   };
+}
+
+function category(name: string, spec: string): PurchaseCategory {
+  const known = PURCHASE_CATEGORIES.find((c) => c === name);
+  if (!known) throw new Error(`--line ${JSON.stringify(spec)}: the category is one of ${PURCHASE_CATEGORIES.join(', ')}`);
+  return known;
 }
 
 /** `--categories a,b` → the grant event's `categories` (absent: every eligible category). */
@@ -86,7 +95,7 @@ const namedCurrency = (o: PaymentOptions, argv: readonly string[]) =>
 
 const freshKey = (what: string, now: () => number) => `cli-${what}-${now().toString(36)}`;
 
-export function redeemRequest(o: PaymentOptions) {
+export function redeemRequest(o: PaymentOptions): RedeemRequest {
   const order = required(o.order, 'order');
   return {
     customerId: required(o.customer, 'customer'),
@@ -98,7 +107,7 @@ export function redeemRequest(o: PaymentOptions) {
   };
 }
 
-export function holdRequest(o: PaymentOptions) {
+export function holdRequest(o: PaymentOptions): HoldRequest {
   const order = required(o.order, 'order');
   return {
     customerId: required(o.customer, 'customer'),
@@ -111,7 +120,7 @@ export function holdRequest(o: PaymentOptions) {
   };
 }
 
-export function captureRequest(o: PaymentOptions, now: () => number = Date.now) {
+export function captureRequest(o: PaymentOptions, now: () => number = Date.now): CaptureRequest {
   return {
     customerId: required(o.customer, 'customer'),
     holdId: required(o.hold, 'hold'),
@@ -121,11 +130,11 @@ export function captureRequest(o: PaymentOptions, now: () => number = Date.now) 
   };
 }
 
-export function releaseRequest(o: PaymentOptions) {
+export function releaseRequest(o: PaymentOptions): ReleaseRequest {
   return { customerId: required(o.customer, 'customer'), holdId: required(o.hold, 'hold') };
 }
 
-export function refundRequest(o: PaymentOptions, argv: readonly string[], now: () => number = Date.now) {
+export function refundRequest(o: PaymentOptions, argv: readonly string[], now: () => number = Date.now): RefundRequest {
   if ((o.capture === undefined) === (o.redemption === undefined)) throw new Error('refund: exactly one of --capture and --redemption');
   return {
     customerId: required(o.customer, 'customer'),

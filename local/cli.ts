@@ -1,6 +1,7 @@
 /**
  * `npm run cli -- <command>`: drive the locally running service (`npm start`) the way its real callers do:
- * PutEvents on the bus, Lambda Invoke, and the SES emulator's mailbox. Nothing here calls a handler directly.
+ * PutEvents on the bus, the typed client (client/: Lambda Invoke), and the SES emulator's mailbox. Nothing here
+ * calls a handler directly.
  */
 import { EVENT_SOURCE } from '../lambdas/domain/events';
 import { scrubEmails } from '../lambdas/shared/observability';
@@ -8,8 +9,8 @@ import { DEFAULT_STAGE, stageNames } from '../infra/names';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CourtesyCreditsClient } from '../client/src';
 import { DEFAULT_ENDPOINTS_FILE, readEndpoints } from './endpoints';
-import { invokeFunction } from './invoke';
 import { redriveCli } from './redrive';
 import { APPROVAL_HELP, approvalCli, isApprovalCommand } from './approval-cli';
 import {
@@ -66,7 +67,7 @@ Amounts are minor units: 2500 EUR = 25,00 €. ${KEYS_HELP}
 Endpoints: runtime ${RUNTIME} (${source('COURTESY_LOCAL_URL')}), mailbox ${SES} (${source('COURTESY_SES_URL')}), bus ${BUS}.
 Another instance: COURTESY_ENDPOINTS=<its endpoints file> (npm start prints it).`;
 
-const invoke = (fn: string, payload: unknown) => invokeFunction(new LambdaClient({ endpoint: RUNTIME, region, credentials }), fn, payload);
+const client = () => new CourtesyCreditsClient({ lambda: new LambdaClient({ endpoint: RUNTIME, region, credentials }) });
 
 async function getJson(url: string, init?: RequestInit): Promise<any> {
   const res = await fetch(url, init);
@@ -77,7 +78,7 @@ async function getJson(url: string, init?: RequestInit): Promise<any> {
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'redrive') return redriveCli(rest, RUNTIME);
-  if (isApprovalCommand(command)) return approvalCli(command, rest, invoke);
+  if (isApprovalCommand(command)) return approvalCli(command, rest, client());
   const { values: o } = parseArgs({
     args: rest,
     options: {
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     allowPositionals: false,
   });
   const print = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+  const service = client();
 
   switch (command) {
     case 'grant': {
@@ -134,18 +136,18 @@ async function main(): Promise<void> {
       return;
     }
     case 'redeem':
-      return print(await invoke('redeem', redeemRequest(o)));
+      return print(await service.redeem(redeemRequest(o)));
     case 'hold':
-      return print(await invoke('hold', holdRequest(o)));
+      return print(await service.hold(holdRequest(o)));
     case 'capture':
-      return print(await invoke('capture', captureRequest(o)));
+      return print(await service.capture(captureRequest(o)));
     case 'release':
-      return print(await invoke('release', releaseRequest(o)));
+      return print(await service.release(releaseRequest(o)));
     case 'refund':
-      return print(await invoke('refund', refundRequest(o, rest)));
+      return print(await service.refund(refundRequest(o, rest)));
     case 'reverse':
       return print(
-        await invoke('reverse', {
+        await service.reverse({
           customerId: req(o.customer, 'customer'),
           redemptionId: req(o.redemption, 'redemption'),
           ...(o.currency && rest.includes('--currency') ? { currency: o.currency } : {}),
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
       );
     case 'void':
       return print(
-        await invoke('void', {
+        await service.voidCredit({
           customerId: req(o.customer, 'customer'),
           creditId: req(o.credit, 'credit'),
           reason: req(o.reason, 'reason'),
@@ -162,23 +164,18 @@ async function main(): Promise<void> {
         }),
       );
     case 'erase':
-      return print(await invoke('erase', { customerId: req(o.customer, 'customer') }));
+      return print(await service.erase({ customerId: req(o.customer, 'customer') }));
     case 'report': {
-      const answer = (await invoke('report', {
-        operation: 'report',
-        from: req(o.from, 'from'),
-        to: req(o.to, 'to'),
-        ...(o.csv ? { format: 'csv' } : {}),
-      })) as any;
+      const answer = await service.report({ from: req(o.from, 'from'), to: req(o.to, 'to'), ...(o.csv ? { format: 'csv' as const } : {}) });
       // CSV comes back as one string: print it as a file would read.
-      if (o.csv && answer?.ok && typeof answer.csv === 'string') return void console.log(answer.csv);
+      if (answer.ok && 'csv' in answer) return void console.log(answer.csv);
       return print(answer);
     }
     case 'reconcile':
-      return print(await invoke('report', { operation: 'reconcile' }));
+      return print(await service.reconcile());
     case 'balance':
       return print(
-        await invoke('balance', {
+        await service.balance({
           customerId: req(o.customer, 'customer'),
           ...(o.limit ? { limit: num(o.limit, 'limit') } : {}),
           ...(o.cursor ? { cursor: o.cursor } : {}),

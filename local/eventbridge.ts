@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { arnFor, LOCAL_ACCOUNT, LOCAL_REGION } from './cfn';
 import { serialization, validation } from './aws-errors';
 import type { Activity } from './activity';
+import type { RuntimeObserver } from './runtime-api';
 import type { Functions } from './functions';
 import type { RuleModel, TemplateModel } from './template-model';
 
@@ -108,6 +109,7 @@ export class EventBuses {
     private readonly functions: Functions,
     private readonly activity: Activity,
     private readonly log: (line: string) => void,
+    private readonly observe?: RuntimeObserver,
   ) {}
 
   private busNames(): Set<string> {
@@ -173,6 +175,7 @@ export class EventBuses {
     };
     const matched = this.model.rules.filter((r) => r.enabled && r.busName === bus && r.matcher && r.matcher(envelope));
     this.events.push(envelope);
+    this.observe?.published?.(envelope);
     this.eventLog.push({ eventBusName: bus, event: envelope, matchedRules: matched.map((r) => r.logicalId) });
     this.activity.mark();
     this.log(`event ${e.source}/${e.detailType} on ${bus} → ${matched.length ? matched.map((r) => r.logicalId).join(', ') : 'no rule'}`);

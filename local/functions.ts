@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { arnFor } from './cfn';
 import { callHandler, createContext, FunctionError, serializeError, type Handler, type InvokeOutcome } from './lambda';
 import type { Activity } from './activity';
+import type { RuntimeObserver } from './runtime-api';
 import type { FunctionModel, InvokeConfigModel, TemplateModel } from './template-model';
 
 /** Repository root (this file lives in <root>/local). */
@@ -34,7 +35,10 @@ export interface FunctionsDeps {
   retryDelay: (retry: number) => number;
   /** Send a message body to a queue of the template (on-failure destinations). */
   sendToQueue: (queue: string, body: unknown) => void;
+  observe?: RuntimeObserver;
   log: (line: string) => void;
+  /** Runs each handler invocation (e.g. in the IAM gate's context naming the function). */
+  around?: <T>(functionName: string, run: () => Promise<T>) => Promise<T>;
 }
 
 /** Union of the functions' environments; a variable two functions set differently is an error. */
@@ -132,9 +136,9 @@ export class Functions {
         return callHandler(handler, e, createContext(spec, Date.now() + fn.timeoutSeconds * 1000), fn.timeoutSeconds);
       };
       const hook = this.hook;
-      const result = hook
-        ? await hook(fn.name, event, (e?: unknown) => call(e === undefined ? event : JSON.parse(JSON.stringify(e))))
-        : await call(event);
+      const invoke = async () =>
+        hook ? hook(fn.name, event, (e?: unknown) => call(e === undefined ? event : JSON.parse(JSON.stringify(e)))) : call(event);
+      const result = await (this.deps.around ? this.deps.around(fn.name, invoke) : invoke());
       outcome = {
         ok: true,
         result: result === undefined ? null : JSON.parse(JSON.stringify(result)),
@@ -151,6 +155,7 @@ export class Functions {
       this.inflight--;
       this.deps.activity.mark();
     }
+    this.deps.observe?.invoked?.(fn.name, payload, outcome);
     return outcome;
   }
 

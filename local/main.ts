@@ -107,6 +107,9 @@ async function main(): Promise<void> {
     `  Lambda Invoke + EventBridge PutEvents + SQS  ${u}${runtimeNote ? `   (${runtimeNote})` : ''}`,
     `  Mailbox (SES v2 emulator)                    ${services.sesEndpoint}/${fell('ses', services.ses.port)}`,
     `  DynamoDB Local                               ${services.dynamoEndpoint}   table ${TABLE_NAME}${fell('dynamo', services.dynamo.port)}`,
+    services.strict
+      ? `    strict layer (conflicts, partition limits)  on, transaction window ${services.strict.settings.txnWindowMs} ms (DDB_STRICT=0: off)`
+      : '    strict layer                               off (DDB_STRICT=0)',
     `  Runtime state                                ${u}/_local/health  ${u}/_local/events  ${u}/_local/queues  ${u}/_local/buckets`,
     `  Functions: ${runtime.model.functions.map((f) => f.name).join(', ')}; bus: ${bus}`,
     `  Endpoints for the CLI                        ${endpointsFile}`,

@@ -2,6 +2,8 @@
 import type { CfnTemplate, TemplateModel } from './template';
 import type { EventEnvelope, PutEventsOutput, RecordedEvent } from './eventbridge';
 import type { InvokeHook } from './functions';
+import type { IamDenial } from './iam/gate';
+import type { InvokeOutcome } from './lambda';
 
 export interface LocalRuntimeOptions {
   /** The synthesized CloudFormation template (e.g. `synthTemplate()` from infra/synth). */
@@ -32,6 +34,20 @@ export interface LocalRuntimeOptions {
   bucketDir?: string;
   /** Clock control exposed as GET/POST /_local/clock ({ offsetMs }), for tools in another process. */
   clock?: { get(): number; set(offsetMs: number): void };
+  /**
+   * Evaluate IAM as AWS would (local/iam): every SDK call a handler makes, as its execution role, and the template's
+   * deliveries. Default on; `false`, or COURTESY_LOCAL_IAM=off in the environment, turns it off.
+   */
+  iam?: boolean;
+  /** Told of every invocation's outcome and every event a bus accepts (e.g. the contract tests' checks). */
+  observe?: RuntimeObserver;
+}
+
+/** Watches the runtime without changing it: called after the fact, and must not throw. */
+export interface RuntimeObserver {
+  /** Any source (Invoke, a rule, a mapping); `event` as the handler got it, before any invoke hook changed it. */
+  invoked?(functionName: string, event: unknown, outcome: InvokeOutcome): void;
+  published?(envelope: EventEnvelope): void;
 }
 
 export interface LocalRuntime {
@@ -52,6 +68,8 @@ export interface LocalRuntime {
   readonly queues: Record<string, unknown[]>;
   /** Objects in each bucket (S3 failure destinations), key → parsed body; a fresh snapshot on every read. */
   readonly buckets: Record<string, Record<string, unknown>>;
+  /** Every IAM denial so far (calls and deliveries AWS would refuse); empty with IAM evaluation off. */
+  readonly iamDenials: readonly IamDenial[];
   /** Environment variables the runtime set for the handlers. */
   readonly env: Readonly<Record<string, string>>;
   /** Synchronous (RequestResponse) invocation; resolves with the result, rejects with FunctionError. */

@@ -10,7 +10,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Activity } from './activity';
 import { Buckets } from './buckets';
-import { defaultLocalName, LOCAL_REGION, loadTemplate, type TemplateModel } from './template';
+import { defaultLocalName, LOCAL_REGION, loadTemplate, type LocalNameResolver, type TemplateModel } from './template';
+import { IamGate, type IamDenial } from './iam/gate';
+import { readIamPicture } from './iam/picture';
 import type { LocalRuntime, LocalRuntimeOptions } from './runtime-api';
 import { EventBuses, type EventEnvelope, type PutEventsOutput, type RecordedEvent } from './eventbridge';
 import { defaultHandlerModule, Functions, unionEnvironment, type InvokeHook } from './functions';
@@ -24,7 +26,7 @@ export { FunctionError } from './lambda';
 export type { SerializedError, InvokeOutcome } from './lambda';
 export { REPO_ROOT, defaultHandlerModule, unionEnvironment, type InvokeHook } from './functions';
 export type { EventEnvelope, RecordedEvent, PutEventsEntryInput, PutEventsOutput } from './eventbridge';
-export type { LocalRuntime, LocalRuntimeOptions } from './runtime-api';
+export type { LocalRuntime, LocalRuntimeOptions, RuntimeObserver } from './runtime-api';
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const runtime = new Runtime(opts);
@@ -53,6 +55,7 @@ class Runtime implements LocalRuntime {
   private readonly server;
   private readonly ddb: DynamoDBClient;
   private readonly streams: DynamoDBStreamsClient;
+  private readonly iam: IamGate | undefined;
   private restoreEnv: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -62,28 +65,37 @@ class Runtime implements LocalRuntime {
     this.pollIntervalMs = opts.pollIntervalMs ?? 100;
     const retryDelay = opts.retryDelayMs ?? ((n) => Math.min(2000, 50 * 2 ** (n - 1)));
     const queueDelay = opts.queueDelayMs ?? ((s) => Math.min(2000, s * 20));
-    this.model = loadTemplate(opts.template, {
-      names: (id, r) => (r.Type === 'AWS::DynamoDB::Table' ? opts.tableName : defaultLocalName(id, r)),
-      ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
-    });
+    const names: LocalNameResolver = (id, r) => (r.Type === 'AWS::DynamoDB::Table' ? opts.tableName : defaultLocalName(id, r));
+    this.model = loadTemplate(opts.template, { names, ...(opts.strict !== undefined ? { strict: opts.strict } : {}) });
+    const iamOn = opts.iam ?? process.env.COURTESY_LOCAL_IAM !== 'off';
+    this.iam = iamOn ? new IamGate(readIamPicture(opts.template, names), this.log) : undefined;
     unionEnvironment(this.model.functions); // fail early if handlers cannot share one process
     this.sqs = new Queues(this.model.queues, this.activity, queueDelay, this.log, () => this.url);
     this.bucketStore = new Buckets(this.model.buckets, opts.bucketDir, this.log);
     const sendToQueue = (queue: string, body: unknown) => void this.sqs.send(queue, JSON.stringify(body));
+    // A failure destination AWS would refuse (IAM, local/iam/deliveries.ts) receives nothing; the denial is logged.
+    const queueArn = (name: string) => this.model.queues.find((q) => q.name === name)?.arn ?? name;
+    const gated = (kind: string, arn: string, deliver: () => void) =>
+      this.iam?.deniedTo(kind, arn) ? this.log(`IAM: ${kind} to ${arn} not delivered: AWS would refuse it`) : deliver();
     this.functions = new Functions({
       model: this.model,
       activity: this.activity,
       resolveModule: opts.resolveHandlerModule ?? defaultHandlerModule,
       retryDelay,
-      sendToQueue,
+      sendToQueue: (q, body) => gated('async-failure', queueArn(q), () => sendToQueue(q, body)),
       log: this.log,
+      ...(this.iam ? { around: this.iam.runAs.bind(this.iam) } : {}),
+      ...(opts.observe ? { observe: opts.observe } : {}),
     });
-    this.buses = new EventBuses(this.model, this.functions, this.activity, this.log);
+    this.buses = new EventBuses(this.model, this.functions, this.activity, this.log, opts.observe);
     this.streamMappings = new StreamMappings({
       mappings: this.model.streamMappings.filter((m) => m.tableLogicalId === this.model.table.logicalId),
       functions: this.functions,
       activity: this.activity,
-      destinations: { sendToQueue, putObject: (b, k, body) => this.bucketStore.put(b, k, body) },
+      destinations: {
+        sendToQueue: (q, body) => gated('mapping-failure', queueArn(q), () => sendToQueue(q, body)),
+        putObject: (b, k, body) => gated('mapping-failure', `arn:aws:s3:::${b}`, () => this.bucketStore.put(b, k, body)),
+      },
       retryDelay,
       log: this.log,
     });
@@ -126,6 +138,10 @@ class Runtime implements LocalRuntime {
     return this.sqs.snapshot();
   }
 
+  get iamDenials(): readonly IamDenial[] {
+    return this.iam?.denials ?? [];
+  }
+
   get buckets(): Record<string, Record<string, unknown>> {
     return this.bucketStore.snapshot();
   }
@@ -152,8 +168,10 @@ class Runtime implements LocalRuntime {
       const table = await provisionTable(this.ddb, this.model.table, (ms) => this.activity.sleep(ms));
       this.streamArn = table.streamArn;
       this.localStreamArn = table.localStreamArn;
+      await this.iam?.start();
       this.streamMappings.start(this.streams, table.localStreamArn, table.streamArn, this.pollIntervalMs);
-      for (const m of this.queueMappings) m.start();
+      // A mapping whose role may not read its queue never delivers in AWS (the denial is logged).
+      for (const m of this.queueMappings) if (!this.iam?.deliveryDenied(`mapping-read:${m.mapping.logicalId}`)) m.start();
     } catch (e) {
       await this.stop();
       throw e;

@@ -40,6 +40,10 @@ export const INERT_TYPES = new Set([
   // The complaint rule's archive: kept for an operator's StartReplay after a failure; nothing replays locally
   // (checked on the template, test/infra/trust.test.ts).
   'AWS::Events::Archive',
+  // The schema registry: documentation for the events' consumers (code bindings), nothing to run. The contract tests
+  // validate every event on the local bus against the same files (schemas/, test/integration/contract-check.ts).
+  'AWS::EventSchemas::Registry',
+  'AWS::EventSchemas::Schema',
   // The landing-zone options' types (key, VPC, endpoints), each with its reason in infra/options/resource-types.ts.
   ...Object.keys(LANDING_ZONE_RESOURCE_TYPES),
 ]);

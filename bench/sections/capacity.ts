@@ -1,5 +1,5 @@
 import { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
-import type { Units } from '../lib/capacity';
+import type { Units } from '../../local/ddb-capacity';
 import { CapacityMeter, summarize, type CallRecord, type OperationCost } from '../lib/meter';
 import type { LocalDynamo } from '../lib/dynamo-local';
 import { fmt, renderTable, verdict } from '../lib/table';

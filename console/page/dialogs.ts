@@ -103,7 +103,7 @@ export function eraseDialog(customerId: string, region: HTMLElement, done: () =>
       h(
         'li',
         {},
-        'copies that failures keep until their retention ends: stream records in the workers’ dead-letter queues and the stream failure bucket, failed ComplaintResolved events (address and reason included) in ComplaintRuleDlq and GrantFailures',
+        "copies that failures keep until their retention ends: stream records in the workers' dead-letter queues and the stream failure bucket, failed ComplaintResolved events (address and reason included) in ComplaintRuleDlq and GrantFailures",
       ),
       h('li', {}, 'the credits themselves: they can still be spent; no email is sent about them any more'),
     ),

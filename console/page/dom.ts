@@ -55,9 +55,15 @@ export async function call<T>(operation: string, body: Record<string, unknown> =
     headers: { 'content-type': 'application/json', 'x-console-token': token },
     body: JSON.stringify(body),
   });
-  const value = await res.json();
+  const text = await res.text();
+  let value: { error?: string };
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = { error: text };
+  }
   if (!res.ok) return { kind: 'refused', name: 'ConsoleError', message: String(value.error ?? `HTTP ${res.status}`), status: res.status };
-  return value as Outcome<T>;
+  return value as unknown as Outcome<T>;
 }
 
 /**

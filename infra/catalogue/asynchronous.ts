@@ -13,7 +13,8 @@ const grant = {
   entry: 'lambdas/grant/handler.ts',
   handler: 'handler',
   memorySize: 256,
-  timeoutSeconds: 10,
+  // A contended grant queues for its customer's usage counter up to GRANT_RETRY's budget (25 s).
+  timeoutSeconds: 30,
   description: 'Grants a courtesy credit for a ComplaintResolved event (async, from EventBridge)',
   trigger: {
     kind: 'eventbridge',
@@ -28,7 +29,9 @@ const grant = {
     asyncRetryAttempts: 2,
     onFailure: { id: 'GrantFailures', purpose: 'ComplaintResolved events grant failed to process after its async retries' },
   },
-  tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  // PutItem: the grant's writes (in one transaction); GetItem: the usage counters, the complaint's key, the spend
+  // queue's count; UpdateItem: a contended grant's ticket and finished turn on the customer's spend queue.
+  tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   permissions: [],
   env: [
     ...COMMON_ENV,

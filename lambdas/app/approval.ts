@@ -1,4 +1,5 @@
 import type { ApprovalRequest } from '../contracts';
+import type { AnswerOf, ApprovalDecisionAnswer, PendingGrantsAnswer } from '../contracts/answers';
 import { decideApprove, decideDecline, decideExpired, type ApprovalDecision, type PendingGrant } from '../domain/approval';
 import { releaseFromBucket, releaseFromUsage, utcDay } from '../domain/caps';
 import type { GrantPolicy } from '../domain/credit';
@@ -21,26 +22,8 @@ export interface ApprovalDeps {
 
 type Ref = Extract<ApprovalRequest, { operation: 'approve' | 'decline' }>;
 
-export type ApprovalAnswer =
-  | {
-      decision: 'APPROVED';
-      pendingId: string;
-      customerId: string;
-      complaintId: string;
-      creditId: string;
-      expiresAt: string;
-      decidedAt: string;
-    }
-  | {
-      decision: 'DECLINED';
-      pendingId: string;
-      customerId: string;
-      complaintId: string;
-      reason: 'DECLINED' | 'EXPIRED';
-      decidedAt: string;
-      /** True when it was declined before and this is that decline's answer again. */
-      replayed: boolean;
-    };
+/** A decision as the approval function answers it (its contract: lambdas/contracts/answers.ts). */
+export type ApprovalAnswer = AnswerOf<typeof ApprovalDecisionAnswer>;
 
 /** The decision as an answer (and as `details.decision` of GRANT_ALREADY_DECIDED). */
 function answer(d: ApprovalDecision, replayed = false): ApprovalAnswer {
@@ -89,7 +72,11 @@ export async function approveGrant(req: Extract<ApprovalRequest, { operation: 'a
     if (found.kind === 'decided') throw alreadyDecided(found.decision);
     const { pending } = found;
     const key = await deps.store.getComplaintOutcome(pending.complaintId);
-    if (key?.kind !== 'pending' || key.key.pendingId !== pending.pendingId) throw notFound(req);
+    if (key?.kind !== 'pending' || key.key.pendingId !== pending.pendingId) {
+      // Decided between the two reads (a concurrent approval turned the key into the grant's): that decision.
+      const decision = await deps.store.getDecision(pending.customerId, pending.pendingId);
+      throw decision ? alreadyDecided(decision) : notFound(req);
+    }
     const now = deps.clock.now();
     // The credit takes the pending grant's id: one id from request to credit.
     const approved = decideApprove(pending, req.approverId, now, pending.pendingId, deps.policy);
@@ -158,7 +145,7 @@ async function givenBack(p: PendingGrant, store: ApprovalStore): Promise<UsageUp
 }
 
 /** A customer's pending grants (ids, amounts and deadlines: no address or free text leaves here). */
-export async function listPendingGrants(customerId: string, store: ApprovalStore) {
+export async function listPendingGrants(customerId: string, store: ApprovalStore): Promise<AnswerOf<typeof PendingGrantsAnswer>> {
   const pending = await store.listPending(customerId);
   return {
     customerId,

@@ -1,36 +1,17 @@
 import type { BalanceRequest } from '../contracts';
+import type { AnswerOf, BalanceAnswer } from '../contracts/answers';
 import { balances, spendOrder } from '../domain/allocation';
 import { isSpendable } from '../domain/credit';
 import type { LedgerEntry } from '../domain/ledger';
-import { heldAmount, holdState, type HoldState } from '../domain/hold';
+import { heldAmount, holdState } from '../domain/hold';
 import type { Clock } from '../shared/clock';
 import type { BalanceStore } from './ports';
 
-export interface BalanceResponse {
-  customerId: string;
-  asOf: string;
-  /**
-   * Courtesy credit only. Gift cards are a different product with different rules (they do not lapse this way and
-   * may be paid out): their balance is never mixed in here.
-   */
-  courtesyCredit: {
-    /** Per currency: `available` to spend, `held` by holds not yet captured or released (never available). */
-    balances: Array<{ currency: string; available: number; held: number; nextExpiry?: { expiresAt: string; amount: number } }>;
-    credits: Array<{ creditId: string; currency: string; remaining: number; expiresAt: string }>;
-    /** Holds still holding money, soonest-expiring first; EXPIRED ones are released shortly (by the hold's TTL). */
-    holds: Array<{
-      holdId: string;
-      orderId: string;
-      currency: string;
-      held: number;
-      captured: number;
-      state: HoldState;
-      expiresAt: string;
-    }>;
-  };
-  history: LedgerEntry[];
-  nextCursor?: string;
-}
+/**
+ * The balance function's answer (its contract: lambdas/contracts/answers.ts); the history as the ledger's entries.
+ * Courtesy credit only: gift cards are a different product (they do not lapse this way and may be paid out).
+ */
+export type BalanceResponse = Omit<AnswerOf<typeof BalanceAnswer>, 'history'> & { readonly history: readonly LedgerEntry[] };
 
 export async function getBalance(req: BalanceRequest, deps: { store: BalanceStore; clock: Clock }): Promise<BalanceResponse> {
   const now = deps.clock.now();

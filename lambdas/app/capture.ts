@@ -6,8 +6,8 @@ import { planRestore } from '../domain/restore';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import type { CaptureResponse, CaptureStore, KeyedRecord, ReleaseWrite } from './payment-ports';
-import { replayOrRefuse } from './keyed';
+import type { CaptureResponse, CaptureStore, ReleaseWrite } from './payment-ports';
+import { replayOrRefuse, unlessKeyUsed } from './keyed';
 
 export interface CaptureDeps {
   store: CaptureStore;
@@ -23,15 +23,28 @@ export interface CaptureDeps {
  * expired ones lapses).
  */
 export async function captureHold(req: CaptureRequest, deps: CaptureDeps): Promise<{ response: CaptureResponse; replayed: boolean }> {
-  const retry = deps.retry ?? CONFLICT_RETRY;
   const final = req.final ?? false;
   const requestHash = fingerprint({ customerId: req.customerId, holdId: req.holdId, amount: req.amount, final });
   const reused = () =>
     new CreditError('IDEMPOTENCY_KEY_REUSED', 'captureKey was used before for a different capture request', { captureKey: req.captureKey });
-  // Read first: a retry of a capture that closed the hold must replay, not meet HOLD_NOT_ACTIVE.
-  const earlier = await deps.store.getKeyedRecord(req.customerId, 'CAPTURE', req.captureKey);
-  if (earlier) return replayOrRefuse(earlier as KeyedRecord<CaptureResponse>, requestHash, reused);
+  // A retry of a capture that closed the hold meets HOLD_NOT_ACTIVE here: it is answered from the key instead.
+  return unlessKeyUsed(
+    () => captureWithRetry(req, final, requestHash, reused, deps),
+    () => deps.store.getKeyedRecord(req.customerId, 'CAPTURE', req.captureKey),
+    requestHash,
+    reused,
+  );
+}
 
+/** Read the hold, plan, commit with the key record; after a conflict, again. */
+async function captureWithRetry(
+  req: CaptureRequest,
+  final: boolean,
+  requestHash: string,
+  reused: () => CreditError,
+  deps: CaptureDeps,
+): Promise<{ response: CaptureResponse; replayed: boolean }> {
+  const retry = deps.retry ?? CONFLICT_RETRY;
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
     const now = deps.clock.now();
     const hold = await deps.store.getHold(req.customerId, req.holdId);

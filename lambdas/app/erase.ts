@@ -1,13 +1,10 @@
 import type { EraseRequest } from '../contracts';
+import type { AnswerOf, EraseAnswer } from '../contracts/answers';
 import type { Clock } from '../shared/clock';
 import type { EraseStore } from './ports';
 
-export interface EraseResponse {
-  customerId: string;
-  erasedAt: string;
-  /** Items changed by this call (0 when erased before: erasure is idempotent). */
-  itemsErased: number;
-}
+/** The erase function's answer (its contract: lambdas/contracts/answers.ts). */
+export type EraseResponse = AnswerOf<typeof EraseAnswer>;
 
 /**
  * Erase a customer's personal data (the address, locale and free text) from every item: amounts, ids and dates stay, so balances,

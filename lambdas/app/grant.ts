@@ -5,9 +5,10 @@ import { CreditError } from '../domain/errors';
 import { grantedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
-import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
+import { GRANT_RETRY, type RetryPolicy } from '../shared/retry';
 import { needsApproval, pendingGrant, type ApprovalPolicy } from '../domain/approval';
-import type { ApprovalStore, ComplaintOutcome, GrantStore } from './ports';
+import type { ApprovalStore, CommitOutcome, ComplaintOutcome, GrantStore } from './ports';
+import { spendWithRetry, type SpendOutcome } from './spend';
 
 export interface GrantDeps {
   store: GrantStore;
@@ -55,7 +56,6 @@ export async function grantOrRequestApproval(
   detail: ComplaintResolvedDetail,
   deps: GrantDeps & { approval?: ApprovalDeps },
 ): Promise<GrantRequestOutcome> {
-  const retry = deps.retry ?? CONFLICT_RETRY;
   const requestHash = fingerprint({
     customerId: detail.customerId,
     amount: detail.amount,
@@ -64,65 +64,80 @@ export async function grantOrRequestApproval(
     // Absent for grants without narrowing, so their fingerprint is what it was before categories existed.
     categories: detail.categories ? canonicalCategories(detail.categories) : undefined,
   });
-  for (let attempt = 0; attempt < retry.attempts; attempt++) {
-    const now = deps.clock.now();
-    const creditId = deps.newId(now);
-    const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
-    const usage = await deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now));
-    const caps = decideCaps(
-      {
-        amount: credit.amount,
-        currency: credit.currency,
-        now,
-        customer: usage.customer.value,
-        issued: detail.issuedBy !== undefined,
-        ...(usage.issuer?.value ? { issuer: usage.issuer.value } : {}),
-      },
-      deps.caps,
-    );
-    // Above the threshold: a pending grant (same id as the credit it may become) instead of the credit.
-    const approval = deps.approval && needsApproval(credit.amount, credit.currency, deps.approval.policy) ? deps.approval : undefined;
-    const pending = approval ? pendingGrant(detail, credit, creditId, now, approval.policy) : undefined;
-    if (caps.kind === 'refused') {
-      const result = await deps.store.refuse(refusal(detail, caps, now), requestHash);
-      if (result.kind === 'committed') return refusedOutcome(detail, caps.cap, caps.limit);
-      if (result.kind === 'duplicate') return earlierOutcome(detail, requestHash, result.existing);
-      await pauseAfterConflict(attempt, retry, result.stale);
-      continue;
-    }
-    const usageUpdate = {
-      customerId: credit.customerId,
-      customer: { value: caps.customer, version: usage.customer.version },
-      ...(caps.issuer && detail.issuedBy !== undefined
-        ? { issuer: { issuedBy: detail.issuedBy, value: caps.issuer, version: usage.issuer?.version ?? 0 } }
-        : {}),
-    };
-    const result =
-      approval && pending
-        ? await approval.store.requestApproval({ pending, requestHash, usage: usageUpdate })
-        : await deps.store.grant({
-            credit,
-            ledger: grantedEntry(credit, detail.reasonCode, detail.issuedBy),
-            remindAt,
-            requestHash,
-            usage: usageUpdate,
-          });
-    if (result.kind === 'committed') {
-      if (pending) {
-        return {
-          outcome: 'PENDING_APPROVAL',
-          pendingId: pending.pendingId,
-          customerId: pending.customerId,
-          decideBy: pending.decideBy,
-          replayed: false,
-        };
+  const exhausted = () =>
+    new CreditError('CONCURRENT_MODIFICATION', `grant for complaint ${detail.complaintId} kept conflicting; will be retried`);
+  // The customer's usage counter is the hot item: contended grants queue and retry within the budget like a spend.
+  return spendWithRetry(
+    detail.customerId,
+    { ...deps, retry: deps.retry ?? GRANT_RETRY, exhausted },
+    async (now): Promise<SpendOutcome<GrantRequestOutcome>> => {
+      const creditId = deps.newId(now);
+      const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
+      const usage = await deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now));
+      const caps = decideCaps(
+        {
+          amount: credit.amount,
+          currency: credit.currency,
+          now,
+          customer: usage.customer.value,
+          issued: detail.issuedBy !== undefined,
+          ...(usage.issuer?.value ? { issuer: usage.issuer.value } : {}),
+        },
+        deps.caps,
+      );
+      // Above the threshold: a pending grant (same id as the credit it may become) instead of the credit.
+      const approval = deps.approval && needsApproval(credit.amount, credit.currency, deps.approval.policy) ? deps.approval : undefined;
+      const pending = approval ? pendingGrant(detail, credit, creditId, now, approval.policy) : undefined;
+      if (caps.kind === 'refused') {
+        const result = await deps.store.refuse(refusal(detail, caps, now), requestHash);
+        return outcomeOf(result, () => refusedOutcome(detail, caps.cap, caps.limit), detail, requestHash);
       }
-      return { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt };
-    }
-    if (result.kind === 'duplicate') return earlierOutcome(detail, requestHash, result.existing);
-    await pauseAfterConflict(attempt, retry, result.stale);
-  }
-  throw new CreditError('CONCURRENT_MODIFICATION', `grant for complaint ${detail.complaintId} kept conflicting; will be retried`);
+      const usageUpdate = {
+        customerId: credit.customerId,
+        customer: { value: caps.customer, version: usage.customer.version },
+        ...(caps.issuer && detail.issuedBy !== undefined
+          ? { issuer: { issuedBy: detail.issuedBy, value: caps.issuer, version: usage.issuer?.version ?? 0 } }
+          : {}),
+      };
+      const result =
+        approval && pending
+          ? await approval.store.requestApproval({ pending, requestHash, usage: usageUpdate })
+          : await deps.store.grant({
+              credit,
+              ledger: grantedEntry(credit, detail.reasonCode, detail.issuedBy),
+              remindAt,
+              requestHash,
+              usage: usageUpdate,
+            });
+      return outcomeOf(
+        result,
+        (): GrantRequestOutcome =>
+          pending
+            ? {
+                outcome: 'PENDING_APPROVAL',
+                pendingId: pending.pendingId,
+                customerId: pending.customerId,
+                decideBy: pending.decideBy,
+                replayed: false,
+              }
+            : { outcome: 'GRANTED', creditId, customerId: credit.customerId, expiresAt: credit.expiresAt },
+        detail,
+        requestHash,
+      );
+    },
+  );
+}
+
+/** A grant's commit as the retry loop sees it: committed with `answer`, the complaint met before, or a conflict. */
+function outcomeOf(
+  result: CommitOutcome<ComplaintOutcome>,
+  answer: () => GrantRequestOutcome,
+  detail: ComplaintResolvedDetail,
+  requestHash: string,
+): SpendOutcome<GrantRequestOutcome> {
+  if (result.kind === 'committed') return { kind: 'committed', value: answer() };
+  if (result.kind === 'duplicate') return { kind: 'replayed', value: earlierOutcome(detail, requestHash, result.existing) };
+  return { kind: 'conflict', stale: result.stale };
 }
 
 function refusal(detail: ComplaintResolvedDetail, caps: { cap: Cap; limit: number; used: number }, now: Date): GrantRefusal {

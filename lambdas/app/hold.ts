@@ -9,10 +9,15 @@ import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
 import type { HoldResponse, HoldStore } from './payment-ports';
+import { TRANSACTION_MAX_ITEMS } from './ports';
 import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
 
-/** A transaction holds 100 items: the hold, its ledger entry and the key record take three. */
-export const MAX_CREDITS_PER_HOLD = 97;
+/**
+ * The most credits one hold takes from, so that every transaction over its credits fits: the largest is its final
+ * capture (the hold, the CAPTURED and RELEASED entries and the key record besides one restoration per credit); the
+ * hold's own commit (the hold, its HELD entry, the key record, a queue turn) takes four too.
+ */
+export const MAX_CREDITS_PER_HOLD = TRANSACTION_MAX_ITEMS - 4;
 
 export interface HoldDeps {
   store: HoldStore;
@@ -47,7 +52,7 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldR
     purchase: req.purchase,
     lifetimeSeconds: req.lifetimeSeconds,
   });
-  return spendWithRetry(req.customerId, deps, async (now, turn): Promise<SpendOutcome<HoldResult>> => {
+  return spendWithRetry(req.customerId, deps, async (now): Promise<SpendOutcome<HoldResult>> => {
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_HOLD, lines);
     const hold =
@@ -81,7 +86,6 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldR
       idempotencyKey: req.idempotencyKey,
       record: { requestHash, response },
       placed: hold ? { hold, ledger: heldEntry(hold) } : undefined,
-      ...(turn ? { turn } : {}),
       now,
     });
     return spendOutcome(

@@ -1,13 +1,13 @@
-import type { Allocation, SpendableCredit } from '../domain/allocation';
-import type { LineApplication } from '../domain/eligibility';
+import type { SpendableCredit } from '../domain/allocation';
 import type { Hold } from '../domain/hold';
 import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/ledger';
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
 import type { KeyedOperation } from '../adapters/dynamodb/layout';
 import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
+import type { AnswerOf, CaptureAnswer, HoldAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
 
 /**
- * The payment flow's answers and the narrow store ports of its use cases (hold, capture, release, refund, the
+ * The payment flow's answers (their contracts: lambdas/contracts/answers.ts) and the narrow store ports of its use cases (hold, capture, release, refund, the
  * auto-release of an expired hold). The DynamoDB adapter implements them (lambdas/adapters/dynamodb/holds.ts).
  */
 
@@ -18,65 +18,13 @@ export interface KeyedRecord<R> {
 }
 export type { KeyedOperation } from '../adapters/dynamodb/layout';
 
-export interface HoldResponse {
-  /** null when nothing could be held (no spendable credit covers any of it). */
-  readonly holdId: string | null;
-  readonly customerId: string;
-  readonly orderId: string;
-  readonly currency: string;
-  readonly requested: number;
-  readonly held: number;
-  readonly allocations: readonly Allocation[];
-  readonly lines?: readonly LineApplication[];
-  readonly holdExpiresAt: string | null;
-  /** Available (spendable, not held) balance in this currency right after this hold. */
-  readonly remainingBalance: number;
-  readonly heldAt: string;
-}
+export type HoldResponse = AnswerOf<typeof HoldAnswer>;
 
-export interface CaptureResponse {
-  readonly captureId: string;
-  readonly holdId: string;
-  readonly customerId: string;
-  readonly orderId: string;
-  readonly currency: string;
-  readonly captured: number;
-  readonly allocations: readonly Allocation[];
-  /** Still held after this capture (0 once final). */
-  readonly stillHeld: number;
-  /** Let go of by a final capture: restored onto live credits and lapsed with expired ones. */
-  readonly released: { readonly restored: number; readonly lapsed: number };
-  readonly holdStatus: Hold['status'];
-  readonly capturedAt: string;
-}
+export type CaptureResponse = AnswerOf<typeof CaptureAnswer>;
 
-export interface ReleaseResponse {
-  readonly holdId: string;
-  readonly customerId: string;
-  readonly orderId: string;
-  readonly currency: string;
-  readonly restored: number;
-  readonly lapsed: number;
-  readonly allocations: readonly Allocation[];
-  readonly releasedAt: string;
-}
+export type ReleaseResponse = AnswerOf<typeof ReleaseAnswer>;
 
-export interface RefundResponse {
-  readonly refundId: string;
-  readonly refundOf: 'REDEMPTION' | 'CAPTURE';
-  readonly redemptionId?: string;
-  readonly captureId?: string;
-  readonly customerId: string;
-  readonly orderId: string;
-  readonly currency: string;
-  readonly requested: number;
-  readonly restored: number;
-  readonly lapsed: number;
-  readonly allocations: readonly Allocation[];
-  /** What is left to refund of the redemption or capture after this refund. */
-  readonly refundable: number;
-  readonly refundedAt: string;
-}
+export type RefundResponse = AnswerOf<typeof RefundAnswer>;
 
 export interface StoredCredits {
   /** Every credit item still stored, including expired ones TTL has not removed yet. */
@@ -99,15 +47,14 @@ export interface HoldReader extends StoredCredits {
 
 export interface HoldStore extends SpendStore {
   /**
-   * One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, with `turn`
-   * the spend queue's count of finished turns advanced, the key record (the guard).
+   * One transaction: debit each allocation (still there, unexpired, covering it), the hold, its HELD entry, the key
+   * record (the guard).
    */
   commitHold(input: {
     customerId: string;
     idempotencyKey: string;
     record: KeyedRecord<HoldResponse>;
     placed?: { hold: Hold; ledger: HeldEntry };
-    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<KeyedRecord<HoldResponse>>>;
 }
@@ -132,6 +79,7 @@ export interface CaptureStore extends HoldReader, KeyedRecords {
 }
 
 export interface ReleaseStore extends HoldReader {
+  getLedgerEntry(customerId: string, entryId: string): Promise<LedgerEntry | undefined>;
   /** One transaction: the hold's update (the guard: only if unchanged since read and unexpired), the release. */
   commitRelease(input: { before: Hold; after: Hold; release: ReleaseWrite; now: Date }): Promise<CommitOutcome<never>>;
 }

@@ -10,6 +10,7 @@ import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEn
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
 import type { HoldList, PaymentFlowStore } from './payment-ports';
+import type { AnswerOf, RedeemAnswer } from '../contracts/answers';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;
@@ -28,25 +29,16 @@ export interface RedeemRecord {
   readonly response: RedeemResponse;
 }
 
-export interface RedeemResponse {
-  readonly redemptionId: string | null;
-  readonly customerId: string;
-  readonly orderId: string;
-  readonly currency: string;
-  readonly requested: number;
-  readonly applied: number;
-  readonly allocations: readonly Allocation[];
-  /** Spendable balance in this currency right after this redemption, as this redemption saw it. */
-  readonly remainingBalance: number;
-  readonly redeemedAt: string;
-  /** Per purchase line, what was applied to it (only when the request named its purchase). */
-  readonly lines?: readonly LineApplication[];
-}
+/** The redeem function's answer (its contract: lambdas/contracts/answers.ts). */
+export type RedeemResponse = AnswerOf<typeof RedeemAnswer>;
 
 /**
  * `conflict.stale`: a condition failed because the data changed since it was read (re-read and re-plan at once);
  * otherwise another transaction held the items (back off, then retry).
  */
+/** Most items one atomic write of the store holds (a DynamoDB transaction: 100); every per-credit limit derives from it. */
+export const TRANSACTION_MAX_ITEMS = 100;
+
 export type CommitOutcome<T> =
   | { kind: 'committed' }
   | { kind: 'duplicate'; existing: T | undefined }
@@ -93,8 +85,12 @@ export type ComplaintOutcome =
   | { readonly kind: 'refused'; readonly refusal: GrantRefusal; readonly requestHash: string }
   | { readonly kind: 'pending'; readonly key: PendingKey };
 
-/** Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`). */
-export interface GrantStore {
+/**
+ * Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`).
+ * A grant contends on the customer's usage counter and queues like a spend (lambdas/app/spend.ts), whose loop counts
+ * its turn finished after the commit.
+ */
+export interface GrantStore extends SpendQueue {
   /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
   readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
   /**
@@ -172,7 +168,7 @@ export interface SpendQueueState {
   readonly serving: number;
 }
 
-/** The caller's turn in the spend queue: its commit counts the turn finished in the same transaction. */
+/** The caller's turn in the spend queue, counted finished after its commit (a single-item write on the sequencer). */
 export interface SpendTurn {
   readonly ticket: number;
 }
@@ -182,7 +178,7 @@ export interface SpendQueue {
   takeTicket(customerId: string, now: Date): Promise<SpendQueueState & SpendTurn>;
   /** Strongly consistent read of the queue (nobody ever queued: serving 0). */
   readQueue(customerId: string): Promise<SpendQueueState>;
-  /** A turn given up without a commit: count it finished. */
+  /** A turn over (committed, or given up): count it finished. */
   finishTurn(customerId: string, now: Date): Promise<void>;
   /** A stalled turn (nothing finished for a lease): count one finished, only if `serving` is still at `seen`; false if it moved. */
   passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean>;
@@ -194,14 +190,13 @@ export interface SpendStore extends SpendableCredits, SpendQueue {}
 export interface RedeemStore extends SpendStore {
   /**
    * One transaction: debit each allocation (only if still there, unexpired and covering it), ledger entry, idempotency
-   * record, and with `turn` the queue's count of finished turns advanced.
+   * record.
    */
   commitRedemption(input: {
     customerId: string;
     idempotencyKey: string;
     record: RedeemRecord;
     ledger?: RedeemedEntry;
-    turn?: SpendTurn;
     now: Date;
   }): Promise<CommitOutcome<RedeemRecord>>;
 }

@@ -7,11 +7,15 @@ import { redeemedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
-import type { RedeemResponse, RedeemStore } from './ports';
+import { TRANSACTION_MAX_ITEMS, type RedeemResponse, type RedeemStore } from './ports';
 import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
 
-/** A DynamoDB transaction holds 100 items: the ledger entry and the idempotency record take two. */
-export const MAX_CREDITS_PER_REDEMPTION = 98;
+/**
+ * The most credits one redemption takes from, so that every transaction over its credits fits: its own commit (the
+ * ledger entry, the idempotency record, a queue turn) and a full refund (the progress, the REFUNDED entry, the key
+ * record) take three besides one item per credit; a reversal two.
+ */
+export const MAX_CREDITS_PER_REDEMPTION = TRANSACTION_MAX_ITEMS - 3;
 
 export interface RedeemDeps {
   store: RedeemStore;
@@ -48,7 +52,7 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     purchase: req.purchase,
   });
 
-  return spendWithRetry(req.customerId, deps, async (now, turn): Promise<SpendOutcome<RedeemResult>> => {
+  return spendWithRetry(req.customerId, deps, async (now): Promise<SpendOutcome<RedeemResult>> => {
     const credits = await deps.store.listSpendableCredits(req.customerId, now);
     const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION, lines);
     const redemptionId = plan.applied > 0 ? deps.newId(now) : null;
@@ -81,7 +85,6 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       idempotencyKey: req.idempotencyKey,
       record: { requestHash, response },
       ledger,
-      ...(turn ? { turn } : {}),
       now,
     });
     return spendOutcome(

@@ -6,8 +6,8 @@ import { NOTHING_REFUNDED, planRefund, planRestore } from '../domain/restore';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import { replayOrRefuse } from './keyed';
-import type { KeyedRecord, RefundResponse, RefundStore } from './payment-ports';
+import { replayOrRefuse, unlessKeyUsed } from './keyed';
+import type { RefundResponse, RefundStore } from './payment-ports';
 
 export interface RefundDeps {
   store: RefundStore;
@@ -24,9 +24,6 @@ export interface RefundDeps {
  */
 export async function refundTaken(req: RefundRequest, deps: RefundDeps): Promise<{ response: RefundResponse; replayed: boolean }> {
   if (req.currency !== undefined) assertCurrency(req.currency);
-  const retry = deps.retry ?? CONFLICT_RETRY;
-  const targetId = (req.redemptionId ?? req.captureId)!;
-  const wanted = req.redemptionId !== undefined ? 'REDEEMED' : 'CAPTURED';
   const requestHash = fingerprint({
     customerId: req.customerId,
     redemptionId: req.redemptionId,
@@ -36,10 +33,25 @@ export async function refundTaken(req: RefundRequest, deps: RefundDeps): Promise
   });
   const reused = () =>
     new CreditError('IDEMPOTENCY_KEY_REUSED', 'refundKey was used before for a different refund request', { refundKey: req.refundKey });
-  // Read first: a retry of the refund that used up the rest must replay, not meet REFUND_EXCEEDS_CAPTURED.
-  const earlier = await deps.store.getKeyedRecord(req.customerId, 'REFUND', req.refundKey);
-  if (earlier) return replayOrRefuse(earlier as KeyedRecord<RefundResponse>, requestHash, reused);
+  // A retry of the refund that used up the rest meets REFUND_EXCEEDS_CAPTURED here: it is answered from the key instead.
+  return unlessKeyUsed(
+    () => refundWithRetry(req, requestHash, reused, deps),
+    () => deps.store.getKeyedRecord(req.customerId, 'REFUND', req.refundKey),
+    requestHash,
+    reused,
+  );
+}
 
+/** Read the refunded entry, plan, commit with the key record; after a conflict, again. */
+async function refundWithRetry(
+  req: RefundRequest,
+  requestHash: string,
+  reused: () => CreditError,
+  deps: RefundDeps,
+): Promise<{ response: RefundResponse; replayed: boolean }> {
+  const retry = deps.retry ?? CONFLICT_RETRY;
+  const targetId = (req.redemptionId ?? req.captureId)!;
+  const wanted = req.redemptionId !== undefined ? 'REDEEMED' : 'CAPTURED';
   for (let attempt = 0; attempt < retry.attempts; attempt++) {
     const now = deps.clock.now();
     const found = await deps.store.getLedgerEntry(req.customerId, targetId);

@@ -2,7 +2,7 @@ import type { ReleaseRequest } from '../contracts';
 import type { Allocation } from '../domain/allocation';
 import { CreditError } from '../domain/errors';
 import { heldAmount, planRelease, stillHeld, type Hold } from '../domain/hold';
-import { releasedEntry, type ReleaseReason } from '../domain/ledger';
+import { releasedEntry, type ReleasedEntry, type ReleaseReason } from '../domain/ledger';
 import { planRestore } from '../domain/restore';
 import type { Clock } from '../shared/clock';
 import { expiredReleaseId } from '../shared/ids';
@@ -34,9 +34,32 @@ async function releaseWrite(
   return { entry: releasedEntry({ releaseId, hold, reason, restored, lapsed, at }), restore };
 }
 
+/** The answer to a release: what its RELEASED entry says. */
+function releaseAnswer(hold: Hold, entry: ReleasedEntry): ReleaseResponse {
+  return {
+    holdId: hold.holdId,
+    customerId: hold.customerId,
+    orderId: hold.orderId,
+    currency: hold.currency,
+    restored: entry.amount,
+    lapsed: entry.lapsed,
+    allocations: entry.allocations,
+    releasedAt: entry.at,
+  };
+}
+
+/** The answer of the explicit release that closed `hold`, if one did. */
+async function releasedBefore(hold: Hold, store: ReleaseStore): Promise<ReleaseResponse | undefined> {
+  if (hold.status !== 'RELEASED' || hold.releaseId === undefined) return undefined;
+  const entry = await store.getLedgerEntry(hold.customerId, hold.releaseId);
+  return entry?.kind === 'RELEASED' ? releaseAnswer(hold, entry) : undefined;
+}
+
 /**
  * Release an ACTIVE hold: what it still holds goes back to its credits (the part of expired credits lapses), and
- * the hold is RELEASED. Releasing again is refused with HOLD_NOT_ACTIVE (its status in the details).
+ * the hold is RELEASED. Idempotent by the hold: releasing a hold that an explicit release closed answers that release
+ * again (a retry racing its first call included); a hold captured or past its lifetime is refused with
+ * HOLD_NOT_ACTIVE (its status in the details).
  */
 export async function releaseHold(req: ReleaseRequest, deps: ReleaseDeps): Promise<ReleaseResponse> {
   const retry = deps.retry ?? CONFLICT_RETRY;
@@ -44,22 +67,14 @@ export async function releaseHold(req: ReleaseRequest, deps: ReleaseDeps): Promi
     const now = deps.clock.now();
     const hold = await deps.store.getHold(req.customerId, req.holdId);
     if (!hold) throw new CreditError('HOLD_NOT_FOUND', `no hold ${req.holdId} for this customer`, { holdId: req.holdId });
-    const plan = planRelease(hold, now);
+    const before = await releasedBefore(hold, deps.store);
+    if (before) return before;
+    const releaseId = deps.newId(now);
+    const plan = planRelease(hold, now, releaseId);
     const at = now.toISOString();
-    const release = await releaseWrite(deps.store, hold, plan.released, 'EXPLICIT', deps.newId(now), at, now);
+    const release = await releaseWrite(deps.store, hold, plan.released, 'EXPLICIT', releaseId, at, now);
     const result = await deps.store.commitRelease({ before: hold, after: plan.next, release, now });
-    if (result.kind === 'committed') {
-      return {
-        holdId: hold.holdId,
-        customerId: hold.customerId,
-        orderId: hold.orderId,
-        currency: hold.currency,
-        restored: release.entry.amount,
-        lapsed: release.entry.lapsed,
-        allocations: release.entry.allocations,
-        releasedAt: at,
-      };
-    }
+    if (result.kind === 'committed') return releaseAnswer(hold, release.entry);
     // Changed since read (captured, released, a credit expired): re-read at once and decide again.
     await pauseAfterConflict(attempt, retry, result.kind === 'duplicate' || result.stale);
   }

@@ -1,4 +1,5 @@
 import type { FinanceRequest } from '../contracts';
+import type { AnswerOf, FinanceAnswer } from '../contracts/answers';
 import { CreditError } from '../domain/errors';
 import {
   addMovement,
@@ -8,17 +9,13 @@ import {
   movementOf,
   reconcile,
   reportCsv,
-  type ReconciliationLine,
   type ReportColumn,
-  type ReportRow,
 } from '../domain/finance';
 import type { Clock } from '../shared/clock';
 import type { ReportStore } from './ports';
 
-export type FinanceResponse =
-  | { operation: 'report'; from: string; to: string; rows: ReportRow[] }
-  | { operation: 'report'; from: string; to: string; csv: string }
-  | { operation: 'reconcile'; at: string; balanced: boolean; lines: ReconciliationLine[] };
+/** The report function's answer (its contract: lambdas/contracts/answers.ts). */
+export type FinanceResponse = AnswerOf<typeof FinanceAnswer>;
 
 /**
  * Finance: the liability report over days (from the day totals the aggregator keeps), and the reconciliation of the

@@ -1,5 +1,5 @@
 import type { ReverseRequest } from '../contracts';
-import type { Allocation } from '../domain/allocation';
+import type { AnswerOf, ReverseAnswer } from '../contracts/answers';
 import { NOTHING_REFUNDED, planRestore, unrefunded } from '../domain/restore';
 import { CreditError } from '../domain/errors';
 import { reversedEntry } from '../domain/ledger';
@@ -15,19 +15,8 @@ export interface ReverseDeps {
   retry?: RetryPolicy;
 }
 
-export interface ReverseResponse {
-  reversalId: string;
-  redemptionId: string;
-  customerId: string;
-  orderId?: string;
-  currency: string;
-  /** Put back on the credits it came from. */
-  restored: number;
-  /** Could not be put back: the credit it came from has expired or was voided meanwhile (never revived). */
-  lapsed: number;
-  allocations: Allocation[];
-  reversedAt: string;
-}
+/** The reverse function's answer (its contract: lambdas/contracts/answers.ts). */
+export type ReverseResponse = AnswerOf<typeof ReverseAnswer>;
 
 /**
  * Undo a redemption (order cancelled), exactly once: the redemption's ledger entry flips APPLIED -> REVERSED in the

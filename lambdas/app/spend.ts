@@ -6,18 +6,19 @@ import type { KeyedRecord } from './payment-ports';
 import type { CommitOutcome, SpendQueue, SpendTurn } from './ports';
 
 /**
- * The retry loop every spend (redeem, hold) shares. Optimistic first: read, plan, commit one transaction. After a
+ * The retry loop every spend (redeem, hold) and grant shares. Optimistic first: read, plan, commit one transaction. After a
  * conflict, with a queue policy, the spend takes a ticket in the customer's spend queue (one atomic ADD, never a
  * transaction) and waits until its ticket is within `window` turns of the ones finished — sleeping about (turns to
  * go) × (the time one turn takes, learnt while waiting), a few strongly consistent reads, no busy polling — then
- * re-reads, re-plans and commits with the count of finished turns advanced in the same transaction. Only `window`
+ * re-reads, re-plans and commits, then counts its turn finished (a single-item ADD: the sequencer is never part of a
+ * transaction, so on DynamoDB it never cancels a commit nor meets one with TransactionConflict). Only `window`
  * queued spends plan at a time, so a crowd no longer re-plans on the same state round after round (the thundering
  * herd: O(n²) work, refusals after the budget). When nothing finishes for a lease (a holder crashed), a waiter counts
  * one turn finished. Everything is bounded by the policy's time budget; then the caller gets CONCURRENT_MODIFICATION
  * (retryable). The queue orders work, it does not guard money: every debit stays conditional.
  */
 
-/** One try's result: committed (counting the turn finished, if it held one), the earlier answer replayed, or a conflict. */
+/** One try's result: committed, the earlier answer replayed, or a conflict. */
 export type SpendOutcome<T> =
   | { readonly kind: 'committed'; readonly value: T }
   | { readonly kind: 'replayed'; readonly value: T }
@@ -40,8 +41,8 @@ export function spendOutcome<R>(
   return { kind: 'conflict', stale: result.kind === 'conflict' && result.stale };
 }
 
-/** Read, plan and commit once, at `now`; with `turn`, the commit must also count the turn finished. */
-export type SpendAttempt<T> = (now: Date, turn: SpendTurn | undefined) => Promise<SpendOutcome<T>>;
+/** Read, plan and commit once, at `now`. */
+export type SpendAttempt<T> = (now: Date) => Promise<SpendOutcome<T>>;
 
 export interface SpendRetryDeps {
   store: SpendQueue;
@@ -49,6 +50,8 @@ export interface SpendRetryDeps {
   retry?: RetryPolicy;
   /** Called on every optimistic-concurrency conflict (metrics, benchmarks). */
   onConflict?: () => void;
+  /** The error when the budget is spent (default: a spend's CONCURRENT_MODIFICATION). */
+  exhausted?: () => CreditError;
 }
 
 export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps, attempt: SpendAttempt<T>): Promise<T> {
@@ -57,11 +60,8 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
   let turn: SpendTurn | undefined;
   try {
     for (let n = 0; budget.allows(n); n++) {
-      const outcome = await attempt(deps.clock.now(), turn);
-      if (outcome.kind === 'committed') {
-        turn = undefined; // counted finished by the commit's own transaction
-        return outcome.value;
-      }
+      const outcome = await attempt(deps.clock.now());
+      if (outcome.kind === 'committed') return outcome.value;
       if (outcome.kind === 'replayed') return outcome.value;
       deps.onConflict?.();
       if (!policy.queue || turn) {
@@ -70,23 +70,28 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
         continue;
       }
       turn = await waitForTurn(customerId, deps, policy.queue, budget);
-      if (!turn) break;
+      if (!turn) {
+        // Gave up waiting: the ticket will never be used, so it is counted finished now, not after a lease at its turn
+        // (a retried grant takes a new ticket; a burst's abandoned tickets would each stall the queue a lease).
+        await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
+        break;
+      }
     }
   } finally {
-    // Gave up or failed in our turn: count it finished at once instead of making the queue wait out the lease.
+    // Our turn is over (committed, replayed, gave up or failed): count it finished at once, never leave it to the lease.
     if (turn) await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
   }
-  throw new CreditError(
-    'CONCURRENT_MODIFICATION',
-    "too many concurrent changes to this customer's credits; retry with the same idempotencyKey",
+  throw (
+    deps.exhausted?.() ??
+    new CreditError('CONCURRENT_MODIFICATION', "too many concurrent changes to this customer's credits; retry with the same idempotencyKey")
   );
 }
 
 /**
  * Take a ticket and sleep until it is within `window` turns of those finished: (turns to go − ½) × the turn's length
  * at a time, that length learnt from how fast `serving` moved since we first saw it move. When `serving` does not move
- * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the ticket is
- * then left to the lease).
+ * for a whole lease, count one turn finished (its holder crashed). Undefined when the budget ends first (the caller
+ * then counts its ticket finished).
  */
 export async function waitForTurn(
   customerId: string,

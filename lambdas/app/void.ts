@@ -1,4 +1,5 @@
 import type { VoidRequest } from '../contracts';
+import type { AnswerOf, VoidAnswer } from '../contracts/answers';
 import { decideVoid } from '../domain/void';
 import { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
@@ -12,19 +13,8 @@ export interface VoidDeps {
   retry?: RetryPolicy;
 }
 
-export interface VoidResponse {
-  voidId: string;
-  customerId: string;
-  creditId: string;
-  currency: string;
-  /** The unspent rest removed from the credit (0 if nothing was left). */
-  voided: number;
-  /** Its part of each active hold, taken out of the hold (the hold shrinks; a capture beyond it is CAPTURE_EXCEEDS_HOLD). */
-  fromHolds: Array<{ holdId: string; orderId: string; amount: number }>;
-  voidedAt: string;
-  /** True when the credit was voided before and this is that void's answer again. */
-  replayed: boolean;
-}
+/** The void function's answer (its contract: lambdas/contracts/answers.ts). */
+export type VoidResponse = AnswerOf<typeof VoidAnswer>;
 
 /**
  * Void a credit for operations: the unspent rest goes (VOIDED entry → CreditVoided), and so does its part of every

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { CreditError } from '../domain/errors';
-import { isBlankText, normalizeText } from '../domain/text';
 import { REASON_CODES } from '../domain/reason-code';
 import { ELIGIBLE_CATEGORIES, MAX_PURCHASE_LINES, PURCHASE_CATEGORIES } from '../domain/eligibility';
 import { isDay } from '../domain/finance';
 import { DECLINE_REASON_CODES } from '../domain/approval';
+import { actor, currencyCode, id, text } from './fields';
 
 /**
  * The service's public contracts: shapes only. Business ranges (amount, validity, currency, email) are
@@ -15,23 +15,13 @@ import { DECLINE_REASON_CODES } from '../domain/approval';
 // zod/mini keeps every function bundle small (cold start); the English messages are loaded explicitly.
 z.config(en());
 
-const id = z.string().check(z.trim(), z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'));
-/** Free text: normalised (NFC, no control/format characters, see domain/text.ts); refused when nothing visible is left. */
-const text = (max: number) =>
-  z.string().check(
-    z.overwrite(normalizeText),
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine((s) => !isBlankText(s), 'Too small: nothing visible left after removing invisible characters'),
-  );
-
 export const ComplaintResolvedDetail = z.strictObject({
   complaintId: id,
   customerId: id,
   email: z.string().check(z.trim(), z.minLength(3), z.maxLength(254)),
   locale: z.string().check(z.trim(), z.minLength(2), z.maxLength(35)),
   amount: z.number(),
-  currency: z.string().check(z.length(3)),
+  currency: currencyCode,
   validityDays: z.number(),
   reason: text(500),
   /** Optional closed code for the reason: the only reason that CreditGranted carries (the free text never leaves). */
@@ -39,7 +29,7 @@ export const ComplaintResolvedDetail = z.strictObject({
   /** Optional narrowing of the credit to purchase categories (eligible ones only); absent: every eligible category. */
   categories: z.optional(z.array(z.enum(ELIGIBLE_CATEGORIES)).check(z.minLength(1), z.maxLength(ELIGIBLE_CATEGORIES.length))),
   /** Who issued the grant (an agent or system id): the per-issuer daily cap counts by it. */
-  issuedBy: z.optional(id),
+  issuedBy: z.optional(actor),
 });
 export type ComplaintResolvedDetail = z.infer<typeof ComplaintResolvedDetail>;
 export const COMPLAINT_RESOLVED = 'ComplaintResolved';
@@ -57,7 +47,7 @@ const spendRequest = {
   customerId: id,
   orderId: id,
   amount: z.number(),
-  currency: z.string().check(z.length(3)),
+  currency: currencyCode,
   idempotencyKey: id,
   /** Optional: without it every credit pays for anything (the contract before eligibility). */
   purchase: z.optional(Purchase),
@@ -96,7 +86,7 @@ export const RefundRequest = z
     captureId: z.optional(id),
     amount: z.number(),
     /** Optional guard: if given, must equal the currency of the redemption or capture. */
-    currency: z.optional(z.string().check(z.length(3))),
+    currency: z.optional(currencyCode),
     refundKey: id,
     reason: z.optional(text(500)),
   })
@@ -112,7 +102,7 @@ export const ReverseRequest = z.strictObject({
   customerId: id,
   redemptionId: id,
   /** Optional guard: if given, must equal the redemption's currency. */
-  currency: z.optional(z.string().check(z.length(3))),
+  currency: z.optional(currencyCode),
   reason: z.optional(text(500)),
 });
 export type ReverseRequest = z.infer<typeof ReverseRequest>;
@@ -158,7 +148,7 @@ export type FinanceRequest = z.infer<typeof FinanceRequest>;
 // --- Approval above a threshold (issue 11.2) ----------------------------------------------------------------------
 
 /** A pending grant, by its id or by its complaint's (exactly one), always with its customer; and who decides. */
-const pendingRef = { customerId: id, pendingId: z.optional(id), complaintId: z.optional(id), approverId: id };
+const pendingRef = { customerId: id, pendingId: z.optional(id), complaintId: z.optional(id), approverId: actor };
 
 /** The approver's function: approve or decline a pending grant, or list a customer's pending grants. */
 export const ApprovalRequest = z

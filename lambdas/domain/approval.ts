@@ -1,4 +1,5 @@
 import { creditTerms, DAY_MS, decideGrant, type Credit, type ErasedCredit, type GrantPolicy, type GrantRequest } from './credit';
+import { sameActor } from './actor';
 import { CreditError } from './errors';
 import { grantedEntry, type GrantedEntry } from './ledger';
 import { assertCurrency, maxMinorUnits } from './money';
@@ -152,7 +153,7 @@ const base = (p: PendingGrant, now: Date): DecisionBase => ({
 
 /** Maker-checker: the approver may not be the grant's issuer. */
 function assertNotIssuer(p: PendingGrant, approverId: string): void {
-  if (p.issuedBy !== undefined && p.issuedBy === approverId) {
+  if (p.issuedBy !== undefined && sameActor(p.issuedBy, approverId)) {
     throw new CreditError('APPROVER_IS_ISSUER', `the approver of pending grant ${p.pendingId} is its issuer`, { pendingId: p.pendingId });
   }
 }

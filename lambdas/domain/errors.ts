@@ -46,6 +46,11 @@ export const ERROR_CODES = {
   CREDIT_EXPIRED: { retryable: false },
   /** The credit was voided before under another void key. */
   CREDIT_ALREADY_VOIDED: { retryable: false },
+  /**
+   * The write would touch more credits than one atomic transaction holds (a hold or redemption over more credits than
+   * today's limit, stored before it): capture without `final` then release, or refund in smaller parts.
+   */
+  TOO_MANY_CREDITS: { retryable: false },
   // --- Approval above a threshold (issue 11.2) ---
   /** No pending grant with that id (or complaint) for this customer. */
   PENDING_GRANT_NOT_FOUND: { retryable: false },

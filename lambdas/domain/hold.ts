@@ -43,8 +43,11 @@ export interface HeldAllocation extends Allocation {
 }
 
 /** ACTIVE until captured in full or finally (CAPTURED) or released explicitly (RELEASED); past its lifetime it is EXPIRED. */
-export type HoldStatus = 'ACTIVE' | 'CAPTURED' | 'RELEASED';
-export type HoldState = HoldStatus | 'EXPIRED';
+export const HOLD_STATUSES = ['ACTIVE', 'CAPTURED', 'RELEASED'] as const;
+export type HoldStatus = (typeof HOLD_STATUSES)[number];
+/** What the balance shows of a hold: its status, or EXPIRED once an ACTIVE hold's lifetime has passed. */
+export const HOLD_STATES = [...HOLD_STATUSES, 'EXPIRED'] as const;
+export type HoldState = (typeof HOLD_STATES)[number];
 
 export interface Hold {
   readonly holdId: string;
@@ -62,6 +65,8 @@ export interface Hold {
   readonly expiresAt: string;
   /** Bumped by every change: the optimistic-concurrency check of captures and releases. */
   readonly version: number;
+  /** RELEASED by an explicit release: that release's ledger entry (a release asked for again answers from it). */
+  readonly releaseId?: string;
 }
 
 /** Still held: placed less captured less released. */
@@ -161,12 +166,18 @@ export function planCapture(hold: Hold, amount: number, final: boolean, now: Dat
   return { taken, released, next };
 }
 
-/** Explicit release of an ACTIVE hold: everything still held goes back; the hold is RELEASED. */
-export function planRelease(hold: Hold, now: Date): { released: Allocation[]; next: Hold } {
+/** Explicit release of an ACTIVE hold: everything still held goes back; the hold is RELEASED, naming the release's entry. */
+export function planRelease(hold: Hold, now: Date, releaseId: string): { released: Allocation[]; next: Hold } {
   assertHoldActive(hold, now);
   return {
     released: stillHeld(hold),
-    next: { ...hold, allocations: hold.allocations.map((a) => ({ ...a, held: 0 })), status: 'RELEASED', version: hold.version + 1 },
+    next: {
+      ...hold,
+      allocations: hold.allocations.map((a) => ({ ...a, held: 0 })),
+      status: 'RELEASED',
+      version: hold.version + 1,
+      releaseId,
+    },
   };
 }
 

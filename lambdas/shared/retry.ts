@@ -46,6 +46,21 @@ export const REDEEM_RETRY: RetryPolicy = {
   queue: { window: 8, turnEstimateMs: 10, minPollMs: 5, maxPollMs: 500, leaseMs: 1000 },
 };
 
+/**
+ * Grants to one customer all write its usage counter (one version-checked item: of any set of rivals only one can
+ * commit), so a contended grant queues like a spend, two at a time: one commits while the next is already reading
+ * (window 1 left a gap between turns: 11 of 100 still failing after three invocations against none with 2, one run
+ * each at load ~30); a wider window only adds transactions bound to fail. Queue reads at most every 5 s (a hundred
+ * waiters' reads stay few), a turn passed only after 5 s without one finished (a slow commit is not taken for a
+ * crash). Nobody waits for a grant (an asynchronous event), so its budget is 25 s within the grant function's 30 s
+ * timeout; after it, the event's asynchronous retries.
+ */
+export const GRANT_RETRY: RetryPolicy = {
+  ...REDEEM_RETRY,
+  maxElapsedMs: 25_000,
+  queue: { window: 2, turnEstimateMs: 20, minPollMs: 10, maxPollMs: 5000, leaseMs: 5000 },
+};
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**

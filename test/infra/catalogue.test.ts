@@ -256,6 +256,12 @@ describe('bundling', () => {
     expect(ESBUILD_OPTIONS.external).toEqual([]);
   });
 
+  test('the IAM engine is a dev dependency only', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.devDependencies['@cloud-copilot/iam-simulate']).toBeDefined();
+    expect(Object.keys(pkg.dependencies).filter((d) => d.startsWith('@cloud-copilot/'))).toEqual([]);
+  });
+
   test('every entry bundles with the plain options, as CJS, with the AWS SDK inside', async () => {
     const results = await Promise.all(
       FUNCTION_LIST.map((spec) =>
@@ -273,6 +279,8 @@ describe('bundling', () => {
       const inputs = Object.keys(r.metafile!.inputs);
       // The SDK clients come from this repo's node_modules (the version the tests run), and nothing is left to resolve at run time.
       expect(inputs.some((i) => i.includes('node_modules/@aws-sdk/client-'))).toBe(true);
+      // The IAM engine of the local runtime (AGPL-3.0, a dev dependency) never reaches a function's bundle.
+      expect(inputs.filter((i) => i.includes('@cloud-copilot/') || i.includes('local/iam/'))).toEqual([]);
       const jsOut = Object.entries(r.metafile!.outputs).find(([p]) => p.endsWith('.js'))![1];
       expect(jsOut.imports.filter((i) => i.external && !i.path.startsWith('node:') && !BUILTINS.has(i.path))).toEqual([]);
       const js = r.outputFiles!.find((f) => f.path.endsWith('.js'))!.text;

@@ -97,6 +97,7 @@ describe('stages', () => {
       stackName: 'CourtesyCredits-dev',
       eventBusName: 'courtesy-credits-dev',
       metricsNamespace: 'CourtesyCredits/dev',
+      schemaRegistryName: 'courtesy-credits-dev',
     });
   });
 

@@ -116,7 +116,7 @@ const CONSUME = (queue: string) =>
   );
 
 const EXPECTED: Record<FunctionName, string[]> = {
-  grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem'), ...SEND_TO('GrantFailures')],
+  grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'), ...SEND_TO('GrantFailures')],
   redeem: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   reverse: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
   hold: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),

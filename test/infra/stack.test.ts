@@ -449,10 +449,11 @@ describe('queues', () => {
 });
 
 describe('outputs', () => {
-  test('table, bus, every function, every failure queue, and the replay source and filter of each rule', () => {
+  test('table, bus, schema registry, every function, every failure queue, and the replay source and filter of each rule', () => {
     const outputs = json.Outputs as Record<string, { Value: unknown }>;
     expect(outputs.TableName!.Value).toEqual({ Ref: tableId() });
     expect(outputs.EventBusName!.Value).toEqual({ Ref: ofType('AWS::Events::EventBus')[0]![0] });
+    expect(outputs.SchemaRegistryName!.Value).toEqual({ 'Fn::GetAtt': [ofType('AWS::EventSchemas::Registry')[0]![0], 'RegistryName'] });
     for (const n of FUNCTION_NAMES) {
       expect(outputs[`${pascal(n)}FunctionName`]!.Value).toEqual({ Ref: fnIds[n] });
     }
@@ -465,13 +466,13 @@ describe('outputs', () => {
       expect(out).toHaveLength(1);
     }
     expect(Object.keys(outputs)).toHaveLength(
-      2 +
+      3 +
         FUNCTION_NAMES.length +
         ofType('AWS::SQS::Queue').length +
         ofType('AWS::S3::Bucket').length +
         ofType('AWS::Events::Archive').length +
         ofType('AWS::Events::Rule').length,
-    ); // table, bus, functions, every queue and bucket, every archive and rule
+    ); // table, bus, registry, functions, every queue and bucket, every archive and rule
   });
 });
 
@@ -502,6 +503,9 @@ describe('no stray resources', () => {
         'AWS::SNS::TopicPolicy',
         'AWS::SES::ConfigurationSet',
         'AWS::SES::ConfigurationSetEventDestination',
+        // the events' schema registry (infra/constructs/event-schemas.ts)
+        'AWS::EventSchemas::Registry',
+        'AWS::EventSchemas::Schema',
       ].sort(),
     );
   });

@@ -1,8 +1,8 @@
 /**
  * Trust boundaries of the synthesized template (issue 13): the bus policy (who may publish complaint events, who may
  * speak as the service), the table policy (who may read or write items), the invoke permissions of every function,
- * and the settings behind them. IAM is not evaluated locally: each statement is checked exactly, and the documented
- * evaluation logic is run over it (test/infra/policy-model.ts) for the attacks the threat model in docs/security.md names.
+ * and the settings behind them. Each statement is checked exactly, and the IAM engine (local/iam,
+ * @cloud-copilot/iam-simulate) evaluates the template for the attacks the threat model in docs/security.md names.
  */
 import { parseConfig } from '../../infra/config';
 import { FAILURE_QUEUE_RETENTION } from '../../infra/constructs/failure-queue';
@@ -12,7 +12,10 @@ import { QUEUE_POLICY_SID, REDRIVE_SOURCE_ACTIONS } from '../../infra/security/q
 import { TABLE_POLICY_SID } from '../../infra/security/table-policy';
 import { cdkJsonContext, functionLogicalIds, synthTemplate } from '../../infra/synth';
 import { compilePattern } from '../../local/pattern';
-import { decide, MODEL_ACCOUNT, modelRoleArn, resolve, type Caller } from './policy-model';
+import { ALLOW_ALL, Authorizer } from '../../local/iam/authorizer';
+import type { Principal } from '../../local/iam/engine';
+import { readIamPicture } from '../../local/iam/picture';
+import { LOCAL_ACCOUNT as MODEL_ACCOUNT } from '../../local/cfn';
 
 const COMPLAINT_SERVICE = 'arn:aws:iam::111111111111:role/complaint-service'; // cdk.json
 const SAME_ACCOUNT_PUBLISHER = `arn:aws:iam::${MODEL_ACCOUNT}:role/complaints/publisher`;
@@ -65,8 +68,23 @@ const BUS_ARN = {
     ],
   ],
 };
-const caller = (principalArn: string): Caller => ({ principalArn, account: principalArn.split(':')[4]! });
-const someone = (account: string): Caller => ({ principalArn: `arn:aws:iam::${account}:role/anyone`, account });
+/** An outside role, granted everything by its own account: only the template's resource policies can stop it. */
+const caller = (arn: string): Principal => ({ kind: 'role', arn, session: 'test', policies: ALLOW_ALL });
+const someone = (account: string): Principal => caller(`arn:aws:iam::${account}:role/anyone`);
+const engines = new Map<Record<string, any>, Authorizer>();
+const engine = (json: Record<string, any>): Authorizer => {
+  if (!engines.has(json)) engines.set(json, new Authorizer(readIamPicture(json)));
+  return engines.get(json)!;
+};
+const arnOfType = (json: Record<string, any>, type: string) => engine(json).picture.arns.get(only(ofType(json, type))[0])!;
+/** The engine's decision for `who` calling `action` on `resource` with request `context`. */
+const decideOn = async (
+  json: Record<string, any>,
+  who: Principal,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]> = {},
+): Promise<'allow' | 'deny'> => ((await engine(json).check(who, { action, resource, context })) ? 'deny' : 'allow');
 
 describe('bus policy: who may put events on the service bus', () => {
   test('three statements, all about events:PutEvents on this bus; no separate EventBusPolicy resource', () => {
@@ -124,39 +142,38 @@ describe('bus policy: who may put events on the service bus', () => {
     }
   });
 
-  describe('evaluated (policy model: an explicit deny wins; another account needs the allow)', () => {
-    const put = (json: Record<string, any>, who: Caller, sources: string[], detailTypes = sources.map(() => 'ComplaintResolved')) =>
-      decide(resolve(busPolicy(json), json.Resources) as any, {
-        caller: who,
-        action: 'events:PutEvents',
-        context: { 'events:source': sources, 'events:detail-type': detailTypes },
+  describe('evaluated (IAM engine: an explicit deny wins; another account needs the allow)', () => {
+    const put = (json: Record<string, any>, who: Principal, sources: string[], detailTypes = sources.map(() => 'ComplaintResolved')) =>
+      decideOn(json, who, 'events:PutEvents', arnOfType(json, 'AWS::Events::EventBus'), {
+        'events:source': sources,
+        'events:detail-type': detailTypes,
       });
-    const publish = () => caller(modelRoleArn(roleIds(base).publish));
+    const publish = () => engine(base).functionRole('publish');
 
-    test('spoofed grant: a role of the account allowed PutEvents by its identity policy cannot publish a complaint', () => {
-      expect(put(sameAccount, caller(SAME_ACCOUNT_PUBLISHER), ['retailer.complaints'])).toBe('allow'); // control
-      expect(put(sameAccount, someone(MODEL_ACCOUNT), ['retailer.complaints'])).toBe('deny');
-      expect(put(sameAccount, someone(MODEL_ACCOUNT), ['other.source', 'retailer.complaints'])).toBe('deny');
-      expect(put(sameAccount, publish(), ['retailer.complaints'])).toBe('deny');
-      expect(put(sameAccount, someone(MODEL_ACCOUNT), ['other.source'])).toBe('allow'); // the bus is not closed to other events
+    test('spoofed grant: a role of the account allowed PutEvents by its identity policy cannot publish a complaint', async () => {
+      expect(await put(sameAccount, caller(SAME_ACCOUNT_PUBLISHER), ['retailer.complaints'])).toBe('allow'); // control
+      expect(await put(sameAccount, someone(MODEL_ACCOUNT), ['retailer.complaints'])).toBe('deny');
+      expect(await put(sameAccount, someone(MODEL_ACCOUNT), ['other.source', 'retailer.complaints'])).toBe('deny');
+      expect(await put(sameAccount, engine(sameAccount).functionRole('publish'), ['retailer.complaints'])).toBe('deny');
+      expect(await put(sameAccount, someone(MODEL_ACCOUNT), ['other.source'])).toBe('allow'); // the bus is not closed to other events
     });
 
-    test('spoofed event out: only the publish role speaks as courtesy-credits, not even a complaint publisher', () => {
-      expect(put(base, publish(), ['courtesy-credits'], ['CreditRedeemed'])).toBe('allow'); // control
-      expect(put(base, someone(MODEL_ACCOUNT), ['courtesy-credits'], ['CreditRedeemed'])).toBe('deny');
-      expect(put(sameAccount, caller(SAME_ACCOUNT_PUBLISHER), ['courtesy-credits'], ['CreditGranted'])).toBe('deny');
-      expect(put(base, caller(COMPLAINT_SERVICE), ['retailer.complaints', 'courtesy-credits'])).toBe('deny');
+    test('spoofed event out: only the publish role speaks as courtesy-credits, not even a complaint publisher', async () => {
+      expect(await put(base, publish(), ['courtesy-credits'], ['CreditRedeemed'])).toBe('allow'); // control
+      expect(await put(base, someone(MODEL_ACCOUNT), ['courtesy-credits'], ['CreditRedeemed'])).toBe('deny');
+      expect(await put(sameAccount, caller(SAME_ACCOUNT_PUBLISHER), ['courtesy-credits'], ['CreditGranted'])).toBe('deny');
+      expect(await put(base, caller(COMPLAINT_SERVICE), ['retailer.complaints', 'courtesy-credits'])).toBe('deny');
     });
 
-    test('another account: the configured role, or any principal of the configured account, and only complaint events', () => {
-      expect(put(crossAccount, caller(FORWARDER), ['crm.cases'])).toBe('allow');
-      expect(put(crossAccount, someone(PUBLISHER_ACCOUNT), ['shop.returns', 'crm.cases'])).toBe('allow');
-      expect(put(crossAccount, someone('444444444444'), ['crm.cases'])).toBe('deny'); // another role of the forwarder's account
-      expect(put(crossAccount, someone('666666666666'), ['crm.cases'])).toBe('deny');
-      expect(put(crossAccount, caller(FORWARDER), ['crm.cases'], ['ComplaintOpened'])).toBe('deny');
-      expect(put(crossAccount, caller(FORWARDER), ['crm.cases', 'other.source'])).toBe('deny');
-      expect(put(crossAccount, someone(PUBLISHER_ACCOUNT), ['courtesy-credits'], ['CreditGranted'])).toBe('deny');
-      expect(put(crossAccount, someone(MODEL_ACCOUNT), ['crm.cases'])).toBe('deny');
+    test('another account: the configured role, or any principal of the configured account, and only complaint events', async () => {
+      expect(await put(crossAccount, caller(FORWARDER), ['crm.cases'])).toBe('allow');
+      expect(await put(crossAccount, someone(PUBLISHER_ACCOUNT), ['shop.returns', 'crm.cases'])).toBe('allow');
+      expect(await put(crossAccount, someone('444444444444'), ['crm.cases'])).toBe('deny'); // another role of the forwarder's account
+      expect(await put(crossAccount, someone('666666666666'), ['crm.cases'])).toBe('deny');
+      expect(await put(crossAccount, caller(FORWARDER), ['crm.cases'], ['ComplaintOpened'])).toBe('deny');
+      expect(await put(crossAccount, caller(FORWARDER), ['crm.cases', 'other.source'])).toBe('deny');
+      expect(await put(crossAccount, someone(PUBLISHER_ACCOUNT), ['courtesy-credits'], ['CreditGranted'])).toBe('deny');
+      expect(await put(crossAccount, someone(MODEL_ACCOUNT), ['crm.cases'])).toBe('deny');
     });
   });
 
@@ -312,19 +329,21 @@ describe('table policy: only the function roles (and break-glass) read or write 
     }
   });
 
-  test('evaluated: direct table writes and reads by any other principal of the account are denied', () => {
-    const r = roleIds(crossAccount);
-    const policy = resolve(tablePolicy(crossAccount), crossAccount.Resources) as any;
-    const call = (who: Caller, action: string) => decide(policy, { caller: who, action, context: {} });
+  test('evaluated: direct table writes and reads by any other principal of the account are denied', async () => {
+    const table = arnOfType(crossAccount, 'AWS::DynamoDB::Table');
+    const call = (who: Principal, action: string) => decideOn(crossAccount, who, action, table);
+    const fn = (name: FunctionName) => engine(crossAccount).functionRole(name);
     for (const action of [...WRITES, ...READS]) {
-      expect(call(someone(MODEL_ACCOUNT), action)).toBe('deny');
-      expect(call(caller(BREAK_GLASS), action)).toBe('allow');
+      expect(await call(someone(MODEL_ACCOUNT), action)).toBe('deny');
+      expect(await call(caller(BREAK_GLASS), action)).toBe('allow');
     }
-    expect(call(caller(modelRoleArn(r.redeem)), 'dynamodb:UpdateItem')).toBe('allow');
-    expect(call(caller(modelRoleArn(r.balance)), 'dynamodb:Query')).toBe('allow');
-    expect(call(caller(modelRoleArn(r.balance)), 'dynamodb:PutItem')).toBe('deny'); // a reader is not exempt from the write deny
-    expect(call(caller(modelRoleArn(r.publish)), 'dynamodb:Query')).toBe('deny');
-    expect(call(caller(modelRoleArn(r.expire)), 'dynamodb:GetItem')).toBe('deny');
+    expect(await call(fn('redeem'), 'dynamodb:UpdateItem')).toBe('allow');
+    expect(await call(fn('balance'), 'dynamodb:Query')).toBe('allow');
+    expect(await call(fn('balance'), 'dynamodb:PutItem')).toBe('deny'); // a reader is not exempt from the write deny
+    // Even granted by an identity policy, a role the table policy does not exempt is denied.
+    const publishRole = fn('publish');
+    expect(await call(caller(publishRole.kind === 'role' ? publishRole.arn : ''), 'dynamodb:Query')).toBe('deny');
+    expect(await call(fn('expire'), 'dynamodb:GetItem')).toBe('deny');
   });
 
   test('no dependency cycle: the template resources can be ordered (table → roles, policies → table)', () => {
@@ -401,16 +420,14 @@ describe('failure queues holding whole events: only break-glass reads them', () 
     expect(statements.filter((st: any) => st.Sid === QUEUE_POLICY_SID.denyReads)).toEqual([]);
   });
 
-  test('evaluated: an operator of the account cannot read a grant failure; break-glass can; nothing else changes', () => {
-    const { policy } = queuePolicy(crossAccount, 'GrantFailures');
-    const resolved = resolve(policy, crossAccount.Resources) as any;
-    const call = (who: Caller, action: string) => decide(resolved, { caller: who, action, context: { 'aws:SecureTransport': ['true'] } });
-    expect(call(someone(MODEL_ACCOUNT), 'sqs:ReceiveMessage')).toBe('deny');
-    expect(call(caller(BREAK_GLASS), 'sqs:ReceiveMessage')).toBe('allow');
-    expect(call(someone(MODEL_ACCOUNT), 'sqs:GetQueueAttributes')).toBe('allow'); // depth alarms and metrics still work
-    expect(
-      decide(resolved, { caller: caller(BREAK_GLASS), action: 'sqs:ReceiveMessage', context: { 'aws:SecureTransport': ['false'] } }),
-    ).toBe('deny'); // TLS only
+  test('evaluated: an operator of the account cannot read a grant failure; break-glass can; nothing else changes', async () => {
+    const queue = engine(crossAccount).picture.arns.get(queuePolicy(crossAccount, 'GrantFailures').queueId)!;
+    const call = (who: Principal, action: string, context: Record<string, string> = {}) =>
+      decideOn(crossAccount, who, action, queue, context);
+    expect(await call(someone(MODEL_ACCOUNT), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await call(caller(BREAK_GLASS), 'sqs:ReceiveMessage')).toBe('allow');
+    expect(await call(someone(MODEL_ACCOUNT), 'sqs:GetQueueAttributes')).toBe('allow'); // depth alarms and metrics still work
+    expect(await call(caller(BREAK_GLASS), 'sqs:ReceiveMessage', { 'aws:SecureTransport': 'false' })).toBe('deny'); // TLS only
   });
 });
 
@@ -457,31 +474,22 @@ describe('redrive: the redrive role may move a worker dead-letter queue back to 
     }
   });
 
-  test('evaluated: the redrive role reads (and so redrives) a worker DLQ; not a grant failure; no other role of the account', () => {
-    const decideOn = (prefix: string, who: Caller, action: string) =>
-      decide(resolve({ Statement: statementsOf(crossAccount, prefix).statements }, crossAccount.Resources) as any, {
-        caller: who,
-        action,
-        context: { 'aws:SecureTransport': ['true'] },
-      });
-    expect(decideOn('ExpireDlq', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('allow');
-    expect(decideOn('ExpireDlq', caller(REDRIVE), 'sqs:StartMessageMoveTask')).toBe('allow');
-    expect(decideOn('ExpireDlq', someone(MODEL_ACCOUNT), 'sqs:ReceiveMessage')).toBe('deny');
-    expect(decideOn('GrantFailures', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('deny');
-    expect(decideOn('ComplaintRuleDlq', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('deny');
+  test('evaluated: the redrive role reads (and so redrives) a worker DLQ; not a grant failure; no other role of the account', async () => {
+    const arnOf = (json: Record<string, any>, prefix: string) => engine(json).picture.arns.get(statementsOf(json, prefix).queueId)!;
+    const on = (json: Record<string, any>, prefix: string, who: Principal, action: string) =>
+      decideOn(json, who, action, arnOf(json, prefix));
+    expect(await on(crossAccount, 'ExpireDlq', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('allow');
+    expect(await on(crossAccount, 'ExpireDlq', caller(REDRIVE), 'sqs:StartMessageMoveTask')).toBe('allow');
+    expect(await on(crossAccount, 'ExpireDlq', someone(MODEL_ACCOUNT), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await on(crossAccount, 'GrantFailures', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await on(crossAccount, 'ComplaintRuleDlq', caller(REDRIVE), 'sqs:ReceiveMessage')).toBe('deny');
     // the allows are what let a redrive role of another account in (its own IAM must allow it too)
     const elsewhere = 'arn:aws:iam::777777777777:role/ops/redrive';
     const other = synthTemplate({ context: { ...CROSS_ACCOUNT, 'courtesy:redriveRoleArn': elsewhere } });
-    const onOther = (prefix: string, who: Caller, action: string) =>
-      decide(resolve({ Statement: statementsOf(other, prefix).statements }, other.Resources) as any, {
-        caller: who,
-        action,
-        context: { 'aws:SecureTransport': ['true'] },
-      });
-    expect(onOther('NotifyDlq', caller(elsewhere), 'sqs:ReceiveMessage')).toBe('allow');
-    expect(onOther('NotifyQueue', caller(elsewhere), 'sqs:SendMessage')).toBe('allow');
-    expect(onOther('NotifyQueue', caller(elsewhere), 'sqs:ReceiveMessage')).toBe('deny');
-    expect(onOther('NotifyDlq', someone('777777777777'), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await on(other, 'NotifyDlq', caller(elsewhere), 'sqs:ReceiveMessage')).toBe('allow');
+    expect(await on(other, 'NotifyQueue', caller(elsewhere), 'sqs:SendMessage')).toBe('allow');
+    expect(await on(other, 'NotifyQueue', caller(elsewhere), 'sqs:ReceiveMessage')).toBe('deny');
+    expect(await on(other, 'NotifyDlq', someone('777777777777'), 'sqs:ReceiveMessage')).toBe('deny');
   });
 });
 

@@ -221,7 +221,7 @@ test('undecided by its deadline: DynamoDB TTL removes the pending grant and it i
   await t.runtime.idle(30_000);
   expect(svc.events('GrantDeclined', c.customerId)).toHaveLength(1);
   const items = await svc.items(c.customerId);
-  expect(items.filter((i) => i.type === 'GRANT_DECISION').map((i) => [i.outcome, i.reason])).toEqual([['DECLINED', 'EXPIRED']]);
+  expect(items.filter((i) => i.type === 'GRANT_DECISION').map((i) => [i.outcome, i.declineReason])).toEqual([['DECLINED', 'EXPIRED']]);
   expect(items.filter((i) => i.type === 'CREDIT' || i.type === 'PENDING_GRANT')).toEqual([]);
   expect(await emailsTo(c.email)).toEqual([]);
   expectRefusal(

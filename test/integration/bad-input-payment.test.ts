@@ -197,7 +197,6 @@ const CAPTURE_CASES: Case[] = [
 const RELEASE_CASES: Case[] = [
   ['unknown hold', (r) => ({ ...r, holdId: 'no-such-hold' }), 'HOLD_NOT_FOUND', 'no hold no-such-hold'],
   ["another customer's hold", (r) => ({ ...r, holdId: fx.foreignHold }), 'HOLD_NOT_FOUND', 'for this customer'],
-  ['released before', (r) => ({ ...r, holdId: fx.released }), 'HOLD_NOT_ACTIVE', 'is RELEASED, not ACTIVE'],
   ['captured in full', (r) => ({ ...r, holdId: fx.captured }), 'HOLD_NOT_ACTIVE', 'is CAPTURED, not ACTIVE'],
   ['extra field', (r) => ({ ...r, amount: 5 }), 'INVALID_INPUT', 'Unrecognized key: "amount"'],
 ];

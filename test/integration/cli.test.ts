@@ -115,10 +115,7 @@ it('grant --categories, hold --line, capture, capture --final, refund --capture,
   expect(h2).toMatchObject({ ok: true, held: 200 });
   const released = await cliJson('release', '--customer', customer, '--hold', h2.holdId);
   expect(released).toMatchObject({ ok: true, holdId: h2.holdId, restored: 200, lapsed: 0 });
-  expect(await cliJson('release', '--customer', customer, '--hold', h2.holdId)).toMatchObject({
-    ok: false,
-    error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'RELEASED' } },
-  });
+  expect(await cliJson('release', '--customer', customer, '--hold', h2.holdId)).toEqual(released); // the same answer again
 
   // 3000 granted − 1500 captured + 300 refunded − 400 redeemed + 100 refunded = 1500 available, nothing held.
   const after = await cliJson('balance', '--customer', customer);
@@ -132,5 +129,26 @@ it('the CLI refuses its own syntax errors before calling anything', async () => 
   });
   await expect(cli('refund', '--customer', 'c', '--amount', '1')).rejects.toMatchObject({
     stderr: expect.stringContaining('exactly one of --capture and --redemption'),
+  });
+});
+
+it("operators' and approvers' commands answer through the client: refusals by code, reports, pending grants", async () => {
+  const customer = unique('cust');
+  expect(await cliJson('void', '--customer', customer, '--credit', 'no-such-credit', '--reason', 'made in error')).toMatchObject({
+    ok: false,
+    error: { code: 'CREDIT_NOT_FOUND', retryable: false },
+  });
+  expect(await cliJson('erase', '--customer', customer)).toMatchObject({ ok: true, customerId: customer, itemsErased: 0 });
+  expect(await cli('report', '--from', '2026-01-01', '--to', '2026-01-02', '--csv')).toMatch(/^currency,day,opening,/);
+  expect(await cliJson('reconcile')).toMatchObject({ ok: true, operation: 'reconcile' });
+  expect(await cliJson('pending', '--customer', customer)).toEqual({ ok: true, customerId: customer, pending: [] });
+  expect(await cliJson('approve', '--customer', customer, '--pending', 'p-1', '--approver', 'a-1')).toMatchObject({
+    ok: false,
+    error: { code: 'PENDING_GRANT_NOT_FOUND' },
+  });
+  await expect(
+    cli('decline', '--customer', customer, '--pending', 'p-1', '--approver', 'a-1', '--reason-code', 'BORED'),
+  ).rejects.toMatchObject({
+    stderr: expect.stringContaining('--reason-code must be one of NOT_JUSTIFIED'),
   });
 });

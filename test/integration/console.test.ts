@@ -70,7 +70,8 @@ function browserSuite(): void {
     }
   };
 
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  /** A screenshot in test-artifacts/console/: the whole page, or (a modal dialog open) the window the dialog dims. */
+  const shot = (name: string, fullPage = true) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
   const open = async (screen: string) => {
     await page.goto(`${server.url}#${screen}`);
     await page.getByRole('heading', { level: 2 }).first().waitFor();
@@ -204,7 +205,7 @@ function browserSuite(): void {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: `Void credit ${credit}` });
     await page.keyboard.type('granted twice by mistake');
-    await shot('void');
+    await shot('void', false);
     await dialog.getByRole('button', { name: 'Void credit' }).click();
     await expect(status().textContent()).resolves.toBe(`Credit ${credit} voided: ${eur(2500)} removed.`);
     await t.runtime.idle(30_000);
@@ -239,7 +240,7 @@ function browserSuite(): void {
     const erase = dialog.getByRole('button', { name: 'Erase personal data' });
     await expect(erase.isDisabled()).resolves.toBe(true);
     await dialog.getByLabel(/Type the customer id/).fill(a.customerId);
-    await shot('erase');
+    await shot('erase', false);
     await erase.click();
     await expect(status().textContent()).resolves.toMatch(
       new RegExp(`^Customer ${a.customerId}: personal data erased from \\d+ items\\.$`),

@@ -192,11 +192,14 @@ describe('a credit expiring in the middle of a burst', () => {
     const customerId = unique('hot-exp');
     const soon = await grant(customerId, 3500, 40, clock); // 35.00 EUR, the soonest-expiring
     const later = [];
-    for (let i = 0; i < 10; i++) later.push(await grant(customerId, 300, 50 + i, clock)); // 10 x 3.00 EUR
+    // 10 x 4.00 EUR: enough for the whole burst after the expiry. How many spends read the time before it depends on how
+    // many attempts conflict first (every attempt reads the clock), and under AWS's transaction semantics (the strict
+    // layer) more do than on a database that serialises them.
+    for (let i = 0; i < 10; i++) later.push(await grant(customerId, 400, 50 + i, clock));
     const soonMs = Date.parse(soon.expiresAt);
 
     // Half the burst reads the time before the first credit's expiry, the rest after it (the clock jumps on the
-    // 21st reading); the late half crowds onto the 3.00 credits, conflicts and queues.
+    // 21st reading); the late half crowds onto the 4.00 credits, conflicts and queues.
     let readings = 0;
     const burstClock: Clock = {
       now: () => {

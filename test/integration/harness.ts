@@ -17,12 +17,15 @@ import { randomBytes } from 'node:crypto';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
 import { shiftableServiceClock } from '../../local/service-clock';
 import type { CfnTemplate } from '../../local/template';
+import { ContractCheck } from './contract-check';
 
 export interface TestRuntime {
   runtime: LocalRuntime;
   /** This file's table (unique per test file). */
   tableName: string;
   template: CfnTemplate;
+  /** The contract checks (contract-check.ts) on the service's own template; undefined on another template. */
+  contracts: ContractCheck | undefined;
   stop(): Promise<void>;
 }
 
@@ -40,7 +43,17 @@ export interface TestRuntimeOptions {
   shiftableClock?: boolean;
   /** Print runtime log lines (also enabled by LOCAL_DEBUG=1). */
   log?: (line: string) => void;
+  /** Evaluate IAM (default true); only a fixture template without IAM turns it off. */
+  iam?: boolean;
+  /** Hold every event, request and answer against schemas/ (default: on the service's own template). */
+  contracts?: boolean;
 }
+
+/** The runtimes of this test file that check contracts: each test fails on a violation it caused. */
+const checked = new Set<ContractCheck>();
+afterEach(() => {
+  for (const c of checked) c.assertKept();
+});
 
 function requireEnv(name: string): string {
   const v = process.env[name];
@@ -52,12 +65,25 @@ function requireEnv(name: string): string {
 }
 
 let cachedTemplate: CfnTemplate | undefined;
+let templateContext: Record<string, unknown> | undefined;
+
+/**
+ * Run this file on a template synthesized with these CDK context values (e.g. `courtesy:kms`) instead of the
+ * default one. Call at the top of a test file, before its runtime starts.
+ */
+export function useTemplateContext(context: Record<string, unknown>): void {
+  templateContext = context;
+  cachedTemplate = undefined;
+}
 
 /** The CDK app's synthesized template: from global-setup's file, else synthesized here (once per file). */
 export async function appTemplate(): Promise<CfnTemplate> {
   if (cachedTemplate) return cachedTemplate;
   const file = process.env.COURTESY_TEMPLATE_FILE;
-  if (file && fs.existsSync(file)) {
+  if (templateContext) {
+    const { synthTemplate } = await import('../../infra/synth');
+    cachedTemplate = synthTemplate({ context: templateContext }) as CfnTemplate;
+  } else if (file && fs.existsSync(file)) {
     cachedTemplate = JSON.parse(fs.readFileSync(file, 'utf8')) as CfnTemplate;
   } else {
     const { synthTemplate } = await import('../../infra/synth');
@@ -92,10 +118,26 @@ export async function startTestRuntime(opts: TestRuntimeOptions = {}): Promise<T
     ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
     ...(opts.queueDelayMs ? { queueDelayMs: opts.queueDelayMs } : {}),
     ...(log ? { log } : {}),
+    ...(opts.iam !== undefined ? { iam: opts.iam } : {}),
     ...(opts.shiftableClock ? { clock: shiftableServiceClock() } : {}),
   };
-  const runtime = await startLocalRuntime(runtimeOpts);
-  return { runtime, tableName, template, stop: () => runtime.stop() };
+  const contracts = (opts.contracts ?? opts.template === undefined) ? new ContractCheck() : undefined;
+  const runtime = await startLocalRuntime({ ...runtimeOpts, ...(contracts ? { observe: contracts } : {}) });
+  if (contracts) checked.add(contracts);
+  const stop = async () => {
+    await runtime.stop();
+    if (contracts) {
+      checked.delete(contracts);
+      contracts.assertKept(); // what happened after the last test
+    }
+    // Every call a handler made and every delivery was evaluated as AWS would (local/iam): none may be refused.
+    if (runtime.iamDenials.length > 0) {
+      throw new Error(
+        `AWS would refuse ${runtime.iamDenials.length} call(s) or deliveries:\n${runtime.iamDenials.map((d) => d.message).join('\n')}`,
+      );
+    }
+  };
+  return { runtime, tableName, template, contracts, stop };
 }
 
 /** An email as the SES emulator stored it, flattened. */

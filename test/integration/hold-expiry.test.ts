@@ -41,7 +41,9 @@ async function placedEarlier<T>(fn: () => Promise<T>): Promise<T> {
 
 const eur = async (customerId: string) => (await svc.balance(customerId)).courtesyCredit.balances.find((b: any) => b.currency === 'EUR');
 const ledger = async (customerId: string) =>
-  (await svc.items(customerId)).filter((i) => i.type === ITEM.LEDGER).map((i) => [i.kind, i.amount, i.kind === 'RELEASED' ? i.reason : '']);
+  (await svc.items(customerId))
+    .filter((i) => i.type === ITEM.LEDGER)
+    .map((i) => [i.kind, i.amount, i.kind === 'RELEASED' ? i.releaseReason : '']);
 const holdItem = async (customerId: string) => (await svc.items(customerId)).find((i) => i.type === ITEM.HOLD);
 
 it('a hold whose lifetime passes is released by the stream path (HoldReleased EXPIRED, balance back, once); one captured in time releases nothing', async () => {

@@ -43,6 +43,7 @@ beforeAll(async () => {
     template: fixtureTemplate as CfnTemplate,
     resolveHandlerModule: (name) => path.join(__dirname, '../fixtures/local-runtime/handlers', `${name}.ts`),
     retryDelayMs: () => 10,
+    iam: false, // the fixture template tests the runtime's mechanics and has no IAM; the service's template is evaluated
   });
   calls = [];
   t.runtime.setInvokeHook(async (fn, event, next) => {

@@ -365,7 +365,7 @@ async function runSequence(ops: Op[]): Promise<void> {
           break;
         }
         const out = await outcome;
-        const answer = (v: { voided: number; fromHolds: Array<{ holdId: string; amount: number }> }) => ({
+        const answer = (v: { voided: number; fromHolds: ReadonlyArray<{ holdId: string; amount: number }> }) => ({
           voided: v.voided,
           fromHolds: v.fromHolds.map((h): [string, number] => [h.holdId, h.amount]),
         });
@@ -423,7 +423,7 @@ async function runSequence(ops: Op[]): Promise<void> {
     const balance = await getBalance({ customerId, limit: 1 }, { store, clock });
     const eur = balance.courtesyCredit.balances.find((b) => b.currency === 'EUR') ?? { available: 0, held: 0 };
     expect([where, eur.available, eur.held]).toEqual([where, m.available(), m.held()]);
-    const perCredit = (cs: Array<{ creditId?: string; id?: string; remaining: number }>) =>
+    const perCredit = (cs: ReadonlyArray<{ creditId?: string; id?: string; remaining: number }>) =>
       cs.map((c) => [c.creditId ?? c.id, c.remaining]);
     expect([where, perCredit(balance.courtesyCredit.credits)]).toEqual([where, perCredit(m.spendOrder())]);
     const entries = await allEntries(customerId, clock);

@@ -28,6 +28,12 @@ describe('--line CATEGORY:AMOUNT', () => {
   test.each(['PHYSICAL_GOODS', 'PHYSICAL_GOODS:', ':100', 'PHYSICAL_GOODS:12.5', 'physical goods:100'])('%j is refused', (spec) => {
     expect(() => purchaseOf([spec])).toThrow(/CATEGORY:AMOUNT expected/);
   });
+
+  test('a category that is none of the purchase categories is refused, naming them', () => {
+    expect(() => purchaseOf(['PHYSICAL_GOODS:100', 'WEAPONS:100'])).toThrow(
+      /"WEAPONS:100": the category is one of PHYSICAL_GOODS, .*CASH_EQUIVALENT/,
+    );
+  });
 });
 
 test('--categories a,b: the grant event narrows its credit; absent: nothing sent', () => {

@@ -14,7 +14,7 @@ import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
 import type { RedeemedEntry } from '../../lambdas/domain/ledger';
-import { backoffDelay, CONFLICT_RETRY, REDEEM_RETRY, type RetryPolicy } from '../../lambdas/shared/retry';
+import { backoffDelay, CONFLICT_RETRY, GRANT_RETRY, REDEEM_RETRY, type RetryPolicy } from '../../lambdas/shared/retry';
 import { FUNCTIONS } from '../../infra/functions';
 import { MemorySpendQueue } from './fakes/spend-queue';
 
@@ -267,10 +267,14 @@ describe('the production policies are bounded', () => {
     }
   });
 
-  test('grant and reverse sleep at most a few seconds in total, well inside their Lambda timeouts', () => {
+  test('reverse sleeps at most a few seconds in total, well inside its Lambda timeout', () => {
     expect(worstCase(CONFLICT_RETRY)).toBeLessThan(2500);
-    expect(worstCase(CONFLICT_RETRY)).toBeLessThan((FUNCTIONS.grant.timeoutSeconds * 1000) / 2);
     expect(worstCase(CONFLICT_RETRY)).toBeLessThan((FUNCTIONS.reverse.timeoutSeconds * 1000) / 2);
+  });
+
+  test('grant gives up before its function times out, and queues two at a time (its usage counter is one item)', () => {
+    expect(GRANT_RETRY.maxElapsedMs).toBeLessThan(FUNCTIONS.grant.timeoutSeconds * 1000);
+    expect(GRANT_RETRY.queue?.window).toBe(2);
   });
 
   test('redeem gives up after maxElapsedMs, before its 10 s timeout', async () => {

@@ -1,4 +1,11 @@
-import { BalanceRequest, ComplaintResolvedDetail, RedeemRequest, ReverseRequest, parseContract } from '../../lambdas/contracts';
+import {
+  ApprovalRequest,
+  BalanceRequest,
+  ComplaintResolvedDetail,
+  RedeemRequest,
+  ReverseRequest,
+  parseContract,
+} from '../../lambdas/contracts';
 import { CreditError } from '../../lambdas/domain/errors';
 
 const SECRET_EMAIL = 'geheim.kunde@example.de';
@@ -123,5 +130,30 @@ describe('parseContract: wrong type', () => {
     expect(invalid(BalanceRequest, { customerId: 'c', limit: 0 }).message).toContain('limit:');
     expect(invalid(BalanceRequest, { customerId: 'c', limit: 101 }).message).toContain('limit:');
     expect(invalid(BalanceRequest, { customerId: 'c', limit: 1.5 }).message).toContain('limit:');
+  });
+});
+
+describe('actor ids (issuer, approver): one form, no look-alikes', () => {
+  const approval = (approverId: string) => ({ operation: 'approve', customerId: 'Cust-42', pendingId: 'PG-1', approverId });
+
+  it('case and surrounding blanks fold away in issuedBy and approverId; the other ids stay exact', () => {
+    expect(parseContract(ComplaintResolvedDetail, { ...complaint, issuedBy: ' Agent-7 ' }).issuedBy).toBe('agent-7');
+    expect(parseContract(ApprovalRequest, approval('AGENT-7'))).toEqual({
+      ...approval('agent-7'),
+      customerId: 'Cust-42',
+      pendingId: 'PG-1',
+    });
+  });
+
+  it.each([
+    ['full-width letters', '\uff41gent-7'],
+    ['a zero-width space', 'agent\u200b-7'],
+    ['a zero-width joiner', 'agent-\u200d7'],
+    ['a Cyrillic look-alike', '\u0430gent-7'],
+    ['a decomposed accent', 'age\u0301nt-7'],
+    ['an inner blank', 'agent 7'],
+  ])('%s is INVALID_INPUT, never a second spelling of an actor', (_what, spelled) => {
+    expect(invalid(ApprovalRequest, approval(spelled)).code).toBe('INVALID_INPUT');
+    expect(invalid(ComplaintResolvedDetail, { ...complaint, issuedBy: spelled }).code).toBe('INVALID_INPUT');
   });
 });

@@ -1,7 +1,7 @@
 /**
- * How DynamoCreditStore reads a cancelled transaction. DynamoDB cancels a transaction that meets another one on the
- * same item with reason `TransactionConflict`; DynamoDB Local serialises such transactions and never answers that
- * (see docs/local-runtime.md, "DynamoDB Local vs DynamoDB"), so only a mocked client can show the adapter's answer to it.
+ * How DynamoCreditStore reads a cancelled transaction whose reasons are conditions. A `TransactionConflict`
+ * cancellation is produced for real by the strict layer in front of DynamoDB Local (local/ddb-strict.ts) and its
+ * handling is tested there, per operation (test/integration/conflict-paths.test.ts).
  */
 import { DynamoDBClient, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -38,11 +38,6 @@ const cancelled = (codes: (CancellationReason | string)[]) =>
     $metadata: {},
     CancellationReasons: codes.map((c) => (typeof c === 'string' ? { Code: c } : c)),
   });
-
-test('a TransactionConflict cancellation (DynamoDB, not DynamoDB Local) is a conflict to retry, not stale data', async () => {
-  doc.on(TransactWriteCommand).rejects(cancelled(['None', 'TransactionConflict', 'None']));
-  await expect(grant()).resolves.toEqual({ kind: 'conflict', stale: false });
-});
 
 test('a failed condition on a non-guard item is a stale conflict', async () => {
   doc.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed', 'None']));

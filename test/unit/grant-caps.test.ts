@@ -5,6 +5,7 @@
  */
 import { grantCredit, type GrantDeps } from '../../lambdas/app/grant';
 import type { CommitOutcome, ComplaintOutcome, GrantStore, GrantUsage, UsageUpdate } from '../../lambdas/app/ports';
+import { MemorySpendQueue } from './fakes/spend-queue';
 import type { ComplaintResolvedDetail } from '../../lambdas/contracts';
 import type { CapPolicy, CustomerUsage, DayUsage, GrantRefusal } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
@@ -22,6 +23,11 @@ const CAPS: CapPolicy = {
 };
 
 class MemoryGrantStore implements GrantStore {
+  readonly queue = new MemorySpendQueue();
+  takeTicket = this.queue.takeTicket;
+  readQueue = this.queue.readQueue;
+  finishTurn = this.queue.finishTurn;
+  passStalledTurn = this.queue.passStalledTurn;
   complaints = new Map<string, ComplaintOutcome>();
   customers = new Map<string, { value: CustomerUsage; version: number }>();
   issuers = new Map<string, { value: DayUsage; version: number }>();

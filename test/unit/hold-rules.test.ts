@@ -132,17 +132,17 @@ describe('planCapture', () => {
 });
 
 describe('planRelease and stillHeld', () => {
-  it('lets go of everything still held, RELEASED, version bumped', () => {
+  it("lets go of everything still held, RELEASED, version bumped, naming the release's entry", () => {
     const after = planCapture(hold(), 600, false, NOW).next;
-    const plan = planRelease(after, NOW);
+    const plan = planRelease(after, NOW, 'r-1');
     expect(plan.released).toEqual([
       { creditId: 'b', amount: 300, expiresAt: at(20 * DAY) },
       { creditId: 'c', amount: 100, expiresAt: at(5 * DAY) },
     ]);
-    expect(plan.next).toMatchObject({ status: 'RELEASED', version: 2 });
+    expect(plan.next).toMatchObject({ status: 'RELEASED', version: 2, releaseId: 'r-1' });
     expect(heldAmount(plan.next)).toBe(0);
     expect(stillHeld(plan.next)).toEqual([]);
-    expect(err(() => planRelease(plan.next, NOW)).code).toBe('HOLD_NOT_ACTIVE');
+    expect(err(() => planRelease(plan.next, NOW, 'r-2')).code).toBe('HOLD_NOT_ACTIVE');
   });
 });
 

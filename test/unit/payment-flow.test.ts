@@ -171,13 +171,13 @@ describe('hold', () => {
     });
   });
 
-  it('touches at most 97 credits (100 transaction items less hold, entry and key)', async () => {
-    expect(MAX_CREDITS_PER_HOLD).toBe(97);
+  it('touches at most 96 credits (100 transaction items less the four its final capture writes besides the credits)', async () => {
+    expect(MAX_CREDITS_PER_HOLD).toBe(96);
     store = new MemoryStore();
     for (let i = 0; i < 100; i++)
       store.addCredit({ creditId: `cr-${String(i).padStart(3, '0')}`, currency: 'EUR', amount: 1, expiresAt: at(10 + i) });
     const r = await place(100);
-    expect(r).toMatchObject({ held: 97, remainingBalance: 3 });
+    expect(r).toMatchObject({ held: 96, remainingBalance: 4 });
   });
 });
 
@@ -311,8 +311,55 @@ describe('capture', () => {
   });
 });
 
+/**
+ * A retry whose read comes after its first call committed (the first call runs to the end inside the retry's read):
+ * the state it reads was closed by that first call, so it must answer from the key, not refuse.
+ */
+function firstCallInsideRead<K extends 'getHold' | 'getLedgerEntry'>(method: K, first: () => Promise<unknown>): void {
+  const read = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
+  let started = false;
+  (store as unknown as Record<K, unknown>)[method] = async (...args: unknown[]) => {
+    if (!started) {
+      started = true;
+      await first();
+    }
+    return read(...args);
+  };
+}
+
+describe('a retry racing its first call gets the first answer', () => {
+  it('capture that closed the hold', async () => {
+    const holdId = (await place(1500)).holdId!;
+    const req = { customerId: 'c-1', holdId, amount: 1200, final: true, captureKey: 'ck-race' };
+    let first: unknown;
+    firstCallInsideRead('getHold', async () => (first = (await captureHold(req, deps(store))).response));
+    const retry = await captureHold(req, deps(store));
+    expect(retry).toEqual({ response: first, replayed: true });
+    expect(store.entries('CAPTURED')).toHaveLength(1);
+  });
+
+  it('refund that used up the rest', async () => {
+    const { redemptionId } = (
+      await redeemCredits({ customerId: 'c-1', orderId: 'o-1', amount: 1500, currency: 'EUR', idempotencyKey: 'r' }, deps(store))
+    ).response;
+    const req = refundReq({ redemptionId: redemptionId! }, 1500);
+    let first: unknown;
+    firstCallInsideRead('getLedgerEntry', async () => (first = (await refundTaken(req, deps(store))).response));
+    expect(await refundTaken(req, deps(store))).toEqual({ response: first, replayed: true });
+    expect(store.entries('REFUNDED')).toHaveLength(1);
+  });
+
+  it('release', async () => {
+    const holdId = (await place(1500)).holdId!;
+    let first: unknown;
+    firstCallInsideRead('getHold', async () => (first = await releaseHold({ customerId: 'c-1', holdId }, deps(store))));
+    expect(await releaseHold({ customerId: 'c-1', holdId }, deps(store))).toEqual(first);
+    expect(store.entries('RELEASED')).toHaveLength(1);
+  });
+});
+
 describe('release', () => {
-  it('gives back everything still held; again → HOLD_NOT_ACTIVE (RELEASED); unknown → HOLD_NOT_FOUND', async () => {
+  it('gives back everything still held; again → the same answer, nothing moves twice; unknown → HOLD_NOT_FOUND', async () => {
     const holdId = (await place(1500)).holdId!;
     await cap(holdId, 200);
     const r = await releaseHold({ customerId: 'c-1', holdId }, deps(store));
@@ -332,10 +379,10 @@ describe('release', () => {
     expect([remaining('soon'), remaining('late')]).toEqual([800, 2000]);
     expect((await store.getHold('c-1', holdId))!.status).toBe('RELEASED');
     expect(store.entries('RELEASED')).toEqual([expect.objectContaining({ reason: 'EXPLICIT', amount: 1300, lapsed: 0 })]);
-    await expect(releaseHold({ customerId: 'c-1', holdId }, deps(store))).rejects.toMatchObject({
-      code: 'HOLD_NOT_ACTIVE',
-      details: { status: 'RELEASED' },
-    });
+    nowMs += 60_000;
+    expect(await releaseHold({ customerId: 'c-1', holdId }, deps(store))).toEqual(r);
+    expect([remaining('soon'), remaining('late')]).toEqual([800, 2000]);
+    expect(store.entries('RELEASED')).toHaveLength(1);
     await expect(releaseHold({ customerId: 'c-1', holdId: 'nope' }, deps(store))).rejects.toMatchObject({ code: 'HOLD_NOT_FOUND' });
   });
 

@@ -1,6 +1,7 @@
 /**
- * The per-redemption cap: one redemption touches at most MAX_CREDITS_PER_REDEMPTION (98) credits, because a DynamoDB
- * transaction holds 100 items and the ledger entry and idempotency record take two. A redeem that would need more
+ * The per-redemption cap: one redemption touches at most MAX_CREDITS_PER_REDEMPTION (97) credits, because a DynamoDB
+ * transaction holds 100 items and its commit (ledger entry, idempotency record, queue turn) and its full refund
+ * (progress, REFUNDED entry, key record) take three besides one item per credit. A redeem that would need more
  * credits applies less than requested even though the balance covers it; the answer shows it (applied < requested
  * while remainingBalance > 0), and the caller redeems the rest with a new idempotency key or pays it otherwise.
  */
@@ -35,32 +36,32 @@ const redeem = (store: CreditStore, amount: number) =>
     { store, clock: { now: () => NOW }, newId: () => `01JCAP${String(++ids).padStart(20, '0')}` },
   );
 
-describe('a redemption touches at most 98 credits', () => {
-  it('is 98: a transaction of 100 items less the ledger entry and the idempotency record', () => {
-    expect(MAX_CREDITS_PER_REDEMPTION).toBe(98);
+describe('a redemption touches at most 97 credits', () => {
+  it('is 97: a transaction of 100 items less the three its commit or its full refund writes besides the credits', () => {
+    expect(MAX_CREDITS_PER_REDEMPTION).toBe(97);
   });
 
-  it('needing 120 credits of a balance of 120: applies 98, says so, and debits only the 98 soonest-expiring', async () => {
+  it('needing 120 credits of a balance of 120: applies 97, says so, and debits only the 97 soonest-expiring', async () => {
     const { store, committed } = storeWith(120);
     const { response } = await redeem(store, 12_000);
     expect(response.requested).toBe(12_000);
-    expect(response.applied).toBe(9_800);
-    expect(response.remainingBalance).toBe(2_200); // the balance covered it: the cap, not the balance, limited it
-    expect(response.allocations).toHaveLength(98);
-    expect(response.allocations.map((a) => a.creditId)).toEqual(Array.from({ length: 98 }, (_, i) => `cr-${String(i).padStart(3, '0')}`));
+    expect(response.applied).toBe(9_700);
+    expect(response.remainingBalance).toBe(2_300); // the balance covered it: the cap, not the balance, limited it
+    expect(response.allocations).toHaveLength(97);
+    expect(response.allocations.map((a) => a.creditId)).toEqual(Array.from({ length: 97 }, (_, i) => `cr-${String(i).padStart(3, '0')}`));
     expect(committed).toHaveLength(1);
-    expect(committed[0]!.ledger?.amount).toBe(9_800);
+    expect(committed[0]!.ledger?.amount).toBe(9_700);
   });
 
-  it('needing exactly 98 credits: applies all', async () => {
+  it('needing exactly 97 credits: applies all', async () => {
     const { store } = storeWith(120);
-    const { response } = await redeem(store, 9_800);
-    expect(response).toMatchObject({ requested: 9_800, applied: 9_800, remainingBalance: 2_200 });
+    const { response } = await redeem(store, 9_700);
+    expect(response).toMatchObject({ requested: 9_700, applied: 9_700, remainingBalance: 2_300 });
   });
 
-  it('needing 99 credits: one credit short of the request', async () => {
-    const { store } = storeWith(99);
-    const { response } = await redeem(store, 9_900);
-    expect(response).toMatchObject({ requested: 9_900, applied: 9_800, remainingBalance: 100 });
+  it('needing 98 credits: one credit short of the request', async () => {
+    const { store } = storeWith(98);
+    const { response } = await redeem(store, 9_800);
+    expect(response).toMatchObject({ requested: 9_800, applied: 9_700, remainingBalance: 100 });
   });
 });

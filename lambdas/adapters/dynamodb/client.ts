@@ -12,7 +12,8 @@ import {
   type UpdateCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { CommitOutcome } from '../../app/ports';
+import { TRANSACTION_MAX_ITEMS, type CommitOutcome } from '../../app/ports';
+import { CreditError } from '../../domain/errors';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RawItem } from './fields';
 import { ATTR } from './layout';
@@ -138,6 +139,13 @@ export class Table {
     guardIndex: number,
     existing: (oldGuardItem: RawItem | undefined) => Promise<T | undefined>,
   ): Promise<CommitOutcome<T>> {
+    if (items.length > TRANSACTION_MAX_ITEMS) {
+      // Only a hold or redemption stored before the per-credit limits were lowered gets here.
+      throw new CreditError('TOO_MANY_CREDITS', `this write touches too many credits for one transaction (${items.length} items)`, {
+        items: items.length,
+        max: TRANSACTION_MAX_ITEMS,
+      });
+    }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
       return { kind: 'committed' };

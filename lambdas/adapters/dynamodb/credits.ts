@@ -3,7 +3,7 @@ import type { Credit, StoredCredit } from '../../domain/credit';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { GrantedEntry } from '../../domain/ledger';
 import type { GrantRefusal } from '../../domain/caps';
-import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, UsageUpdate, Versioned } from '../../app/ports';
+import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, SpendTurn, UsageUpdate, Versioned } from '../../app/ports';
 import type { Table, TransactItems } from './client';
 import { creditItem, decodeAs, decodeItem, grantKeyItem, ledgerItem, reminderItem } from './codec';
 import { fields, StoredItemError, type Fields, type RawItem } from './fields';
@@ -54,7 +54,8 @@ export class Credits {
   /** The refusal under the complaint's key, if nothing is there yet. */
   async refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>> {
     const t = this.table;
-    return t.transact([t.putNew(refusalItem(refusal, requestHash), true)], 0, (old) => this.complaintOutcome(refusal.complaintId, old));
+    const items = [t.putNew(refusalItem(refusal, requestHash), true)];
+    return t.transact(items, 0, (old) => this.complaintOutcome(refusal.complaintId, old));
   }
 
   async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {

@@ -12,7 +12,6 @@ import type {
 import type { Table, TransactItems } from './client';
 import { decodeAs, ledgerItem } from './codec';
 import { debitCredit, restoreCredit } from './credit-writes';
-import { advanceQueue } from './spend-queue';
 import { holdItem, operationKeyItem } from './payment-codec';
 import { PREFIX, keys } from './layout';
 
@@ -65,7 +64,7 @@ export class PaymentFlow {
     );
   }
 
-  commitHold: HoldStore['commitHold'] = ({ customerId, idempotencyKey, record, placed, turn, now }) => {
+  commitHold: HoldStore['commitHold'] = ({ customerId, idempotencyKey, record, placed, now }) => {
     const t = this.table;
     const items = [
       ...(placed
@@ -75,7 +74,6 @@ export class PaymentFlow {
             t.putNew(ledgerItem(placed.ledger)),
           ]
         : []),
-      ...(turn ? [advanceQueue(t, customerId, turn, now)] : []),
     ];
     return this.keyed(items, customerId, 'HOLD', idempotencyKey, record, now);
   };

@@ -61,6 +61,7 @@ const line = (l: Fields): LineApplication => ({
 
 export function decodeHold(f: Fields): Hold {
   const lines = f.has('lines') ? f.list('lines', line) : undefined;
+  const releaseId = f.optStr('releaseId');
   return {
     holdId: f.str('holdId'),
     customerId: f.str('customerId'),
@@ -74,6 +75,7 @@ export function decodeHold(f: Fields): Hold {
     placedAt: f.str('placedAt'),
     expiresAt: f.str('expiresAt'),
     version: f.int('version'),
+    ...(releaseId !== undefined ? { releaseId } : {}),
   };
 }
 

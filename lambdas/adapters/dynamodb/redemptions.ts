@@ -5,25 +5,23 @@ import type { Table } from './client';
 import { decodeAs, ledgerItem, redeemKeyItem } from './codec';
 import { keys } from './layout';
 import { debitCredit, restoreCredit } from './credit-writes';
-import { advanceQueue } from './spend-queue';
 
 /** Redemptions and their reversal: the conditional debits and restorations, with the redeem idempotency record. */
 export class Redemptions {
   constructor(private readonly table: Table) {}
 
   /**
-   * One transaction: each debit (still there, unexpired, covering the take), the ledger entry, with a turn the spend
-   * queue's advance, the idempotency record (the guard, last).
+   * One transaction: each debit (still there, unexpired, covering the take), the ledger entry, the idempotency record
+   * (the guard, last).
    */
   commitRedemption: RedeemStore['commitRedemption'] = async (input) => {
-    const { customerId, idempotencyKey, record, ledger, turn, now } = input;
+    const { customerId, idempotencyKey, record, ledger, now } = input;
     const t = this.table;
     // Never overdraw, never spend an expired credit: checked by DynamoDB at commit time.
     const debits = record.response.allocations.map((a) => debitCredit(t, customerId, a, now));
     const items = [
       ...debits,
       ...(ledger ? [t.putNew(ledgerItem(ledger))] : []),
-      ...(turn ? [advanceQueue(t, customerId, turn, now)] : []),
       t.putNew(redeemKeyItem(customerId, idempotencyKey, record, now), true),
     ];
     return t.transact(items, items.length - 1, async (old) =>

@@ -1,20 +1,20 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SpendQueueState, SpendTurn } from '../../app/ports';
 import { DAY_MS } from '../../domain/credit';
-import type { Table, TransactItems } from './client';
+import type { Table } from './client';
 import { describe, fields, type Fields } from './fields';
 import { ITEM, SPEND_QUEUE_SK, keys } from './layout';
 
 /**
  * The customer's spend queue (issue 10.5, used only under contention; see lambdas/app/spend.ts): one sequencer item
- * holding `issued` (tickets handed out) and `serving` (turns finished). A ticket is one atomic ADD; a holder's commit
- * counts its turn finished inside its own transaction; a turn given up is counted alone; a stalled one (no turn
- * finished for a lease) with a single-item update conditioned on the count a waiter saw. The item lives one day past its last use (TTL), then the count restarts.
+ * holding `issued` (tickets handed out) and `serving` (turns finished). A ticket is one atomic ADD; a turn over
+ * (committed or given up) is counted with another, after the holder's commit: no transaction ever touches the
+ * sequencer, so on DynamoDB these single-item writes never meet a transaction (TransactionConflict) and the
+ * sequencer never cancels a spend's commit; a stalled turn (no turn finished for a lease) is passed with a
+ * single-item update conditioned on the count a waiter saw. The item lives one day past its last use (TTL), then the count restarts.
  */
 
 const QUEUE_RETENTION_MS = DAY_MS;
-/** A single-item write meeting a transaction on the same item is refused with TransactionConflict on AWS: try again. */
-const TICKET_TRIES = 5;
 
 const ttlAfter = (now: Date) => Math.ceil((now.getTime() + QUEUE_RETENTION_MS) / 1000);
 
@@ -22,54 +22,49 @@ export function decodeSpendQueue(f: Fields): { customerId: string; issued: numbe
   return { customerId: f.str('customerId'), issued: f.int('issued'), serving: f.int('serving') };
 }
 
-/** The count of finished turns, one up (inside a spend's transaction, or alone for a turn given up). */
-function finished(t: Table, customerId: string, now: Date) {
+/**
+ * The count of finished turns, one up — never past the tickets handed out: a turn that was passed as stalled (its
+ * holder slower than a lease, not crashed) and then finishes would otherwise be counted twice, leaving `serving` above
+ * `issued` and the next turns unordered.
+ */
+function finished(customerId: string, now: Date) {
   return {
-    TableName: t.name,
     Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
     UpdateExpression: 'SET #ttl = :ttl ADD serving :one',
+    ConditionExpression: 'serving < issued',
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     ExpressionAttributeValues: { ':one': 1, ':ttl': ttlAfter(now) },
   };
 }
 
-/** Inside a spend's transaction: the holder's turn counted finished (no condition: the queue orders work, debits guard money). */
-export function advanceQueue(t: Table, customerId: string, _turn: SpendTurn, now: Date): TransactItems[number] {
-  return { Update: finished(t, customerId, now) };
-}
+const conditionFailed = (error: unknown) => (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export class SpendQueues {
   constructor(private readonly table: Table) {}
 
   async takeTicket(customerId: string, now: Date): Promise<SpendQueueState & SpendTurn> {
     const t = this.table;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const out = await t.doc.send(
-          new UpdateCommand({
-            TableName: t.name,
-            Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
-            UpdateExpression:
-              'SET #type = :type, customerId = :customerId, serving = if_not_exists(serving, :zero), #ttl = :ttl ADD issued :one',
-            ExpressionAttributeNames: { '#type': 'type', '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':type': ITEM.SPEND_QUEUE,
-              ':customerId': customerId,
-              ':zero': 0,
-              ':one': 1,
-              ':ttl': ttlAfter(now),
-            },
-            ReturnValues: 'ALL_NEW',
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-        const raw = out.Attributes ?? {};
-        const queue = decodeSpendQueue(fields(raw, describe(raw)));
-        return { ticket: queue.issued - 1, serving: queue.serving };
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'TransactionConflictException' || attempt >= TICKET_TRIES) throw error;
-      }
-    }
+    const out = await t.doc.send(
+      new UpdateCommand({
+        TableName: t.name,
+        Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
+        UpdateExpression:
+          'SET #type = :type, customerId = :customerId, serving = if_not_exists(serving, :zero), #ttl = :ttl ADD issued :one',
+        ExpressionAttributeNames: { '#type': 'type', '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':type': ITEM.SPEND_QUEUE,
+          ':customerId': customerId,
+          ':zero': 0,
+          ':one': 1,
+          ':ttl': ttlAfter(now),
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    const raw = out.Attributes ?? {};
+    const queue = decodeSpendQueue(fields(raw, describe(raw)));
+    return { ticket: queue.issued - 1, serving: queue.serving };
   }
 
   async readQueue(customerId: string): Promise<SpendQueueState> {
@@ -86,7 +81,11 @@ export class SpendQueues {
   }
 
   async finishTurn(customerId: string, now: Date): Promise<void> {
-    await this.table.update(finished(this.table, customerId, now));
+    try {
+      await this.table.update(finished(customerId, now));
+    } catch (error) {
+      if (!conditionFailed(error)) throw error; // every ticket's turn is counted already (this one was passed as stalled)
+    }
   }
 
   async passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean> {
@@ -100,8 +99,7 @@ export class SpendQueues {
       });
       return true;
     } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'ConditionalCheckFailedException' || name === 'TransactionConflictException') return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }

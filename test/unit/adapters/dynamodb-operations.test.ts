@@ -79,6 +79,35 @@ describe('void', () => {
     expect(items[4].Put.Item).toMatchObject({ sk: 'LEDGER#rel-1', kind: 'RELEASED', releaseReason: 'VOIDED', amount: 0, lapsed: 700 });
   });
 
+  test('a void reaching more holds than one transaction holds (3 items + 2 per hold > 100) is refused TOO_MANY_CREDITS, nothing sent', async () => {
+    const holds = Array.from({ length: 49 }, (_, i) =>
+      newHold({
+        holdId: `h-${i}`,
+        customerId: 'cust-1',
+        orderId: `o-${i}`,
+        currency: 'EUR',
+        allocations: [{ creditId: credit.creditId, amount: 1, expiresAt: EXPIRES }],
+        now: NOW,
+        lifetimeSeconds: 86_400,
+      }),
+    );
+    let n = 0;
+    const decide = (count: number) => {
+      const d = decideVoid({ ...credit, remaining: 1800 }, { reason: 'fraud' }, NOW, 'v-1', {
+        holds: holds.slice(0, count),
+        newId: () => `rel-${++n}`,
+      });
+      return d.kind === 'void' ? d.holds : [];
+    };
+    ddb.on(TransactWriteCommand).resolves({});
+    const write = (count: number) =>
+      store.commitVoid({ credit: { ...credit, remaining: 1800 }, entry, record, holds: decide(count), now: NOW });
+    await expect(write(49)).rejects.toMatchObject({ code: 'TOO_MANY_CREDITS', details: { items: 101, max: 100 } });
+    expect(sent(TransactWriteCommand)).toHaveLength(0);
+    expect(await write(48)).toEqual({ kind: 'committed' });
+    expect(sent(TransactWriteCommand)[0].TransactItems).toHaveLength(99);
+  });
+
   test('the guard failing → duplicate (re-read); another cancellation → conflict', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
     expect(await store.commitVoid({ credit, entry, record, holds: [], now: NOW })).toEqual({ kind: 'duplicate', existing: undefined });

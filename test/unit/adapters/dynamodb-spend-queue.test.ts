@@ -1,10 +1,10 @@
 /**
  * The spend queue's exact requests (issue 10.5): the sequencer item's key, the atomic ticket ADD, the strongly
- * consistent read, the count of finished turns (inside a spend's transaction, before the guard; alone for a turn
- * given up), the conditional pass of a stalled turn, and how TransactionConflict is treated. SDK mocked
+ * consistent read, the count of finished turns (a single-item ADD after the commit; no spend transaction touches the
+ * sequencer, so none of these writes can meet one), the conditional pass of a stalled turn. SDK mocked
  * (aws-sdk-client-mock); the integration test runs the same code on DynamoDB Local.
  */
-import { ConditionalCheckFailedException, DynamoDBClient, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDocumentClient, decodeItem, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
@@ -29,7 +29,6 @@ beforeEach(() => {
 afterAll(() => ddb.restore());
 
 const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
-const conflict = () => new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata: {} });
 
 describe('the spend queue item', () => {
   it('lives in the customer partition outside every prefix the service queries by', () => {
@@ -61,22 +60,7 @@ describe('takeTicket: one atomic ADD, the ticket and the queue read back', () =>
     expect(input.ConditionExpression).toBeUndefined();
   });
 
-  it('tries again when the ADD meets a spend transaction on the item (TransactionConflict on AWS), up to 5 times', async () => {
-    ddb
-      .on(UpdateCommand)
-      .rejectsOnce(conflict())
-      .rejectsOnce(conflict())
-      .resolves({ Attributes: { ...KEY, type: 'SPEND_QUEUE', customerId: 'cust-1', issued: 1, serving: 0 } });
-    await expect(store.takeTicket('cust-1', NOW)).resolves.toEqual({ ticket: 0, serving: 0 });
-    expect(sent(UpdateCommand)).toHaveLength(3);
-
-    ddb.reset();
-    ddb.on(UpdateCommand).rejects(conflict());
-    await expect(store.takeTicket('cust-1', NOW)).rejects.toThrow(/ongoing/);
-    expect(sent(UpdateCommand)).toHaveLength(5);
-  });
-
-  it('any other error is not retried', async () => {
+  it('an error is thrown, not retried (nothing else writes the sequencer in a transaction)', async () => {
     ddb.on(UpdateCommand).rejects(new Error('boom'));
     await expect(store.takeTicket('cust-1', NOW)).rejects.toThrow('boom');
     expect(sent(UpdateCommand)).toHaveLength(1);
@@ -96,18 +80,25 @@ describe('readQueue: strongly consistent GetItem of `serving`', () => {
 });
 
 describe('finishing and passing turns', () => {
-  it('finishTurn: ADD serving 1, unconditional', async () => {
-    ddb.on(UpdateCommand).resolves({});
+  it('finishTurn: ADD serving 1, never past the tickets issued (a turn passed as stalled that then finishes counts once)', async () => {
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     await store.finishTurn('cust-1', NOW);
     expect(sent(UpdateCommand)[0]).toMatchObject({
       Key: KEY,
       UpdateExpression: 'SET #ttl = :ttl ADD serving :one',
+      ConditionExpression: 'serving < issued',
       ExpressionAttributeValues: { ':one': 1, ':ttl': TTL_ONE_DAY },
     });
-    expect(sent(UpdateCommand)[0].ConditionExpression).toBeUndefined();
+    await expect(store.finishTurn('cust-1', NOW)).resolves.toBeUndefined();
+    ddb.reset();
+    ddb.on(UpdateCommand).rejects(new Error('boom'));
+    await expect(store.finishTurn('cust-1', NOW)).rejects.toThrow('boom');
   });
 
-  it('passStalledTurn: serving + 1 only if still at the count seen; false when it moved or met a transaction', async () => {
+  it('passStalledTurn: serving + 1 only if still at the count seen; false when it moved', async () => {
     ddb.on(UpdateCommand).resolvesOnce({});
     await expect(store.passStalledTurn('cust-1', 4, NOW)).resolves.toBe(true);
     expect(sent(UpdateCommand)[0]).toMatchObject({
@@ -117,11 +108,7 @@ describe('finishing and passing turns', () => {
       ExpressionAttributeValues: { ':seen': 4, ':next': 5, ':ttl': TTL_ONE_DAY },
     });
     ddb.reset();
-    ddb
-      .on(UpdateCommand)
-      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }))
-      .rejectsOnce(conflict());
-    await expect(store.passStalledTurn('cust-1', 4, NOW)).resolves.toBe(false);
+    ddb.on(UpdateCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     await expect(store.passStalledTurn('cust-1', 4, NOW)).resolves.toBe(false);
     ddb.reset();
     ddb.on(UpdateCommand).rejects(new Error('boom'));
@@ -129,18 +116,8 @@ describe('finishing and passing turns', () => {
   });
 });
 
-describe('a spend in its turn counts it finished in the same transaction, before the guard', () => {
-  const advance = {
-    Update: {
-      TableName: TABLE,
-      Key: KEY,
-      UpdateExpression: 'SET #ttl = :ttl ADD serving :one',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':one': 1, ':ttl': TTL_ONE_DAY },
-    },
-  };
-
-  it('redeem: debits, ledger entry, the advance, the idempotency record last', async () => {
+describe('no spend transaction touches the sequencer (the turn is counted finished after the commit)', () => {
+  it('redeem: debits, ledger entry, the idempotency record last', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const ledger = redeemedEntry({
       redemptionId: '01JREDEEM000000000000000AA',
@@ -168,17 +145,16 @@ describe('a spend in its turn counts it finished in the same transaction, before
         idempotencyKey: 'k-1',
         record: { requestHash: 'h', response },
         ledger,
-        turn: { ticket: 3 },
         now: NOW,
       }),
     ).resolves.toEqual({ kind: 'committed' });
     const items = sent(TransactWriteCommand)[0].TransactItems;
-    expect(items).toHaveLength(4);
-    expect(items[2]).toEqual(advance);
-    expect(items[3].Put.Item.sk).toBe('IDEM#REDEEM#k-1');
+    expect(items).toHaveLength(3);
+    expect(JSON.stringify(items)).not.toContain('SPEND_QUEUE');
+    expect(items[2].Put.Item.sk).toBe('IDEM#REDEEM#k-1');
   });
 
-  it('redeem without a turn: no queue item in the transaction (the uncontended cost is unchanged)', async () => {
+  it('redeem of nothing: only the idempotency record', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const response = {
       redemptionId: null,
@@ -196,7 +172,7 @@ describe('a spend in its turn counts it finished in the same transaction, before
     expect(items.map((i: any) => (i.Put ?? i.Update).Key?.sk ?? i.Put.Item.sk)).toEqual(['IDEM#REDEEM#k-2']);
   });
 
-  it('hold: debits, hold, HELD entry, the advance, the key record last; "nothing held" still counts the turn', async () => {
+  it('hold: debits, hold, HELD entry, the key record last; "nothing held": the key record alone', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const hold = newHold({
       holdId: '01JHOLD0000000000000000000',
@@ -224,13 +200,12 @@ describe('a spend in its turn counts it finished in the same transaction, before
       idempotencyKey: 'h-1',
       record: { requestHash: 'h', response },
       placed: { hold, ledger: heldEntry(hold) },
-      turn: { ticket: 0 },
       now: NOW,
     });
     const items = sent(TransactWriteCommand)[0].TransactItems;
-    expect(items).toHaveLength(5);
-    expect(items[3]).toEqual(advance);
-    expect(items[4].Put.Item.sk).toBe('IDEM#HOLD#h-1');
+    expect(items).toHaveLength(4);
+    expect(JSON.stringify(items)).not.toContain('SPEND_QUEUE');
+    expect(items[3].Put.Item.sk).toBe('IDEM#HOLD#h-1');
 
     ddb.reset();
     ddb.on(TransactWriteCommand).resolves({});
@@ -239,12 +214,10 @@ describe('a spend in its turn counts it finished in the same transaction, before
       customerId: 'cust-1',
       idempotencyKey: 'h-2',
       record: { requestHash: 'h', response: nothing },
-      turn: { ticket: 1 },
       now: NOW,
     });
     const only = sent(TransactWriteCommand)[0].TransactItems;
-    expect(only).toHaveLength(2);
-    expect(only[0]).toEqual(advance);
-    expect(only[1].Put.Item.sk).toBe('IDEM#HOLD#h-2');
+    expect(only).toHaveLength(1);
+    expect(only[0].Put.Item.sk).toBe('IDEM#HOLD#h-2');
   });
 });

@@ -11,6 +11,7 @@ import type {
   CommitOutcome,
   ComplaintOutcome,
   DeclineCommit,
+  SpendTurn,
   UsageUpdate,
 } from '../../../lambdas/app/ports';
 import { FakeStore } from './fakes';
@@ -25,6 +26,7 @@ export class FakeApprovalStore extends FakeStore implements ApprovalStore {
     pending: PendingGrant;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>> {
     this.calls.push('requestApproval');
     const { pending, requestHash, usage } = input;
@@ -37,6 +39,7 @@ export class FakeApprovalStore extends FakeStore implements ApprovalStore {
       key: { complaintId: pending.complaintId, customerId: pending.customerId, pendingId: pending.pendingId, requestHash },
     });
     this.pending.set(pending.pendingId, pending);
+    if (input.turn) this.queue.finish(pending.customerId);
     return { kind: 'committed' };
   }
 

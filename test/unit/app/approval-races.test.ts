@@ -111,6 +111,48 @@ describe('after another end', () => {
   });
 });
 
+describe('two approvals at once', () => {
+  it('the loser, whose first read saw the grant waiting, is told GRANT_ALREADY_DECIDED with the winning approval', async () => {
+    const { store, grantDeps, deps } = setup();
+    await grantOrRequestApproval(detail, grantDeps);
+    // The winner commits between the loser's read of the pending grant and its read of the complaint key.
+    const readKey = store.getComplaintOutcome.bind(store);
+    let raced = false;
+    store.getComplaintOutcome = async (complaintId) => {
+      if (!raced) {
+        raced = true;
+        expect(await approveGrant(approve({ approverId: 'boss-2' }), deps)).toMatchObject({ decision: 'APPROVED' });
+      }
+      return readKey(complaintId);
+    };
+    expect(await errorOf(approveGrant(approve(), deps))).toMatchObject({
+      code: 'GRANT_ALREADY_DECIDED',
+      details: { pendingId: 'pg-1', decision: { decision: 'APPROVED', creditId: 'pg-1' } },
+    });
+    expect(store.credits.size).toBe(1);
+  });
+});
+
+describe('maker ≠ checker compares actors, not spellings', () => {
+  it.each(['Agent-7', 'AGENT-7', ' agent-7 '])(
+    'issued by agent-7, approved by %p: APPROVER_IS_ISSUER, nothing decided',
+    async (approverId) => {
+      const { store, grantDeps, deps } = setup();
+      await grantOrRequestApproval(detail, grantDeps);
+      expect((await errorOf(approveGrant(approve({ approverId }), deps))).code).toBe('APPROVER_IS_ISSUER');
+      expect((await errorOf(declineGrant(decline({ approverId }), deps))).code).toBe('APPROVER_IS_ISSUER');
+      expect(store.decisions.size).toBe(0);
+    },
+  );
+
+  it('a pending grant stored with the issuer spelled in capitals (before ids were folded) is refused to its issuer too', async () => {
+    const { store, grantDeps, deps } = setup();
+    await grantOrRequestApproval({ ...detail, issuedBy: 'Agent-7' }, grantDeps);
+    expect((await errorOf(approveGrant(approve({ approverId: 'agent-7' }), deps))).code).toBe('APPROVER_IS_ISSUER');
+    expect(store.decisions.size).toBe(0);
+  });
+});
+
 describe('losing a race on the usage counters', () => {
   it('decline: another grant for the customer commits in between; the decline retries and gives back only its own room', async () => {
     const { store, grantDeps, deps } = setup();

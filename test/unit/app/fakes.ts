@@ -28,6 +28,7 @@ import type {
   ReminderNoticeRecord,
   ReportStore,
   ReverseStore,
+  SpendTurn,
   UsageUpdate,
   VoidStore,
 } from '../../../lambdas/app/ports';
@@ -109,6 +110,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     remindAt?: Date;
     requestHash: string;
     usage: UsageUpdate;
+    turn?: SpendTurn;
   }): Promise<CommitOutcome<ComplaintOutcome>> {
     this.calls.push('grant');
     const s = this.scripted<ComplaintOutcome>();
@@ -125,16 +127,18 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     this.complaints.set(complaintId, { kind: 'granted', grant: { complaintId, customerId, creditId, requestHash: input.requestHash } });
     this.addCredit(input.credit).addEntry(input.ledger);
     this.reminders.set(creditId, input.remindAt);
+    if (input.turn) this.queue.finish(customerId);
     return { kind: 'committed' };
   }
 
-  async refuse(refusal: GrantRefusal, requestHash: string): Promise<CommitOutcome<ComplaintOutcome>> {
+  async refuse(refusal: GrantRefusal, requestHash: string, turn?: SpendTurn): Promise<CommitOutcome<ComplaintOutcome>> {
     this.calls.push('refuse');
     const s = this.scripted<ComplaintOutcome>();
     if (s) return s;
     const earlier = this.complaints.get(refusal.complaintId);
     if (earlier) return { kind: 'duplicate', existing: earlier };
     this.complaints.set(refusal.complaintId, { kind: 'refused', refusal, requestHash });
+    if (turn) this.queue.finish(refusal.customerId);
     return { kind: 'committed' };
   }
 
@@ -161,7 +165,6 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
       this.credits.set(a.creditId, { ...c, remaining: c.remaining - a.amount });
     }
     if (input.ledger) this.addEntry(input.ledger);
-    if (input.turn) this.queue.finish(input.customerId);
     this.redeemKeys.set(key, input.record);
     return { kind: 'committed' };
   };

@@ -141,11 +141,20 @@ describe('grantCredit', () => {
   it('gives up with CONCURRENT_MODIFICATION after the policy attempts (retried by the event source)', async () => {
     const { store, deps } = setup();
     for (let i = 0; i < 20; i++) store.script.push({ kind: 'conflict', stale: true });
-    expect(await errorOf(grantCredit(detail, deps))).toMatchObject({
+    expect(await errorOf(grantCredit(detail, { ...deps, retry: CONFLICT_RETRY }))).toMatchObject({
       code: 'CONCURRENT_MODIFICATION',
       message: 'grant for complaint cmp-1 kept conflicting; will be retried',
     });
     expect(store.calls).toHaveLength(CONFLICT_RETRY.attempts);
     expect(store.credits.size).toBe(0);
+  });
+
+  it("contended, it queues like a spend: after a conflict it takes a ticket in the customer's queue and its commit counts the turn finished", async () => {
+    const { store, deps } = setup();
+    for (let i = 0; i < 20; i++) store.script.push({ kind: 'conflict', stale: true });
+    expect(await grantCredit(detail, deps)).toMatchObject({ outcome: 'GRANTED' });
+    expect(store.calls.filter((c) => c === 'grant')).toHaveLength(21);
+    expect(store.queue.calls[0]).toBe('takeTicket');
+    expect(store.queue.state('cust-1')).toEqual({ issued: 1, serving: 1 });
   });
 });

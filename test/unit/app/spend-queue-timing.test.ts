@@ -26,10 +26,10 @@ const policy = (queue = QUEUE, maxElapsedMs = 8000): RetryPolicy => ({
 function conflictThenCommit(queue: MemorySpendQueue) {
   const turns: Array<{ turn: SpendTurn | undefined; at: number }> = [];
   const start = Date.now();
-  const attempt: SpendAttempt<string> = async (_now, turn) => {
+  const attempt: SpendAttempt<string> = async () => {
+    const turn = queue.calls.includes('takeTicket') ? { ticket: queue.state(C).issued - 1 } : undefined;
     turns.push({ turn, at: Date.now() - start });
     if (turns.length === 1) return { kind: 'conflict', stale: true } satisfies SpendOutcome<string>;
-    if (turn) queue.finish(C);
     return { kind: 'committed', value: 'ok' };
   };
   return { attempt, turns };
@@ -62,7 +62,7 @@ describe('waiting for a turn', () => {
     const { attempt, turns } = conflictThenCommit(queue);
     await expect(spendWithRetry(C, { store: queue, clock, retry: policy() }, attempt)).resolves.toBe('ok');
     expect(turns.map((t) => t.turn)).toEqual([undefined, { ticket: 1 }]);
-    expect(queue.calls).toEqual(['takeTicket']);
+    expect(queue.calls).toEqual(['takeTicket', 'finishTurn']);
   });
 
   it('one place further back it waits: the first read comes after (turns to go − ½) × the estimate', async () => {

@@ -1,7 +1,7 @@
 /**
  * The spend-retry loop redeem and hold share (lambdas/app/spend.ts): optimistic first; after a conflict a ticket in
- * the customer's spend queue, a wait of about (turns to go) × (one turn) with few reads, the commit carrying the turn,
- * the turn counted finished when the spend gives up or fails, a stalled queue moved on after the lease, all within the
+ * the customer's spend queue, a wait of about (turns to go) × (one turn) with few reads, the commit, the turn counted
+ * finished after it (also when the spend gives up or fails), a stalled queue moved on after the lease, all within the
  * time budget. Deterministic: jest's fake timers drive the sleeps and Date.now, the clock is fixed, the queue in memory.
  */
 import { spendWithRetry, type SpendAttempt, type SpendOutcome } from '../../../lambdas/app/spend';
@@ -21,14 +21,13 @@ const POLICY: RetryPolicy = { attempts: 1000, baseDelayMs: 10, maxDelayMs: 400, 
 
 const conflict = (stale = true): SpendOutcome<string> => ({ kind: 'conflict', stale });
 
-/** An attempt that answers from a script (the last entry repeats) and records the turn it was given each time. */
+/** An attempt that answers from a script (the last entry repeats) and records the turn it held each time (its ticket). */
 function scripted(queue: MemorySpendQueue, script: Array<SpendOutcome<string> | Error>) {
   const turns: Array<SpendTurn | undefined> = [];
-  const attempt: SpendAttempt<string> = async (_now, turn) => {
-    turns.push(turn);
+  const attempt: SpendAttempt<string> = async () => {
+    turns.push(queue.calls.includes('takeTicket') ? { ticket: queue.state(C).issued - 1 } : undefined);
     const next = script[Math.min(turns.length, script.length) - 1]!;
     if (next instanceof Error) throw next;
-    if (next.kind === 'committed' && turn) queue.finish(C); // the commit's own transaction counts the turn finished
     return next;
   };
   return { attempt, turns };
@@ -53,7 +52,7 @@ describe('spendWithRetry', () => {
     expect(queue.calls).toEqual([]);
   });
 
-  it('after a conflict takes a ticket and, within the window at once, commits with the turn (counted finished once)', async () => {
+  it('after a conflict takes a ticket and, within the window at once, commits, then counts the turn finished once', async () => {
     const queue = new MemorySpendQueue();
     const { attempt, turns } = scripted(queue, [conflict(), { kind: 'committed', value: 'ok' }]);
     let conflicts = 0;
@@ -61,7 +60,7 @@ describe('spendWithRetry', () => {
     expect(value).toBe('ok');
     expect(turns).toEqual([undefined, { ticket: 0 }]);
     expect(conflicts).toBe(1);
-    expect(queue.calls).toEqual(['takeTicket']);
+    expect(queue.calls).toEqual(['takeTicket', 'finishTurn']);
     expect(queue.state(C)).toEqual({ issued: 1, serving: 1 });
   });
 
@@ -133,7 +132,7 @@ describe('spendWithRetry', () => {
     expect(queue.state(C)).toEqual({ issued: 3, serving: 2 });
   });
 
-  it('gives up at the budget while waiting (CONCURRENT_MODIFICATION), its ticket left to the lease', async () => {
+  it('gives up at the budget while waiting (CONCURRENT_MODIFICATION), its ticket counted finished at once', async () => {
     const queue = new MemorySpendQueue();
     for (let i = 0; i < 500; i++) await queue.takeTicket(C);
     const passStalled = jest.spyOn(queue, 'passStalledTurn').mockResolvedValue(false); // nobody moves
@@ -147,7 +146,8 @@ describe('spendWithRetry', () => {
     expect((error as CreditError).code).toBe('CONCURRENT_MODIFICATION');
     expect(turns).toHaveLength(1);
     expect(passStalled).toHaveBeenCalled();
-    expect(queue.calls).not.toContain('finishTurn');
+    expect(queue.calls.filter((c) => c === 'finishTurn')).toHaveLength(1);
+    expect(queue.state(C)).toEqual({ issued: 501, serving: 1 });
   });
 
   it('gives up at the budget in its turn (always stale): the turn is counted finished once', async () => {
@@ -185,7 +185,7 @@ describe('spendWithRetry', () => {
     await jest.advanceTimersByTimeAsync(500);
     await expect(p).resolves.toBe('ok');
     expect(turns).toEqual([undefined, { ticket: 0 }, { ticket: 0 }]);
-    expect(queue.calls).toEqual(['takeTicket']);
+    expect(queue.calls).toEqual(['takeTicket', 'finishTurn']);
   });
 
   it('the service policy queues spends, 8 at a time, and passes a stalled turn on after 1 s', () => {
@@ -217,15 +217,15 @@ describe('redeem and hold go through the shared loop', () => {
     const store = setup();
     const { response } = await redeemCredits(req, { store, clock, newId, retry: POLICY });
     expect(response).toMatchObject({ requested: 300, applied: 100, remainingBalance: 0 });
-    expect(store.queue.calls).toEqual(['takeTicket']);
+    expect(store.queue.calls).toEqual(['takeTicket', 'finishTurn']);
     expect(store.queue.state(C)).toEqual({ issued: 1, serving: 1 });
   });
 
-  it('hold: the same, its turn counted finished by the commit', async () => {
+  it('hold: the same, its turn counted finished after the commit', async () => {
     const store = setup();
     const { response } = await placeHold(req, { store, clock, newId, retry: POLICY });
     expect(response).toMatchObject({ requested: 300, held: 100, remainingBalance: 0 });
-    expect(store.queue.calls).toEqual(['takeTicket']);
+    expect(store.queue.calls).toEqual(['takeTicket', 'finishTurn']);
     expect(store.queue.state(C)).toEqual({ issued: 1, serving: 1 });
   });
 });

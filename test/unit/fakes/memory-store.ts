@@ -135,7 +135,6 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     if (this.redeemKeys.has(key)) return { kind: 'duplicate', existing: this.redeemKeys.get(key) };
     if (!input.record.response.allocations.every((a) => this.canDebit(input.customerId, a, input.now)))
       return { kind: 'conflict', stale: true };
-    if (input.turn) this.queue.finish(input.customerId);
     for (const a of input.record.response.allocations) this.credits.get(a.creditId)!.remaining -= a.amount;
     if (input.ledger) this.ledger.set(this.k(input.customerId, input.ledger.entryId), input.ledger);
     this.redeemKeys.set(key, input.record);
@@ -171,13 +170,12 @@ export class MemoryStore implements PaymentFlowStore, RedeemStore, ReverseStore,
     return existing ? { kind: 'duplicate', existing: existing as KeyedRecord<R> } : undefined;
   }
 
-  commitHold: PaymentFlowStore['commitHold'] = async ({ customerId, idempotencyKey, record, placed, turn, now }) => {
+  commitHold: PaymentFlowStore['commitHold'] = async ({ customerId, idempotencyKey, record, placed, now }) => {
     const failed = this.scripted<never>();
     if (failed) return failed;
     const dup = this.keyedDuplicate<typeof record.response>(customerId, 'HOLD', idempotencyKey);
     if (dup) return dup;
     if (placed && !placed.hold.allocations.every((a) => this.canDebit(customerId, a, now))) return { kind: 'conflict', stale: true };
-    if (turn) this.queue.finish(customerId);
     if (placed) {
       for (const a of placed.hold.allocations) this.credits.get(a.creditId)!.remaining -= a.amount;
       this.holds.set(this.k(customerId, placed.hold.holdId), placed.hold);

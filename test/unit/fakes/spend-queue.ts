@@ -1,8 +1,7 @@
 /**
  * An in-memory spend queue (the SpendQueue port of lambdas/app/ports.ts) with the adapter's semantics: tickets are
- * handed out in order, `serving` counts finished turns (a commit with a turn, a turn given up, a stalled turn passed
- * only if the count is still the one seen). Fakes of the spend stores take its methods and call `finish` when a
- * commit carries a turn. `calls` records what the use case asked of it.
+ * handed out in order, `serving` counts finished turns (a turn over, a stalled turn passed only if the count is still
+ * the one seen). Fakes of the spend stores take its methods. `calls` records what the use case asked of it.
  */
 import type { SpendQueue, SpendQueueState, SpendTurn } from '../../../lambdas/app/ports';
 
@@ -44,7 +43,7 @@ export class MemorySpendQueue implements SpendQueue {
     return true;
   };
 
-  /** A commit's count of its turn finished. */
+  /** Another spend's turn counted finished (a test moving the queue). */
   finish(customerId: string): void {
     this.of(customerId).serving++;
   }

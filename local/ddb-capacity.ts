@@ -12,15 +12,18 @@
  * read Query             = ceil(Σ sizes of every item the key condition reads / 4 KB) RCU — a FilterExpression and
  *                          a ProjectionExpression do not reduce it; × 0.5 eventually consistent
  *
- * Values here are the native JS values the Document Client works with (numbers, strings, arrays, objects, Sets).
+ * Values here are the native JS values the Document Client works with (numbers, strings, arrays, objects, Sets);
+ * `wireItemSize` sizes an item as it travels on the wire (DynamoDB JSON), numbers kept exact.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { NumberValueImpl, unmarshall } from '@aws-sdk/util-dynamodb';
 
 export const KB = 1024;
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** Significant digits of a number as DynamoDB stores it (leading and trailing zeros trimmed). */
-function significantDigits(n: number | bigint): number {
-  let s = typeof n === 'bigint' ? n.toString() : Math.abs(n).toString();
+function significantDigits(n: number | bigint | string): number {
+  let s = typeof n === 'number' ? Math.abs(n).toString() : n.toString();
   if (s.includes('e') || s.includes('E')) {
     // exponent form: the mantissa holds the significant digits
     s = s.split(/e/i)[0]!;
@@ -33,6 +36,7 @@ export function valueSize(v: unknown): number {
   if (v === null || v === undefined || typeof v === 'boolean') return 1;
   if (typeof v === 'string') return utf8(v);
   if (typeof v === 'number' || typeof v === 'bigint') return Math.ceil(significantDigits(v) / 2) + 1;
+  if (v instanceof NumberValueImpl) return Math.ceil(significantDigits(v.value) / 2) + 1;
   if (v instanceof Uint8Array) return v.byteLength;
   if (v instanceof Set) {
     let total = 0;
@@ -60,6 +64,11 @@ export function itemSize(item: Record<string, unknown> | undefined): number {
     total += utf8(k) + valueSize(v);
   }
   return total;
+}
+
+/** Size of an item in DynamoDB JSON (`{ "a": { "S": "x" } }`), as the layer in front of DynamoDB Local sees it. */
+export function wireItemSize(item: Record<string, AttributeValue> | undefined): number {
+  return item ? itemSize(unmarshall(item, { wrapNumbers: true })) : 0;
 }
 
 export const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / KB));

@@ -1,0 +1,344 @@
+/**
+ * The strict DynamoDB layer: an HTTP proxy in front of DynamoDB Local that adds what DynamoDB Local lacks and the
+ * design depends on — transaction conflicts and per-partition throughput limits (rules: ddb-strict-rules.ts).
+ * Every client (functions, tests, bench, CLI) talks to it as to DynamoDB; it forwards the request unchanged and
+ * answers refusals with AWS's own error shapes, so the SDK parses them exactly as it parses AWS's.
+ *
+ * A transaction holds its items from arrival until at least `txnWindowMs` later (AWS's transaction latency, see
+ * DEFAULT_TXN_WINDOW_MS), even when DynamoDB Local answers sooner. Single writes hold their item while they run.
+ *
+ * Switches (environment): DDB_STRICT=0 turns the layer off (on by default); DDB_STRICT_TXN_MS the window;
+ * DDB_STRICT_PARTITION_WCU / DDB_STRICT_PARTITION_RCU the partition ceilings. Tests reach POST /_strict/induce
+ * ({ TableName, Key, count }: the next `count` writes of that item meet a phantom transaction; the answer's
+ * `before` is how many were still unmet) and GET /_strict.
+ */
+import http from 'node:http';
+import type net from 'node:net';
+import { getReadUnits, queryReadUnits, wireItemSize } from './ddb-capacity';
+import { InFlight, PartitionMeter, charge, strictErrors, type Holder } from './ddb-strict-rules';
+import type { StrictSettings } from './ddb-strict-settings';
+import {
+  ItemSizes,
+  itemId,
+  partitionId,
+  touch,
+  transactGetActions,
+  transactWriteActions,
+  type KeySchema,
+  type Touch,
+} from './ddb-strict-requests';
+import { HOST } from './service-ports';
+
+/** What the layer refused so far (benchmarks and tests read it at GET /_strict). */
+export interface StrictStats {
+  transactionsCancelled: number;
+  writesConflicted: number;
+  throttled: number;
+  forwarded: number;
+}
+
+export interface StrictDynamo {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly upstream: string;
+  readonly settings: StrictSettings;
+  /** Change the transaction window from now on (benchmarks compare windows on one instance). */
+  setTxnWindowMs(ms: number): void;
+  stats(): StrictStats;
+  stop(): Promise<void>;
+}
+
+type Reply = { status: number; headers: Record<string, string>; body: Buffer };
+
+const json = (status: number, body: unknown): Reply => ({
+  status,
+  headers: { 'content-type': 'application/x-amz-json-1.0' },
+  body: Buffer.from(JSON.stringify(body)),
+});
+
+const readBody = (req: http.IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const ANY_CREDENTIALS = 'AWS4-HMAC-SHA256 Credential=local/20240101/eu-central-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+
+/** A table DynamoDB Local does not describe: the request goes through for DynamoDB Local to answer. */
+class UnknownTable extends Error {}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Start the layer on `port` (0: any free port) in front of DynamoDB Local at `upstream`. */
+export async function startStrictDynamo(upstream: string, settings: StrictSettings, port = 0): Promise<StrictDynamo> {
+  let windowMs = settings.txnWindowMs;
+  const inFlight = new InFlight();
+  const meter = new PartitionMeter(settings.limits);
+  const sizes = new ItemSizes();
+  const schemas = new Map<string, Promise<KeySchema>>();
+  const stats: StrictStats = { transactionsCancelled: 0, writesConflicted: 0, throttled: 0, forwarded: 0 };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(upstream);
+
+  /**
+   * A table's keys, asked of DynamoDB Local with the caller's own credentials: without a shared database DynamoDB
+   * Local keeps each access key's and region's tables apart.
+   */
+  const schemaOf = (req: http.IncomingMessage, table: string): Promise<KeySchema> => {
+    // a control request (tests) carries no credentials: any will do for a shared DynamoDB Local
+    const auth = String(req.headers.authorization ?? ANY_CREDENTIALS);
+    const scope = /Credential=([^/]+\/[^/]+\/([^/]+))/.exec(auth);
+    const id = `${scope ? `${scope[1]?.split('/')[0]}/${scope[2]}` : ''} ${table}`;
+    let s = schemas.get(id);
+    if (!s) {
+      const headers = {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.DescribeTable',
+        authorization: auth,
+      };
+      s = send(headers, '/', Buffer.from(JSON.stringify({ TableName: table }))).then((r) => {
+        const t = r.status === 200 ? parsed(r)?.Table : undefined;
+        if (!t) throw new UnknownTable(table);
+        const hashOf = (ks: Array<{ AttributeName: string; KeyType: string }>) => ks.find((k) => k.KeyType === 'HASH')!.AttributeName;
+        const indexHash: Record<string, string> = {};
+        for (const i of [...(t.GlobalSecondaryIndexes ?? []), ...(t.LocalSecondaryIndexes ?? [])])
+          indexHash[i.IndexName] = hashOf(i.KeySchema);
+        return { hash: hashOf(t.KeySchema), range: t.KeySchema.find((k: any) => k.KeyType === 'RANGE')?.AttributeName, indexHash };
+      });
+      s.catch(() => schemas.delete(id));
+      schemas.set(id, s);
+    }
+    return s;
+  };
+
+  const send = (headers: http.OutgoingHttpHeaders, path: string, body: Buffer): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      const up = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: 'POST',
+          headers: { ...headers, host: target.host, 'content-length': String(body.length) },
+          agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const out: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'connection') out[k] = v;
+            resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
+          });
+          res.on('error', reject);
+        },
+      );
+      up.on('error', reject);
+      up.end(body);
+    });
+
+  const forward = (req: http.IncomingMessage, body: Buffer): Promise<Reply> => {
+    stats.forwarded++;
+    return send(req.headers, req.url ?? '/', body);
+  };
+
+  function parsed(r: Reply): any {
+    try {
+      return JSON.parse(r.body.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Hold `holder`'s items for the request and at least `holdMs`, then release them. */
+  const held = async (holder: Holder, holdMs: number, run: () => Promise<Reply>): Promise<Reply> => {
+    const release = inFlight.hold(holder);
+    const started = performance.now();
+    try {
+      const reply = await run();
+      const left = holdMs - (performance.now() - started);
+      if (left > 0) await sleep(left);
+      return reply;
+    } finally {
+      release();
+    }
+  };
+
+  const touches = async (req: http.IncomingMessage, actions: Array<{ table: string; action: Record<string, any> }>, write: boolean) =>
+    Promise.all(actions.map(async ({ table, action }) => touch(await schemaOf(req, table), table, action, write)));
+
+  const transactWrite = async (req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
+    const ts = await touches(req, transactWriteActions(body), true);
+    const meeting = inFlight.meet(
+      'transactWrite',
+      ts.map((t) => t.item),
+    );
+    if (meeting.conflict) {
+      stats.transactionsCancelled++;
+      return json(400, strictErrors.cancelled(meeting.positions.map((c) => (c ? 'TransactionConflict' : 'None'))));
+    }
+    const charges = new Map<string, number>();
+    for (const t of ts) charge(charges, t.partition, sizes.units(t, true));
+    const short = meter.takeWrites(charges);
+    if (short !== undefined) {
+      stats.throttled++;
+      return json(400, strictErrors.cancelled(ts.map((t) => (t.partition === short ? 'ThrottlingError' : 'None'))));
+    }
+    const reply = await held({ kind: 'transactWrite', items: ts.map((t) => t.item) }, windowMs, () => forward(req, raw));
+    if (reply.status === 200) for (const t of ts) remember(t);
+    return reply;
+  };
+
+  const remember = (t: Touch) => {
+    if (t.newItem || t.values) sizes.set(t.item, sizes.after(t));
+  };
+
+  const transactGet = async (req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
+    const ts = await touches(req, transactGetActions(body), false);
+    const items = ts.map((t) => t.item);
+    const meeting = inFlight.meet('transactGet', items);
+    if (meeting.conflict) {
+      stats.transactionsCancelled++;
+      return json(400, strictErrors.cancelled(meeting.positions.map((c) => (c ? 'TransactionConflict' : 'None'))));
+    }
+    const overwritten = new Set<string>();
+    const reply = await held({ kind: 'transactGet', items, overwritten }, windowMs, () => forward(req, raw));
+    if (overwritten.size > 0) {
+      stats.transactionsCancelled++;
+      return json(400, strictErrors.cancelled(items.map((i) => (overwritten.has(i) ? 'TransactionConflict' : 'None'))));
+    }
+    if (reply.status !== 200) return reply;
+    const out = parsed(reply);
+    const reads = new Map<string, number>();
+    ts.forEach((t, i) => {
+      const bytes = wireItemSize(out?.Responses?.[i]?.Item);
+      sizes.set(t.item, bytes);
+      charge(reads, t.partition, 2 * getReadUnits(bytes, true));
+    });
+    return readCharged(reads, ts[0]?.table ?? '', reply);
+  };
+
+  const singleWrite = async (req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
+    const table = body?.TableName as string;
+    const t = touch(await schemaOf(req, table), table, body, true);
+    if (inFlight.meet('write', [t.item]).conflict) {
+      stats.writesConflicted++;
+      return json(400, strictErrors.conflict());
+    }
+    if (meter.takeWrites(new Map([[t.partition, sizes.units(t, false)]])) !== undefined) {
+      stats.throttled++;
+      return json(400, strictErrors.throttled(table, 'Write'));
+    }
+    const reply = await held({ kind: 'write', items: [t.item] }, 0, () => forward(req, raw));
+    if (reply.status === 200) remember(t);
+    return reply;
+  };
+
+  /** Refuse a read whose partition's balance was already spent; otherwise charge it and pass the answer on. */
+  const readCharged = (reads: Map<string, number>, table: string, reply: Reply): Reply => {
+    if (meter.readRefused(reads.keys()) !== undefined) {
+      stats.throttled++;
+      return json(400, strictErrors.throttled(table, 'Read'));
+    }
+    meter.chargeReads(reads);
+    return reply;
+  };
+
+  const read = async (op: string, req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
+    const reply = await forward(req, raw);
+    if (reply.status !== 200) return reply;
+    const table = body?.TableName as string;
+    const schema = await schemaOf(req, table);
+    const consistent = body?.ConsistentRead === true;
+    const out = parsed(reply);
+    const reads = new Map<string, number>();
+    if (op === 'GetItem') {
+      const bytes = wireItemSize(out?.Item);
+      if (out?.Item) sizes.set(itemId(table, schema, body.Key), bytes);
+      charge(reads, partitionId(table, schema, body.Key), getReadUnits(bytes, consistent));
+    } else {
+      // Query: one partition per answer; sized by what it returned (a filter's discarded items are not seen here)
+      const items: Array<Record<string, any>> = out?.Items ?? [];
+      if (items.length === 0) return reply;
+      const bytes = items.reduce((sum, i) => sum + wireItemSize(i), 0);
+      charge(reads, partitionId(table, schema, items[0]!, body.IndexName), queryReadUnits(bytes, consistent));
+    }
+    return readCharged(reads, table, reply);
+  };
+
+  const control = async (req: http.IncomingMessage, raw: Buffer): Promise<Reply> => {
+    if (req.method === 'GET')
+      return json(200, {
+        upstream,
+        settings: { ...settings, txnWindowMs: windowMs },
+        stats,
+        inFlightItems: inFlight.size,
+        induced: inFlight.pendingInduced(),
+      });
+    const body = JSON.parse(raw.toString('utf8') || '{}');
+    const table = body.TableName as string;
+    const item = itemId(table, await schemaOf(req, table), body.Key);
+    const before = inFlight.pendingInduced()[item] ?? 0;
+    inFlight.induce(item, Number(body.count ?? 1));
+    return json(200, { before });
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let reply: Reply;
+    const raw = await readBody(req);
+    try {
+      if (req.url?.startsWith('/_strict')) reply = await control(req, raw).catch((e) => json(400, { message: String(e) }));
+      else {
+        const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+        const body = op === '' ? undefined : JSON.parse(raw.toString('utf8') || '{}');
+        if (op === 'TransactWriteItems') reply = await transactWrite(req, raw, body);
+        else if (op === 'TransactGetItems') reply = await transactGet(req, raw, body);
+        else if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') reply = await singleWrite(req, raw, body);
+        else if (op === 'GetItem' || op === 'Query') reply = await read(op, req, raw, body);
+        else {
+          if (op === 'DeleteTable' || op === 'CreateTable') schemas.clear();
+          reply = await forward(req, raw);
+        }
+      }
+    } catch (e) {
+      // a table DynamoDB Local does not know, or a malformed body: DynamoDB Local gives its own answer
+      if (e instanceof UnknownTable || e instanceof SyntaxError) reply = await forward(req, raw).catch(() => unavailable(e));
+      else reply = unavailable(e);
+    }
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) }).end(reply.body);
+  };
+
+  const unavailable = (e: unknown): Reply =>
+    json(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `strict layer: ${(e as Error).message}` });
+
+  const server = http.createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => resolve());
+  });
+  const actual = (server.address() as net.AddressInfo).port;
+  return {
+    endpoint: `http://${HOST}:${actual}`,
+    port: actual,
+    upstream,
+    get settings() {
+      return { ...settings, txnWindowMs: windowMs };
+    },
+    setTxnWindowMs: (ms) => {
+      windowMs = ms;
+    },
+    stats: () => ({ ...stats }),
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
