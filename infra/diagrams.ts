@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
-import { FUNCTION_LIST, type ChangeSelector, type FunctionSpec, type TableAction } from './functions';
+import { FUNCTION_LIST, STREAM_GIVE_UP_HOURS, type ChangeSelector, type FunctionSpec, type TableAction } from './functions';
 
 const READS: readonly TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 
@@ -70,7 +70,7 @@ export function streamTopologyDiagram(specs: readonly FunctionSpec[] = FUNCTION_
     if (t.kind === 'stream') {
       lines.push(
         `  stream --> ${fn(spec.name)}["${spec.name}"]`,
-        `  ${fn(spec.name)} -.->|"gave up after 24 h"| ${node(t.onFailure.id)}[("${t.onFailure.id} (S3)")]`,
+        `  ${fn(spec.name)} -.->|"gave up after ${STREAM_GIVE_UP_HOURS} h"| ${node(t.onFailure.id)}[("${t.onFailure.id} (S3)")]`,
       );
     }
     if (t.kind === 'queue') {

@@ -30,6 +30,7 @@ import {
   functionsTriggeredBy,
   LOG_LEVEL,
   routeFilters,
+  STREAM_GIVE_UP_HOURS,
   type EnvVarName,
   type FailureQueueSpec,
   type FunctionName,
@@ -44,23 +45,17 @@ import { allowRedrive, createServiceKey, queueKeyStatement, tableKeyStatement } 
 import { ServiceNetwork } from './options/network';
 import { ServiceMonitoring } from './monitoring';
 
-/** How long DynamoDB Streams keeps a record (not configurable). */
-export const STREAM_RETENTION = Duration.hours(24);
-/** How long before the stream trims a record the router gives up on it, so the on-failure object still holds it. */
-export const STREAM_GIVE_UP_MARGIN = Duration.hours(2);
-
 /**
  * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit, but a record age
- * limit below the stream's retention: a failing batch is retried for 22 hours (the router fails only when SQS does),
- * then written whole to the failure bucket while its records still exist (Lambda reads them from the stream for the
- * on-failure object; at 24 h they are gone).
+ * limit below the stream's retention: a failing batch is retried for STREAM_GIVE_UP_HOURS (the router fails only when
+ * SQS does), then written whole to the failure bucket while its records still exist (at 24 h they are gone).
  */
 const STREAM_MAPPING = {
   startingPosition: lambda.StartingPosition.TRIM_HORIZON,
   batchSize: 100,
   bisectBatchOnError: true,
   reportBatchItemFailures: true,
-  maxRecordAge: STREAM_RETENTION.minus(STREAM_GIVE_UP_MARGIN),
+  maxRecordAge: Duration.hours(STREAM_GIVE_UP_HOURS),
 } as const;
 
 export interface CourtesyCreditsStackProps extends StackProps {

@@ -56,6 +56,14 @@ export interface FailureQueueSpec {
 
 export type { ChangeSelector, FilterPattern };
 
+/** How long DynamoDB Streams keeps a record (fixed by DynamoDB), in hours. */
+export const STREAM_RETENTION_HOURS = 24;
+/**
+ * How old a record may get before the stream mapping gives up on its batch and writes it to the failure bucket: 2 h
+ * before the stream trims it, so the on-failure object can still hold the records (Lambda reads them from the stream).
+ */
+export const STREAM_GIVE_UP_HOURS = 22;
+
 /** A stream mapping's on-failure destination that keeps the records: an S3 bucket (its id and what lands in it). */
 export interface FailureBucketSpec {
   readonly id: string;

@@ -7,11 +7,11 @@ import {
   FUNCTION_NAMES,
   functionsTriggeredBy,
   routeFilters,
+  STREAM_RETENTION_HOURS,
   TTL_DELETION_IDENTITY,
   type FunctionName,
 } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
-import { STREAM_RETENTION } from '../../infra/stack';
 
 /** One synthesis (no bundling) for the whole file. */
 const json = synthTemplate();
@@ -246,7 +246,7 @@ describe('the table stream: one reader (the router), filters only on the dynamod
     });
     // Given up before DynamoDB Streams trims the records (24 h), so the failure object still holds them; no retry
     // limit (MaximumRetryAttempts absent: AWS's default -1) before that.
-    expect(rest.MaximumRecordAgeInSeconds).toBeLessThan(STREAM_RETENTION.toSeconds());
+    expect(rest.MaximumRecordAgeInSeconds).toBeLessThan(STREAM_RETENTION_HOURS * 3600);
     expect(FilterCriteria.Filters.length).toBeLessThanOrEqual(5);
   });
 
