@@ -4,6 +4,7 @@
  * the function refuses it anyway, APPROVER_IS_ISSUER).
  */
 import { accepted, announce, type Answer, call, dateTime, field, h, money, needs, uid } from './dom';
+import { sameActor } from '../../lambdas/domain/actor';
 import { historyPanel } from './customer';
 import type { Session } from './session';
 
@@ -25,9 +26,9 @@ function pendingCard(
   customerId: string,
   approverId: string,
   messages: HTMLElement,
-  reload: () => void,
+  reload: () => Promise<void>,
 ): HTMLElement {
-  const ownGrant = p.issuedBy !== undefined && p.issuedBy === approverId;
+  const ownGrant = p.issuedBy !== undefined && sameActor(p.issuedBy, approverId);
   const reason = h(
     'select',
     { id: uid('decline-reason'), disabled: ownGrant },
@@ -46,7 +47,8 @@ function pendingCard(
       messages,
     );
     if (!answer) return;
-    reload();
+    // The list is shown again first: showing it clears the messages, so the decision is announced after it.
+    await reload();
     announce(
       messages,
       answer.decision === 'APPROVED' ? `Approved: credit ${answer.creditId} granted.` : `Declined pending grant ${p.pendingId}.`,
@@ -96,7 +98,7 @@ export function approvalsScreen(s: Session): HTMLElement {
     const customerId = customer.value.trim();
     const approverId = approver.value.trim();
     grants.replaceChildren(h('p', {}, 'Loading…'));
-    const reload = () => void show();
+    const reload = () => show();
     const [outcome, history] = await Promise.all([
       call<Answer<{ pending: Pending[] }>>('pending', { customerId }),
       historyPanel(customerId, s, { actions: false }),

@@ -159,7 +159,7 @@ function browserSuite(): void {
 
   test('pending grants: the issuer cannot decide (checker ≠ maker, visible); another approver approves, beside the history', async () => {
     await open('approvals');
-    await page.getByLabel('Your approver id').fill('agent-1');
+    await page.getByLabel('Your approver id').fill('Agent-1'); // the issuer spelt another way is still the issuer
     await page.getByLabel('Customer id').fill(a.customerId);
     await page.getByRole('button', { name: 'Show pending grants' }).click();
     const card = page.getByRole('article', { name: `${eur(15_000)} for complaint ${pendingGrant.complaintId}` });
