@@ -158,7 +158,7 @@ describe('catalogue entries carry everything about a function', () => {
 
   test('table actions: exact DynamoDB actions per function, publish none', () => {
     expect(Object.fromEntries(FUNCTION_LIST.map((f) => [f.name, [...f.tableActions].sort()]))).toEqual({
-      grant: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      grant: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       redeem: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       reverse: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       balance: ['dynamodb:Query'],
