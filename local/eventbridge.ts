@@ -6,11 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { arnFor, LOCAL_ACCOUNT, LOCAL_REGION } from './cfn';
 import { serialization, validation } from './aws-errors';
 import type { Activity } from './activity';
-import type { RuntimeObserver } from './runtime-api';
 import type { Functions } from './functions';
 import type { RuleModel, TemplateModel } from './template-model';
 
 /** The EventBridge event envelope, as targets receive it. */
+
+/** Told of every event a bus accepts (the runtime's observer, see runtime-api.ts). */
+export interface PublishObserver {
+  published?(envelope: EventEnvelope): void;
+}
+
 export interface EventEnvelope {
   version: '0';
   id: string;
@@ -109,7 +114,7 @@ export class EventBuses {
     private readonly functions: Functions,
     private readonly activity: Activity,
     private readonly log: (line: string) => void,
-    private readonly observe?: RuntimeObserver,
+    private readonly observe?: PublishObserver,
   ) {}
 
   private busNames(): Set<string> {

@@ -9,10 +9,16 @@ import type { Context } from 'aws-lambda';
 import { arnFor } from './cfn';
 import { callHandler, createContext, FunctionError, serializeError, type Handler, type InvokeOutcome } from './lambda';
 import type { Activity } from './activity';
-import type { RuntimeObserver } from './runtime-api';
 import type { FunctionModel, InvokeConfigModel, TemplateModel } from './template-model';
 
 /** Repository root (this file lives in <root>/local). */
+
+/** Told of every invocation's outcome (the runtime's observer, see runtime-api.ts). */
+export interface InvokeObserver {
+  /** Any source (Invoke, a rule, a mapping); `event` as the handler got it, before any invoke hook changed it. */
+  invoked?(functionName: string, event: unknown, outcome: InvokeOutcome): void;
+}
+
 export { REPO_ROOT } from '../infra/paths';
 import { REPO_ROOT } from '../infra/paths';
 
@@ -35,7 +41,7 @@ export interface FunctionsDeps {
   retryDelay: (retry: number) => number;
   /** Send a message body to a queue of the template (on-failure destinations). */
   sendToQueue: (queue: string, body: unknown) => void;
-  observe?: RuntimeObserver;
+  observe?: InvokeObserver;
   log: (line: string) => void;
   /** Runs each handler invocation (e.g. in the IAM gate's context naming the function). */
   around?: <T>(functionName: string, run: () => Promise<T>) => Promise<T>;

@@ -1,7 +1,7 @@
 /** The local runtime's public surface: how to start it, and what tests and tools can do with a running one. */
 import type { CfnTemplate, TemplateModel } from './template';
-import type { EventEnvelope, PutEventsOutput, RecordedEvent } from './eventbridge';
-import type { InvokeHook } from './functions';
+import type { EventEnvelope, PublishObserver, PutEventsOutput, RecordedEvent } from './eventbridge';
+import type { InvokeHook, InvokeObserver } from './functions';
 import type { IamDenial } from './iam/gate';
 import type { InvokeOutcome } from './lambda';
 
@@ -44,11 +44,7 @@ export interface LocalRuntimeOptions {
 }
 
 /** Watches the runtime without changing it: called after the fact, and must not throw. */
-export interface RuntimeObserver {
-  /** Any source (Invoke, a rule, a mapping); `event` as the handler got it, before any invoke hook changed it. */
-  invoked?(functionName: string, event: unknown, outcome: InvokeOutcome): void;
-  published?(envelope: EventEnvelope): void;
-}
+export interface RuntimeObserver extends InvokeObserver, PublishObserver {}
 
 export interface LocalRuntime {
   /** Base URL of the EventBridge / Lambda / SQS endpoint, e.g. http://127.0.0.1:4010 */
