@@ -5,7 +5,6 @@
  * adapter: below its retry budget it succeeds exactly once (nothing lost, nothing doubled); at its budget it answers
  * CONCURRENT_MODIFICATION having tried exactly the budget and written nothing, and a retry then succeeds once.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
@@ -25,6 +24,7 @@ import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
 import { CONFLICT_RETRY, GRANT_RETRY, REDEEM_RETRY } from '../../lambdas/shared/retry';
 import { startTestRuntime, type TestRuntime } from './harness';
+import { localDynamoClient } from './service-fixture';
 import { unique } from './service-client';
 
 jest.setTimeout(120_000);
@@ -35,9 +35,7 @@ let store: DynamoCreditStore;
 let doc: ReturnType<typeof createDocumentClient>;
 beforeAll(async () => {
   t = await startTestRuntime();
-  doc = createDocumentClient(
-    new DynamoDBClient({ endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
+  doc = createDocumentClient(localDynamoClient());
   store = new DynamoCreditStore(doc, t.tableName);
 });
 afterAll(async () => {

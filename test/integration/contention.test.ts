@@ -6,7 +6,6 @@
  * clock jumps past its expiry after the fifth answer): no spend takes from it at or after its expiry, and the rest is
  * served from the next credit.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
 import { PREFIX, SPEND_QUEUE_SK } from '../../lambdas/adapters/dynamodb/layout';
@@ -19,6 +18,7 @@ import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import type { Clock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
 import { startTestRuntime, type TestRuntime } from './harness';
+import { localDynamoClient } from './service-fixture';
 import { unique } from './service-client';
 
 jest.setTimeout(120_000);
@@ -36,13 +36,7 @@ let store: DynamoCreditStore;
 let doc: ReturnType<typeof createDocumentClient>;
 beforeAll(async () => {
   t = await startTestRuntime();
-  doc = createDocumentClient(
-    new DynamoDBClient({
-      endpoint: process.env.DDB_ENDPOINT,
-      region: 'eu-central-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  doc = createDocumentClient(localDynamoClient());
   store = new DynamoCreditStore(doc, t.tableName);
 });
 afterAll(async () => {
