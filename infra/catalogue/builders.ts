@@ -70,9 +70,16 @@ export const PAYMENT_FLOW_TABLE_ACTIONS: readonly TableAction[] = [
   'dynamodb:UpdateItem',
 ];
 
+/** What a spend (redeem, hold) may do besides: take its request, and those it commits in a group, out of the spend queue. */
+export const SPEND_TABLE_ACTIONS: readonly TableAction[] = [...PAYMENT_FLOW_TABLE_ACTIONS, 'dynamodb:DeleteItem'];
+
 /** A synchronous payment-flow function: 512 MB (latency), invoked by the payment flow's role only. */
-export const paymentFlow = <N extends FunctionName>(name: N, description: string, env: readonly EnvVarName[] = []) =>
-  invoked(name, { description, invokers: ['paymentFlowRoleArn'], memorySize: 512, tableActions: PAYMENT_FLOW_TABLE_ACTIONS, env });
+export const paymentFlow = <N extends FunctionName>(
+  name: N,
+  description: string,
+  env: readonly EnvVarName[] = [],
+  tableActions: readonly TableAction[] = PAYMENT_FLOW_TABLE_ACTIONS,
+) => invoked(name, { description, invokers: ['paymentFlowRoleArn'], memorySize: 512, tableActions, env });
 
 /** A worker of the router: an SQS event source mapping on its own work queue, fed the table changes it `consumes`. Defaults: 256 MB, 30 s. */
 export const worker = <N extends FunctionName>(

@@ -2,14 +2,14 @@
  * The catalogue's synchronous functions: each invoked (RequestResponse) only by the configured roles it names —
  * the payment flow's spends, the account service's balance, operations, privacy and finance.
  */
-import { invoked, paymentFlow } from './builders';
+import { SPEND_TABLE_ACTIONS, invoked, paymentFlow } from './builders';
 
 /** The payment flow's operations on a customer's credits (issue 10: hold, capture, release, refund). */
 export const PAYMENT_FLOW_FUNCTIONS = ['hold', 'capture', 'release', 'refund'] as const;
 export type PaymentFlowFunction = (typeof PAYMENT_FLOW_FUNCTIONS)[number];
 
 export const SYNCHRONOUS_FUNCTIONS = {
-  redeem: paymentFlow('redeem', 'Redeems courtesy credits against an order (sync, called by the payment flow)'),
+  redeem: paymentFlow('redeem', 'Redeems courtesy credits against an order (sync, called by the payment flow)', [], SPEND_TABLE_ACTIONS),
   reverse: paymentFlow('reverse', 'Reverses a redemption, restoring the credits it used (sync, called by the payment flow)'),
   balance: invoked('balance', {
     description: "Returns a customer's spendable balance and history (sync, payment flow, account service, operators)",
@@ -20,10 +20,12 @@ export const SYNCHRONOUS_FUNCTIONS = {
     timeoutSeconds: 6,
     tableActions: ['dynamodb:Query'],
   }),
-  hold: paymentFlow('hold', 'Holds (authorizes) courtesy credit for an order (sync, called by the payment flow)', [
-    'HOLD_DEFAULT_LIFETIME_SECONDS',
-    'HOLD_MAX_LIFETIME_SECONDS',
-  ]),
+  hold: paymentFlow(
+    'hold',
+    'Holds (authorizes) courtesy credit for an order (sync, called by the payment flow)',
+    ['HOLD_DEFAULT_LIFETIME_SECONDS', 'HOLD_MAX_LIFETIME_SECONDS'],
+    SPEND_TABLE_ACTIONS,
+  ),
   capture: paymentFlow('capture', 'Captures part or all of a hold (sync, called by the payment flow)'),
   release: paymentFlow('release', 'Releases what a hold still holds (sync, called by the payment flow)'),
   refund: paymentFlow('refund', 'Refunds part of a redemption or capture onto its credits (sync, called by the payment flow)'),

@@ -4,21 +4,16 @@ import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEn
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
 import type { KeyedOperation } from '../adapters/dynamodb/layout';
 import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
-import type { AnswerOf, CaptureAnswer, HoldAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
+import type { AnswerOf, CaptureAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
+import type { HoldResponse, KeyedRecord } from './records';
 
 /**
  * The payment flow's answers (their contracts: lambdas/contracts/answers.ts) and the narrow store ports of its use cases (hold, capture, release, refund, the
  * auto-release of an expired hold). The DynamoDB adapter implements them (lambdas/adapters/dynamodb/holds.ts).
  */
 
-/** An answer stored under the caller's idempotency key, with the fingerprint of the request that produced it. */
-export interface KeyedRecord<R> {
-  readonly requestHash: string;
-  readonly response: R;
-}
+export type { KeyedRecord, HoldResponse } from './records';
 export type { KeyedOperation } from '../adapters/dynamodb/layout';
-
-export type HoldResponse = AnswerOf<typeof HoldAnswer>;
 
 export type CaptureResponse = AnswerOf<typeof CaptureAnswer>;
 

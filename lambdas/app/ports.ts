@@ -10,7 +10,10 @@ import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEn
 import type { NoticeKind } from '../adapters/dynamodb/layout';
 import type { ReminderNotice } from '../domain/events';
 import type { HoldList, PaymentFlowStore } from './payment-ports';
-import type { AnswerOf, RedeemAnswer } from '../contracts/answers';
+import type { CommitOutcome, RedeemRecord, RedeemResponse } from './records';
+import type { PlannedSpend, QueuedSpend, RecordOf } from './spend-plans';
+
+export { TRANSACTION_MAX_ITEMS, type CommitOutcome, type RedeemRecord, type RedeemResponse } from './records';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;
@@ -23,26 +26,6 @@ export interface GrantRecord {
   readonly creditId: string;
   readonly requestHash: string;
 }
-
-export interface RedeemRecord {
-  readonly requestHash: string;
-  readonly response: RedeemResponse;
-}
-
-/** The redeem function's answer (its contract: lambdas/contracts/answers.ts). */
-export type RedeemResponse = AnswerOf<typeof RedeemAnswer>;
-
-/**
- * `conflict.stale`: a condition failed because the data changed since it was read (re-read and re-plan at once);
- * otherwise another transaction held the items (back off, then retry).
- */
-/** Most items one atomic write of the store holds (a DynamoDB transaction: 100); every per-credit limit derives from it. */
-export const TRANSACTION_MAX_ITEMS = 100;
-
-export type CommitOutcome<T> =
-  | { kind: 'committed' }
-  | { kind: 'duplicate'; existing: T | undefined }
-  | { kind: 'conflict'; stale: boolean };
 
 /** What is recorded when an email went out (the reminder's record is also the CreditExpiryReminderSent event's source). */
 export interface ReminderNoticeRecord extends ReminderNotice {
@@ -184,8 +167,48 @@ export interface SpendQueue {
   passStalledTurn(customerId: string, seen: number, now: Date): Promise<boolean>;
 }
 
+/** A spend waiting in the queue under its ticket. */
+export interface QueuedEntry {
+  readonly ticket: number;
+  /** When it was queued (epoch ms): a turn holder leaves out what its caller has given up on by now. */
+  readonly queuedAtMs: number;
+  readonly spend: QueuedSpend;
+}
+
+/**
+ * Group commit in the spend queue (lambdas/app/group-commit.ts): a queued spend leaves its request under its ticket;
+ * the turn holder commits the requests behind its own in one transaction, which also takes each request out, so a
+ * request is committed at most once; the others find their answers under their keys.
+ */
+export interface GroupCommitStore {
+  /** Leave the spend's request under its ticket (a single-item write). */
+  enqueueSpend(customerId: string, entry: QueuedEntry, now: Date): Promise<void>;
+  /** The requests still queued, in ticket order (strongly consistent). */
+  queuedSpends(customerId: string): Promise<QueuedEntry[]>;
+  /** Whether the ticket's request is still queued (strongly consistent). */
+  isQueued(customerId: string, ticket: number): Promise<boolean>;
+  /** Take the ticket's request out; false if it was gone already (a turn holder committed it). */
+  withdrawSpend(customerId: string, ticket: number): Promise<boolean>;
+  /**
+   * One transaction: each credit debited once by what all the spends take from it (still there, unexpired, covering
+   * it), each spend's writes (entry, hold, key record) and its request taken out (only if still queued).
+   */
+  commitGroup(
+    customerId: string,
+    spends: ReadonlyArray<{ ticket: number; planned: PlannedSpend }>,
+    now: Date,
+  ): Promise<CommitOutcome<never>>;
+  /** `count` turns finished at once (a group's). */
+  finishTurns(customerId: string, count: number, now: Date): Promise<void>;
+  /** The answer stored under the spend's key, if any. */
+  readAnswer<S extends QueuedSpend>(customerId: string, spend: S): Promise<RecordOf<S> | undefined>;
+}
+
 /** What every spend (redeem, hold) needs: the customer's credits and, under contention, their queue. */
-export interface SpendStore extends SpendableCredits, SpendQueue {}
+export interface SpendStore extends SpendableCredits, SpendQueue {
+  /** Group commit in the spend queue (lambdas/app/group-commit.ts), where the store offers it. */
+  readonly groups?: GroupCommitStore;
+}
 
 export interface RedeemStore extends SpendStore {
   /**

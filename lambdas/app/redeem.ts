@@ -1,21 +1,15 @@
 import type { RedeemRequest } from '../contracts';
-import { allocate } from '../domain/allocation';
 import { assertPositiveMinorUnits } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { assertPurchase } from '../domain/eligibility';
-import { redeemedEntry } from '../domain/ledger';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
-import { TRANSACTION_MAX_ITEMS, type RedeemResponse, type RedeemStore } from './ports';
+import type { RedeemResponse, RedeemStore } from './ports';
 import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
+import { planRedeem, type QueuedSpend } from './spend-plans';
 
-/**
- * The most credits one redemption takes from, so that every transaction over its credits fits: its own commit (the
- * ledger entry, the idempotency record, a queue turn) and a full refund (the progress, the REFUNDED entry, the key
- * record) take three besides one item per credit; a reversal two.
- */
-export const MAX_CREDITS_PER_REDEMPTION = TRANSACTION_MAX_ITEMS - 3;
+export { MAX_CREDITS_PER_REDEMPTION } from './spend-plans';
 
 export interface RedeemDeps {
   store: RedeemStore;
@@ -32,17 +26,20 @@ export interface RedeemResult {
   replayed: boolean;
 }
 
+const reused = (idempotencyKey: string) => () =>
+  new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different redemption request', { idempotencyKey });
+
 /**
  * Spend up to `amount` of the customer's credits in `currency`, soonest-expiring first.
  * Common case: one Query and one transaction. The debit of every touched credit is conditional
  * (still there, unexpired, covers the take), so concurrent redemptions never overdraw; on a conflict the spend
- * waits for its turn in the customer's spend queue, then re-reads and re-plans (lambdas/app/spend.ts), within the
- * policy's time budget (8 s). The idempotency record is written in the same transaction.
+ * waits for its turn in the customer's spend queue, where a turn holder may commit it together with others
+ * (lambdas/app/spend.ts), within the policy's time budget (8 s). The idempotency record is written in the same
+ * transaction.
  */
 export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promise<RedeemResult> {
   assertPositiveMinorUnits(req.amount, req.currency);
-  const lines = req.purchase?.lines;
-  if (lines) assertPurchase(lines);
+  if (req.purchase?.lines) assertPurchase(req.purchase.lines);
   // `purchase` is left out when absent, so a request without it has the fingerprint it had before purchases existed.
   const requestHash = fingerprint({
     customerId: req.customerId,
@@ -51,50 +48,29 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
     currency: req.currency,
     purchase: req.purchase,
   });
+  const queued: Extract<QueuedSpend, { kind: 'redeem' }> = { kind: 'redeem', request: req, requestHash };
 
-  return spendWithRetry(req.customerId, deps, async (now): Promise<SpendOutcome<RedeemResult>> => {
-    const credits = await deps.store.listSpendableCredits(req.customerId, now);
-    const plan = allocate(credits, req.amount, req.currency, now, MAX_CREDITS_PER_REDEMPTION, lines);
-    const redemptionId = plan.applied > 0 ? deps.newId(now) : null;
-    const response: RedeemResponse = {
-      redemptionId,
-      customerId: req.customerId,
-      orderId: req.orderId,
-      currency: req.currency,
-      requested: req.amount,
-      applied: plan.applied,
-      allocations: plan.allocations,
-      remainingBalance: plan.availableBefore - plan.applied,
-      redeemedAt: now.toISOString(),
-      ...(plan.lines ? { lines: plan.lines } : {}),
-    };
-    const ledger = redemptionId
-      ? redeemedEntry({
-          redemptionId,
-          customerId: req.customerId,
-          orderId: req.orderId,
-          currency: req.currency,
-          amount: plan.applied,
-          allocations: plan.allocations,
-          at: response.redeemedAt,
-        })
-      : undefined;
-
-    const result = await deps.store.commitRedemption({
-      customerId: req.customerId,
-      idempotencyKey: req.idempotencyKey,
-      record: { requestHash, response },
-      ledger,
-      now,
-    });
-    return spendOutcome(
-      result,
-      response,
-      requestHash,
-      () =>
-        new CreditError('IDEMPOTENCY_KEY_REUSED', 'idempotencyKey was used before for a different redemption request', {
-          idempotencyKey: req.idempotencyKey,
-        }),
-    );
-  });
+  return spendWithRetry(
+    req.customerId,
+    deps,
+    async (now): Promise<SpendOutcome<RedeemResult>> => {
+      const credits = await deps.store.listSpendableCredits(req.customerId, now);
+      const { record, ledger } = planRedeem(queued, credits, now, deps.newId);
+      const result = await deps.store.commitRedemption({
+        customerId: req.customerId,
+        idempotencyKey: req.idempotencyKey,
+        record,
+        ledger,
+        now,
+      });
+      return spendOutcome(result, record.response, requestHash, reused(req.idempotencyKey));
+    },
+    {
+      spend: queued,
+      store: deps.store,
+      newId: deps.newId,
+      reused: reused(req.idempotencyKey),
+      asResult: (record) => ({ response: record.response, replayed: false }),
+    },
+  );
 }

@@ -3,7 +3,9 @@ import type { Clock } from '../shared/clock';
 import { REDEEM_RETRY, RetryBudget, type QueuePolicy, type RetryPolicy } from '../shared/retry';
 import { replayOrRefuse } from './keyed';
 import type { KeyedRecord } from './payment-ports';
-import type { CommitOutcome, SpendQueue, SpendTurn } from './ports';
+import { answerOf, commitAsGroup, waitInGroup, type GroupSpend } from './group-commit';
+import type { CommitOutcome, SpendQueue, SpendStore, SpendTurn } from './ports';
+import type { QueuedSpend } from './spend-plans';
 
 /**
  * The retry loop every spend (redeem, hold) and grant shares. Optimistic first: read, plan, commit one transaction. After a
@@ -14,7 +16,9 @@ import type { CommitOutcome, SpendQueue, SpendTurn } from './ports';
  * transaction, so on DynamoDB it never cancels a commit nor meets one with TransactionConflict). Only `window`
  * queued spends plan at a time, so a crowd no longer re-plans on the same state round after round (the thundering
  * herd: O(n²) work, refusals after the budget). When nothing finishes for a lease (a holder crashed), a waiter counts
- * one turn finished. Everything is bounded by the policy's time budget; then the caller gets CONCURRENT_MODIFICATION
+ * one turn finished. With group commit (redeem and hold, lambdas/app/group-commit.ts) a queued spend also leaves its
+ * request in the queue, and the turn holder commits the requests queued behind it together with its own in one
+ * transaction. Everything is bounded by the policy's time budget; then the caller gets CONCURRENT_MODIFICATION
  * (retryable). The queue orders work, it does not guard money: every debit stays conditional.
  */
 
@@ -54,12 +58,47 @@ export interface SpendRetryDeps {
   exhausted?: () => CreditError;
 }
 
-export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps, attempt: SpendAttempt<T>): Promise<T> {
+/** A spend that may be committed in a group (redeem, hold): its request and the store that can group it. */
+export type Groupable<S extends QueuedSpend, T> = GroupSpend<S, T> & { readonly store: SpendStore };
+
+export async function spendWithRetry<T, S extends QueuedSpend = QueuedSpend>(
+  customerId: string,
+  deps: SpendRetryDeps,
+  attempt: SpendAttempt<T>,
+  group?: Groupable<S, T>,
+): Promise<T> {
   const policy = deps.retry ?? REDEEM_RETRY;
   const budget = new RetryBudget(policy);
+  const groups = group?.store.groups;
+  const grouping =
+    group && groups && policy.queue?.group
+      ? { deps: { store: group.store, groups, clock: deps.clock }, ...policy.queue.group, spend: group }
+      : undefined;
   let turn: SpendTurn | undefined;
+  /** Our request left in the queue (group commit), until it is committed or taken out. */
+  let queued: number | undefined;
+  let groupTried = false;
   try {
     for (let n = 0; budget.allows(n); n++) {
+      if (grouping && turn && !groupTried) {
+        // Our turn: commit what is queued behind us with our own spend, once; a failed group is retried alone.
+        groupTried = true;
+        const g = await commitAsGroup(
+          customerId,
+          turn.ticket,
+          grouping.deps,
+          { ...grouping, budgetMs: policy.maxElapsedMs ?? 0 },
+          grouping.spend,
+        );
+        if (g.kind === 'answered') {
+          queued = undefined;
+          turn = undefined; // counted finished with the group's turns (ours or the group that committed us)
+          return g.value;
+        }
+        deps.onConflict?.();
+        await budget.pause(n, g.stale);
+        continue;
+      }
       const outcome = await attempt(deps.clock.now());
       if (outcome.kind === 'committed') return outcome.value;
       if (outcome.kind === 'replayed') return outcome.value;
@@ -68,6 +107,20 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
         // no queue, or already our turn: retry as any conflict is retried (stale: re-read at once)
         await budget.pause(n, outcome.stale);
         continue;
+      }
+      if (grouping) {
+        const w = await waitInGroup(customerId, grouping.deps, policy.queue, grouping, budget, grouping.spend);
+        if (w.kind === 'answered') return w.value;
+        queued = w.ticket;
+        if (w.kind === 'turn') {
+          turn = { ticket: w.ticket };
+          continue;
+        }
+        // Out of time: take our request out, unless a turn holder committed it meanwhile (then that is our answer).
+        queued = undefined;
+        if (!(await grouping.deps.groups.withdrawSpend(customerId, w.ticket))) return answerOf(customerId, grouping.deps, grouping.spend);
+        await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
+        break;
       }
       turn = await waitForTurn(customerId, deps, policy.queue, budget);
       if (!turn) {
@@ -78,6 +131,8 @@ export async function spendWithRetry<T>(customerId: string, deps: SpendRetryDeps
       }
     }
   } finally {
+    // Committed alone, replayed, gave up or failed: our request must not be committed again by a later group.
+    if (grouping && queued !== undefined) await grouping.deps.groups.withdrawSpend(customerId, queued).catch(() => undefined);
     // Our turn is over (committed, replayed, gave up or failed): count it finished at once, never leave it to the lease.
     if (turn) await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
   }

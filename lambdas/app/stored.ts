@@ -6,7 +6,7 @@ import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Hold } from '../domain/hold';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { KeyedOperation, KeyedRecord } from './payment-ports';
-import type { GrantRecord, PendingKey, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
+import type { GrantRecord, PendingKey, QueuedEntry, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
 
 /**
  * What the table holds and how it changes, as domain values: the DynamoDB adapter decodes every stored item and
@@ -46,7 +46,8 @@ export type StoredItem =
   | { readonly kind: 'pendingKey'; readonly key: PendingKey }
   | { readonly kind: 'decision'; readonly decision: ApprovalDecision }
   // the spend queue under contention (issue 10.5)
-  | { readonly kind: 'spendQueue'; readonly customerId: string; readonly issued: number; readonly serving: number };
+  | { readonly kind: 'spendQueue'; readonly customerId: string; readonly issued: number; readonly serving: number }
+  | { readonly kind: 'queuedSpend'; readonly customerId: string; readonly entry: QueuedEntry };
 
 /** Who removed an item: DynamoDB's TTL sweeper, or a caller's DeleteItem. */
 export type RemovedBy = 'ttl' | 'user';

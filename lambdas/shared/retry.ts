@@ -24,6 +24,14 @@ export interface QueuePolicy {
   readonly maxPollMs: number;
   /** When no turn finishes for this long (a holder crashed), a waiter counts one finished. */
   readonly leaseMs: number;
+  /**
+   * Group commit (spends only, where the store offers it): the turn holder commits the queued spends behind it with
+   * its own in one transaction, up to `maxSpends`. `window`, `maxPollMs` and `leaseMs` replace the ones above: one
+   * holder at a time, a waiter reads the queue at least every `maxPollMs` (the next holder is whoever a group left
+   * first in line), and a turn is passed as stalled only after `leaseMs` (one big transaction takes longer than one
+   * spend's).
+   */
+  readonly group?: { readonly window: number; readonly maxSpends: number; readonly maxPollMs: number; readonly leaseMs: number };
 }
 
 export const CONFLICT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 10, maxDelayMs: 400 };
@@ -43,7 +51,14 @@ export const REDEEM_RETRY: RetryPolicy = {
   maxElapsedMs: 8000,
   staleRunBeforeJitter: 3,
   staleJitterMs: 50,
-  queue: { window: 8, turnEstimateMs: 10, minPollMs: 5, maxPollMs: 500, leaseMs: 1000 },
+  queue: {
+    window: 8,
+    turnEstimateMs: 10,
+    minPollMs: 5,
+    maxPollMs: 500,
+    leaseMs: 1000,
+    group: { window: 1, maxSpends: 48, maxPollMs: 500, leaseMs: 3000 },
+  },
 };
 
 /**

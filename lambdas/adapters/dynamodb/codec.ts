@@ -11,6 +11,7 @@ import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-c
 import { describe, fields, storedResponse, type Fields, type RawItem } from './fields';
 import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
 import { decodeSpendQueue } from './spend-queue';
+import { decodeQueuedSpend } from './queued-spend-codec';
 import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, entryAttributes, refundProgress } from './payment-codec';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
 
@@ -115,6 +116,10 @@ export function decodeItem(raw: RawItem): StoredItem {
       return { kind: 'decision', decision: decodeDecision(f) };
     case ITEM.SPEND_QUEUE:
       return { kind: 'spendQueue', ...decodeSpendQueue(f) };
+    case ITEM.QUEUED_SPEND: {
+      const { customerId, ...entry } = decodeQueuedSpend(f);
+      return { kind: 'queuedSpend', customerId, entry };
+    }
     default:
       throw f.error(`type ${JSON.stringify(raw.type)} is not an item kind of this table`);
   }

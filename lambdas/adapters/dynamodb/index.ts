@@ -14,6 +14,7 @@ import { Erasure } from './erasure';
 import { Finance } from './finance';
 import { Approvals } from './approvals';
 import { SpendQueues } from './spend-queue';
+import { SpendGroups } from './spend-groups';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -37,6 +38,8 @@ export class DynamoCreditStore implements CreditStore {
   private readonly finance: Finance;
   private readonly approvals: Approvals;
   private readonly queues: SpendQueues;
+  /** Group commit in the spend queue (redeem and hold under contention). */
+  readonly groups: SpendGroups;
 
   constructor(
     readonly doc: DynamoDBDocumentClient,
@@ -53,6 +56,7 @@ export class DynamoCreditStore implements CreditStore {
     this.finance = new Finance(t);
     this.approvals = new Approvals(t, this.credits);
     this.queues = new SpendQueues(t);
+    this.groups = new SpendGroups(t);
   }
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);

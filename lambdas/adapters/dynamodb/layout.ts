@@ -22,6 +22,7 @@
  * | pending key | COMPLAINT#<id>      | GRANT (same key: the complaint waits; replaced by the grant key on approval) | none |
  * | decision    | C#<customerId>      | DECISION#<pendingId>                 | none (the guard: one decision per pending grant; drives GrantApproved/GrantDeclined) |
  * | spend queue | C#<customerId>      | QUEUE#SPEND (tickets issued, ticket served; only under contention) | last use + 1 day |
+ * | queued spend| C#<customerId>      | QUEUE#SPEND#<ticket, 10 digits> (a waiting spend's request, for group commit) | queued + 1 day |
  */
 
 /** Attribute names of the table's keys, TTL and item kind. */
@@ -50,6 +51,7 @@ export const ITEM = {
   DECISION: 'GRANT_DECISION',
   // Spend queue under contention (issue 10.5)
   SPEND_QUEUE: 'SPEND_QUEUE',
+  QUEUED_SPEND: 'QUEUED_SPEND',
 } as const;
 export type ItemKind = (typeof ITEM)[keyof typeof ITEM];
 
@@ -100,6 +102,8 @@ export const GRANT_USAGE_SK = 'USAGE#GRANTS';
 export const APPLIED_SK = 'AGG';
 /** The customer's spend-queue sequencer (issue 10.5); outside every prefix the service queries by. */
 export const SPEND_QUEUE_SK = 'QUEUE#SPEND';
+/** A waiting spend's request under its ticket (group commit): a Query by this prefix reads the queue's requests in ticket order. */
+export const QUEUED_SPEND_PREFIX = `${SPEND_QUEUE_SK}#`;
 /**
  * Day totals are spread over this many partitions (by entry id) so that every ledger write of the service landing on
  * one day's totals stays under a partition's write throughput; the report reads all of them.
@@ -123,6 +127,7 @@ export const keys = {
   applied: (entryId: string) => `AGG#${entryId}`,
   pending: (pendingId: string) => `${PREFIX.PENDING}${pendingId}`,
   decision: (pendingId: string) => `${PREFIX.DECISION}${pendingId}`,
+  queuedSpend: (ticket: number) => `${QUEUED_SPEND_PREFIX}${String(ticket).padStart(10, '0')}`,
 };
 
 /** Who removes an item whose TTL passed: stream records of those removals carry this `userIdentity`. */

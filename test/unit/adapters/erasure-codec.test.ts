@@ -11,6 +11,7 @@ import { decisionItem, pendingGrantItem, pendingKeyItem } from '../../../lambdas
 import { grantUsageItem, issuerUsageItem, refusalItem } from '../../../lambdas/adapters/dynamodb/issuance-codec';
 import { holdItem, operationKeyItem } from '../../../lambdas/adapters/dynamodb/payment-codec';
 import { erasedItem } from '../../../lambdas/adapters/dynamodb/erasure';
+import { queuedSpendItem } from '../../../lambdas/adapters/dynamodb/queued-spend-codec';
 import type { RawItem } from '../../../lambdas/adapters/dynamodb/fields';
 import {
   CODE_ATTRIBUTES,
@@ -251,6 +252,43 @@ const ITEMS: { readonly [K in ItemKind]: fc.Arbitrary<RawItem> } = {
   [ITEM.SPEND_QUEUE]: fc
     .record({ customerId: id, issued: money, serving: money })
     .map((q) => ({ pk: keys.customer(q.customerId), sk: 'QUEUE#SPEND', type: ITEM.SPEND_QUEUE, ...q, ttl: 1 })),
+  [ITEM.QUEUED_SPEND]: fc
+    .record({
+      customerId: id,
+      ticket: fc.nat(),
+      queuedAtMs: fc.nat(),
+      request: fc.record({
+        customerId: id,
+        orderId: id,
+        amount: money,
+        currency,
+        idempotencyKey: id,
+        purchase: maybe(
+          fc.record({
+            lines: fc.array(fc.record({ lineId: id, category: fc.constantFrom(...PURCHASE_CATEGORIES), amount: money }), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+          }),
+        ),
+      }),
+      requestHash: id,
+      hold: fc.option(fc.integer({ min: 1, max: 2_592_000 }), { nil: undefined }),
+    })
+    .map(({ customerId, ticket, queuedAtMs, request, requestHash, hold }) =>
+      queuedSpendItem(
+        customerId,
+        {
+          ticket,
+          queuedAtMs,
+          spend:
+            hold === undefined
+              ? { kind: 'redeem', request: defined(request), requestHash }
+              : { kind: 'hold', request: defined({ ...request, lifetimeSeconds: hold }), requestHash, lifetimeSeconds: hold },
+        },
+        new Date(queuedAtMs),
+      ),
+    ),
 };
 
 /** A decoded value less every personal value (what erasure may remove), at any depth. */
