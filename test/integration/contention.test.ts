@@ -2,13 +2,14 @@
  * Contention on one customer, on DynamoDB Local (issue 10.5): 40 spends at once — redeems mixed with holds — through
  * the real use cases and adapter with the service's spend policy (optimistic, then the customer's spend queue).
  * Covered by the balance, none may be refused; overdraft is impossible; the ledger and the credits add up; every
- * queue turn taken is counted finished. Then the same burst with the soonest-expiring credit lapsing mid-burst (the
+ * queue turn taken is counted finished; queued spends are committed in groups (lambdas/app/group-commit.ts) and none
+ * stays queued. Then the same burst with the soonest-expiring credit lapsing mid-burst (the
  * clock jumps past its expiry after the fifth answer): no spend takes from it at or after its expiry, and the rest is
  * served from the next credit.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
-import { PREFIX, SPEND_QUEUE_SK } from '../../lambdas/adapters/dynamodb/layout';
+import { PREFIX, QUEUED_SPEND_PREFIX, SPEND_QUEUE_SK } from '../../lambdas/adapters/dynamodb/layout';
 import { grantCredit } from '../../lambdas/app/grant';
 import { placeHold } from '../../lambdas/app/hold';
 import { redeemCredits } from '../../lambdas/app/redeem';
@@ -167,6 +168,11 @@ describe('40 concurrent covered spends on one customer (redeems and holds)', () 
     const queue = await queueOf(customerId);
     expect(queue).toBeDefined(); // 1.00 spends crowd onto 5.00 credits: some conflicted and queued
     expect(queue!.serving).toBe(queue!.issued);
+    // Queued spends were committed in groups (a group's members share its holder's time), and no request stays queued.
+    const sameInstant = new Map<string, number>();
+    for (const a of answers) sameInstant.set(a.at, (sameInstant.get(a.at) ?? 0) + 1);
+    expect(Math.max(...sameInstant.values())).toBeGreaterThan(1);
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toEqual([]);
     // A retry of an answered request replays its answer, even now that the balance has moved on; a reused key is refused.
     const first = answers.find((a) => a.kind === 'redeem')!;
     const replay = await redeemCredits(first.request, { store, clock, newId });

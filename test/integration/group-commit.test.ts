@@ -1,0 +1,238 @@
+/**
+ * Group commit on DynamoDB Local through the strict layer (lambdas/app/group-commit.ts, adapters/dynamodb/spend-groups.ts),
+ * step by step with the real store: a holder commits the requests queued behind it with its own in one transaction and
+ * counts their turns; a waiter finds its first answer (not a replay) under its key; a waiter that takes its request
+ * out before the group commits makes the whole group fail with nothing moved (a request is never committed for a
+ * caller who was told it was refused); a second request under the same key is not grouped with the first and then
+ * replays it; a group whose credit changed since it was read commits nothing. And a burst mixed with a credit voided
+ * mid-way: nobody is refused, nothing is spent twice, nothing from the voided rest.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
+import { PREFIX, QUEUED_SPEND_PREFIX } from '../../lambdas/adapters/dynamodb/layout';
+import { grantCredit } from '../../lambdas/app/grant';
+import { answerOf, commitAsGroup, planGroup, type GroupDeps, type GroupSpend } from '../../lambdas/app/group-commit';
+import { placeHold } from '../../lambdas/app/hold';
+import { redeemCredits, type RedeemResult } from '../../lambdas/app/redeem';
+import type { QueuedSpend } from '../../lambdas/app/spend-plans';
+import { voidCredit } from '../../lambdas/app/void';
+import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
+import { CreditError } from '../../lambdas/domain/errors';
+import { systemClock } from '../../lambdas/shared/clock';
+import { fingerprint, newId } from '../../lambdas/shared/ids';
+import { startTestRuntime, type TestRuntime } from './harness';
+import { localDynamoClient } from './service-fixture';
+import { unique } from './service-client';
+
+jest.setTimeout(120_000);
+
+const NO_CAPS = {
+  customerAmount30dMajorUnits: 1_000_000_000,
+  customerAmount365dMajorUnits: 1_000_000_000,
+  customerGrants30d: 1_000_000_000,
+  customerGrants365d: 1_000_000_000,
+  issuerAmountPerDayMajorUnits: 1_000_000_000,
+};
+
+let t: TestRuntime;
+let store: DynamoCreditStore;
+let doc: ReturnType<typeof createDocumentClient>;
+let deps: GroupDeps;
+beforeAll(async () => {
+  t = await startTestRuntime();
+  doc = createDocumentClient(localDynamoClient());
+  store = new DynamoCreditStore(doc, t.tableName);
+  deps = { store, groups: store.groups, clock: systemClock };
+});
+afterAll(async () => {
+  doc?.destroy();
+  await t?.stop();
+});
+
+async function grant(customerId: string, amount: number, validityDays = 40) {
+  const out = await grantCredit(
+    {
+      complaintId: unique('cmp'),
+      customerId,
+      email: 'group@example.com',
+      locale: 'de-DE',
+      amount,
+      currency: 'EUR',
+      validityDays,
+      reason: 'group commit test',
+    },
+    { store, clock: systemClock, policy: DEFAULT_GRANT_POLICY, caps: NO_CAPS, newId },
+  );
+  if (out.outcome !== 'GRANTED') throw new Error(`grant: ${out.outcome}`);
+  return { creditId: out.creditId, expiresAt: out.expiresAt! };
+}
+
+const query = async (customerId: string, prefix: string) =>
+  (
+    await doc.send(
+      new QueryCommand({
+        TableName: t.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId), ':p': prefix },
+        ConsistentRead: true,
+      }),
+    )
+  ).Items ?? [];
+const remaining = async (customerId: string) => (await query(customerId, PREFIX.CREDIT)).reduce((s, c) => s + (c.remaining as number), 0);
+
+/** A redemption as the use case queues it (its fingerprint computed as redeem.ts does). */
+function queuedRedeem(customerId: string, amount: number, idempotencyKey = unique('key')): Extract<QueuedSpend, { kind: 'redeem' }> {
+  const request = { customerId, orderId: unique('ord'), amount, currency: 'EUR', idempotencyKey };
+  const { idempotencyKey: _k, ...hashed } = request;
+  return { kind: 'redeem', request, requestHash: fingerprint({ ...hashed, purchase: undefined }) };
+}
+const asGroupSpend = (spend: Extract<QueuedSpend, { kind: 'redeem' }>): GroupSpend<typeof spend, RedeemResult> => ({
+  spend,
+  newId,
+  reused: () => new CreditError('IDEMPOTENCY_KEY_REUSED', 'reused'),
+  asResult: (record) => ({ response: record.response, replayed: false }),
+});
+
+/** Take a ticket and leave the request under it, as a waiting spend does. */
+async function enqueue(customerId: string, spend: QueuedSpend): Promise<number> {
+  const { ticket } = await store.takeTicket(customerId, new Date());
+  await store.groups.enqueueSpend(customerId, { ticket, queuedAtMs: Date.now(), spend }, new Date());
+  return ticket;
+}
+
+describe('a group, step by step', () => {
+  it('the holder commits the queued requests with its own; the waiters read their first answers; all turns counted', async () => {
+    const customerId = unique('grp');
+    await grant(customerId, 1000);
+    const spends = [300, 200, 400, 250].map((a) => queuedRedeem(customerId, a));
+    const tickets = [];
+    for (const s of spends) tickets.push(await enqueue(customerId, s));
+    const holder = await commitAsGroup(customerId, tickets[0]!, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(spends[0]!));
+    expect(holder).toMatchObject({
+      kind: 'answered',
+      committed: 4,
+      value: { replayed: false, response: { applied: 300, remainingBalance: 700 } },
+    });
+    const answers = await Promise.all(spends.slice(1).map((s) => answerOf(customerId, deps, asGroupSpend(s))));
+    expect(answers.map((a) => [a.replayed, a.response.applied, a.response.remainingBalance])).toEqual([
+      [false, 200, 500],
+      [false, 400, 100],
+      [false, 100, 0],
+    ]);
+    expect(await remaining(customerId)).toBe(0);
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toEqual([]);
+    const queue = await store.readQueue(customerId);
+    expect(queue.serving).toBe(4);
+    // a waiter whose request is gone and whose turn is counted does not take the turn again
+    expect(await store.groups.withdrawSpend(customerId, tickets[2]!)).toBe(false);
+    // the same requests again are replays of those answers, money unchanged
+    const again = await redeemCredits(spends[3]!.request, { store, clock: systemClock, newId });
+    expect(again).toEqual({ response: answers[2]!.response, replayed: true });
+  });
+
+  it('a waiter that takes its request out before the group commits: the group commits nothing', async () => {
+    const customerId = unique('grp-withdraw');
+    await grant(customerId, 1000);
+    const a = queuedRedeem(customerId, 100);
+    const b = queuedRedeem(customerId, 100);
+    const ta = await enqueue(customerId, a);
+    const tb = await enqueue(customerId, b);
+    const now = new Date();
+    const members = planGroup(
+      ta,
+      await store.groups.queuedSpends(customerId),
+      await store.listSpendableCredits(customerId, now),
+      now,
+      newId,
+      48,
+      0,
+    );
+    expect(members.map((m) => m.ticket)).toEqual([ta, tb]);
+    expect(await store.groups.withdrawSpend(customerId, tb)).toBe(true); // b gave up: its caller is told CONCURRENT_MODIFICATION
+    await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true });
+    expect(await remaining(customerId)).toBe(1000);
+    expect(await query(customerId, PREFIX.REDEEM_KEY)).toEqual([]);
+    // the holder's own request is still queued: its next group (alone now) commits it
+    const again = await commitAsGroup(customerId, ta, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(a));
+    expect(again).toMatchObject({ kind: 'answered', committed: 1 });
+    expect(await remaining(customerId)).toBe(900);
+  });
+
+  it('a second request under the same key is not grouped with the first; on its own turn it fails and the key replays', async () => {
+    const customerId = unique('grp-dup');
+    await grant(customerId, 1000);
+    const first = queuedRedeem(customerId, 100, 'same-key');
+    const t1 = await enqueue(customerId, first);
+    const t2 = await enqueue(customerId, first); // the caller retried while the first was queued
+    const g1 = await commitAsGroup(customerId, t1, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(first));
+    expect(g1).toMatchObject({ kind: 'answered', committed: 1 });
+    const g2 = await commitAsGroup(customerId, t2, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(first));
+    expect(g2).toEqual({ kind: 'failed', stale: true });
+    expect(await store.groups.withdrawSpend(customerId, t2)).toBe(true);
+    const replay = await redeemCredits(first.request, { store, clock: systemClock, newId });
+    expect(replay.replayed).toBe(true);
+    expect(replay.response).toEqual((g1 as { value: RedeemResult }).value.response);
+    expect(await remaining(customerId)).toBe(900);
+  });
+
+  it('a group planned on a credit that changed since it was read commits nothing', async () => {
+    const customerId = unique('grp-stale');
+    await grant(customerId, 500);
+    const a = queuedRedeem(customerId, 200);
+    const ta = await enqueue(customerId, a);
+    const now = new Date();
+    const members = planGroup(
+      ta,
+      await store.groups.queuedSpends(customerId),
+      await store.listSpendableCredits(customerId, now),
+      now,
+      newId,
+      48,
+      0,
+    );
+    await redeemCredits(
+      { customerId, orderId: unique('ord'), amount: 400, currency: 'EUR', idempotencyKey: unique('key') },
+      { store, clock: systemClock, newId },
+    );
+    await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true });
+    expect(await remaining(customerId)).toBe(100);
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toHaveLength(1);
+  });
+});
+
+describe('a burst with a credit voided mid-way', () => {
+  it('nobody refused; each credit loses exactly what the answers took from it; nothing from the voided rest', async () => {
+    const customerId = unique('grp-void');
+    const credits = [];
+    for (let i = 0; i < 6; i++) credits.push(await grant(customerId, 1000, 40 + i));
+    const voided = credits[2]!;
+    let answered = 0;
+    let voiding: Promise<{ voided: number }> | undefined;
+    const spends = Array.from({ length: 36 }, async (_, i) => {
+      const req = { customerId, orderId: unique('ord'), amount: 150, currency: 'EUR', idempotencyKey: unique('key') };
+      const allocations =
+        i % 3 === 2
+          ? (await placeHold(req, { store, clock: systemClock, newId })).response.allocations
+          : (await redeemCredits(req, { store, clock: systemClock, newId })).response.allocations;
+      if (++answered === 8)
+        voiding = voidCredit({ customerId, creditId: voided.creditId, reason: 'issued in error' }, { store, clock: systemClock, newId });
+      return allocations;
+    });
+    const settled = await Promise.allSettled(spends);
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+    const voidedRest = (await voiding!).voided;
+    const taken = new Map<string, number>();
+    for (const s of settled)
+      for (const a of (s as PromiseFulfilledResult<ReadonlyArray<{ creditId: string; amount: number }>>).value)
+        taken.set(a.creditId, (taken.get(a.creditId) ?? 0) + a.amount);
+    const stored = await query(customerId, PREFIX.CREDIT);
+    for (const c of stored) {
+      const lost = 1000 - (c.remaining as number);
+      const extra = c.creditId === voided.creditId ? voidedRest : 0;
+      expect([c.creditId, (taken.get(c.creditId as string) ?? 0) + extra]).toEqual([c.creditId, lost]);
+    }
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toEqual([]);
+    const queue = await store.readQueue(customerId);
+    expect(queue.serving).toBeGreaterThan(0);
+  });
+});
