@@ -134,7 +134,8 @@ export function planGroup(
 /**
  * The turn holder's group: read the queue and the credits, plan, commit once, count the group's turns finished.
  * `answered` with the holder's own result (and how many spends its group committed: 0 when a group before it had
- * committed its spend), or `failed` when its group did not commit (the caller retries alone).
+ * committed its spend), or `failed` when its group did not commit (`alone`: its own request cannot be planned — it
+ * retries alone and meets its own error).
  */
 export async function commitAsGroup<S extends QueuedSpend, T>(
   customerId: string,
@@ -142,13 +143,13 @@ export async function commitAsGroup<S extends QueuedSpend, T>(
   deps: GroupDeps,
   policy: { maxSpends: number; budgetMs: number },
   group: GroupSpend<S, T>,
-): Promise<{ kind: 'answered'; value: T; committed: number } | { kind: 'failed'; stale: boolean }> {
+): Promise<{ kind: 'answered'; value: T; committed: number } | { kind: 'failed'; stale: boolean; alone?: true }> {
   const now = deps.clock.now();
   const [queued, credits] = await Promise.all([deps.groups.queuedSpends(customerId), deps.store.listSpendableCredits(customerId, now)]);
   if (!queued.some((e) => e.ticket === ticket)) return { kind: 'answered', value: await answerOf(customerId, deps, group), committed: 0 };
   const members = planGroup(ticket, queued, credits, now, group.newId, policy.maxSpends, now.getTime() - policy.budgetMs);
   // its own plan failed (it always leads): it retries alone and meets its own error
-  if (members[0]?.ticket !== ticket) return { kind: 'failed', stale: false };
+  if (members[0]?.ticket !== ticket) return { kind: 'failed', stale: false, alone: true };
   const result = await deps.groups.commitGroup(customerId, members, now);
   if (result.kind !== 'committed') {
     // A group that went first (after a passed turn) may have committed ours: then that is our answer.

@@ -58,6 +58,13 @@ export interface SpendRetryDeps {
   exhausted?: () => CreditError;
 }
 
+/**
+ * How often a turn holder tries its group before it commits alone: a group fails when a credit changed since it was
+ * read (typically an optimistic spend committing meanwhile) — then it is planned again — or on a request that cannot
+ * be committed with the others (a key stored meanwhile), which committing alone gets past.
+ */
+const GROUP_TRIES = 3;
+
 /** A spend that may be committed in a group (redeem, hold): its request and the store that can group it. */
 export type Groupable<S extends QueuedSpend, T> = GroupSpend<S, T> & { readonly store: SpendStore };
 
@@ -77,12 +84,12 @@ export async function spendWithRetry<T, S extends QueuedSpend = QueuedSpend>(
   let turn: SpendTurn | undefined;
   /** Our request left in the queue (group commit), until it is committed or taken out. */
   let queued: number | undefined;
-  let groupTried = false;
+  let groupTries = 0;
   try {
     for (let n = 0; budget.allows(n); n++) {
-      if (grouping && turn && !groupTried) {
-        // Our turn: commit what is queued behind us with our own spend, once; a failed group is retried alone.
-        groupTried = true;
+      if (grouping && turn && groupTries < GROUP_TRIES) {
+        // Our turn: commit what is queued behind us with our own spend; a group that keeps failing is retried alone.
+        groupTries++;
         const g = await commitAsGroup(
           customerId,
           turn.ticket,
@@ -95,6 +102,7 @@ export async function spendWithRetry<T, S extends QueuedSpend = QueuedSpend>(
           turn = undefined; // counted finished with the group's turns (ours or the group that committed us)
           return g.value;
         }
+        if (g.alone) groupTries = GROUP_TRIES;
         deps.onConflict?.();
         await budget.pause(n, g.stale);
         continue;
