@@ -4,6 +4,7 @@ import { PREFIX } from '../../lambdas/adapters/dynamodb/layout';
 import { placeHold } from '../../lambdas/app/hold';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { REDEEM_RETRY, type RetryPolicy } from '../../lambdas/shared/retry';
+import { SCENARIOS, STRATEGIES, type HotScenario } from './hot-scenarios';
 import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
 import { CreditError } from '../../lambdas/domain/errors';
@@ -23,58 +24,10 @@ import { fmt, renderTable, verdict } from '../lib/table';
  *
  * Scenarios: COVERED at 40 and at 100 in flight (the balance covers every request: none may be refused; at 100 the
  * p99 must stay within 2 s) and CONTENDED (100 × 3.00 on 100.00: more asked than there is; must end with partial and
- * "nothing left" answers, not refusals). `--strategies` also runs the backoff-only strategies the queue replaced.
+ * "nothing left" answers, not refusals). `--strategies` also runs the spend queue without group commit and the backoff-only policy.
  * Through the strict layer (local/ddb-strict.ts, on unless DDB_STRICT=0) every scenario runs with a transaction
  * window of 0, the default (AWS's transaction latency) and twice the default.
  */
-
-export interface HotScenario {
-  name: string;
-  credits: number;
-  creditAmount: number;
-  requests: number;
-  requestAmount: number;
-  /** Every n-th request is a hold (0: redeems only). */
-  holdEvery: number;
-  /** Most refusals allowed / highest p99 allowed (verdicts), if any. */
-  maxRefused?: number;
-  maxP99Ms?: number;
-}
-
-export const SCENARIOS: HotScenario[] = [
-  { name: 'covered, 40 at once', credits: 20, creditAmount: 500, requests: 40, requestAmount: 100, holdEvery: 3, maxRefused: 0 },
-  {
-    name: 'covered, 100 at once',
-    credits: 20,
-    creditAmount: 500,
-    requests: 100,
-    requestAmount: 100,
-    holdEvery: 3,
-    maxRefused: 0,
-    maxP99Ms: 2000,
-  },
-  {
-    name: 'contended, 100 x 3.00 on 100.00',
-    credits: 20,
-    creditAmount: 500,
-    requests: 100,
-    requestAmount: 300,
-    holdEvery: 3,
-    maxRefused: 0,
-  },
-];
-
-/**
- * `--strategies`: the service's policy next to the queue one at a time and the backoff-only policy it replaced (the
- * third option measured, full-jitter backoff also on stale conflicts, lost and was removed; its numbers are in the
- * docs/benchmarks.md, section 4).
- */
-const { queue: _queue, ...BACKOFF_ONLY } = REDEEM_RETRY;
-export const STRATEGIES: Array<{ name: string; retry: RetryPolicy }> = [
-  { name: `d. spend queue, window ${REDEEM_RETRY.queue!.window} (service policy)`, retry: REDEEM_RETRY },
-  { name: 'c. spend queue, window 1 (one at a time)', retry: { ...REDEEM_RETRY, queue: { ...REDEEM_RETRY.queue!, window: 1 } } },
-  { name: 'a. backoff, stale retried at once (before)', retry: BACKOFF_ONLY },
-];
 
 export interface HotResult {
   scenario: HotScenario;
@@ -284,7 +237,7 @@ export function renderHot(h: HotSection): string {
     ],
     rows,
     [
-      `service policy: optimistic first, then the customer's spend queue (lambdas/app/spend.ts); budget ${REDEEM_RETRY.maxElapsedMs} ms.`,
+      `service policy: optimistic first, then the customer's spend queue with group commit (lambdas/app/spend.ts, group-commit.ts); budget ${REDEEM_RETRY.maxElapsedMs} ms.`,
       'table check per run: Σ remaining + Σ applied = Σ granted, no credit below 0, REDEEMED + HELD entries = Σ applied.',
     ],
   );
