@@ -2,7 +2,7 @@ import type { SpendableCredit } from '../domain/allocation';
 import type { Hold } from '../domain/hold';
 import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/ledger';
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
-import type { KeyedOperation } from '../adapters/dynamodb/layout';
+import type { KeyedOperation } from '../domain/keyed-operation';
 import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
 import type { AnswerOf, CaptureAnswer, HoldAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
 
@@ -16,7 +16,6 @@ export interface KeyedRecord<R> {
   readonly requestHash: string;
   readonly response: R;
 }
-export type { KeyedOperation } from '../adapters/dynamodb/layout';
 
 export type HoldResponse = AnswerOf<typeof HoldAnswer>;
 

@@ -7,7 +7,7 @@ import type { Hold } from '../domain/hold';
 import type { HoldShrink } from '../domain/void';
 import type { DayTotals, Movement } from '../domain/finance';
 import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
-import type { NoticeKind } from '../adapters/dynamodb/layout';
+import type { NoticeKind } from '../domain/notice';
 import type { ReminderNotice } from '../domain/events';
 import type { HoldList, PaymentFlowStore } from './payment-ports';
 import type { AnswerOf, RedeemAnswer } from '../contracts/answers';
@@ -48,9 +48,6 @@ export type CommitOutcome<T> =
 export interface ReminderNoticeRecord extends ReminderNotice {
   readonly messageId?: string;
 }
-
-/** Which email a notice records: one definition, with the table layout. */
-export type { NoticeKind } from '../adapters/dynamodb/layout';
 
 /** A stored value and the version it was read at (0: not stored yet); written back only if still at that version. */
 export interface Versioned<T> {

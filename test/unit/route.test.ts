@@ -7,10 +7,11 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { compilePattern } from '../../local/pattern';
 import { filterPatterns, selects } from '../../lambdas/adapters/dynamodb/table-changes';
-import { ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
+import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import { queuesFor, routeRecords, type OutgoingMessage, type QueueSender, type Route } from '../../lambdas/app/route';
 import { routes as routesSetting } from '../../lambdas/shared/config';
 import { functionsTriggeredBy, routeFilters } from '../../infra/functions';
+import { NOTICE } from '../../lambdas/domain/notice';
 
 const TTL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' };
 let seq = 0;

@@ -6,8 +6,9 @@ import type { RefundProgress } from '../../domain/restore';
 import type { KeyedRecord } from '../../app/payment-ports';
 import { expiredReleaseId } from '../../shared/ids';
 import { storedResponse, type Fields, type RawItem } from './fields';
-import { CODE_ATTRIBUTES, ITEM, KEYED_OPERATIONS, keys, type KeyedOperation } from './layout';
+import { CODE_ATTRIBUTES, ITEM, keys } from './layout';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
+import { KEYED_OPERATIONS, type KeyedOperation } from '../../domain/keyed-operation';
 
 /**
  * Item codecs of the payment flow (issue 10): the hold item, the key items of hold, capture and refund, the

@@ -21,7 +21,6 @@ import type {
   GrantStore,
   GrantUsage,
   Mailer,
-  NoticeKind,
   NoticeStore,
   RedeemRecord,
   RedeemStore,
@@ -35,6 +34,7 @@ import type {
 import type { Allocation } from '../../../lambdas/domain/allocation';
 import type { Credit } from '../../../lambdas/domain/credit';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../../../lambdas/domain/caps';
+import type { NoticeKind } from '../../../lambdas/domain/notice';
 
 export const fixedClock = (at: string | Date): Clock & { set(next: string | Date): void } => {
   let now = new Date(at);
