@@ -1,10 +1,11 @@
 import type { SpendableCredit } from '../domain/allocation';
 import type { Hold } from '../domain/hold';
-import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/ledger';
+import type { LedgerEntry } from '../domain/ledger';
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
 import type { KeyedOperation } from '../domain/keyed-operation';
 import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
 import type { AnswerOf, CaptureAnswer, HoldAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
+import type { CapturedEntry, HeldEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/payment-entries';
 
 /**
  * The payment flow's answers (their contracts: lambdas/contracts/answers.ts) and the narrow store ports of its use cases (hold, capture, release, refund, the

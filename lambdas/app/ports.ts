@@ -6,11 +6,12 @@ import type { LineApplication } from '../domain/eligibility';
 import type { Hold } from '../domain/hold';
 import type { HoldShrink } from '../domain/void';
 import type { DayTotals, Movement } from '../domain/finance';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
+import type { LedgerEntry } from '../domain/ledger';
 import type { NoticeKind } from '../domain/notice';
 import type { ReminderNotice } from '../domain/events';
 import type { HoldList, PaymentFlowStore } from './payment-ports';
 import type { AnswerOf, RedeemAnswer } from '../contracts/answers';
+import type { ExpiredEntry, GrantedEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/credit-entries';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;

@@ -11,7 +11,7 @@ import { NOTICE } from '../../../lambdas/domain/notice';
 import type { GrantRefusal } from '../../../lambdas/domain/caps';
 import { renderEmail } from '../../../lambdas/domain/email/render';
 import { DETAIL_TYPES } from '../../../lambdas/domain/events';
-import { expiredEntry } from '../../../lambdas/domain/ledger';
+import { expiredEntry } from '../../../lambdas/domain/credit-entries';
 import { deterministicId } from '../../../lambdas/shared/ids';
 import { credit, FakeMailer, FakeStore, fixedClock } from './fakes';
 
