@@ -3,7 +3,7 @@ import type { Hold } from '../domain/hold';
 import type { LedgerEntry } from '../domain/ledger';
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
 import type { KeyedOperation } from '../domain/keyed-operation';
-import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
+import type { CommitOutcome, HoldList, SpendStore, SpendTurn } from './ports';
 import type { AnswerOf, CaptureAnswer, HoldAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
 import type { CapturedEntry, HeldEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/payment-entries';
 
@@ -34,11 +34,6 @@ export interface StoredCredits {
 export interface KeyedRecords {
   /** The answer stored under a caller's key, if any (read before acting: a retry of a capture that closed its hold replays). */
   getKeyedRecord(customerId: string, operation: KeyedOperation, key: string): Promise<KeyedRecord<unknown> | undefined>;
-}
-
-export interface HoldList {
-  /** The customer's hold items still stored (TTL removes them some time after their expiry), strongly consistent. */
-  listHolds(customerId: string): Promise<Hold[]>;
 }
 
 export interface HoldReader extends StoredCredits {
