@@ -2,7 +2,7 @@ import type { ComplaintResolvedDetail } from '../contracts';
 import { decideCaps, utcDay, type Cap, type CapPolicy, type GrantRefusal } from '../domain/caps';
 import { canonicalCategories, decideGrant, type GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
-import { grantedEntry } from '../domain/ledger';
+import { grantedEntry } from '../domain/credit-entries';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { GRANT_RETRY, type RetryPolicy } from '../shared/retry';

@@ -1,10 +1,11 @@
 import type { SpendableCredit } from '../domain/allocation';
 import type { Hold } from '../domain/hold';
-import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/ledger';
+import type { LedgerEntry } from '../domain/ledger';
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
-import type { KeyedOperation } from '../adapters/dynamodb/layout';
-import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
+import type { KeyedOperation } from '../domain/keyed-operation';
+import type { CommitOutcome, HoldList, SpendStore, SpendTurn } from './ports';
 import type { AnswerOf, CaptureAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
+import type { CapturedEntry, HeldEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/payment-entries';
 import type { HoldResponse, KeyedRecord } from './records';
 
 /**
@@ -13,7 +14,6 @@ import type { HoldResponse, KeyedRecord } from './records';
  */
 
 export type { KeyedRecord, HoldResponse } from './records';
-export type { KeyedOperation } from '../adapters/dynamodb/layout';
 
 export type CaptureResponse = AnswerOf<typeof CaptureAnswer>;
 
@@ -29,11 +29,6 @@ export interface StoredCredits {
 export interface KeyedRecords {
   /** The answer stored under a caller's key, if any (read before acting: a retry of a capture that closed its hold replays). */
   getKeyedRecord(customerId: string, operation: KeyedOperation, key: string): Promise<KeyedRecord<unknown> | undefined>;
-}
-
-export interface HoldList {
-  /** The customer's hold items still stored (TTL removes them some time after their expiry), strongly consistent. */
-  listHolds(customerId: string): Promise<Hold[]>;
 }
 
 export interface HoldReader extends StoredCredits {

@@ -1,7 +1,8 @@
 import type { HoldRequest, RedeemRequest } from '../contracts';
 import { allocate, type Allocation, type SpendableCredit } from '../domain/allocation';
 import { newHold, type Hold } from '../domain/hold';
-import { heldEntry, redeemedEntry, type HeldEntry, type RedeemedEntry } from '../domain/ledger';
+import { redeemedEntry, type RedeemedEntry } from '../domain/credit-entries';
+import { heldEntry, type HeldEntry } from '../domain/payment-entries';
 import { TRANSACTION_MAX_ITEMS, type HoldResponse, type KeyedRecord, type RedeemRecord, type RedeemResponse } from './records';
 
 /**

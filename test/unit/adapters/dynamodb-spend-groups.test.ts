@@ -109,14 +109,12 @@ describe('commitGroup: one transaction for the whole group', () => {
   });
 
   it('any cancellation is a conflict for the group (stale when a condition failed)', async () => {
-    ddb
-      .on(TransactWriteCommand)
-      .rejects(
-        Object.assign(new Error('cancelled'), {
-          name: 'TransactionCanceledException',
-          CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-        }),
-      );
+    ddb.on(TransactWriteCommand).rejects(
+      Object.assign(new Error('cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
     const members = planGroup(
       0,
       [queued(0, 'a', 10)],
