@@ -34,7 +34,7 @@ export interface GroupDeps {
 /** How a queued spend waits in a group queue (the policy's `group` settings). */
 export interface GroupWaitPolicy {
   readonly window: number;
-  readonly maxPollMs: number;
+  readonly pollMsPerTurn: number;
   readonly leaseMs: number;
 }
 
@@ -52,35 +52,31 @@ export async function answerOf<S extends QueuedSpend, T>(customerId: string, dep
 /**
  * Take a ticket, leave the request under it and sleep until it is the turn (within `window` of the turns finished);
  * then, if the request has left the queue, a turn holder committed it (and counted its turn): its answer is read.
- * Sleeps are learnt from how fast `serving` moves, as in waitForTurn, but never longer than `maxPollMs` (the next
- * holder is whoever the last group left first in line); a stalled queue is passed after `leaseMs`.
+ * A waiter reads the queue every `pollMsPerTurn` × (turns to go), within the policy's bounds: the next holder is about
+ * one group behind the turn, so it looks again every few tens of ms, while those far behind read rarely — a handful of
+ * reads per waiter whatever the queue's length. A stalled queue is passed after `leaseMs`.
  */
 export async function waitInGroup<S extends QueuedSpend, T>(
   customerId: string,
   deps: GroupDeps,
   q: QueuePolicy,
-  { window, maxPollMs, leaseMs }: GroupWaitPolicy,
+  { window, pollMsPerTurn, leaseMs }: GroupWaitPolicy,
   budget: RetryBudget,
   group: GroupSpend<S, T>,
 ): Promise<GroupWait<T>> {
   let { ticket, serving } = await deps.store.takeTicket(customerId, deps.clock.now());
   await deps.groups.enqueueSpend(customerId, { ticket, queuedAtMs: deps.clock.now().getTime(), spend: group.spend }, deps.clock.now());
-  let turnMs = q.turnEstimateMs;
   let movedAt = Date.now();
-  let firstMove: { at: number; serving: number } | undefined;
   for (;;) {
     const toGo = ticket - serving - window + 1;
     if (toGo <= 0) {
       if (!(await deps.groups.isQueued(customerId, ticket))) return { kind: 'answered', value: await answerOf(customerId, deps, group) };
       return { kind: 'turn', ticket };
     }
-    const sleepMs = Math.min(maxPollMs, Math.max(q.minPollMs, (toGo - 0.5) * turnMs));
-    if (!(await budget.wait(sleepMs))) return { kind: 'gave-up', ticket };
+    if (!(await budget.wait(Math.min(q.maxPollMs, Math.max(q.minPollMs, toGo * pollMsPerTurn))))) return { kind: 'gave-up', ticket };
     const seen = (await deps.store.readQueue(customerId)).serving;
     const at = Date.now();
     if (seen > serving) {
-      if (firstMove) turnMs = (at - firstMove.at) / (seen - firstMove.serving);
-      else firstMove = { at, serving: seen };
       serving = seen;
       movedAt = at;
     } else if (at - movedAt >= leaseMs) {

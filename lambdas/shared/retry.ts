@@ -26,12 +26,11 @@ export interface QueuePolicy {
   readonly leaseMs: number;
   /**
    * Group commit (spends only, where the store offers it): the turn holder commits the queued spends behind it with
-   * its own in one transaction, up to `maxSpends`. `window`, `maxPollMs` and `leaseMs` replace the ones above: one
-   * holder at a time, a waiter reads the queue at least every `maxPollMs` (the next holder is whoever a group left
-   * first in line), and a turn is passed as stalled only after `leaseMs` (one big transaction takes longer than one
-   * spend's).
+   * its own in one transaction, up to `maxSpends`. `window` and `leaseMs` replace the ones above: one holder at a
+   * time, and a turn is passed as stalled only after `leaseMs` (one big transaction takes longer than one spend's);
+   * a waiter reads the queue every `pollMsPerTurn` × (turns to go), within the bounds above.
    */
-  readonly group?: { readonly window: number; readonly maxSpends: number; readonly maxPollMs: number; readonly leaseMs: number };
+  readonly group?: { readonly window: number; readonly maxSpends: number; readonly pollMsPerTurn: number; readonly leaseMs: number };
 }
 
 export const CONFLICT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 10, maxDelayMs: 400 };
@@ -57,7 +56,7 @@ export const REDEEM_RETRY: RetryPolicy = {
     minPollMs: 5,
     maxPollMs: 500,
     leaseMs: 1000,
-    group: { window: 1, maxSpends: 48, maxPollMs: 500, leaseMs: 3000 },
+    group: { window: 1, maxSpends: 48, pollMsPerTurn: 3, leaseMs: 3000 },
   },
 };
 
