@@ -69,7 +69,10 @@ export async function waitInGroup<S extends QueuedSpend, T>(
   let movedAt = Date.now();
   for (;;) {
     const toGo = ticket - serving - window + 1;
-    if (toGo <= 0) {
+    // Next in line: its turn (the holder's read of the queue tells whether a group took it meanwhile). Passed: a group
+    // committed it, unless its request is still queued (it was queued after that group read the queue).
+    if (toGo === 0) return { kind: 'turn', ticket };
+    if (toGo < 0) {
       if (!(await deps.groups.isQueued(customerId, ticket))) return { kind: 'answered', value: await answerOf(customerId, deps, group) };
       return { kind: 'turn', ticket };
     }
