@@ -1,12 +1,13 @@
 import type { ApprovalRequest } from '../contracts';
 import type { AnswerOf, ApprovalDecisionAnswer, PendingGrantsAnswer } from '../contracts/answers';
 import { decideApprove, decideDecline, decideExpired, type ApprovalDecision, type PendingGrant } from '../domain/approval';
-import { releaseFromBucket, releaseFromUsage, utcDay } from '../domain/caps';
+import { releaseFromUsage, utcDay } from '../domain/caps';
+import { releaseFromIssuer } from '../domain/issuer-day';
 import type { GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import type { ApprovalStore, UsageUpdate } from './ports';
+import { atVersionsRead, type ApprovalStore, type UsageUpdate } from './ports';
 
 /**
  * Approval above a threshold (maker-checker): approve a pending grant into a credit (the same writes as a direct
@@ -134,12 +135,12 @@ export async function expirePendingGrant(removed: PendingGrant, deps: ApprovalDe
 async function givenBack(p: PendingGrant, store: ApprovalStore): Promise<UsageUpdate> {
   const day = utcDay(new Date(p.requestedAt));
   const usage = await store.readUsage(p.customerId, p.issuedBy, day);
-  const issuer = usage.issuer?.value;
+  const shards = usage.issuer ? releaseFromIssuer(usage.issuer, day, p.currency, p.amount) : [];
   return {
     customerId: p.customerId,
     customer: { value: releaseFromUsage(usage.customer.value, day, p.currency, p.amount), version: usage.customer.version },
-    ...(issuer && p.issuedBy !== undefined && usage.issuer
-      ? { issuer: { issuedBy: p.issuedBy, value: releaseFromBucket(issuer, p.currency, p.amount), version: usage.issuer.version } }
+    ...(shards.length > 0 && p.issuedBy !== undefined
+      ? { issuer: { issuedBy: p.issuedBy, shards: atVersionsRead(shards, usage.issuer?.shards ?? []) } }
       : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
+import type { IssuerDay, ShardCharge, ShardUsage } from '../domain/issuer-day';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { LineApplication } from '../domain/eligibility';
@@ -58,17 +59,34 @@ export interface Versioned<T> {
   readonly version: number;
 }
 
-/** What the caps count: the customer's daily buckets and, if the grant names an issuer, that issuer's today. */
+/** One shard of an issuer's day as read (domain/issuer-day.ts), with the version it was read at. */
+export type VersionedShard = ShardUsage & { readonly version: number };
+
+/** An issuer's day as read, each shard with its version. */
+export interface VersionedIssuerDay extends IssuerDay {
+  readonly shards: readonly VersionedShard[];
+}
+
+/** Shard buckets to write, each conditioned on the version its shard was read at (0: not stored yet). */
+export function atVersionsRead(
+  charges: readonly ShardCharge[],
+  read: readonly VersionedShard[],
+): NonNullable<UsageUpdate['issuer']>['shards'] {
+  return charges.map((c) => ({ shard: c.shard, value: c.usage, version: read.find((r) => r.shard === c.shard)?.version ?? 0 }));
+}
+
+/** What the caps count: the customer's daily buckets and, if the grant names an issuer, shards of that issuer's today. */
 export interface GrantUsage {
   readonly customer: Versioned<CustomerUsage>;
-  readonly issuer?: Versioned<DayUsage | undefined>;
+  readonly issuer?: VersionedIssuerDay;
 }
 
 /** The usage to store with a grant, each conditioned on the version it was computed from. */
 export interface UsageUpdate {
   readonly customerId: string;
   readonly customer: Versioned<CustomerUsage>;
-  readonly issuer?: { readonly issuedBy: string } & Versioned<DayUsage>;
+  /** The issuer's shards this grant charges (or gives back to), each at the version read. */
+  readonly issuer?: { readonly issuedBy: string; readonly shards: ReadonlyArray<{ readonly shard: number } & Versioned<DayUsage>> };
 }
 
 /** The complaint waits for an approver: what its key records until the approval replaces it with the grant key. */
@@ -91,8 +109,11 @@ export type ComplaintOutcome =
  * its turn finished after the commit.
  */
 export interface GrantStore extends SpendQueue {
-  /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
-  readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
+  /**
+   * Strongly consistent read of the counters the caps check (`day`: the issuer's, YYYY-MM-DD): of the issuer's
+   * shards, the one of `grantId` only if given, else every shard; the issuer's unsharded counter of before too.
+   */
+  readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage>;
   /**
    * One transaction: idempotency record for the complaint (the guard), credit, ledger entry, reminder item and the
    * usage counters (each only if still at the version read: a concurrent grant makes this a stale conflict).
@@ -146,7 +167,7 @@ export interface ApprovalStore {
    * a direct grant makes them (credit, GRANTED entry, reminder).
    */
   commitApproval(input: ApprovalCommit): Promise<CommitOutcome<ApprovalDecision>>;
-  /** Strongly consistent read of the counters the pending grant was counted in (the buckets of its request day). */
+  /** Strongly consistent read of the counters the pending grant was counted in (its request day; every issuer shard). */
   readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
   /**
    * One transaction: the decision (the guard), the pending item's deletion if it is still there (a decline by an

@@ -6,6 +6,7 @@
 import { grantCredit, type GrantDeps } from '../../lambdas/app/grant';
 import type { CommitOutcome, ComplaintOutcome, GrantStore, GrantUsage, UsageUpdate } from '../../lambdas/app/ports';
 import { MemorySpendQueue } from './fakes/spend-queue';
+import { MemoryIssuerDays } from './fakes/issuer-days';
 import type { ComplaintResolvedDetail } from '../../lambdas/contracts';
 import type { CapPolicy, CustomerUsage, DayUsage, GrantRefusal } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
@@ -31,18 +32,18 @@ class MemoryGrantStore implements GrantStore {
   complaints = new Map<string, ComplaintOutcome>();
   customers = new Map<string, { value: CustomerUsage; version: number }>();
   issuers = new Map<string, { value: DayUsage; version: number }>();
+  issuerDays = new MemoryIssuerDays(this.issuers);
   ledger: GrantedEntry[] = [];
   refused: GrantRefusal[] = [];
   readDays: string[] = [];
   /** Run between a grant's read and its commit (to let a rival commit first). */
   beforeCommit?: () => Promise<void>;
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage> {
     this.readDays.push(day);
     const customer = this.customers.get(customerId) ?? { value: [], version: 0 };
     if (issuedBy === undefined) return { customer };
-    const issuer = this.issuers.get(`${issuedBy}#${day}`);
-    return { customer, issuer: issuer ?? { value: undefined, version: 0 } };
+    return { customer, issuer: this.issuerDays.read(issuedBy, day, grantId) };
   }
 
   async grant(input: {
@@ -58,10 +59,9 @@ class MemoryGrantStore implements GrantStore {
     if (earlier) return { kind: 'duplicate', existing: earlier };
     const { usage } = input;
     if ((this.customers.get(usage.customerId)?.version ?? 0) !== usage.customer.version) return { kind: 'conflict', stale: true };
-    const issuerKey = usage.issuer && `${usage.issuer.issuedBy}#${usage.issuer.value.day}`;
-    if (usage.issuer && (this.issuers.get(issuerKey!)?.version ?? 0) !== usage.issuer.version) return { kind: 'conflict', stale: true };
+    if (!this.issuerDays.at(usage)) return { kind: 'conflict', stale: true };
     this.customers.set(usage.customerId, { value: usage.customer.value, version: usage.customer.version + 1 });
-    if (usage.issuer) this.issuers.set(issuerKey!, { value: usage.issuer.value, version: usage.issuer.version + 1 });
+    this.issuerDays.apply(usage);
     this.complaints.set(input.credit.complaintId, {
       kind: 'granted',
       grant: {

@@ -10,7 +10,7 @@ import { fields, StoredItemError, type Fields, type RawItem } from './fields';
 import { grantUsageItem, issuerUsageItem, refusalItem } from './issuance-codec';
 import { pendingGrantItem, pendingKeyItem } from './approval-codec';
 import type { PendingGrant } from '../../domain/approval';
-import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, PREFIX, keys } from './layout';
+import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, ISSUER_SHARDS, PREFIX, keys, shardOfId } from './layout';
 
 /** Credit items: the grant transaction and the reads of a customer's credits. */
 export class Credits {
@@ -58,14 +58,32 @@ export class Credits {
     return t.transact(items, 0, (old) => this.complaintOutcome(refusal.complaintId, old));
   }
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage> {
     const [customer, issuer] = await Promise.all([
       this.table.get(keys.customer(customerId), GRANT_USAGE_SK),
-      issuedBy === undefined ? undefined : this.table.get(keys.issuer(issuedBy), keys.issuerDay(day)),
+      issuedBy === undefined ? undefined : this.readIssuerDay(issuedBy, day, grantId),
     ]);
     return {
       customer: customer ? decodeAs(customer, 'grantUsage').usage : { value: [], version: 0 },
-      ...(issuedBy === undefined ? {} : { issuer: issuer ? decodeAs(issuer, 'issuerUsage').usage : { value: undefined, version: 0 } }),
+      ...(issuer ? { issuer } : {}),
+    };
+  }
+
+  /** The issuer's day: the shard of `grantId` (every shard without it), and the unsharded counter of before. */
+  private async readIssuerDay(issuedBy: string, day: string, grantId?: string): Promise<NonNullable<GrantUsage['issuer']>> {
+    const wanted = grantId === undefined ? Array.from({ length: ISSUER_SHARDS }, (_, i) => i) : [shardOfId(grantId, ISSUER_SHARDS)];
+    const [unsharded, ...shards] = await Promise.all([
+      this.table.get(keys.issuer(issuedBy), keys.issuerDay(day)),
+      ...wanted.map((shard) => this.table.get(keys.issuerShard(issuedBy, shard), keys.issuerDay(day))),
+    ]);
+    return {
+      shardCount: ISSUER_SHARDS,
+      shards: wanted.map((shard, i) => {
+        const item = shards[i];
+        const usage = item ? decodeAs(item, 'issuerUsage').usage : undefined;
+        return { shard, usage: usage?.value, version: usage?.version ?? 0 };
+      }),
+      ...(unsharded ? { unsharded: decodeAs(unsharded, 'issuerUsage').usage.value } : {}),
     };
   }
 
@@ -129,7 +147,7 @@ export function creditWrites(t: Table, credit: StoredCredit, ledger: GrantedEntr
 export function usageWrites(t: Table, usage: UsageUpdate): TransactItems {
   return [
     putAtVersion(t, grantUsageItem(usage.customerId, next(usage.customer)), usage.customer.version),
-    ...(usage.issuer ? [putAtVersion(t, issuerUsageItem(usage.issuer.issuedBy, next(usage.issuer)), usage.issuer.version)] : []),
+    ...(usage.issuer?.shards ?? []).map((s) => putAtVersion(t, issuerUsageItem(usage.issuer!.issuedBy, next(s), s.shard), s.version)),
   ];
 }
 

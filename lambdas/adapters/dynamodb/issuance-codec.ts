@@ -5,7 +5,7 @@ import type { Fields, RawItem } from './fields';
 import { GRANT_SK, GRANT_USAGE_SK, ITEM, keys } from './layout';
 import { epochSeconds } from './ttl';
 
-/** Item codecs of the issuance controls: a complaint's refusal record and the cap counters (customer, issuer/day). */
+/** Item codecs of the issuance controls: a complaint's refusal record and the cap counters (customer, issuer/day shard). */
 
 /** How long an issuer's day bucket is kept after its day (a grant never reads an earlier day's bucket). */
 const ISSUER_DAY_RETENTION_MS = 2 * DAY_MS;
@@ -43,12 +43,14 @@ export function grantUsageItem(customerId: string, usage: Versioned<CustomerUsag
   };
 }
 
-export function issuerUsageItem(issuedBy: string, usage: Versioned<DayUsage>): RawItem {
+/** One shard of an issuer's day (`shard` undefined: the unsharded counter of before, only ever read now). */
+export function issuerUsageItem(issuedBy: string, usage: Versioned<DayUsage>, shard?: number): RawItem {
   return {
-    pk: keys.issuer(issuedBy),
+    pk: shard === undefined ? keys.issuer(issuedBy) : keys.issuerShard(issuedBy, shard),
     sk: keys.issuerDay(usage.value.day),
     type: ITEM.ISSUER_USAGE,
     issuedBy,
+    ...(shard === undefined ? {} : { shard }),
     ...usage.value,
     version: usage.version,
     ttl: epochSeconds(Date.parse(`${usage.value.day}T00:00:00.000Z`) + ISSUER_DAY_RETENTION_MS),
@@ -61,6 +63,11 @@ export function decodeGrantUsage(f: Fields): { customerId: string; usage: Versio
   return { customerId: f.str('customerId'), usage: { value: f.list('days', dayUsage), version: f.int('version') } };
 }
 
-export function decodeIssuerUsage(f: Fields): { issuedBy: string; usage: Versioned<DayUsage> } {
-  return { issuedBy: f.str('issuedBy'), usage: { value: dayUsage(f), version: f.int('version') } };
+export function decodeIssuerUsage(f: Fields): { issuedBy: string; shard?: number; usage: Versioned<DayUsage> } {
+  const shard = f.optInt('shard');
+  return {
+    issuedBy: f.str('issuedBy'),
+    ...(shard === undefined ? {} : { shard }),
+    usage: { value: dayUsage(f), version: f.int('version') },
+  };
 }

@@ -12,6 +12,8 @@ import { expiredEntry, grantedEntry, reversedEntry } from '../../../lambdas/doma
 import type { RedeemRecord } from '../../../lambdas/app/ports';
 import { credit, EXPIRES, NOW, redemptionOf } from './fixtures';
 import { cancelled, expectedDebit, expectedRestore, TABLE, useMockedTable } from './mocked-table';
+import { issuerUsageItem } from '../../../lambdas/adapters/dynamodb/issuance-codec';
+import { ISSUER_SHARDS, shardOfId } from '../../../lambdas/adapters/dynamodb/layout';
 
 const EXPIRES_MS = 1780135200000;
 const REMIND_AT = new Date('2026-05-23T10:00:00.000Z');
@@ -119,13 +121,24 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
     ]);
   });
 
-  it('counters read at version n are written as n + 1 only if still at n; the issuer bucket expires two days after its day', async () => {
+  it('counters read at version n are written as n + 1 only if still at n; each issuer shard expires two days after its day', async () => {
     ddb.on(TransactWriteCommand).resolves({});
+    const spill = { ...DAY, count: 0 };
     await store.grant({
       credit,
       ledger: grantedEntry(credit),
       requestHash: 'h',
-      usage: { customerId: 'cust-1', customer: { value: [DAY], version: 4 }, issuer: { issuedBy: 'agent-7', value: DAY, version: 2 } },
+      usage: {
+        customerId: 'cust-1',
+        customer: { value: [DAY], version: 4 },
+        issuer: {
+          issuedBy: 'agent-7',
+          shards: [
+            { shard: 9, value: DAY, version: 2 },
+            { shard: 63, value: spill, version: 0 },
+          ],
+        },
+      },
     });
     const items = sent(TransactWriteCommand)[0].TransactItems;
     expect(items.slice(3)).toEqual([
@@ -141,10 +154,11 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
         Put: {
           TableName: TABLE,
           Item: {
-            pk: 'ISSUER#agent-7',
+            pk: 'ISSUER#agent-7#9',
             sk: 'USAGE#2026-03-01',
             type: 'ISSUER_USAGE',
             issuedBy: 'agent-7',
+            shard: 9,
             ...DAY,
             version: 3,
             ttl: Date.parse('2026-03-03T00:00:00Z') / 1000,
@@ -153,17 +167,37 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
           ExpressionAttributeValues: { ':v': 2 },
         },
       },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: expect.objectContaining({ pk: 'ISSUER#agent-7#63', shard: 63, ...spill, version: 1 }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ]);
   });
 
-  it('readUsage: both counters strongly consistent; absent ones are empty at version 0', async () => {
+  it("readUsage: counters strongly consistent, the grant's own issuer shard and the unsharded counter; absent ones empty at version 0", async () => {
+    const own = shardOfId('01GRANT', ISSUER_SHARDS);
+    const shardItem = issuerUsageItem('agent-7', { value: DAY, version: 6 }, own);
+    const unsharded = issuerUsageItem('agent-7', { value: { ...DAY, amounts: { EUR: 7 } }, version: 2 });
+    ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
-    ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({});
-    expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01')).toEqual({
+    ddb.on(GetCommand, { Key: { pk: `ISSUER#agent-7#${own}`, sk: 'USAGE#2026-03-01' } }).resolves({ Item: shardItem });
+    ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({ Item: unsharded });
+    expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01', '01GRANT')).toEqual({
       customer: { value: [DAY], version: 3 },
-      issuer: { value: undefined, version: 0 },
+      issuer: { shardCount: ISSUER_SHARDS, shards: [{ shard: own, usage: DAY, version: 6 }], unsharded: { ...DAY, amounts: { EUR: 7 } } },
     });
+    expect(sent(GetCommand)).toHaveLength(3);
     expect(sent(GetCommand).every((g) => g.ConsistentRead === true)).toBe(true);
+    ddb.reset();
+    ddb.on(GetCommand).resolves({});
+    const every = await store.readUsage('cust-1', 'agent-7', '2026-03-02');
+    expect(every.issuer?.shards.map((s) => s.shard)).toEqual(Array.from({ length: ISSUER_SHARDS }, (_, i) => i));
+    expect(every.issuer?.shards.every((s) => s.usage === undefined && s.version === 0)).toBe(true);
+    expect(every.issuer).not.toHaveProperty('unsharded');
+    expect(sent(GetCommand)).toHaveLength(2 + ISSUER_SHARDS);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
     expect(await store.readUsage('cust-1', undefined, '2026-03-01')).toEqual({ customer: { value: [], version: 0 } });
