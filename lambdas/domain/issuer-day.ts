@@ -7,7 +7,7 @@ import { maxMinorUnits } from './money';
  * transactions a second. So an issuer's day is counted in `shardCount` items and each shard owns an equal slice of
  * the cap (the first `limit % shardCount` shards one minor unit more, so the slices add up to the cap exactly). A
  * grant charges its own shard (chosen by its id) while that shard's slice has room; when it has not, the grant
- * reads every shard and spreads its amount over the shards with room. Each shard is written only at the version
+ * reads every shard and spreads its amount over the next shards with room. Each shard is written only at the version
  * read, so no shard ever passes its slice and the shards together never pass the cap, under any concurrency; and
  * a grant is refused only when every shard was read and the room left in all of them is less than its amount —
  * exactly when the unsharded counter would have refused it. Cost: a grant near the cap reads every shard.
@@ -66,15 +66,17 @@ export function usedToday(day: IssuerDay, today: string, currency: string): numb
 
 /**
  * Charge a grant of `amount` to the issuer's day: its own shard (the first read) while its slice has room, then the
- * other shards read, those with the most room first. The grant counts once, on the first shard charged.
+ * shards after it. The grant counts once, on the first shard charged.
  */
 export function chargeIssuer(day: IssuerDay, now: Date, currency: string, amount: number, policy: CapPolicy): IssuerDecision {
   const today = now.toISOString().slice(0, 10);
   const limit = maxMinorUnits(currency, policy.issuerAmountPerDayMajorUnits);
   const sliced = Math.max(0, limit - amountOn(day.unsharded, today, currency));
   const room = (s: ShardUsage) => Math.max(0, sliceOf(sliced, day.shardCount, s.shard) - amountOn(s.usage, today, currency));
-  const [own, ...others] = day.shards;
-  const order = own ? [own, ...[...others].sort((a, b) => room(b) - room(a) || a.shard - b.shard)] : [];
+  // From its own shard on, in shard order: grants spilling at once start at different shards instead of meeting on one.
+  const own = day.shards[0]?.shard ?? 0;
+  const after = (s: ShardUsage) => (s.shard - own + day.shardCount) % day.shardCount;
+  const order = [...day.shards].sort((a, b) => after(a) - after(b));
   const complete = new Set(day.shards.map((s) => s.shard)).size >= day.shardCount;
   const used = usedToday(day, today, currency);
   // Every shard read: the total decides too (it matters only if the shard count changed during the day).

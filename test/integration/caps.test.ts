@@ -1,6 +1,7 @@
 /**
  * Issuance caps on DynamoDB Local: grants racing for one customer's (or one issuer's) last room under a cap never
- * both pass — the counters are written in the grant transaction only at the version read — and through the deployed
+ * both pass — the counters are written in the grant transaction only at the version read — also when one issuer's
+ * day is spread over its shards (a used-up slice never refuses while the day has room); and through the deployed
  * grant function a refusal is an answer (GrantRefused on the bus), not a failure-queue record.
  */
 import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
@@ -10,7 +11,12 @@ import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
 import type { TestRuntime } from './harness';
-import { useService } from './service-fixture';
+import { localDynamoClient, useService } from './service-fixture';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb';
+import { issuerUsageItem } from '../../lambdas/adapters/dynamodb/issuance-codec';
+import { ISSUER_SHARDS, shardOfId } from '../../lambdas/adapters/dynamodb/layout';
+import { sliceOf } from '../../lambdas/domain/issuer-day';
 import { complaint, type ServiceClient, unique } from './service-client';
 
 jest.setTimeout(180_000);
@@ -52,6 +58,70 @@ test("concurrent grants by one issuer to different customers: the day's amount n
     Array.from({ length: 6 }, () => grant(complaint({ customerId: unique('cust-iss'), amount: 2000, issuedBy }))),
   );
   expect(outcomes(results)).toEqual([...Array(2).fill('GRANTED'), ...Array(4).fill('ISSUER_AMOUNT_1D')].sort());
+});
+
+/** The issuer's use today in EUR over every shard and the unsharded counter, as the adapter reads it. */
+async function issuerToday(issuedBy: string): Promise<{ total: number; perShard: Map<number, number> }> {
+  const usage = await store.readUsage(unique('nobody'), issuedBy, new Date().toISOString().slice(0, 10));
+  const perShard = new Map(usage.issuer!.shards.map((s) => [s.shard, s.usage?.amounts.EUR ?? 0]));
+  const total = [...perShard.values()].reduce((a, b) => a + b, usage.issuer!.unsharded?.amounts.EUR ?? 0);
+  return { total, perShard };
+}
+
+/** A real id (ULID) whose issuer shard is `shard`. */
+function idOnShard(shard: number): string {
+  for (;;) {
+    const id = newId(new Date());
+    if (shardOfId(id, ISSUER_SHARDS) === shard) return id;
+  }
+}
+
+test(`12 concurrent grants of 5 EUR by one issuer over its ${ISSUER_SHARDS} shards (cap 50 EUR): exactly 10 granted, the shards add up to the cap`, async () => {
+  const issuedBy = unique('system');
+  // 5,000 cents over 64 shards: slices of 78 and 79 cents, so every grant spreads from its own shard over the next ones
+  const results = await Promise.all(
+    Array.from({ length: 12 }, () => grant(complaint({ customerId: unique('cust-sys'), amount: 500, issuedBy }))),
+  );
+  expect(outcomes(results)).toEqual([...Array(10).fill('GRANTED'), ...Array(2).fill('ISSUER_AMOUNT_1D')].sort());
+  const { total, perShard } = await issuerToday(issuedBy);
+  expect(total).toBe(5000);
+  for (const [shard, amount] of perShard) expect(amount).toBe(sliceOf(5000, ISSUER_SHARDS, shard));
+});
+
+test("a grant whose own shard's slice is used up is granted from the other shards while the day has room; then the cap holds to the cent", async () => {
+  const issuedBy = unique('system');
+  const own = 5;
+  const slice = sliceOf(5000, ISSUER_SHARDS, own);
+  const grantAs = (id: string, amount: number) =>
+    grantCredit(complaint({ customerId: unique('cust-sl'), amount, issuedBy }), {
+      store,
+      clock: systemClock,
+      policy: DEFAULT_GRANT_POLICY,
+      caps: CAPS,
+      newId: () => id,
+    });
+  expect((await grantAs(idOnShard(own), slice)).outcome).toBe('GRANTED'); // fills its own slice exactly
+  expect((await issuerToday(issuedBy)).perShard.get(own)).toBe(slice);
+  expect((await grantAs(idOnShard(own), 300)).outcome).toBe('GRANTED'); // same shard, no room there: taken from others
+  const after = await issuerToday(issuedBy);
+  expect(after.perShard.get(own)).toBe(slice);
+  expect(after.total).toBe(slice + 300);
+  expect((await grantAs(idOnShard(own), 5000 - slice - 300)).outcome).toBe('GRANTED'); // the rest of the day, exactly
+  expect(await grantAs(idOnShard(7), 1)).toMatchObject({ outcome: 'REFUSED', cap: 'ISSUER_AMOUNT_1D', limit: 5000 });
+  expect((await issuerToday(issuedBy)).total).toBe(5000);
+});
+
+test('the unsharded counter of before still counts on its day', async () => {
+  const issuedBy = unique('system');
+  const day = new Date().toISOString().slice(0, 10);
+  const old = issuerUsageItem(issuedBy, { value: { day, count: 3, amounts: { EUR: 4900 } }, version: 3 });
+  await createDocumentClient(localDynamoClient()).send(new PutCommand({ TableName: t.tableName, Item: old }));
+  expect(await grant(complaint({ customerId: unique('cust-old'), amount: 101, issuedBy }))).toMatchObject({
+    outcome: 'REFUSED',
+    cap: 'ISSUER_AMOUNT_1D',
+  });
+  expect((await grant(complaint({ customerId: unique('cust-old'), amount: 100, issuedBy }))).outcome).toBe('GRANTED');
+  expect((await issuerToday(issuedBy)).total).toBe(5000);
 });
 
 test('through the grant function: over the cap → GrantRefused on the bus, no failure record, one refusal per complaint', async () => {

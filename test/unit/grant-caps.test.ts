@@ -209,3 +209,18 @@ test('validation comes first: a bad amount is refused with its own code before a
   expect(e.code).toBe('AMOUNT_OUT_OF_RANGE');
   expect(store.readDays).toEqual([]);
 });
+
+test("the issuer's day over shards: a grant larger than its own shard's slice reads every shard and spreads; the cap is reached exactly", async () => {
+  const store = new MemoryGrantStore();
+  store.issuerDays = new MemoryIssuerDays(store.issuers, 3); // 6,000 cents: 2,000 a shard
+  const first = await grantCredit(detail({ issuedBy: 'agent-7', amount: 2500, customerId: 'cust-a' }), deps(store));
+  expect(first.outcome).toBe('GRANTED');
+  expect(store.readDays).toHaveLength(2); // its own shard, then every shard
+  const shards = [...store.issuers.values()].map((u) => u.value);
+  expect(shards.map((u) => u.amounts.EUR).sort()).toEqual([2000, 500]);
+  expect(shards.reduce((n, u) => n + u.count, 0)).toBe(1);
+  expect((await grantCredit(detail({ issuedBy: 'agent-7', amount: 3500, customerId: 'cust-b' }), deps(store))).outcome).toBe('GRANTED');
+  const over = await grantCredit(detail({ issuedBy: 'agent-7', amount: 1, customerId: 'cust-c' }), deps(store));
+  expect(over).toMatchObject({ outcome: 'REFUSED', cap: 'ISSUER_AMOUNT_1D', limit: 6000 });
+  expect(store.refused.at(-1)?.used).toBe(6000);
+});

@@ -85,22 +85,22 @@ describe('chargeIssuer over shards', () => {
     });
   });
 
-  test('every shard read: the amount spreads over the shards with the most room; the grant counts once', () => {
+  test('every shard read: the amount spreads over the shards after its own that have room; the grant counts once', () => {
     const d = every([day(TODAY, 1, { EUR: 1250 }), day(TODAY, 1, { EUR: 1000 }), undefined, day(TODAY, 1, { EUR: 1200 })]);
-    // room: 0, 250, 1250, 50 → own shard 0 is full; 1,400 = 1,250 from shard 2 + 150 from shard 1
+    // room: 0, 250, 1250, 50 → own shard 0 is full; 1,400 = 250 from shard 1 + 1,150 from shard 2
     expect(chargeIssuer(ownFirst(d, 0), NOW, 'EUR', 1400, POLICY)).toEqual({
       kind: 'allowed',
       charges: [
-        { shard: 2, usage: day(TODAY, 1, { EUR: 1250 }) },
-        { shard: 1, usage: day(TODAY, 1, { EUR: 1150 }) },
+        { shard: 1, usage: day(TODAY, 2, { EUR: 1250 }) },
+        { shard: 2, usage: day(TODAY, 0, { EUR: 1150 }) },
       ],
     });
-    // exactly the room left in all shards together (1,550) passes, one more is refused with the whole day's use
+    // exactly the room left in all shards together (1,550) passes, wrapping round; one more is refused with the day's use
     const all = chargeIssuer(ownFirst(d, 3), NOW, 'EUR', 1550, POLICY);
     expect(all.kind === 'allowed' && all.charges.map((c) => [c.shard, c.usage.amounts.EUR, c.usage.count])).toEqual([
       [3, 1250, 2],
-      [2, 1250, 0],
       [1, 1250, 1],
+      [2, 1250, 0],
     ]);
     expect(chargeIssuer(ownFirst(d, 3), NOW, 'EUR', 1551, POLICY)).toEqual({ kind: 'refused', limit: 5000, used: 3450 });
   });
