@@ -7,7 +7,7 @@ import type { GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';
-import { atVersionsRead, type ApprovalStore, type UsageUpdate } from './ports';
+import type { ApprovalStore, UsageUpdate } from './ports';
 
 /**
  * Approval above a threshold (maker-checker): approve a pending grant into a credit (the same writes as a direct
@@ -131,7 +131,7 @@ export async function expirePendingGrant(removed: PendingGrant, deps: ApprovalDe
   );
 }
 
-/** The usage counters with the pending grant's room given back on the day it was requested (at the versions read). */
+/** The usage counters with the pending grant's room given back on the day it was requested (the customer's at the version read). */
 async function givenBack(p: PendingGrant, store: ApprovalStore): Promise<UsageUpdate> {
   const day = utcDay(new Date(p.requestedAt));
   const usage = await store.readUsage(p.customerId, p.issuedBy, day);
@@ -139,9 +139,7 @@ async function givenBack(p: PendingGrant, store: ApprovalStore): Promise<UsageUp
   return {
     customerId: p.customerId,
     customer: { value: releaseFromUsage(usage.customer.value, day, p.currency, p.amount), version: usage.customer.version },
-    ...(shards.length > 0 && p.issuedBy !== undefined
-      ? { issuer: { issuedBy: p.issuedBy, shards: atVersionsRead(shards, usage.issuer?.shards ?? []) } }
-      : {}),
+    ...(shards.length > 0 && p.issuedBy !== undefined ? { issuer: { issuedBy: p.issuedBy, shards } } : {}),
   };
 }
 

@@ -8,15 +8,7 @@ import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { GRANT_RETRY, type RetryPolicy } from '../shared/retry';
 import { needsApproval, pendingGrant, type ApprovalPolicy } from '../domain/approval';
-import {
-  atVersionsRead,
-  type ApprovalStore,
-  type CommitOutcome,
-  type ComplaintOutcome,
-  type GrantStore,
-  type GrantUsage,
-  type UsageUpdate,
-} from './ports';
+import type { ApprovalStore, CommitOutcome, ComplaintOutcome, GrantStore, GrantUsage, UsageUpdate } from './ports';
 import { spendWithRetry, type SpendOutcome } from './spend';
 
 export interface GrantDeps {
@@ -101,9 +93,7 @@ export async function grantOrRequestApproval(
       const usageUpdate: UsageUpdate = {
         customerId: credit.customerId,
         customer: { value: caps.customer, version: usage.customer.version },
-        ...(caps.issuer && detail.issuedBy !== undefined
-          ? { issuer: { issuedBy: detail.issuedBy, shards: atVersionsRead(caps.issuer, usage.issuer?.shards ?? []) } }
-          : {}),
+        ...(caps.issuer && detail.issuedBy !== undefined ? { issuer: { issuedBy: detail.issuedBy, shards: caps.issuer } } : {}),
       };
       const result =
         approval && pending

@@ -1,6 +1,6 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
-import type { IssuerDay, ShardCharge, ShardUsage } from '../domain/issuer-day';
+import type { IssuerDay, ShardCharge } from '../domain/issuer-day';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { LineApplication } from '../domain/eligibility';
@@ -59,34 +59,18 @@ export interface Versioned<T> {
   readonly version: number;
 }
 
-/** One shard of an issuer's day as read (domain/issuer-day.ts), with the version it was read at. */
-export type VersionedShard = ShardUsage & { readonly version: number };
-
-/** An issuer's day as read, each shard with its version. */
-export interface VersionedIssuerDay extends IssuerDay {
-  readonly shards: readonly VersionedShard[];
-}
-
-/** Shard buckets to write, each conditioned on the version its shard was read at (0: not stored yet). */
-export function atVersionsRead(
-  charges: readonly ShardCharge[],
-  read: readonly VersionedShard[],
-): NonNullable<UsageUpdate['issuer']>['shards'] {
-  return charges.map((c) => ({ shard: c.shard, value: c.usage, version: read.find((r) => r.shard === c.shard)?.version ?? 0 }));
-}
-
 /** What the caps count: the customer's daily buckets and, if the grant names an issuer, shards of that issuer's today. */
 export interface GrantUsage {
   readonly customer: Versioned<CustomerUsage>;
-  readonly issuer?: VersionedIssuerDay;
+  readonly issuer?: IssuerDay;
 }
 
 /** The usage to store with a grant, each conditioned on the version it was computed from. */
 export interface UsageUpdate {
   readonly customerId: string;
   readonly customer: Versioned<CustomerUsage>;
-  /** The issuer's shards this grant charges (or gives back to), each at the version read. */
-  readonly issuer?: { readonly issuedBy: string; readonly shards: ReadonlyArray<{ readonly shard: number } & Versioned<DayUsage>> };
+  /** What this grant adds to (or a declined one takes back from) the issuer's shards, each conditioned on its bound. */
+  readonly issuer?: { readonly issuedBy: string; readonly shards: readonly ShardCharge[] };
 }
 
 /** The complaint waits for an approver: what its key records until the approval replaces it with the grant key. */
@@ -116,7 +100,8 @@ export interface GrantStore extends SpendQueue {
   readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage>;
   /**
    * One transaction: idempotency record for the complaint (the guard), credit, ledger entry, reminder item and the
-   * usage counters (each only if still at the version read: a concurrent grant makes this a stale conflict).
+   * usage counters (the customer's only if still at the version read, the issuer's shards only within their bounds:
+   * otherwise a stale conflict).
    */
   grant(input: {
     credit: Credit;

@@ -7,8 +7,10 @@ import { maxMinorUnits } from './money';
  * transactions a second. So an issuer's day is counted in `shardCount` items and each shard owns an equal slice of
  * the cap (the first `limit % shardCount` shards one minor unit more, so the slices add up to the cap exactly). A
  * grant charges its own shard (chosen by its id) while that shard's slice has room; when it has not, the grant
- * reads every shard and spreads its amount over the next shards with room. Each shard is written only at the version
- * read, so no shard ever passes its slice and the shards together never pass the cap, under any concurrency; and
+ * reads every shard and spreads its amount over the next shards with room. Each shard's write is an atomic add
+ * conditioned on the shard staying within its slice (no version check: a grant that wrote the shard since the read
+ * fails it only if the slice has no room left), so no shard ever passes its slice and the shards together never pass
+ * the cap, under any concurrency; and
  * a grant is refused only when every shard was read and the room left in all of them is less than its amount —
  * exactly when the unsharded counter would have refused it. Cost: a grant near the cap reads every shard.
  *
@@ -29,9 +31,19 @@ export interface IssuerDay {
   readonly unsharded?: DayUsage | undefined;
 }
 
-/** A shard's bucket after a grant charged (or a declined grant gave back) part of its amount. */
+/**
+ * What a grant adds to one shard (or a declined grant takes back): `amount` in `currency` and `grants` to its count,
+ * on the bucket of `usage.day`. An add must leave the shard within `slice`; a give-back must leave it at 0 or more.
+ * Both hold whatever was written since the read: the store makes them the write's condition.
+ */
 export interface ShardCharge {
   readonly shard: number;
+  readonly currency: string;
+  readonly amount: number;
+  readonly grants: number;
+  /** The most the shard may hold in `currency` (an add's bound). */
+  readonly slice?: number;
+  /** The shard's bucket after the change, as read plus the change. */
   readonly usage: DayUsage;
 }
 
@@ -86,7 +98,9 @@ export function chargeIssuer(day: IssuerDay, now: Date, currency: string, amount
   for (const s of order) {
     const part = Math.min(room(s), left);
     if (part === 0) continue;
-    charges.push({ shard: s.shard, usage: added(s.usage, today, currency, part, charges.length === 0 ? 1 : 0) });
+    const grants = charges.length === 0 ? 1 : 0;
+    const slice = sliceOf(sliced, day.shardCount, s.shard);
+    charges.push({ shard: s.shard, currency, amount: part, grants, slice, usage: added(s.usage, today, currency, part, grants) });
     left -= part;
     if (left === 0) return { kind: 'allowed', charges };
   }
@@ -110,7 +124,7 @@ export function releaseFromIssuer(day: IssuerDay, requestDay: string, currency: 
     const part = Math.min(held(s), left);
     const grants: number = !counted && (s.usage?.count ?? 0) > 0 ? -1 : 0;
     counted ||= grants !== 0;
-    out.push({ shard: s.shard, usage: added(s.usage, requestDay, currency, -part, grants) });
+    out.push({ shard: s.shard, currency, amount: -part, grants, usage: added(s.usage, requestDay, currency, -part, grants) });
     left -= part;
   }
   return out;

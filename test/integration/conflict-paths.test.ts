@@ -190,7 +190,7 @@ describe('grant with caps under conflicts', () => {
       "the issuer day's shard",
       () => ({
         pk: keys.issuerShard('agent-conflict', shardOfId(grantId, ISSUER_SHARDS)),
-        sk: keys.issuerDay(new Date().toISOString().slice(0, 10)),
+        sk: keys.issuerShardDay(new Date().toISOString().slice(0, 10), 'EUR'),
       }),
       'agent-conflict',
       () => grantId,

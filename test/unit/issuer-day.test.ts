@@ -43,7 +43,7 @@ describe('chargeIssuer on one shard (the cap as it was before shards)', () => {
     const used = day(TODAY, 3, { EUR: 4000 });
     expect(chargeIssuer(one(used), NOW, 'EUR', 1000, POLICY)).toEqual({
       kind: 'allowed',
-      charges: [{ shard: 0, usage: day(TODAY, 4, { EUR: 5000 }) }],
+      charges: [{ shard: 0, currency: 'EUR', amount: 1000, grants: 1, slice: 5000, usage: day(TODAY, 4, { EUR: 5000 }) }],
     });
     expect(chargeIssuer(one(used), NOW, 'EUR', 1001, POLICY)).toEqual({ kind: 'refused', limit: 5000, used: 4000 });
   });
@@ -51,15 +51,15 @@ describe('chargeIssuer on one shard (the cap as it was before shards)', () => {
   test("other currencies and another day's bucket do not count; a first grant starts today's bucket", () => {
     expect(chargeIssuer(one(day(TODAY, 3, { USD: 5000 })), NOW, 'EUR', 1000, POLICY)).toEqual({
       kind: 'allowed',
-      charges: [{ shard: 0, usage: day(TODAY, 4, { USD: 5000, EUR: 1000 }) }],
+      charges: [{ shard: 0, currency: 'EUR', amount: 1000, grants: 1, slice: 5000, usage: day(TODAY, 4, { USD: 5000, EUR: 1000 }) }],
     });
     expect(chargeIssuer(one(day('2026-03-30', 9, { EUR: 5000 })), NOW, 'EUR', 1000, POLICY)).toEqual({
       kind: 'allowed',
-      charges: [{ shard: 0, usage: day(TODAY, 1, { EUR: 1000 }) }],
+      charges: [{ shard: 0, currency: 'EUR', amount: 1000, grants: 1, slice: 5000, usage: day(TODAY, 1, { EUR: 1000 }) }],
     });
     expect(chargeIssuer(one(), NOW, 'JPY', 50, POLICY)).toEqual({
       kind: 'allowed',
-      charges: [{ shard: 0, usage: day(TODAY, 1, { JPY: 50 }) }],
+      charges: [{ shard: 0, currency: 'JPY', amount: 50, grants: 1, slice: 50, usage: day(TODAY, 1, { JPY: 50 }) }],
     });
     expect(chargeIssuer(one(), NOW, 'JPY', 51, POLICY)).toEqual({ kind: 'refused', limit: 50, used: 0 });
   });
@@ -73,7 +73,7 @@ describe('chargeIssuer over shards', () => {
     const own: IssuerDay = { shardCount: 4, shards: [{ shard: 2, usage: day(TODAY, 1, { EUR: 250 }) }] };
     expect(chargeIssuer(own, NOW, 'EUR', 1000, POLICY)).toEqual({
       kind: 'allowed',
-      charges: [{ shard: 2, usage: day(TODAY, 2, { EUR: 1250 }) }],
+      charges: [{ shard: 2, currency: 'EUR', amount: 1000, grants: 1, slice: 1250, usage: day(TODAY, 2, { EUR: 1250 }) }],
     });
   });
 
@@ -91,8 +91,8 @@ describe('chargeIssuer over shards', () => {
     expect(chargeIssuer(ownFirst(d, 0), NOW, 'EUR', 1400, POLICY)).toEqual({
       kind: 'allowed',
       charges: [
-        { shard: 1, usage: day(TODAY, 2, { EUR: 1250 }) },
-        { shard: 2, usage: day(TODAY, 0, { EUR: 1150 }) },
+        { shard: 1, currency: 'EUR', amount: 250, grants: 1, slice: 1250, usage: day(TODAY, 2, { EUR: 1250 }) },
+        { shard: 2, currency: 'EUR', amount: 1150, grants: 0, slice: 1250, usage: day(TODAY, 0, { EUR: 1150 }) },
       ],
     });
     // exactly the room left in all shards together (1,550) passes, wrapping round; one more is refused with the day's use
@@ -129,12 +129,12 @@ describe('releaseFromIssuer', () => {
   test("the amount comes off the shards holding the most, one grant off the first that counts any; other days' untouched", () => {
     const d = every([day(TODAY, 0, { EUR: 300 }), day(TODAY, 2, { EUR: 900 }), day('2026-03-30', 4, { EUR: 5000 }), undefined]);
     expect(releaseFromIssuer(d, TODAY, 'EUR', 1000)).toEqual([
-      { shard: 1, usage: day(TODAY, 1, { EUR: 0 }) },
-      { shard: 0, usage: day(TODAY, 0, { EUR: 200 }) },
+      { shard: 1, currency: 'EUR', amount: -900, grants: -1, usage: day(TODAY, 1, { EUR: 0 }) },
+      { shard: 0, currency: 'EUR', amount: -100, grants: 0, usage: day(TODAY, 0, { EUR: 200 }) },
     ]);
     expect(releaseFromIssuer(d, TODAY, 'USD', 1000)).toEqual([]);
     expect(releaseFromIssuer(every([day(TODAY, 1, { EUR: 100 })]), TODAY, 'EUR', 500)).toEqual([
-      { shard: 0, usage: day(TODAY, 0, { EUR: 0 }) },
+      { shard: 0, currency: 'EUR', amount: -100, grants: -1, usage: day(TODAY, 0, { EUR: 0 }) },
     ]);
   });
 });
@@ -157,7 +157,11 @@ describe('property: many grants over random shards', () => {
           expect(decision.kind).toBe(before + g.amount <= 5000 ? 'allowed' : 'refused');
           if (decision.kind !== 'allowed') continue;
           expect(decision.charges[0]!.usage.count).toBe((state[decision.charges[0]!.shard]!.usage?.count ?? 0) + 1);
-          for (const c of decision.charges) state[c.shard] = { shard: c.shard, usage: c.usage };
+          expect(decision.charges.reduce((n, c) => n + c.amount, 0)).toBe(g.amount);
+          for (const c of decision.charges) {
+            expect(c.usage.amounts[g.currency]).toBeLessThanOrEqual(c.slice!); // the write's condition holds for the state read
+            state[c.shard] = { shard: c.shard, usage: c.usage };
+          }
           expect(usedToday({ shardCount: n, shards: state, unsharded }, TODAY, g.currency)).toBe(before + g.amount);
         }
         for (const currency of ['EUR', 'USD'])

@@ -2,12 +2,13 @@ import type { SpendableCredit } from '../../domain/allocation';
 import type { Credit, StoredCredit } from '../../domain/credit';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { GrantedEntry } from '../../domain/ledger';
-import type { GrantRefusal } from '../../domain/caps';
+import type { DayUsage, GrantRefusal } from '../../domain/caps';
+import type { IssuerDay } from '../../domain/issuer-day';
 import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, SpendTurn, UsageUpdate, Versioned } from '../../app/ports';
 import type { Table, TransactItems } from './client';
 import { creditItem, decodeAs, decodeItem, grantKeyItem, ledgerItem, reminderItem } from './codec';
 import { fields, StoredItemError, type Fields, type RawItem } from './fields';
-import { grantUsageItem, issuerUsageItem, refusalItem } from './issuance-codec';
+import { grantUsageItem, issuerShardUpdate, refusalItem } from './issuance-codec';
 import { pendingGrantItem, pendingKeyItem } from './approval-codec';
 import type { PendingGrant } from '../../domain/approval';
 import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, ISSUER_SHARDS, PREFIX, keys, shardOfId } from './layout';
@@ -70,19 +71,21 @@ export class Credits {
   }
 
   /** The issuer's day: the shard of `grantId` (every shard without it), and the unsharded counter of before. */
-  private async readIssuerDay(issuedBy: string, day: string, grantId?: string): Promise<NonNullable<GrantUsage['issuer']>> {
+  private async readIssuerDay(issuedBy: string, day: string, grantId?: string): Promise<IssuerDay> {
     const wanted = grantId === undefined ? Array.from({ length: ISSUER_SHARDS }, (_, i) => i) : [shardOfId(grantId, ISSUER_SHARDS)];
     const [unsharded, ...shards] = await Promise.all([
       this.table.get(keys.issuer(issuedBy), keys.issuerDay(day)),
-      ...wanted.map((shard) => this.table.get(keys.issuerShard(issuedBy, shard), keys.issuerDay(day))),
+      ...wanted.map((shard) =>
+        this.table.queryAll({
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
+          ExpressionAttributeValues: { ':pk': keys.issuerShard(issuedBy, shard), ':day': `${keys.issuerDay(day)}#` },
+          ConsistentRead: true,
+        }),
+      ),
     ]);
     return {
       shardCount: ISSUER_SHARDS,
-      shards: wanted.map((shard, i) => {
-        const item = shards[i];
-        const usage = item ? decodeAs(item, 'issuerUsage').usage : undefined;
-        return { shard, usage: usage?.value, version: usage?.version ?? 0 };
-      }),
+      shards: wanted.map((shard, i) => ({ shard, usage: mergedDay(shards[i]!.map((item) => decodeAs(item, 'issuerUsage').usage.value)) })),
       ...(unsharded ? { unsharded: decodeAs(unsharded, 'issuerUsage').usage.value } : {}),
     };
   }
@@ -143,11 +146,11 @@ export function creditWrites(t: Table, credit: StoredCredit, ledger: GrantedEntr
   ];
 }
 
-/** The cap counters, each Put only if the stored one is still at the version they were computed from. */
+/** The cap counters: the customer's Put only if still at the version read, the issuer's shards added to within their bounds. */
 export function usageWrites(t: Table, usage: UsageUpdate): TransactItems {
   return [
     putAtVersion(t, grantUsageItem(usage.customerId, next(usage.customer)), usage.customer.version),
-    ...(usage.issuer?.shards ?? []).map((s) => putAtVersion(t, issuerUsageItem(usage.issuer!.issuedBy, next(s), s.shard), s.version)),
+    ...(usage.issuer?.shards ?? []).map((c) => ({ Update: issuerShardUpdate(t.name, usage.issuer!.issuedBy, c) })),
   ];
 }
 
@@ -155,6 +158,16 @@ export function usageWrites(t: Table, usage: UsageUpdate): TransactItems {
 function putAtVersion(t: Table, item: RawItem, version: number): TransactItems[number] {
   if (version === 0) return t.putNew(item);
   return { Put: { TableName: t.name, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } } };
+}
+
+/** One shard's day from its bucket per currency (undefined: nothing stored yet). */
+function mergedDay(buckets: DayUsage[]): DayUsage | undefined {
+  if (buckets.length === 0) return undefined;
+  return {
+    day: buckets[0]!.day,
+    count: buckets.reduce((n, b) => n + b.count, 0),
+    amounts: Object.assign({}, ...buckets.map((b) => b.amounts)),
+  };
 }
 
 const PROJECTED = 'credit item (projected read)';

@@ -15,7 +15,7 @@
  * | hold/capture/refund key | C#<customerId> | IDEM#HOLD|CAPTURE|REFUND#<key>  | +90 days                  |
  * | refusal     | COMPLAINT#<id>      | GRANT (same key: one outcome per complaint; drives GrantRefused) | none |
  * | grant usage | C#<customerId>      | USAGE#GRANTS (per-day buckets, 365 days) | none                  |
- * | issuer usage| ISSUER#<issuedBy>#<shard 0..63> | USAGE#<YYYY-MM-DD>        | day + 2 days              |
+ * | issuer usage| ISSUER#<issuedBy>#<shard 0..63> | USAGE#<YYYY-MM-DD>#<currency> | day + 2 days          |
  * | (before shards) | ISSUER#<issuedBy> | USAGE#<YYYY-MM-DD> (read, still counted; no longer written) | day + 2 days |
  * | day totals  | FIN#<shard 0..127>  | DAY#<YYYY-MM-DD>#<currency>          | none: the finance report  |
  * | applied mark| AGG#<entryId>       | AGG                                  | +30 days (stream redelivery window is 24 h) |
@@ -144,6 +144,8 @@ export const keys = {
   /** Issuer ids are letters, digits and `. _ : -` (contracts), so no issuer's key is another's shard. */
   issuerShard: (issuedBy: string, shard: number) => `ISSUER#${issuedBy}#${shard}`,
   issuerDay: (day: string) => `USAGE#${day}`,
+  /** A shard's bucket of one day and currency (a Query by `issuerDay(day)#` reads its currencies). */
+  issuerShardDay: (day: string, currency: string) => `USAGE#${day}#${currency}`,
   finShard: (shard: number) => `FIN#${shard}`,
   dayTotals: (day: string, currency: string) => `DAY#${day}#${currency}`,
   applied: (entryId: string) => `AGG#${entryId}`,

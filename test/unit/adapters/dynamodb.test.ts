@@ -121,9 +121,9 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
     ]);
   });
 
-  it('counters read at version n are written as n + 1 only if still at n; each issuer shard expires two days after its day', async () => {
+  it("the customer's counter written as n + 1 only if still at n; each issuer shard added to within its bound, kept two days after its day", async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    const spill = { ...DAY, count: 0 };
+    const day = DAY.day;
     await store.grant({
       credit,
       ledger: grantedEntry(credit),
@@ -134,13 +134,43 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
         issuer: {
           issuedBy: 'agent-7',
           shards: [
-            { shard: 9, value: DAY, version: 2 },
-            { shard: 63, value: spill, version: 0 },
+            { shard: 9, currency: 'EUR', amount: 300, grants: 1, slice: 1000, usage: { day, count: 2, amounts: { EUR: 900 } } },
+            { shard: 63, currency: 'EUR', amount: 200, grants: 0, slice: 999, usage: { day, count: 0, amounts: { EUR: 200 } } },
           ],
         },
       },
     });
     const items = sent(TransactWriteCommand)[0].TransactItems;
+    const shardUpdate = (shard: number, amount: number, grants: number, most: number) => ({
+      Update: {
+        TableName: TABLE,
+        Key: { pk: `ISSUER#agent-7#${shard}`, sk: `USAGE#${day}#EUR` },
+        UpdateExpression:
+          'SET #type = :type, #issuedBy = :issuedBy, #shard = :shard, #day = :day, #currency = :currency, #ttl = :ttl ADD #amount :amount, #count :grants',
+        ConditionExpression: 'attribute_not_exists(#amount) OR #amount <= :most',
+        ExpressionAttributeNames: {
+          '#type': 'type',
+          '#issuedBy': 'issuedBy',
+          '#shard': 'shard',
+          '#day': 'day',
+          '#currency': 'currency',
+          '#ttl': 'ttl',
+          '#amount': 'amount',
+          '#count': 'count',
+        },
+        ExpressionAttributeValues: {
+          ':type': 'ISSUER_USAGE',
+          ':issuedBy': 'agent-7',
+          ':shard': shard,
+          ':day': day,
+          ':currency': 'EUR',
+          ':ttl': Date.parse(`${day}T00:00:00Z`) / 1000 + 2 * 86_400,
+          ':amount': amount,
+          ':grants': grants,
+          ':most': most,
+        },
+      },
+    });
     expect(items.slice(3)).toEqual([
       {
         Put: {
@@ -150,54 +180,72 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
           ExpressionAttributeValues: { ':v': 4 },
         },
       },
-      {
-        Put: {
-          TableName: TABLE,
-          Item: {
-            pk: 'ISSUER#agent-7#9',
-            sk: 'USAGE#2026-03-01',
-            type: 'ISSUER_USAGE',
-            issuedBy: 'agent-7',
-            shard: 9,
-            ...DAY,
-            version: 3,
-            ttl: Date.parse('2026-03-03T00:00:00Z') / 1000,
-          },
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': 2 },
-        },
-      },
-      {
-        Put: {
-          TableName: TABLE,
-          Item: expect.objectContaining({ pk: 'ISSUER#agent-7#63', shard: 63, ...spill, version: 1 }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      shardUpdate(9, 300, 1, 700),
+      shardUpdate(63, 200, 0, 799),
     ]);
   });
 
-  it("readUsage: counters strongly consistent, the grant's own issuer shard and the unsharded counter; absent ones empty at version 0", async () => {
+  it('a give-back takes from a shard only what it holds', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const usage = { day: DAY.day, count: 0, amounts: { EUR: 0 } };
+    await store.grant({
+      credit,
+      ledger: grantedEntry(credit),
+      requestHash: 'h',
+      usage: {
+        customerId: 'cust-1',
+        customer: { value: [DAY], version: 4 },
+        issuer: { issuedBy: 'agent-7', shards: [{ shard: 2, currency: 'EUR', amount: -400, grants: -1, usage }] },
+      },
+    });
+    const update = sent(TransactWriteCommand)[0].TransactItems[4].Update;
+    expect(update.ConditionExpression).toBe('#amount >= :least');
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':amount': -400, ':grants': -1, ':least': 400 });
+  });
+
+  it("readUsage: counters strongly consistent, the grant's own issuer shard (its currencies) and the unsharded counter", async () => {
     const own = shardOfId('01GRANT', ISSUER_SHARDS);
-    const shardItem = issuerUsageItem('agent-7', { value: DAY, version: 6 }, own);
+    const bucket = (currency: string, amount: number, count: number) => ({
+      pk: `ISSUER#agent-7#${own}`,
+      sk: `USAGE#2026-03-01#${currency}`,
+      type: 'ISSUER_USAGE',
+      issuedBy: 'agent-7',
+      shard: own,
+      day: '2026-03-01',
+      currency,
+      amount,
+      count,
+    });
     const unsharded = issuerUsageItem('agent-7', { value: { ...DAY, amounts: { EUR: 7 } }, version: 2 });
     ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
-    ddb.on(GetCommand, { Key: { pk: `ISSUER#agent-7#${own}`, sk: 'USAGE#2026-03-01' } }).resolves({ Item: shardItem });
     ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({ Item: unsharded });
+    ddb.on(QueryCommand).resolves({ Items: [bucket('EUR', 500, 2), bucket('USD', 30, 1)] });
     expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01', '01GRANT')).toEqual({
       customer: { value: [DAY], version: 3 },
-      issuer: { shardCount: ISSUER_SHARDS, shards: [{ shard: own, usage: DAY, version: 6 }], unsharded: { ...DAY, amounts: { EUR: 7 } } },
+      issuer: {
+        shardCount: ISSUER_SHARDS,
+        shards: [{ shard: own, usage: { day: '2026-03-01', count: 3, amounts: { EUR: 500, USD: 30 } } }],
+        unsharded: { ...DAY, amounts: { EUR: 7 } },
+      },
     });
-    expect(sent(GetCommand)).toHaveLength(3);
+    expect(sent(QueryCommand)).toEqual([
+      {
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
+        ExpressionAttributeValues: { ':pk': `ISSUER#agent-7#${own}`, ':day': 'USAGE#2026-03-01#' },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      },
+    ]);
     expect(sent(GetCommand).every((g) => g.ConsistentRead === true)).toBe(true);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     const every = await store.readUsage('cust-1', 'agent-7', '2026-03-02');
-    expect(every.issuer?.shards.map((s) => s.shard)).toEqual(Array.from({ length: ISSUER_SHARDS }, (_, i) => i));
-    expect(every.issuer?.shards.every((s) => s.usage === undefined && s.version === 0)).toBe(true);
+    expect(every.issuer?.shards).toEqual(Array.from({ length: ISSUER_SHARDS }, (_, shard) => ({ shard, usage: undefined })));
     expect(every.issuer).not.toHaveProperty('unsharded');
-    expect(sent(GetCommand)).toHaveLength(2 + ISSUER_SHARDS);
+    expect(sent(QueryCommand)).toHaveLength(ISSUER_SHARDS);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
     expect(await store.readUsage('cust-1', undefined, '2026-03-01')).toEqual({ customer: { value: [], version: 0 } });
