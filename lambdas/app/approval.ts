@@ -134,7 +134,7 @@ export async function expirePendingGrant(removed: PendingGrant, deps: ApprovalDe
 /** The usage counters with the pending grant's room given back on the day it was requested (the customer's at the version read). */
 async function givenBack(p: PendingGrant, store: ApprovalStore): Promise<UsageUpdate> {
   const day = utcDay(new Date(p.requestedAt));
-  const usage = await store.readUsage(p.customerId, p.issuedBy, day);
+  const usage = await store.readUsage(p.customerId, p.issuedBy, day, p.currency);
   const shards = usage.issuer ? releaseFromIssuer(usage.issuer, day, p.currency, p.amount) : [];
   return {
     customerId: p.customerId,

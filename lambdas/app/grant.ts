@@ -75,7 +75,7 @@ export async function grantOrRequestApproval(
       const creditId = deps.newId(now);
       const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
       // The issuer's own shard first; every shard only when it has too little room (domain/issuer-day.ts).
-      const read = (grantId?: string) => deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now), grantId);
+      const read = (grantId?: string) => deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now), credit.currency, grantId);
       let usage = await read(creditId);
       let caps = checkCaps(usage, credit, now, deps.caps);
       if (caps.kind === 'readEveryShard') {

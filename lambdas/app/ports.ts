@@ -95,9 +95,9 @@ export type ComplaintOutcome =
 export interface GrantStore extends SpendQueue {
   /**
    * Strongly consistent read of the counters the caps check (`day`: the issuer's, YYYY-MM-DD): of the issuer's
-   * shards, the one of `grantId` only if given, else every shard; the issuer's unsharded counter of before too.
+   * shards, the one of `grantId` only if given, else every shard, each in `currency`; the unsharded counter of before.
    */
-  readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage>;
+  readUsage(customerId: string, issuedBy: string | undefined, day: string, currency: string, grantId?: string): Promise<GrantUsage>;
   /**
    * One transaction: idempotency record for the complaint (the guard), credit, ledger entry, reminder item and the
    * usage counters (the customer's only if still at the version read, the issuer's shards only within their bounds:
@@ -153,7 +153,7 @@ export interface ApprovalStore {
    */
   commitApproval(input: ApprovalCommit): Promise<CommitOutcome<ApprovalDecision>>;
   /** Strongly consistent read of the counters the pending grant was counted in (its request day; every issuer shard). */
-  readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
+  readUsage(customerId: string, issuedBy: string | undefined, day: string, currency: string): Promise<GrantUsage>;
   /**
    * One transaction: the decision (the guard), the pending item's deletion if it is still there (a decline by an
    * approver; after a TTL removal it is gone), and the usage given back (each only at the version read).

@@ -62,7 +62,7 @@ test("concurrent grants by one issuer to different customers: the day's amount n
 
 /** The issuer's use today in EUR over every shard and the unsharded counter, as the adapter reads it. */
 async function issuerToday(issuedBy: string): Promise<{ total: number; perShard: Map<number, number> }> {
-  const usage = await store.readUsage(unique('nobody'), issuedBy, new Date().toISOString().slice(0, 10));
+  const usage = await store.readUsage(unique('nobody'), issuedBy, new Date().toISOString().slice(0, 10), 'EUR');
   const perShard = new Map(usage.issuer!.shards.map((s) => [s.shard, s.usage?.amounts.EUR ?? 0]));
   const total = [...perShard.values()].reduce((a, b) => a + b, usage.issuer!.unsharded?.amounts.EUR ?? 0);
   return { total, perShard };

@@ -216,7 +216,7 @@ describe('grant with caps under conflicts', () => {
       expect((await grantOrRequestApproval(first, deps())).outcome).toBe('DUPLICATE');
       expect(await unmet(key)).toBe(0);
       expect(await ofType(customerId, 'CREDIT')).toHaveLength(1);
-      const usage = await store.readUsage(customerId, issuedBy, new Date().toISOString().slice(0, 10));
+      const usage = await store.readUsage(customerId, issuedBy, new Date().toISOString().slice(0, 10), 'EUR');
       expect(JSON.stringify(usage.customer.value)).toContain('1000');
     },
   );

@@ -39,7 +39,7 @@ class MemoryGrantStore implements GrantStore {
   /** Run between a grant's read and its commit (to let a rival commit first). */
   beforeCommit?: () => Promise<void>;
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, _currency: string, grantId?: string): Promise<GrantUsage> {
     this.readDays.push(day);
     const customer = this.customers.get(customerId) ?? { value: [], version: 0 };
     if (issuedBy === undefined) return { customer };

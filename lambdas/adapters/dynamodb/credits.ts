@@ -2,7 +2,7 @@ import type { SpendableCredit } from '../../domain/allocation';
 import type { Credit, StoredCredit } from '../../domain/credit';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { GrantedEntry } from '../../domain/ledger';
-import type { DayUsage, GrantRefusal } from '../../domain/caps';
+import type { GrantRefusal } from '../../domain/caps';
 import type { IssuerDay } from '../../domain/issuer-day';
 import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, SpendTurn, UsageUpdate, Versioned } from '../../app/ports';
 import type { Table, TransactItems } from './client';
@@ -59,10 +59,10 @@ export class Credits {
     return t.transact(items, 0, (old) => this.complaintOutcome(refusal.complaintId, old));
   }
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, currency: string, grantId?: string): Promise<GrantUsage> {
     const [customer, issuer] = await Promise.all([
       this.table.get(keys.customer(customerId), GRANT_USAGE_SK),
-      issuedBy === undefined ? undefined : this.readIssuerDay(issuedBy, day, grantId),
+      issuedBy === undefined ? undefined : this.readIssuerDay(issuedBy, day, currency, grantId),
     ]);
     return {
       customer: customer ? decodeAs(customer, 'grantUsage').usage : { value: [], version: 0 },
@@ -70,22 +70,19 @@ export class Credits {
     };
   }
 
-  /** The issuer's day: the shard of `grantId` (every shard without it), and the unsharded counter of before. */
-  private async readIssuerDay(issuedBy: string, day: string, grantId?: string): Promise<IssuerDay> {
+  /** The issuer's day in `currency`: the shard of `grantId` (every shard without it), and the unsharded counter of before. */
+  private async readIssuerDay(issuedBy: string, day: string, currency: string, grantId?: string): Promise<IssuerDay> {
     const wanted = grantId === undefined ? Array.from({ length: ISSUER_SHARDS }, (_, i) => i) : [shardOfId(grantId, ISSUER_SHARDS)];
     const [unsharded, ...shards] = await Promise.all([
       this.table.get(keys.issuer(issuedBy), keys.issuerDay(day)),
-      ...wanted.map((shard) =>
-        this.table.queryAll({
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
-          ExpressionAttributeValues: { ':pk': keys.issuerShard(issuedBy, shard), ':day': `${keys.issuerDay(day)}#` },
-          ConsistentRead: true,
-        }),
-      ),
+      ...wanted.map((shard) => this.table.get(keys.issuerShard(issuedBy, shard), keys.issuerShardDay(day, currency))),
     ]);
     return {
       shardCount: ISSUER_SHARDS,
-      shards: wanted.map((shard, i) => ({ shard, usage: mergedDay(shards[i]!.map((item) => decodeAs(item, 'issuerUsage').usage.value)) })),
+      shards: wanted.map((shard, i) => {
+        const item = shards[i];
+        return { shard, usage: item ? decodeAs(item, 'issuerUsage').usage.value : undefined };
+      }),
       ...(unsharded ? { unsharded: decodeAs(unsharded, 'issuerUsage').usage.value } : {}),
     };
   }
@@ -158,16 +155,6 @@ export function usageWrites(t: Table, usage: UsageUpdate): TransactItems {
 function putAtVersion(t: Table, item: RawItem, version: number): TransactItems[number] {
   if (version === 0) return t.putNew(item);
   return { Put: { TableName: t.name, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } } };
-}
-
-/** One shard's day from its bucket per currency (undefined: nothing stored yet). */
-function mergedDay(buckets: DayUsage[]): DayUsage | undefined {
-  if (buckets.length === 0) return undefined;
-  return {
-    day: buckets[0]!.day,
-    count: buckets.reduce((n, b) => n + b.count, 0),
-    amounts: Object.assign({}, ...buckets.map((b) => b.amounts)),
-  };
 }
 
 const PROJECTED = 'credit item (projected read)';

@@ -203,52 +203,47 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
     expect(update.ExpressionAttributeValues).toMatchObject({ ':amount': -400, ':grants': -1, ':least': 400 });
   });
 
-  it("readUsage: counters strongly consistent, the grant's own issuer shard (its currencies) and the unsharded counter", async () => {
+  it("readUsage: counters strongly consistent, the grant's own issuer shard in its currency and the unsharded counter", async () => {
     const own = shardOfId('01GRANT', ISSUER_SHARDS);
-    const bucket = (currency: string, amount: number, count: number) => ({
+    const bucket = {
       pk: `ISSUER#agent-7#${own}`,
-      sk: `USAGE#2026-03-01#${currency}`,
+      sk: 'USAGE#2026-03-01#EUR',
       type: 'ISSUER_USAGE',
       issuedBy: 'agent-7',
       shard: own,
       day: '2026-03-01',
-      currency,
-      amount,
-      count,
-    });
+      currency: 'EUR',
+      amount: 500,
+      count: 2,
+    };
     const unsharded = issuerUsageItem('agent-7', { value: { ...DAY, amounts: { EUR: 7 } }, version: 2 });
     ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
     ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({ Item: unsharded });
-    ddb.on(QueryCommand).resolves({ Items: [bucket('EUR', 500, 2), bucket('USD', 30, 1)] });
-    expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01', '01GRANT')).toEqual({
+    ddb.on(GetCommand, { Key: { pk: `ISSUER#agent-7#${own}`, sk: 'USAGE#2026-03-01#EUR' } }).resolves({ Item: bucket });
+    expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01', 'EUR', '01GRANT')).toEqual({
       customer: { value: [DAY], version: 3 },
       issuer: {
         shardCount: ISSUER_SHARDS,
-        shards: [{ shard: own, usage: { day: '2026-03-01', count: 3, amounts: { EUR: 500, USD: 30 } } }],
+        shards: [{ shard: own, usage: { day: '2026-03-01', count: 2, amounts: { EUR: 500 } } }],
         unsharded: { ...DAY, amounts: { EUR: 7 } },
       },
     });
-    expect(sent(QueryCommand)).toEqual([
-      {
-        TableName: TABLE,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
-        ExpressionAttributeValues: { ':pk': `ISSUER#agent-7#${own}`, ':day': 'USAGE#2026-03-01#' },
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'TOTAL',
-      },
-    ]);
+    expect(sent(GetCommand)).toHaveLength(3);
     expect(sent(GetCommand).every((g) => g.ConsistentRead === true)).toBe(true);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
-    ddb.on(QueryCommand).resolves({ Items: [] });
-    const every = await store.readUsage('cust-1', 'agent-7', '2026-03-02');
+    const every = await store.readUsage('cust-1', 'agent-7', '2026-03-02', 'USD');
     expect(every.issuer?.shards).toEqual(Array.from({ length: ISSUER_SHARDS }, (_, shard) => ({ shard, usage: undefined })));
     expect(every.issuer).not.toHaveProperty('unsharded');
-    expect(sent(QueryCommand)).toHaveLength(ISSUER_SHARDS);
+    expect(sent(GetCommand).map((g) => g.Key.sk)).toEqual([
+      'USAGE#GRANTS',
+      'USAGE#2026-03-02',
+      ...Array(ISSUER_SHARDS).fill('USAGE#2026-03-02#USD'),
+    ]);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
-    expect(await store.readUsage('cust-1', undefined, '2026-03-01')).toEqual({ customer: { value: [], version: 0 } });
+    expect(await store.readUsage('cust-1', undefined, '2026-03-01', 'EUR')).toEqual({ customer: { value: [], version: 0 } });
     expect(sent(GetCommand)).toHaveLength(1);
   });
 

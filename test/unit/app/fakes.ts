@@ -100,7 +100,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     return this.script.shift() as CommitOutcome<T> | undefined;
   }
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string, grantId?: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, _currency: string, grantId?: string): Promise<GrantUsage> {
     const customer = this.usage.get(customerId) ?? { value: [], version: 0 };
     if (issuedBy === undefined) return { customer };
     return { customer, issuer: this.issuerDays.read(issuedBy, day, grantId) };
