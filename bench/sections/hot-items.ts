@@ -56,6 +56,8 @@ export interface HotItemLine {
   /** Most writes a second one item admits: min(1000 / window for a transaction, partition WCU / units). */
   ceilingPerItem: number;
   holds: boolean;
+  /** The first error's message (an answer neither admitted, cancelled nor throttled: a grant given up). */
+  firstError?: string;
 }
 
 export interface HotItemsResult {
@@ -84,6 +86,7 @@ function outcomeOf(error: unknown): Outcome {
 async function offer(rate: number, call: (i: number) => Promise<unknown>) {
   const total = Math.round(rate * SECONDS);
   const tally: Record<Outcome, number> = { committed: 0, conflicted: 0, throttled: 0, error: 0 };
+  let firstError: string | undefined;
   const calls: Array<Promise<void>> = [];
   const start = nowMs();
   for (let i = 0; i < total; i++) {
@@ -92,12 +95,16 @@ async function offer(rate: number, call: (i: number) => Promise<unknown>) {
     calls.push(
       call(i).then(
         () => void tally.committed++,
-        (e) => void tally[outcomeOf(e)]++,
+        (e) => {
+          const outcome = outcomeOf(e);
+          tally[outcome]++;
+          if (outcome === 'error') firstError ??= String((e as Error)?.message ?? e).slice(0, 160);
+        },
       ),
     );
   }
   await Promise.all(calls);
-  return { sent: total, ...tally, elapsedMs: nowMs() - start };
+  return { sent: total, ...tally, elapsedMs: nowMs() - start, ...(firstError ? { firstError } : {}) };
 }
 
 /** The first `count` shards' ids: ids (ULIDs) that fall on shards 0..count-1 of `shards`, round robin. */
@@ -182,7 +189,7 @@ export async function runHotItems(local: LocalDynamo, table: string, progress: (
     new GetCommand({ TableName: table, Key: { pk: keys.issuerShard(issuer, ISSUER_SHARDS - 1), sk: keys.issuerShardDay(day, 'EUR') } }),
   );
   const issuerUnits = transactWriteUnits(itemSize({ ...stored.Item, amount: 123_456_789, count: 1234 }));
-  for (const shards of [ISSUER_SHARDS, 2 * ISSUER_SHARDS]) {
+  for (const shards of [ISSUER_SHARDS / 2, ISSUER_SHARDS]) {
     const driven = 4;
     await line(
       {
@@ -343,6 +350,7 @@ export function renderHotItems(r: HotItemsResult): string {
     [
       'first tries only (SDK retries off); a production rate this machine cannot drive is driven on fewer items at the same rate per item',
       `ceiling = min(1000 / window for a transaction, ${r.partitionWcu} / WCU per write); admitted/s/item is what the layer let through, over the whole run`,
+      ...r.lines.filter((l) => l.firstError).map((l) => `${l.item}, ${l.design}: first error: ${l.firstError}`),
     ],
   );
 }

@@ -8,7 +8,15 @@ import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { GRANT_RETRY, type RetryPolicy } from '../shared/retry';
 import { needsApproval, pendingGrant, type ApprovalPolicy } from '../domain/approval';
-import type { ApprovalStore, CommitOutcome, ComplaintOutcome, GrantStore, GrantUsage, UsageUpdate } from './ports';
+import {
+  TRANSACTION_MAX_ITEMS,
+  type ApprovalStore,
+  type CommitOutcome,
+  type ComplaintOutcome,
+  type GrantStore,
+  type GrantUsage,
+  type UsageUpdate,
+} from './ports';
 import { spendWithRetry, type SpendOutcome } from './spend';
 
 export interface GrantDeps {
@@ -124,6 +132,9 @@ export async function grantOrRequestApproval(
   );
 }
 
+/** Issuer shards one grant may write: its transaction's room besides grant key, credit, entry, reminder, customer usage. */
+const ISSUER_SHARDS_PER_GRANT = TRANSACTION_MAX_ITEMS - 5;
+
 type CapCheck =
   | Extract<CapDecision, { kind: 'refused' }>
   | { readonly kind: 'allowed'; readonly customer: CustomerUsage; readonly issuer?: readonly ShardCharge[] }
@@ -133,7 +144,7 @@ type CapCheck =
 function checkCaps(usage: GrantUsage, credit: Credit, now: Date, policy: CapPolicy): CapCheck {
   const customer = decideCaps({ amount: credit.amount, currency: credit.currency, now, customer: usage.customer.value }, policy);
   if (customer.kind === 'refused' || !usage.issuer) return customer;
-  const issuer = chargeIssuer(usage.issuer, now, credit.currency, credit.amount, policy);
+  const issuer = chargeIssuer(usage.issuer, now, credit.currency, credit.amount, policy, ISSUER_SHARDS_PER_GRANT);
   if (issuer.kind === 'allowed') return { ...customer, issuer: issuer.charges };
   return issuer.kind === 'refused' ? { kind: 'refused', cap: 'ISSUER_AMOUNT_1D', limit: issuer.limit, used: issuer.used } : issuer;
 }

@@ -7,12 +7,15 @@ import { maxMinorUnits } from './money';
  * transactions a second. So an issuer's day is counted in `shardCount` items and each shard owns an equal slice of
  * the cap (the first `limit % shardCount` shards one minor unit more, so the slices add up to the cap exactly). A
  * grant charges its own shard (chosen by its id) while that shard's slice has room; when it has not, the grant
- * reads every shard and spreads its amount over the next shards with room. Each shard's write is an atomic add
+ * reads every shard and spreads its amount over the shards with the most room. Each shard's write is an atomic add
  * conditioned on the shard staying within its slice (no version check: a grant that wrote the shard since the read
  * fails it only if the slice has no room left), so no shard ever passes its slice and the shards together never pass
  * the cap, under any concurrency; and
  * a grant is refused only when every shard was read and the room left in all of them is less than its amount —
- * exactly when the unsharded counter would have refused it. Cost: a grant near the cap reads every shard.
+ * exactly when the unsharded counter would have refused it — or when the room is spread so thin that the shards
+ * with the most room, as many as one transaction can write besides the grant's own items, hold less than its amount
+ * (then the day has less than shardCount / maxShards times the amount left). Cost: a grant near the cap reads every
+ * shard.
  *
  * The unsharded counter of before (one item per issuer and day) still counts on the day the shards came: its amount
  * is taken off the cap before the cap is sliced. Nothing adds to it any more, so the slices only ever grow.
@@ -77,25 +80,33 @@ export function usedToday(day: IssuerDay, today: string, currency: string): numb
 }
 
 /**
- * Charge a grant of `amount` to the issuer's day: its own shard (the first read) while its slice has room, then the
- * shards after it. The grant counts once, on the first shard charged.
+ * Charge a grant of `amount` to the issuer's day: its own shard (the first read) while its slice has room, else the
+ * shards with the most room, at most `maxShards` of them (one transaction's worth); among equal room the shards after
+ * its own come first, so grants spilling at once start at different shards instead of meeting on one. The grant
+ * counts once, on the first shard charged.
  */
-export function chargeIssuer(day: IssuerDay, now: Date, currency: string, amount: number, policy: CapPolicy): IssuerDecision {
+export function chargeIssuer(
+  day: IssuerDay,
+  now: Date,
+  currency: string,
+  amount: number,
+  policy: CapPolicy,
+  maxShards: number,
+): IssuerDecision {
   const today = now.toISOString().slice(0, 10);
   const limit = maxMinorUnits(currency, policy.issuerAmountPerDayMajorUnits);
   const sliced = Math.max(0, limit - amountOn(day.unsharded, today, currency));
   const room = (s: ShardUsage) => Math.max(0, sliceOf(sliced, day.shardCount, s.shard) - amountOn(s.usage, today, currency));
-  // From its own shard on, in shard order: grants spilling at once start at different shards instead of meeting on one.
-  const own = day.shards[0]?.shard ?? 0;
-  const after = (s: ShardUsage) => (s.shard - own + day.shardCount) % day.shardCount;
-  const order = [...day.shards].sort((a, b) => after(a) - after(b));
+  const [own] = day.shards;
+  const after = (s: ShardUsage) => (s.shard - (own?.shard ?? 0) + day.shardCount) % day.shardCount;
+  const order = own && room(own) >= amount ? [own] : [...day.shards].sort((a, b) => room(b) - room(a) || after(a) - after(b));
   const complete = new Set(day.shards.map((s) => s.shard)).size >= day.shardCount;
   const used = usedToday(day, today, currency);
   // Every shard read: the total decides too (it matters only if the shard count changed during the day).
   if (complete && used + amount > limit) return { kind: 'refused', limit, used };
   const charges: ShardCharge[] = [];
   let left = amount;
-  for (const s of order) {
+  for (const s of order.slice(0, maxShards)) {
     const part = Math.min(room(s), left);
     if (part === 0) continue;
     const grants = charges.length === 0 ? 1 : 0;
