@@ -1,5 +1,6 @@
 /**
- * AWS on-demand list prices used by the bench's cost model (section 5), region us-east-1 (N. Virginia), USD.
+ * What the bench's cost model (section 5, and the stream topologies it compares) takes as given: AWS on-demand list
+ * prices, region us-east-1 (N. Virginia), USD, and the latency of the remote calls the bench does not make.
  *
  * Provenance: as published, recorded 2026-11-25. These are the benchmark author's best knowledge of the public
  * AWS pricing pages (DynamoDB on-demand after the November 2024 price reduction, Lambda arm64 first tier,
@@ -53,3 +54,6 @@ export const PRICES = {
     invocationPerMillion: 1.0,
   },
 } as const;
+
+/** Not measured (no SES, EventBridge or SQS endpoint is called): typical in-region API latency, assumed. */
+export const ASSUMED_REMOTE_MS = { sesSendEmail: 30, eventBridgePutEvents: 15, sqsSendMessageBatch: 10 } as const;

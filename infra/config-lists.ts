@@ -4,7 +4,7 @@
  * to `problems`, naming the setting, as parseConfig does for every other setting. Also the checks parseConfig shares
  * with them: the shape of a role ARN, and how a value is shown in a problem.
  */
-import type { PublisherPrincipal } from './config';
+import type { PublisherPrincipal } from './config-schema';
 import { SERVICE_NAME } from './names';
 
 /** IAM role ARN: optional path (segments ending in "/"), then a role name of at most 64 characters; no wildcards. */

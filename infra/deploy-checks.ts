@@ -3,7 +3,7 @@
  * cdk.json ships such values so that `cdk synth`, the tests and the local runtime work out of the box; `npm run
  * deploy` refuses them (infra/config.ts loadConfig with `courtesy:deploy=true`), naming each setting.
  */
-import type { CourtesyConfig } from './config';
+import type { CourtesyConfig } from './config-schema';
 
 /** Account ids used in documentation and in this repository's examples; no real account has one of them. */
 const EXAMPLE_ACCOUNT = /^(?:(\d)\1{11}|123456789012)$/;

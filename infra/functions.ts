@@ -10,32 +10,11 @@
 import { filterPatterns } from '../lambdas/adapters/dynamodb/table-changes';
 import { ASYNCHRONOUS_FUNCTIONS } from './catalogue/asynchronous';
 import type { FilterPattern, FunctionSpec, Trigger, TriggerKind } from './catalogue/spec';
-import { PAYMENT_FLOW_FUNCTIONS, SYNCHRONOUS_FUNCTIONS } from './catalogue/synchronous';
+import { FUNCTION_NAMES, type FunctionName } from './catalogue/names';
+import { SYNCHRONOUS_FUNCTIONS } from './catalogue/synchronous';
 
 export * from './catalogue/spec';
-export { PAYMENT_FLOW_FUNCTIONS, type PaymentFlowFunction } from './catalogue/synchronous';
-
-/** Every function, in the order the stack creates them. Adding one: its name here and its entry in catalogue/. */
-export const FUNCTION_NAMES = [
-  'grant',
-  'redeem',
-  'reverse',
-  'balance',
-  'route',
-  'expire',
-  'notify',
-  'publish',
-  'void',
-  'erase',
-  'report',
-  'aggregate',
-  ...PAYMENT_FLOW_FUNCTIONS,
-  // Approval above a threshold (issue 11.2)
-  'approval',
-  'declineExpired',
-  'releaseExpired',
-] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+export * from './catalogue/names';
 
 export const FUNCTIONS = { ...ASYNCHRONOUS_FUNCTIONS, ...SYNCHRONOUS_FUNCTIONS } as const satisfies {
   readonly [N in FunctionName]: FunctionSpec & { readonly name: N };
@@ -60,10 +39,6 @@ export function routeFilters(): FilterPattern[] {
 
 /** Visibility timeout of a worker's queue: AWS advises at least six times the function's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
-
-export function isFunctionName(value: string): value is FunctionName {
-  return (FUNCTION_NAMES as readonly string[]).includes(value);
-}
 
 /** Key of the CloudFormation metadata entry on each AWS::Lambda::Function naming its catalogue entry. */
 export const FUNCTION_METADATA_KEY = 'courtesy:function';

@@ -1,6 +1,6 @@
 /**
- * THE list of Control Tower proactive controls a synthesized template may not meet, each with why, and which of
- * them apply to a given configuration.
+ * THE list of Control Tower proactive controls a synthesized template may not meet, each with why, which of
+ * them apply to a given configuration, and which findings they cover (`triageFindings`).
  *
  * test/infra/guard.test.ts and test/infra/landing-zone.test.ts run every control (infra/guard.ts) over the template
  * of each settings variant and fail on a finding not covered by `guardAcknowledgementsFor(config)`, and on an
@@ -11,7 +11,7 @@
  * `scope` limits an entry to the resources it is about, so an unrelated resource breaking the same control
  * still fails the test.
  */
-import type { GuardRuleId } from './guard';
+import { failureDestinations, type GuardFinding, type GuardRuleId } from './guard';
 import { LANDING_ZONE_KEYS, MIN_AUDIT_LOG_RETENTION_DAYS, type LandingZoneSettings } from './options/settings';
 
 export type GuardAckScope =
@@ -128,4 +128,35 @@ export function guardAcknowledgementsFor(
   return Object.fromEntries(
     Object.entries(acknowledgements).filter(([, ack]) => ack!.kind === 'permanent' || !optionIsOn(ack!.option, config)),
   );
+}
+
+export interface GuardTriage {
+  /** Findings no acknowledgement covers (rule not listed, or resource outside the entry's scope). */
+  readonly unacknowledged: GuardFinding[];
+  /** Acknowledged rules with no finding left: the entry is stale. */
+  readonly stale: GuardRuleId[];
+}
+
+/** Splits `findings` of `template` into those `acknowledgements` do not cover and acknowledgements nothing needs. */
+export function triageFindings(
+  template: Record<string, unknown>,
+  findings: readonly GuardFinding[],
+  acknowledgements: GuardAcknowledgements,
+): GuardTriage {
+  const destinations = failureDestinations(template);
+  const covers = (f: GuardFinding): boolean => {
+    const ack = acknowledgements[f.ruleId];
+    if (!ack) return false;
+    switch (ack.scope) {
+      case 'every-resource':
+        return true;
+      case 'failure-destinations':
+        return destinations.has(f.resource);
+    }
+  };
+  const used = new Set(findings.filter(covers).map((f) => f.ruleId));
+  return {
+    unacknowledged: findings.filter((f) => !covers(f)),
+    stale: (Object.keys(acknowledgements) as GuardRuleId[]).filter((id) => !used.has(id)).sort(),
+  };
 }

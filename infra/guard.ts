@@ -4,14 +4,13 @@
  * The rules and the cfn-guard binary (linux/macOS, x64/arm64) come from the npm package
  * `@cdklabs/cdk-validator-cfnguard`; its policy-validation plugin runs the binary with the whole
  * Control Tower rule set. Nothing is downloaded at run time. Used by tests (test/infra/guard.test.ts),
- * which compare the findings with infra/guard-acknowledgements.ts.
+ * which compare the findings with infra/guard-acknowledgements.ts (triageFindings).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import type { GuardAcknowledgement } from './guard-acknowledgements';
 
 /** A Control Tower control id as the rule files name it, e.g. `ct-sqs-pr-1` (control CT.SQS.PR.1). */
 export type GuardRuleId = `ct-${string}-pr-${number}`;
@@ -127,35 +126,4 @@ export function failureDestinations(template: Record<string, unknown>): Set<stri
     }
   }
   return out;
-}
-
-export interface GuardTriage {
-  /** Findings no acknowledgement covers (rule not listed, or resource outside the entry's scope). */
-  readonly unacknowledged: GuardFinding[];
-  /** Acknowledged rules with no finding left: the entry is stale. */
-  readonly stale: GuardRuleId[];
-}
-
-/** Splits `findings` of `template` into those `acknowledgements` do not cover and acknowledgements nothing needs. */
-export function triageFindings(
-  template: Record<string, unknown>,
-  findings: readonly GuardFinding[],
-  acknowledgements: Readonly<Partial<Record<GuardRuleId, GuardAcknowledgement>>>,
-): GuardTriage {
-  const destinations = failureDestinations(template);
-  const covers = (f: GuardFinding): boolean => {
-    const ack = acknowledgements[f.ruleId];
-    if (!ack) return false;
-    switch (ack.scope) {
-      case 'every-resource':
-        return true;
-      case 'failure-destinations':
-        return destinations.has(f.resource);
-    }
-  };
-  const used = new Set(findings.filter(covers).map((f) => f.ruleId));
-  return {
-    unacknowledged: findings.filter((f) => !covers(f)),
-    stale: (Object.keys(acknowledgements) as GuardRuleId[]).filter((id) => !used.has(id)).sort(),
-  };
 }

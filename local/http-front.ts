@@ -10,6 +10,7 @@ import { AwsError, parseJsonBody, validation } from './aws-errors';
 import { FunctionNotFound, type Functions } from './functions';
 import type { EventBuses } from './eventbridge';
 import type { Queues } from './sqs';
+import { handleSqsOperation } from './sqs-protocol';
 
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
@@ -82,7 +83,7 @@ export function createHttpFront(deps: HttpFrontDeps): http.Server {
         const input = asObject(parseJsonBody(await readBody(req)));
         if (service === 'AWSEvents' && operation === 'PutEvents')
           return sendJson(res, 200, deps.buses.putEvents(input.Entries), contentType);
-        if (service === 'AmazonSQS' && operation) return sendJson(res, 200, deps.queues.handle(operation, input), contentType);
+        if (service === 'AmazonSQS' && operation) return sendJson(res, 200, handleSqsOperation(deps.queues, operation, input), contentType);
         throw new AwsError(400, 'UnknownOperationException', `${target} is not emulated by the local runtime`);
       }
       const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);

@@ -2,12 +2,11 @@
  * The template's SQS queues, in memory: send, receive with a visibility timeout, delete, the redrive policy
  * (after maxReceiveCount receives a message moves to the dead-letter queue), retention, and a message move
  * task back from a dead-letter queue. Time-based settings are scaled by `visibilityDelayMs` locally.
- * `handle()` serves the SQS JSON protocol subset the service and a redrive tool need (sqs-protocol.ts).
+ * sqs-protocol.ts serves the SQS JSON protocol over them.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { sqsError } from './aws-errors';
 import { LOCAL_ACCOUNT } from './cfn';
-import { handleSqsOperation } from './sqs-protocol';
 import type { Activity } from './activity';
 import type { QueueModel } from './template-model';
 
@@ -203,11 +202,6 @@ export class Queues {
     const list = this.list(name);
     const visible = list.filter((m) => m.visibleAt <= now).length;
     return { visible, inFlight: list.length - visible };
-  }
-
-  /** Serve one SQS JSON protocol operation (sqs-protocol.ts). */
-  handle(operation: string, input: Record<string, any>): unknown {
-    return handleSqsOperation(this, operation, input);
   }
 }
 

@@ -2,10 +2,11 @@ import type { ComplaintResolvedDetail } from '../../lambdas/contracts';
 import { grantCredit, type GrantDeps } from '../../lambdas/app/grant';
 import type { CapPolicy } from '../../lambdas/domain/caps';
 import { redeemCredits, type RedeemDeps } from '../../lambdas/app/redeem';
-import type { CreditStore, Mailer } from '../../lambdas/app/ports';
+import type { Mailer } from '../../lambdas/app/ports';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { systemClock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
+import type { CreditStore } from '../../lambdas/app/credit-store';
 
 /** Unique per run, so ids never collide with a previous run's items (the table is in memory anyway). */
 export const RUN = Date.now().toString(36);

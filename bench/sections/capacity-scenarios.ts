@@ -5,7 +5,7 @@
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
-import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, NOTICE, PREFIX } from '../../lambdas/adapters/dynamodb/layout';
+import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, PREFIX } from '../../lambdas/adapters/dynamodb/layout';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import { reverseRedemption } from '../../lambdas/app/reverse';
 import { recordCreditExpiry } from '../../lambdas/app/expire';
@@ -16,6 +16,7 @@ import { newId } from '../../lambdas/shared/ids';
 import { getReadUnits, itemSize, queryReadUnits, transactWriteUnits, writeUnits, type Units } from '../../local/ddb-capacity';
 import type { OperationCost } from '../lib/meter';
 import { complaint, grantMany, grantOk, RecordingMailer, redeemDeps, redeemRequest, uid } from '../lib/fixtures';
+import { NOTICE } from '../../lambdas/domain/notice';
 
 /** Round trips a redemption may take (the section's target). */
 export const REDEEM_ROUND_TRIPS = 2;

@@ -6,7 +6,7 @@ import { eventForStoredItem } from '../../lambdas/app/publish';
 import type { Credit } from '../../lambdas/domain/credit';
 import { systemClock } from '../../lambdas/shared/clock';
 import { FUNCTIONS, type FunctionName } from '../../infra/functions';
-import { PRICES } from '../prices';
+import { ASSUMED_REMOTE_MS, PRICES } from '../prices';
 import { renderTopology } from './topology';
 import type { LocalDynamo } from '../lib/dynamo-local';
 import { complaint, grantDeps, grantOk, RecordingMailer, redeemDeps, redeemRequest, uid } from '../lib/fixtures';
@@ -29,9 +29,6 @@ import type { CapacityResult } from './capacity';
  * (1 invocation, 1 PutEvents). Stream invocations are counted one per record (worst case: batching lowers it).
  * Reading streams from Lambda and event filtering cost nothing.
  */
-
-/** Not measured here (no SES/EventBridge endpoint is called): typical in-region API latency, assumed. */
-export const ASSUMED_REMOTE_MS = { sesSendEmail: 30, eventBridgePutEvents: 15, sqsSendMessageBatch: 10 } as const;
 
 export interface CostLine {
   item: string;

@@ -7,8 +7,7 @@
  */
 import { FUNCTIONS } from '../../infra/functions';
 import { renderTable } from '../lib/table';
-import { PRICES } from '../prices';
-import { ASSUMED_REMOTE_MS } from './cost';
+import { ASSUMED_REMOTE_MS, PRICES } from '../prices';
 
 export interface TopologyOption {
   readonly option: string;

@@ -3,10 +3,11 @@
  * router's workers (each on its own SQS work queue, fed the table changes it `consumes`), the payment flow's
  * auto-release of expired holds among them.
  */
-import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
+import { ATTR, ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import type { FunctionSpec } from './spec';
 import { COMMON_ENV } from './spec';
 import { worker, workQueue } from './builders';
+import { NOTICE } from '../../lambdas/domain/notice';
 
 const grant = {
   name: 'grant',

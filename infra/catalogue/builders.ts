@@ -3,7 +3,7 @@
  * router, and a worker's queue with its dead-letter queue. Each fills the defaults every entry of its kind shares.
  */
 import type { ChangeSelector } from '../../lambdas/adapters/dynamodb/table-changes';
-import type { FunctionName } from '../functions';
+import type { FunctionName } from './names';
 import {
   COMMON_ENV,
   type EnvVarName,

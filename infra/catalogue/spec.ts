@@ -3,8 +3,8 @@
  * permissions, environment variables. No CDK imports and no side effects (the local runtime and tests read it).
  */
 import type { ChangeSelector, FilterPattern } from '../../lambdas/adapters/dynamodb/table-changes';
-import type { CourtesyConfig } from '../config';
-import type { FunctionName } from '../functions';
+import type { CourtesyConfig } from '../config-schema';
+import type { FunctionName } from './names';
 
 /** Every environment variable a function may receive. The stack supplies the values. */
 export const ENV_VARS = [

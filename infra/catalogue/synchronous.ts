@@ -4,10 +4,6 @@
  */
 import { invoked, paymentFlow } from './builders';
 
-/** The payment flow's operations on a customer's credits (issue 10: hold, capture, release, refund). */
-export const PAYMENT_FLOW_FUNCTIONS = ['hold', 'capture', 'release', 'refund'] as const;
-export type PaymentFlowFunction = (typeof PAYMENT_FLOW_FUNCTIONS)[number];
-
 export const SYNCHRONOUS_FUNCTIONS = {
   redeem: paymentFlow('redeem', 'Redeems courtesy credits against an order (sync, called by the payment flow)'),
   reverse: paymentFlow('reverse', 'Reverses a redemption, restoring the credits it used (sync, called by the payment flow)'),

@@ -1,7 +1,7 @@
 import type { CaptureRequest } from '../contracts';
 import { CreditError } from '../domain/errors';
 import { heldAmount, planCapture } from '../domain/hold';
-import { capturedEntry, releasedEntry } from '../domain/ledger';
+import { capturedEntry, releasedEntry } from '../domain/payment-entries';
 import { planRestore } from '../domain/restore';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';

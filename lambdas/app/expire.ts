@@ -1,5 +1,5 @@
 import type { StoredCredit } from '../domain/credit';
-import { expiredEntry } from '../domain/ledger';
+import { expiredEntry } from '../domain/credit-entries';
 import { deterministicId } from '../shared/ids';
 import type { ExpiryStore } from './ports';
 

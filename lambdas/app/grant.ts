@@ -3,7 +3,7 @@ import { decideCaps, utcDay, type Cap, type CapDecision, type CapPolicy, type Cu
 import { chargeIssuer, type ShardCharge } from '../domain/issuer-day';
 import { canonicalCategories, decideGrant, type Credit, type GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
-import { grantedEntry } from '../domain/ledger';
+import { grantedEntry } from '../domain/credit-entries';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { GRANT_RETRY, type RetryPolicy } from '../shared/retry';

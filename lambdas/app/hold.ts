@@ -4,7 +4,7 @@ import { assertPositiveMinorUnits } from '../domain/credit';
 import { assertPurchase } from '../domain/eligibility';
 import { CreditError } from '../domain/errors';
 import { holdLifetimeSeconds, newHold, type HoldPolicy } from '../domain/hold';
-import { heldEntry } from '../domain/ledger';
+import { heldEntry } from '../domain/payment-entries';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';

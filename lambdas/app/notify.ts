@@ -1,8 +1,8 @@
 import { isErased, shouldRemind, type Credit, type StoredCredit } from '../domain/credit';
 import { renderEmail, type RenderedEmail } from '../domain/email/render';
 import type { Clock } from '../shared/clock';
-import { NOTICE } from '../adapters/dynamodb/layout';
-import type { Mailer, NoticeKind, NoticeStore } from './ports';
+import { NOTICE, type NoticeKind } from '../domain/notice';
+import type { Mailer, NoticeStore } from './ports';
 import type { Reminder } from './stored';
 
 export interface NotifyDeps {

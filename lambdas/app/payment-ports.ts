@@ -1,10 +1,11 @@
 import type { SpendableCredit } from '../domain/allocation';
 import type { Hold } from '../domain/hold';
-import type { CapturedEntry, HeldEntry, LedgerEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/ledger';
+import type { LedgerEntry } from '../domain/ledger';
 import type { RefundProgress, Restoration, StoredCredit } from '../domain/restore';
-import type { KeyedOperation } from '../adapters/dynamodb/layout';
-import type { CommitOutcome, SpendStore, SpendTurn } from './ports';
+import type { KeyedOperation } from '../domain/keyed-operation';
+import type { CommitOutcome, HoldList, SpendStore, SpendTurn } from './ports';
 import type { AnswerOf, CaptureAnswer, HoldAnswer, RefundAnswer, ReleaseAnswer } from '../contracts/answers';
+import type { CapturedEntry, HeldEntry, RefundableEntry, RefundedEntry, ReleasedEntry } from '../domain/payment-entries';
 
 /**
  * The payment flow's answers (their contracts: lambdas/contracts/answers.ts) and the narrow store ports of its use cases (hold, capture, release, refund, the
@@ -16,7 +17,6 @@ export interface KeyedRecord<R> {
   readonly requestHash: string;
   readonly response: R;
 }
-export type { KeyedOperation } from '../adapters/dynamodb/layout';
 
 export type HoldResponse = AnswerOf<typeof HoldAnswer>;
 
@@ -34,11 +34,6 @@ export interface StoredCredits {
 export interface KeyedRecords {
   /** The answer stored under a caller's key, if any (read before acting: a retry of a capture that closed its hold replays). */
   getKeyedRecord(customerId: string, operation: KeyedOperation, key: string): Promise<KeyedRecord<unknown> | undefined>;
-}
-
-export interface HoldList {
-  /** The customer's hold items still stored (TTL removes them some time after their expiry), strongly consistent. */
-  listHolds(customerId: string): Promise<Hold[]>;
 }
 
 export interface HoldReader extends StoredCredits {

@@ -7,11 +7,11 @@ import type { LineApplication } from '../domain/eligibility';
 import type { Hold } from '../domain/hold';
 import type { HoldShrink } from '../domain/void';
 import type { DayTotals, Movement } from '../domain/finance';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/ledger';
-import type { NoticeKind } from '../adapters/dynamodb/layout';
+import type { LedgerEntry } from '../domain/ledger';
+import type { NoticeKind } from '../domain/notice';
 import type { ReminderNotice } from '../domain/events';
-import type { HoldList, PaymentFlowStore } from './payment-ports';
 import type { AnswerOf, RedeemAnswer } from '../contracts/answers';
+import type { ExpiredEntry, GrantedEntry, RedeemedEntry, ReversedEntry, VoidedEntry } from '../domain/credit-entries';
 
 /**
  * What the use cases need from the outside world. The DynamoDB, SES and EventBridge adapters implement these;
@@ -50,9 +50,6 @@ export interface ReminderNoticeRecord extends ReminderNotice {
   readonly messageId?: string;
 }
 
-/** Which email a notice records: one definition, with the table layout. */
-export type { NoticeKind } from '../adapters/dynamodb/layout';
-
 /** A stored value and the version it was read at (0: not stored yet); written back only if still at that version. */
 export interface Versioned<T> {
   readonly value: T;
@@ -88,7 +85,7 @@ export type ComplaintOutcome =
   | { readonly kind: 'pending'; readonly key: PendingKey };
 
 /**
- * Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`).
+ * Each use case names the few store methods it uses; the DynamoDB adapter implements them all (`CreditStore`, credit-store.ts).
  * A grant contends on the customer's usage counter and queues like a spend (lambdas/app/spend.ts), whose loop counts
  * its turn finished after the commit.
  */
@@ -220,6 +217,11 @@ export interface ReverseStore {
   }): Promise<CommitOutcome<never>>;
 }
 
+export interface HoldList {
+  /** The customer's hold items still stored (TTL removes them some time after their expiry), strongly consistent. */
+  listHolds(customerId: string): Promise<Hold[]>;
+}
+
 export interface BalanceStore extends SpendableCredits, HoldList {
   /** Ledger entries, newest first, `limit` per page; `cursor` continues a previous page. */
   history(customerId: string, limit: number, cursor?: string): Promise<{ entries: LedgerEntry[]; nextCursor?: string }>;
@@ -276,20 +278,6 @@ export interface ReportStore {
   /** Every ledger entry of every customer, page by page, in no particular order. */
   forEachLedgerEntry(visit: (entry: LedgerEntry) => void): Promise<void>;
 }
-
-/** Everything the service stores: what one DynamoDB table adapter provides. */
-export type CreditStore = GrantStore &
-  RedeemStore &
-  ReverseStore &
-  BalanceStore &
-  ExpiryStore &
-  NoticeStore &
-  VoidStore &
-  EraseStore &
-  AggregateStore &
-  ReportStore &
-  PaymentFlowStore &
-  ApprovalStore;
 
 export interface Mailer {
   send(input: { to: string; subject: string; html: string; text: string; tags: Record<string, string> }): Promise<{ messageId: string }>;

@@ -1,4 +1,4 @@
-import { NOTICE } from '../adapters/dynamodb/layout';
+import { NOTICE } from '../domain/notice';
 import {
   eventForDecision,
   eventForLedgerEntry,

@@ -3,7 +3,7 @@ import { allocate } from '../domain/allocation';
 import { assertPositiveMinorUnits } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { assertPurchase } from '../domain/eligibility';
-import { redeemedEntry } from '../domain/ledger';
+import { redeemedEntry } from '../domain/credit-entries';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';

@@ -1,6 +1,6 @@
 import type { RefundRequest } from '../contracts';
 import { CreditError } from '../domain/errors';
-import { refundedEntry, type RefundableEntry } from '../domain/ledger';
+import { refundedEntry, type RefundableEntry } from '../domain/payment-entries';
 import { assertCurrency } from '../domain/money';
 import { NOTHING_REFUNDED, planRefund, planRestore } from '../domain/restore';
 import type { Clock } from '../shared/clock';

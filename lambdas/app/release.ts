@@ -2,7 +2,7 @@ import type { ReleaseRequest } from '../contracts';
 import type { Allocation } from '../domain/allocation';
 import { CreditError } from '../domain/errors';
 import { heldAmount, planRelease, stillHeld, type Hold } from '../domain/hold';
-import { releasedEntry, type ReleasedEntry, type ReleaseReason } from '../domain/ledger';
+import { releasedEntry, type ReleasedEntry, type ReleaseReason } from '../domain/payment-entries';
 import { planRestore } from '../domain/restore';
 import type { Clock } from '../shared/clock';
 import { expiredReleaseId } from '../shared/ids';

@@ -2,7 +2,7 @@ import type { ReverseRequest } from '../contracts';
 import type { AnswerOf, ReverseAnswer } from '../contracts/answers';
 import { NOTHING_REFUNDED, planRestore, unrefunded } from '../domain/restore';
 import { CreditError } from '../domain/errors';
-import { reversedEntry } from '../domain/ledger';
+import { reversedEntry } from '../domain/credit-entries';
 import { assertCurrency } from '../domain/money';
 import type { Clock } from '../shared/clock';
 import { CONFLICT_RETRY, pauseAfterConflict, type RetryPolicy } from '../shared/retry';

@@ -1,17 +1,10 @@
 /**
  * The stream router's use case: each table stream record goes, unchanged, to the work queue of every concern
- * whose selectors name it (usually one; a change two concerns consume goes to both). A record whose messages
+ * that consumes it (usually one; a change two concerns consume goes to both; the routing table decides:
+ * lambdas/adapters/dynamodb/routes.ts). A record whose messages
  * could not all be sent is reported failed, so the stream mapping retries from it; a resend may duplicate a
  * message, which the workers absorb (they are idempotent). A record no route names is skipped.
  */
-import type { DynamoDBRecord } from 'aws-lambda';
-import { selects, type ChangeSelector } from '../adapters/dynamodb/table-changes';
-
-/** One concern's work queue and the changes it consumes (from the function catalogue, via the ROUTES setting). */
-export interface Route {
-  readonly queueUrl: string;
-  readonly consumes: readonly ChangeSelector[];
-}
 
 export interface OutgoingMessage {
   /** Unique within one call. */
@@ -33,19 +26,16 @@ export interface RouteOutcome {
   readonly skipped: number;
 }
 
-export function queuesFor(record: DynamoDBRecord, routes: readonly Route[]): string[] {
-  return routes.filter((r) => r.consumes.some((s) => selects(s, record))).map((r) => r.queueUrl);
-}
-
-export async function routeRecords(
-  records: readonly DynamoDBRecord[],
-  routes: readonly Route[],
+/** Sends each record, unchanged (as JSON), to every queue `queuesOf` names for it. */
+export async function routeRecords<R>(
+  records: readonly R[],
+  queuesOf: (record: R) => readonly string[],
   sender: QueueSender,
 ): Promise<RouteOutcome> {
   const byQueue = new Map<string, OutgoingMessage[]>();
   let skipped = 0;
   records.forEach((record, i) => {
-    const queues = queuesFor(record, routes);
+    const queues = queuesOf(record);
     if (queues.length === 0) skipped++;
     for (const q of queues) byQueue.set(q, [...(byQueue.get(q) ?? []), { id: String(i), body: JSON.stringify(record) }]);
   });

@@ -1,12 +1,13 @@
 import type { StoredCredit } from '../domain/credit';
 import type { DayTotals } from '../domain/finance';
 import type { LedgerEntry } from '../domain/ledger';
-import type { NoticeKind } from '../adapters/dynamodb/layout';
+import type { NoticeKind } from '../domain/notice';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Hold } from '../domain/hold';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
-import type { KeyedOperation, KeyedRecord } from './payment-ports';
+import type { KeyedRecord } from './payment-ports';
 import type { GrantRecord, PendingKey, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
+import type { KeyedOperation } from '../domain/keyed-operation';
 
 /**
  * What the table holds and how it changes, as domain values: the DynamoDB adapter decodes every stored item and

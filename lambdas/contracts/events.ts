@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { DECLINE_REASON_CODES } from '../domain/approval';
 import { CAPS } from '../domain/caps';
 import { DETAIL_TYPES, type DetailType } from '../domain/events';
-import { RELEASE_REASONS } from '../domain/ledger';
+import { RELEASE_REASONS } from '../domain/payment-entries';
 import { Allocation, currency, instant, minor, reasonCode, ref } from './published';
 
 /**

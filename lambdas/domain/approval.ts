@@ -1,7 +1,7 @@
 import { creditTerms, DAY_MS, decideGrant, type Credit, type ErasedCredit, type GrantPolicy, type GrantRequest } from './credit';
 import { sameActor } from './actor';
 import { CreditError } from './errors';
-import { grantedEntry, type GrantedEntry } from './ledger';
+import { grantedEntry, type GrantedEntry } from './credit-entries';
 import { assertCurrency, maxMinorUnits } from './money';
 import type { ReasonCode } from './reason-code';
 import type { EligibleCategory } from './eligibility';

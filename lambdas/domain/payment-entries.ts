@@ -1,6 +1,6 @@
 import type { Allocation } from './allocation';
 import type { Hold } from './hold';
-import type { EntryBase, RedeemedEntry } from './ledger';
+import type { EntryBase, RedeemedEntry } from './credit-entries';
 import type { RefundProgress } from './restore';
 
 /**

@@ -1,7 +1,8 @@
 import type { HeldVoid, StoredCredit, VoidRecord } from './credit';
 import { CreditError } from './errors';
 import { holdState, type Hold } from './hold';
-import { releasedEntry, voidedEntry, type ReleasedEntry, type VoidedEntry } from './ledger';
+import { releasedEntry, type ReleasedEntry } from './payment-entries';
+import { voidedEntry, type VoidedEntry } from './credit-entries';
 
 /**
  * Voiding a credit (made in error, fraud): its whole unspent rest is removed, once — what is left on it and its part

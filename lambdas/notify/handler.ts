@@ -6,12 +6,13 @@ import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 import { mailer } from '../adapters/ses';
+import { decodeStreamRecord } from '../adapters/dynamodb/stream-record';
 
 /**
  * NotifyQueue (table stream, via the router): a new credit item (→ "credit issued" email) and a reminder item removed by TTL (→ "about to lapse"
  * email). An SES failure fails the message, which SQS delivers again (then to NotifyDlq).
  */
-export const handler = sqsStreamHandler(async (change) => {
+export const handler = sqsStreamHandler(decodeStreamRecord, async (change) => {
   const deps = { store: creditStore(), mailer: mailer(), clock, timeZone: emailTimeZone() };
   if (change.change === 'inserted' && change.item.kind === 'credit') {
     const { credit } = change.item;

@@ -3,9 +3,10 @@ import { eventForStoredItem } from '../app/publish';
 import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { eventPublisher } from '../adapters/eventbridge';
+import { decodeStreamRecord } from '../adapters/dynamodb/stream-record';
 
 /** PublishQueue (table stream, via the router): new ledger entries and sent reminders → published on EventBridge. */
-export const handler = sqsStreamHandler(async (change) => {
+export const handler = sqsStreamHandler(decodeStreamRecord, async (change) => {
   const event = change.change === 'inserted' ? eventForStoredItem(change.item) : undefined;
   if (!event) return ignoreChange(change);
   await eventPublisher().publish([event]);

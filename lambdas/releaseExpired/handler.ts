@@ -5,6 +5,7 @@ import { clock } from '../shared/clock';
 import { ignoreChange, sqsStreamHandler } from '../shared/sqs-stream';
 import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
+import { decodeStreamRecord } from '../adapters/dynamodb/stream-record';
 
 /**
  * ReleaseExpiredQueue (table stream, via the router): a hold item removed by TTL (its lifetime passed) → what it
@@ -18,4 +19,4 @@ async function onHoldRemoved(change: TableChange): Promise<void> {
   logger.info('expired hold', { holdId: hold.holdId, customerId: hold.customerId, outcome });
 }
 
-export const handler = sqsStreamHandler(onHoldRemoved);
+export const handler = sqsStreamHandler(decodeStreamRecord, onHoldRemoved);

@@ -2,8 +2,6 @@ import { parseCapPolicy, type CapPolicy } from '../domain/caps';
 import { DEFAULT_APPROVAL_POLICY, MAX_APPROVAL_TIMEOUT_HOURS, parseApprovalThresholds, type ApprovalPolicy } from '../domain/approval';
 import { DEFAULT_GRANT_POLICY, type GrantPolicy } from '../domain/credit';
 import { DEFAULT_HOLD_POLICY, type HoldPolicy } from '../domain/hold';
-import type { Route } from '../app/route';
-import type { ChangeSelector } from '../adapters/dynamodb/table-changes';
 
 /** Environment settings, read when first needed so a missing one fails loudly with its name. */
 export function required(name: string): string {
@@ -58,31 +56,4 @@ export function approvalPolicy(): ApprovalPolicy {
   if (timeoutHours > MAX_APPROVAL_TIMEOUT_HOURS)
     throw new Error(`environment variable APPROVAL_TIMEOUT_HOURS must be at most ${MAX_APPROVAL_TIMEOUT_HOURS}`);
   return { thresholdsMajorUnits: parsed.thresholds, timeoutHours };
-}
-
-/** Name of the router's setting: the work queues and the table changes each consumes (JSON, set by the stack). */
-export const ROUTES_VAR = 'ROUTES';
-
-/** The router's routes (ROUTES): `[{ queueUrl, consumes: ChangeSelector[] }]`, checked so a bad value fails loudly. */
-export function routes(): Route[] {
-  const raw = required(ROUTES_VAR);
-  const bad = (why: string): never => {
-    throw new Error(`environment variable ${ROUTES_VAR} is not a list of { queueUrl, consumes }: ${why}`);
-  };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return bad('not JSON');
-  }
-  if (!Array.isArray(parsed) || parsed.length === 0) return bad('not a non-empty list');
-  return parsed.map((r: any, i) => {
-    if (typeof r?.queueUrl !== 'string' || r.queueUrl === '') bad(`entry ${i} has no queueUrl`);
-    if (!Array.isArray(r.consumes) || r.consumes.length === 0) bad(`entry ${i} consumes nothing`);
-    for (const s of r.consumes) {
-      if ((s?.change !== 'inserted' && s?.change !== 'expired') || typeof s.item !== 'string')
-        bad(`entry ${i} has a selector ${JSON.stringify(s)}`);
-    }
-    return { queueUrl: r.queueUrl, consumes: r.consumes as ChangeSelector[] };
-  });
 }

@@ -1,6 +1,6 @@
 import { CONTEXT_KEYS, parseConfig } from '../../infra/config';
-import { GUARD_ACKNOWLEDGEMENTS, guardAcknowledgementsFor, optionIsOn } from '../../infra/guard-acknowledgements';
-import { failureDestinations, guardFindings, guardRuleIds, guardVersion, triageFindings, type GuardFinding } from '../../infra/guard';
+import { GUARD_ACKNOWLEDGEMENTS, guardAcknowledgementsFor, optionIsOn, triageFindings } from '../../infra/guard-acknowledgements';
+import { failureDestinations, guardFindings, guardRuleIds, guardVersion, type GuardFinding } from '../../infra/guard';
 import { LANDING_ZONE_DEFAULTS } from '../../infra/options/settings';
 import { cdkJsonContext, synthTemplate } from '../../infra/synth';
 import { FUNCTION_NAMES, functionsTriggeredBy } from '../../infra/functions';

@@ -1,6 +1,6 @@
 import { pascal } from '../../infra/constructs/service-function';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ATTR, ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
+import { ATTR, ITEM } from '../../lambdas/adapters/dynamodb/layout';
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import {
   FUNCTIONS,
@@ -12,6 +12,7 @@ import {
   type FunctionName,
 } from '../../infra/functions';
 import { functionLogicalIds, synthTemplate } from '../../infra/synth';
+import { NOTICE } from '../../lambdas/domain/notice';
 
 /** One synthesis (no bundling) for the whole file. */
 const json = synthTemplate();

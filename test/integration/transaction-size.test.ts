@@ -14,11 +14,12 @@ import { MAX_CREDITS_PER_REDEMPTION, redeemCredits } from '../../lambdas/app/red
 import { refundTaken } from '../../lambdas/app/refund';
 import { releaseHold } from '../../lambdas/app/release';
 import { newHold } from '../../lambdas/domain/hold';
-import { heldEntry, redeemedEntry } from '../../lambdas/domain/ledger';
+import { heldEntry } from '../../lambdas/domain/payment-entries';
 import { rejectedCreditError } from '../support/credit-errors';
 import { customerWith, directStore, realTime } from './direct-store';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { unique } from './service-client';
+import { redeemedEntry } from '../../lambdas/domain/credit-entries';
 
 jest.setTimeout(240_000);
 

@@ -13,7 +13,7 @@ import type { CommitOutcome, ComplaintOutcome, GrantStore, RedeemRecord, RedeemS
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
-import type { RedeemedEntry } from '../../lambdas/domain/ledger';
+import type { RedeemedEntry } from '../../lambdas/domain/credit-entries';
 import { backoffDelay, CONFLICT_RETRY, GRANT_RETRY, REDEEM_RETRY, type RetryPolicy } from '../../lambdas/shared/retry';
 import { FUNCTIONS } from '../../infra/functions';
 import { MemorySpendQueue } from './fakes/spend-queue';

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createDocumentClient, DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
 import type { Credit } from '../../lambdas/domain/credit';
 import { GRANT_SK, ITEM, keys } from '../../lambdas/adapters/dynamodb/layout';
-import { grantedEntry } from '../../lambdas/domain/ledger';
+import { grantedEntry } from '../../lambdas/domain/credit-entries';
 
 const doc = mockClient(DynamoDBDocumentClient);
 const store = new DynamoCreditStore(createDocumentClient(new DynamoDBClient({ region: 'eu-central-1' })), 'table');

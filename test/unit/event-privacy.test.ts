@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { grantCredit } from '../../lambdas/app/grant';
-import type { CreditStore } from '../../lambdas/app/ports';
+import type { CreditStore } from '../../lambdas/app/credit-store';
 import { ComplaintResolvedDetail, parseContract } from '../../lambdas/contracts';
 import { DEFAULT_CAP_POLICY } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';

@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { DETAIL_TYPES, EVENT_SOURCE, eventForLedgerEntry, eventForReminder, type OutgoingEvent } from '../../lambdas/domain/events';
-import {
-  signedAmount,
-  type ExpiredEntry,
-  type VoidedEntry,
-  type GrantedEntry,
-  type LedgerEntry,
-  type RedeemedEntry,
-  type ReversedEntry,
-} from '../../lambdas/domain/ledger';
+import { signedAmount, type LedgerEntry } from '../../lambdas/domain/ledger';
+import type { ExpiredEntry, VoidedEntry, GrantedEntry, RedeemedEntry, ReversedEntry } from '../../lambdas/domain/credit-entries';
 
 const EMAIL = 'kunde@example.de';
 

@@ -11,7 +11,7 @@ import type { ComplaintResolvedDetail } from '../../lambdas/contracts';
 import type { CapPolicy, CustomerUsage, DayUsage, GrantRefusal } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
-import type { GrantedEntry } from '../../lambdas/domain/ledger';
+import type { GrantedEntry } from '../../lambdas/domain/credit-entries';
 import { complaintDetail } from '../support/complaints';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');

@@ -11,17 +11,11 @@ import {
   type Hold,
 } from '../../lambdas/domain/hold';
 import { NOTHING_REFUNDED, isLive, planRefund, planRestore, unrefunded, type StoredCredit } from '../../lambdas/domain/restore';
-import {
-  capturedEntry,
-  heldEntry,
-  redeemedEntry,
-  refundedEntry,
-  releasedEntry,
-  signedAmount,
-  LEDGER_KINDS,
-} from '../../lambdas/domain/ledger';
+import { signedAmount, LEDGER_KINDS } from '../../lambdas/domain/ledger';
 import { DETAIL_TYPES, eventForLedgerEntry } from '../../lambdas/domain/events';
 import { ERROR_CODES } from '../../lambdas/domain/errors';
+import { redeemedEntry } from '../../lambdas/domain/credit-entries';
+import { capturedEntry, heldEntry, refundedEntry, releasedEntry } from '../../lambdas/domain/payment-entries';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const at = (ms: number) => new Date(NOW.getTime() + ms).toISOString();

@@ -8,7 +8,7 @@ import { grantUsageItem, issuerUsageItem, refusalItem } from '../../lambdas/adap
 import { eventForStoredItem } from '../../lambdas/app/publish';
 import type { GrantRefusal } from '../../lambdas/domain/caps';
 import { eventForLedgerEntry } from '../../lambdas/domain/events';
-import { grantedEntry } from '../../lambdas/domain/ledger';
+import { grantedEntry } from '../../lambdas/domain/credit-entries';
 import { credit } from './adapters/fixtures';
 
 const refusal: GrantRefusal = {

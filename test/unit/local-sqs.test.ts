@@ -1,6 +1,7 @@
 /** Local SQS queues and the SQS event source mapping's batch judgement; stream failure records as AWS sends them; PutEvents limits. */
 import { Activity } from '../../local/activity';
 import { Queues } from '../../local/sqs';
+import { handleSqsOperation } from '../../local/sqs-protocol';
 import { failedMessageIds, toSqsRecord } from '../../local/sqs-mappings';
 import { failureObjectKey, streamFailureRecord } from '../../local/stream-mappings';
 import { EventBuses } from '../../local/eventbridge';
@@ -50,18 +51,21 @@ describe('Queues', () => {
 
   it('deletes by receipt handle and answers the JSON protocol with MD5s the SDK checks', () => {
     const q = queues();
-    const sent = q.handle('SendMessage', {
+    const sent = handleSqsOperation(q, 'SendMessage', {
       QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/000000000000/work',
       MessageBody: 'hello',
     }) as any;
     expect(sent.MD5OfMessageBody).toBe('5d41402abc4b2a76b9719d911017c592');
-    const got = q.handle('ReceiveMessage', { QueueUrl: 'http://127.0.0.1:1/000000000000/work', MaxNumberOfMessages: 10 }) as any;
+    const got = handleSqsOperation(q, 'ReceiveMessage', {
+      QueueUrl: 'http://127.0.0.1:1/000000000000/work',
+      MaxNumberOfMessages: 10,
+    }) as any;
     expect(got.Messages[0]).toMatchObject({ MessageId: sent.MessageId, Body: 'hello', MD5OfBody: sent.MD5OfMessageBody });
-    q.handle('DeleteMessage', { QueueUrl: 'work', ReceiptHandle: got.Messages[0].ReceiptHandle });
+    handleSqsOperation(q, 'DeleteMessage', { QueueUrl: 'work', ReceiptHandle: got.Messages[0].ReceiptHandle });
     expect(q.snapshot().work).toEqual([]);
-    expect(q.handle('GetQueueUrl', { QueueName: 'dlq' })).toEqual({ QueueUrl: 'http://127.0.0.1:1/000000000000/dlq' });
-    expect(() => q.handle('SendMessage', { QueueUrl: 'nope', MessageBody: 'x' })).toThrow(/does not exist/);
-    expect(() => q.handle('PurgeQueue', { QueueUrl: 'work' })).toThrow(/not emulated/);
+    expect(handleSqsOperation(q, 'GetQueueUrl', { QueueName: 'dlq' })).toEqual({ QueueUrl: 'http://127.0.0.1:1/000000000000/dlq' });
+    expect(() => handleSqsOperation(q, 'SendMessage', { QueueUrl: 'nope', MessageBody: 'x' })).toThrow(/does not exist/);
+    expect(() => handleSqsOperation(q, 'PurgeQueue', { QueueUrl: 'work' })).toThrow(/not emulated/);
   });
 
   it('SQS event records have the shape Lambda sends', () => {

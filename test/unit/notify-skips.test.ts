@@ -3,9 +3,10 @@
  * and the address used is the stored one (not an older stream image).
  */
 import { sendCreditIssued, sendExpiryReminder, type NotifyDeps } from '../../lambdas/app/notify';
-import type { NoticeKind, ReminderNoticeRecord } from '../../lambdas/app/ports';
+import type { ReminderNoticeRecord } from '../../lambdas/app/ports';
 import type { Credit, StoredCredit } from '../../lambdas/domain/credit';
 import { credit as granted, NOW } from './adapters/fixtures';
+import type { NoticeKind } from '../../lambdas/domain/notice';
 
 class Fake {
   credit: StoredCredit | undefined;

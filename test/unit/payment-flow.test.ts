@@ -11,7 +11,7 @@ import { redeemCredits } from '../../lambdas/app/redeem';
 import { getBalance } from '../../lambdas/app/balance';
 import { DAY_MS } from '../../lambdas/domain/credit';
 import type { Hold } from '../../lambdas/domain/hold';
-import type { CapturedEntry, ReleasedEntry } from '../../lambdas/domain/ledger';
+import type { CapturedEntry, ReleasedEntry } from '../../lambdas/domain/payment-entries';
 import { deterministicId, fingerprint } from '../../lambdas/shared/ids';
 import type { RetryPolicy } from '../../lambdas/shared/retry';
 import { MemoryStore } from './fakes/memory-store';

@@ -8,7 +8,7 @@ import { HoldRequest, ComplaintResolvedDetail, parseContract } from '../../lambd
 import { assertPurchase, creditCovers, type PurchaseCategory } from '../../lambdas/domain/eligibility';
 import { eventForLedgerEntry } from '../../lambdas/domain/events';
 import { newHold } from '../../lambdas/domain/hold';
-import { capturedEntry, heldEntry, refundedEntry, releasedEntry, RELEASE_REASONS } from '../../lambdas/domain/ledger';
+import { capturedEntry, heldEntry, refundedEntry, releasedEntry, RELEASE_REASONS } from '../../lambdas/domain/payment-entries';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const hold = newHold({

@@ -6,7 +6,7 @@
  * while remainingBalance > 0), and the caller redeems the rest with a new idempotency key or pays it otherwise.
  */
 import { MAX_CREDITS_PER_REDEMPTION, redeemCredits } from '../../lambdas/app/redeem';
-import type { CreditStore } from '../../lambdas/app/ports';
+import type { CreditStore } from '../../lambdas/app/credit-store';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 let ids = 0;

@@ -7,10 +7,11 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { compilePattern } from '../../local/pattern';
 import { filterPatterns, selects } from '../../lambdas/adapters/dynamodb/table-changes';
-import { ITEM, NOTICE } from '../../lambdas/adapters/dynamodb/layout';
-import { queuesFor, routeRecords, type OutgoingMessage, type QueueSender, type Route } from '../../lambdas/app/route';
-import { routes as routesSetting } from '../../lambdas/shared/config';
+import { ITEM } from '../../lambdas/adapters/dynamodb/layout';
+import { routeRecords, type OutgoingMessage, type QueueSender } from '../../lambdas/app/route';
+import { queuesFor, routes as routesSetting, type Route } from '../../lambdas/adapters/dynamodb/routes';
 import { functionsTriggeredBy, routeFilters } from '../../infra/functions';
+import { NOTICE } from '../../lambdas/domain/notice';
 
 const TTL = { type: 'Service', principalId: 'dynamodb.amazonaws.com' };
 let seq = 0;
@@ -134,21 +135,25 @@ describe('routeRecords: per-record failure', () => {
 
   test('each record goes unchanged, as JSON, to its queue; a record no route names is skipped', async () => {
     const sender = new FakeSender();
-    const out = await routeRecords(batch, ROUTES, sender);
+    const out = await routeRecords(batch, (r) => queuesFor(r, ROUTES), sender);
     expect(out).toEqual({ failed: [], sent: { notify: 1, publish: 1, expire: 1, aggregate: 1 }, skipped: 1 });
     const byQueue = Object.fromEntries(sender.sent.map((s) => [s.queueUrl, s.messages.map((m) => JSON.parse(m.body))]));
     expect(byQueue).toEqual({ notify: [batch[0]], publish: [batch[1]], expire: [batch[2]], aggregate: [batch[1]] });
   });
 
   test('an entry SQS refuses fails its record only', async () => {
-    const out = await routeRecords(batch, ROUTES, new FakeSender((q, ms) => new Set(q === 'publish' ? ms.map((m) => m.id) : [])));
+    const out = await routeRecords(
+      batch,
+      (r) => queuesFor(r, ROUTES),
+      new FakeSender((q, ms) => new Set(q === 'publish' ? ms.map((m) => m.id) : [])),
+    );
     expect(out.failed).toEqual([1]);
     expect(out.sent).toEqual({ notify: 1, publish: 0, expire: 1, aggregate: 1 });
   });
 
   test('a send that throws fails every record bound for that queue; a record bound for two queues fails if either fails', async () => {
     const both: Route[] = [...ROUTES, { queueUrl: 'finance', consumes: [{ change: 'inserted', item: ITEM.LEDGER }] }];
-    const out = await routeRecords(batch, both, new FakeSender((q) => (q === 'finance' ? 'throw' : new Set())));
+    const out = await routeRecords(batch, (r) => queuesFor(r, both), new FakeSender((q) => (q === 'finance' ? 'throw' : new Set())));
     expect(out.failed).toEqual([1]);
     expect(out.sent.publish).toBe(1);
   });

@@ -7,9 +7,10 @@ import { voidCredit } from '../../lambdas/app/void';
 import type { Credit, StoredCredit, VoidRecord } from '../../lambdas/domain/credit';
 import { newHold, planCapture, type Hold } from '../../lambdas/domain/hold';
 import { CreditError } from '../../lambdas/domain/errors';
-import { grantedEntry, type LedgerEntry, type VoidedEntry } from '../../lambdas/domain/ledger';
+import type { LedgerEntry } from '../../lambdas/domain/ledger';
 import { decideVoid } from '../../lambdas/domain/void';
 import { credit as granted, NOW } from './adapters/fixtures';
+import { grantedEntry, type VoidedEntry } from '../../lambdas/domain/credit-entries';
 
 const LATER = new Date('2026-03-10T00:00:00.000Z');
 const code = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as CreditError).code;

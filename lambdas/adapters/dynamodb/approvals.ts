@@ -1,6 +1,6 @@
 import type { ApprovalDecision, PendingGrant } from '../../domain/approval';
 import type { StoredCredit } from '../../domain/credit';
-import type { GrantedEntry } from '../../domain/ledger';
+import type { GrantedEntry } from '../../domain/credit-entries';
 import type { ApprovalCommit, ApprovalStore, CommitOutcome, ComplaintOutcome, DeclineCommit, UsageUpdate } from '../../app/ports';
 import type { Table } from './client';
 import { decisionItem } from './approval-codec';

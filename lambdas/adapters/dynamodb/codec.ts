@@ -2,17 +2,19 @@ import { REASON_CODES } from '../../domain/reason-code';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { Allocation } from '../../domain/allocation';
 import { DAY_MS, type Credit, type StoredCredit, type VoidRecord } from '../../domain/credit';
-import { LEDGER_KINDS, type LedgerEntry, type RedemptionState } from '../../domain/ledger';
-import type { GrantRecord, NoticeKind, RedeemRecord, ReminderNoticeRecord } from '../../app/ports';
+import { LEDGER_KINDS, type LedgerEntry } from '../../domain/ledger';
+import type { GrantRecord, RedeemRecord, ReminderNoticeRecord } from '../../app/ports';
 import type { Reminder, StoredItem } from '../../app/stored';
 import { decodeApplied, decodeDayTotals } from './finance-codec';
 import { decodeDecision, decodePendingGrant, decodePendingKey } from './approval-codec';
 import { decodeGrantUsage, decodeIssuerUsage, decodeRefusal } from './issuance-codec';
 import { describe, fields, storedResponse, type Fields, type RawItem } from './fields';
-import { GRANT_SK, ITEM, NOTICE, keys } from './layout';
+import { GRANT_SK, ITEM, keys } from './layout';
 import { decodeSpendQueue } from './spend-queue';
 import { decodeHold, decodeOperationKey, decodePaymentFlowEntry, entryAttributes, refundProgress } from './payment-codec';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
+import { NOTICE, type NoticeKind } from '../../domain/notice';
+import type { RedemptionState } from '../../domain/credit-entries';
 
 /**
  * Item codecs: each domain value to the item that stores it, and every stored item back to a domain value

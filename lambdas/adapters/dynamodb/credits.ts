@@ -1,7 +1,7 @@
 import type { SpendableCredit } from '../../domain/allocation';
 import type { Credit, StoredCredit } from '../../domain/credit';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
-import type { GrantedEntry } from '../../domain/ledger';
+import type { GrantedEntry } from '../../domain/credit-entries';
 import type { GrantRefusal } from '../../domain/caps';
 import type { IssuerDay } from '../../domain/issuer-day';
 import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, SpendTurn, UsageUpdate, Versioned } from '../../app/ports';

@@ -1,8 +1,9 @@
 import { CreditError } from '../../domain/errors';
-import type { ExpiredEntry, LedgerEntry } from '../../domain/ledger';
+import type { LedgerEntry } from '../../domain/ledger';
 import type { Table } from './client';
 import { decodeAs, ledgerItem } from './codec';
 import { PREFIX, keys } from './layout';
+import type { ExpiredEntry } from '../../domain/credit-entries';
 
 /** The ledger: single entries, the expiry append, and history pages behind an opaque cursor. */
 export class Ledger {

@@ -3,7 +3,6 @@ import type {
   CaptureStore,
   ExpiredHoldStore,
   HoldStore,
-  KeyedOperation,
   KeyedRecord,
   RefundStore,
   ReleaseStore,
@@ -14,6 +13,7 @@ import { decodeAs, ledgerItem } from './codec';
 import { debitCredit, restoreCredit } from './credit-writes';
 import { holdItem, operationKeyItem } from './payment-codec';
 import { PREFIX, keys } from './layout';
+import type { KeyedOperation } from '../../domain/keyed-operation';
 
 /** The hold replaced by its next state: only if nobody changed it since it was read and its lifetime has not passed. */
 export function holdUpdate(table: Table, before: Hold, after: Hold, now: Date): TransactItems[number] {

@@ -1,4 +1,4 @@
-import type { CreditStore } from '../../app/ports';
+import type { CreditStore } from '../../app/credit-store';
 import { tableName } from '../../shared/config';
 import { once } from '../../shared/once';
 import { tracer } from '../../shared/observability';

@@ -24,6 +24,8 @@
  * | decision    | C#<customerId>      | DECISION#<pendingId>                 | none (the guard: one decision per pending grant; drives GrantApproved/GrantDeclined) |
  * | spend queue | C#<customerId>      | QUEUE#SPEND (tickets issued, ticket served; only under contention) | last use + 1 day |
  */
+import type { KeyedOperation } from '../../domain/keyed-operation';
+import type { NoticeKind } from '../../domain/notice';
 
 /** Attribute names of the table's keys, TTL and item kind. */
 export const ATTR = { PK: 'pk', SK: 'sk', TTL: 'ttl', KIND: 'type', NOTICE: 'notice' } as const;
@@ -71,10 +73,6 @@ export const CODE_ATTRIBUTES = {
 export const ERASED_AT = 'erasedAt';
 export const ERASURE_MARKED: readonly ItemKind[] = [ITEM.CREDIT, ITEM.PENDING_GRANT];
 
-/** Which email a notice item records (the `notice` attribute). */
-export const NOTICE = { ISSUED: 'ISSUED', REMINDER: 'REMINDER' } as const;
-export type NoticeKind = (typeof NOTICE)[keyof typeof NOTICE];
-
 /** Sort-key prefixes (a Query by prefix reads one kind). */
 export const PREFIX = {
   CREDIT: 'CREDIT#',
@@ -89,10 +87,6 @@ export const PREFIX = {
   PENDING: 'PENDING#',
   DECISION: 'DECISION#',
 } as const;
-
-/** Payment-flow operations idempotent by a caller's key (the `operation` attribute of their key items; redeem's predate it). */
-export const KEYED_OPERATIONS = ['HOLD', 'CAPTURE', 'REFUND'] as const;
-export type KeyedOperation = (typeof KEYED_OPERATIONS)[number];
 
 /** Sorts after every ISO timestamp: the upper bound of a credit range query. */
 export const CREDIT_RANGE_END = `${PREFIX.CREDIT}~`;

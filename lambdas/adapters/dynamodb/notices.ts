@@ -1,7 +1,8 @@
-import type { NoticeKind, ReminderNoticeRecord } from '../../app/ports';
+import type { ReminderNoticeRecord } from '../../app/ports';
 import type { Table } from './client';
 import { noticeItem } from './codec';
 import { keys } from './layout';
+import type { NoticeKind } from '../../domain/notice';
 
 /** Notice items: the record that an email went out, written once, so a retried stream batch never sends twice. */
 export class Notices {

@@ -1,13 +1,15 @@
 import type { Allocation } from '../../domain/allocation';
 import { PURCHASE_CATEGORIES, type LineApplication } from '../../domain/eligibility';
 import type { HeldAllocation, Hold } from '../../domain/hold';
-import { RELEASE_REASONS, type LedgerEntry, type PaymentFlowEntry, type ReleaseReason } from '../../domain/ledger';
+import type { LedgerEntry } from '../../domain/ledger';
 import type { RefundProgress } from '../../domain/restore';
 import type { KeyedRecord } from '../../app/payment-ports';
 import { expiredReleaseId } from '../../shared/ids';
 import { storedResponse, type Fields, type RawItem } from './fields';
-import { CODE_ATTRIBUTES, ITEM, KEYED_OPERATIONS, keys, type KeyedOperation } from './layout';
+import { CODE_ATTRIBUTES, ITEM, keys } from './layout';
 import { epochSeconds, KEY_RETENTION_MS } from './ttl';
+import { KEYED_OPERATIONS, type KeyedOperation } from '../../domain/keyed-operation';
+import { RELEASE_REASONS, type PaymentFlowEntry, type ReleaseReason } from '../../domain/payment-entries';
 
 /**
  * Item codecs of the payment flow (issue 10): the hold item, the key items of hold, capture and refund, the

@@ -1,5 +1,5 @@
 import type { Allocation } from '../../domain/allocation';
-import type { RedeemedEntry, ReversedEntry } from '../../domain/ledger';
+import type { RedeemedEntry, ReversedEntry } from '../../domain/credit-entries';
 import type { CommitOutcome, RedeemRecord, RedeemStore } from '../../app/ports';
 import type { Table } from './client';
 import { decodeAs, ledgerItem, redeemKeyItem } from './codec';

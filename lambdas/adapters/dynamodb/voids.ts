@@ -1,5 +1,5 @@
 import type { StoredCredit, VoidRecord } from '../../domain/credit';
-import type { VoidedEntry } from '../../domain/ledger';
+import type { VoidedEntry } from '../../domain/credit-entries';
 import type { HoldShrink } from '../../domain/void';
 import type { CommitOutcome } from '../../app/ports';
 import type { Table } from './client';

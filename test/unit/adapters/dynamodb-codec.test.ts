@@ -11,7 +11,8 @@ import { TTL_REMOVER } from '../../../lambdas/adapters/dynamodb/layout';
 import type { Credit } from '../../../lambdas/domain/credit';
 import { credit as base, EXPIRES, NOW, redemptionOf } from './fixtures';
 import { eventForLedgerEntry } from '../../../lambdas/domain/events';
-import { expiredEntry, grantedEntry, reversedEntry, type LedgerEntry } from '../../../lambdas/domain/ledger';
+import type { LedgerEntry } from '../../../lambdas/domain/ledger';
+import { expiredEntry, grantedEntry, reversedEntry } from '../../../lambdas/domain/credit-entries';
 
 const credit: Credit = { ...base, remaining: 2000 };
 const allocations = [{ creditId: credit.creditId, amount: 400, expiresAt: EXPIRES }];

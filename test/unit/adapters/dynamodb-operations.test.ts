@@ -11,7 +11,7 @@ import { creditItem, ledgerItem } from '../../../lambdas/adapters/dynamodb/codec
 import { shardOf } from '../../../lambdas/adapters/dynamodb/finance';
 import { FIN_SHARDS } from '../../../lambdas/adapters/dynamodb/layout';
 import { newHold } from '../../../lambdas/domain/hold';
-import { voidedEntry } from '../../../lambdas/domain/ledger';
+import { voidedEntry } from '../../../lambdas/domain/credit-entries';
 import { decideVoid } from '../../../lambdas/domain/void';
 import { credit, EXPIRES, NOW } from './fixtures';
 import { cancelled, TABLE, useMockedTable } from './mocked-table';

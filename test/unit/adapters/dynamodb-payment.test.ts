@@ -9,7 +9,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { decodeItem, type DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { ledgerItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { newHold, planCapture } from '../../../lambdas/domain/hold';
-import { capturedEntry, heldEntry, refundedEntry, releasedEntry } from '../../../lambdas/domain/ledger';
+import { capturedEntry, heldEntry, refundedEntry, releasedEntry } from '../../../lambdas/domain/payment-entries';
 import type { KeyedRecord } from '../../../lambdas/app/payment-ports';
 import { NOW, redemptionOf } from './fixtures';
 import { cancelled, expectedDebit as debit, expectedRestore as restore, TABLE, useMockedTable } from './mocked-table';

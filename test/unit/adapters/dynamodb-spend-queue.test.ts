@@ -9,9 +9,9 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDocumentClient, decodeItem, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { SPEND_QUEUE_SK } from '../../../lambdas/adapters/dynamodb/layout';
-import { redeemedEntry } from '../../../lambdas/domain/ledger';
+import { redeemedEntry } from '../../../lambdas/domain/credit-entries';
 import { newHold } from '../../../lambdas/domain/hold';
-import { heldEntry } from '../../../lambdas/domain/ledger';
+import { heldEntry } from '../../../lambdas/domain/payment-entries';
 
 const TABLE = 'CourtesyCredits';
 const NOW = new Date('2026-03-01T10:00:00.000Z');

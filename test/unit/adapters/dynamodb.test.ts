@@ -8,7 +8,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { CreditError } from '../../../lambdas/domain/errors';
-import { expiredEntry, grantedEntry, reversedEntry } from '../../../lambdas/domain/ledger';
+import { expiredEntry, grantedEntry, reversedEntry } from '../../../lambdas/domain/credit-entries';
 import type { RedeemRecord } from '../../../lambdas/app/ports';
 import { credit, EXPIRES, NOW, redemptionOf } from './fixtures';
 import { cancelled, expectedDebit, expectedRestore, TABLE, useMockedTable } from './mocked-table';

@@ -17,7 +17,6 @@ import {
   ERASED_AT,
   ERASURE_MARKED,
   ITEM,
-  KEYED_OPERATIONS,
   PERSONAL_ATTRIBUTES,
   keys,
   type ItemKind,
@@ -26,9 +25,11 @@ import { DECLINE_REASON_CODES } from '../../../lambdas/domain/approval';
 import { CAPS } from '../../../lambdas/domain/caps';
 import { ELIGIBLE_CATEGORIES, PURCHASE_CATEGORIES } from '../../../lambdas/domain/eligibility';
 import { REPORT_COLUMNS } from '../../../lambdas/domain/finance';
-import { RELEASE_REASONS, type LedgerEntry } from '../../../lambdas/domain/ledger';
+import type { LedgerEntry } from '../../../lambdas/domain/ledger';
 import { REASON_CODES } from '../../../lambdas/domain/reason-code';
 import { expiredReleaseId } from '../../../lambdas/shared/ids';
+import { KEYED_OPERATIONS } from '../../../lambdas/domain/keyed-operation';
+import { RELEASE_REASONS } from '../../../lambdas/domain/payment-entries';
 
 /** Every personal value generated here carries this mark, so "nothing personal is left" is a search for it. */
 const MARK = '⟨personal⟩';

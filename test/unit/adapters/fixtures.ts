@@ -1,7 +1,7 @@
 /** Values shared by the adapter unit tests: a fixed time, one credit granted then, and a redemption made then. */
 import type { Allocation } from '../../../lambdas/domain/allocation';
 import type { Credit } from '../../../lambdas/domain/credit';
-import { redeemedEntry } from '../../../lambdas/domain/ledger';
+import { redeemedEntry } from '../../../lambdas/domain/credit-entries';
 
 export const NOW = new Date('2026-03-01T10:00:00.000Z');
 export const EXPIRES = '2026-05-30T10:00:00.000Z';

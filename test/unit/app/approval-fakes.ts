@@ -4,7 +4,7 @@
  */
 import type { ApprovalDecision, PendingGrant } from '../../../lambdas/domain/approval';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
-import type { GrantedEntry } from '../../../lambdas/domain/ledger';
+import type { GrantedEntry } from '../../../lambdas/domain/credit-entries';
 import type {
   ApprovalCommit,
   ApprovalStore,

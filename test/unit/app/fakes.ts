@@ -6,7 +6,7 @@
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { StoredCredit } from '../../../lambdas/domain/credit';
 import { REPORT_COLUMNS, type DayTotals, type Movement } from '../../../lambdas/domain/finance';
-import type { ExpiredEntry, GrantedEntry, LedgerEntry, RedeemedEntry, ReversedEntry } from '../../../lambdas/domain/ledger';
+import type { LedgerEntry } from '../../../lambdas/domain/ledger';
 import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
@@ -22,7 +22,6 @@ import type {
   GrantStore,
   GrantUsage,
   Mailer,
-  NoticeKind,
   NoticeStore,
   RedeemRecord,
   RedeemStore,
@@ -36,6 +35,8 @@ import type {
 import type { Allocation } from '../../../lambdas/domain/allocation';
 import type { Credit } from '../../../lambdas/domain/credit';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../../../lambdas/domain/caps';
+import type { NoticeKind } from '../../../lambdas/domain/notice';
+import type { ExpiredEntry, GrantedEntry, RedeemedEntry, ReversedEntry } from '../../../lambdas/domain/credit-entries';
 
 export const fixedClock = (at: string | Date): Clock & { set(next: string | Date): void } => {
   let now = new Date(at);

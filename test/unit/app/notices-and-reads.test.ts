@@ -7,11 +7,11 @@ import { eraseCustomer } from '../../../lambdas/app/erase';
 import { recordCreditExpiry } from '../../../lambdas/app/expire';
 import { sendCreditIssued, sendExpiryReminder } from '../../../lambdas/app/notify';
 import { eventForStoredItem } from '../../../lambdas/app/publish';
-import { NOTICE } from '../../../lambdas/adapters/dynamodb/layout';
+import { NOTICE } from '../../../lambdas/domain/notice';
 import type { GrantRefusal } from '../../../lambdas/domain/caps';
 import { renderEmail } from '../../../lambdas/domain/email/render';
 import { DETAIL_TYPES } from '../../../lambdas/domain/events';
-import { expiredEntry } from '../../../lambdas/domain/ledger';
+import { expiredEntry } from '../../../lambdas/domain/credit-entries';
 import { deterministicId } from '../../../lambdas/shared/ids';
 import { credit, FakeMailer, FakeStore, fixedClock } from './fakes';
 

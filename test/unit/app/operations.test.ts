@@ -5,7 +5,7 @@
 import { aggregateEntry } from '../../../lambdas/app/aggregate';
 import { finance } from '../../../lambdas/app/report';
 import { voidCredit } from '../../../lambdas/app/void';
-import { grantedEntry, redeemedEntry } from '../../../lambdas/domain/ledger';
+import { grantedEntry, redeemedEntry } from '../../../lambdas/domain/credit-entries';
 import type { Credit } from '../../../lambdas/domain/credit';
 import { credit, FakeStore, fixedClock, sequentialIds } from './fakes';
 import { creditErrorOf as errorOf } from '../../support/credit-errors';

@@ -3,7 +3,7 @@
  * one (that part is reported as lapsed), exactly once, and only for the customer's own APPLIED redemption.
  */
 import { reverseRedemption } from '../../../lambdas/app/reverse';
-import { grantedEntry, redeemedEntry, expiredEntry } from '../../../lambdas/domain/ledger';
+import { grantedEntry, redeemedEntry, expiredEntry } from '../../../lambdas/domain/credit-entries';
 import { CONFLICT_RETRY } from '../../../lambdas/shared/retry';
 import { credit, FakeStore, fixedClock, sequentialIds } from './fakes';
 import { creditErrorOf as errorOf } from '../../support/credit-errors';

@@ -7,11 +7,13 @@
 import type { Allocation, SpendableCredit } from '../../../lambdas/domain/allocation';
 import type { EligibleCategory } from '../../../lambdas/domain/eligibility';
 import type { Hold } from '../../../lambdas/domain/hold';
-import type { LedgerEntry, RefundableEntry } from '../../../lambdas/domain/ledger';
+import type { LedgerEntry } from '../../../lambdas/domain/ledger';
 import type { Restoration } from '../../../lambdas/domain/restore';
 import type { CommitOutcome, RedeemRecord, RedeemStore, ReverseStore, BalanceStore } from '../../../lambdas/app/ports';
-import type { KeyedOperation, KeyedRecord, PaymentFlowStore, ReleaseWrite } from '../../../lambdas/app/payment-ports';
+import type { KeyedRecord, PaymentFlowStore, ReleaseWrite } from '../../../lambdas/app/payment-ports';
 import { MemorySpendQueue } from './spend-queue';
+import type { KeyedOperation } from '../../../lambdas/domain/keyed-operation';
+import type { RefundableEntry } from '../../../lambdas/domain/payment-entries';
 
 export interface StoredCreditRow {
   creditId: string;
