@@ -5,7 +5,8 @@
  * grant function a refusal is an answer (GrantRefused on the bus), not a failure-queue record.
  */
 import type { DynamoCreditStore } from '../../lambdas/adapters/dynamodb';
-import { grantCredit, type GrantOutcome } from '../../lambdas/app/grant';
+import { declineGrant } from '../../lambdas/app/approval';
+import { grantCredit, grantOrRequestApproval, type GrantOutcome } from '../../lambdas/app/grant';
 import { DEFAULT_CAP_POLICY, type CapPolicy } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { systemClock } from '../../lambdas/shared/clock';
@@ -123,6 +124,33 @@ test('the unsharded counter of before still counts on its day', async () => {
   expect(await issued(401)).toMatchObject({ outcome: 'REFUSED', cap: 'ISSUER_AMOUNT_1D' });
   expect((await issued(400)).outcome).toBe('GRANTED');
   expect((await issuerToday(issuedBy)).total).toBe(5000);
+});
+
+test("a declined pending grant gives the issuer's room back to the shards it took it from (an ADD that never goes below 0)", async () => {
+  const issuedBy = unique('system');
+  // 30 EUR above a 20 EUR threshold: pending, counted from its request (3,000 of the 5,000-cent cap, over many shards)
+  const approval = { policy: { thresholdsMajorUnits: { EUR: 20 }, timeoutHours: 72 }, store };
+  const customerId = unique('cust-pend');
+  const pending = await grantOrRequestApproval(complaint({ customerId, amount: 3000, issuedBy }), {
+    store,
+    clock: systemClock,
+    policy: DEFAULT_GRANT_POLICY,
+    caps: CAPS,
+    newId,
+    approval,
+  });
+  if (pending.outcome !== 'PENDING_APPROVAL') throw new Error(pending.outcome);
+  expect((await issuerToday(issuedBy)).total).toBe(3000);
+  expect(await grant(complaint({ customerId: unique('cust-pend'), amount: 2001, issuedBy }))).toMatchObject({ outcome: 'REFUSED' });
+  const declined = await declineGrant(
+    { operation: 'decline', customerId, pendingId: pending.pendingId, approverId: 'boss-1' },
+    { store, clock: systemClock, policy: DEFAULT_GRANT_POLICY },
+  );
+  expect(declined).toMatchObject({ decision: 'DECLINED' });
+  const after = await issuerToday(issuedBy);
+  expect(after.total).toBe(0);
+  for (const amount of after.perShard.values()) expect(amount).toBe(0);
+  expect((await grant(complaint({ customerId: unique('cust-pend'), amount: 2500, issuedBy }))).outcome).toBe('GRANTED'); // the room is back
 });
 
 test('through the grant function: over the cap → GrantRefused on the bus, no failure record, one refusal per complaint', async () => {
