@@ -12,6 +12,7 @@
  *   4  hot customer: 40 and 100 concurrent spends on one customer   (bench/sections/hot.ts; --strategies: compare)
  *   5  cost model: USD per million grants / redeems                 (bench/sections/cost.ts, bench/prices.ts)
  *   6  payment flow: hold → capture → refund work vs. the minimum    (bench/sections/payment-capacity.ts)
+ *   7  hot items (issuer day, finance totals, spend queue) under the partition limits (bench/sections/hot-items.ts)
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +33,7 @@ import { hotVerdicts, runHotCustomer, renderHot, type HotSection } from './secti
 import { runCost, renderCost, type CostResult } from './sections/cost';
 import { renderTable } from './lib/table';
 import { runPaymentCapacity, renderPaymentCapacity, type PaymentCapacityResult } from './sections/payment-capacity';
+import { hotItemsVerdicts, renderHotItems, runHotItems, type HotItemsResult } from './sections/hot-items';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -39,7 +41,7 @@ const quick = args.includes('--quick');
 const strategies = args.includes('--strategies');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const onlyValue = onlyArg?.includes('=') ? onlyArg.split('=')[1] : onlyArg ? args[args.indexOf(onlyArg) + 1] : undefined;
-const selected = new Set((onlyValue ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim())));
+const selected = new Set((onlyValue ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim())));
 if (selected.has(5)) selected.add(1); // the cost model uses section 1's capacity figures
 const outFile = path.join(__dirname, 'results.json');
 
@@ -62,6 +64,7 @@ interface Results {
     hotCustomer?: HotSection;
     cost?: CostResult;
     paymentCapacity?: PaymentCapacityResult;
+    hotItems?: HotItemsResult;
   };
   verdicts: Array<{ section: number; what: string; target: string; actual: string; pass: boolean }>;
   errors: Array<{ section: number; message: string }>;
@@ -110,7 +113,7 @@ async function main(): Promise<number> {
   let local: LocalDynamo | undefined;
   const table = 'courtesy-credits-bench';
   try {
-    if ([1, 3, 4, 5, 6].some((s) => selected.has(s))) {
+    if ([1, 3, 4, 5, 6, 7].some((s) => selected.has(s))) {
       progress('starting DynamoDB Local');
       local = await startDynamoLocal();
       await local.createTable(table);
@@ -134,6 +137,9 @@ async function main(): Promise<number> {
     });
     await attempt(4, async () => {
       results.sections.hotCustomer = await runHotCustomer(local!, table, strategies, progress);
+    });
+    await attempt(7, async () => {
+      results.sections.hotItems = await runHotItems(local!, table, progress);
     });
   } catch (error) {
     results.errors.push({ section: 0, message: (error as Error)?.stack ?? String(error) });
@@ -200,6 +206,7 @@ async function main(): Promise<number> {
       pass: row.capacityPass,
     });
   for (const r of s.hotCustomer?.runs ?? []) for (const x of hotVerdicts(r)) v.push({ section: 4, ...x });
+  if (s.hotItems) for (const x of hotItemsVerdicts(s.hotItems)) v.push({ section: 7, ...x });
 
   const out: string[] = [];
   if (s.capacity) out.push(renderCapacity(s.capacity));
@@ -208,6 +215,7 @@ async function main(): Promise<number> {
   if (s.hotCustomer) out.push(renderHot(s.hotCustomer));
   if (s.cost) out.push(renderCost(s.cost));
   if (s.paymentCapacity) out.push(renderPaymentCapacity(s.paymentCapacity));
+  if (s.hotItems) out.push(renderHotItems(s.hotItems));
   const misses = v.filter((x) => !x.pass);
   out.push(
     renderTable(

@@ -31,7 +31,8 @@ const grant = {
     onFailure: { id: 'GrantFailures', purpose: 'ComplaintResolved events grant failed to process after its async retries' },
   },
   // PutItem: the grant's writes (in one transaction); GetItem: the usage counters, the complaint's key, the spend
-  // queue's count; UpdateItem: a contended grant's ticket and finished turn on the customer's spend queue.
+  // queue's count; UpdateItem: a contended grant's ticket and finished turn on the customer's spend queue, and the
+  // issuer's day shards (conditional ADDs in the grant's transaction).
   tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   permissions: [],
   env: [
@@ -113,8 +114,8 @@ export const ASYNCHRONOUS_FUNCTIONS = {
     description: 'Declines pending grants whose approval deadline passed, removed by DynamoDB TTL (DeclineExpiredQueue consumer)',
     queue: workQueue('DeclineExpired', 'declineExpired'),
     consumes: [{ change: 'expired', item: ITEM.PENDING_GRANT }],
-    // The decision and the cap counters given back (one transaction of Puts); the counters are read first.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    // The decision and the cap counters given back (one transaction: Puts, the issuer's shards by ADD); read first.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   }),
   // The payment flow's auto-release (issue 10.2).
   releaseExpired: worker('releaseExpired', {

@@ -1,7 +1,8 @@
 import type { ApprovalRequest } from '../contracts';
 import type { AnswerOf, ApprovalDecisionAnswer, PendingGrantsAnswer } from '../contracts/answers';
 import { decideApprove, decideDecline, decideExpired, type ApprovalDecision, type PendingGrant } from '../domain/approval';
-import { releaseFromBucket, releaseFromUsage, utcDay } from '../domain/caps';
+import { releaseFromUsage, utcDay } from '../domain/caps';
+import { releaseFromIssuer } from '../domain/issuer-day';
 import type { GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
@@ -130,17 +131,15 @@ export async function expirePendingGrant(removed: PendingGrant, deps: ApprovalDe
   );
 }
 
-/** The usage counters with the pending grant's room given back on the day it was requested (at the versions read). */
+/** The usage counters with the pending grant's room given back on the day it was requested (the customer's at the version read). */
 async function givenBack(p: PendingGrant, store: ApprovalStore): Promise<UsageUpdate> {
   const day = utcDay(new Date(p.requestedAt));
-  const usage = await store.readUsage(p.customerId, p.issuedBy, day);
-  const issuer = usage.issuer?.value;
+  const usage = await store.readUsage(p.customerId, p.issuedBy, day, p.currency);
+  const shards = usage.issuer ? releaseFromIssuer(usage.issuer, day, p.currency, p.amount) : [];
   return {
     customerId: p.customerId,
     customer: { value: releaseFromUsage(usage.customer.value, day, p.currency, p.amount), version: usage.customer.version },
-    ...(issuer && p.issuedBy !== undefined && usage.issuer
-      ? { issuer: { issuedBy: p.issuedBy, value: releaseFromBucket(issuer, p.currency, p.amount), version: usage.issuer.version } }
-      : {}),
+    ...(shards.length > 0 && p.issuedBy !== undefined ? { issuer: { issuedBy: p.issuedBy, shards } } : {}),
   };
 }
 

@@ -1,13 +1,22 @@
 import type { ComplaintResolvedDetail } from '../contracts';
-import { decideCaps, utcDay, type Cap, type CapPolicy, type GrantRefusal } from '../domain/caps';
-import { canonicalCategories, decideGrant, type GrantPolicy } from '../domain/credit';
+import { decideCaps, utcDay, type Cap, type CapDecision, type CapPolicy, type CustomerUsage, type GrantRefusal } from '../domain/caps';
+import { chargeIssuer, type ShardCharge } from '../domain/issuer-day';
+import { canonicalCategories, decideGrant, type Credit, type GrantPolicy } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { grantedEntry } from '../domain/credit-entries';
 import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import { GRANT_RETRY, type RetryPolicy } from '../shared/retry';
 import { needsApproval, pendingGrant, type ApprovalPolicy } from '../domain/approval';
-import type { ApprovalStore, CommitOutcome, ComplaintOutcome, GrantStore } from './ports';
+import {
+  TRANSACTION_MAX_ITEMS,
+  type ApprovalStore,
+  type CommitOutcome,
+  type ComplaintOutcome,
+  type GrantStore,
+  type GrantUsage,
+  type UsageUpdate,
+} from './ports';
 import { spendWithRetry, type SpendOutcome } from './spend';
 
 export interface GrantDeps {
@@ -73,18 +82,14 @@ export async function grantOrRequestApproval(
     async (now): Promise<SpendOutcome<GrantRequestOutcome>> => {
       const creditId = deps.newId(now);
       const { credit, remindAt } = decideGrant(detail, now, creditId, deps.policy);
-      const usage = await deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now));
-      const caps = decideCaps(
-        {
-          amount: credit.amount,
-          currency: credit.currency,
-          now,
-          customer: usage.customer.value,
-          issued: detail.issuedBy !== undefined,
-          ...(usage.issuer?.value ? { issuer: usage.issuer.value } : {}),
-        },
-        deps.caps,
-      );
+      // The issuer's own shard first; every shard only when it has too little room (domain/issuer-day.ts).
+      const read = (grantId?: string) => deps.store.readUsage(detail.customerId, detail.issuedBy, utcDay(now), credit.currency, grantId);
+      let usage = await read(creditId);
+      let caps = checkCaps(usage, credit, now, deps.caps);
+      if (caps.kind === 'readEveryShard') {
+        usage = await read();
+        caps = checkCaps(usage, credit, now, deps.caps);
+      }
       // Above the threshold: a pending grant (same id as the credit it may become) instead of the credit.
       const approval = deps.approval && needsApproval(credit.amount, credit.currency, deps.approval.policy) ? deps.approval : undefined;
       const pending = approval ? pendingGrant(detail, credit, creditId, now, approval.policy) : undefined;
@@ -92,12 +97,11 @@ export async function grantOrRequestApproval(
         const result = await deps.store.refuse(refusal(detail, caps, now), requestHash);
         return outcomeOf(result, () => refusedOutcome(detail, caps.cap, caps.limit), detail, requestHash);
       }
-      const usageUpdate = {
+      if (caps.kind === 'readEveryShard') return { kind: 'conflict', stale: true }; // every shard read: cannot happen
+      const usageUpdate: UsageUpdate = {
         customerId: credit.customerId,
         customer: { value: caps.customer, version: usage.customer.version },
-        ...(caps.issuer && detail.issuedBy !== undefined
-          ? { issuer: { issuedBy: detail.issuedBy, value: caps.issuer, version: usage.issuer?.version ?? 0 } }
-          : {}),
+        ...(caps.issuer && detail.issuedBy !== undefined ? { issuer: { issuedBy: detail.issuedBy, shards: caps.issuer } } : {}),
       };
       const result =
         approval && pending
@@ -126,6 +130,23 @@ export async function grantOrRequestApproval(
       );
     },
   );
+}
+
+/** Issuer shards one grant may write: its transaction's room besides grant key, credit, entry, reminder, customer usage. */
+const ISSUER_SHARDS_PER_GRANT = TRANSACTION_MAX_ITEMS - 5;
+
+type CapCheck =
+  | Extract<CapDecision, { kind: 'refused' }>
+  | { readonly kind: 'allowed'; readonly customer: CustomerUsage; readonly issuer?: readonly ShardCharge[] }
+  | { readonly kind: 'readEveryShard' };
+
+/** The customer's caps, then the issuer's day over the shards read (if the grant names an issuer). */
+function checkCaps(usage: GrantUsage, credit: Credit, now: Date, policy: CapPolicy): CapCheck {
+  const customer = decideCaps({ amount: credit.amount, currency: credit.currency, now, customer: usage.customer.value }, policy);
+  if (customer.kind === 'refused' || !usage.issuer) return customer;
+  const issuer = chargeIssuer(usage.issuer, now, credit.currency, credit.amount, policy, ISSUER_SHARDS_PER_GRANT);
+  if (issuer.kind === 'allowed') return { ...customer, issuer: issuer.charges };
+  return issuer.kind === 'refused' ? { kind: 'refused', cap: 'ISSUER_AMOUNT_1D', limit: issuer.limit, used: issuer.used } : issuer;
 }
 
 /** A grant's commit as the retry loop sees it: committed with `answer`, the complaint met before, or a conflict. */

@@ -1,5 +1,6 @@
 import type { Allocation, SpendableCredit } from '../domain/allocation';
 import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
+import type { IssuerDay, ShardCharge } from '../domain/issuer-day';
 import type { Credit, StoredCredit, VoidRecord } from '../domain/credit';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { LineApplication } from '../domain/eligibility';
@@ -38,17 +39,18 @@ export interface Versioned<T> {
   readonly version: number;
 }
 
-/** What the caps count: the customer's daily buckets and, if the grant names an issuer, that issuer's today. */
+/** What the caps count: the customer's daily buckets and, if the grant names an issuer, shards of that issuer's today. */
 export interface GrantUsage {
   readonly customer: Versioned<CustomerUsage>;
-  readonly issuer?: Versioned<DayUsage | undefined>;
+  readonly issuer?: IssuerDay;
 }
 
 /** The usage to store with a grant, each conditioned on the version it was computed from. */
 export interface UsageUpdate {
   readonly customerId: string;
   readonly customer: Versioned<CustomerUsage>;
-  readonly issuer?: { readonly issuedBy: string } & Versioned<DayUsage>;
+  /** What this grant adds to (or a declined one takes back from) the issuer's shards, each conditioned on its bound. */
+  readonly issuer?: { readonly issuedBy: string; readonly shards: readonly ShardCharge[] };
 }
 
 /** The complaint waits for an approver: what its key records until the approval replaces it with the grant key. */
@@ -71,11 +73,15 @@ export type ComplaintOutcome =
  * its turn finished after the commit.
  */
 export interface GrantStore extends SpendQueue {
-  /** Strongly consistent read of the counters the caps check (`day`: the issuer's bucket, YYYY-MM-DD). */
-  readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
+  /**
+   * Strongly consistent read of the counters the caps check (`day`: the issuer's, YYYY-MM-DD): of the issuer's
+   * shards, the one of `grantId` only if given, else every shard, each in `currency`; the unsharded counter of before.
+   */
+  readUsage(customerId: string, issuedBy: string | undefined, day: string, currency: string, grantId?: string): Promise<GrantUsage>;
   /**
    * One transaction: idempotency record for the complaint (the guard), credit, ledger entry, reminder item and the
-   * usage counters (each only if still at the version read: a concurrent grant makes this a stale conflict).
+   * usage counters (the customer's only if still at the version read, the issuer's shards only within their bounds:
+   * otherwise a stale conflict).
    */
   grant(input: {
     credit: Credit;
@@ -126,8 +132,8 @@ export interface ApprovalStore {
    * a direct grant makes them (credit, GRANTED entry, reminder).
    */
   commitApproval(input: ApprovalCommit): Promise<CommitOutcome<ApprovalDecision>>;
-  /** Strongly consistent read of the counters the pending grant was counted in (the buckets of its request day). */
-  readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage>;
+  /** Strongly consistent read of the counters the pending grant was counted in (its request day; every issuer shard). */
+  readUsage(customerId: string, issuedBy: string | undefined, day: string, currency: string): Promise<GrantUsage>;
   /**
    * One transaction: the decision (the guard), the pending item's deletion if it is still there (a decline by an
    * approver; after a TTL removal it is gone), and the usage given back (each only at the version read).

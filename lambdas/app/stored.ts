@@ -39,7 +39,7 @@ export type StoredItem =
   | { readonly kind: 'operationKey'; readonly operation: KeyedOperation; readonly record: KeyedRecord<unknown> }
   | { readonly kind: 'refusal'; readonly refusal: GrantRefusal; readonly requestHash: string }
   | { readonly kind: 'grantUsage'; readonly customerId: string; readonly usage: Versioned<CustomerUsage> }
-  | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly usage: Versioned<DayUsage> }
+  | { readonly kind: 'issuerUsage'; readonly issuedBy: string; readonly shard?: number; readonly usage: Versioned<DayUsage> }
   | { readonly kind: 'dayTotals'; readonly totals: DayTotals }
   | { readonly kind: 'applied'; readonly entryId: string }
   // Approval above a threshold (issue 11.2)

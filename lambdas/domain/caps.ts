@@ -87,7 +87,7 @@ export type CustomerUsage = readonly DayUsage[];
 export const USAGE_WINDOW_DAYS = 365;
 
 export type CapDecision =
-  | { readonly kind: 'allowed'; readonly customer: CustomerUsage; readonly issuer?: DayUsage }
+  | { readonly kind: 'allowed'; readonly customer: CustomerUsage }
   | { readonly kind: 'refused'; readonly cap: Cap; readonly limit: number; readonly used: number };
 
 /** The UTC day of an instant, YYYY-MM-DD. */
@@ -103,12 +103,12 @@ export interface CapRequest {
   readonly currency: string;
   readonly now: Date;
   readonly customer: CustomerUsage;
-  /** The issuer's usage today; absent when the grant names no issuer (no issuer cap applies then). */
-  readonly issuer?: DayUsage;
-  readonly issued: boolean;
 }
 
-/** Check every cap in a fixed order (the first one exceeded is named) and, if all pass, the buckets to store. */
+/**
+ * Check the customer's caps in a fixed order (the first one exceeded is named) and, if all pass, the buckets to
+ * store. The issuer's cap (ISSUER_AMOUNT_1D) is checked after them, over its shards (domain/issuer-day.ts).
+ */
 export function decideCaps(req: CapRequest, policy: CapPolicy = DEFAULT_CAP_POLICY): CapDecision {
   const today = utcDay(req.now);
   const { amount, currency } = req;
@@ -123,16 +123,10 @@ export function decideCaps(req: CapRequest, policy: CapPolicy = DEFAULT_CAP_POLI
     ['CUSTOMER_COUNT_30D', policy.customerGrants30d, countIn(last30), 1],
     ['CUSTOMER_COUNT_365D', policy.customerGrants365d, countIn(last365), 1],
   ];
-  if (req.issued) {
-    const issuerToday = req.issuer?.day === today ? (req.issuer.amounts[currency] ?? 0) : 0;
-    checks.push(['ISSUER_AMOUNT_1D', maxMinorUnits(currency, policy.issuerAmountPerDayMajorUnits), issuerToday, amount]);
-  }
   for (const [cap, limit, used, adding] of checks) {
     if (used + adding > limit) return { kind: 'refused', cap, limit, used };
   }
-  const customer = addToDay(last365, today, currency, amount);
-  if (!req.issued) return { kind: 'allowed', customer };
-  return { kind: 'allowed', customer, issuer: addToBucket(req.issuer?.day === today ? req.issuer : undefined, today, currency, amount) };
+  return { kind: 'allowed', customer: addToDay(last365, today, currency, amount) };
 }
 
 /** Today's bucket (created if `current` is undefined) with one more grant of `amount` in `currency`. */
@@ -173,7 +167,7 @@ export interface GrantRefusal {
  * amount off the bucket of the day it was requested on. A bucket already out of the window (or gone) has nothing
  * to give back; a bucket never goes below zero.
  */
-export function releaseFromBucket(bucket: DayUsage, currency: string, amount: number): DayUsage {
+function releaseFromBucket(bucket: DayUsage, currency: string, amount: number): DayUsage {
   return {
     day: bucket.day,
     count: Math.max(0, bucket.count - 1),

@@ -150,8 +150,8 @@ const EXPECTED: Record<FunctionName, string[]> = {
   erase: on('table', 'dynamodb:Query', 'dynamodb:UpdateItem'),
   report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
   aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('AggregateQueue')],
-  approval: on('table', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),
-  declineExpired: [...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem'), ...CONSUME('DeclineExpiredQueue')],
+  approval: on('table', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+  declineExpired: [...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('DeclineExpiredQueue')],
   // Reads the customer's credits, writes the RELEASED entry and the restorations; no GetItem, no DeleteItem.
   releaseExpired: [...on('table', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('ReleaseExpiredQueue')],
 };

@@ -176,7 +176,7 @@ test('100 grants to one customer at once, caps raised: every one granted, none i
   });
   const outcomes = await Promise.all(Array.from({ length: 100 }, (_, n) => grantAsInvoked(detail(n))));
   expect(outcomes.filter((o) => o !== 'GRANTED')).toEqual([]);
-  const usage = await store.readUsage(customerId, undefined, new Date().toISOString().slice(0, 10));
+  const usage = await store.readUsage(customerId, undefined, new Date().toISOString().slice(0, 10), 'EUR');
   expect(usage.customer.value.reduce((sum, day) => sum + day.count, 0)).toBe(100);
   expect(await available(customerId)).toBe(100 * 100 + (99 * 100) / 2);
 });

@@ -8,7 +8,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
-import { APPLIED_SK, GRANT_USAGE_SK, SPEND_QUEUE_SK } from '../../lambdas/adapters/dynamodb/layout';
+import { APPLIED_SK, GRANT_USAGE_SK, ISSUER_SHARDS, SPEND_QUEUE_SK, shardOfId } from '../../lambdas/adapters/dynamodb/layout';
 import { aggregateEntry } from '../../lambdas/app/aggregate';
 import { approveGrant } from '../../lambdas/app/approval';
 import { captureHold } from '../../lambdas/app/capture';
@@ -182,33 +182,41 @@ describe('capture and refund under conflicts', () => {
 describe('grant with caps under conflicts', () => {
   /** The grant policy (it queues like a spend) with a short time budget, so that running it out takes a second. */
   const SHORT_GRANT = { ...GRANT_RETRY, maxElapsedMs: 1_000 };
+  /** The issuer's day shard a grant writes follows its id: every attempt of this grant takes the same id. */
+  const grantId = newId(new Date());
   it.each([
-    ['the customer usage item', (customerId: string) => ({ pk: keys.customer(customerId), sk: GRANT_USAGE_SK }), undefined],
+    ['the customer usage item', (customerId: string) => ({ pk: keys.customer(customerId), sk: GRANT_USAGE_SK }), undefined, newId],
     [
-      'the issuer day item',
-      () => ({ pk: keys.issuer('agent-conflict'), sk: keys.issuerDay(new Date().toISOString().slice(0, 10)) }),
+      "the issuer day's shard",
+      () => ({
+        pk: keys.issuerShard('agent-conflict', shardOfId(grantId, ISSUER_SHARDS)),
+        sk: keys.issuerShardDay(new Date().toISOString().slice(0, 10), 'EUR'),
+      }),
       'agent-conflict',
+      () => grantId,
     ],
   ])(
     'on %s: conflicts past the time budget refused no sooner, nothing granted, the turn given back; 5 conflicts, granted once and counted once',
-    async (_, keyOf, issuedBy) => {
+    async (_, keyOf, issuedBy, ids) => {
       const customerId = unique('cust');
       const key = keyOf(customerId);
       const first = detail(customerId, 1_000, issuedBy);
       await induce(key, 100_000);
       const started = Date.now();
-      expect(await concurrent(grantOrRequestApproval(first, { ...deps(), retry: SHORT_GRANT }))).toBe('CONCURRENT_MODIFICATION');
+      expect(await concurrent(grantOrRequestApproval(first, { ...deps(), newId: ids, retry: SHORT_GRANT }))).toBe(
+        'CONCURRENT_MODIFICATION',
+      );
       expect(Date.now() - started).toBeGreaterThanOrEqual(SHORT_GRANT.maxElapsedMs - 50);
       expect(await ofType(customerId, 'CREDIT')).toHaveLength(0);
       const [queue] = (await items(keys.customer(customerId))).filter((i) => i.sk === SPEND_QUEUE_SK);
       expect(queue?.serving).toBe(queue?.issued);
       expect(await unmet(key)).toBeGreaterThan(0); // conflicts were still induced when it gave up (and are forgotten now)
       await induce(key, 5);
-      expect((await grantOrRequestApproval(first, deps())).outcome).toBe('GRANTED');
+      expect((await grantOrRequestApproval(first, { ...deps(), newId: ids })).outcome).toBe('GRANTED');
       expect((await grantOrRequestApproval(first, deps())).outcome).toBe('DUPLICATE');
       expect(await unmet(key)).toBe(0);
       expect(await ofType(customerId, 'CREDIT')).toHaveLength(1);
-      const usage = await store.readUsage(customerId, issuedBy, new Date().toISOString().slice(0, 10));
+      const usage = await store.readUsage(customerId, issuedBy, new Date().toISOString().slice(0, 10), 'EUR');
       expect(JSON.stringify(usage.customer.value)).toContain('1000');
     },
   );

@@ -1,6 +1,6 @@
 /**
  * Issuance caps (domain/caps.ts): which cap refuses a grant, at exactly which boundary, over which days, and the
- * buckets stored when the grant passes; and the cap settings parser shared by the CDK app and the functions.
+ * buckets stored when the grant passes (the issuer's cap: issuer-day.test.ts); and the cap settings parser shared by the CDK app and the functions.
  */
 import {
   CAP_SETTINGS,
@@ -29,7 +29,6 @@ const req = (over: Partial<CapRequest> = {}): CapRequest => ({
   currency: 'EUR',
   now: NOW,
   customer: [],
-  issued: false,
   ...over,
 });
 
@@ -117,31 +116,7 @@ describe('decideCaps', () => {
     expect(decideCaps(req({ customer: counts, amount: 1 }), POLICY)).toMatchObject({ cap: 'CUSTOMER_COUNT_30D' });
   });
 
-  test("issuer cap: today's amount per currency; yesterday's bucket does not count; exactly the cap passes", () => {
-    const issuer = day(TODAY, 3, { EUR: 4000 });
-    expect(decideCaps(req({ issued: true, issuer }), POLICY)).toEqual({
-      kind: 'allowed',
-      customer: [day(TODAY, 1, { EUR: 1000 })],
-      issuer: day(TODAY, 4, { EUR: 5000 }),
-    });
-    expect(decideCaps(req({ issued: true, issuer, amount: 1001 }), POLICY)).toEqual({
-      kind: 'refused',
-      cap: 'ISSUER_AMOUNT_1D',
-      limit: 5000,
-      used: 4000,
-    });
-    expect(decideCaps(req({ issued: true, issuer: day(TODAY, 3, { USD: 5000 }) }), POLICY)).toMatchObject({
-      kind: 'allowed',
-      issuer: day(TODAY, 4, { USD: 5000, EUR: 1000 }),
-    });
-    expect(decideCaps(req({ issued: true, issuer: day('2026-03-30', 9, { EUR: 5000 }) }), POLICY)).toMatchObject({
-      kind: 'allowed',
-      issuer: day(TODAY, 1, { EUR: 1000 }),
-    });
-  });
-
-  test("an issuer's first grant of the day starts its bucket; no issuer named → no issuer cap and no bucket", () => {
-    expect(decideCaps(req({ issued: true }), POLICY)).toMatchObject({ kind: 'allowed', issuer: day(TODAY, 1, { EUR: 1000 }) });
+  test('the customer caps only: the issuer cap is decided over its shards (issuer-day.test.ts)', () => {
     expect(decideCaps(req({ amount: 6000, customer: [] }), { ...POLICY, customerAmount30dMajorUnits: 1000 })).not.toHaveProperty('issuer');
   });
 

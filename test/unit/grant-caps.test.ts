@@ -6,6 +6,7 @@
 import { grantCredit, type GrantDeps } from '../../lambdas/app/grant';
 import type { CommitOutcome, ComplaintOutcome, GrantStore, GrantUsage, UsageUpdate } from '../../lambdas/app/ports';
 import { MemorySpendQueue } from './fakes/spend-queue';
+import { MemoryIssuerDays } from './fakes/issuer-days';
 import type { ComplaintResolvedDetail } from '../../lambdas/contracts';
 import type { CapPolicy, CustomerUsage, DayUsage, GrantRefusal } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
@@ -31,18 +32,18 @@ class MemoryGrantStore implements GrantStore {
   complaints = new Map<string, ComplaintOutcome>();
   customers = new Map<string, { value: CustomerUsage; version: number }>();
   issuers = new Map<string, { value: DayUsage; version: number }>();
+  issuerDays = new MemoryIssuerDays(this.issuers);
   ledger: GrantedEntry[] = [];
   refused: GrantRefusal[] = [];
   readDays: string[] = [];
   /** Run between a grant's read and its commit (to let a rival commit first). */
   beforeCommit?: () => Promise<void>;
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, _currency: string, grantId?: string): Promise<GrantUsage> {
     this.readDays.push(day);
     const customer = this.customers.get(customerId) ?? { value: [], version: 0 };
     if (issuedBy === undefined) return { customer };
-    const issuer = this.issuers.get(`${issuedBy}#${day}`);
-    return { customer, issuer: issuer ?? { value: undefined, version: 0 } };
+    return { customer, issuer: this.issuerDays.read(issuedBy, day, grantId) };
   }
 
   async grant(input: {
@@ -58,10 +59,9 @@ class MemoryGrantStore implements GrantStore {
     if (earlier) return { kind: 'duplicate', existing: earlier };
     const { usage } = input;
     if ((this.customers.get(usage.customerId)?.version ?? 0) !== usage.customer.version) return { kind: 'conflict', stale: true };
-    const issuerKey = usage.issuer && `${usage.issuer.issuedBy}#${usage.issuer.value.day}`;
-    if (usage.issuer && (this.issuers.get(issuerKey!)?.version ?? 0) !== usage.issuer.version) return { kind: 'conflict', stale: true };
+    if (!this.issuerDays.at(usage)) return { kind: 'conflict', stale: true };
     this.customers.set(usage.customerId, { value: usage.customer.value, version: usage.customer.version + 1 });
-    if (usage.issuer) this.issuers.set(issuerKey!, { value: usage.issuer.value, version: usage.issuer.version + 1 });
+    this.issuerDays.apply(usage);
     this.complaints.set(input.credit.complaintId, {
       kind: 'granted',
       grant: {
@@ -208,4 +208,19 @@ test('validation comes first: a bad amount is refused with its own code before a
   const e = (await grantCredit(detail({ amount: 0 }), deps(store)).catch((x: unknown) => x)) as CreditError;
   expect(e.code).toBe('AMOUNT_OUT_OF_RANGE');
   expect(store.readDays).toEqual([]);
+});
+
+test("the issuer's day over shards: a grant larger than its own shard's slice reads every shard and spreads; the cap is reached exactly", async () => {
+  const store = new MemoryGrantStore();
+  store.issuerDays = new MemoryIssuerDays(store.issuers, 3); // 6,000 cents: 2,000 a shard
+  const first = await grantCredit(detail({ issuedBy: 'agent-7', amount: 2500, customerId: 'cust-a' }), deps(store));
+  expect(first.outcome).toBe('GRANTED');
+  expect(store.readDays).toHaveLength(2); // its own shard, then every shard
+  const shards = [...store.issuers.values()].map((u) => u.value);
+  expect(shards.map((u) => u.amounts.EUR).sort()).toEqual([2000, 500]);
+  expect(shards.reduce((n, u) => n + u.count, 0)).toBe(1);
+  expect((await grantCredit(detail({ issuedBy: 'agent-7', amount: 3500, customerId: 'cust-b' }), deps(store))).outcome).toBe('GRANTED');
+  const over = await grantCredit(detail({ issuedBy: 'agent-7', amount: 1, customerId: 'cust-c' }), deps(store));
+  expect(over).toMatchObject({ outcome: 'REFUSED', cap: 'ISSUER_AMOUNT_1D', limit: 6000 });
+  expect(store.refused.at(-1)?.used).toBe(6000);
 });

@@ -47,6 +47,29 @@ test('counters round-trip with their versions', () => {
   });
 });
 
+test("an issuer shard's bucket (one currency, written by ADD) decodes as that shard's day in that currency", () => {
+  const bucket = {
+    pk: 'ISSUER#agent-7#17',
+    sk: 'USAGE#2026-03-01#EUR',
+    type: 'ISSUER_USAGE',
+    issuedBy: 'agent-7',
+    shard: 17,
+    day: '2026-03-01',
+    currency: 'EUR',
+    amount: 1500,
+    count: 2,
+    ttl: 1_772_496_000,
+  };
+  expect(decodeItem(bucket)).toEqual({
+    kind: 'issuerUsage',
+    issuedBy: 'agent-7',
+    shard: 17,
+    usage: { value: { day: '2026-03-01', count: 2, amounts: { EUR: 1500 } }, version: 0 },
+  });
+  expect(() => decodeItem({ ...bucket, amount: 1.5 })).toThrow(/amount must be a whole number/);
+  expect(() => decodeItem({ ...bucket, currency: undefined })).toThrow(/currency is missing/);
+});
+
 test('malformed counters are refused by attribute', () => {
   const item = grantUsageItem('cust-1', { value: [DAY], version: 3 });
   expect(() => decodeItem({ ...item, days: [{ ...DAY, amounts: { EUR: 1.5 } }] })).toThrow(/amounts.EUR must be a whole number/);

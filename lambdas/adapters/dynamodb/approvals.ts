@@ -43,7 +43,8 @@ export class Approvals {
     return items.map((i) => decodeAs(i, 'pendingGrant').pending).sort((a, b) => (a.requestedAt < b.requestedAt ? -1 : 1));
   }
 
-  readUsage: ApprovalStore['readUsage'] = (customerId, issuedBy, day) => this.credits.readUsage(customerId, issuedBy, day);
+  readUsage: ApprovalStore['readUsage'] = (customerId, issuedBy, day, currency) =>
+    this.credits.readUsage(customerId, issuedBy, day, currency);
 
   async commitApproval(input: ApprovalCommit): Promise<CommitOutcome<ApprovalDecision>> {
     const { pending, decision, credit, ledger, remindAt, requestHash, now } = input;

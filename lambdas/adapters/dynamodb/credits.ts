@@ -3,14 +3,15 @@ import type { Credit, StoredCredit } from '../../domain/credit';
 import { ELIGIBLE_CATEGORIES } from '../../domain/eligibility';
 import type { GrantedEntry } from '../../domain/credit-entries';
 import type { GrantRefusal } from '../../domain/caps';
+import type { IssuerDay } from '../../domain/issuer-day';
 import type { CommitOutcome, ComplaintOutcome, GrantRecord, GrantUsage, SpendTurn, UsageUpdate, Versioned } from '../../app/ports';
 import type { Table, TransactItems } from './client';
 import { creditItem, decodeAs, decodeItem, grantKeyItem, ledgerItem, reminderItem } from './codec';
 import { fields, StoredItemError, type Fields, type RawItem } from './fields';
-import { grantUsageItem, issuerUsageItem, refusalItem } from './issuance-codec';
+import { grantUsageItem, issuerShardUpdate, refusalItem } from './issuance-codec';
 import { pendingGrantItem, pendingKeyItem } from './approval-codec';
 import type { PendingGrant } from '../../domain/approval';
-import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, PREFIX, keys } from './layout';
+import { CREDIT_RANGE_END, GRANT_SK, GRANT_USAGE_SK, ISSUER_SHARDS, PREFIX, keys, shardOfId } from './layout';
 
 /** Credit items: the grant transaction and the reads of a customer's credits. */
 export class Credits {
@@ -58,14 +59,31 @@ export class Credits {
     return t.transact(items, 0, (old) => this.complaintOutcome(refusal.complaintId, old));
   }
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, currency: string, grantId?: string): Promise<GrantUsage> {
     const [customer, issuer] = await Promise.all([
       this.table.get(keys.customer(customerId), GRANT_USAGE_SK),
-      issuedBy === undefined ? undefined : this.table.get(keys.issuer(issuedBy), keys.issuerDay(day)),
+      issuedBy === undefined ? undefined : this.readIssuerDay(issuedBy, day, currency, grantId),
     ]);
     return {
       customer: customer ? decodeAs(customer, 'grantUsage').usage : { value: [], version: 0 },
-      ...(issuedBy === undefined ? {} : { issuer: issuer ? decodeAs(issuer, 'issuerUsage').usage : { value: undefined, version: 0 } }),
+      ...(issuer ? { issuer } : {}),
+    };
+  }
+
+  /** The issuer's day in `currency`: the shard of `grantId` (every shard without it), and the unsharded counter of before. */
+  private async readIssuerDay(issuedBy: string, day: string, currency: string, grantId?: string): Promise<IssuerDay> {
+    const wanted = grantId === undefined ? Array.from({ length: ISSUER_SHARDS }, (_, i) => i) : [shardOfId(grantId, ISSUER_SHARDS)];
+    const [unsharded, ...shards] = await Promise.all([
+      this.table.get(keys.issuer(issuedBy), keys.issuerDay(day)),
+      ...wanted.map((shard) => this.table.get(keys.issuerShard(issuedBy, shard), keys.issuerShardDay(day, currency))),
+    ]);
+    return {
+      shardCount: ISSUER_SHARDS,
+      shards: wanted.map((shard, i) => {
+        const item = shards[i];
+        return { shard, usage: item ? decodeAs(item, 'issuerUsage').usage.value : undefined };
+      }),
+      ...(unsharded ? { unsharded: decodeAs(unsharded, 'issuerUsage').usage.value } : {}),
     };
   }
 
@@ -125,11 +143,11 @@ export function creditWrites(t: Table, credit: StoredCredit, ledger: GrantedEntr
   ];
 }
 
-/** The cap counters, each Put only if the stored one is still at the version they were computed from. */
+/** The cap counters: the customer's Put only if still at the version read, the issuer's shards added to within their bounds. */
 export function usageWrites(t: Table, usage: UsageUpdate): TransactItems {
   return [
     putAtVersion(t, grantUsageItem(usage.customerId, next(usage.customer)), usage.customer.version),
-    ...(usage.issuer ? [putAtVersion(t, issuerUsageItem(usage.issuer.issuedBy, next(usage.issuer)), usage.issuer.version)] : []),
+    ...(usage.issuer?.shards ?? []).map((c) => ({ Update: issuerShardUpdate(t.name, usage.issuer!.issuedBy, c) })),
   ];
 }
 

@@ -5,7 +5,7 @@ import type { CommitOutcome } from '../../app/ports';
 import type { Table } from './client';
 import { decodeAs } from './codec';
 import type { RawItem } from './fields';
-import { APPLIED_SK, FIN_SHARDS, ITEM, keys } from './layout';
+import { APPLIED_SK, FIN_SHARDS, ITEM, keys, shardOfId } from './layout';
 import { epochSeconds } from './ttl';
 
 /**
@@ -17,15 +17,8 @@ import { epochSeconds } from './ttl';
 /** How long an applied mark is kept: far beyond the stream's 24 h retention and a failure-queue redrive. */
 const APPLIED_RETENTION_MS = 30 * DAY_MS;
 
-/** Stable shard of an entry id (FNV-1a). */
-export function shardOf(entryId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < entryId.length; i++) {
-    h ^= entryId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h % FIN_SHARDS;
-}
+/** Stable shard of an entry id. */
+export const shardOf = (entryId: string): number => shardOfId(entryId, FIN_SHARDS);
 
 export class Finance {
   constructor(private readonly table: Table) {}

@@ -61,7 +61,8 @@ export class DynamoCreditStore implements CreditStore {
 
   grant: CreditStore['grant'] = (input) => this.credits.grant(input);
   refuse: CreditStore['refuse'] = (refusal, requestHash) => this.credits.refuse(refusal, requestHash);
-  readUsage: CreditStore['readUsage'] = (customerId, issuedBy, day) => this.credits.readUsage(customerId, issuedBy, day);
+  readUsage = (customerId: string, issuedBy: string | undefined, day: string, currency: string, grantId?: string) =>
+    this.credits.readUsage(customerId, issuedBy, day, currency, grantId);
   listSpendableCredits: CreditStore['listSpendableCredits'] = (customerId, now) => this.credits.listSpendableCredits(customerId, now);
   listStoredCredits: CreditStore['listStoredCredits'] = (customerId) => this.credits.listStoredCredits(customerId);
   getCredit: CreditStore['getCredit'] = (customerId, creditId, expiresAt) => this.credits.getCredit(customerId, creditId, expiresAt);

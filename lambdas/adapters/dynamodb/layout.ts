@@ -15,8 +15,9 @@
  * | hold/capture/refund key | C#<customerId> | IDEM#HOLD|CAPTURE|REFUND#<key>  | +90 days                  |
  * | refusal     | COMPLAINT#<id>      | GRANT (same key: one outcome per complaint; drives GrantRefused) | none |
  * | grant usage | C#<customerId>      | USAGE#GRANTS (per-day buckets, 365 days) | none                  |
- * | issuer usage| ISSUER#<issuedBy>   | USAGE#<YYYY-MM-DD>                   | day + 2 days              |
- * | day totals  | FIN#<shard 0..31>   | DAY#<YYYY-MM-DD>#<currency>          | none: the finance report  |
+ * | issuer usage| ISSUER#<issuedBy>#<shard 0..127> | USAGE#<YYYY-MM-DD>#<currency> | day + 2 days         |
+ * | (before shards) | ISSUER#<issuedBy> | USAGE#<YYYY-MM-DD> (read, still counted; no longer written) | day + 2 days |
+ * | day totals  | FIN#<shard 0..127>  | DAY#<YYYY-MM-DD>#<currency>          | none: the finance report  |
  * | applied mark| AGG#<entryId>       | AGG                                  | +30 days (stream redelivery window is 24 h) |
  * | pending grant | C#<customerId>    | PENDING#<pendingId ULID>             | decision deadline (drives the auto-decline; drives GrantPendingApproval) |
  * | pending key | COMPLAINT#<id>      | GRANT (same key: the complaint waits; replaced by the grant key on approval) | none |
@@ -100,9 +101,33 @@ export const SPEND_QUEUE_SK = 'QUEUE#SPEND';
 export const QUEUED_SPEND_PREFIX = `${SPEND_QUEUE_SK}#`;
 /**
  * Day totals are spread over this many partitions (by entry id) so that every ledger write of the service landing on
- * one day's totals stays under a partition's write throughput; the report reads all of them.
+ * one day's totals stays under what one item takes; the report reads all of them. 110 M entries a day are 1,273 a
+ * second: over 128 shards 10 a second each at the average, 20 at twice the average — 40 % of the ~50 transactions a
+ * second one item takes (32 shards held the average at 80 % but not a peak: bench section 7). Raising it is safe: an
+ * entry's shard is its id's hash modulo this, and the report reads shards 0 … FIN_SHARDS - 1, the old ones included.
  */
-export const FIN_SHARDS = 32;
+export const FIN_SHARDS = 128;
+/**
+ * An issuer's day is counted in this many items, each owning an equal slice of the issuer's daily cap
+ * (domain/issuer-day.ts), so that a system issuer's grants (2,000 a second) are not all transactions on one item:
+ * one item takes about one transaction per transaction latency (DynamoDB's published single-digit milliseconds,
+ * twice for prepare and commit: ~50 a second), so 2,000 a second needs at least 40 shards. 128 leave each shard at
+ * ~16 a second, 31 % of that (64 shards, at 63 %, had 2 of 156 grants give up in bench section 7). The price: a grant
+ * whose own shard's slice is short reads all 128. Part of the stored layout: changing it during a day lets that day's
+ * cap pass by the slices' difference on the shards read alone (a grant reading every shard still checks the total),
+ * so change it at a day's start.
+ */
+export const ISSUER_SHARDS = 128;
+
+/** Stable shard of an id among `count` (FNV-1a). */
+export function shardOfId(id: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % count;
+}
 
 export const keys = {
   customer: (customerId: string) => `C#${customerId}`,
@@ -114,8 +139,13 @@ export const keys = {
   complaint: (complaintId: string) => `COMPLAINT#${complaintId}`,
   hold: (holdId: string) => `${PREFIX.HOLD}${holdId}`,
   operationKey: (operation: KeyedOperation, key: string) => `${PREFIX.OPERATION_KEY}${operation}#${key}`,
+  /** The issuer's unsharded day counter of before ISSUER_SHARDS (still read). */
   issuer: (issuedBy: string) => `ISSUER#${issuedBy}`,
+  /** Issuer ids are letters, digits and `. _ : -` (contracts), so no issuer's key is another's shard. */
+  issuerShard: (issuedBy: string, shard: number) => `ISSUER#${issuedBy}#${shard}`,
   issuerDay: (day: string) => `USAGE#${day}`,
+  /** A shard's bucket of one day and currency (a Query by `issuerDay(day)#` reads its currencies). */
+  issuerShardDay: (day: string, currency: string) => `USAGE#${day}#${currency}`,
   finShard: (shard: number) => `FIN#${shard}`,
   dayTotals: (day: string, currency: string) => `DAY#${day}#${currency}`,
   applied: (entryId: string) => `AGG#${entryId}`,

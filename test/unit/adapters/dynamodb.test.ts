@@ -12,6 +12,8 @@ import { expiredEntry, grantedEntry, reversedEntry } from '../../../lambdas/doma
 import type { RedeemRecord } from '../../../lambdas/app/ports';
 import { credit, EXPIRES, NOW, redemptionOf } from './fixtures';
 import { cancelled, expectedDebit, expectedRestore, TABLE, useMockedTable } from './mocked-table';
+import { issuerUsageItem } from '../../../lambdas/adapters/dynamodb/issuance-codec';
+import { ISSUER_SHARDS, shardOfId } from '../../../lambdas/adapters/dynamodb/layout';
 
 const EXPIRES_MS = 1780135200000;
 const REMIND_AT = new Date('2026-05-23T10:00:00.000Z');
@@ -119,15 +121,56 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
     ]);
   });
 
-  it('counters read at version n are written as n + 1 only if still at n; the issuer bucket expires two days after its day', async () => {
+  it("the customer's counter written as n + 1 only if still at n; each issuer shard added to within its bound, kept two days after its day", async () => {
     ddb.on(TransactWriteCommand).resolves({});
+    const day = DAY.day;
     await store.grant({
       credit,
       ledger: grantedEntry(credit),
       requestHash: 'h',
-      usage: { customerId: 'cust-1', customer: { value: [DAY], version: 4 }, issuer: { issuedBy: 'agent-7', value: DAY, version: 2 } },
+      usage: {
+        customerId: 'cust-1',
+        customer: { value: [DAY], version: 4 },
+        issuer: {
+          issuedBy: 'agent-7',
+          shards: [
+            { shard: 9, currency: 'EUR', amount: 300, grants: 1, slice: 1000, usage: { day, count: 2, amounts: { EUR: 900 } } },
+            { shard: 63, currency: 'EUR', amount: 200, grants: 0, slice: 999, usage: { day, count: 0, amounts: { EUR: 200 } } },
+          ],
+        },
+      },
     });
     const items = sent(TransactWriteCommand)[0].TransactItems;
+    const shardUpdate = (shard: number, amount: number, grants: number, most: number) => ({
+      Update: {
+        TableName: TABLE,
+        Key: { pk: `ISSUER#agent-7#${shard}`, sk: `USAGE#${day}#EUR` },
+        UpdateExpression:
+          'SET #type = :type, #issuedBy = :issuedBy, #shard = :shard, #day = :day, #currency = :currency, #ttl = :ttl ADD #amount :amount, #count :grants',
+        ConditionExpression: 'attribute_not_exists(#amount) OR #amount <= :most',
+        ExpressionAttributeNames: {
+          '#type': 'type',
+          '#issuedBy': 'issuedBy',
+          '#shard': 'shard',
+          '#day': 'day',
+          '#currency': 'currency',
+          '#ttl': 'ttl',
+          '#amount': 'amount',
+          '#count': 'count',
+        },
+        ExpressionAttributeValues: {
+          ':type': 'ISSUER_USAGE',
+          ':issuedBy': 'agent-7',
+          ':shard': shard,
+          ':day': day,
+          ':currency': 'EUR',
+          ':ttl': Date.parse(`${day}T00:00:00Z`) / 1000 + 2 * 86_400,
+          ':amount': amount,
+          ':grants': grants,
+          ':most': most,
+        },
+      },
+    });
     expect(items.slice(3)).toEqual([
       {
         Put: {
@@ -137,36 +180,70 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
           ExpressionAttributeValues: { ':v': 4 },
         },
       },
-      {
-        Put: {
-          TableName: TABLE,
-          Item: {
-            pk: 'ISSUER#agent-7',
-            sk: 'USAGE#2026-03-01',
-            type: 'ISSUER_USAGE',
-            issuedBy: 'agent-7',
-            ...DAY,
-            version: 3,
-            ttl: Date.parse('2026-03-03T00:00:00Z') / 1000,
-          },
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': 2 },
-        },
-      },
+      shardUpdate(9, 300, 1, 700),
+      shardUpdate(63, 200, 0, 799),
     ]);
   });
 
-  it('readUsage: both counters strongly consistent; absent ones are empty at version 0', async () => {
-    ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
-    ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({});
-    expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01')).toEqual({
-      customer: { value: [DAY], version: 3 },
-      issuer: { value: undefined, version: 0 },
+  it('a give-back takes from a shard only what it holds', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const usage = { day: DAY.day, count: 0, amounts: { EUR: 0 } };
+    await store.grant({
+      credit,
+      ledger: grantedEntry(credit),
+      requestHash: 'h',
+      usage: {
+        customerId: 'cust-1',
+        customer: { value: [DAY], version: 4 },
+        issuer: { issuedBy: 'agent-7', shards: [{ shard: 2, currency: 'EUR', amount: -400, grants: -1, usage }] },
+      },
     });
+    const update = sent(TransactWriteCommand)[0].TransactItems[4].Update;
+    expect(update.ConditionExpression).toBe('#amount >= :least');
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':amount': -400, ':grants': -1, ':least': 400 });
+  });
+
+  it("readUsage: counters strongly consistent, the grant's own issuer shard in its currency and the unsharded counter", async () => {
+    const own = shardOfId('01GRANT', ISSUER_SHARDS);
+    const bucket = {
+      pk: `ISSUER#agent-7#${own}`,
+      sk: 'USAGE#2026-03-01#EUR',
+      type: 'ISSUER_USAGE',
+      issuedBy: 'agent-7',
+      shard: own,
+      day: '2026-03-01',
+      currency: 'EUR',
+      amount: 500,
+      count: 2,
+    };
+    const unsharded = issuerUsageItem('agent-7', { value: { ...DAY, amounts: { EUR: 7 } }, version: 2 });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
+    ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({ Item: unsharded });
+    ddb.on(GetCommand, { Key: { pk: `ISSUER#agent-7#${own}`, sk: 'USAGE#2026-03-01#EUR' } }).resolves({ Item: bucket });
+    expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01', 'EUR', '01GRANT')).toEqual({
+      customer: { value: [DAY], version: 3 },
+      issuer: {
+        shardCount: ISSUER_SHARDS,
+        shards: [{ shard: own, usage: { day: '2026-03-01', count: 2, amounts: { EUR: 500 } } }],
+        unsharded: { ...DAY, amounts: { EUR: 7 } },
+      },
+    });
+    expect(sent(GetCommand)).toHaveLength(3);
     expect(sent(GetCommand).every((g) => g.ConsistentRead === true)).toBe(true);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
-    expect(await store.readUsage('cust-1', undefined, '2026-03-01')).toEqual({ customer: { value: [], version: 0 } });
+    const every = await store.readUsage('cust-1', 'agent-7', '2026-03-02', 'USD');
+    expect(every.issuer?.shards).toEqual(Array.from({ length: ISSUER_SHARDS }, (_, shard) => ({ shard, usage: undefined })));
+    expect(every.issuer).not.toHaveProperty('unsharded');
+    expect(sent(GetCommand).map((g) => g.Key.sk)).toEqual([
+      'USAGE#GRANTS',
+      'USAGE#2026-03-02',
+      ...Array(ISSUER_SHARDS).fill('USAGE#2026-03-02#USD'),
+    ]);
+    ddb.reset();
+    ddb.on(GetCommand).resolves({});
+    expect(await store.readUsage('cust-1', undefined, '2026-03-01', 'EUR')).toEqual({ customer: { value: [], version: 0 } });
     expect(sent(GetCommand)).toHaveLength(1);
   });
 

@@ -100,17 +100,11 @@ export class FakeApprovalStore extends FakeStore implements ApprovalStore {
 
   private usageAt(usage: UsageUpdate): boolean {
     if ((this.usage.get(usage.customerId)?.version ?? 0) !== usage.customer.version) return false;
-    const issuerKey = usage.issuer && `${usage.issuer.issuedBy}#${usage.issuer.value.day}`;
-    return !issuerKey || (this.issuerUsage.get(issuerKey)?.version ?? 0) === usage.issuer!.version;
+    return this.issuerDays.at(usage);
   }
 
   private applyUsage(usage: UsageUpdate): void {
     this.usage.set(usage.customerId, { value: usage.customer.value, version: usage.customer.version + 1 });
-    if (usage.issuer) {
-      this.issuerUsage.set(`${usage.issuer.issuedBy}#${usage.issuer.value.day}`, {
-        value: usage.issuer.value,
-        version: usage.issuer.version + 1,
-      });
-    }
+    this.issuerDays.apply(usage);
   }
 }

@@ -11,6 +11,7 @@ import type { Hold } from '../../../lambdas/domain/hold';
 import type { Versioned } from '../../../lambdas/app/ports';
 import type { Clock } from '../../../lambdas/shared/clock';
 import { MemorySpendQueue } from '../fakes/spend-queue';
+import { MemoryIssuerDays } from '../fakes/issuer-days';
 import type {
   AggregateStore,
   BalanceStore,
@@ -74,6 +75,7 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
   readonly complaints = new Map<string, ComplaintOutcome>();
   readonly usage = new Map<string, Versioned<CustomerUsage>>();
   readonly issuerUsage = new Map<string, Versioned<DayUsage>>();
+  readonly issuerDays = new MemoryIssuerDays(this.issuerUsage);
   readonly reminders = new Map<string, Date | undefined>();
   readonly calls: string[] = [];
   /** Outcomes the next commits report instead of committing (consumed in order). */
@@ -99,10 +101,10 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     return this.script.shift() as CommitOutcome<T> | undefined;
   }
 
-  async readUsage(customerId: string, issuedBy: string | undefined, day: string): Promise<GrantUsage> {
+  async readUsage(customerId: string, issuedBy: string | undefined, day: string, _currency: string, grantId?: string): Promise<GrantUsage> {
     const customer = this.usage.get(customerId) ?? { value: [], version: 0 };
     if (issuedBy === undefined) return { customer };
-    return { customer, issuer: this.issuerUsage.get(`${issuedBy}#${day}`) ?? { value: undefined, version: 0 } };
+    return { customer, issuer: this.issuerDays.read(issuedBy, day, grantId) };
   }
 
   async grant(input: {
@@ -120,10 +122,9 @@ export class FakeMoneyStore implements GrantStore, RedeemStore, ReverseStore, Ex
     if (earlier) return { kind: 'duplicate', existing: earlier };
     const { usage } = input;
     if ((this.usage.get(usage.customerId)?.version ?? 0) !== usage.customer.version) return { kind: 'conflict', stale: true };
-    const issuerKey = usage.issuer && `${usage.issuer.issuedBy}#${usage.issuer.value.day}`;
-    if (issuerKey && (this.issuerUsage.get(issuerKey)?.version ?? 0) !== usage.issuer!.version) return { kind: 'conflict', stale: true };
+    if (!this.issuerDays.at(usage)) return { kind: 'conflict', stale: true };
     this.usage.set(usage.customerId, { value: usage.customer.value, version: usage.customer.version + 1 });
-    if (issuerKey) this.issuerUsage.set(issuerKey, { value: usage.issuer!.value, version: usage.issuer!.version + 1 });
+    this.issuerDays.apply(usage);
     const { creditId, customerId, complaintId } = input.credit;
     this.complaints.set(complaintId, { kind: 'granted', grant: { complaintId, customerId, creditId, requestHash: input.requestHash } });
     this.addCredit(input.credit).addEntry(input.ledger);
