@@ -35,6 +35,8 @@ export interface GroupDeps {
 export interface GroupWaitPolicy {
   readonly window: number;
   readonly pollMsPerTurn: number;
+  /** How often a waiter whose turn has come reads the queue while a holder goes on committing groups. */
+  readonly heldPollMs: number;
   readonly leaseMs: number;
 }
 
@@ -60,27 +62,33 @@ export async function waitInGroup<S extends QueuedSpend, T>(
   customerId: string,
   deps: GroupDeps,
   q: QueuePolicy,
-  { window, pollMsPerTurn, leaseMs }: GroupWaitPolicy,
+  { window, pollMsPerTurn, heldPollMs, leaseMs }: GroupWaitPolicy,
   budget: RetryBudget,
   group: GroupSpend<S, T>,
 ): Promise<GroupWait<T>> {
-  let { ticket, serving } = await deps.store.takeTicket(customerId, deps.clock.now());
+  const taken = await deps.store.takeTicket(customerId, deps.clock.now());
+  const ticket = taken.ticket;
+  let { serving, holdingUntilMs } = taken;
   await deps.groups.enqueueSpend(customerId, { ticket, queuedAtMs: deps.clock.now().getTime(), spend: group.spend }, deps.clock.now());
   let movedAt = Date.now();
   for (;;) {
     const toGo = ticket - serving - window + 1;
+    // While a holder goes on committing groups, nobody else takes the turn: it commits what is queued behind it.
+    const held = holdingUntilMs !== undefined && holdingUntilMs > deps.clock.now().getTime();
     // Next in line: its turn (the holder's read of the queue tells whether a group took it meanwhile). Passed: a group
     // committed it, unless its request is still queued (it was queued after that group read the queue).
-    if (toGo === 0) return { kind: 'turn', ticket };
+    if (toGo === 0 && !held) return { kind: 'turn', ticket };
     if (toGo < 0) {
       if (!(await deps.groups.isQueued(customerId, ticket))) return { kind: 'answered', value: await answerOf(customerId, deps, group) };
-      return { kind: 'turn', ticket };
+      if (!held) return { kind: 'turn', ticket };
     }
-    if (!(await budget.wait(Math.min(q.maxPollMs, Math.max(q.minPollMs, toGo * pollMsPerTurn))))) return { kind: 'gave-up', ticket };
-    const seen = (await deps.store.readQueue(customerId)).serving;
+    const sleepMs = toGo > 0 ? toGo * pollMsPerTurn : heldPollMs;
+    if (!(await budget.wait(Math.min(q.maxPollMs, Math.max(q.minPollMs, sleepMs))))) return { kind: 'gave-up', ticket };
+    const seen = await deps.store.readQueue(customerId);
+    holdingUntilMs = seen.holdingUntilMs;
     const at = Date.now();
-    if (seen > serving) {
-      serving = seen;
+    if (seen.serving > serving) {
+      serving = seen.serving;
       movedAt = at;
     } else if (at - movedAt >= leaseMs) {
       await deps.store.passStalledTurn(customerId, serving, deps.clock.now());
@@ -131,32 +139,75 @@ export function planGroup(
 }
 
 /**
- * The turn holder's group: read the queue and the credits, plan, commit once, count the group's turns finished.
- * `answered` with the holder's own result (and how many spends its group committed: 0 when a group before it had
- * committed its spend), or `failed` when its group did not commit (`alone`: its own request cannot be planned — it
- * retries alone and meets its own error).
+ * The turn holder's groups: read the queue and the credits, plan, commit once, count the group's turns finished; then,
+ * while its turn is younger than `continueForMs`, the next group of what is queued behind it, and so on — marking the
+ * sequencer meanwhile (`holdingUntil`), so the next in line does not start a group of the same requests. `answered`
+ * with the holder's own result (and how many spends its groups committed: 0 when a group before it had committed its
+ * spend), or `failed` when its own group did not commit (`alone`: its own request cannot be planned — it retries
+ * alone and meets its own error).
  */
 export async function commitAsGroup<S extends QueuedSpend, T>(
   customerId: string,
   ticket: number,
   deps: GroupDeps,
-  policy: { maxSpends: number; budgetMs: number },
+  policy: { maxSpends: number; budgetMs: number; continueForMs: number; leaseMs: number },
   group: GroupSpend<S, T>,
 ): Promise<{ kind: 'answered'; value: T; committed: number } | { kind: 'failed'; stale: boolean; alone?: true }> {
-  const now = deps.clock.now();
-  const [queued, credits] = await Promise.all([deps.groups.queuedSpends(customerId), deps.store.listSpendableCredits(customerId, now)]);
-  if (!queued.some((e) => e.ticket === ticket)) return { kind: 'answered', value: await answerOf(customerId, deps, group), committed: 0 };
-  const members = planGroup(ticket, queued, credits, now, group.newId, policy.maxSpends, now.getTime() - policy.budgetMs);
-  // its own plan failed (it always leads): it retries alone and meets its own error
-  if (members[0]?.ticket !== ticket) return { kind: 'failed', stale: false, alone: true };
-  const result = await deps.groups.commitGroup(customerId, members, now);
-  if (result.kind !== 'committed') {
+  const started = Date.now();
+  const first = await commitNextGroup(customerId, ticket, true, deps, policy, group.newId);
+  if (first.kind === 'gone') return { kind: 'answered', value: await answerOf(customerId, deps, group), committed: 0 };
+  if (first.kind === 'failed' || first.kind === 'empty') {
     // A group that went first (after a passed turn) may have committed ours: then that is our answer.
     if (!(await deps.groups.isQueued(customerId, ticket)))
       return { kind: 'answered', value: await answerOf(customerId, deps, group), committed: 0 };
-    return { kind: 'failed', stale: result.kind === 'conflict' && result.stale };
+    return first.kind === 'failed' ? first : { kind: 'failed', stale: true };
   }
-  await deps.groups.finishTurns(customerId, members.length, deps.clock.now()).catch(() => undefined);
+  let committed = first.members.length;
+  const until = () => deps.clock.now().getTime() + policy.leaseMs;
+  let goOn = Date.now() - started < policy.continueForMs;
+  await deps.groups.finishTurns(customerId, first.members.length, deps.clock.now(), goOn ? until() : undefined).catch(() => undefined);
+  try {
+    while (goOn) {
+      const next = await commitNextGroup(customerId, ticket + 1, false, deps, policy, group.newId);
+      if (next.kind !== 'committed') break;
+      committed += next.members.length;
+      goOn = Date.now() - started < policy.continueForMs;
+      await deps.groups.finishTurns(customerId, next.members.length, deps.clock.now(), goOn ? until() : undefined);
+    }
+  } catch {
+    // the next groups are a favour to those queued behind: ours is committed, its answer stands
+  } finally {
+    if (goOn) await deps.groups.finishTurns(customerId, 0, deps.clock.now()).catch(() => undefined); // hand the turn on
+  }
   // members[0] is the holder's own spend, planned from its own request: its record is of that request's kind
-  return { kind: 'answered', value: group.asResult(members[0].planned.record as RecordOf<S>), committed: members.length };
+  return { kind: 'answered', value: group.asResult(first.members[0]!.planned.record as RecordOf<S>), committed };
+}
+
+type Members = Array<{ ticket: number; planned: PlannedSpend }>;
+
+/**
+ * One group: the holder's own (`own`: its request must lead it; `gone` when it is not queued any more — someone
+ * committed it) or the next one behind it (from ticket `from` on; `empty` when nothing is queued there). `failed`
+ * when the transaction did not commit (`alone` when the holder's own request could not be planned).
+ */
+async function commitNextGroup(
+  customerId: string,
+  from: number,
+  own: boolean,
+  deps: GroupDeps,
+  policy: { maxSpends: number; budgetMs: number },
+  newId: (at: Date) => string,
+): Promise<
+  { kind: 'committed'; members: Members } | { kind: 'gone' } | { kind: 'empty' } | { kind: 'failed'; stale: boolean; alone?: true }
+> {
+  const now = deps.clock.now();
+  const [queued, credits] = await Promise.all([deps.groups.queuedSpends(customerId), deps.store.listSpendableCredits(customerId, now)]);
+  if (own && !queued.some((e) => e.ticket === from)) return { kind: 'gone' };
+  const members = planGroup(from, queued, credits, now, newId, policy.maxSpends, now.getTime() - policy.budgetMs);
+  if (members.length === 0) return { kind: 'empty' };
+  // the holder's own request always leads its group: if it does not, its own plan failed
+  if (own && members[0]!.ticket !== from) return { kind: 'failed', stale: false, alone: true };
+  const result = await deps.groups.commitGroup(customerId, members, now);
+  if (result.kind !== 'committed') return { kind: 'failed', stale: result.kind === 'conflict' && result.stale };
+  return { kind: 'committed', members };
 }

@@ -152,6 +152,8 @@ export interface SpendableCredits {
  */
 export interface SpendQueueState {
   readonly serving: number;
+  /** Group commit: a holder goes on committing groups until then (epoch ms); the next in line waits meanwhile. */
+  readonly holdingUntilMs?: number;
 }
 
 /** The caller's turn in the spend queue, counted finished after its commit (a single-item write on the sequencer). */
@@ -201,8 +203,11 @@ export interface GroupCommitStore {
     spends: ReadonlyArray<{ ticket: number; planned: PlannedSpend }>,
     now: Date,
   ): Promise<CommitOutcome<never>>;
-  /** `count` turns finished at once (a group's). */
-  finishTurns(customerId: string, count: number, now: Date): Promise<void>;
+  /**
+   * `count` turns finished at once (a group's). `holdingUntilMs`: the holder goes on with the next group and keeps the
+   * turn until then; without it, the turn is handed on.
+   */
+  finishTurns(customerId: string, count: number, now: Date, holdingUntilMs?: number): Promise<void>;
   /** The answer stored under the spend's key, if any. */
   readAnswer<S extends QueuedSpend>(customerId: string, spend: S): Promise<RecordOf<S> | undefined>;
 }

@@ -93,6 +93,9 @@ const asGroupSpend = (spend: Extract<QueuedSpend, { kind: 'redeem' }>): GroupSpe
   asResult: (record) => ({ response: record.response, replayed: false }),
 });
 
+/** The holder's policy: one group, no next ones. */
+const ONE_GROUP = { maxSpends: 48, budgetMs: 8000, continueForMs: 0, leaseMs: 3000 };
+
 /** Take a ticket and leave the request under it, as a waiting spend does. */
 async function enqueue(customerId: string, spend: QueuedSpend): Promise<number> {
   const { ticket } = await store.takeTicket(customerId, new Date());
@@ -107,7 +110,7 @@ describe('a group, step by step', () => {
     const spends = [300, 200, 400, 250].map((a) => queuedRedeem(customerId, a));
     const tickets = [];
     for (const s of spends) tickets.push(await enqueue(customerId, s));
-    const holder = await commitAsGroup(customerId, tickets[0]!, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(spends[0]!));
+    const holder = await commitAsGroup(customerId, tickets[0]!, deps, ONE_GROUP, asGroupSpend(spends[0]!));
     expect(holder).toMatchObject({
       kind: 'answered',
       committed: 4,
@@ -128,6 +131,38 @@ describe('a group, step by step', () => {
     // the same requests again are replays of those answers, money unchanged
     const again = await redeemCredits(spends[3]!.request, { store, clock: systemClock, newId });
     expect(again).toEqual({ response: answers[2]!.response, replayed: true });
+  });
+
+  it('a holder goes on with the next groups while its turn is young, marking the sequencer, and hands the turn on after', async () => {
+    const customerId = unique('grp-cont');
+    await grant(customerId, 5000);
+    const spends = Array.from({ length: 23 }, () => queuedRedeem(customerId, 100));
+    const tickets = [];
+    for (const s of spends) tickets.push(await enqueue(customerId, s));
+    const marks: Array<number | undefined> = [];
+    const watching = {
+      ...deps,
+      groups: Object.assign(Object.create(store.groups), {
+        finishTurns: async (c: string, n: number, now: Date, until?: number) => {
+          marks.push(until);
+          return store.groups.finishTurns(c, n, now, until);
+        },
+      }),
+    };
+    const holder = await commitAsGroup(
+      customerId,
+      tickets[0]!,
+      watching,
+      { ...ONE_GROUP, maxSpends: 5, continueForMs: 60_000 },
+      asGroupSpend(spends[0]!),
+    );
+    expect(holder).toMatchObject({ kind: 'answered', committed: 23 });
+    // five groups of at most 5, each counted as it committed with the mark set; then the mark removed
+    expect(marks.slice(0, 5).every((m) => m !== undefined && m > Date.now())).toBe(true);
+    expect(marks.slice(5)).toEqual([undefined]);
+    expect(await store.readQueue(customerId)).toEqual({ serving: 23 });
+    expect(await remaining(customerId)).toBe(5000 - 2300);
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toEqual([]);
   });
 
   it('a waiter that takes its request out before the group commits: the group commits nothing', async () => {
@@ -153,7 +188,7 @@ describe('a group, step by step', () => {
     expect(await remaining(customerId)).toBe(1000);
     expect(await query(customerId, PREFIX.REDEEM_KEY)).toEqual([]);
     // the holder's own request is still queued: its next group (alone now) commits it
-    const again = await commitAsGroup(customerId, ta, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(a));
+    const again = await commitAsGroup(customerId, ta, deps, ONE_GROUP, asGroupSpend(a));
     expect(again).toMatchObject({ kind: 'answered', committed: 1 });
     expect(await remaining(customerId)).toBe(900);
   });
@@ -164,9 +199,9 @@ describe('a group, step by step', () => {
     const first = queuedRedeem(customerId, 100, 'same-key');
     const t1 = await enqueue(customerId, first);
     const t2 = await enqueue(customerId, first); // the caller retried while the first was queued
-    const g1 = await commitAsGroup(customerId, t1, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(first));
+    const g1 = await commitAsGroup(customerId, t1, deps, ONE_GROUP, asGroupSpend(first));
     expect(g1).toMatchObject({ kind: 'answered', committed: 1 });
-    const g2 = await commitAsGroup(customerId, t2, deps, { maxSpends: 48, budgetMs: 8000 }, asGroupSpend(first));
+    const g2 = await commitAsGroup(customerId, t2, deps, ONE_GROUP, asGroupSpend(first));
     expect(g2).toEqual({ kind: 'failed', stale: true });
     expect(await store.groups.withdrawSpend(customerId, t2)).toBe(true);
     const replay = await redeemCredits(first.request, { store, clock: systemClock, newId });

@@ -2,7 +2,6 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { GroupCommitStore, QueuedEntry } from '../../app/ports';
 import type { HoldResponse, KeyedRecord } from '../../app/records';
 import type { PlannedSpend, QueuedSpend, RecordOf } from '../../app/spend-plans';
-import { DAY_MS } from '../../domain/credit';
 import { sleep } from '../../shared/retry';
 import type { Table, TransactItems } from './client';
 import { decodeAs, ledgerItem, redeemKeyItem } from './codec';
@@ -96,16 +95,24 @@ export class SpendGroups implements GroupCommitStore {
     return t.transact<never>(items, -1, async () => undefined);
   };
 
-  async finishTurns(customerId: string, count: number, now: Date): Promise<void> {
+  /** ADD serving `count` (never past the tickets issued), and the holder's mark set or removed; 0 only moves the mark. */
+  async finishTurns(customerId: string, count: number, now: Date, holdingUntilMs?: number): Promise<void> {
+    const holding = holdingUntilMs === undefined ? 'REMOVE holdingUntil' : 'SET holdingUntil = :until';
     try {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
-          UpdateExpression: 'SET #ttl = :ttl ADD serving :count',
-          ConditionExpression: 'serving < issued',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':count': count, ':ttl': Math.ceil((now.getTime() + DAY_MS) / 1000) },
+          UpdateExpression: count > 0 ? `${holding} ADD serving :count` : holding,
+          ...(count > 0 ? { ConditionExpression: 'serving < issued' } : {}),
+          ...(count > 0 || holdingUntilMs !== undefined
+            ? {
+                ExpressionAttributeValues: {
+                  ...(count > 0 ? { ':count': count } : {}),
+                  ...(holdingUntilMs === undefined ? {} : { ':until': holdingUntilMs }),
+                },
+              }
+            : {}),
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );

@@ -63,8 +63,10 @@ export class SpendQueues {
       }),
     );
     const raw = out.Attributes ?? {};
-    const queue = decodeSpendQueue(fields(raw, describe(raw)));
-    return { ticket: queue.issued - 1, serving: queue.serving };
+    const f = fields(raw, describe(raw));
+    const queue = decodeSpendQueue(f);
+    const holdingUntilMs = f.optInt('holdingUntil');
+    return { ticket: queue.issued - 1, serving: queue.serving, ...(holdingUntilMs === undefined ? {} : { holdingUntilMs }) };
   }
 
   async readQueue(customerId: string): Promise<SpendQueueState> {
@@ -73,11 +75,14 @@ export class SpendQueues {
         TableName: this.table.name,
         Key: { pk: keys.customer(customerId), sk: SPEND_QUEUE_SK },
         ConsistentRead: true,
-        ProjectionExpression: 'serving',
+        ProjectionExpression: 'serving, holdingUntil',
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    return { serving: out.Item ? fields(out.Item, describe(out.Item)).int('serving') : 0 };
+    if (!out.Item) return { serving: 0 };
+    const f = fields(out.Item, describe(out.Item));
+    const holdingUntilMs = f.optInt('holdingUntil');
+    return { serving: f.int('serving'), ...(holdingUntilMs === undefined ? {} : { holdingUntilMs }) };
   }
 
   async finishTurn(customerId: string, now: Date): Promise<void> {

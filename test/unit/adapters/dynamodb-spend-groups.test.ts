@@ -145,18 +145,28 @@ describe('withdrawSpend and finishTurns', () => {
     await expect(store.groups.withdrawSpend('cust-1', 4)).resolves.toBe(true);
   });
 
-  it('finishTurns: one ADD of the group’s size, only while turns are open', async () => {
-    ddb
-      .on(UpdateCommand)
-      .resolvesOnce({})
-      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
-    await store.groups.finishTurns('cust-1', 27, NOW);
-    expect(sent(UpdateCommand)[0]).toMatchObject({
+  it('finishTurns: one ADD of the group’s size, only while turns are open; the holder’s mark set while it goes on, removed after', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store.groups.finishTurns('cust-1', 27, NOW, 1_700_000_000_000);
+    await store.groups.finishTurns('cust-1', 5, NOW);
+    await store.groups.finishTurns('cust-1', 0, NOW);
+    const [going, last, handOn] = sent(UpdateCommand);
+    expect(going).toMatchObject({
       Key: { pk: 'C#cust-1', sk: SPEND_QUEUE_SK },
-      UpdateExpression: 'SET #ttl = :ttl ADD serving :count',
+      UpdateExpression: 'SET holdingUntil = :until ADD serving :count',
       ConditionExpression: 'serving < issued',
-      ExpressionAttributeValues: { ':count': 27 },
+      ExpressionAttributeValues: { ':count': 27, ':until': 1_700_000_000_000 },
     });
+    expect(last).toMatchObject({ UpdateExpression: 'REMOVE holdingUntil ADD serving :count', ExpressionAttributeValues: { ':count': 5 } });
+    // nothing to count: only the mark goes, unconditionally, and DynamoDB is sent no empty ExpressionAttributeValues
+    expect(handOn).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'C#cust-1', sk: SPEND_QUEUE_SK },
+      UpdateExpression: 'REMOVE holdingUntil',
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    ddb.reset();
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     await expect(store.groups.finishTurns('cust-1', 27, NOW)).resolves.toBeUndefined();
   });
 });

@@ -72,10 +72,18 @@ describe('readQueue: strongly consistent GetItem of `serving`', () => {
     ddb
       .on(GetCommand)
       .resolvesOnce({ Item: { serving: 9 } })
-      .resolvesOnce({});
+      .resolvesOnce({})
+      .resolvesOnce({ Item: { serving: 9, holdingUntil: 1_700_000_000_000 } });
     await expect(store.readQueue('cust-1')).resolves.toEqual({ serving: 9 });
     await expect(store.readQueue('cust-1')).resolves.toEqual({ serving: 0 });
-    expect(sent(GetCommand)[0]).toMatchObject({ TableName: TABLE, Key: KEY, ConsistentRead: true, ProjectionExpression: 'serving' });
+    // a group-commit holder going on with the next groups (lambdas/app/group-commit.ts)
+    await expect(store.readQueue('cust-1')).resolves.toEqual({ serving: 9, holdingUntilMs: 1_700_000_000_000 });
+    expect(sent(GetCommand)[0]).toMatchObject({
+      TableName: TABLE,
+      Key: KEY,
+      ConsistentRead: true,
+      ProjectionExpression: 'serving, holdingUntil',
+    });
   });
 });
 
