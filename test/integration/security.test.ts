@@ -130,12 +130,14 @@ function grantedActions(template: Record<string, any>): Record<FunctionName, str
 /**
  * Granted but (normally) not exercised: DynamoCreditStore reads the idempotency record with GetItem only when a
  * cancelled transaction comes back without the conflicting item (ReturnValuesOnConditionCheckFailure normally
- * returns it). Keep this list short and justified: anything else granted must be used by the flow below.
+ * returns it); a spend deletes queued requests (DeleteItem, inside the group's transaction or its own withdrawal) only
+ * under contention on one customer, which this flow does not make (group-commit.test.ts and contention.test.ts do).
+ * Keep this list short and justified: anything else granted must be used by the flow below.
  */
 const FALLBACK_ONLY: Partial<Record<FunctionName, string[]>> = {
   grant: ['dynamodb:GetItem'],
-  redeem: ['dynamodb:GetItem'],
-  hold: ['dynamodb:GetItem'],
+  redeem: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
+  hold: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
 };
 
 describe('a full flow: least privilege measured, and no email address in any log line', () => {
