@@ -3,7 +3,15 @@ import type { Clock } from '../shared/clock';
 import type { QueuePolicy, RetryBudget } from '../shared/retry';
 import type { GroupCommitStore, QueuedEntry, SpendableCredits, SpendQueue } from './ports';
 import { TRANSACTION_MAX_ITEMS } from './records';
-import { afterTaking, itemsBesidesDebits, planSpend, type PlannedSpend, type QueuedSpend, type RecordOf } from './spend-plans';
+import {
+  afterTaking,
+  answeredAtMs,
+  itemsBesidesDebits,
+  planSpend,
+  type PlannedSpend,
+  type QueuedSpend,
+  type RecordOf,
+} from './spend-plans';
 
 /**
  * Group commit in the customer's spend queue. A queued spend leaves its request under its ticket and sleeps; the turn
@@ -21,8 +29,10 @@ export interface GroupSpend<S extends QueuedSpend, T> {
   readonly newId: (at: Date) => string;
   /** The answer under the key when it was stored for another request (the caller's IDEMPOTENCY_KEY_REUSED). */
   readonly reused: () => CreditError;
-  /** The caller's result from the answer stored under its key. */
-  readonly asResult: (record: RecordOf<S>) => T;
+  /** The caller's result from the answer stored under its key (`replayed`: stored before this call began). */
+  readonly asResult: (record: RecordOf<S>, replayed: boolean) => T;
+  /** When this call began (epoch ms): an answer stored before then is a replay of an earlier call's. */
+  readonly startedAtMs?: number;
 }
 
 export interface GroupDeps {
@@ -43,12 +53,12 @@ export interface GroupWaitPolicy {
 /** Where a queued spend stands: its answer (a turn holder committed it), its turn, or out of time. */
 export type GroupWait<T> = { kind: 'answered'; value: T } | { kind: 'turn'; ticket: number } | { kind: 'gave-up'; ticket: number };
 
-/** A committed spend's result for its own caller: the first answer under its key, never a replay. */
+/** A committed spend's result for its own caller: the answer under its key, a replay if stored before the call began. */
 export async function answerOf<S extends QueuedSpend, T>(customerId: string, deps: GroupDeps, group: GroupSpend<S, T>): Promise<T> {
   const record = await deps.groups.readAnswer(customerId, group.spend);
   if (!record) throw new Error(`spend ${group.spend.request.idempotencyKey} left the queue without an answer under its key`);
   if (record.requestHash !== group.spend.requestHash) throw group.reused();
-  return group.asResult(record);
+  return group.asResult(record, group.startedAtMs !== undefined && answeredAtMs(record) < group.startedAtMs);
 }
 
 /**
@@ -156,6 +166,11 @@ export async function commitAsGroup<S extends QueuedSpend, T>(
   const started = Date.now();
   const first = await commitNextGroup(customerId, ticket, true, deps, policy, group.newId);
   if (first.kind === 'gone') return { kind: 'answered', value: await answerOf(customerId, deps, group), committed: 0 };
+  if (first.kind === 'replay') {
+    // its key was taken before (a retry of a committed call): its request is out of the queue, its turn over
+    await deps.groups.finishTurns(customerId, 1, deps.clock.now()).catch(() => undefined);
+    return { kind: 'answered', value: await answerOf(customerId, deps, group), committed: 1 };
+  }
   if (first.kind === 'failed' || first.kind === 'empty') {
     // A group that went first (after a passed turn) may have committed ours: then that is our answer.
     if (!(await deps.groups.isQueued(customerId, ticket)))
@@ -165,14 +180,16 @@ export async function commitAsGroup<S extends QueuedSpend, T>(
   let committed = first.members.length;
   const until = () => deps.clock.now().getTime() + policy.leaseMs;
   let goOn = Date.now() - started < policy.continueForMs;
-  await deps.groups.finishTurns(customerId, first.members.length, deps.clock.now(), goOn ? until() : undefined).catch(() => undefined);
+  await deps.groups
+    .finishTurns(customerId, first.members.length + first.retired, deps.clock.now(), goOn ? until() : undefined)
+    .catch(() => undefined);
   try {
     while (goOn) {
       const next = await commitNextGroup(customerId, ticket + 1, false, deps, policy, group.newId);
       if (next.kind !== 'committed') break;
       committed += next.members.length;
       goOn = Date.now() - started < policy.continueForMs;
-      await deps.groups.finishTurns(customerId, next.members.length, deps.clock.now(), goOn ? until() : undefined);
+      await deps.groups.finishTurns(customerId, next.members.length + next.retired, deps.clock.now(), goOn ? until() : undefined);
     }
   } catch {
     // the next groups are a favour to those queued behind: ours is committed, its answer stands
@@ -180,15 +197,17 @@ export async function commitAsGroup<S extends QueuedSpend, T>(
     if (goOn) await deps.groups.finishTurns(customerId, 0, deps.clock.now()).catch(() => undefined); // hand the turn on
   }
   // members[0] is the holder's own spend, planned from its own request: its record is of that request's kind
-  return { kind: 'answered', value: group.asResult(first.members[0]!.planned.record as RecordOf<S>), committed };
+  return { kind: 'answered', value: group.asResult(first.members[0]!.planned.record as RecordOf<S>, false), committed };
 }
 
 type Members = Array<{ ticket: number; planned: PlannedSpend }>;
 
 /**
  * One group: the holder's own (`own`: its request must lead it; `gone` when it is not queued any more — someone
- * committed it) or the next one behind it (from ticket `from` on; `empty` when nothing is queued there). `failed`
- * when the transaction did not commit (`alone` when the holder's own request could not be planned).
+ * committed it) or the next one behind it (from ticket `from` on; `empty` when nothing is queued there). A request
+ * whose key was taken already (a retry of a call committed before) is taken out of the queue, its turn counted with
+ * the group's (`retired`): its waiter finds the stored answer; when it is the holder's own, `replay`. `failed` when
+ * the transaction did not commit (`alone` when the holder's own request could not be planned).
  */
 async function commitNextGroup(
   customerId: string,
@@ -198,16 +217,32 @@ async function commitNextGroup(
   policy: { maxSpends: number; budgetMs: number },
   newId: (at: Date) => string,
 ): Promise<
-  { kind: 'committed'; members: Members } | { kind: 'gone' } | { kind: 'empty' } | { kind: 'failed'; stale: boolean; alone?: true }
+  | { kind: 'committed'; members: Members; retired: number }
+  | { kind: 'gone' }
+  | { kind: 'replay' }
+  | { kind: 'empty' }
+  | { kind: 'failed'; stale: boolean; alone?: true }
 > {
   const now = deps.clock.now();
   const [queued, credits] = await Promise.all([deps.groups.queuedSpends(customerId), deps.store.listSpendableCredits(customerId, now)]);
   if (own && !queued.some((e) => e.ticket === from)) return { kind: 'gone' };
-  const members = planGroup(from, queued, credits, now, newId, policy.maxSpends, now.getTime() - policy.budgetMs);
-  if (members.length === 0) return { kind: 'empty' };
-  // the holder's own request always leads its group: if it does not, its own plan failed
-  if (own && members[0]!.ticket !== from) return { kind: 'failed', stale: false, alone: true };
-  const result = await deps.groups.commitGroup(customerId, members, now);
-  if (result.kind !== 'committed') return { kind: 'failed', stale: result.kind === 'conflict' && result.stale };
-  return { kind: 'committed', members };
+  const taken = new Set<number>();
+  let retired = 0;
+  for (;;) {
+    const open = queued.filter((e) => !taken.has(e.ticket));
+    const members = planGroup(from, open, credits, now, newId, policy.maxSpends, now.getTime() - policy.budgetMs);
+    if (members.length === 0) return retired > 0 ? { kind: 'committed', members: [], retired } : { kind: 'empty' };
+    // the holder's own request always leads its group: if it does not, its own plan failed
+    if (own && members[0]!.ticket !== from) return { kind: 'failed', stale: false, alone: true };
+    const result = await deps.groups.commitGroup(customerId, members, now);
+    if (result.kind === 'committed') return { kind: 'committed', members, retired };
+    if (result.keysTaken.length === 0) return { kind: 'failed', stale: result.stale };
+    for (const ticket of result.keysTaken) {
+      taken.add(ticket);
+      if (!(await deps.groups.withdrawSpend(customerId, ticket))) continue; // gone meanwhile: whoever took it counts it
+      if (own && ticket === from) return { kind: 'replay' };
+      retired++;
+    }
+    if (own && taken.has(from)) return { kind: 'gone' };
+  }
 }

@@ -62,7 +62,7 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldR
       store: deps.store,
       newId: deps.newId,
       reused: reused(req.idempotencyKey),
-      asResult: (record) => ({ response: record.response, replayed: false }),
+      asResult: (record, replayed) => ({ response: record.response, replayed }),
     },
   );
 }

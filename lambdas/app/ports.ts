@@ -181,6 +181,14 @@ export interface QueuedEntry {
 }
 
 /**
+ * A group's transaction: committed, or not (stale when a condition failed), naming the tickets whose key record was
+ * there already (a retried request whose first call was committed meanwhile: it cannot be in a group).
+ */
+export type GroupOutcome =
+  | { readonly kind: 'committed' }
+  | { readonly kind: 'conflict'; readonly stale: boolean; readonly keysTaken: readonly number[] };
+
+/**
  * Group commit in the spend queue (lambdas/app/group-commit.ts): a queued spend leaves its request under its ticket;
  * the turn holder commits the requests behind its own in one transaction, which also takes each request out, so a
  * request is committed at most once; the others find their answers under their keys.
@@ -198,11 +206,7 @@ export interface GroupCommitStore {
    * One transaction: each credit debited once by what all the spends take from it (still there, unexpired, covering
    * it), each spend's writes (entry, hold, key record) and its request taken out (only if still queued).
    */
-  commitGroup(
-    customerId: string,
-    spends: ReadonlyArray<{ ticket: number; planned: PlannedSpend }>,
-    now: Date,
-  ): Promise<CommitOutcome<never>>;
+  commitGroup(customerId: string, spends: ReadonlyArray<{ ticket: number; planned: PlannedSpend }>, now: Date): Promise<GroupOutcome>;
   /**
    * `count` turns finished at once (a group's). `holdingUntilMs`: the holder goes on with the next group and keeps the
    * turn until then; without it, the turn is handed on.

@@ -70,7 +70,7 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       store: deps.store,
       newId: deps.newId,
       reused: reused(req.idempotencyKey),
-      asResult: (record) => ({ response: record.response, replayed: false }),
+      asResult: (record, replayed) => ({ response: record.response, replayed }),
     },
   );
 }

@@ -147,6 +147,11 @@ export function planSpend(spend: QueuedSpend, credits: readonly SpendableCredit[
   return spend.kind === 'redeem' ? planRedeem(spend, credits, now, newId) : planHold(spend, credits, now, newId);
 }
 
+/** When a stored answer was given (its redemption's or hold's time), epoch ms. */
+export function answeredAtMs(record: PlannedSpend['record']): number {
+  return Date.parse('redeemedAt' in record.response ? record.response.redeemedAt : record.response.heldAt);
+}
+
 /** The items a planned spend writes in a transaction besides its debits: its key record and queued request, and its entry (and hold). */
 export function itemsBesidesDebits(p: PlannedSpend): number {
   const placed = p.kind === 'redeem' ? (p.ledger ? 1 : 0) : p.placed ? 2 : 0;

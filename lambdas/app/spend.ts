@@ -79,7 +79,11 @@ export async function spendWithRetry<T, S extends QueuedSpend = QueuedSpend>(
   const groups = group?.store.groups;
   const grouping =
     group && groups && policy.queue?.group
-      ? { deps: { store: group.store, groups, clock: deps.clock }, ...policy.queue.group, spend: group }
+      ? {
+          deps: { store: group.store, groups, clock: deps.clock },
+          ...policy.queue.group,
+          spend: { ...group, startedAtMs: deps.clock.now().getTime() },
+        }
       : undefined;
   let turn: SpendTurn | undefined;
   /** Our request left in the queue (group commit), until it is committed or taken out. */

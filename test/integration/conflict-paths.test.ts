@@ -8,7 +8,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
-import { APPLIED_SK, GRANT_USAGE_SK, ISSUER_SHARDS, SPEND_QUEUE_SK, shardOfId } from '../../lambdas/adapters/dynamodb/layout';
+import { APPLIED_SK, GRANT_USAGE_SK, ISSUER_SHARDS, ITEM, SPEND_QUEUE_SK, shardOfId } from '../../lambdas/adapters/dynamodb/layout';
 import { aggregateEntry } from '../../lambdas/app/aggregate';
 import { approveGrant } from '../../lambdas/app/approval';
 import { captureHold } from '../../lambdas/app/capture';
@@ -132,10 +132,38 @@ describe.each([
     expect(await remaining(customerId)).toBe(5_000);
     const [queue] = (await items(keys.customer(customerId))).filter((i) => i.sk === SPEND_QUEUE_SK);
     expect(queue?.serving).toBe(queue?.issued);
+    // its request was taken out of the queue when it gave up: no group commits it later behind the caller's back
+    expect(await ofType(customerId, ITEM.QUEUED_SPEND)).toEqual([]);
     await spend(req);
     await spend(req); // the same key again: replayed, not applied twice
     expect(await remaining(customerId)).toBe(3_800);
     expect(await ofType(customerId, 'LEDGER')).toHaveLength(2);
+  });
+});
+
+describe('group commit under conflicts on the credit', () => {
+  it('a burst of redeems and holds committed in groups while the credit meets conflicts: each applied exactly once', async () => {
+    const { customerId, credit } = await customerWithCredit(5_000);
+    const burst = Array.from({ length: 24 }, (_, i) => spendRequest(customerId, 100 + i));
+    const spendOne = (req: ReturnType<typeof spendRequest>, i: number) =>
+      i % 3 === 2
+        ? placeHold(req, { store, clock: systemClock, newId }).then((r) => ({ amount: r.response.held, replayed: r.replayed }))
+        : redeemCredits(req, { store, clock: systemClock, newId }).then((r) => ({ amount: r.response.applied, replayed: r.replayed }));
+    const answers = burst.map((req, i) => spendOne(req, i));
+    await induce(credit, 6); // the groups' transactions (and late optimistic tries) meet these
+    const applied = await Promise.all(answers);
+    expect(applied).toEqual(burst.map((r) => ({ amount: r.amount, replayed: false })));
+    const asked = burst.reduce((sum, r) => sum + r.amount, 0);
+    expect(await remaining(customerId)).toBe(5_000 - asked);
+    const spent = (await ofType(customerId, 'LEDGER')).filter((e) => e.kind === 'REDEEMED' || e.kind === 'HELD');
+    expect(spent).toHaveLength(24);
+    expect(spent.reduce((sum, e) => sum + (e.amount as number), 0)).toBe(asked);
+    expect(await ofType(customerId, ITEM.QUEUED_SPEND)).toEqual([]);
+    const [queue] = (await items(keys.customer(customerId))).filter((i) => i.sk === SPEND_QUEUE_SK);
+    expect(queue?.serving).toBe(queue?.issued);
+    // the same requests again, all at once: every one replays its answer (and says so), nothing moves
+    expect(await Promise.all(burst.map((req, i) => spendOne(req, i)))).toEqual(burst.map((r) => ({ amount: r.amount, replayed: true })));
+    expect(await remaining(customerId)).toBe(5_000 - asked);
   });
 });
 

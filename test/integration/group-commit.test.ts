@@ -4,7 +4,7 @@
  * counts their turns; a waiter finds its first answer (not a replay) under its key; a waiter that takes its request
  * out before the group commits makes the whole group fail with nothing moved (a request is never committed for a
  * caller who was told it was refused); a second request under the same key is not grouped with the first and then
- * replays it; a group whose credit changed since it was read commits nothing. And a burst mixed with a credit voided
+ * replays it, and a group meeting a retried request whose key is taken commits the rest and retires it; a group whose credit changed since it was read commits nothing. And a burst mixed with a credit voided
  * mid-way: nobody is refused, nothing is spent twice, nothing from the voided rest.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -86,11 +86,12 @@ function queuedRedeem(customerId: string, amount: number, idempotencyKey = uniqu
   const { idempotencyKey: _k, ...hashed } = request;
   return { kind: 'redeem', request, requestHash: fingerprint({ ...hashed, purchase: undefined }) };
 }
-const asGroupSpend = (spend: Extract<QueuedSpend, { kind: 'redeem' }>): GroupSpend<typeof spend, RedeemResult> => ({
+const asGroupSpend = (spend: Extract<QueuedSpend, { kind: 'redeem' }>, startedAtMs?: number): GroupSpend<typeof spend, RedeemResult> => ({
   spend,
   newId,
   reused: () => new CreditError('IDEMPOTENCY_KEY_REUSED', 'reused'),
-  asResult: (record) => ({ response: record.response, replayed: false }),
+  asResult: (record, replayed) => ({ response: record.response, replayed }),
+  ...(startedAtMs === undefined ? {} : { startedAtMs }),
 });
 
 /** The holder's policy: one group, no next ones. */
@@ -184,7 +185,7 @@ describe('a group, step by step', () => {
     );
     expect(members.map((m) => m.ticket)).toEqual([ta, tb]);
     expect(await store.groups.withdrawSpend(customerId, tb)).toBe(true); // b gave up: its caller is told CONCURRENT_MODIFICATION
-    await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true });
+    await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [] });
     expect(await remaining(customerId)).toBe(1000);
     expect(await query(customerId, PREFIX.REDEEM_KEY)).toEqual([]);
     // the holder's own request is still queued: its next group (alone now) commits it
@@ -193,21 +194,47 @@ describe('a group, step by step', () => {
     expect(await remaining(customerId)).toBe(900);
   });
 
-  it('a second request under the same key is not grouped with the first; on its own turn it fails and the key replays', async () => {
+  it('a second request under the same key is not grouped with the first; on its own turn it replays the first answer', async () => {
     const customerId = unique('grp-dup');
     await grant(customerId, 1000);
     const first = queuedRedeem(customerId, 100, 'same-key');
     const t1 = await enqueue(customerId, first);
     const t2 = await enqueue(customerId, first); // the caller retried while the first was queued
     const g1 = await commitAsGroup(customerId, t1, deps, ONE_GROUP, asGroupSpend(first));
-    expect(g1).toMatchObject({ kind: 'answered', committed: 1 });
-    const g2 = await commitAsGroup(customerId, t2, deps, ONE_GROUP, asGroupSpend(first));
-    expect(g2).toEqual({ kind: 'failed', stale: true });
-    expect(await store.groups.withdrawSpend(customerId, t2)).toBe(true);
-    const replay = await redeemCredits(first.request, { store, clock: systemClock, newId });
-    expect(replay.replayed).toBe(true);
-    expect(replay.response).toEqual((g1 as { value: RedeemResult }).value.response);
+    expect(g1).toMatchObject({ kind: 'answered', committed: 1, value: { replayed: false } });
+    await new Promise((r) => setTimeout(r, 5));
+    // its key is taken: its request leaves the queue, its turn is counted, and it answers as a replay
+    const g2 = await commitAsGroup(customerId, t2, deps, ONE_GROUP, asGroupSpend(first, Date.now()));
+    expect(g2).toEqual({
+      kind: 'answered',
+      committed: 1,
+      value: { response: (g1 as { value: RedeemResult }).value.response, replayed: true },
+    });
+    expect(await store.groups.withdrawSpend(customerId, t2)).toBe(false);
+    expect((await store.readQueue(customerId)).serving).toBe(2);
     expect(await remaining(customerId)).toBe(900);
+  });
+
+  it('a group meeting a request whose key is taken commits the others and retires that one (its waiter replays)', async () => {
+    const customerId = unique('grp-retire');
+    await grant(customerId, 1000);
+    const done = queuedRedeem(customerId, 100);
+    await redeemCredits(done.request, { store, clock: systemClock, newId }); // committed before; then retried and queued
+    const a = queuedRedeem(customerId, 200);
+    const b = queuedRedeem(customerId, 300);
+    const ta = await enqueue(customerId, a);
+    const tDone = await enqueue(customerId, done);
+    await enqueue(customerId, b);
+    const g = await commitAsGroup(customerId, ta, deps, ONE_GROUP, asGroupSpend(a));
+    expect(g).toMatchObject({ kind: 'answered', committed: 2 });
+    expect(await remaining(customerId)).toBe(1000 - 100 - 200 - 300);
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toEqual([]);
+    expect((await store.readQueue(customerId)).serving).toBe(3); // a, b and the retired retry
+    expect(await store.groups.isQueued(customerId, tDone)).toBe(false);
+    await expect(answerOf(customerId, deps, asGroupSpend(done, Date.now()))).resolves.toMatchObject({
+      replayed: true,
+      response: { applied: 100 },
+    });
   });
 
   it('a group planned on a credit that changed since it was read commits nothing', async () => {
@@ -229,7 +256,7 @@ describe('a group, step by step', () => {
       { customerId, orderId: unique('ord'), amount: 400, currency: 'EUR', idempotencyKey: unique('key') },
       { store, clock: systemClock, newId },
     );
-    await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true });
+    await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [] });
     expect(await remaining(customerId)).toBe(100);
     expect(await query(customerId, QUEUED_SPEND_PREFIX)).toHaveLength(1);
   });

@@ -35,7 +35,8 @@ function isStale(reasons: CancellationReason[]): boolean {
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
 }
 
-function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+/** The reasons of a cancelled transaction, one per item in order; undefined when the error is not a cancellation. */
+export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === 'TransactionCanceledException') {
     return (error as TransactionCanceledException).CancellationReasons ?? [];
   }

@@ -1,9 +1,9 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { GroupCommitStore, QueuedEntry } from '../../app/ports';
 import type { HoldResponse, KeyedRecord } from '../../app/records';
 import type { PlannedSpend, QueuedSpend, RecordOf } from '../../app/spend-plans';
 import { sleep } from '../../shared/retry';
-import type { Table, TransactItems } from './client';
+import { cancellationReasons, type Table, type TransactItems } from './client';
 import { decodeAs, ledgerItem, redeemKeyItem } from './codec';
 import { debitCredit } from './credit-writes';
 import { queuedSpendItem } from './queued-spend-codec';
@@ -70,7 +70,7 @@ export class SpendGroups implements GroupCommitStore {
     }
   }
 
-  commitGroup: GroupCommitStore['commitGroup'] = (customerId, spends, now) => {
+  commitGroup: GroupCommitStore['commitGroup'] = async (customerId, spends, now) => {
     const t = this.table;
     const take = new Map<string, { creditId: string; expiresAt: string; amount: number }>();
     for (const { planned } of spends) {
@@ -79,20 +79,30 @@ export class SpendGroups implements GroupCommitStore {
         take.set(a.creditId, { creditId: a.creditId, expiresAt: a.expiresAt, amount: (sum?.amount ?? 0) + a.amount });
       }
     }
-    const items: TransactItems = [
-      ...[...take.values()].map((a) => debitCredit(t, customerId, a, now)),
-      ...spends.flatMap(({ ticket, planned }) => [
-        ...spendWrites(t, planned, now),
-        {
-          Delete: {
-            TableName: t.name,
-            Key: { pk: keys.customer(customerId), sk: keys.queuedSpend(ticket) },
-            ConditionExpression: 'attribute_exists(pk)',
-          },
+    const items: TransactItems = [...take.values()].map((a) => debitCredit(t, customerId, a, now));
+    /** Which ticket's key record each item index writes. */
+    const keyOf = new Map<number, number>();
+    for (const { ticket, planned } of spends) {
+      items.push(...spendWrites(t, planned, now));
+      keyOf.set(items.length - 1, ticket); // the key record is a spend's last write
+      items.push({
+        Delete: {
+          TableName: t.name,
+          Key: { pk: keys.customer(customerId), sk: keys.queuedSpend(ticket) },
+          ConditionExpression: 'attribute_exists(pk)',
         },
-      ]),
-    ];
-    return t.transact<never>(items, -1, async () => undefined);
+      });
+    }
+    try {
+      await t.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      return { kind: 'committed' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+      const keysTaken = failed.flatMap((i) => (keyOf.has(i) ? [keyOf.get(i)!] : []));
+      return { kind: 'conflict', stale: failed.length > 0, keysTaken };
+    }
   };
 
   /** ADD serving `count` (never past the tickets issued), and the holder's mark set or removed; 0 only moves the mark. */

@@ -108,23 +108,27 @@ describe('commitGroup: one transaction for the whole group', () => {
     expect(items).toHaveLength(2 + 3 + 3 + 3 + 1);
   });
 
-  it('any cancellation is a conflict for the group (stale when a condition failed)', async () => {
-    ddb.on(TransactWriteCommand).rejects(
-      Object.assign(new Error('cancelled'), {
-        name: 'TransactionCanceledException',
-        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-      }),
-    );
+  it('any cancellation is a conflict for the group (stale when a condition failed), naming the tickets whose key was taken', async () => {
+    const cancelled = (codes: string[]) =>
+      Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
     const members = planGroup(
-      0,
-      [queued(0, 'a', 10)],
+      7,
+      [queued(7, 'a', 10)],
       [{ creditId: 'cr-a', currency: 'EUR', remaining: 50, expiresAt: EXPIRES }],
       NOW,
       () => '01JX',
       48,
       0,
     );
-    await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'conflict', stale: true });
+    // items: the debit, the REDEEMED entry, the key record, the request's removal
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed', 'None', 'None']))
+      .rejectsOnce(cancelled(['None', 'None', 'ConditionalCheckFailed', 'None']))
+      .rejectsOnce(cancelled(['TransactionConflict', 'None', 'None', 'None']));
+    await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [] });
+    await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [7] });
+    await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'conflict', stale: false, keysTaken: [] });
   });
 });
 
