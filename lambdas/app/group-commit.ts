@@ -53,12 +53,23 @@ export interface GroupWaitPolicy {
 /** Where a queued spend stands: its answer (a turn holder committed it), its turn, or out of time. */
 export type GroupWait<T> = { kind: 'answered'; value: T } | { kind: 'turn'; ticket: number } | { kind: 'gave-up'; ticket: number };
 
-/** A committed spend's result for its own caller: the answer under its key, a replay if stored before the call began. */
-export async function answerOf<S extends QueuedSpend, T>(customerId: string, deps: GroupDeps, group: GroupSpend<S, T>): Promise<T> {
+/** The answer under the spend's key, if there is one: a replay if stored before the call began. */
+async function answerIfAny<S extends QueuedSpend, T>(
+  customerId: string,
+  deps: GroupDeps,
+  group: GroupSpend<S, T>,
+): Promise<{ value: T } | undefined> {
   const record = await deps.groups.readAnswer(customerId, group.spend);
-  if (!record) throw new Error(`spend ${group.spend.request.idempotencyKey} left the queue without an answer under its key`);
+  if (!record) return undefined;
   if (record.requestHash !== group.spend.requestHash) throw group.reused();
-  return group.asResult(record, group.startedAtMs !== undefined && answeredAtMs(record) < group.startedAtMs);
+  return { value: group.asResult(record, group.startedAtMs !== undefined && answeredAtMs(record) < group.startedAtMs) };
+}
+
+/** A committed spend's result for its own caller: the answer under its key (a group took its request out with it). */
+export async function answerOf<S extends QueuedSpend, T>(customerId: string, deps: GroupDeps, group: GroupSpend<S, T>): Promise<T> {
+  const answered = await answerIfAny(customerId, deps, group);
+  if (!answered) throw new Error(`spend ${group.spend.request.idempotencyKey} left the queue without an answer under its key`);
+  return answered.value;
 }
 
 /**
@@ -76,8 +87,14 @@ export async function waitInGroup<S extends QueuedSpend, T>(
   budget: RetryBudget,
   group: GroupSpend<S, T>,
 ): Promise<GroupWait<T>> {
-  const taken = await deps.store.takeTicket(customerId, deps.clock.now());
+  // A retry of a call committed before meets the same conflicts as a new spend; its answer is read while it takes its
+  // ticket, so that it replays at once instead of queueing (a burst of retries would otherwise wait a turn each).
+  const [taken, earlier] = await Promise.all([deps.store.takeTicket(customerId, deps.clock.now()), answerIfAny(customerId, deps, group)]);
   const ticket = taken.ticket;
+  if (earlier) {
+    await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
+    return { kind: 'answered', value: earlier.value };
+  }
   let { serving, holdingUntilMs } = taken;
   await deps.groups.enqueueSpend(customerId, { ticket, queuedAtMs: deps.clock.now().getTime(), spend: group.spend }, deps.clock.now());
   let movedAt = Date.now();
