@@ -65,6 +65,9 @@ export interface SpendRetryDeps {
  */
 const GROUP_TRIES = 3;
 
+/** What a holder keeps of its budget when it decides to go on with the next group: about one group's read and commit. */
+const GROUP_RESERVE_MS = 1000;
+
 /** A spend that may be committed in a group (redeem, hold): its request and the store that can group it. */
 export type Groupable<S extends QueuedSpend, T> = GroupSpend<S, T> & { readonly store: SpendStore };
 
@@ -98,7 +101,12 @@ export async function spendWithRetry<T, S extends QueuedSpend = QueuedSpend>(
           customerId,
           turn.ticket,
           grouping.deps,
-          { ...grouping, budgetMs: policy.maxElapsedMs ?? 0 },
+          {
+            ...grouping,
+            budgetMs: policy.maxElapsedMs ?? 0,
+            // going on is a favour to those behind: never past our own budget (a group's time kept in reserve)
+            continueForMs: Math.max(0, Math.min(grouping.continueForMs, budget.remainingMs() - GROUP_RESERVE_MS)),
+          },
           grouping.spend,
         );
         if (g.kind === 'answered') {

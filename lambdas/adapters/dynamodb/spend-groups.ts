@@ -64,7 +64,7 @@ export class SpendGroups implements GroupCommitStore {
         return true;
       } catch (error) {
         if (isNamed(error, 'ConditionalCheckFailedException')) return false;
-        if (!isNamed(error, 'TransactionConflictException') || attempt >= 20) throw error;
+        if (!isNamed(error, 'TransactionConflictException') || attempt >= 10) throw error;
         await sleep(10 + attempt * 5);
       }
     }
