@@ -89,11 +89,19 @@ export async function waitInGroup<S extends QueuedSpend, T>(
 ): Promise<GroupWait<T>> {
   // A retry of a call committed before meets the same conflicts as a new spend; its answer is read while it takes its
   // ticket, so that it replays at once instead of queueing (a burst of retries would otherwise wait a turn each).
-  const [taken, earlier] = await Promise.all([deps.store.takeTicket(customerId, deps.clock.now()), answerIfAny(customerId, deps, group)]);
+  const [taken, earlier] = await Promise.all([
+    deps.store.takeTicket(customerId, deps.clock.now()),
+    answerIfAny(customerId, deps, group).then(
+      (answer) => ({ answer }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
   const ticket = taken.ticket;
-  if (earlier) {
+  if ('error' in earlier || earlier.answer) {
+    // answered (or its key was used for another request): the ticket is never used, so it is counted finished now
     await deps.store.finishTurn(customerId, deps.clock.now()).catch(() => undefined);
-    return { kind: 'answered', value: earlier.value };
+    if ('error' in earlier) throw earlier.error;
+    return { kind: 'answered', value: earlier.answer!.value };
   }
   let { serving, holdingUntilMs } = taken;
   await deps.groups.enqueueSpend(customerId, { ticket, queuedAtMs: deps.clock.now().getTime(), spend: group.spend }, deps.clock.now());

@@ -20,19 +20,12 @@ import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
 import { systemClock } from '../../lambdas/shared/clock';
 import { fingerprint, newId } from '../../lambdas/shared/ids';
+import { NO_CAPS } from './direct-store';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { localDynamoClient } from './service-fixture';
 import { unique } from './service-client';
 
 jest.setTimeout(120_000);
-
-const NO_CAPS = {
-  customerAmount30dMajorUnits: 1_000_000_000,
-  customerAmount365dMajorUnits: 1_000_000_000,
-  customerGrants30d: 1_000_000_000,
-  customerGrants365d: 1_000_000_000,
-  issuerAmountPerDayMajorUnits: 1_000_000_000,
-};
 
 let t: TestRuntime;
 let store: DynamoCreditStore;
@@ -96,6 +89,13 @@ const asGroupSpend = (spend: Extract<QueuedSpend, { kind: 'redeem' }>, startedAt
 
 /** The holder's policy: one group, no next ones. */
 const ONE_GROUP = { maxSpends: 48, budgetMs: 8000, continueForMs: 0, leaseMs: 3000 };
+
+/** The group a holder of ticket `own` would commit now, as commitAsGroup plans it (nobody left out as given up). */
+async function planNow(customerId: string, own: number) {
+  const now = new Date();
+  const queued = await store.groups.queuedSpends(customerId);
+  return { now, members: planGroup(own, queued, await store.listSpendableCredits(customerId, now), now, newId, 48, 0) };
+}
 
 /** Take a ticket and leave the request under it, as a waiting spend does. */
 async function enqueue(customerId: string, spend: QueuedSpend): Promise<number> {
@@ -174,16 +174,7 @@ describe('a group, step by step', () => {
     const b = queuedRedeem(customerId, 100);
     const ta = await enqueue(customerId, a);
     const tb = await enqueue(customerId, b);
-    const now = new Date();
-    const members = planGroup(
-      ta,
-      await store.groups.queuedSpends(customerId),
-      await store.listSpendableCredits(customerId, now),
-      now,
-      newId,
-      48,
-      0,
-    );
+    const { now, members } = await planNow(customerId, ta);
     expect(members.map((m) => m.ticket)).toEqual([ta, tb]);
     expect(await store.groups.withdrawSpend(customerId, tb)).toBe(true); // b gave up: its caller is told CONCURRENT_MODIFICATION
     await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [] });
@@ -243,16 +234,7 @@ describe('a group, step by step', () => {
     await grant(customerId, 500);
     const a = queuedRedeem(customerId, 200);
     const ta = await enqueue(customerId, a);
-    const now = new Date();
-    const members = planGroup(
-      ta,
-      await store.groups.queuedSpends(customerId),
-      await store.listSpendableCredits(customerId, now),
-      now,
-      newId,
-      48,
-      0,
-    );
+    const { now, members } = await planNow(customerId, ta);
     await redeemCredits(
       { customerId, orderId: unique('ord'), amount: 400, currency: 'EUR', idempotencyKey: unique('key') },
       { store, clock: systemClock, newId },
@@ -260,6 +242,38 @@ describe('a group, step by step', () => {
     await expect(store.groups.commitGroup(customerId, members, now)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [] });
     expect(await remaining(customerId)).toBe(100);
     expect(await query(customerId, QUEUED_SPEND_PREFIX)).toHaveLength(1);
+  });
+});
+
+describe('a key reused for another request while the customer is contended', () => {
+  it('is refused IDEMPOTENCY_KEY_REUSED, the others are served, and its ticket is counted (the queue does not stall)', async () => {
+    const customerId = unique('grp-reuse');
+    await grant(customerId, 5000);
+    const first = await redeemCredits(
+      { customerId, orderId: unique('ord'), amount: 100, currency: 'EUR', idempotencyKey: 'taken-key' },
+      { store, clock: systemClock, newId },
+    );
+    const burst = Array.from({ length: 12 }, (_, i) => ({
+      customerId,
+      orderId: unique('ord'),
+      amount: 50,
+      currency: 'EUR',
+      idempotencyKey: i === 5 ? 'taken-key' : unique('key'), // the same key, another order and amount
+    }));
+    const started = Date.now();
+    const settled = await Promise.allSettled(burst.map((req) => redeemCredits(req, { store, clock: systemClock, newId })));
+    const codes = settled.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as CreditError).code));
+    expect(codes).toEqual(burst.map((_, i) => (i === 5 ? 'IDEMPOTENCY_KEY_REUSED' : 'ok')));
+    expect(await remaining(customerId)).toBe(5000 - 100 - 11 * 50);
+    const queue = await store.readQueue(customerId);
+    const [sequencer] = await query(customerId, 'QUEUE#SPEND');
+    expect(queue.serving).toBe(sequencer?.issued ?? 0);
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toEqual([]);
+    // the first call's answer is untouched
+    expect(
+      (await redeemCredits({ ...burst[5]!, orderId: first.response.orderId, amount: 100 }, { store, clock: systemClock, newId })).replayed,
+    ).toBe(true);
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 });
 
