@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
 import type { HoldResponse, HoldStore } from './payment-ports';
-import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
+import { groupable, spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
 import { planHold, type QueuedSpend } from './spend-plans';
 
 export { MAX_CREDITS_PER_HOLD } from './spend-plans';
@@ -57,12 +57,6 @@ export async function placeHold(req: HoldRequest, deps: HoldDeps): Promise<HoldR
       const result = await deps.store.commitHold({ customerId: req.customerId, idempotencyKey: req.idempotencyKey, record, placed, now });
       return spendOutcome(result, record.response, requestHash, reused(req.idempotencyKey));
     },
-    {
-      spend: queued,
-      store: deps.store,
-      newId: deps.newId,
-      reused: reused(req.idempotencyKey),
-      asResult: (record, replayed) => ({ response: record.response, replayed }),
-    },
+    groupable(queued, deps, reused(req.idempotencyKey)),
   );
 }

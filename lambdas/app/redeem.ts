@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
 import type { RedeemResponse, RedeemStore } from './ports';
-import { spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
+import { groupable, spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
 import { planRedeem, type QueuedSpend } from './spend-plans';
 
 export { MAX_CREDITS_PER_REDEMPTION } from './spend-plans';
@@ -65,12 +65,6 @@ export async function redeemCredits(req: RedeemRequest, deps: RedeemDeps): Promi
       });
       return spendOutcome(result, record.response, requestHash, reused(req.idempotencyKey));
     },
-    {
-      spend: queued,
-      store: deps.store,
-      newId: deps.newId,
-      reused: reused(req.idempotencyKey),
-      asResult: (record, replayed) => ({ response: record.response, replayed }),
-    },
+    groupable(queued, deps, reused(req.idempotencyKey)),
   );
 }

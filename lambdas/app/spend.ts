@@ -5,7 +5,7 @@ import { replayOrRefuse } from './keyed';
 import type { KeyedRecord } from './payment-ports';
 import { answerOf, commitAsGroup, waitInGroup, type GroupSpend } from './group-commit';
 import type { CommitOutcome, SpendQueue, SpendStore, SpendTurn } from './ports';
-import type { QueuedSpend } from './spend-plans';
+import type { QueuedSpend, RecordOf } from './spend-plans';
 
 /**
  * The retry loop every spend (redeem, hold) and grant shares. Optimistic first: read, plan, commit one transaction. After a
@@ -70,6 +70,15 @@ const GROUP_RESERVE_MS = 1000;
 
 /** A spend that may be committed in a group (redeem, hold): its request and the store that can group it. */
 export type Groupable<S extends QueuedSpend, T> = GroupSpend<S, T> & { readonly store: SpendStore };
+
+/** A redeem's or hold's request as a group member: its answer, stored under its key, becomes its caller's result. */
+export function groupable<S extends QueuedSpend>(
+  spend: S,
+  deps: { readonly store: SpendStore; readonly newId: (at: Date) => string },
+  reused: () => CreditError,
+): Groupable<S, { response: RecordOf<S>['response']; replayed: boolean }> {
+  return { spend, store: deps.store, newId: deps.newId, reused, asResult: (record, replayed) => ({ response: record.response, replayed }) };
+}
 
 export async function spendWithRetry<T, S extends QueuedSpend = QueuedSpend>(
   customerId: string,

@@ -14,23 +14,15 @@ import { grantCredit } from '../../lambdas/app/grant';
 import { placeHold } from '../../lambdas/app/hold';
 import { redeemCredits } from '../../lambdas/app/redeem';
 import type { Allocation } from '../../lambdas/domain/allocation';
-import type { CapPolicy } from '../../lambdas/domain/caps';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import type { Clock } from '../../lambdas/shared/clock';
 import { newId } from '../../lambdas/shared/ids';
+import { NO_CAPS } from './direct-store';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { localDynamoClient } from './service-fixture';
 import { unique } from './service-client';
 
 jest.setTimeout(120_000);
-
-const NO_CAPS: CapPolicy = {
-  customerAmount30dMajorUnits: 1_000_000_000,
-  customerAmount365dMajorUnits: 1_000_000_000,
-  customerGrants30d: 1_000_000_000,
-  customerGrants365d: 1_000_000_000,
-  issuerAmountPerDayMajorUnits: 1_000_000_000,
-};
 
 let t: TestRuntime;
 let store: DynamoCreditStore;

@@ -24,23 +24,15 @@ import { recordCreditExpiry } from '../../lambdas/app/expire';
 import { getBalance } from '../../lambdas/app/balance';
 import { voidCredit } from '../../lambdas/app/void';
 import { DAY_MS, DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
-import type { CapPolicy } from '../../lambdas/domain/caps';
 import { addMovement, movementOf, type ReportColumn } from '../../lambdas/domain/finance';
 import type { LedgerEntry } from '../../lambdas/domain/ledger';
 import { newId } from '../../lambdas/shared/ids';
+import { NO_CAPS } from './direct-store';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { tableStore } from './service-fixture';
 import { unique } from './service-client';
 
 /** The model checks money movements, not issuance caps: caps high enough never to refuse a model grant. */
-const NO_CAPS: CapPolicy = {
-  customerAmount30dMajorUnits: 1_000_000_000,
-  customerAmount365dMajorUnits: 1_000_000_000,
-  customerGrants30d: 1_000_000_000,
-  customerGrants365d: 1_000_000_000,
-  issuerAmountPerDayMajorUnits: 1_000_000_000,
-};
-
 jest.setTimeout(300_000);
 
 let t: TestRuntime;

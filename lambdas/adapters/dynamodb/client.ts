@@ -35,8 +35,7 @@ function isStale(reasons: CancellationReason[]): boolean {
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
 }
 
-/** The reasons of a cancelled transaction, one per item in order; undefined when the error is not a cancellation. */
-export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === 'TransactionCanceledException') {
     return (error as TransactionCanceledException).CancellationReasons ?? [];
   }
@@ -140,6 +139,17 @@ export class Table {
     guardIndex: number,
     existing: (oldGuardItem: RawItem | undefined) => Promise<T | undefined>,
   ): Promise<CommitOutcome<T>> {
+    const outcome = await this.transactOrReasons(items);
+    if (outcome.committed) return { kind: 'committed' };
+    const guard = outcome.reasons[guardIndex];
+    if (guard?.Code === 'ConditionalCheckFailed') {
+      return { kind: 'duplicate', existing: await existing(guard.Item ? unmarshall(guard.Item) : undefined) };
+    }
+    return { kind: 'conflict', stale: isStale(outcome.reasons) };
+  }
+
+  /** Run one transaction: committed, or the reasons DynamoDB cancelled it for (one per item, in order). */
+  async transactOrReasons(items: TransactItems): Promise<{ committed: true } | { committed: false; reasons: CancellationReason[] }> {
     if (items.length > TRANSACTION_MAX_ITEMS) {
       // Only a hold or redemption stored before the per-credit limits were lowered gets here.
       throw new CreditError('TOO_MANY_CREDITS', `this write touches too many credits for one transaction (${items.length} items)`, {
@@ -149,15 +159,11 @@ export class Table {
     }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return { kind: 'committed' };
+      return { committed: true };
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      const guard = reasons[guardIndex];
-      if (guard?.Code === 'ConditionalCheckFailed') {
-        return { kind: 'duplicate', existing: await existing(guard.Item ? unmarshall(guard.Item) : undefined) };
-      }
-      return { kind: 'conflict', stale: isStale(reasons) };
+      return { committed: false, reasons };
     }
   }
 }

@@ -1,9 +1,9 @@
-import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { GroupCommitStore, QueuedEntry } from '../../app/ports';
 import type { HoldResponse, KeyedRecord } from '../../app/records';
 import type { PlannedSpend, QueuedSpend, RecordOf } from '../../app/spend-plans';
 import { sleep } from '../../shared/retry';
-import { cancellationReasons, type Table, type TransactItems } from './client';
+import type { Table, TransactItems } from './client';
 import { decodeAs, ledgerItem, redeemKeyItem } from './codec';
 import { debitCredit } from './credit-writes';
 import { queuedSpendItem } from './queued-spend-codec';
@@ -93,16 +93,11 @@ export class SpendGroups implements GroupCommitStore {
         },
       });
     }
-    try {
-      await t.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      return { kind: 'committed' };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
-      const keysTaken = failed.flatMap((i) => (keyOf.has(i) ? [keyOf.get(i)!] : []));
-      return { kind: 'conflict', stale: failed.length > 0, keysTaken };
-    }
+    const outcome = await t.transactOrReasons(items);
+    if (outcome.committed) return { kind: 'committed' };
+    const failed = outcome.reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+    const keysTaken = failed.flatMap((i) => (keyOf.has(i) ? [keyOf.get(i)!] : []));
+    return { kind: 'conflict', stale: failed.length > 0, keysTaken };
   };
 
   /** ADD serving `count` (never past the tickets issued), and the holder's mark set or removed; 0 only moves the mark. */

@@ -4,27 +4,19 @@
  * request taken out only if still queued), the withdrawal that may meet a group's transaction, the turns counted at
  * once. SDK mocked (aws-sdk-client-mock); test/integration/group-commit.test.ts runs the same code on DynamoDB Local.
  */
-import { ConditionalCheckFailedException, DynamoDBClient, TransactionConflictException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { createDocumentClient, decodeItem, DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
+import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeItem, type DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { QUEUED_SPEND_PREFIX, SPEND_QUEUE_SK, keys } from '../../../lambdas/adapters/dynamodb/layout';
 import { planGroup } from '../../../lambdas/app/group-commit';
 import type { QueuedEntry } from '../../../lambdas/app/ports';
+import { cancelled, TABLE, useMockedTable } from './mocked-table';
 
-const TABLE = 'CourtesyCredits';
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const EXPIRES = '2026-04-01T00:00:00.000Z';
-const ddb = mockClient(DynamoDBDocumentClient);
 let store: DynamoCreditStore;
-beforeEach(() => {
-  ddb.reset();
-  const client = new DynamoDBClient({ region: 'eu-central-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  store = new DynamoCreditStore(createDocumentClient(client), TABLE);
-});
-afterAll(() => ddb.restore());
+const { ddb, sent } = useMockedTable((s) => (store = s));
 
-const sent = <T>(command: new (...args: never[]) => T) => ddb.commandCalls(command as never).map((c) => c.args[0].input as any);
 const request = (key: string, amount: number) => ({
   customerId: 'cust-1',
   orderId: `o-${key}`,
@@ -109,8 +101,6 @@ describe('commitGroup: one transaction for the whole group', () => {
   });
 
   it('any cancellation is a conflict for the group (stale when a condition failed), naming the tickets whose key was taken', async () => {
-    const cancelled = (codes: string[]) =>
-      Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
     const members = planGroup(
       7,
       [queued(7, 'a', 10)],
@@ -123,9 +113,9 @@ describe('commitGroup: one transaction for the whole group', () => {
     // items: the debit, the REDEEMED entry, the key record, the request's removal
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed', 'None', 'None']))
-      .rejectsOnce(cancelled(['None', 'None', 'ConditionalCheckFailed', 'None']))
-      .rejectsOnce(cancelled(['TransactionConflict', 'None', 'None', 'None']));
+      .rejectsOnce(cancelled('None', 'ConditionalCheckFailed', 'None', 'None'))
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'))
+      .rejectsOnce(cancelled('TransactionConflict', 'None', 'None', 'None'));
     await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [] });
     await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'conflict', stale: true, keysTaken: [7] });
     await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'conflict', stale: false, keysTaken: [] });
