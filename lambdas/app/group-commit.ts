@@ -1,7 +1,8 @@
 import type { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
 import type { QueuePolicy, RetryBudget } from '../shared/retry';
-import type { GroupCommitStore, QueuedEntry, SpendableCredits, SpendQueue } from './ports';
+import type { GroupCommitStore, QueuedEntry } from './group-ports';
+import type { SpendableCredits, SpendQueue } from './ports';
 import { TRANSACTION_MAX_ITEMS } from './records';
 import {
   afterTaking,

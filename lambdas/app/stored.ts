@@ -6,7 +6,8 @@ import type { CustomerUsage, DayUsage, GrantRefusal } from '../domain/caps';
 import type { Hold } from '../domain/hold';
 import type { ApprovalDecision, PendingGrant } from '../domain/approval';
 import type { KeyedRecord } from './payment-ports';
-import type { GrantRecord, PendingKey, QueuedEntry, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
+import type { QueuedEntry } from './group-ports';
+import type { GrantRecord, PendingKey, RedeemRecord, ReminderNoticeRecord, Versioned } from './ports';
 import type { KeyedOperation } from '../domain/keyed-operation';
 
 /**

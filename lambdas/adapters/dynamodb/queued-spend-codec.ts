@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { QueuedEntry } from '../../app/ports';
+import type { QueuedEntry } from '../../app/group-ports';
 import { HoldRequest, RedeemRequest } from '../../contracts';
 import { DAY_MS } from '../../domain/credit';
 import type { Fields, RawItem } from './fields';

@@ -1,5 +1,5 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { GroupCommitStore, QueuedEntry } from '../../app/ports';
+import type { GroupCommitStore, QueuedEntry } from '../../app/group-ports';
 import type { HoldResponse, KeyedRecord } from '../../app/records';
 import type { PlannedSpend, QueuedSpend, RecordOf } from '../../app/spend-plans';
 import { sleep } from '../../shared/retry';

@@ -9,7 +9,7 @@ import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '
 import { decodeItem, type DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { QUEUED_SPEND_PREFIX, SPEND_QUEUE_SK, keys } from '../../../lambdas/adapters/dynamodb/layout';
 import { planGroup } from '../../../lambdas/app/group-commit';
-import type { QueuedEntry } from '../../../lambdas/app/ports';
+import type { QueuedEntry } from '../../../lambdas/app/group-ports';
 import { cancelled, TABLE, useMockedTable } from './mocked-table';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');

@@ -7,7 +7,7 @@
  * previous members left.
  */
 import fc from 'fast-check';
-import type { QueuedEntry } from '../../../lambdas/app/ports';
+import type { QueuedEntry } from '../../../lambdas/app/group-ports';
 import { planGroup } from '../../../lambdas/app/group-commit';
 import { itemsBesidesDebits, type QueuedSpend } from '../../../lambdas/app/spend-plans';
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
