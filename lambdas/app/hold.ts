@@ -4,6 +4,7 @@ import { assertPurchase } from '../domain/eligibility';
 import { CreditError } from '../domain/errors';
 import { holdLifetimeSeconds, type HoldPolicy } from '../domain/hold';
 import type { Clock } from '../shared/clock';
+import type { Deadline } from '../shared/deadline';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
 import type { HoldResponse, HoldStore } from './payment-ports';
@@ -19,6 +20,8 @@ export interface HoldDeps {
   policy?: HoldPolicy;
   retry?: RetryPolicy;
   onConflict?: () => void;
+  /** The invocation's deadline, when a caller waits for the answer: no try starts too close to it. */
+  deadline?: Deadline;
 }
 
 export interface HoldResult {

@@ -3,6 +3,7 @@ import { assertPositiveMinorUnits } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { assertPurchase } from '../domain/eligibility';
 import type { Clock } from '../shared/clock';
+import type { Deadline } from '../shared/deadline';
 import { fingerprint } from '../shared/ids';
 import type { RetryPolicy } from '../shared/retry';
 import type { RedeemResponse, RedeemStore } from './ports';
@@ -18,6 +19,8 @@ export interface RedeemDeps {
   retry?: RetryPolicy;
   /** Called on every optimistic-concurrency conflict (metrics, benchmarks). */
   onConflict?: () => void;
+  /** The invocation's deadline, when a caller waits for the answer: no try starts too close to it. */
+  deadline?: Deadline;
 }
 
 export interface RedeemResult {

@@ -1,5 +1,6 @@
 import { CreditError } from '../domain/errors';
 import type { Clock } from '../shared/clock';
+import type { Deadline } from '../shared/deadline';
 import { REDEEM_RETRY, RetryBudget, type QueuePolicy, type RetryPolicy } from '../shared/retry';
 import { replayOrRefuse } from './keyed';
 import type { KeyedRecord } from './payment-ports';
@@ -56,6 +57,8 @@ export interface SpendRetryDeps {
   onConflict?: () => void;
   /** The error when the budget is spent (default: a spend's CONCURRENT_MODIFICATION). */
   exhausted?: () => CreditError;
+  /** The invocation's deadline (a synchronous caller): the budget ends `windDownMs` before it. */
+  deadline?: Deadline;
 }
 
 /**
@@ -87,7 +90,7 @@ export async function spendWithRetry<T, S extends QueuedSpend = QueuedSpend>(
   group?: Groupable<S, T>,
 ): Promise<T> {
   const policy = deps.retry ?? REDEEM_RETRY;
-  const budget = new RetryBudget(policy);
+  const budget = new RetryBudget(policy, deps.deadline);
   const groups = group?.store.groups;
   const grouping =
     group && groups && policy.queue?.group

@@ -9,11 +9,12 @@ import { creditStore } from '../adapters/dynamodb';
 import { holdPolicy } from '../shared/config';
 
 /** Invoked synchronously by the payment flow: { customerId, orderId, amount, currency, idempotencyKey, purchase?, lifetimeSeconds? }. */
-export const handler = syncHandler('Hold', HoldRequest, async (request) => {
+export const handler = syncHandler('Hold', HoldRequest, async (request, { deadline }) => {
   const { response, replayed } = await placeHold(request, {
     store: creditStore(),
     clock,
     newId,
+    deadline,
     policy: holdPolicy(),
     onConflict: () => metrics.addMetric('HoldConflictRetried', MetricUnit.Count, 1),
   });

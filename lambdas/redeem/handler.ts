@@ -8,11 +8,12 @@ import { logger, metrics } from '../shared/observability';
 import { creditStore } from '../adapters/dynamodb';
 
 /** Invoked synchronously by the payment flow: { customerId, orderId, amount, currency, idempotencyKey }. */
-export const handler = syncHandler('Redeem', RedeemRequest, async (request) => {
+export const handler = syncHandler('Redeem', RedeemRequest, async (request, { deadline }) => {
   const { response, replayed } = await redeemCredits(request, {
     store: creditStore(),
     clock,
     newId,
+    deadline,
     onConflict: () => metrics.addMetric('RedeemConflictRetried', MetricUnit.Count, 1),
   });
   metrics.addMetric(replayed ? 'RedeemReplayed' : 'RedeemApplied', MetricUnit.Count, 1);

@@ -1,3 +1,5 @@
+import type { Deadline } from './deadline';
+
 /** Bounded retry for optimistic-concurrency conflicts: exponential backoff with full jitter, bounded by attempts or time. */
 export interface RetryPolicy {
   /** Most attempts (for a time-bounded policy only a safety cap). */
@@ -6,6 +8,11 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
   /** Stop retrying once this much time has gone by (a synchronous caller is waiting). */
   readonly maxElapsedMs?: number;
+  /**
+   * With an invocation's deadline (a synchronous caller waits: shared/deadline.ts), the budget also ends this long
+   * before it: the time the try in flight, taking a request out of the queue and the answer take after it.
+   */
+  readonly windDownMs?: number;
   /** Stale conflicts are retried at once; after this many in a row, each further one waits 0…staleJitterMs first. */
   readonly staleRunBeforeJitter?: number;
   readonly staleJitterMs?: number;
@@ -47,7 +54,8 @@ export const CONFLICT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 10, maxD
 /**
  * Spends (redeem, hold) are synchronous (10 s Lambda timeout) and a hot customer's spends all want the same
  * soonest-expiring credit. The budget is TIME: a spend keeps trying for 8 s, then the caller gets
- * CONCURRENT_MODIFICATION (retryable). The attempt count is only a safety cap, far above what 8 s allows. After a
+ * CONCURRENT_MODIFICATION (retryable); invoked with less time left (its deadline is the timeout less 0.5 s), it stops
+ * 1.5 s before its deadline, and at the deadline the handler answers whatever is in flight (shared/sync.ts). The attempt count is only a safety cap, far above what 8 s allows. After a
  * conflict the spend waits for its turn in the customer's spend queue (lambdas/app/spend.ts) and is committed in a
  * group (lambdas/app/group-commit.ts): one holder at a time commits the spends queued behind it with its own, up to
  * 48 a transaction (what 100 items hold: ~25–30), and goes on with the next group while its turn is younger than 2 s;
@@ -63,6 +71,7 @@ export const REDEEM_RETRY: RetryPolicy = {
   baseDelayMs: 10,
   maxDelayMs: 400,
   maxElapsedMs: 8000,
+  windDownMs: 1500,
   staleRunBeforeJitter: 3,
   staleJitterMs: 50,
   queue: {
@@ -120,7 +129,10 @@ export class RetryBudget {
   private readonly started = Date.now();
   private staleRun = 0;
 
-  constructor(private readonly policy: RetryPolicy) {}
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly deadline?: Deadline,
+  ) {}
 
   allows(attempt: number): boolean {
     return attempt < this.policy.attempts && (attempt === 0 || this.remainingMs() > 0);
@@ -147,7 +159,12 @@ export class RetryBudget {
     return Math.floor(Math.random() * staleJitterMs);
   }
 
+  /** Time left: to the policy's `maxElapsedMs`, and to `windDownMs` before the invocation's deadline, whichever is sooner. */
   remainingMs(): number {
-    return this.policy.maxElapsedMs === undefined ? Number.POSITIVE_INFINITY : this.policy.maxElapsedMs - (Date.now() - this.started);
+    const own = this.policy.maxElapsedMs === undefined ? Number.POSITIVE_INFINITY : this.policy.maxElapsedMs - (Date.now() - this.started);
+    if (!this.deadline) return own;
+    const left = this.deadline.timeLeftMs();
+    // an invocation whose deadline has passed starts nothing more, whatever its wind-down
+    return Math.min(own, left <= 0 ? 0 : left - (this.policy.windDownMs ?? 0));
   }
 }

@@ -172,18 +172,31 @@ describe('redeem', () => {
     expect(reused).toMatchObject({ ok: false, error: { code: 'IDEMPOTENCY_KEY_REUSED', retryable: false } });
   });
 
-  it('never overdraws under 50 concurrent redeems for one customer', async () => {
+  it('never overdraws under 50 concurrent redeems for one customer; a refused one settles when retried with its key', async () => {
     const customerId = unique('cust');
     for (const amount of [1000, 700, 300]) await putComplaint(complaint({ customerId, amount }));
     await t.runtime.idle(30_000);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        invoke('redeem', { customerId, orderId: `o-${i}`, amount: 70, currency: 'EUR', idempotencyKey: unique('k') }),
-      ),
-    );
-    const refused = results.filter((r) => !r.ok);
-    for (const r of refused) expect(r.error.code).toBe('CONCURRENT_MODIFICATION');
-    const applied = results.filter((r) => r.ok).reduce((s, r) => s + r.applied, 0);
+    const requests = Array.from({ length: 50 }, (_, i) => ({
+      customerId,
+      orderId: `o-${i}`,
+      amount: 70,
+      currency: 'EUR',
+      idempotencyKey: unique('k'),
+    }));
+    const results = await Promise.all(requests.map((r) => invoke('redeem', r)));
+    // A refusal is retryable: too much contention, or (on a machine too slow to answer within the function's time)
+    // the deadline's answer, whose outcome only a retry with the same key tells.
+    for (const r of results.filter((r) => !r.ok)) {
+      if (r.error.code !== 'CONCURRENT_MODIFICATION')
+        expect(r.error).toMatchObject({ code: 'INTERNAL', retryable: true, message: expect.stringContaining('no answer within') });
+    }
+    expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(25);
+    await t.runtime.idle(30_000);
+    const settled = [...results];
+    for (const [i, r] of results.entries()) if (!r.ok) settled[i] = await invoke('redeem', requests[i]!);
+    for (const r of settled) expect(r.ok).toBe(true);
+    for (const [i, r] of results.entries()) if (r.ok) expect(settled[i]).toEqual(r);
+    const applied = settled.reduce((s, r) => s + r.applied, 0);
     expect(applied).toBeLessThanOrEqual(2000);
     const items = await customerItems(customerId);
     const credits = items.filter((i) => i.type === ITEM.CREDIT);
@@ -192,7 +205,6 @@ describe('redeem', () => {
     expect(remaining + applied).toBe(2000);
     const ledgerDebits = items.filter((i) => i.type === ITEM.LEDGER && i.kind === 'REDEEMED').reduce((s, e) => s + e.amount, 0);
     expect(ledgerDebits).toBe(applied);
-    expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(25);
   });
 
   it('rejects malformed redeem requests with stable codes and writes nothing', async () => {
