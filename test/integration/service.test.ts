@@ -190,14 +190,16 @@ describe('redeem', () => {
       if (r.error.code !== 'CONCURRENT_MODIFICATION')
         expect(r.error).toMatchObject({ code: 'INTERNAL', retryable: true, message: expect.stringContaining('no answer within') });
     }
-    expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(25);
+    expect(results.some((r) => r.ok)).toBe(true);
     await t.runtime.idle(30_000);
     const settled = [...results];
     for (const [i, r] of results.entries()) if (!r.ok) settled[i] = await invoke('redeem', requests[i]!);
     for (const r of settled) expect(r.ok).toBe(true);
-    for (const [i, r] of results.entries()) if (r.ok) expect(settled[i]).toEqual(r);
+    // every answer stands: each request replays its settled answer
+    for (const [i, r] of settled.entries()) expect(await invoke('redeem', requests[i]!)).toEqual(r);
+    // 50 × 70 asks more than the 2,000 there: once all are settled, all of it is spent and not a cent more
     const applied = settled.reduce((s, r) => s + r.applied, 0);
-    expect(applied).toBeLessThanOrEqual(2000);
+    expect(applied).toBe(2000);
     const items = await customerItems(customerId);
     const credits = items.filter((i) => i.type === ITEM.CREDIT);
     for (const cr of credits) expect(cr.remaining).toBeGreaterThanOrEqual(0);
