@@ -5,7 +5,7 @@
  * Local. The AWS SDK is inside each bundle (infra/bundling.ts): the child gets no NODE_PATH, so a bundle that still
  * needed anything from node_modules would fail here as it would on Lambda.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 /** Runs the steps in one child on the Lambda Node, with only the functions' environment (as on Lambda). */
-function runUnderLambdaNode(steps: Step[]): { node: string; steps: StepResult[] } {
+async function runUnderLambdaNode(steps: Step[]): Promise<{ node: string; steps: StepResult[] }> {
   const node = findLambdaNode();
   if (!node.found) throw new Error(node.reason);
   const planFile = path.join(dir, `plan-${unique('p')}.json`);
@@ -60,7 +60,16 @@ function runUnderLambdaNode(steps: Step[]): { node: string; steps: StepResult[] 
   fs.writeFileSync(planFile, JSON.stringify({ out, steps: steps.map((s) => ({ ...s, bundle: bundles[s.fn] })) }));
   const { NODE_PATH: _none, ...runtimeEnv } = { NODE_PATH: undefined, ...t.runtime.env };
   const env = { ...runtimeEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const r = spawnSync(node.path, [RUNNER, planFile], { env, cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  // Asynchronous: the child's DynamoDB calls go through the strict layer, which a one-file jest run (in band) hosts in
+  // this very process; a synchronous spawn blocked it and the child hung until its timeout.
+  const r = await new Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(node.path, [RUNNER, planFile], { env, cwd: dir, timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
   if (r.status !== 0) throw new Error(`runner failed (${r.status ?? r.signal}): ${r.stderr}\n${r.stdout.slice(-2000)}`);
   return JSON.parse(fs.readFileSync(out, 'utf8'));
 }
@@ -74,7 +83,7 @@ test('the Lambda runtime of every function is the Node major the tests run the b
   expect(node).toMatchObject({ found: true, version: expect.stringMatching(new RegExp(`^v${LAMBDA_NODE_MAJOR}\\.`)) });
 });
 
-test('under Node 22 every bundle loads, and grant -> balance -> redeem -> reverse work against DynamoDB Local', () => {
+test('under Node 22 every bundle loads, and grant -> balance -> redeem -> reverse work against DynamoDB Local', async () => {
   const c = complaint({ amount: 2500, currency: 'EUR' });
   const grantEvent = {
     version: '0',
@@ -102,7 +111,7 @@ test('under Node 22 every bundle loads, and grant -> balance -> redeem -> revers
     { fn: 'balance', event: { customerId: c.customerId } },
   ];
   expect(steps[redeemStep]!.fn).toBe('redeem');
-  const run = runUnderLambdaNode(steps);
+  const run = await runUnderLambdaNode(steps);
 
   expect(run.node).toMatch(new RegExp(`^v${LAMBDA_NODE_MAJOR}\\.`));
   for (const s of run.steps) expect(s).not.toHaveProperty('error');
