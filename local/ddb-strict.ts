@@ -15,6 +15,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { getReadUnits, queryReadUnits, wireItemSize } from './ddb-capacity';
+import { meterBatchGet } from './ddb-strict-batch';
 import { InFlight, PartitionMeter, charge, strictErrors, type Holder } from './ddb-strict-rules';
 import type { StrictSettings } from './ddb-strict-settings';
 import {
@@ -268,6 +269,22 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
     return readCharged(reads, table, reply);
   };
 
+  const batchGet = async (req: http.IncomingMessage, raw: Buffer, body: any): Promise<Reply> => {
+    const reply = await forward(req, raw);
+    if (reply.status !== 200) return reply;
+    const tables = Object.keys(body?.RequestItems ?? {});
+    const schemas = new Map(await Promise.all(tables.map(async (t) => [t, await schemaOf(req, t)] as const)));
+    const metered = meterBatchGet(body, parsed(reply), schemas, meter);
+    if (metered.kind === 'throttled') {
+      stats.throttled++;
+      return json(400, strictErrors.throttled(metered.table, 'Read'));
+    }
+    for (const [item, bytes] of metered.sizes) sizes.set(item, bytes);
+    if (metered.held === 0) return reply;
+    stats.throttled++;
+    return json(200, metered.out);
+  };
+
   const control = async (req: http.IncomingMessage, raw: Buffer): Promise<Reply> => {
     if (req.method === 'GET')
       return json(200, {
@@ -297,6 +314,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
         else if (op === 'TransactGetItems') reply = await transactGet(req, raw, body);
         else if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') reply = await singleWrite(req, raw, body);
         else if (op === 'GetItem' || op === 'Query') reply = await read(op, req, raw, body);
+        else if (op === 'BatchGetItem') reply = await batchGet(req, raw, body);
         else {
           if (op === 'DeleteTable' || op === 'CreateTable') schemas.clear();
           reply = await forward(req, raw);

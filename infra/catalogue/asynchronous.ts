@@ -30,10 +30,11 @@ const grant = {
     asyncRetryAttempts: 2,
     onFailure: { id: 'GrantFailures', purpose: 'ComplaintResolved events grant failed to process after its async retries' },
   },
-  // PutItem: the grant's writes (in one transaction); GetItem: the usage counters, the complaint's key, the spend
-  // queue's count; UpdateItem: a contended grant's ticket and finished turn on the customer's spend queue, and the
-  // issuer's day shards (conditional ADDs in the grant's transaction).
-  tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // PutItem: the grant's writes (in one transaction); GetItem: the customer's usage counter, the complaint's key, the
+  // spend queue's count; BatchGetItem: the issuer's day shards (one, or all 128 when its own is full); UpdateItem: a
+  // contended grant's ticket and finished turn on the customer's spend queue, and the issuer's day shards
+  // (conditional ADDs in the grant's transaction).
+  tableActions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
   permissions: [],
   env: [
     ...COMMON_ENV,
@@ -114,8 +115,9 @@ export const ASYNCHRONOUS_FUNCTIONS = {
     description: 'Declines pending grants whose approval deadline passed, removed by DynamoDB TTL (DeclineExpiredQueue consumer)',
     queue: workQueue('DeclineExpired', 'declineExpired'),
     consumes: [{ change: 'expired', item: ITEM.PENDING_GRANT }],
-    // The decision and the cap counters given back (one transaction: Puts, the issuer's shards by ADD); read first.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    // The decision and the cap counters given back (one transaction: Puts, the issuer's shards by ADD); read first
+    // (the issuer's day shards in one BatchGetItem).
+    tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   }),
   // The payment flow's auto-release (issue 10.2).
   releaseExpired: worker('releaseExpired', {

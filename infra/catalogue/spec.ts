@@ -112,6 +112,7 @@ export type TriggerKind = Trigger['kind'];
 /** DynamoDB actions a function may be granted on the table (nothing else is granted on it). */
 export type TableAction =
   | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'

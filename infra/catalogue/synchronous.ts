@@ -50,8 +50,15 @@ export const SYNCHRONOUS_FUNCTIONS = {
     description: "Approves or declines a grant waiting for approval, or lists a customer's (sync, called by approvers)",
     invokers: ['approverRoleArn'],
     // Approve: decision, credit, GRANTED entry, reminder and grant key put, pending grant deleted (one transaction);
-    // decline: the issuer's day shards given back by ADD.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    // decline: the issuer's day shards (read in one BatchGetItem) given back by ADD.
+    tableActions: [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
     env: ['REMINDER_DAYS_BEFORE_EXPIRY', 'MAX_GRANT_MAJOR_UNITS'],
   }),
 } as const;

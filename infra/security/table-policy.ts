@@ -50,6 +50,7 @@ export const ITEM_READ_ACTIONS = [
 /** Whether a catalogue table action reads or writes items; a new TableAction must be classified here. */
 export const TABLE_ACTION_ACCESS: { readonly [A in TableAction]: 'read' | 'write' } = {
   'dynamodb:GetItem': 'read',
+  'dynamodb:BatchGetItem': 'read',
   'dynamodb:Query': 'read',
   'dynamodb:PutItem': 'write',
   'dynamodb:UpdateItem': 'write',

@@ -116,7 +116,10 @@ const CONSUME = (queue: string) =>
   );
 
 const EXPECTED: Record<FunctionName, string[]> = {
-  grant: [...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'), ...SEND_TO('GrantFailures')],
+  grant: [
+    ...on('table', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
+    ...SEND_TO('GrantFailures'),
+  ],
   // DeleteItem: a spend takes its queued request (and those its group commits) out of the spend queue.
   redeem: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
   reverse: on('table', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
@@ -150,8 +153,19 @@ const EXPECTED: Record<FunctionName, string[]> = {
   erase: on('table', 'dynamodb:Query', 'dynamodb:UpdateItem'),
   report: on('table', 'dynamodb:Query', 'dynamodb:Scan'),
   aggregate: [...on('table', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('AggregateQueue')],
-  approval: on('table', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
-  declineExpired: [...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('DeclineExpiredQueue')],
+  approval: on(
+    'table',
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ),
+  declineExpired: [
+    ...on('table', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+    ...CONSUME('DeclineExpiredQueue'),
+  ],
   // Reads the customer's credits, writes the RELEASED entry and the restorations; no GetItem, no DeleteItem.
   releaseExpired: [...on('table', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'), ...CONSUME('ReleaseExpiredQueue')],
 };

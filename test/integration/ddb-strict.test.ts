@@ -4,6 +4,7 @@
  * ProvisionedThroughputExceededException with ThrottlingReasons), and the layer is what every test talks to.
  */
 import {
+  BatchGetItemCommand,
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -120,6 +121,26 @@ it('writes beyond the partition ceiling are refused with ProvisionedThroughputEx
     );
     expect(t?.name).toBe('TransactionCanceledException');
     expect(t.CancellationReasons.map((r: { Code: string }) => r.Code)).toEqual(['None', 'ThrottlingError']);
+  } finally {
+    await tight.stop();
+  }
+});
+
+it('BatchGetItem: the keys of a spent partition come back unprocessed, the others are read; all spent: ProvisionedThroughputExceededException', async () => {
+  const tight = await startStrictDynamo(upstream, { txnWindowMs: 0, limits: { wcuPerSecond: 1000, rcuPerSecond: 2 } });
+  try {
+    const c = client(tight.endpoint);
+    for (const pk of ['rhot', 'rcold']) await c.send(new PutItemCommand({ TableName: table, Item: { ...key(pk), n: { N: '1' } } }));
+    const batch = (...pks: string[]) =>
+      c.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pks.map((pk) => key(pk)), ConsistentRead: true } } }));
+    // three reads of 1 unit: the partition's 2 a second spent (a read is refused once its balance is at or below 0)
+    for (let i = 0; i < 3; i++) await c.send(new GetItemCommand({ TableName: table, Key: key('rhot'), ConsistentRead: true }));
+    const out = await batch('rhot', 'rcold');
+    expect(out.Responses?.[table]).toEqual([{ ...key('rcold'), n: { N: '1' } }]);
+    expect(out.UnprocessedKeys?.[table]).toEqual({ Keys: [key('rhot')], ConsistentRead: true });
+    const e = await caught(batch('rhot'));
+    expect(e?.name).toBe('ProvisionedThroughputExceededException');
+    expect(tight.stats().throttled).toBe(2);
   } finally {
     await tight.stop();
   }

@@ -3,6 +3,7 @@
  * DynamoDB"; API Reference, TransactionCanceledException / TransactionConflictException / ThrottlingReason).
  */
 import { wireItemSize } from '../../local/ddb-capacity';
+import { meterBatchGet } from '../../local/ddb-strict-batch';
 import { AWS_PARTITION_LIMITS, InFlight, PartitionMeter, strictErrors } from '../../local/ddb-strict-rules';
 import { ItemSizes, itemId, partitionId, touch, type KeySchema } from '../../local/ddb-strict-requests';
 import { strictSettingsFromEnv, DEFAULT_TXN_WINDOW_MS } from '../../local/ddb-strict-settings';
@@ -128,6 +129,57 @@ describe('partition throughput', () => {
     // a small update of the big item still costs what the item weighs before it
     const upd = touch(schema, 't', { Key: { pk: big.pk, sk: big.sk }, ExpressionAttributeValues: { ':n': { N: '1' } } }, true);
     expect(sizes.units(upd, false)).toBe(3);
+  });
+});
+
+describe('BatchGetItem (API Reference, BatchGetItem: UnprocessedKeys, ProvisionedThroughputExceededException)', () => {
+  const schema: KeySchema = { hash: 'pk', range: 'sk', indexHash: {} };
+  const schemas = new Map([['t', schema]]);
+  const key = (pk: string) => ({ pk: { S: pk }, sk: { S: 'A' } });
+  const item = (pk: string, bytes = 100) => ({ ...key(pk), blob: { S: 'x'.repeat(bytes) } });
+  const request = (...pks: string[]) => ({ RequestItems: { t: { Keys: pks.map(key), ConsistentRead: true } } });
+
+  it('charges each key to its partition as a GetItem (a missing item the minimum) and passes the answer on', () => {
+    let now = 0;
+    const m = new PartitionMeter({ wcuPerSecond: 10, rcuPerSecond: 3 }, () => now);
+    const out = meterBatchGet(request('a', 'b', 'gone'), { Responses: { t: [item('a', 9000), item('b')] } }, schemas, m);
+    expect(out).toMatchObject({ kind: 'answer', held: 0, out: { Responses: { t: [item('a', 9000), item('b')] }, UnprocessedKeys: {} } });
+    // 'a' was 3 units (9 KB, strongly consistent): its balance is spent; 'b' and 'gone' still have 2 left
+    const p = (pk: string) => partitionId('t', schema, key(pk));
+    expect(m.readRefused([p('a')])).toBe(p('a'));
+    expect(m.readRefused([p('b'), p('gone')])).toBeUndefined();
+    m.chargeReads(new Map([[p('b'), 2]]));
+    expect(m.readRefused([p('b')])).toBe(p('b')); // 1 + 2 of its 3: 'b' was charged one unit
+    now = 1000;
+    expect(m.readRefused([p('a')])).toBeUndefined();
+  });
+
+  it("a spent partition's keys come back in UnprocessedKeys, the others are read; all spent: the request is throttled", () => {
+    const m = new PartitionMeter({ wcuPerSecond: 10, rcuPerSecond: 1 }, () => 0);
+    m.chargeReads(new Map([[partitionId('t', schema, key('hot')), 1]]));
+    const out = meterBatchGet(request('hot', 'cold'), { Responses: { t: [item('hot'), item('cold')] } }, schemas, m);
+    expect(out).toEqual({
+      kind: 'answer',
+      held: 1,
+      sizes: [[itemId('t', schema, key('cold')), wireItemSize(item('cold'))]],
+      out: { Responses: { t: [item('cold')] }, UnprocessedKeys: { t: { Keys: [key('hot')], ConsistentRead: true } } },
+    });
+    expect(meterBatchGet(request('hot', 'cold'), { Responses: { t: [item('hot'), item('cold')] } }, schemas, m)).toEqual({
+      kind: 'throttled',
+      table: 't',
+    });
+  });
+
+  it('keys DynamoDB itself left unprocessed stay so, and are not charged', () => {
+    const m = new PartitionMeter({ wcuPerSecond: 10, rcuPerSecond: 1 }, () => 0);
+    const out = meterBatchGet(
+      request('a', 'b'),
+      { Responses: { t: [item('a')] }, UnprocessedKeys: { t: { Keys: [key('b')], ConsistentRead: true } } },
+      schemas,
+      m,
+    );
+    expect(out).toMatchObject({ kind: 'answer', held: 0, out: { UnprocessedKeys: { t: { Keys: [key('b')] } } } });
+    expect(m.readRefused([partitionId('t', schema, key('b'))])).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -19,6 +20,12 @@ import type { RawItem } from './fields';
 import { ATTR } from './layout';
 
 /** The table's client: strongly consistent reads, paged queries, put-if-absent and classified transactions. */
+
+/** Keys one BatchGetItem may ask for (DynamoDB's limit). */
+export const BATCH_GET_MAX_KEYS = 100;
+
+/** How often keys DynamoDB left unprocessed (throttled) are asked for again, with a doubling pause from 20 ms. */
+const BATCH_GET_RETRIES = 6;
 
 /** One client per container, reused across invocations. Endpoint overrides come from AWS_ENDPOINT_URL_DYNAMODB. */
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
@@ -60,6 +67,35 @@ export class Table {
       }),
     );
     return out.Item;
+  }
+
+  /**
+   * Strongly consistent reads of many items, BATCH_GET_MAX_KEYS a request (in parallel): the items in the order of
+   * `keys`, undefined where none is. Keys DynamoDB leaves unprocessed (a throttled partition) are asked for again.
+   */
+  async getMany(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<Array<RawItem | undefined>> {
+    const chunks: Array<Array<{ pk: string; sk: string }>> = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX_KEYS) chunks.push(keys.slice(i, i + BATCH_GET_MAX_KEYS));
+    const found = new Map<string, RawItem>();
+    await Promise.all(chunks.map((chunk) => this.getChunk(chunk, found)));
+    return keys.map((k) => found.get(`${k.pk}\u0000${k.sk}`));
+  }
+
+  private async getChunk(keys: Array<{ pk: string; sk: string }>, found: Map<string, RawItem>): Promise<void> {
+    let wanted: Array<Record<string, unknown>> = keys.map(({ pk, sk }) => ({ pk, sk }));
+    for (let attempt = 0; wanted.length > 0; attempt++) {
+      if (attempt > BATCH_GET_RETRIES)
+        throw new Error(`BatchGetItem left ${wanted.length} keys unprocessed after ${BATCH_GET_RETRIES} retries`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** (attempt - 1)));
+      const out = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true } },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      for (const item of (out.Responses?.[this.name] ?? []) as RawItem[]) found.set(`${item.pk}\u0000${item.sk}`, item);
+      wanted = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+    }
   }
 
   /** One page of a query, and the key to continue from if there is more. */

@@ -4,7 +4,7 @@
  * DynamoDB Local.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
 import { CreditError } from '../../../lambdas/domain/errors';
@@ -219,8 +219,7 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
     const unsharded = issuerUsageItem('agent-7', { value: { ...DAY, amounts: { EUR: 7 } }, version: 2 });
     ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
-    ddb.on(GetCommand, { Key: { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' } }).resolves({ Item: unsharded });
-    ddb.on(GetCommand, { Key: { pk: `ISSUER#agent-7#${own}`, sk: 'USAGE#2026-03-01#EUR' } }).resolves({ Item: bucket });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [bucket, unsharded] } });
     expect(await store.readUsage('cust-1', 'agent-7', '2026-03-01', 'EUR', '01GRANT')).toEqual({
       customer: { value: [DAY], version: 3 },
       issuer: {
@@ -229,22 +228,71 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
         unsharded: { ...DAY, amounts: { EUR: 7 } },
       },
     });
-    expect(sent(GetCommand)).toHaveLength(3);
-    expect(sent(GetCommand).every((g) => g.ConsistentRead === true)).toBe(true);
+    expect(sent(GetCommand)).toHaveLength(1);
+    expect(sent(GetCommand)[0].ConsistentRead).toBe(true);
+    expect(sent(BatchGetCommand)).toEqual([
+      {
+        RequestItems: {
+          [TABLE]: {
+            Keys: [
+              { pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' },
+              { pk: `ISSUER#agent-7#${own}`, sk: 'USAGE#2026-03-01#EUR' },
+            ],
+            ConsistentRead: true,
+          },
+        },
+        ReturnConsumedCapacity: 'TOTAL',
+      },
+    ]);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
     const every = await store.readUsage('cust-1', 'agent-7', '2026-03-02', 'USD');
     expect(every.issuer?.shards).toEqual(Array.from({ length: ISSUER_SHARDS }, (_, shard) => ({ shard, usage: undefined })));
     expect(every.issuer).not.toHaveProperty('unsharded');
-    expect(sent(GetCommand).map((g) => g.Key.sk)).toEqual([
-      'USAGE#GRANTS',
-      'USAGE#2026-03-02',
-      ...Array(ISSUER_SHARDS).fill('USAGE#2026-03-02#USD'),
-    ]);
+    // 129 keys: two requests of at most 100, not a GetItem each
+    const batches = sent(BatchGetCommand).map((b) => b.RequestItems[TABLE].Keys as Array<{ pk: string; sk: string }>);
+    expect(batches.map((keys) => keys.length)).toEqual([100, ISSUER_SHARDS + 1 - 100]);
+    expect(batches.flat().map((k) => k.sk)).toEqual(['USAGE#2026-03-02', ...Array(ISSUER_SHARDS).fill('USAGE#2026-03-02#USD')]);
+    expect(sent(GetCommand).map((g) => g.Key.sk)).toEqual(['USAGE#GRANTS']);
     ddb.reset();
     ddb.on(GetCommand).resolves({});
     expect(await store.readUsage('cust-1', undefined, '2026-03-01', 'EUR')).toEqual({ customer: { value: [], version: 0 } });
     expect(sent(GetCommand)).toHaveLength(1);
+    expect(sent(BatchGetCommand)).toHaveLength(0);
+  });
+
+  it('readUsage: shard keys DynamoDB leaves unprocessed (a throttled partition) are asked for again until read', async () => {
+    const own = shardOfId('01GRANT', ISSUER_SHARDS);
+    const shardKey = { pk: `ISSUER#agent-7#${own}`, sk: 'USAGE#2026-03-01#EUR' };
+    const bucket = {
+      ...shardKey,
+      type: 'ISSUER_USAGE',
+      issuedBy: 'agent-7',
+      shard: own,
+      day: '2026-03-01',
+      currency: 'EUR',
+      amount: 500,
+      count: 2,
+    };
+    ddb.on(GetCommand).resolves({});
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [shardKey], ConsistentRead: true } } })
+      .resolves({ Responses: { [TABLE]: [bucket] } });
+    const usage = await store.readUsage('cust-1', 'agent-7', '2026-03-01', 'EUR', '01GRANT');
+    expect(usage.issuer?.shards).toEqual([{ shard: own, usage: { day: '2026-03-01', count: 2, amounts: { EUR: 500 } } }]);
+    expect(sent(BatchGetCommand).map((b) => b.RequestItems[TABLE].Keys)).toEqual([
+      [{ pk: 'ISSUER#agent-7', sk: 'USAGE#2026-03-01' }, shardKey],
+      [shardKey],
+    ]);
+    // never read: refused, not taken for an empty shard
+    ddb.reset();
+    ddb.on(GetCommand).resolves({});
+    ddb
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [shardKey], ConsistentRead: true } } });
+    await expect(store.readUsage('cust-1', 'agent-7', '2026-03-01', 'EUR', '01GRANT')).rejects.toThrow(/unprocessed/);
   });
 
   it('refuse: the refusal under the complaint key, once; a second one answers with the first', async () => {
