@@ -12,6 +12,7 @@ import { operationFailedMetric } from '../../lambdas/shared/metric-names';
 import { logger } from '../../lambdas/shared/observability';
 import { REDEEM_RETRY, RetryBudget, type RetryPolicy } from '../../lambdas/shared/retry';
 import { syncHandler } from '../../lambdas/shared/sync';
+import { writtenDuring } from '../support/output';
 import { MemorySpendQueue } from './fakes/spend-queue';
 
 const NOW = new Date('2026-03-01T10:00:00.000Z');
@@ -27,21 +28,6 @@ function contextWith(remainingMs: number | undefined): Context {
     memoryLimitInMB: '512',
     ...(remainingMs === undefined ? {} : { getRemainingTimeInMillis: () => Math.max(0, end - Date.now()) }),
   } as unknown as Context;
-}
-
-/** Everything written to stdout while `run` runs (Powertools logs and EMF metrics). */
-async function stdoutOf(run: () => Promise<unknown>): Promise<string> {
-  const writes: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    writes.push(String(chunk));
-    return true;
-  });
-  try {
-    await run();
-  } finally {
-    spy.mockRestore();
-  }
-  return writes.join('');
 }
 
 beforeEach(() => jest.useFakeTimers({ now: NOW }));
@@ -74,7 +60,7 @@ describe('a synchronous handler near its timeout', () => {
     let answer: unknown;
     let answeredAt = -1;
     const start = Date.now();
-    const out = stdoutOf(async () => {
+    const out = writtenDuring(async () => {
       const pending = handler({ customerId: 'c-1' }, contextWith(3000)).then((a) => {
         answer = a;
         answeredAt = Date.now() - start;
@@ -82,7 +68,7 @@ describe('a synchronous handler near its timeout', () => {
       await jest.advanceTimersByTimeAsync(3000);
       await pending;
     });
-    const written = await out;
+    const { output: written } = await out;
     expect(answeredAt).toBe(3000 - ANSWER_MARGIN_MS);
     expect(answer).toEqual({
       ok: false,
@@ -97,7 +83,7 @@ describe('a synchronous handler near its timeout', () => {
   it("gives the use case's own answer when it comes first, and leaves no timer behind", async () => {
     const handler = syncHandler('Redeem', Request, async (request) => ({ customerId: request.customerId }));
     let answer: unknown;
-    await stdoutOf(async () => {
+    await writtenDuring(async () => {
       answer = await handler({ customerId: 'c-1' }, contextWith(3000));
     });
     expect(answer).toEqual({ ok: true, customerId: 'c-1' });
@@ -110,7 +96,7 @@ describe('a synchronous handler near its timeout', () => {
       seen = deadline;
       return {};
     });
-    await stdoutOf(() => handler({ customerId: 'c-1' }, contextWith(undefined)));
+    await writtenDuring(() => handler({ customerId: 'c-1' }, contextWith(undefined)));
     expect(seen).toBeUndefined();
   });
 });

@@ -53,6 +53,19 @@ const { ddb, sent } = useMockedTable((s) => (store = s));
 const DAY = { day: '2026-03-01', count: 1, amounts: { EUR: 2500 } };
 const usage = { customerId: 'cust-1', customer: { value: [DAY], version: 0 } };
 const usageItem = { pk: 'C#cust-1', sk: 'USAGE#GRANTS', type: 'GRANT_USAGE', customerId: 'cust-1', days: [DAY], version: 1 };
+/** The issuer shard grant 01GRANT counts on, on 2026-03-01 in EUR (500 in 2 grants), as stored. */
+const OWN_SHARD = shardOfId('01GRANT', ISSUER_SHARDS);
+const ownShardItem = {
+  pk: `ISSUER#agent-7#${OWN_SHARD}`,
+  sk: 'USAGE#2026-03-01#EUR',
+  type: 'ISSUER_USAGE',
+  issuedBy: 'agent-7',
+  shard: OWN_SHARD,
+  day: '2026-03-01',
+  currency: 'EUR',
+  amount: 500,
+  count: 2,
+};
 
 describe('grant: one transaction of grant key, credit, ledger entry, reminder and cap counters', () => {
   it('grant key (the guard), credit, ledger entry, reminder, usage: keys, conditions, TTLs', async () => {
@@ -204,18 +217,8 @@ describe('grant: one transaction of grant key, credit, ledger entry, reminder an
   });
 
   it("readUsage: counters strongly consistent, the grant's own issuer shard in its currency and the unsharded counter", async () => {
-    const own = shardOfId('01GRANT', ISSUER_SHARDS);
-    const bucket = {
-      pk: `ISSUER#agent-7#${own}`,
-      sk: 'USAGE#2026-03-01#EUR',
-      type: 'ISSUER_USAGE',
-      issuedBy: 'agent-7',
-      shard: own,
-      day: '2026-03-01',
-      currency: 'EUR',
-      amount: 500,
-      count: 2,
-    };
+    const own = OWN_SHARD;
+    const bucket = ownShardItem;
     const unsharded = issuerUsageItem('agent-7', { value: { ...DAY, amounts: { EUR: 7 } }, version: 2 });
     ddb.on(GetCommand).resolves({});
     ddb.on(GetCommand, { Key: { pk: 'C#cust-1', sk: 'USAGE#GRANTS' } }).resolves({ Item: { ...usageItem, version: 3 } });
