@@ -1,6 +1,8 @@
 /**
  * The strict DynamoDB layer: an HTTP proxy in front of DynamoDB Local that adds what DynamoDB Local lacks and the
- * design depends on — transaction conflicts and per-partition throughput limits (rules: ddb-strict-rules.ts).
+ * design depends on — transaction conflicts and per-partition throughput limits (rules: ddb-strict-rules.ts; what a
+ * request touches: ddb-strict-requests.ts; batch reads: ddb-strict-batch.ts; the side towards DynamoDB Local:
+ * ddb-strict-upstream.ts).
  * Every client (functions, tests, bench, CLI) talks to it as to DynamoDB; it forwards the request unchanged and
  * answers refusals with AWS's own error shapes, so the SDK parses them exactly as it parses AWS's.
  *
@@ -18,17 +20,9 @@ import { getReadUnits, queryReadUnits, wireItemSize } from './ddb-capacity';
 import { meterBatchGet } from './ddb-strict-batch';
 import { InFlight, PartitionMeter, charge, strictErrors, type Holder } from './ddb-strict-rules';
 import type { StrictSettings } from './ddb-strict-settings';
-import {
-  ItemSizes,
-  itemId,
-  partitionId,
-  touch,
-  transactGetActions,
-  transactWriteActions,
-  type KeySchema,
-  type Touch,
-} from './ddb-strict-requests';
+import { ItemSizes, itemId, partitionId, touch, transactGetActions, transactWriteActions, type Touch } from './ddb-strict-requests';
 import { HOST } from './service-ports';
+import { json, parsed, readBody, UnknownTable, Upstream, type Reply } from './ddb-strict-upstream';
 
 /** What the layer refused so far (benchmarks and tests read it at GET /_strict). */
 export interface StrictStats {
@@ -49,27 +43,6 @@ export interface StrictDynamo {
   stop(): Promise<void>;
 }
 
-type Reply = { status: number; headers: Record<string, string>; body: Buffer };
-
-const json = (status: number, body: unknown): Reply => ({
-  status,
-  headers: { 'content-type': 'application/x-amz-json-1.0' },
-  body: Buffer.from(JSON.stringify(body)),
-});
-
-const readBody = (req: http.IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-
-const ANY_CREDENTIALS = 'AWS4-HMAC-SHA256 Credential=local/20240101/eu-central-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
-
-/** A table DynamoDB Local does not describe: the request goes through for DynamoDB Local to answer. */
-class UnknownTable extends Error {}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start the layer on `port` (0: any free port) in front of DynamoDB Local at `upstream`. */
@@ -78,80 +51,14 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
   const inFlight = new InFlight();
   const meter = new PartitionMeter(settings.limits);
   const sizes = new ItemSizes();
-  const schemas = new Map<string, Promise<KeySchema>>();
   const stats: StrictStats = { transactionsCancelled: 0, writesConflicted: 0, throttled: 0, forwarded: 0 };
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const target = new URL(upstream);
-
-  /**
-   * A table's keys, asked of DynamoDB Local with the caller's own credentials: without a shared database DynamoDB
-   * Local keeps each access key's and region's tables apart.
-   */
-  const schemaOf = (req: http.IncomingMessage, table: string): Promise<KeySchema> => {
-    // a control request (tests) carries no credentials: any will do for a shared DynamoDB Local
-    const auth = String(req.headers.authorization ?? ANY_CREDENTIALS);
-    const scope = /Credential=([^/]+\/[^/]+\/([^/]+))/.exec(auth);
-    const id = `${scope ? `${scope[1]?.split('/')[0]}/${scope[2]}` : ''} ${table}`;
-    let s = schemas.get(id);
-    if (!s) {
-      const headers = {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.DescribeTable',
-        authorization: auth,
-      };
-      s = send(headers, '/', Buffer.from(JSON.stringify({ TableName: table }))).then((r) => {
-        const t = r.status === 200 ? parsed(r)?.Table : undefined;
-        if (!t) throw new UnknownTable(table);
-        const hashOf = (ks: Array<{ AttributeName: string; KeyType: string }>) => ks.find((k) => k.KeyType === 'HASH')!.AttributeName;
-        const indexHash: Record<string, string> = {};
-        for (const i of [...(t.GlobalSecondaryIndexes ?? []), ...(t.LocalSecondaryIndexes ?? [])])
-          indexHash[i.IndexName] = hashOf(i.KeySchema);
-        return { hash: hashOf(t.KeySchema), range: t.KeySchema.find((k: any) => k.KeyType === 'RANGE')?.AttributeName, indexHash };
-      });
-      s.catch(() => schemas.delete(id));
-      schemas.set(id, s);
-    }
-    return s;
-  };
-
-  const send = (headers: http.OutgoingHttpHeaders, path: string, body: Buffer): Promise<Reply> =>
-    new Promise((resolve, reject) => {
-      const up = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path,
-          method: 'POST',
-          headers: { ...headers, host: target.host, 'content-length': String(body.length) },
-          agent,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const out: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string' && k !== 'connection') out[k] = v;
-            resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
-          });
-          res.on('error', reject);
-        },
-      );
-      up.on('error', reject);
-      up.end(body);
-    });
+  const up = new Upstream(upstream);
+  const schemaOf = (req: http.IncomingMessage, table: string) => up.schemaOf(req, table);
 
   const forward = (req: http.IncomingMessage, body: Buffer): Promise<Reply> => {
     stats.forwarded++;
-    return send(req.headers, req.url ?? '/', body);
+    return up.send(req.headers, req.url ?? '/', body);
   };
-
-  function parsed(r: Reply): any {
-    try {
-      return JSON.parse(r.body.toString('utf8'));
-    } catch {
-      return undefined;
-    }
-  }
 
   /** Hold `holder`'s items for the request and at least `holdMs`, then release them. */
   const held = async (holder: Holder, holdMs: number, run: () => Promise<Reply>): Promise<Reply> => {
@@ -316,7 +223,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
         else if (op === 'GetItem' || op === 'Query') reply = await read(op, req, raw, body);
         else if (op === 'BatchGetItem') reply = await batchGet(req, raw, body);
         else {
-          if (op === 'DeleteTable' || op === 'CreateTable') schemas.clear();
+          if (op === 'DeleteTable' || op === 'CreateTable') up.forgetSchemas();
           reply = await forward(req, raw);
         }
       }
@@ -355,7 +262,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
     stats: () => ({ ...stats }),
     stop: async () => {
       for (const s of sockets) s.destroy();
-      agent.destroy();
+      up.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
