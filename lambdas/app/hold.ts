@@ -3,26 +3,14 @@ import { assertPositiveMinorUnits } from '../domain/credit';
 import { assertPurchase } from '../domain/eligibility';
 import { CreditError } from '../domain/errors';
 import { holdLifetimeSeconds, type HoldPolicy } from '../domain/hold';
-import type { Clock } from '../shared/clock';
-import type { Deadline } from '../shared/deadline';
 import { fingerprint } from '../shared/ids';
-import type { RetryPolicy } from '../shared/retry';
 import type { HoldResponse, HoldStore } from './payment-ports';
-import { groupable, spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
+import { groupable, spendOutcome, spendWithRetry, type SpendDeps, type SpendOutcome } from './spend';
 import { planHold, type QueuedSpend } from './spend-plans';
 
 export { MAX_CREDITS_PER_HOLD } from './spend-plans';
 
-export interface HoldDeps {
-  store: HoldStore;
-  clock: Clock;
-  newId: (at: Date) => string;
-  policy?: HoldPolicy;
-  retry?: RetryPolicy;
-  onConflict?: () => void;
-  /** The invocation's deadline, when a caller waits for the answer: no try starts too close to it. */
-  deadline?: Deadline;
-}
+export type HoldDeps = SpendDeps<HoldStore> & { policy?: HoldPolicy };
 
 export interface HoldResult {
   response: HoldResponse;

@@ -2,26 +2,14 @@ import type { RedeemRequest } from '../contracts';
 import { assertPositiveMinorUnits } from '../domain/credit';
 import { CreditError } from '../domain/errors';
 import { assertPurchase } from '../domain/eligibility';
-import type { Clock } from '../shared/clock';
-import type { Deadline } from '../shared/deadline';
 import { fingerprint } from '../shared/ids';
-import type { RetryPolicy } from '../shared/retry';
 import type { RedeemResponse, RedeemStore } from './ports';
-import { groupable, spendOutcome, spendWithRetry, type SpendOutcome } from './spend';
+import { groupable, spendOutcome, spendWithRetry, type SpendDeps, type SpendOutcome } from './spend';
 import { planRedeem, type QueuedSpend } from './spend-plans';
 
 export { MAX_CREDITS_PER_REDEMPTION } from './spend-plans';
 
-export interface RedeemDeps {
-  store: RedeemStore;
-  clock: Clock;
-  newId: (at: Date) => string;
-  retry?: RetryPolicy;
-  /** Called on every optimistic-concurrency conflict (metrics, benchmarks). */
-  onConflict?: () => void;
-  /** The invocation's deadline, when a caller waits for the answer: no try starts too close to it. */
-  deadline?: Deadline;
-}
+export type RedeemDeps = SpendDeps<RedeemStore>;
 
 export interface RedeemResult {
   response: RedeemResponse;

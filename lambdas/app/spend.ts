@@ -61,6 +61,12 @@ export interface SpendRetryDeps {
   deadline?: Deadline;
 }
 
+/** What a spend use case (redeem, hold) is given: its store, the clock, its ids, and how it retries. */
+export type SpendDeps<Store> = Omit<SpendRetryDeps, 'store' | 'exhausted'> & {
+  store: Store;
+  newId: (at: Date) => string;
+};
+
 /**
  * How often a turn holder tries its group before it commits alone: a group fails when a credit changed since it was
  * read (typically an optimistic spend committing meanwhile) — then it is planned again — or on a request that cannot
