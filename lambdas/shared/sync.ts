@@ -8,6 +8,13 @@ import { CONCURRENT_MODIFICATION_METRIC, operationFailedMetric, operationRefused
 import { withObservability } from './middleware';
 import { logger, metrics } from './observability';
 
+/** What a synchronous use case is told of its invocation: the deadline it answers by (none without a Lambda context). */
+export interface SyncCall {
+  readonly deadline?: Deadline;
+}
+
+type SyncRun<S extends z.ZodMiniType, T> = (request: z.infer<S>, call: SyncCall) => Promise<T>;
+
 /**
  * Synchronously invoked functions (redeem, reverse, balance): parse the request against its contract, run the use case,
  * and answer `{ ok: true, ... }` or `{ ok: false, error: { code, message, retryable } }`. Business errors are answers,
@@ -16,11 +23,7 @@ import { logger, metrics } from './observability';
  * is unknown until the caller retries with the same idempotency key — and the use case, which bounds its retries by
  * the same deadline, starts no further try.
  */
-export function syncHandler<S extends z.ZodMiniType, T extends object>(
-  operation: string,
-  schema: S,
-  run: (request: z.infer<S>, call: { readonly deadline?: Deadline }) => Promise<T>,
-) {
+export function syncHandler<S extends z.ZodMiniType, T extends object>(operation: string, schema: S, run: SyncRun<S, T>) {
   return withObservability(async (event: unknown, context: Context): Promise<Result<T>> => {
     if (typeof context.getRemainingTimeInMillis !== 'function') return answer(operation, schema, run, event, context, {});
     const started = Date.now();
@@ -48,10 +51,10 @@ export function syncHandler<S extends z.ZodMiniType, T extends object>(
 async function answer<S extends z.ZodMiniType, T extends object>(
   operation: string,
   schema: S,
-  run: (request: z.infer<S>, call: { readonly deadline?: Deadline }) => Promise<T>,
+  run: SyncRun<S, T>,
   event: unknown,
   context: Context,
-  call: { readonly deadline?: Deadline },
+  call: SyncCall,
 ): Promise<Result<T>> {
   try {
     const request = parseContract(schema, event);

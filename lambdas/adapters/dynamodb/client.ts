@@ -24,6 +24,9 @@ import { ATTR } from './layout';
 /** Keys one BatchGetItem may ask for (DynamoDB's limit). */
 export const BATCH_GET_MAX_KEYS = 100;
 
+/** An item's primary key as one string (a map key). */
+const keyOf = (k: { pk: string; sk: string }) => `${k.pk}\u0000${k.sk}`;
+
 /** How often keys DynamoDB left unprocessed (throttled) are asked for again, with a doubling pause from 20 ms. */
 const BATCH_GET_RETRIES = 6;
 
@@ -78,7 +81,7 @@ export class Table {
     for (let i = 0; i < keys.length; i += BATCH_GET_MAX_KEYS) chunks.push(keys.slice(i, i + BATCH_GET_MAX_KEYS));
     const found = new Map<string, RawItem>();
     await Promise.all(chunks.map((chunk) => this.getChunk(chunk, found)));
-    return keys.map((k) => found.get(`${k.pk}\u0000${k.sk}`));
+    return keys.map((k) => found.get(keyOf(k)));
   }
 
   private async getChunk(keys: Array<{ pk: string; sk: string }>, found: Map<string, RawItem>): Promise<void> {
@@ -93,7 +96,7 @@ export class Table {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      for (const item of (out.Responses?.[this.name] ?? []) as RawItem[]) found.set(`${item.pk}\u0000${item.sk}`, item);
+      for (const item of (out.Responses?.[this.name] ?? []) as Array<RawItem & { pk: string; sk: string }>) found.set(keyOf(item), item);
       wanted = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
     }
   }
