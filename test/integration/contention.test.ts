@@ -1,7 +1,8 @@
 /**
  * Contention on one customer, on DynamoDB Local (issue 10.5): 40 spends at once — redeems mixed with holds — through
  * the real use cases and adapter with the service's spend policy (optimistic, then the customer's spend queue).
- * Covered by the balance, none may be refused; overdraft is impossible; the ledger and the credits add up; every
+ * Covered by the balance, a refusal may only be the retryable one (the time budget ran out on a slow machine) and its
+ * retry with the same key serves it in full; overdraft is impossible; the ledger and the credits add up; every
  * queue turn taken is counted finished; queued spends are committed in groups (lambdas/app/group-commit.ts) and none
  * stays queued. Then the same burst with the soonest-expiring credit lapsing mid-burst (the
  * clock jumps past its expiry after the fifth answer): no spend takes from it at or after its expiry, and the rest is
@@ -21,6 +22,7 @@ import { NO_CAPS } from './direct-store';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { localDynamoClient } from './service-fixture';
 import { unique } from './service-client';
+import { settleBurst } from '../support/settle';
 
 jest.setTimeout(120_000);
 
@@ -69,12 +71,14 @@ interface Answer {
   request: { customerId: string; orderId: string; amount: number; currency: string; idempotencyKey: string };
 }
 
-/** `n` spends of `amount` at once, every third a hold; `onAnswer` sees each answer as it comes. */
-async function burst(customerId: string, n: number, amount: number, clock: Clock, onAnswer?: (done: number) => void) {
-  let done = 0;
-  const settled = await Promise.allSettled(
-    Array.from({ length: n }, async (_, i): Promise<Answer> => {
-      const req = { customerId, orderId: unique('ord'), amount, currency: 'EUR', idempotencyKey: unique('key') };
+/**
+ * `n` spends of `amount` at once, every third a hold, settled as the payment flow settles them (test/support/settle.ts:
+ * a refusal must be retryable, and its retry with the same key answers it).
+ */
+async function burst(customerId: string, n: number, amount: number, clock: Clock) {
+  const calls = Array.from({ length: n }, (_, i) => {
+    const req = { customerId, orderId: unique('ord'), amount, currency: 'EUR', idempotencyKey: unique('key') };
+    return async (): Promise<Answer> => {
       let answer: Answer;
       if (i % 3 === 2) {
         const { response } = await placeHold(req, { store, clock, newId });
@@ -97,13 +101,10 @@ async function burst(customerId: string, n: number, amount: number, clock: Clock
           request: req,
         };
       }
-      onAnswer?.(++done);
       return answer;
-    }),
-  );
-  const refused = settled.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason?.code ?? s));
-  const answers = settled.filter((s): s is PromiseFulfilledResult<Answer> => s.status === 'fulfilled').map((s) => s.value);
-  return { refused, answers };
+    };
+  });
+  return (await settleBurst(calls)).answers;
 }
 
 async function query(customerId: string, prefix: string) {
@@ -128,15 +129,14 @@ async function queueOf(customerId: string) {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('40 concurrent covered spends on one customer (redeems and holds)', () => {
-  it('none refused, each served in full, no overdraft, ledger and credits add up, every turn finished', async () => {
+  it('every refusal retryable and settled by its retry; each served in full, no overdraft, ledger and credits add up, every turn finished', async () => {
     const clock = movableClock();
     const customerId = unique('hot');
     const credits = [];
     for (let i = 0; i < 10; i++) credits.push(await grant(customerId, 500, 40 + i, clock)); // 50.00 EUR
 
-    const { refused, answers } = await burst(customerId, 40, 100, clock);
+    const answers = await burst(customerId, 40, 100, clock);
 
-    expect(refused).toEqual([]);
     expect(answers).toHaveLength(40);
     expect(answers.every((a) => a.applied === 100 && sum(a.allocations.map((x) => x.amount)) === 100)).toBe(true);
     const stored = await query(customerId, PREFIX.CREDIT);
@@ -179,7 +179,7 @@ describe('40 concurrent covered spends on one customer (redeems and holds)', () 
 });
 
 describe('a credit expiring in the middle of a burst', () => {
-  it('is never spent at or after its expiry; the rest is served from the next credits, none refused', async () => {
+  it('is never spent at or after its expiry; the rest is served from the next credits, every refusal settled by its retry', async () => {
     const clock = movableClock();
     const customerId = unique('hot-exp');
     const soon = await grant(customerId, 3500, 40, clock); // 35.00 EUR, the soonest-expiring
@@ -199,9 +199,8 @@ describe('a credit expiring in the middle of a burst', () => {
         return clock.now();
       },
     };
-    const { refused, answers } = await burst(customerId, 40, 100, burstClock);
+    const answers = await burst(customerId, 40, 100, burstClock);
 
-    expect(refused).toEqual([]);
     expect(answers.every((a) => a.applied === 100)).toBe(true);
     const fromSoon = answers.filter((a) => a.allocations.some((x) => x.creditId === soon.creditId));
     const afterExpiry = answers.filter((a) => Date.parse(a.at) >= soonMs);

@@ -5,7 +5,7 @@
  * out before the group commits makes the whole group fail with nothing moved (a request is never committed for a
  * caller who was told it was refused); a second request under the same key is not grouped with the first and then
  * replays it, and a group meeting a retried request whose key is taken commits the rest and retires it; a group whose credit changed since it was read commits nothing. And a burst mixed with a credit voided
- * mid-way: nobody is refused, nothing is spent twice, nothing from the voided rest.
+ * mid-way: a refusal is only the retryable one, its retry settles it, nothing is spent twice, nothing from the voided rest.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
@@ -24,6 +24,7 @@ import { NO_CAPS } from './direct-store';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { localDynamoClient } from './service-fixture';
 import { unique } from './service-client';
+import { settleBurst } from '../support/settle';
 
 jest.setTimeout(120_000);
 
@@ -278,30 +279,29 @@ describe('a key reused for another request while the customer is contended', () 
 });
 
 describe('a burst with a credit voided mid-way', () => {
-  it('nobody refused; each credit loses exactly what the answers took from it; nothing from the voided rest', async () => {
+  it('every refusal retryable and settled by its retry; each credit loses exactly what the answers took from it; nothing from the voided rest', async () => {
     const customerId = unique('grp-void');
     const credits = [];
     for (let i = 0; i < 6; i++) credits.push(await grant(customerId, 1000, 40 + i));
     const voided = credits[2]!;
     let answered = 0;
     let voiding: Promise<{ voided: number }> | undefined;
-    const spends = Array.from({ length: 36 }, async (_, i) => {
+    const spends = Array.from({ length: 36 }, (_, i) => {
       const req = { customerId, orderId: unique('ord'), amount: 150, currency: 'EUR', idempotencyKey: unique('key') };
-      const allocations =
-        i % 3 === 2
-          ? (await placeHold(req, { store, clock: systemClock, newId })).response.allocations
-          : (await redeemCredits(req, { store, clock: systemClock, newId })).response.allocations;
-      if (++answered === 8)
-        voiding = voidCredit({ customerId, creditId: voided.creditId, reason: 'issued in error' }, { store, clock: systemClock, newId });
-      return allocations;
+      return async () => {
+        const allocations =
+          i % 3 === 2
+            ? (await placeHold(req, { store, clock: systemClock, newId })).response.allocations
+            : (await redeemCredits(req, { store, clock: systemClock, newId })).response.allocations;
+        if (++answered === 8)
+          voiding = voidCredit({ customerId, creditId: voided.creditId, reason: 'issued in error' }, { store, clock: systemClock, newId });
+        return allocations;
+      };
     });
-    const settled = await Promise.allSettled(spends);
-    expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+    const { answers } = await settleBurst(spends);
     const voidedRest = (await voiding!).voided;
     const taken = new Map<string, number>();
-    for (const s of settled)
-      for (const a of (s as PromiseFulfilledResult<ReadonlyArray<{ creditId: string; amount: number }>>).value)
-        taken.set(a.creditId, (taken.get(a.creditId) ?? 0) + a.amount);
+    for (const allocations of answers) for (const a of allocations) taken.set(a.creditId, (taken.get(a.creditId) ?? 0) + a.amount);
     const stored = await query(customerId, PREFIX.CREDIT);
     for (const c of stored) {
       const lost = 1000 - (c.remaining as number);
