@@ -138,6 +138,10 @@ export async function startFaultProxy(opts: { target: string; host?: string; por
       upstream.end(body);
     });
   });
+  // An AWS endpoint keeps an idle connection open far longer than Node's default 5 s. With that default, a pooled
+  // socket the proxy closes just as the SDK reuses it fails with "socket hang up" — a retry attempt lost that the
+  // tests, which count attempts, did not plan (seen on a loaded machine: reset, reset, then the third attempt lost).
+  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
