@@ -1,62 +1,43 @@
 /**
- * The service's CloudFormation stack for one stage: the table, the bus, one ServiceFunction per catalogue entry
- * (infra/functions.ts) and the wiring of each entry's trigger — the EventBridge rule, the one stream mapping (the
- * router) with its failure bucket, the work queues the router fills and their consumers, and the failure queues
- * they name. Names that must be explicit derive from the stage (infra/names.ts).
- * The resource policies of the bus, the table and the failure queues (trust boundaries) are built in
+ * The service's CloudFormation stack for one stage: the table, the bus, the work queues the router fills, one
+ * ServiceFunction per catalogue entry (infra/functions.ts) wired to its trigger (infra/triggers.ts: the EventBridge
+ * rule, the one stream mapping, a work queue), and the failure queues and buckets the triggers name.
+ * Names that must be explicit derive from the stage (infra/names.ts). The resource policies of the bus, the table and the failure queues (trust boundaries) are built in
  * infra/security/, one hook each. The landing-zone settings add the customer-managed key and the VPC placement
  * (infra/options/).
  */
-import { CfnOutput, Duration, Names, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ATTR } from '../lambdas/adapters/dynamodb/layout';
-import { COMPLAINT_RESOLVED } from '../lambdas/contracts';
 import { NODE_OPTIONS } from './bundling';
 import type { CourtesyConfig } from './config';
 import { EmailEvents } from './constructs/email-events';
 import { EventSchemas } from './constructs/event-schemas';
 import { FailureBucket } from './constructs/failure-bucket';
-import { FAILURE_QUEUE_RETENTION, FailureQueue } from './constructs/failure-queue';
+import { FailureQueue } from './constructs/failure-queue';
 import { RETAINED, ServiceFunction } from './constructs/service-function';
-import { boundToRate, WorkQueue } from './constructs/work-queue';
+import { WorkQueue } from './constructs/work-queue';
 import {
   FUNCTION_LIST,
   functionsTriggeredBy,
   LOG_LEVEL,
-  routeFilters,
-  STREAM_GIVE_UP_HOURS,
   type EnvVarName,
+  type FailureBucketSpec,
   type FailureQueueSpec,
   type FunctionName,
   type FunctionSpec,
-  type Trigger,
 } from './functions';
 import { functionNameOutputKey, METRICS_NAMESPACE, SERVICE_NAME, stageNames } from './names';
-import { applyBusPolicy, complaintAccountMatch } from './security/bus-policy';
+import { applyBusPolicy } from './security/bus-policy';
 import { applyFailureQueuePolicies } from './security/queue-policy';
 import { applyTablePolicy } from './security/table-policy';
 import { allowRedrive, createServiceKey, queueKeyStatement, tableKeyStatement } from './options/encryption';
 import { ServiceNetwork } from './options/network';
 import { ServiceMonitoring } from './monitoring';
-
-/**
- * Settings of the stream mapping (the router's; filters derive from the catalogue). No retry limit, but a record age
- * limit below the stream's retention: a failing batch is retried for STREAM_GIVE_UP_HOURS (the router fails only when
- * SQS does), then written whole to the failure bucket while its records still exist (at 24 h they are gone).
- */
-const STREAM_MAPPING = {
-  startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-  batchSize: 100,
-  bisectBatchOnError: true,
-  reportBatchItemFailures: true,
-  maxRecordAge: Duration.hours(STREAM_GIVE_UP_HOURS),
-} as const;
+import { wireTrigger, type TriggerContext } from './triggers';
 
 export interface CourtesyCreditsStackProps extends StackProps {
   /** The validated configuration (infra/config.ts loadConfig); its stage names the bus. */
@@ -167,6 +148,15 @@ export class CourtesyCreditsStack extends Stack {
       workQueues: { resources: Object.values(this.workQueueMap).map((q) => q.queueArn) },
     };
 
+    const triggers: TriggerContext = {
+      stack: this,
+      config,
+      bus,
+      table,
+      failureQueue: (spec) => this.failureQueue(spec),
+      failureBucket: (spec) => this.failureBucket(spec),
+      workQueue: (id) => this.workQueueMap[id]!,
+    };
     const fns = {} as Record<FunctionName, ServiceFunction>;
     for (const spec of FUNCTION_LIST) {
       const fn = new ServiceFunction(this, {
@@ -179,7 +169,7 @@ export class CourtesyCreditsStack extends Stack {
         ...(network ? { placement: network.placement } : {}),
       });
       if (key) this.grantKeyUse(fn, key);
-      this.wireTrigger(fn, spec.trigger);
+      wireTrigger(triggers, fn, spec.trigger);
       fns[spec.name] = fn;
     }
     this.functions = fns;
@@ -213,86 +203,6 @@ export class CourtesyCreditsStack extends Stack {
     if (spec.permissions.some((p) => p.on === 'workQueues')) fn.addToRolePolicy(queueKeyStatement(key, 'send'));
   }
 
-  /** Connects a function to what triggers it; `invoke` permissions are the function's own (ServiceFunction). */
-  private wireTrigger(fn: ServiceFunction, trigger: Trigger): void {
-    switch (trigger.kind) {
-      case 'eventbridge': {
-        const eventPattern: events.EventPattern = {
-          source: [...this.config[trigger.sources]],
-          detailType: [COMPLAINT_RESOLVED],
-          ...complaintAccountMatch(this.config.complaintPublisherPrincipals),
-        };
-        const rule = new events.Rule(this, trigger.rule.id, {
-          description: trigger.rule.description,
-          eventBus: this.bus,
-          eventPattern,
-          targets: [
-            new targets.LambdaFunction(fn, {
-              deadLetterQueue: this.failureQueue(trigger.rule.deadLetter),
-              retryAttempts: trigger.ruleRetryAttempts,
-              maxEventAge: Duration.seconds(trigger.maxEventAgeSeconds),
-            }),
-          ],
-        });
-        fn.configureAsyncInvoke({
-          retryAttempts: trigger.asyncRetryAttempts,
-          onFailure: this.failureQueue(trigger.onFailure).asOnFailureDestination(),
-        });
-        // What the rule matched, kept as long as its failure queues keep a failure: a failed event is replayed from
-        // here to this rule (StartReplay), not put again, so replaying mints nothing the publishers did not send.
-        const archive = this.bus.archive(`${trigger.rule.id}Archive`, {
-          description: `${trigger.rule.description}: every matched event, for replay after a failure`,
-          eventPattern,
-          retention: Duration.days(FAILURE_QUEUE_RETENTION.toDays() + Math.ceil(trigger.maxEventAgeSeconds / 86_400)),
-        });
-        new CfnOutput(this, `${trigger.rule.id}ArchiveArn`, {
-          value: archive.archiveArn,
-          description: `Replay source of ${trigger.rule.id}`,
-        });
-        new CfnOutput(this, `${trigger.rule.id}Arn`, {
-          value: rule.ruleArn,
-          description: `Replay destination filter (${trigger.rule.id})`,
-        });
-        return;
-      }
-      case 'stream': {
-        if (this.failureBucketMap[trigger.onFailure.id] !== undefined)
-          throw new Error(`failure bucket ${trigger.onFailure.id} is named by two triggers`);
-        const bucket = (this.failureBucketMap[trigger.onFailure.id] = new FailureBucket(this, trigger.onFailure, this.encryptionKey));
-        const streamArn = this.table.tableStreamArn!;
-        // The stream read actions on this table's stream (ListStreams has no resource-level permissions). Wired here
-        // rather than with DynamoEventSource, whose grant adds the key without a kms:ViaService condition.
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
-            resources: [streamArn],
-          }),
-        );
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
-        // The id DynamoEventSource used, so a deployed mapping keeps its logical id.
-        fn.addEventSourceMapping(`DynamoDBEventSource:${Names.nodeUniqueId(this.table.node)}`, {
-          eventSourceArn: streamArn,
-          ...STREAM_MAPPING,
-          onFailure: bucket.asOnFailureDestination(),
-          supportS3OnFailureDestination: true,
-          filters: routeFilters().map((pattern) => lambda.FilterCriteria.filter(pattern as Record<string, unknown>)),
-        });
-        return;
-      }
-      case 'queue': {
-        // A worker that sends email (SES) is bounded to the account's send rate: the mapping's MaximumConcurrency
-        // stops the poller receiving more (reserved concurrency would throttle invocations instead, and every
-        // throttled batch would come back with its receive count raised, towards the dead-letter queue).
-        const sendsEmail = fn.spec.permissions.some((p) => p.on === 'senderIdentity');
-        const queue = this.workQueueMap[trigger.queue.id]!;
-        queue.consumeWith(fn, sendsEmail ? boundToRate(this.config.sesMaxSendRate, trigger.queue.batchSize) : undefined);
-        return;
-      }
-      case 'invoke':
-        return;
-    }
-  }
-
   /** Every failure queue, by construct id. */
   get queues(): Readonly<Record<string, FailureQueue>> {
     return { ...this.failureQueues };
@@ -311,6 +221,11 @@ export class CourtesyCreditsStack extends Stack {
   private failureQueue(spec: FailureQueueSpec): FailureQueue {
     if (this.failureQueues[spec.id] !== undefined) throw new Error(`failure queue ${spec.id} is named by two triggers`);
     return (this.failureQueues[spec.id] = new FailureQueue(this, spec, this.encryptionKey));
+  }
+
+  private failureBucket(spec: FailureBucketSpec): FailureBucket {
+    if (this.failureBucketMap[spec.id] !== undefined) throw new Error(`failure bucket ${spec.id} is named by two triggers`);
+    return (this.failureBucketMap[spec.id] = new FailureBucket(this, spec, this.encryptionKey));
   }
 
   private addOutputs(functions: readonly FunctionSpec[]): void {
