@@ -33,7 +33,8 @@ import { hotVerdicts, runHotCustomer, renderHot, type HotSection } from './secti
 import { runCost, renderCost, type CostResult } from './sections/cost';
 import { renderTable } from './lib/table';
 import { runPaymentCapacity, renderPaymentCapacity, type PaymentCapacityResult } from './sections/payment-capacity';
-import { hotItemsVerdicts, renderHotItems, runHotItems, type HotItemsResult } from './sections/hot-items';
+import { runHotItems, type HotItemsResult } from './sections/hot-items';
+import { hotItemsVerdicts, renderHotItems } from './sections/hot-items-report';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -6,12 +6,11 @@ import { issuerShardUpdate, issuerUsageItem } from '../../lambdas/adapters/dynam
 import type { TransactItems } from '../../lambdas/adapters/dynamodb/client';
 import { FIN_SHARDS, GRANT_SK, ISSUER_SHARDS, ITEM, SPEND_QUEUE_SK, shardOfId } from '../../lambdas/adapters/dynamodb/layout';
 import { grantCredit } from '../../lambdas/app/grant';
-import { newId } from '../../lambdas/shared/ids';
 import { itemSize, transactWriteUnits, writeUnits } from '../../local/ddb-capacity';
 import type { LocalDynamo } from '../lib/dynamo-local';
 import { complaint, grantDeps, uid } from '../lib/fixtures';
-import { nowMs } from '../lib/stats';
-import { fmt, fmtInt, renderTable } from '../lib/table';
+import { fmtInt } from '../lib/table';
+import { idsOnShards, offer, SECONDS } from './hot-items-offer';
 
 /**
  * Section 7: the service's hot items under DynamoDB's limits, through the strict layer (local/ddb-strict.ts): one
@@ -66,57 +65,10 @@ export interface HotItemsResult {
   lines: HotItemLine[];
 }
 
-const SECONDS = 2.5;
 const ISSUER_RATE = 2_000;
 const ENTRIES_PER_DAY = 110_000_000;
 const PEAK = 2;
 const HOT_SPENDS = 100;
-
-type Outcome = 'committed' | 'conflicted' | 'throttled' | 'error';
-
-function outcomeOf(error: unknown): Outcome {
-  const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
-  const codes = (e.CancellationReasons ?? []).map((r) => r.Code);
-  if (e.name === 'ProvisionedThroughputExceededException' || codes.includes('ThrottlingError')) return 'throttled';
-  if (e.name === 'TransactionConflictException' || codes.includes('TransactionConflict')) return 'conflicted';
-  return 'error';
-}
-
-/** Start `rate` calls a second for SECONDS (open loop: a slow answer does not slow the offer); tally their outcomes. */
-async function offer(rate: number, call: (i: number) => Promise<unknown>) {
-  const total = Math.round(rate * SECONDS);
-  const tally: Record<Outcome, number> = { committed: 0, conflicted: 0, throttled: 0, error: 0 };
-  let firstError: string | undefined;
-  const calls: Array<Promise<void>> = [];
-  const start = nowMs();
-  for (let i = 0; i < total; i++) {
-    const wait = start + (i * 1000) / rate - nowMs();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    calls.push(
-      call(i).then(
-        () => void tally.committed++,
-        (e) => {
-          const outcome = outcomeOf(e);
-          tally[outcome]++;
-          if (outcome === 'error') firstError ??= String((e as Error)?.message ?? e).slice(0, 160);
-        },
-      ),
-    );
-  }
-  await Promise.all(calls);
-  return { sent: total, ...tally, elapsedMs: nowMs() - start, ...(firstError ? { firstError } : {}) };
-}
-
-/** The first `count` shards' ids: ids (ULIDs) that fall on shards 0..count-1 of `shards`, round robin. */
-function idsOnShards(shardOfId: (id: string) => number, count: number, n: number): string[] {
-  const byShard = Array.from({ length: count }, () => [] as string[]);
-  while (byShard.some((l) => l.length < Math.ceil(n / count))) {
-    const id = newId(new Date());
-    const s = shardOfId(id);
-    if (s < count && byShard[s]!.length < Math.ceil(n / count)) byShard[s]!.push(id);
-  }
-  return Array.from({ length: n }, (_, i) => byShard[i % count]![Math.floor(i / count)]!);
-}
 
 export async function runHotItems(local: LocalDynamo, table: string, progress: (m: string) => void): Promise<HotItemsResult> {
   const settings = local.strict?.settings;
@@ -307,50 +259,4 @@ export async function runHotItems(local: LocalDynamo, table: string, progress: (
   );
   raw.destroy();
   return { txnWindowMs, partitionWcu, lines };
-}
-
-export function hotItemsVerdicts(r: HotItemsResult) {
-  return r.lines.map((l) => ({
-    what: `${l.item}, ${l.design}: rate needed per item / ceiling`,
-    target: `<= 1, none throttled or refused`,
-    actual: `${fmt(l.neededPerItem / l.ceilingPerItem)} (${fmt(l.neededPerItem, 1)} / ${fmt(l.ceilingPerItem, 1)} a second), throttled ${l.throttled}, refused ${l.errors}`,
-    pass: l.holds,
-  }));
-}
-
-export function renderHotItems(r: HotItemsResult): string {
-  return renderTable(
-    `7. Hot items under the partition limits (strict layer: ${r.txnWindowMs} ms transaction window, ${r.partitionWcu} WCU/s a partition)`,
-    [
-      { header: 'item', align: 'left' },
-      { header: 'design', align: 'left' },
-      { header: 'production/s' },
-      { header: 'needed/s/item' },
-      { header: 'ceiling/s/item' },
-      { header: 'WCU/write' },
-      { header: 'driven/s (items)' },
-      { header: 'admitted/s/item' },
-      { header: 'conflicted' },
-      { header: 'throttled' },
-      { header: 'verdict', align: 'left' },
-    ],
-    r.lines.map((l) => [
-      l.item,
-      l.design,
-      fmtInt(l.productionPerSecond),
-      fmt(l.neededPerItem, 1),
-      fmt(l.ceilingPerItem, 1),
-      l.unitsPerWrite,
-      `${fmtInt(l.offeredPerSecond)} (${l.itemsDriven})`,
-      fmt(l.committed / (l.elapsedMs / 1000) / l.itemsDriven, 1),
-      `${l.conflicted}/${l.sent} (${fmtInt((100 * l.conflicted) / l.sent)} %)`,
-      `${l.throttled}${l.errors ? `, ${l.errors} errors` : ''}`,
-      l.holds ? 'HOLDS' : 'DOES NOT HOLD',
-    ]),
-    [
-      'first tries only (SDK retries off); a production rate this machine cannot drive is driven on fewer items at the same rate per item',
-      `ceiling = min(1000 / window for a transaction, ${r.partitionWcu} / WCU per write); admitted/s/item is what the layer let through, over the whole run`,
-      ...r.lines.filter((l) => l.firstError).map((l) => `${l.item}, ${l.design}: first error: ${l.firstError}`),
-    ],
-  );
 }
