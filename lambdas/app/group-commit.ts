@@ -105,7 +105,13 @@ export async function waitInGroup<S extends QueuedSpend, T>(
     return { kind: 'answered', value: earlier.answer!.value };
   }
   let { serving, holdingUntilMs } = taken;
-  await deps.groups.enqueueSpend(customerId, { ticket, queuedAtMs: deps.clock.now().getTime(), spend: group.spend }, deps.clock.now());
+  const queuedAtMs = deps.clock.now().getTime();
+  const left = budget.remainingMs();
+  await deps.groups.enqueueSpend(
+    customerId,
+    { ticket, queuedAtMs, ...(Number.isFinite(left) ? { waitsUntilMs: queuedAtMs + left } : {}), spend: group.spend },
+    deps.clock.now(),
+  );
   let movedAt = Date.now();
   for (;;) {
     const toGo = ticket - serving - window + 1;
@@ -134,8 +140,18 @@ export async function waitInGroup<S extends QueuedSpend, T>(
 }
 
 /**
- * The group a turn holder commits: its own request first, then those queued behind it (leaving out any queued longer
- * ago than a spend waits: its caller has given up), planned in ticket order, as many as one transaction holds.
+ * How long before its caller stops waiting a request is left out of a group: about one transaction's time, so that a
+ * group is not planned on a request its waiter is about to take out (that would fail the whole group).
+ */
+export const GROUP_COMMIT_MARGIN_MS = 250;
+
+/** When the entry's caller stops waiting (epoch ms): its own mark, else (queued without one) the policy's budget after it was queued. */
+export const waitsUntil = (entry: QueuedEntry, budgetMs: number): number => entry.waitsUntilMs ?? entry.queuedAtMs + budgetMs;
+
+/**
+ * The group a turn holder commits: its own request first, then those queued behind it (leaving out any whose caller
+ * stops waiting within GROUP_COMMIT_MARGIN_MS of `now`, or has stopped), planned in ticket order, as many as one
+ * transaction holds.
  */
 export function planGroup(
   own: number,
@@ -144,7 +160,7 @@ export function planGroup(
   now: Date,
   newId: (at: Date) => string,
   maxSpends: number,
-  givenUpBeforeMs: number,
+  budgetMs: number,
 ): Array<{ ticket: number; planned: PlannedSpend }> {
   const members: Array<{ ticket: number; planned: PlannedSpend }> = [];
   const debited = new Set<string>();
@@ -153,7 +169,7 @@ export function planGroup(
   let left = credits;
   for (const entry of queued) {
     if (members.length >= maxSpends) break;
-    if (entry.ticket < own || (entry.ticket > own && entry.queuedAtMs < givenUpBeforeMs)) continue;
+    if (entry.ticket < own || (entry.ticket > own && waitsUntil(entry, budgetMs) <= now.getTime() + GROUP_COMMIT_MARGIN_MS)) continue;
     // one transaction writes a key once: a second request under the same key waits for its own turn
     const key = `${entry.spend.kind}#${entry.spend.request.idempotencyKey}`;
     if (keys.has(key)) break;
@@ -251,12 +267,16 @@ async function commitNextGroup(
 > {
   const now = deps.clock.now();
   const [queued, credits] = await Promise.all([deps.groups.queuedSpends(customerId), deps.store.listSpendableCredits(customerId, now)]);
-  if (own && !queued.some((e) => e.ticket === from)) return { kind: 'gone' };
+  const ownEntry = own ? queued.find((e) => e.ticket === from) : undefined;
+  if (own && !ownEntry) return { kind: 'gone' };
+  // Its caller has stopped waiting (the holder resumed after its invocation answered, e.g. a frozen Lambda thawed):
+  // no group of its own. Its budget is spent by then too, so the spend takes its request out and gives up.
+  if (ownEntry && waitsUntil(ownEntry, policy.budgetMs) <= deps.clock.now().getTime()) return { kind: 'failed', stale: false };
   const taken = new Set<number>();
   let retired = 0;
   for (;;) {
     const open = queued.filter((e) => !taken.has(e.ticket));
-    const members = planGroup(from, open, credits, now, newId, policy.maxSpends, now.getTime() - policy.budgetMs);
+    const members = planGroup(from, open, credits, now, newId, policy.maxSpends, policy.budgetMs);
     if (members.length === 0) return retired > 0 ? { kind: 'committed', members: [], retired } : { kind: 'empty' };
     // the holder's own request always leads its group: if it does not, its own plan failed
     if (own && members[0]!.ticket !== from) return { kind: 'failed', stale: false, alone: true };

@@ -5,8 +5,15 @@ import type { PlannedSpend, QueuedSpend, RecordOf } from './spend-plans';
 /** A spend waiting in the queue under its ticket. */
 export interface QueuedEntry {
   readonly ticket: number;
-  /** When it was queued (epoch ms): a turn holder leaves out what its caller has given up on by now. */
+  /** When it was queued (epoch ms, the service clock). */
   readonly queuedAtMs: number;
+  /**
+   * When its caller stops waiting (epoch ms, the service clock): the end of the spend's time budget, which a
+   * synchronous invocation ends before its deadline. No group commits it from then on, so a caller answered at its
+   * deadline does not find its request committed by a later group. Absent on a request queued without one: then
+   * `queuedAtMs` + the policy's budget.
+   */
+  readonly waitsUntilMs?: number;
   readonly spend: QueuedSpend;
 }
 

@@ -4,14 +4,16 @@
  * counts their turns; a waiter finds its first answer (not a replay) under its key; a waiter that takes its request
  * out before the group commits makes the whole group fail with nothing moved (a request is never committed for a
  * caller who was told it was refused); a second request under the same key is not grouped with the first and then
- * replays it, and a group meeting a retried request whose key is taken commits the rest and retires it; a group whose credit changed since it was read commits nothing. And a burst mixed with a credit voided
- * mid-way: a refusal is only the retryable one, its retry settles it, nothing is spent twice, nothing from the voided rest.
+ * replays it, and a group meeting a retried request whose key is taken commits the rest and retires it; a request
+ * whose caller stops waiting is left out, and a holder whose own caller stopped commits nothing; a group whose credit
+ * changed since it was read commits nothing. And a burst mixed with a credit voided mid-way: a refusal is only the
+ * retryable one, its retry settles it, nothing is spent twice, nothing from the voided rest.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, DynamoCreditStore, keys } from '../../lambdas/adapters/dynamodb';
 import { PREFIX, QUEUED_SPEND_PREFIX } from '../../lambdas/adapters/dynamodb/layout';
 import { grantCredit } from '../../lambdas/app/grant';
-import { answerOf, commitAsGroup, planGroup, type GroupDeps, type GroupSpend } from '../../lambdas/app/group-commit';
+import { answerOf, commitAsGroup, planGroup, waitInGroup, type GroupDeps, type GroupSpend } from '../../lambdas/app/group-commit';
 import { placeHold } from '../../lambdas/app/hold';
 import { redeemCredits, type RedeemResult } from '../../lambdas/app/redeem';
 import type { QueuedSpend } from '../../lambdas/app/spend-plans';
@@ -19,6 +21,7 @@ import { voidCredit } from '../../lambdas/app/void';
 import { DEFAULT_GRANT_POLICY } from '../../lambdas/domain/credit';
 import { CreditError } from '../../lambdas/domain/errors';
 import { systemClock } from '../../lambdas/shared/clock';
+import { REDEEM_RETRY, RetryBudget } from '../../lambdas/shared/retry';
 import { fingerprint, newId } from '../../lambdas/shared/ids';
 import { NO_CAPS } from './direct-store';
 import { startTestRuntime, type TestRuntime } from './harness';
@@ -95,13 +98,20 @@ const ONE_GROUP = { maxSpends: 48, budgetMs: 8000, continueForMs: 0, leaseMs: 30
 async function planNow(customerId: string, own: number) {
   const now = new Date();
   const queued = await store.groups.queuedSpends(customerId);
-  return { now, members: planGroup(own, queued, await store.listSpendableCredits(customerId, now), now, newId, 48, 0) };
+  return {
+    now,
+    members: planGroup(own, queued, await store.listSpendableCredits(customerId, now), now, newId, 48, Number.POSITIVE_INFINITY),
+  };
 }
 
-/** Take a ticket and leave the request under it, as a waiting spend does. */
-async function enqueue(customerId: string, spend: QueuedSpend): Promise<number> {
+/** Take a ticket and leave the request under it, as a waiting spend does (`waitsUntilMs`: when its caller stops waiting). */
+async function enqueue(customerId: string, spend: QueuedSpend, waitsUntilMs?: number): Promise<number> {
   const { ticket } = await store.takeTicket(customerId, new Date());
-  await store.groups.enqueueSpend(customerId, { ticket, queuedAtMs: Date.now(), spend }, new Date());
+  await store.groups.enqueueSpend(
+    customerId,
+    { ticket, queuedAtMs: Date.now(), ...(waitsUntilMs === undefined ? {} : { waitsUntilMs }), spend },
+    new Date(),
+  );
   return ticket;
 }
 
@@ -228,6 +238,52 @@ describe('a group, step by step', () => {
       replayed: true,
       response: { applied: 100 },
     });
+  });
+
+  it('a request whose caller stops waiting is left out (it stays for its waiter to take out); a holder whose own caller stopped commits nothing', async () => {
+    const customerId = unique('grp-until');
+    await grant(customerId, 1000);
+    const [a, b, c] = [100, 200, 300].map((amount) => queuedRedeem(customerId, amount));
+    const ta = await enqueue(customerId, a!, Date.now() + 8000);
+    // b's caller is answered at its deadline in a moment (its budget ends 100 ms from now): no group may commit it
+    const tb = await enqueue(customerId, b!, Date.now() + 100);
+    const tc = await enqueue(customerId, c!, Date.now() + 8000);
+    const holder = await commitAsGroup(customerId, ta, deps, ONE_GROUP, asGroupSpend(a!));
+    expect(holder).toMatchObject({ kind: 'answered', committed: 2 });
+    expect((await query(customerId, QUEUED_SPEND_PREFIX)).map((q) => q.ticket)).toEqual([tb]);
+    expect(await answerOf(customerId, deps, asGroupSpend(c!))).toMatchObject({ response: { applied: 300 } });
+    expect(await remaining(customerId)).toBe(600);
+    expect(await store.groups.withdrawSpend(customerId, tb)).toBe(true); // its waiter takes it out: never committed
+
+    // a holder resuming after its caller stopped waiting (a frozen invocation thawed): its group is not committed
+    const late = queuedRedeem(customerId, 50);
+    const behind = queuedRedeem(customerId, 60);
+    const tl = await enqueue(customerId, late, Date.now() - 1);
+    await enqueue(customerId, behind, Date.now() + 8000);
+    await expect(commitAsGroup(customerId, tl, deps, ONE_GROUP, asGroupSpend(late))).resolves.toEqual({ kind: 'failed', stale: false });
+    expect(await remaining(customerId)).toBe(600);
+    expect(await query(customerId, QUEUED_SPEND_PREFIX)).toHaveLength(2);
+  });
+
+  it("a waiting spend's request says when its caller stops waiting: the end of its budget, which the invocation's deadline brings forward", async () => {
+    const customerId = unique('grp-mark');
+    await grant(customerId, 1000);
+    await enqueue(customerId, queuedRedeem(customerId, 10)); // the turn is someone else's
+    const queue = REDEEM_RETRY.queue!;
+    const started = Date.now();
+    // an invocation with 4 s left: the budget ends windDownMs (1.5 s) before, at 2.5 s, not at the policy's 8 s
+    const budget = new RetryBudget(REDEEM_RETRY, { timeLeftMs: () => 4000 - (Date.now() - started) });
+    const waiting = waitInGroup(customerId, deps, queue, queue.group!, budget, asGroupSpend(queuedRedeem(customerId, 100)));
+    let stored: Record<string, unknown> | undefined;
+    while (!stored) {
+      await new Promise((r) => setTimeout(r, 20));
+      stored = (await query(customerId, QUEUED_SPEND_PREFIX)).find((q) => q.ticket === 1);
+    }
+    expect(stored.waitsUntilMs as number).toBeGreaterThanOrEqual(started + 2500 - 50);
+    expect(stored.waitsUntilMs as number).toBeLessThanOrEqual(started + 2500);
+    await expect(waiting).resolves.toEqual({ kind: 'gave-up', ticket: 1 });
+    expect(Date.now()).toBeGreaterThanOrEqual(stored.waitsUntilMs as number);
+    expect(await store.groups.withdrawSpend(customerId, 1)).toBe(true);
   });
 
   it('a group planned on a credit that changed since it was read commits nothing', async () => {

@@ -24,7 +24,14 @@ export function decodeQueuedSpend(f: Fields): QueuedEntry & { customerId: string
   }
   const spend = QueuedSpendJson.safeParse(json);
   if (!spend.success) throw f.error(`spend is not a queued redeem or hold: ${spend.error.message}`);
-  return { customerId: f.str('customerId'), ticket: f.int('ticket'), queuedAtMs: f.int('queuedAtMs'), spend: spend.data };
+  const waitsUntilMs = f.optInt('waitsUntilMs');
+  return {
+    customerId: f.str('customerId'),
+    ticket: f.int('ticket'),
+    queuedAtMs: f.int('queuedAtMs'),
+    ...(waitsUntilMs === undefined ? {} : { waitsUntilMs }),
+    spend: spend.data,
+  };
 }
 
 export function queuedSpendItem(customerId: string, entry: QueuedEntry, now: Date): RawItem {
@@ -35,6 +42,7 @@ export function queuedSpendItem(customerId: string, entry: QueuedEntry, now: Dat
     customerId,
     ticket: entry.ticket,
     queuedAtMs: entry.queuedAtMs,
+    ...(entry.waitsUntilMs === undefined ? {} : { waitsUntilMs: entry.waitsUntilMs }),
     spend: JSON.stringify(entry.spend),
     ttl: Math.ceil((now.getTime() + DAY_MS) / 1000),
   };

@@ -53,6 +53,18 @@ describe('a queued request', () => {
     expect(decodeItem(put.Item)).toEqual({ kind: 'queuedSpend', customerId: 'cust-1', entry });
   });
 
+  it('keeps when its caller stops waiting, and decodes one stored without it', async () => {
+    ddb.on(PutCommand).resolves({});
+    const entry = { ...queued(8, 'k', 300), waitsUntilMs: NOW.getTime() + 2500 };
+    await store.groups.enqueueSpend('cust-1', entry, NOW);
+    const [put] = sent(PutCommand);
+    expect(put.Item).toMatchObject({ waitsUntilMs: NOW.getTime() + 2500 });
+    expect(decodeItem(put.Item)).toEqual({ kind: 'queuedSpend', customerId: 'cust-1', entry });
+    const { waitsUntilMs: _, ...older } = put.Item;
+    expect(decodeItem(older)).toEqual({ kind: 'queuedSpend', customerId: 'cust-1', entry: queued(8, 'k', 300) });
+    expect(() => decodeItem({ ...put.Item, waitsUntilMs: 'soon' })).toThrow(/waitsUntilMs/);
+  });
+
   it('a stored request that is not a redeem or hold by its contract is a decode error, not a spend', () => {
     const item = { pk: 'C#cust-1', sk: keys.queuedSpend(1), type: 'QUEUED_SPEND', customerId: 'cust-1', ticket: 1, queuedAtMs: 1 };
     expect(() => decodeItem({ ...item, spend: 'not json' })).toThrow(/spend is not JSON/);
@@ -79,7 +91,7 @@ describe('commitGroup: one transaction for the whole group', () => {
       NOW,
       () => `01JID${++n}`,
       48,
-      0,
+      Number.POSITIVE_INFINITY, // nobody left out as given up
     );
     await expect(store.groups.commitGroup('cust-1', members, NOW)).resolves.toEqual({ kind: 'committed' });
     const items = sent(TransactWriteCommand)[0].TransactItems as any[];
@@ -108,7 +120,7 @@ describe('commitGroup: one transaction for the whole group', () => {
       NOW,
       () => '01JX',
       48,
-      0,
+      Number.POSITIVE_INFINITY, // nobody left out as given up
     );
     // items: the debit, the REDEEMED entry, the key record, the request's removal
     ddb

@@ -2,13 +2,14 @@
  * Planning a group commit (lambdas/app/group-commit.ts, planGroup): the holder's own request leads, the others follow
  * in ticket order, each planned on what the ones before it left; the group stops where one transaction would hold
  * more than 100 items, before a second request under the same key, and before a request that fails to plan; requests
- * queued longer ago than a spend waits (given up) and tickets before the holder's are left out. Property: over random
+ * whose caller stops waiting within GROUP_COMMIT_MARGIN_MS or has stopped (by their own mark, else queued longer ago
+ * than a spend waits) and tickets before the holder's are left out. Property: over random
  * queues, no credit is taken beyond its remaining amount in sum, and every answer's remaining balance is what the
  * previous members left.
  */
 import fc from 'fast-check';
 import type { QueuedEntry } from '../../../lambdas/app/group-ports';
-import { planGroup } from '../../../lambdas/app/group-commit';
+import { GROUP_COMMIT_MARGIN_MS, planGroup } from '../../../lambdas/app/group-commit';
 import { itemsBesidesDebits, type QueuedSpend } from '../../../lambdas/app/spend-plans';
 import type { SpendableCredit } from '../../../lambdas/domain/allocation';
 
@@ -36,7 +37,12 @@ const hold = (key: string, amount: number): QueuedSpend => ({
 });
 const entry = (ticket: number, spend: QueuedSpend, queuedAtMs = NOW.getTime()): QueuedEntry => ({ ticket, queuedAtMs, spend });
 const plan = (own: number, queued: QueuedEntry[], credits: SpendableCredit[], maxSpends = 48) =>
-  planGroup(own, queued, credits, NOW, newId, maxSpends, NOW.getTime() - 8000);
+  planGroup(own, queued, credits, NOW, newId, maxSpends, 8000);
+/** An entry that says when its caller stops waiting. */
+const waiting = (ticket: number, spend: QueuedSpend, waitsUntilMs: number): QueuedEntry => ({
+  ...entry(ticket, spend, NOW.getTime() - 1000),
+  waitsUntilMs,
+});
 
 describe('planGroup', () => {
   it('plans in ticket order from the holder on, each on what the ones before left (soonest-expiring first)', () => {
@@ -75,6 +81,26 @@ describe('planGroup', () => {
     expect(members.map((m) => m.ticket)).toEqual([0, 2]);
   });
 
+  it('leaves out a request whose caller stops waiting within the margin or has stopped (its own mark, not the policy budget)', () => {
+    const t = NOW.getTime();
+    const members = plan(
+      0,
+      [
+        entry(0, redeem('own', 100)),
+        waiting(1, redeem('stopped', 100), t - 1),
+        waiting(2, redeem('at-now', 100), t),
+        waiting(3, redeem('within-margin', 100), t + GROUP_COMMIT_MARGIN_MS),
+        waiting(4, redeem('just-after-margin', 100), t + GROUP_COMMIT_MARGIN_MS + 1),
+        // queued 9 s ago, but its caller (a longer budget) still waits: its own mark decides
+        { ...waiting(5, redeem('long-budget', 100), t + 5000), queuedAtMs: t - 9000 },
+        // no mark: the policy's budget after it was queued (8 s), still running
+        entry(6, redeem('unmarked', 100), t - 7000),
+      ],
+      [credit(1, 900)],
+    );
+    expect(members.map((m) => m.ticket)).toEqual([0, 4, 5, 6]);
+  });
+
   it('stops before a second request under the same key (one transaction writes a key once)', () => {
     const members = plan(0, [entry(0, redeem('a', 100)), entry(1, redeem('a', 100)), entry(2, redeem('c', 100))], [credit(1, 900)]);
     expect(members.map((m) => m.ticket)).toEqual([0]);
@@ -89,7 +115,7 @@ describe('planGroup', () => {
       return newId();
     };
     const queued = [entry(0, redeem('a', 100)), entry(1, redeem('b', 100)), entry(2, redeem('c', 100))];
-    const members = planGroup(0, queued, [credit(1, 900)], NOW, failingSecond, 48, NOW.getTime() - 8000);
+    const members = planGroup(0, queued, [credit(1, 900)], NOW, failingSecond, 48, 8000);
     expect(members.map((m) => m.ticket)).toEqual([0]);
   });
 
