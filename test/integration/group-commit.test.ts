@@ -91,8 +91,11 @@ const asGroupSpend = (spend: Extract<QueuedSpend, { kind: 'redeem' }>, startedAt
   ...(startedAtMs === undefined ? {} : { startedAtMs }),
 });
 
-/** The holder's policy: one group, no next ones. */
-const ONE_GROUP = { maxSpends: 48, budgetMs: 8000, continueForMs: 0, leaseMs: 3000 };
+/**
+ * The holder's policy: one group, no next ones. A budget of a minute: a request these tests queue without a mark of
+ * its own is never left out as given up, however long a loaded machine takes to queue the others.
+ */
+const ONE_GROUP = { maxSpends: 48, budgetMs: 60_000, continueForMs: 0, leaseMs: 3000 };
 
 /** The group a holder of ticket `own` would commit now, as commitAsGroup plans it (nobody left out as given up). */
 async function planNow(customerId: string, own: number) {
@@ -244,10 +247,10 @@ describe('a group, step by step', () => {
     const customerId = unique('grp-until');
     await grant(customerId, 1000);
     const [a, b, c] = [100, 200, 300].map((amount) => queuedRedeem(customerId, amount));
-    const ta = await enqueue(customerId, a!, Date.now() + 8000);
+    const ta = await enqueue(customerId, a!, Date.now() + 60_000);
     // b's caller is answered at its deadline in a moment (its budget ends 100 ms from now): no group may commit it
     const tb = await enqueue(customerId, b!, Date.now() + 100);
-    const tc = await enqueue(customerId, c!, Date.now() + 8000);
+    const tc = await enqueue(customerId, c!, Date.now() + 60_000);
     const holder = await commitAsGroup(customerId, ta, deps, ONE_GROUP, asGroupSpend(a!));
     expect(holder).toMatchObject({ kind: 'answered', committed: 2 });
     expect((await query(customerId, QUEUED_SPEND_PREFIX)).map((q) => q.ticket)).toEqual([tb]);
@@ -259,7 +262,7 @@ describe('a group, step by step', () => {
     const late = queuedRedeem(customerId, 50);
     const behind = queuedRedeem(customerId, 60);
     const tl = await enqueue(customerId, late, Date.now() - 1);
-    await enqueue(customerId, behind, Date.now() + 8000);
+    await enqueue(customerId, behind, Date.now() + 60_000);
     await expect(commitAsGroup(customerId, tl, deps, ONE_GROUP, asGroupSpend(late))).resolves.toEqual({ kind: 'failed', stale: false });
     expect(await remaining(customerId)).toBe(600);
     expect(await query(customerId, QUEUED_SPEND_PREFIX)).toHaveLength(2);
@@ -317,8 +320,16 @@ describe('a key reused for another request while the customer is contended', () 
       currency: 'EUR',
       idempotencyKey: i === 5 ? 'taken-key' : unique('key'), // the same key, another order and amount
     }));
+    // No stalled turn is passed within the budget (30 s): a ticket left uncounted would hold those behind it that long,
+    // where a slow machine only makes each call slower.
+    const queue0 = REDEEM_RETRY.queue!;
+    const retry = {
+      ...REDEEM_RETRY,
+      maxElapsedMs: 30_000,
+      queue: { ...queue0, leaseMs: 60_000, group: { ...queue0.group!, leaseMs: 60_000 } },
+    };
     const started = Date.now();
-    const settled = await Promise.allSettled(burst.map((req) => redeemCredits(req, { store, clock: systemClock, newId })));
+    const settled = await Promise.allSettled(burst.map((req) => redeemCredits(req, { store, clock: systemClock, newId, retry })));
     const codes = settled.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as CreditError).code));
     expect(codes).toEqual(burst.map((_, i) => (i === 5 ? 'IDEMPOTENCY_KEY_REUSED' : 'ok')));
     expect(await remaining(customerId)).toBe(5000 - 100 - 11 * 50);
@@ -330,7 +341,7 @@ describe('a key reused for another request while the customer is contended', () 
     expect(
       (await redeemCredits({ ...burst[5]!, orderId: first.response.orderId, amount: 100 }, { store, clock: systemClock, newId })).replayed,
     ).toBe(true);
-    expect(Date.now() - started).toBeLessThan(8000);
+    expect(Date.now() - started).toBeLessThan(25_000);
   });
 });
 

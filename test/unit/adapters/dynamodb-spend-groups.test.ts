@@ -7,6 +7,7 @@
 import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeItem, type DynamoCreditStore } from '../../../lambdas/adapters/dynamodb';
+import { WITHDRAW_PATIENCE_MS } from '../../../lambdas/adapters/dynamodb/spend-groups';
 import { QUEUED_SPEND_PREFIX, SPEND_QUEUE_SK, keys } from '../../../lambdas/adapters/dynamodb/layout';
 import { planGroup } from '../../../lambdas/app/group-commit';
 import type { QueuedEntry } from '../../../lambdas/app/group-ports';
@@ -149,6 +150,36 @@ describe('withdrawSpend and finishTurns', () => {
       ConditionExpression: 'attribute_exists(pk)',
     });
     await expect(store.groups.withdrawSpend('cust-1', 4)).resolves.toBe(true);
+  });
+
+  it('withdraw: waits out a group transaction that holds the request for seconds, and gives up only after WITHDRAW_PATIENCE_MS', async () => {
+    jest.useFakeTimers({ now: NOW });
+    try {
+      const conflict = () => new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata: {} });
+      // held for 2 s (a loaded DynamoDB Local): many more than the 10 tries it used to allow, then the group's answer
+      let heldUntil = Date.now() + 2000;
+      ddb.on(DeleteCommand).callsFake(() => {
+        if (Date.now() < heldUntil) throw conflict();
+        throw new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+      });
+      const settled = store.groups.withdrawSpend('cust-1', 4);
+      await jest.advanceTimersByTimeAsync(2500);
+      await expect(settled).resolves.toBe(false);
+      expect(sent(DeleteCommand).length).toBeGreaterThan(10);
+      // held for good: the conflict is thrown once the patience is spent, not sooner
+      heldUntil = Number.POSITIVE_INFINITY;
+      const started = Date.now();
+      let thrown: unknown;
+      const given = store.groups.withdrawSpend('cust-1', 4).catch((e: unknown) => (thrown = e));
+      await jest.advanceTimersByTimeAsync(WITHDRAW_PATIENCE_MS - 300);
+      expect(thrown).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(600);
+      await given;
+      expect(thrown).toBeInstanceOf(TransactionConflictException);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(WITHDRAW_PATIENCE_MS);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('finishTurns: one ADD of the group’s size, only while turns are open; the holder’s mark set while it goes on, removed after', async () => {
