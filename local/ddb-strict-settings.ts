@@ -1,6 +1,7 @@
 /**
  * The strict DynamoDB layer's settings (ddb-strict.ts): on unless DDB_STRICT=0; the transaction window
- * (DDB_STRICT_TXN_MS) and the per-partition ceilings (DDB_STRICT_PARTITION_WCU / DDB_STRICT_PARTITION_RCU).
+ * (DDB_STRICT_TXN_MS), the per-partition ceilings (DDB_STRICT_PARTITION_WCU / DDB_STRICT_PARTITION_RCU), and a
+ * random delay before every request (DDB_STRICT_DELAY_MS, off by default: a loaded machine's DynamoDB Local).
  */
 import { AWS_PARTITION_LIMITS, type PartitionLimits } from './ddb-strict-rules';
 
@@ -16,6 +17,11 @@ export const DEFAULT_TXN_WINDOW_MS = 20;
 export interface StrictSettings {
   readonly txnWindowMs: number;
   readonly limits: PartitionLimits;
+  /**
+   * Every request waits a random 0…delayMs before it is passed on (a transaction holding its items meanwhile), as on
+   * a loaded machine whose DynamoDB Local takes seconds a call: to show that no test or design depends on pace.
+   */
+  readonly delayMs?: number;
 }
 
 /** The layer's settings from the environment; undefined when DDB_STRICT=0 turns it off. */
@@ -28,11 +34,13 @@ export function strictSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Str
     if (!Number.isFinite(n) || n < 0) throw new Error(`${name}=${raw}: expected a non-negative number`);
     return n;
   };
+  const delayMs = num('DDB_STRICT_DELAY_MS', 0);
   return {
     txnWindowMs: num('DDB_STRICT_TXN_MS', DEFAULT_TXN_WINDOW_MS),
     limits: {
       wcuPerSecond: num('DDB_STRICT_PARTITION_WCU', AWS_PARTITION_LIMITS.wcuPerSecond),
       rcuPerSecond: num('DDB_STRICT_PARTITION_RCU', AWS_PARTITION_LIMITS.rcuPerSecond),
     },
+    ...(delayMs > 0 ? { delayMs } : {}),
   };
 }

@@ -10,7 +10,8 @@
  * DEFAULT_TXN_WINDOW_MS), even when DynamoDB Local answers sooner. Single writes hold their item while they run.
  *
  * Switches (environment): DDB_STRICT=0 turns the layer off (on by default); DDB_STRICT_TXN_MS the window;
- * DDB_STRICT_PARTITION_WCU / DDB_STRICT_PARTITION_RCU the partition ceilings. Tests reach POST /_strict/induce
+ * DDB_STRICT_PARTITION_WCU / DDB_STRICT_PARTITION_RCU the partition ceilings; DDB_STRICT_DELAY_MS a random delay
+ * before every request (a loaded machine). Tests reach POST /_strict/induce
  * ({ TableName, Key, count }: the next `count` writes of that item meet a phantom transaction; the answer's
  * `before` is how many were still unmet) and GET /_strict.
  */
@@ -55,8 +56,9 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
   const up = new Upstream(upstream);
   const schemaOf = (req: http.IncomingMessage, table: string) => up.schemaOf(req, table);
 
-  const forward = (req: http.IncomingMessage, body: Buffer): Promise<Reply> => {
+  const forward = async (req: http.IncomingMessage, body: Buffer): Promise<Reply> => {
     stats.forwarded++;
+    if (settings.delayMs) await new Promise((r) => setTimeout(r, Math.random() * settings.delayMs!));
     return up.send(req.headers, req.url ?? '/', body);
   };
 

@@ -92,10 +92,11 @@ const asGroupSpend = (spend: Extract<QueuedSpend, { kind: 'redeem' }>, startedAt
 });
 
 /**
- * The holder's policy: one group, no next ones. A budget of a minute: a request these tests queue without a mark of
- * its own is never left out as given up, however long a loaded machine takes to queue the others.
+ * The holder's policy: one group, no next ones. A budget of ten minutes: a request these tests queue without a mark
+ * of its own is never left out as given up, however long a loaded machine takes to queue the others (23 queued one
+ * after the other took a minute at DDB_STRICT_DELAY_MS=2500).
  */
-const ONE_GROUP = { maxSpends: 48, budgetMs: 60_000, continueForMs: 0, leaseMs: 3000 };
+const ONE_GROUP = { maxSpends: 48, budgetMs: 600_000, continueForMs: 0, leaseMs: 3000 };
 
 /** The group a holder of ticket `own` would commit now, as commitAsGroup plans it (nobody left out as given up). */
 async function planNow(customerId: string, own: number) {
@@ -320,15 +321,14 @@ describe('a key reused for another request while the customer is contended', () 
       currency: 'EUR',
       idempotencyKey: i === 5 ? 'taken-key' : unique('key'), // the same key, another order and amount
     }));
-    // No stalled turn is passed within the budget (30 s): a ticket left uncounted would hold those behind it that long,
-    // where a slow machine only makes each call slower.
+    // No stalled turn is passed within the budget (a lease of 60 s against 30 s): a ticket left uncounted stays
+    // uncounted, and `serving` ends below `issued` (checked below), however slow the machine.
     const queue0 = REDEEM_RETRY.queue!;
     const retry = {
       ...REDEEM_RETRY,
       maxElapsedMs: 30_000,
       queue: { ...queue0, leaseMs: 60_000, group: { ...queue0.group!, leaseMs: 60_000 } },
     };
-    const started = Date.now();
     const settled = await Promise.allSettled(burst.map((req) => redeemCredits(req, { store, clock: systemClock, newId, retry })));
     const codes = settled.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as CreditError).code));
     expect(codes).toEqual(burst.map((_, i) => (i === 5 ? 'IDEMPOTENCY_KEY_REUSED' : 'ok')));
@@ -341,7 +341,6 @@ describe('a key reused for another request while the customer is contended', () 
     expect(
       (await redeemCredits({ ...burst[5]!, orderId: first.response.orderId, amount: 100 }, { store, clock: systemClock, newId })).replayed,
     ).toBe(true);
-    expect(Date.now() - started).toBeLessThan(25_000);
   });
 });
 

@@ -192,5 +192,8 @@ describe('switches', () => {
       limits: { wcuPerSecond: 5, rcuPerSecond: 3000 },
     });
     expect(() => strictSettingsFromEnv({ DDB_STRICT_TXN_MS: 'soon' })).toThrow(/DDB_STRICT_TXN_MS/);
+    expect(strictSettingsFromEnv({ DDB_STRICT_DELAY_MS: '800' })).toMatchObject({ delayMs: 800 });
+    expect(strictSettingsFromEnv({ DDB_STRICT_DELAY_MS: '0' })).not.toHaveProperty('delayMs');
+    expect(() => strictSettingsFromEnv({ DDB_STRICT_DELAY_MS: '-1' })).toThrow(/DDB_STRICT_DELAY_MS/);
   });
 });
