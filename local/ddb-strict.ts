@@ -58,7 +58,7 @@ export async function startStrictDynamo(upstream: string, settings: StrictSettin
 
   const forward = async (req: http.IncomingMessage, body: Buffer): Promise<Reply> => {
     stats.forwarded++;
-    if (settings.delayMs) await new Promise((r) => setTimeout(r, Math.random() * settings.delayMs!));
+    if (settings.delayMs) await sleep(Math.random() * settings.delayMs);
     return up.send(req.headers, req.url ?? '/', body);
   };
 

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TRANSACTION_MAX_ITEMS, type CommitOutcome } from '../../app/ports';
 import { CreditError } from '../../domain/errors';
+import { sleep } from '../../shared/retry';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RawItem } from './fields';
 import { ATTR } from './layout';
@@ -89,7 +90,7 @@ export class Table {
     for (let attempt = 0; wanted.length > 0; attempt++) {
       if (attempt > BATCH_GET_RETRIES)
         throw new Error(`BatchGetItem left ${wanted.length} keys unprocessed after ${BATCH_GET_RETRIES} retries`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** (attempt - 1)));
+      if (attempt > 0) await sleep(20 * 2 ** (attempt - 1));
       const out = await this.doc.send(
         new BatchGetCommand({
           RequestItems: { [this.name]: { Keys: wanted, ConsistentRead: true } },
